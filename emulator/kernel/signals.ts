@@ -1,0 +1,131 @@
+/**
+ * Pins and nets: the electrical layer between a chip's I/O ports and the parts on a board.
+ *
+ * A `Pin` is one terminal (a chip pad, a NeoPixel's DIN, a button contact). Each pin belongs to
+ * exactly one `Net`; `connect(a, b)` merges their nets. A net resolves, in order of strength:
+ *  1. pins actively driving a level (push-pull output); if they disagree the net is in
+ *     contention, reads as the first driver's level and `contention` is set,
+ *  2. an externally forced analog voltage (a sensor, a slider in the UI),
+ *  3. pull-up / pull-down resistors,
+ *  4. otherwise floating: reads low, with `floating` set.
+ * Every change of the resolved digital level is an edge, stamped with the scheduler's cycle, and
+ * delivered to the net's listeners, so a device can decode timing-based protocols (WS2812).
+ */
+import type { Scheduler } from './scheduler.js';
+
+export type Pull = 'none' | 'up' | 'down';
+export type EdgeListener = (net: Net, level: 0 | 1, cycle: number) => void;
+
+export class Pin {
+  net: Net;
+  /** Driven output level, or null when the pin is not driving (input / high-Z). */
+  driven: 0 | 1 | null = null;
+  pull: Pull = 'none';
+  /** An analog voltage forced onto the pin by the outside world, or null. */
+  forcedVoltage: number | null = null;
+
+  constructor(
+    readonly name: string,
+    scheduler: Scheduler,
+    supplyVoltage = 3.3,
+  ) {
+    this.net = new Net(scheduler, supplyVoltage);
+    this.net.pins.push(this);
+  }
+
+  drive(level: 0 | 1 | null): void {
+    if (this.driven === level) return;
+    this.driven = level;
+    this.net.resolve();
+  }
+
+  setPull(pull: Pull): void {
+    if (this.pull === pull) return;
+    this.pull = pull;
+    this.net.resolve();
+  }
+
+  /** Forces an analog voltage (null releases it). A voltage above VDD/2 reads as 1. */
+  forceVoltage(volts: number | null): void {
+    if (this.forcedVoltage === volts) return;
+    this.forcedVoltage = volts;
+    this.net.resolve();
+  }
+
+  get level(): 0 | 1 {
+    return this.net.level;
+  }
+
+  get voltage(): number {
+    return this.net.voltage;
+  }
+}
+
+export class Net {
+  readonly pins: Pin[] = [];
+  readonly listeners: EdgeListener[] = [];
+  level: 0 | 1 = 0;
+  voltage = 0;
+  floating = true;
+  contention = false;
+  /** Cycle of the last edge of the resolved level. */
+  lastEdgeCycle = 0;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly supplyVoltage: number,
+  ) {}
+
+  onEdge(listener: EdgeListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  resolve(): void {
+    const vdd = this.supplyVoltage;
+    let driver: Pin | null = null;
+    let forced: Pin | null = null;
+    let pull: Pull = 'none';
+    this.contention = false;
+    for (const pin of this.pins) {
+      if (pin.driven !== null) {
+        if (driver && driver.driven !== pin.driven) this.contention = true;
+        if (!driver) driver = pin;
+      } else if (pin.forcedVoltage !== null) {
+        if (!forced) forced = pin;
+      } else if (pin.pull !== 'none') {
+        pull = pin.pull;
+      }
+    }
+    this.floating = !driver && !forced && pull === 'none';
+    if (driver) this.voltage = driver.driven ? vdd : 0;
+    else if (forced) this.voltage = forced.forcedVoltage!;
+    else this.voltage = pull === 'up' ? vdd : 0;
+    this.setLevel(this.voltage > vdd / 2 ? 1 : 0);
+  }
+
+  private setLevel(level: 0 | 1): void {
+    if (level === this.level) return;
+    this.level = level;
+    const cycle = this.scheduler.cycles;
+    this.lastEdgeCycle = cycle;
+    for (const listener of this.listeners) listener(this, level, cycle);
+  }
+}
+
+/** Joins the nets of two pins into one (the pins are now wired together). */
+export function connect(a: Pin, b: Pin): Net {
+  if (a.net === b.net) return a.net;
+  const keep = a.net;
+  const gone = b.net;
+  for (const pin of gone.pins) {
+    pin.net = keep;
+    keep.pins.push(pin);
+  }
+  for (const listener of gone.listeners) keep.listeners.push(listener);
+  keep.resolve();
+  return keep;
+}
