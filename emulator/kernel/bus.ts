@@ -94,6 +94,8 @@ export class Bus {
   error = false;
   errorAddress = 0;
   errorWrite = false;
+  /** Wait-state cycles accumulated by slow-path accesses; the CPU adds them to its time. */
+  stall = 0;
   readonly mappings: Mapping[] = [];
   private readonly table: (Array<Mapping | null> | null)[] = new Array(1 << (32 - L1_SHIFT)).fill(null);
 
@@ -126,6 +128,7 @@ export class Bus {
     address >>>= 0;
     const m = this.lookup(address);
     if (!m || address - m.base + size > m.size) return this.fail(address, false);
+    this.stall += m.waitStates;
     return m.device.read(address - m.base, size);
   }
 
@@ -136,6 +139,7 @@ export class Bus {
       this.fail(address, true);
       return;
     }
+    this.stall += m.waitStates;
     m.device.write(address - m.base, size, value >>> 0);
   }
 

@@ -1,0 +1,19 @@
+/** The board catalogue: every board the emulator can build, by the name the CLI uses. */
+import { createTestM0 } from './test-m0.js';
+import type { Board } from './types.js';
+
+export interface BoardInfo {
+  name: string;
+  description: string;
+  create: (commandLine?: string) => Board;
+}
+
+export const BOARDS: BoardInfo[] = [
+  { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', create: createTestM0 },
+];
+
+export function findBoard(name: string): BoardInfo | undefined {
+  return BOARDS.find((b) => b.name === name);
+}
+
+export type { Board } from './types.js';

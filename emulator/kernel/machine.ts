@@ -1,0 +1,113 @@
+/**
+ * A machine: one core, its bus and its scheduler, and the run loop that interleaves them.
+ *
+ * The loop is "execute until the next event (or the limit), fire due events, repeat". A sleeping
+ * core (WFI/WAITI) costs no host time: the clock jumps straight to the next event. A machine
+ * with a sleeping core and no events can never wake, so the loop jumps to the limit.
+ */
+import type { Bus } from './bus.js';
+import type { CpuCore, HaltInfo } from './core.js';
+import type { Scheduler } from './scheduler.js';
+
+/** Host-side byte streams of a machine: semihosting console, a UART, USB CDC. */
+export class HostStream {
+  private chunks: Uint8Array[] = [];
+  private length = 0;
+  private readonly listeners: ((bytes: Uint8Array) => void)[] = [];
+
+  write(bytes: Uint8Array): void {
+    const copy = bytes.slice();
+    this.chunks.push(copy);
+    this.length += copy.length;
+    for (const l of this.listeners) l(copy);
+  }
+
+  onData(listener: (bytes: Uint8Array) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Everything written so far. */
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    let o = 0;
+    for (const c of this.chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  }
+
+  text(): string {
+    return new TextDecoder().decode(this.bytes());
+  }
+}
+
+/** Input the host feeds to the machine (stdin for semihosting, keys for a console). */
+export class HostInput {
+  private buffer = new Uint8Array(0);
+  private pos = 0;
+  /** True once the host will send nothing more (reads then return end-of-file). */
+  closed = false;
+
+  push(bytes: Uint8Array): void {
+    const rest = this.buffer.subarray(this.pos);
+    const merged = new Uint8Array(rest.length + bytes.length);
+    merged.set(rest);
+    merged.set(bytes, rest.length);
+    this.buffer = merged;
+    this.pos = 0;
+  }
+
+  get available(): number {
+    return this.buffer.length - this.pos;
+  }
+
+  read(max: number): Uint8Array {
+    const n = Math.min(max, this.available);
+    const out = this.buffer.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+}
+
+export class Machine {
+  halt: HaltInfo | null = null;
+  readonly stdout = new HostStream();
+  readonly stderr = new HostStream();
+  readonly stdin = new HostInput();
+
+  constructor(
+    readonly scheduler: Scheduler,
+    readonly bus: Bus,
+    public core: CpuCore,
+  ) {}
+
+  /** Stops the run loop after the current instruction with `info` (exit, fault, lockup). */
+  stop(info: HaltInfo): void {
+    if (!this.halt) this.halt = info;
+    this.scheduler.requestBreak();
+  }
+
+  /** Runs until cycle `limit`, a halt, or the core halts by itself. Returns the halt, if any. */
+  runUntil(limit: number): HaltInfo | null {
+    const s = this.scheduler;
+    while (!this.halt && s.cycles < limit) {
+      s.setLimit(limit);
+      if (this.core.state === 'running') {
+        this.core.execute();
+      } else if (this.core.state === 'sleeping') {
+        s.advanceTo(Math.min(limit, s.nextEventCycle));
+      } else {
+        break;
+      }
+      if (this.halt) break;
+      s.runDue();
+    }
+    return this.halt;
+  }
+
+  /** Runs for `seconds` of simulated time. */
+  runFor(seconds: number): HaltInfo | null {
+    return this.runUntil(this.scheduler.cycles + Math.ceil(seconds * this.scheduler.frequency));
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Running a firmware image to completion: the engine behind `circuitemu run` and the test suites.
+ */
+import { findBoard, BOARDS, type Board } from '../boards/index.js';
+import { loadImage, placeImage } from '../firmware-runtime/images/index.js';
+import type { HaltInfo } from './kernel/core.js';
+
+export interface RunOptions {
+  board: string;
+  /** The firmware file's bytes; the format (ELF, HEX, UF2, BIN) is detected. */
+  image: Uint8Array;
+  /** File name, for format detection and the program's command line. */
+  name?: string;
+  /** Simulated seconds before the run is stopped (default 10). */
+  timeoutSeconds?: number;
+  /** Bytes the program reads from its console input; end of file after them. */
+  stdin?: Uint8Array;
+  /** Called with console output as it is produced. */
+  onStdout?: (bytes: Uint8Array) => void;
+}
+
+export interface RunResult {
+  exitCode: number;
+  reason: 'exit' | 'timeout' | 'fault';
+  stdout: string;
+  stdoutBytes: Uint8Array;
+  stderr: string;
+  cycles: number;
+  instructions: number;
+  seconds: number;
+  /** Fault kind, PC and registers, when reason is 'fault'. */
+  faultReport?: string;
+}
+
+/** Exit statuses of `circuitemu run` that are not the program's own (documented in the README). */
+export const EXIT = { usage: 64, badImage: 65, timeout: 124, fault: 125 } as const;
+
+export function createBoard(name: string, commandLine?: string): Board {
+  const info = findBoard(name);
+  if (!info) throw new Error(`unknown board '${name}' (known: ${BOARDS.map((b) => b.name).join(', ')})`);
+  return info.create(commandLine);
+}
+
+/** Parses, places and loads `image` on `board`; throws ImageError for bad or misplaced images. */
+export function loadFirmware(board: Board, image: Uint8Array, name?: string): void {
+  const parsed = loadImage(image, { name });
+  placeImage(parsed, board.regions);
+  board.load(parsed.segments, parsed.entry);
+}
+
+export function runFirmware(opts: RunOptions): RunResult {
+  const board = createBoard(opts.board, opts.name ?? 'program');
+  const machine = board.machine;
+  if (opts.onStdout) machine.stdout.onData(opts.onStdout);
+  loadFirmware(board, opts.image, opts.name);
+  if (opts.stdin) machine.stdin.push(opts.stdin);
+  machine.stdin.closed = true;
+  const halt = machine.runFor(opts.timeoutSeconds ?? 10);
+  return summarise(board, halt);
+}
+
+function summarise(board: Board, halt: HaltInfo | null): RunResult {
+  const m = board.machine;
+  const stdoutBytes = m.stdout.bytes();
+  const base = {
+    stdout: new TextDecoder().decode(stdoutBytes),
+    stdoutBytes,
+    stderr: m.stderr.text(),
+    cycles: m.scheduler.cycles,
+    instructions: m.core.instructions,
+    seconds: m.scheduler.seconds,
+  };
+  if (!halt) return { ...base, exitCode: EXIT.timeout, reason: 'timeout' };
+  if (halt.reason === 'exit') return { ...base, exitCode: halt.exitCode, reason: 'exit' };
+  return { ...base, exitCode: EXIT.fault, reason: 'fault', faultReport: halt.message };
+}
