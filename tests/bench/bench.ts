@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: emulator speed, measured (never a timed test).
+ *
+ * Cortex-M0+: the workload in tests/firmware/bench/bench.c (ALU, loads/stores, branches, calls)
+ * runs from SRAM at 0x20000000 on circuitemu's test-m0 board and, as the identical Thumb code,
+ * on rp2040js's Cortex-M0+ core in the same process; both must compute the same checksum.
+ * Printed: MIPS, simulated MHz, and the speed ratio. Other sections (LX106, boot times) are
+ * added by the suites that own those engines.
+ */
+import { readFileSync } from 'node:fs';
+import { RP2040 } from 'rp2040js';
+import { createTestM0 } from '../../boards/test-m0.js';
+
+const root = new URL('../../../', import.meta.url);
+const BENCH_BIN = new URL('tests/firmware/bench/bench.bin', root);
+const SRAM_BASE = 0x20000000;
+const STACK_TOP = 0x20010000;
+
+export interface Measurement {
+  instructions: number;
+  cycles: number;
+  seconds: number;
+  checksum: number;
+}
+
+export function runOnCircuitemu(blob: Uint8Array): Measurement {
+  const board = createTestM0('bench');
+  const vectors = new Uint8Array(new Uint32Array([STACK_TOP, SRAM_BASE | 1]).buffer);
+  board.load([
+    { address: 0, data: vectors },
+    { address: SRAM_BASE, data: blob },
+  ]);
+  const machine = board.machine;
+  const start = performance.now();
+  const halt = machine.runFor(60);
+  const seconds = (performance.now() - start) / 1000;
+  if (!halt) throw new Error('bench did not finish on circuitemu');
+  const core = machine.core as unknown as { r: Int32Array };
+  return { instructions: machine.core.instructions, cycles: machine.scheduler.cycles, seconds, checksum: core.r[1] >>> 0 };
+}
+
+/** Runs the blob on rp2040js the way its own Simulator does (executeInstruction + clock.tick). */
+export function runOnRp2040js(blob: Uint8Array): Measurement {
+  const mcu = new RP2040();
+  mcu.sram.set(blob, 0);
+  const core = mcu.core;
+  core.SP = STACK_TOP;
+  core.PC = SRAM_BASE;
+  let stopped = false;
+  mcu.onBreak = () => {
+    stopped = true;
+  };
+  const clock = mcu.clock as unknown as { tick(nanos: number): void };
+  const cycleNanos = 1e9 / 125e6;
+  let instructions = 0;
+  const start = performance.now();
+  while (!stopped) {
+    const cycles = core.executeInstruction();
+    clock.tick(cycles * cycleNanos);
+    instructions++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { instructions, cycles: core.cycles, seconds, checksum: core.registers[1] >>> 0 };
+}
+
+function line(name: string, m: Measurement): string {
+  const mips = m.instructions / m.seconds / 1e6;
+  const mhz = m.cycles / m.seconds / 1e6;
+  return `${name.padEnd(22)} ${m.instructions.toLocaleString('en').padStart(13)} instr  ${m.seconds.toFixed(3).padStart(7)} s  ${mips.toFixed(1).padStart(6)} MIPS  ${mhz.toFixed(1).padStart(6)} simulated MHz`;
+}
+
+export function benchArm(log: (s: string) => void = console.log): number {
+  const blob = new Uint8Array(readFileSync(BENCH_BIN));
+  runOnCircuitemu(blob); // warm-up: let the JIT compile the interpreter
+  const ours = runOnCircuitemu(blob);
+  const theirs = runOnRp2040js(blob);
+  if (ours.checksum !== theirs.checksum || ours.instructions !== theirs.instructions) {
+    throw new Error(
+      `the two cores disagree: circuitemu checksum 0x${ours.checksum.toString(16)} after ${ours.instructions} instructions, ` +
+        `rp2040js 0x${theirs.checksum.toString(16)} after ${theirs.instructions}`,
+    );
+  }
+  const ratio = ours.instructions / ours.seconds / (theirs.instructions / theirs.seconds);
+  log('Cortex-M0+ workload (tests/firmware/bench/bench.c), checksum 0x' + ours.checksum.toString(16));
+  log(line('circuitemu test-m0', ours));
+  log(line('rp2040js 1.x', theirs));
+  log(`speed ratio circuitemu / rp2040js: ${ratio.toFixed(2)}x`);
+  return ratio;
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  benchArm();
+  const sections = await loadOptionalSections();
+  for (const section of sections) section(console.log);
+}
+
+/** Benchmarks of other engines register here as they land (LX106, boot to REPL). */
+async function loadOptionalSections(): Promise<((log: (s: string) => void) => void)[]> {
+  return [];
+}
