@@ -400,7 +400,7 @@ export class CortexM0Plus implements CpuCore {
 
   /** Reads register `n` as an operand: r15 reads as the instruction address + 4. */
   private regOrPc(n: number): number {
-    return n === 15 ? (this.pc + 4) | 0 : this.r[n];
+    return n === 15 ? (this.ip + 4) | 0 : this.r[n];
   }
 
   private addWithCarry(a: number, b: number, carry: number): number {
