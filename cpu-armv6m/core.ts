@@ -28,8 +28,6 @@ export const CPU_FAULT = { cpuFault: true } as const;
 export interface FastMemory {
   base: number;
   memory: Memory;
-  /** Wait states per access (flash); read live so NVM wait-state changes apply. */
-  waitStates?: () => number;
 }
 
 export interface CortexM0PlusOptions {
@@ -80,7 +78,11 @@ export class CortexM0Plus implements CpuCore {
   private f0u16: Uint16Array = new Uint16Array(0);
   private f0u32: Uint32Array = new Uint32Array(0);
   private f0Writable = false;
-  private f0Wait: () => number = () => 0;
+  /**
+   * Wait states of the first fast memory (flash; NVMCTRL.CTRLB.RWS on SAMD21). Charged per data
+   * access and per 32-bit instruction fetch (a fetch brings in two halfwords).
+   */
+  flashWaitStates = 0;
   private f1Base = 0;
   private f1Size = 0;
   private f1u8: Uint8Array = new Uint8Array(0);
@@ -108,7 +110,6 @@ export class CortexM0Plus implements CpuCore {
     this.f0u16 = f.memory.u16;
     this.f0u32 = f.memory.u32;
     this.f0Writable = !f.memory.readOnly;
-    if (f.waitStates) this.f0Wait = f.waitStates;
   }
 
   private setFast1(f: FastMemory): void {
@@ -204,7 +205,7 @@ export class CortexM0Plus implements CpuCore {
     if (o < this.f1Size) return this.f1u32[o >>> 2];
     o = (a - this.f0Base) >>> 0;
     if (o < this.f0Size) {
-      this.clock.cycles += this.f0Wait();
+      this.clock.cycles += this.flashWaitStates;
       return this.f0u32[o >>> 2];
     }
     return this.slowRead(a >>> 0, 4);
@@ -216,7 +217,7 @@ export class CortexM0Plus implements CpuCore {
     if (o < this.f1Size) return this.f1u16[o >>> 1];
     o = (a - this.f0Base) >>> 0;
     if (o < this.f0Size) {
-      this.clock.cycles += this.f0Wait();
+      this.clock.cycles += this.flashWaitStates;
       return this.f0u16[o >>> 1];
     }
     return this.slowRead(a >>> 0, 2);
@@ -227,7 +228,7 @@ export class CortexM0Plus implements CpuCore {
     if (o < this.f1Size) return this.f1u8[o];
     o = (a - this.f0Base) >>> 0;
     if (o < this.f0Size) {
-      this.clock.cycles += this.f0Wait();
+      this.clock.cycles += this.flashWaitStates;
       return this.f0u8[o];
     }
     return this.slowRead(a >>> 0, 1);
@@ -450,8 +451,10 @@ export class CortexM0Plus implements CpuCore {
       this.ip = pc;
       let h: number;
       const o0 = (pc - this.f0Base) >>> 0;
-      if (o0 < this.f0Size) h = this.f0u16[o0 >>> 1];
-      else h = this.fetch16(pc);
+      if (o0 < this.f0Size) {
+        h = this.f0u16[o0 >>> 1];
+        if ((pc & 2) === 0) clock.cycles += this.flashWaitStates;
+      } else h = this.fetch16(pc);
       this.pc = pc + 2;
       clock.cycles++;
       this.instructions++;

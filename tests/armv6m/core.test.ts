@@ -266,6 +266,36 @@ describe('branches and 32-bit instructions', () => {
   });
 });
 
+describe('cycle counts', () => {
+  const cyclesOf = (code: number[], setup: (c: CortexM0Plus) => void = () => {}) => run(code, setup).machine.scheduler.cycles;
+
+  it('charges flash wait states once per 32-bit fetch', () => {
+    const nops = [0x46c0, 0x46c0, 0x46c0, 0x46c0];
+    // five instructions (4 NOPs and the stop BKPT) span three 32-bit fetch words from 0x100
+    expect(cyclesOf(nops, (c) => (c.flashWaitStates = 1)) - cyclesOf(nops)).toBe(3);
+  });
+
+  it.each([
+    // [name, code, cycles of the code (TRM table 3-1), without the stop BKPT (1 cycle)]
+    ['ADDS', [0x1840], 1],
+    ['MULS (single-cycle multiplier)', [0x4348], 1],
+    ['LDR', [0x6808], 2],
+    ['STR', [0x6008], 2],
+    ['PUSH {r0, r1, lr}', [0xb503], 4],
+    ['LDM {r0, r2}', [0xc905], 3],
+    ['B taken', [0xe7ff], 2],
+    ['BL', [0xf000, 0xf800], 3],
+    ['MRS', [0xf3ef, 0x8010], 3],
+    ['DSB', [0xf3bf, 0x8f4f], 3],
+  ])('%s', (_name, code, cycles) => {
+    const setup = (c: CortexM0Plus) => {
+      c.r[0] = 0x20000000;
+      c.r[1] = 0x20000000;
+    };
+    expect(cyclesOf(code, setup) - cyclesOf([], setup)).toBe(cycles);
+  });
+});
+
 describe('exception model', () => {
   it('SVC stacks an 8-word frame, runs the handler, and EXC_RETURN resumes', () => {
     // handler for SVC: movs r4, #42; movs r0, #1; bx lr  (r0 comes back from the frame, r4 does not)
