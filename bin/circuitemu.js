@@ -8,4 +8,4 @@ if (!existsSync(cli)) {
   process.exit(64);
 }
 const { main } = await import(cli.href);
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

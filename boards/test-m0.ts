@@ -43,6 +43,10 @@ export function createTestM0(commandLine = 'program'): Board {
     exit: (exitCode, message) => machine.stop({ reason: 'exit', exitCode, message }),
   });
   core.options.semihosting = semihosting.call;
+  machine.stdin.onChange(() => {
+    // Input for a program sleeping in a console read: it resumes (see ArmSemihosting).
+    if (core.state === 'sleeping') core.state = 'running';
+  });
   const regions: MemoryRegion[] = [
     { name: 'flash', base: TEST_M0.flashBase, size: TEST_M0.flashSize },
     { name: 'ram', base: TEST_M0.ramBase, size: TEST_M0.ramSize },
@@ -51,6 +55,11 @@ export function createTestM0(commandLine = 'program'): Board {
     name: 'test-m0',
     machine,
     regions,
+    console: {
+      onData: (listener) => machine.stdout.onData(listener),
+      write: (bytes) => machine.stdin.push(bytes),
+      close: () => machine.stdin.close(),
+    },
     load(segments: LoadSegment[]) {
       for (const s of segments) {
         const inFlash = s.address < TEST_M0.flashBase + TEST_M0.flashSize;

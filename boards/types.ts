@@ -14,11 +14,21 @@ export interface MemoryRegion {
   size: number;
 }
 
+/** The board's console as a byte stream: semihosting, a UART, or USB CDC, whichever it has. */
+export interface BoardConsole {
+  onData(listener: (bytes: Uint8Array) => void): void;
+  /** Sends bytes to the program (keys typed, piped input). */
+  write(bytes: Uint8Array): void;
+  /** No more input will come. */
+  close(): void;
+}
+
 export interface Board {
   readonly name: string;
   readonly machine: Machine;
   /** Where firmware may be loaded. */
   readonly regions: MemoryRegion[];
+  readonly console: BoardConsole;
   /** Writes the segments into memory and resets the machine to start them. */
   load(segments: LoadSegment[], entry?: number): void;
 }

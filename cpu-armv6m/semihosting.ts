@@ -47,9 +47,31 @@ export class ArmSemihosting {
 
   /** The core's BKPT 0xAB hook. */
   readonly call = (core: CortexM0Plus, op: number, param: number): number => {
+    if (this.mustWaitForInput(core, op, param)) return this.waitForInput(core);
     core.clock.cycles += 1; // the debugger's work costs the target nothing more than the BKPT
     return this.dispatch(core, op, param) | 0;
   };
+
+  /** A console read with no input yet, while more may come (an interactive session). */
+  private mustWaitForInput(core: CortexM0Plus, op: number, p: number): boolean {
+    const stdin = this.host.stdin;
+    if (stdin.closed || stdin.available > 0) return false;
+    if (op === SysOp.READC) return true;
+    return op === SysOp.READ && this.handles.get(this.word(core, p))?.kind === 'stdin';
+  }
+
+  /**
+   * The core sleeps on the BKPT itself (the PC is rewound) until the host pushes input or
+   * closes the stream (the board wakes it then); the BKPT then executes again. Time passes as
+   * in WFI.
+   */
+  private waitForInput(core: CortexM0Plus): number {
+    core.pc = core.ip;
+    core.state = 'sleeping';
+    core.clock.requestBreak();
+    return core.r[0];
+  }
+
 
   private word(core: CortexM0Plus, address: number): number {
     const v = core.bus.read(address >>> 0, 4);

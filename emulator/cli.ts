@@ -1,7 +1,8 @@
 /**
  * The `circuitemu` command line.
  *
- *   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS]
+ *   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT]
+ *   circuitemu repl --board NAME --firmware FILE
  *   circuitemu boards
  *
  * Exit status of `run`: the program's own exit status, or 124 when the simulated time limit
@@ -12,25 +13,30 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BOARDS } from '../boards/index.js';
 import { ImageError } from '../firmware-runtime/images/index.js';
-import type { HaltInfo } from './kernel/core.js';
+import type { BoardConsole } from '../boards/types.js';
 import { createBoard, EXIT, loadFirmware } from './run.js';
+import { Session, type SessionEnd } from './session.js';
 
 const USAGE = `usage:
-  circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--stats]
+  circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
+  circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS]
   circuitemu boards
   circuitemu --help | --version
 
-run: loads FILE (ELF, Intel HEX, UF2 or raw BIN) on the board and runs it, streaming the
-program's console to stdout. Standard input, when it is not a terminal, is the program's input.
+run: loads FILE (ELF, Intel HEX, UF2 or raw BIN) on the board and runs it in virtual time, as
+fast as the host allows, streaming the program's console to stdout; standard input is the
+program's console input. --expect-text ends the run with status 0 as soon as TEXT appears.
+repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
+mode, Ctrl-] quits.
 Exit status: the program's own, or ${EXIT.timeout} when --timeout (simulated seconds) ran out,
 ${EXIT.fault} on a fault the program cannot recover from, ${EXIT.badImage} for an image that cannot
 be loaded, ${EXIT.usage} for a usage error.`;
 
 class UsageError extends Error {}
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   try {
-    return dispatch(argv);
+    return await dispatch(argv);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`circuitemu: ${e.message}\n${USAGE}\n`);
@@ -44,11 +50,13 @@ export function main(argv: string[]): number {
   }
 }
 
-function dispatch(argv: string[]): number {
+async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'run':
-      return runCommand(rest);
+      return runCommand(rest, false);
+    case 'repl':
+      return runCommand(rest, true);
     case 'boards':
       for (const b of BOARDS) process.stdout.write(`${b.name.padEnd(12)} ${b.description}\n`);
       return 0;
@@ -83,6 +91,7 @@ function parse(args: string[]) {
         firmware: { type: 'string' },
         timeout: { type: 'string' },
         stats: { type: 'boolean', default: false },
+        'expect-text': { type: 'string' },
       },
     }).values;
   } catch (e) {
@@ -90,12 +99,13 @@ function parse(args: string[]) {
   }
 }
 
-function runCommand(args: string[]): number {
+async function runCommand(args: string[], interactive: boolean): Promise<number> {
   const opts = parse(args);
-  if (!opts.board) throw new UsageError('run needs --board NAME');
-  if (!opts.firmware) throw new UsageError('run needs --firmware FILE');
+  if (!opts.board) throw new UsageError(`${interactive ? 'repl' : 'run'} needs --board NAME`);
+  if (!opts.firmware) throw new UsageError(`${interactive ? 'repl' : 'run'} needs --firmware FILE`);
   const timeout = opts.timeout === undefined ? Infinity : Number(opts.timeout);
   if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, not '${opts.timeout}'`);
+  if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   let board;
   try {
     board = createBoard(opts.board, opts.firmware);
@@ -111,40 +121,57 @@ function runCommand(args: string[]): number {
   }
   loadFirmware(board, image, opts.firmware);
   const machine = board.machine;
-  machine.stdout.onData((bytes) => process.stdout.write(bytes));
+  board.console.onData((bytes) => process.stdout.write(bytes));
   machine.stderr.onData((bytes) => process.stderr.write(bytes));
-  if (!process.stdin.isTTY) machine.stdin.push(readStdin());
-  machine.stdin.closed = true;
+  const session = new Session(machine, board.console, {
+    timeoutSeconds: timeout,
+    realTime: interactive,
+    expectText: opts['expect-text'],
+  });
+  const detach = attachInput(board.console, session, interactive);
+  if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
   const started = performance.now();
-  const halt = runInSlices(machine, timeout);
+  const end = await session.run();
+  detach();
   if (opts.stats) printStats(machine.scheduler.cycles, machine.core.instructions, machine.scheduler.seconds, performance.now() - started);
-  return report(halt, timeout);
+  return report(end, timeout);
 }
 
-/** Runs in slices of simulated time so that an endless program without a limit stays killable. */
-function runInSlices(machine: { runFor(s: number): HaltInfo | null; scheduler: { seconds: number } }, timeout: number): HaltInfo | null {
-  const slice = 0.25;
-  for (;;) {
-    const left = timeout - machine.scheduler.seconds;
-    if (left <= 0) return null;
-    const halt = machine.runFor(Math.min(slice, left));
-    if (halt) return halt;
-  }
+/** Feeds standard input to the console: raw keys on a terminal in `repl`, else the byte stream. */
+function attachInput(console: BoardConsole, session: Session, interactive: boolean): () => void {
+  const stdin = process.stdin;
+  const raw = interactive && stdin.isTTY;
+  if (raw) stdin.setRawMode(true);
+  const onData = (chunk: Buffer) => {
+    const quit = raw ? chunk.indexOf(0x1d) : -1; // Ctrl-]
+    if (quit >= 0) {
+      if (quit > 0) console.write(chunk.subarray(0, quit));
+      session.stop();
+      return;
+    }
+    console.write(chunk);
+  };
+  const onEnd = () => console.close();
+  stdin.on('data', onData);
+  stdin.on('end', onEnd);
+  stdin.on('error', onEnd);
+  return () => {
+    stdin.off('data', onData);
+    stdin.off('end', onEnd);
+    stdin.off('error', onEnd);
+    if (raw) stdin.setRawMode(false);
+    stdin.pause();
+    stdin.unref?.();
+  };
 }
 
-function readStdin(): Uint8Array {
-  try {
-    return readFileSync(0);
-  } catch {
-    return new Uint8Array(0);
-  }
-}
-
-function report(halt: HaltInfo | null, timeout: number): number {
-  if (!halt) {
+function report(end: SessionEnd, timeout: number): number {
+  if (end.kind === 'expected' || end.kind === 'stopped') return 0;
+  if (end.kind === 'timeout') {
     process.stderr.write(`circuitemu: timeout: the program was still running after ${timeout} simulated seconds\n`);
     return EXIT.timeout;
   }
+  const halt = end.halt;
   if (halt.reason === 'exit') return halt.exitCode & 0xff;
   process.stderr.write(`circuitemu: fault: ${halt.message}\n`);
   return EXIT.fault;

@@ -54,7 +54,7 @@ export function runFirmware(opts: RunOptions): RunResult {
   if (opts.onStdout) machine.stdout.onData(opts.onStdout);
   loadFirmware(board, opts.image, opts.name);
   if (opts.stdin) machine.stdin.push(opts.stdin);
-  machine.stdin.closed = true;
+  machine.stdin.close();
   const halt = machine.runFor(opts.timeoutSeconds ?? 10);
   return summarise(board, halt);
 }

@@ -46,6 +46,7 @@ export class HostStream {
 export class HostInput {
   private buffer = new Uint8Array(0);
   private pos = 0;
+  private readonly listeners: (() => void)[] = [];
   /** True once the host will send nothing more (reads then return end-of-file). */
   closed = false;
 
@@ -56,6 +57,22 @@ export class HostInput {
     merged.set(bytes, rest.length);
     this.buffer = merged;
     this.pos = 0;
+    this.notify();
+  }
+
+  /** No more input will come: readers see end-of-file once the buffer is drained. */
+  close(): void {
+    this.closed = true;
+    this.notify();
+  }
+
+  /** Called when input arrives or the stream closes (a reader waiting for input can resume). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
   }
 
   get available(): number {

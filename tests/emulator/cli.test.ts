@@ -45,6 +45,13 @@ describe('circuitemu run', () => {
     expect(r.status).toBe(0);
   });
 
+  it('--expect-text ends the run with status 0 as soon as the text appears', () => {
+    const r = cli(['run', '--board', 'test-m0', '--firmware', demo, '--expect-text', 'heartbeat 2']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('heartbeat 2');
+    expect(r.stdout).not.toContain('heartbeat 4');
+  });
+
   it('ends a program that never finishes at --timeout with status 124', () => {
     const spin = file('spin.bin', rawImage([0xe7fe])); // b .
     const r = cli(['run', '--board', 'test-m0', '--firmware', spin, '--timeout', '0.5']);
