@@ -40,6 +40,9 @@ export function createTestM0(commandLine = 'program'): Board {
     stderr: machine.stderr,
     stdin: machine.stdin,
     commandLine,
+    // As QEMU answers for a machine whose RAM holds nothing loaded: the whole RAM is heap and
+    // stack; rdimon's crt0 takes the stack base as the initial SP and enforces the heap limit.
+    heapInfo: [TEST_M0.ramBase, TEST_M0.ramBase + TEST_M0.ramSize, TEST_M0.ramBase + TEST_M0.ramSize, TEST_M0.ramBase],
     exit: (exitCode, message) => machine.stop({ reason: 'exit', exitCode, message }),
   });
   core.options.semihosting = semihosting.call;
