@@ -363,3 +363,26 @@ describe('exception model', () => {
     expect(rig.stoppedIn()).toBe(-1); // it never got past the store
   });
 });
+
+describe('garbage code', () => {
+  it('random halfwords end in a fault, a lockup or the time limit, never a host exception', () => {
+    let seed = 0x1234567;
+    const next = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed >>> 0;
+    };
+    const outcomes = new Set<string>();
+    for (let trial = 0; trial < 300; trial++) {
+      const code = Array.from({ length: 64 }, () => next() & 0xffff);
+      const handlers = { 3: Array.from({ length: 8 }, () => next() & 0xffff) };
+      const rig = run(code, (c) => {
+        for (let i = 0; i < 13; i++) c.r[i] = next();
+      }, { handlers, seconds: 0.0005 });
+      outcomes.add(rig.machine.halt?.reason ?? (rig.stoppedIn() >= 0 ? 'stop' : 'timeout'));
+      expect(rig.machine.scheduler.seconds).toBeLessThanOrEqual(0.0005 + 1e-6);
+    }
+    expect(outcomes.has('lockup')).toBe(true);
+  });
+});
