@@ -1,4 +1,5 @@
 /** The board catalogue: every board the emulator can build, by the name the CLI uses. */
+import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
 import type { Board } from './types.js';
 
@@ -10,6 +11,7 @@ export interface BoardInfo {
 
 export const BOARDS: BoardInfo[] = [
   { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', create: createTestM0 },
+  { name: 'test-lx106', description: 'bare Xtensa LX106 with QEMU sim memories and simcall console (test programs)', create: createTestLx106 },
 ];
 
 export function findBoard(name: string): BoardInfo | undefined {

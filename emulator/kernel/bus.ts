@@ -105,18 +105,40 @@ export class Bus {
       throw new Error(`${name}: mapping 0x${base.toString(16)}+0x${size.toString(16)} is not 1 KiB aligned`);
     }
     const mapping: Mapping = { name, base: base >>> 0, size, device, waitStates };
-    for (let page = base; page < base + size; page += 1 << PAGE_SHIFT) {
-      const existing = this.lookup(page >>> 0);
-      if (existing) throw new Error(`${name} overlaps ${existing.name} at 0x${(page >>> 0).toString(16)}`);
-    }
-    for (let page = base; page < base + size; page += 1 << PAGE_SHIFT) {
-      const a = page >>> 0;
+    this.forEachPage(base, size, (a, whole) => {
+      const existing = whole ? this.firstMapped(a) : this.lookup(a);
+      if (existing) throw new Error(`${name} overlaps ${existing.name} at 0x${(a >>> 0).toString(16)}`);
+    });
+    // Whole 1 MiB blocks share one second-level table (large memories map in O(MiB), not O(KiB)).
+    let shared: Array<Mapping | null> | null = null;
+    this.forEachPage(base, size, (a, whole) => {
+      if (whole) {
+        shared ??= new Array<Mapping | null>(L2_ENTRIES).fill(mapping);
+        this.table[a >>> L1_SHIFT] = shared;
+        return;
+      }
       let l2 = this.table[a >>> L1_SHIFT];
       if (!l2) l2 = this.table[a >>> L1_SHIFT] = new Array<Mapping | null>(L2_ENTRIES).fill(null);
       l2[(a >>> PAGE_SHIFT) & (L2_ENTRIES - 1)] = mapping;
-    }
+    });
     this.mappings.push(mapping);
     return mapping;
+  }
+
+  /** Visits each 1 KiB page of a range, or each whole 1 MiB block at once (`whole` = true). */
+  private forEachPage(base: number, size: number, visit: (address: number, whole: boolean) => void): void {
+    const end = base + size;
+    for (let a = base; a < end; ) {
+      const whole = a % (1 << L1_SHIFT) === 0 && end - a >= 1 << L1_SHIFT;
+      visit(a >>> 0, whole);
+      a += whole ? 1 << L1_SHIFT : 1 << PAGE_SHIFT;
+    }
+  }
+
+  /** Any mapping inside the 1 MiB block at `address`. */
+  private firstMapped(address: number): Mapping | null {
+    const l2 = this.table[address >>> L1_SHIFT];
+    return l2 ? (l2.find((m) => m !== null) ?? null) : null;
   }
 
   lookup(address: number): Mapping | null {

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { RP2040 } from 'rp2040js';
 import { createTestM0 } from '../../boards/test-m0.js';
+import { benchXtensa } from './xtensa-bench.js';
 
 const root = new URL('../../../', import.meta.url);
 const BENCH_BIN = new URL('tests/firmware/bench/bench.bin', root);
@@ -95,7 +96,15 @@ if (isMain) {
   for (const section of sections) section(console.log);
 }
 
-/** Benchmarks of other engines register here as they land (LX106, boot to REPL). */
+/** Benchmarks of the other engines. */
 async function loadOptionalSections(): Promise<((log: (s: string) => void) => void)[]> {
-  return [];
+  return [benchLx106];
+}
+
+function benchLx106(log: (s: string) => void): void {
+  const r = benchXtensa();
+  log('');
+  log('Xtensa LX106 workload (tests/firmware/lx106/bench.c)');
+  log(line('circuitemu test-lx106', { instructions: r.instructions, cycles: r.simulatedMHz * 1e6 * r.seconds, seconds: r.seconds, checksum: 0 }));
+  log(`target 80 MIPS (real time for an 80 MHz ESP8266): ${r.mips >= 80 ? 'met' : 'NOT met'}`);
 }

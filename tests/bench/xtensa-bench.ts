@@ -1,0 +1,52 @@
+/**
+ * LX106 speed: the CPU-bound test program tests/firmware/lx106/bench.elf (CRC-32, matrix
+ * multiply with MULL, recursive calls, a sieve; ~107 million instructions) on the test-lx106
+ * board, repeated until a few seconds of wall time have passed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { createTestLx106 } from '../../boards/test-lx106.js';
+import { parseElf } from '../../firmware-runtime/images/elf.js';
+
+/** Finds tests/firmware/lx106/bench.elf from the source tree or from dist/. */
+function benchElfPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'tests', 'firmware', 'lx106', 'bench.elf');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('tests/firmware/lx106/bench.elf not found');
+}
+
+export const BENCH_EXPECTED_OUTPUT = 'bench checksum';
+
+export function benchXtensa(minSeconds = 3): { mips: number; simulatedMHz: number; seconds: number; instructions: number } {
+  const image = parseElf(new Uint8Array(readFileSync(benchElfPath())));
+  let instructions = 0;
+  let cycles = 0;
+  let seconds = 0;
+  while (seconds < minSeconds) {
+    const board = createTestLx106('bench');
+    board.load(image);
+    const start = performance.now();
+    const halt = board.machine.runFor(60);
+    seconds += (performance.now() - start) / 1000;
+    if (!halt || halt.reason !== 'exit' || halt.exitCode !== 0) {
+      throw new Error(`lx106 bench did not finish: ${halt ? halt.message : 'timeout'}`);
+    }
+    if (!board.machine.stdout.text().startsWith(BENCH_EXPECTED_OUTPUT)) throw new Error('lx106 bench printed no checksum');
+    instructions += board.core.instructions;
+    cycles += board.machine.scheduler.cycles;
+  }
+  return { mips: instructions / seconds / 1e6, simulatedMHz: cycles / seconds / 1e6, seconds, instructions };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const r = benchXtensa();
+  console.log(
+    `LX106 (test-lx106, bench.elf): ${r.mips.toFixed(1)} MIPS, ${r.simulatedMHz.toFixed(1)} simulated MHz ` +
+      `(${r.instructions} instructions in ${r.seconds.toFixed(2)} s)`,
+  );
+}
