@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { memoryBlockDevice } from '../../firmware-runtime/fs/block-device.js';
+import { CPX_SPI_FLASH_SIZE, ensureCircuitpy, spiFlashCircuitpyDevice } from '../../firmware-runtime/fs/circuitpy.js';
+import { copyDirectoryToDrive, DriveImageError, listDrive, loadImage, readDriveFile, readDriveText, saveImage, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
+import { FatError, mkfs, mount } from '../../firmware-runtime/fs/fat.js';
+import { expectBytes, pattern, removeDir, tempDir } from './helpers.js';
+
+const dirs: string[] = [];
+const scratch = (): string => {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach(removeDir));
+
+describe('host helpers', () => {
+  it('copies a host tree onto a freshly formatted CIRCUITPY, deterministically', () => {
+    const host = scratch();
+    mkdirSync(join(host, 'lib', 'adafruit_thing'), { recursive: true });
+    writeFileSync(join(host, 'code.py'), 'print("from --drive")\n');
+    writeFileSync(join(host, 'lib', 'adafruit_thing', '__init__.py'), pattern(4000));
+    writeFileSync(join(host, 'Sound Effect.wav'), pattern(20_000, 3));
+    mkdirSync(join(host, 'empty dir'));
+    symlinkSync(host, join(host, 'lib', 'loop')); // a cycle must be reported, not followed forever
+    const make = (): Uint8Array => {
+      const flash = new Uint8Array(CPX_SPI_FLASH_SIZE).fill(0xff);
+      const dev = spiFlashCircuitpyDevice(flash);
+      const { volume } = ensureCircuitpy(dev);
+      expect(() => copyDirectoryToDrive(volume, host)).toThrow(/symbolic link loop/);
+      return flash;
+    };
+    const a = make();
+    expectBytes(a, make(), 'two runs');
+    const dev = spiFlashCircuitpyDevice(a);
+    expect(readDriveText(dev, '/code.py')).toBe('print("from --drive")\n');
+    expectBytes(readDriveFile(dev, '/Sound Effect.wav'), pattern(20_000, 3));
+    const paths = listDrive(dev).map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['/lib/adafruit_thing/__init__.py', '/empty dir', '/.fseventsd/no_log', '/lib']));
+    expect(listDrive(dev, '/lib', { recursive: false }).map((e) => e.name)).toContain('adafruit_thing');
+  });
+
+  it('copies into a destination directory and can keep host modification times', () => {
+    const host = scratch();
+    writeFileSync(join(host, 'a.txt'), 'a');
+    const dev = memoryBlockDevice(4088);
+    mkfs(dev);
+    const written = copyDirectoryToDrive(dev, host, { destination: '/sub/dir', preserveMtime: true });
+    expect(written).toEqual(['/sub/dir/a.txt']);
+    const st = mount(dev).stat('/sub/dir/a.txt');
+    expect(Math.abs(st.mtime.getTime() - statSync(join(host, 'a.txt')).mtime.getTime())).toBeLessThan(2001);
+  });
+
+  it('writeDriveFile creates parents; errors stay FatErrors', () => {
+    const dev = memoryBlockDevice(1024);
+    mkfs(dev);
+    writeDriveFile(dev, '/deep/er/file.txt', 'x');
+    expect(readDriveText(dev, 'deep/er/file.txt')).toBe('x');
+    expect(() => readDriveFile(dev, '/missing')).toThrow(FatError);
+    expect(() => listDrive(memoryBlockDevice(64, 0xff))).toThrow(FatError);
+  });
+});
+
+describe('flash images', () => {
+  it('saves atomically (no temp files left, previous image replaced) and loads back', () => {
+    const dir = scratch();
+    const path = join(dir, 'cpx-flash.bin');
+    saveImage(path, pattern(CPX_SPI_FLASH_SIZE, 1));
+    saveImage(path, pattern(CPX_SPI_FLASH_SIZE, 2));
+    expect(readdirSync(dir)).toEqual(['cpx-flash.bin']);
+    expectBytes(loadImage(path, CPX_SPI_FLASH_SIZE), pattern(CPX_SPI_FLASH_SIZE, 2));
+  });
+
+  it('leaves the old image intact when saving fails', () => {
+    const dir = scratch();
+    const path = join(dir, 'img.bin');
+    saveImage(path, pattern(1024));
+    expect(() => saveImage(join(dir, 'no such dir', 'img.bin'), pattern(10))).toThrow(DriveImageError);
+    expectBytes(loadImage(path), pattern(1024));
+    expect(readdirSync(dir)).toEqual(['img.bin']);
+  });
+
+  it('reports a wrong size or a missing file clearly', () => {
+    const dir = scratch();
+    const path = join(dir, 'small.bin');
+    saveImage(path, new Uint8Array(1000));
+    expect(() => loadImage(path, CPX_SPI_FLASH_SIZE)).toThrow(/is 1000 bytes, but the flash is 2097152 bytes \(2 MiB\)/);
+    expect(() => loadImage(join(dir, 'nope.bin'))).toThrow(/cannot read flash image/);
+    expect(existsSync(join(dir, 'nope.bin'))).toBe(false);
+  });
+});
