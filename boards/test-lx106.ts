@@ -19,7 +19,7 @@ import { Machine } from '../emulator/kernel/machine.js';
 import { Scheduler } from '../emulator/kernel/scheduler.js';
 import { Lx106 } from '../cpu-xtensa/lx106.js';
 import { XtensaSemihosting } from '../cpu-xtensa/semihosting.js';
-import type { Board, LoadSegment, MemoryRegion } from './types.js';
+import type { Board, BoardConsole, LoadSegment, MemoryRegion } from './types.js';
 
 /** Structurally compatible with firmware-runtime/images/types.ts FirmwareImage. */
 export interface Lx106Image {
@@ -94,6 +94,7 @@ export class SparseMemory implements BusDevice {
 
 export interface TestLx106Board extends Board {
   readonly core: Lx106;
+  readonly console: BoardConsole;
   /** Loads a firmware image (or raw segments plus an entry) and resets the core to its entry. */
   load(image: Lx106Image | LoadSegment[], entry?: number): void;
 }

@@ -1,5 +1,6 @@
 /** What every board gives the emulator layer: its machine, its memory map and a loader. */
 import type { Machine } from '../emulator/kernel/machine.js';
+import type { UsbDevicePort } from '../peripherals/usb-port.js';
 
 /** A run of bytes at a bus address (structurally a firmware-runtime ImageSegment). */
 export interface LoadSegment {
@@ -28,7 +29,14 @@ export interface Board {
   readonly machine: Machine;
   /** Where firmware may be loaded. */
   readonly regions: MemoryRegion[];
-  readonly console: BoardConsole;
+  /** A console the board provides itself (semihosting, a UART wired to the host). */
+  readonly console?: BoardConsole;
+  /** The USB device port, when the console (and drive) are reached over USB by an emulated host. */
+  readonly usb?: UsbDevicePort;
+  /** Where a raw .bin is loaded (the application base behind a bootloader). */
+  readonly binBase?: number;
+  /** UF2 family id that firmware for this board must carry. */
+  readonly uf2FamilyId?: number;
   /** Writes the segments into memory and resets the machine to start them. */
   load(segments: LoadSegment[], entry?: number): void;
 }

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { BOARDS } from '../boards/index.js';
 import { ImageError } from '../firmware-runtime/images/index.js';
 import type { BoardConsole } from '../boards/types.js';
+import { connectConsole } from './console.js';
 import { createBoard, EXIT, loadFirmware } from './run.js';
 import { Session, type SessionEnd } from './session.js';
 
@@ -119,16 +120,17 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     process.stderr.write(`circuitemu: cannot read ${opts.firmware}: ${(e as Error).message}\n`);
     return EXIT.badImage;
   }
+  const { console } = connectConsole(board);
   loadFirmware(board, image, opts.firmware);
   const machine = board.machine;
-  board.console.onData((bytes) => process.stdout.write(bytes));
+  console.onData((bytes) => process.stdout.write(bytes));
   machine.stderr.onData((bytes) => process.stderr.write(bytes));
-  const session = new Session(machine, board.console, {
+  const session = new Session(machine, console, {
     timeoutSeconds: timeout,
     realTime: interactive,
     expectText: opts['expect-text'],
   });
-  const detach = attachInput(board.console, session, interactive);
+  const detach = attachInput(console, session, interactive);
   if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
   const started = performance.now();
   const end = await session.run();

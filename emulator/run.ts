@@ -3,6 +3,7 @@
  */
 import { findBoard, BOARDS, type Board } from '../boards/index.js';
 import { loadImage, placeImage } from '../firmware-runtime/images/index.js';
+import { connectConsole } from './console.js';
 import type { HaltInfo } from './kernel/core.js';
 
 export interface RunOptions {
@@ -43,7 +44,7 @@ export function createBoard(name: string, commandLine?: string): Board {
 
 /** Parses, places and loads `image` on `board`; throws ImageError for bad or misplaced images. */
 export function loadFirmware(board: Board, image: Uint8Array, name?: string): void {
-  const parsed = loadImage(image, { name });
+  const parsed = loadImage(image, { name, binBase: board.binBase, familyId: board.uf2FamilyId });
   placeImage(parsed, board.regions);
   board.load(parsed.segments, parsed.entry);
 }
@@ -51,10 +52,11 @@ export function loadFirmware(board: Board, image: Uint8Array, name?: string): vo
 export function runFirmware(opts: RunOptions): RunResult {
   const board = createBoard(opts.board, opts.name ?? 'program');
   const machine = board.machine;
-  if (opts.onStdout) machine.stdout.onData(opts.onStdout);
+  const { console } = connectConsole(board);
+  if (opts.onStdout) console.onData(opts.onStdout);
   loadFirmware(board, opts.image, opts.name);
-  if (opts.stdin) machine.stdin.push(opts.stdin);
-  machine.stdin.close();
+  if (opts.stdin) console.write(opts.stdin);
+  console.close();
   const halt = machine.runFor(opts.timeoutSeconds ?? 10);
   return summarise(board, halt);
 }

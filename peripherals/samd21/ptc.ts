@@ -1,0 +1,207 @@
+/**
+ * PTC, the Peripheral Touch Controller. The SAMD21 data sheet does not document its registers
+ * (Microchip ships it only with the closed QTouch library). This model follows the register
+ * layout that Adafruit's FreeTouch (Adafruit_FreeTouch adafruit_ptc_component.h, used by
+ * CircuitPython's touchio through samd-peripherals) reverse-engineered, and answers the sequence
+ * those libraries run:
+ *
+ *   init:    CONTROLA.ENABLE = 0; UNK4C04 &= ...; FREQCONTROL ...; CONTROLC.INIT = 1;
+ *            CONTROLA.RUNINSTANDBY = 1; INTDISABLE = WCO|EOC; YENABLEL/H |= 1 << yline;
+ *            CONTROLA.ENABLE = 1
+ *   measure: INTFLAGS = WCO|EOC; YSELECTL/H = 1 << yline; SERRES; CONVCONTROL.ADCACCUM;
+ *            FREQCONTROL; COMPCAPL/H; INTCAP; BURSTMODE = 0xA4; CONVCONTROL.CONVERT = 1;
+ *            poll CONVCONTROL.CONVERT == 0; read RESULT (16 bits at 0x1C)
+ *   reset:   CONTROLA.ENABLE = 0 (poll 0); CONTROLA.SWRESET = 1 (poll 0)
+ * with CONTROLB.SYNCFLAG (bit 7) polled for 0 around every write.
+ *
+ * | offset | register | bits used |
+ * |---|---|---|
+ * | 0x00 | CONTROLA | SWRESET 0, ENABLE 1, RUNINSTANDBY 2 |
+ * | 0x01 | CONTROLB | SYNCFLAG 7 (busy) |
+ * | 0x04 | UNK4C04 (prescaler?) | stored |
+ * | 0x05 | CONTROLC | INIT 0 |
+ * | 0x08/0x09/0x0A | INTDISABLE / INTENABLE / INTFLAGS | EOC 0, WCO 1 |
+ * | 0x0C | FREQCONTROL | SAMPLEDELAY 0-3, FREQSPREADEN 4 |
+ * | 0x0D | CONVCONTROL | ADCACCUM 0-2 (2^n samples), CONVERT 7 |
+ * | 0x10-0x17 | YSELECTL/H, XSELECTL/H, YENABLEL/H, XENABLEL/H | one bit per line |
+ * | 0x18/0x19 | COMPCAPL/H | 14-bit compensation capacitor |
+ * | 0x1A | INTCAP | 6-bit integration capacitor |
+ * | 0x1B | SERRES | RESISTOR 0-1 |
+ * | 0x1C | RESULT | 16-bit count |
+ * | 0x20 | BURSTMODE | stored |
+ * | 0x21, 0x24-0x27 | WCO mode, thresholds | stored (the window comparator never fires) |
+ *
+ * Measurement model (self-capacitance, Y lines): each of the 2^ADCACCUM samples of the selected
+ * Y line counts `baseCount` (+ a small fixed per-line offset) for an untouched pad, plus
+ * `touchCount` × the pad's touch amount (0..1). Defaults: 130 and 300 per sample, so the
+ * FreeTouch default (4 samples) reads about 520 untouched and 1720 touched; CircuitPython's
+ * threshold is the first reading + 100. Y lines: PA02..PA07 = Y0..Y5, PB00..PB09 = Y6..Y15.
+ */
+import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
+import { EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
+import { SimEvent } from '../../emulator/kernel/scheduler.js';
+
+/** Y line -> pad index. */
+export const PTC_Y_PADS: readonly number[] = [2, 3, 4, 5, 6, 7, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41];
+
+export const PTC_INT = { EOC: 1 << 0, WCO: 1 << 1 } as const;
+
+/** PTC clock periods per sample (charge transfer + ADC); about 16 µs per sample at 8 MHz. */
+const PERIODS_PER_SAMPLE = 128;
+
+export interface PtcOptions {
+  baseCount?: number;
+  touchCount?: number;
+}
+
+export class PTC extends RegisterBlock implements Samd21Peripheral {
+  readonly CONTROLA: Register;
+  readonly CONTROLB: Register;
+  readonly CONVCONTROL: Register;
+  readonly YSELECTL: Register;
+  readonly YSELECTH: Register;
+  readonly YENABLEL: Register;
+  readonly YENABLEH: Register;
+  readonly RESULT: Register;
+  readonly int: InterruptRegisters;
+
+  baseCount: number;
+  touchCount: number;
+  /** Measurements completed (diagnostics). */
+  measurements = 0;
+  /** CONVERT written while the PTC was disabled (diagnostics). */
+  disabledConversions = 0;
+
+  /** Touch amount (0..1) per pad index. */
+  private readonly touch = new Float64Array(64);
+  private readonly sync: SyncBusy;
+  private readonly convEvent: SimEvent;
+  private enabled = false;
+
+  constructor(
+    private readonly chip: Samd21Chip,
+    opts: PtcOptions = {},
+  ) {
+    super('PTC', 0x400);
+    this.baseCount = opts.baseCount ?? 130;
+    this.touchCount = opts.touchCount ?? 300;
+    this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(GCLK_ID.PTC), (bits) => this.synced(bits), 2);
+    this.convEvent = new SimEvent('PTC.conversion', () => this.conversionDone());
+    const syncAny = () => this.sync.start(2);
+
+    this.CONTROLA = this.reg({ name: 'CONTROLA', offset: 0x00, size: 1, writable: 0x07, write: () => this.sync.start(1) });
+    this.CONTROLB = this.reg({ name: 'CONTROLB', offset: 0x01, size: 1, writable: 0, read: () => (this.sync.busy ? 0x80 : 0) });
+    this.reg({ name: 'UNK4C04', offset: 0x04, size: 1, write: syncAny });
+    this.reg({ name: 'CONTROLC', offset: 0x05, size: 1, writable: 0x01, write: syncAny });
+    // INTDISABLE / INTENABLE / INTFLAGS (0x08 / 0x09 / 0x0A): the usual clear/set/w1c triple.
+    this.int = new InterruptRegisters(this, { INTENCLR: 0x08, INTENSET: 0x09, INTFLAG: 0x0a }, 1, 0x03, (l) => chip.irq(IRQ.PTC, l), {
+      INTENCLR: 'INTDISABLE',
+      INTENSET: 'INTENABLE',
+      INTFLAG: 'INTFLAGS',
+    });
+    this.reg({ name: 'FREQCONTROL', offset: 0x0c, size: 1, writable: 0x1f, write: syncAny });
+    this.CONVCONTROL = this.reg({
+      name: 'CONVCONTROL',
+      offset: 0x0d,
+      size: 1,
+      writable: 0x87,
+      write: (v, old) => {
+        if (v & 0x80 && !(old & 0x80)) this.startConversion();
+        syncAny();
+      },
+    });
+    this.YSELECTL = this.reg({ name: 'YSELECTL', offset: 0x10, size: 1, write: syncAny });
+    this.YSELECTH = this.reg({ name: 'YSELECTH', offset: 0x11, size: 1, write: syncAny });
+    this.reg({ name: 'XSELECTL', offset: 0x12, size: 1, write: syncAny });
+    this.reg({ name: 'XSELECTH', offset: 0x13, size: 1, write: syncAny });
+    this.YENABLEL = this.reg({ name: 'YENABLEL', offset: 0x14, size: 1, write: syncAny });
+    this.YENABLEH = this.reg({ name: 'YENABLEH', offset: 0x15, size: 1, write: syncAny });
+    this.reg({ name: 'XENABLEL', offset: 0x16, size: 1, write: syncAny });
+    this.reg({ name: 'XENABLEH', offset: 0x17, size: 1, write: syncAny });
+    this.reg({ name: 'COMPCAPL', offset: 0x18, size: 1, write: syncAny });
+    this.reg({ name: 'COMPCAPH', offset: 0x19, size: 1, writable: 0x3f, write: syncAny });
+    this.reg({ name: 'INTCAP', offset: 0x1a, size: 1, writable: 0x3f, write: syncAny });
+    this.reg({ name: 'SERRES', offset: 0x1b, size: 1, writable: 0x03, write: syncAny });
+    this.RESULT = this.reg({ name: 'RESULT', offset: 0x1c, size: 2, writable: 0 });
+    this.reg({ name: 'BURSTMODE', offset: 0x20, size: 1, writable: 0xf4, write: syncAny });
+    this.reg({ name: 'WCOMODE', offset: 0x21, size: 1, writable: 0x07 });
+    this.reg({ name: 'WCOTHRESHOLDA', offset: 0x24, size: 2 });
+    this.reg({ name: 'WCOTHRESHOLDB', offset: 0x26, size: 2 });
+    chip.onEventUser(EVENT_USER.PTC_STCONV, () => this.startConversion());
+  }
+
+  reset(_cause: ResetCause): void {
+    this.resetRegisters();
+    this.int.reset();
+    this.sync.cancel();
+    this.chip.scheduler.cancel(this.convEvent);
+    this.enabled = false;
+  }
+
+  // ---------------------------------------------------------------- board / UI side
+
+  /** Sets how much pad `pad` ('PA05' or a pad index) is touched: false/0 = not, true/1 = a finger. */
+  setTouch(pad: string | number, amount: number | boolean): void {
+    const i = typeof pad === 'string' ? padIndex(pad) : pad;
+    this.touch[i] = typeof amount === 'boolean' ? (amount ? 1 : 0) : Math.max(0, Math.min(1, amount));
+  }
+
+  touchOf(pad: string | number): number {
+    return this.touch[typeof pad === 'string' ? padIndex(pad) : pad];
+  }
+
+  /** The count one measurement of `yline` with 2^accum samples returns now. */
+  countFor(yline: number, accum: number): number {
+    const pad = PTC_Y_PADS[yline];
+    const perSample = this.baseCount + ((yline * 7) % 13) + this.touchCount * (pad === undefined ? 0 : this.touch[pad]);
+    return Math.min(0xffff, Math.round(perSample * (1 << accum)));
+  }
+
+  // ---------------------------------------------------------------- hardware side
+
+  private synced(bits: number): void {
+    if (bits & 1) {
+      const a = this.CONTROLA.value;
+      if (a & 0x01) {
+        this.resetRegisters();
+        this.int.INTFLAG.doReset();
+        this.int.INTENSET.doReset();
+        this.int.update();
+        this.chip.scheduler.cancel(this.convEvent);
+        this.enabled = false;
+        return;
+      }
+      this.enabled = (a & 0x02) !== 0;
+      if (!this.enabled) {
+        this.chip.scheduler.cancel(this.convEvent);
+        this.CONVCONTROL.value &= ~0x80;
+      }
+    }
+  }
+
+  private startConversion(): void {
+    this.CONVCONTROL.value |= 0x80;
+    const hz = this.chip.gclkFrequency(GCLK_ID.PTC);
+    const samples = 1 << (this.CONVCONTROL.value & 7);
+    const cycles = hz > 0 ? Math.ceil((PERIODS_PER_SAMPLE * samples * this.chip.scheduler.frequency) / hz) : 2000;
+    this.chip.scheduler.scheduleIn(this.convEvent, cycles);
+  }
+
+  private conversionDone(): void {
+    const enabled = this.enabled || (this.CONTROLA.value & 0x02) !== 0;
+    if (!enabled) {
+      // A disabled PTC measures nothing; CONVERT is cleared anyway so a polling loop ends.
+      this.CONVCONTROL.value &= ~0x80;
+      this.disabledConversions++;
+      return;
+    }
+    const sel = this.YSELECTL.value | (this.YSELECTH.value << 8);
+    const yline = sel ? 31 - Math.clz32(sel & -sel) : -1;
+    this.RESULT.value = yline >= 0 ? this.countFor(yline, this.CONVCONTROL.value & 7) : 0;
+    this.CONVCONTROL.value &= ~0x80;
+    this.measurements++;
+    this.int.set(PTC_INT.EOC);
+    this.chip.generateEvent(EVENT_GENERATOR.PTC_EOC);
+  }
+}

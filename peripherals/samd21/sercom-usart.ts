@@ -1,0 +1,206 @@
+/**
+ * SERCOM in USART mode with internal clock (data sheet section 26 "SERCOM USART").
+ *
+ * Frame = 1 start bit + CHSIZE data bits (5..9) + parity (CTRLA.FORM = 1) + 1 or 2 stop bits
+ * (CTRLB.SBMODE). Bit rate from BAUD and CTRLA.SAMPR (26.6.2.3, table 25-2):
+ *   arithmetic (SAMPR 0/2/4):  f_BAUD = f_ref / S * (1 - BAUD / 65536)
+ *   fractional (SAMPR 1/3):    f_BAUD = f_ref / (S * (BAUD[12:0] + FP[15:13] / 8))
+ *   S = 16 (SAMPR 0/1), 8 (2/3), 3 (4); synchronous (CMODE = 1): f_BAUD = f_ref / (2 (BAUD + 1)).
+ *
+ * Transmit: DATA -> TX buffer (DRE clears) -> shift register as soon as it is free (DRE sets);
+ * one frame time later the byte reaches the attached `UartLink` and, with the TX buffer empty,
+ * TXC sets (26.6.2.5). CTRLB.TXEN must be 1.
+ * Receive: bytes from the `UartLink` arrive as on a wire: one per frame time at the current
+ * BAUD (a host that pushes many bytes at once has them queued, up to RX_LINE_LIMIT), then land
+ * in the two-level receive buffer (RXC; full buffer -> STATUS.BUFOVF + INTFLAG.ERROR and the
+ * byte is lost, 26.8.11). Nothing is received unless the USART is enabled with CTRLB.RXEN = 1
+ * (bytes arriving then are dropped, as the line idles into a disabled receiver).
+ */
+import { SimEvent } from '../../emulator/kernel/scheduler.js';
+import {
+  INTFLAG_DRE,
+  INTFLAG_ERROR,
+  INTFLAG_RXC,
+  INTFLAG_RXS,
+  INTFLAG_TXC,
+  STATUS_BUFOVF,
+  reverseBits,
+  type Sercom,
+  type SercomEngine,
+} from './sercom.js';
+
+const CTRLB_SBMODE = 1 << 6;
+const CTRLB_SFDE = 1 << 9;
+const CTRLB_TXEN = 1 << 16;
+const CTRLB_RXEN = 1 << 17;
+/** Bytes the line may hold in flight towards the chip before the oldest are dropped. */
+export const RX_LINE_LIMIT = 4096;
+
+export class SercomUsart implements SercomEngine {
+  readonly readOnlyFlags = INTFLAG_DRE | INTFLAG_RXC;
+  readonly dmaRxFlag = INTFLAG_RXC;
+  readonly dmaTxFlag = INTFLAG_DRE;
+
+  private txBuffer = -1;
+  private shifting = false;
+  private shiftOut = 0;
+  private readonly rx = [0, 0];
+  private rxCount = 0;
+  private lastRead = 0;
+  /** Bytes on the wire towards the chip (a ring), delivered one per frame time. */
+  private readonly line = new Uint16Array(RX_LINE_LIMIT);
+  private lineHead = 0;
+  private lineCount = 0;
+  /** Bytes dropped because the line queue overflowed (diagnostics). */
+  lineDropped = 0;
+  private readonly txDone: SimEvent;
+  private readonly rxDone: SimEvent;
+
+  constructor(private readonly s: Sercom) {
+    this.txDone = new SimEvent(`${s.name}.USART.tx`, () => this.finishTx());
+    this.rxDone = new SimEvent(`${s.name}.USART.rx`, () => this.finishRx());
+  }
+
+  reset(): void {
+    const sch = this.s.chip.scheduler;
+    sch.cancel(this.txDone);
+    sch.cancel(this.rxDone);
+    this.txBuffer = -1;
+    this.shifting = false;
+    this.rxCount = 0;
+    this.lastRead = 0;
+    this.lineCount = 0;
+  }
+
+  setEnabled(on: boolean): void {
+    if (on) {
+      if (this.txBuffer < 0) this.s.raise(INTFLAG_DRE);
+      if (this.lineCount > 0 && !this.rxDone.scheduled) this.s.chip.scheduler.scheduleIn(this.rxDone, this.frameCycles());
+    } else {
+      this.reset();
+      this.s.lower(INTFLAG_DRE | INTFLAG_RXC | INTFLAG_TXC);
+    }
+  }
+
+  private get dataBits(): number {
+    const chsize = this.s.CTRLB.value & 7;
+    return chsize === 0 ? 8 : chsize === 1 ? 9 : chsize >= 5 ? chsize : 8;
+  }
+
+  /** Bit rate in Hz from BAUD/SAMPR/CMODE (26.6.2.3). */
+  baudRate(): number {
+    const gclkHz = this.s.chip.scheduler.frequency / this.s.cyclesPerGclk();
+    const ctrla = this.s.CTRLA.value;
+    const baud = this.s.BAUD.value & 0xffff;
+    if (ctrla & (1 << 28)) return gclkHz / (2 * ((baud & 0xff) + 1)); // CMODE synchronous
+    const sampr = (ctrla >>> 13) & 7;
+    const S = sampr <= 1 ? 16 : sampr <= 3 ? 8 : 3;
+    if (sampr === 1 || sampr === 3) {
+      const divider = (baud & 0x1fff) + (baud >>> 13) / 8;
+      return divider > 0 ? gclkHz / (S * divider) : gclkHz / S;
+    }
+    return (gclkHz / S) * (1 - baud / 65536);
+  }
+
+  /** Scheduler cycles per frame (start + data + parity + stop bits). */
+  frameCycles(): number {
+    const ctrla = this.s.CTRLA.value;
+    const parity = ((ctrla >>> 24) & 0xf) === 1 ? 1 : 0;
+    const stop = this.s.CTRLB.value & CTRLB_SBMODE ? 2 : 1;
+    const bits = 1 + this.dataBits + parity + stop;
+    const rate = this.baudRate();
+    if (!(rate > 0)) return 1 << 30; // BAUD = 65536 * (1 - 0): the line never moves
+    return Math.max(1, Math.round((bits * this.s.chip.scheduler.frequency) / rate));
+  }
+
+  writeData(value: number): void {
+    if (!this.s.enabled) return;
+    this.txBuffer = value & (this.dataBits === 9 ? 0x1ff : 0xff);
+    this.s.lower(INTFLAG_DRE | INTFLAG_TXC);
+    if (!this.shifting && this.s.CTRLB.value & CTRLB_TXEN) this.loadShifter();
+  }
+
+  private loadShifter(): void {
+    this.shiftOut = this.txBuffer;
+    this.txBuffer = -1;
+    this.shifting = true;
+    this.s.chip.scheduler.scheduleIn(this.txDone, this.frameCycles());
+    this.s.raise(INTFLAG_DRE);
+  }
+
+  private finishTx(): void {
+    this.shifting = false;
+    const lsbFirst = (this.s.CTRLA.value & (1 << 30)) !== 0;
+    // DORD = 1 is LSB first, the usual UART order; MSB first is sent bit-reversed.
+    const bits = Math.min(8, this.dataBits);
+    const byte = lsbFirst ? this.shiftOut & 0xff : reverseBits(this.shiftOut, bits);
+    this.s.uartLink?.transmit(byte & ((1 << bits) - 1));
+    if (this.txBuffer >= 0 && this.s.CTRLB.value & CTRLB_TXEN) this.loadShifter();
+    else this.s.raise(INTFLAG_TXC);
+  }
+
+  /** A byte arrives on the RX line from the outside world. */
+  lineReceived(byte: number): void {
+    if (this.lineCount === RX_LINE_LIMIT) {
+      this.lineDropped++;
+      return;
+    }
+    this.line[(this.lineHead + this.lineCount) % RX_LINE_LIMIT] = byte & 0x1ff;
+    this.lineCount++;
+    if (this.s.enabled && !this.rxDone.scheduled) {
+      if (this.s.CTRLB.value & CTRLB_SFDE) this.s.raise(INTFLAG_RXS);
+      this.s.chip.scheduler.scheduleIn(this.rxDone, this.frameCycles());
+    }
+  }
+
+  private finishRx(): void {
+    if (this.lineCount === 0) return;
+    const byte = this.line[this.lineHead];
+    this.lineHead = (this.lineHead + 1) % RX_LINE_LIMIT;
+    this.lineCount--;
+    if (this.s.enabled && this.s.CTRLB.value & CTRLB_RXEN) {
+      if (this.rxCount === 2) {
+        this.s.setStatus(STATUS_BUFOVF);
+        this.s.raise(INTFLAG_ERROR);
+      } else {
+        this.rx[this.rxCount++] = byte;
+        this.s.raise(INTFLAG_RXC);
+      }
+    }
+    if (this.lineCount > 0 && this.s.enabled) {
+      if (this.s.CTRLB.value & CTRLB_SFDE) this.s.raise(INTFLAG_RXS);
+      this.s.chip.scheduler.scheduleIn(this.rxDone, this.frameCycles());
+    }
+  }
+
+  readData(): number {
+    if (this.rxCount === 0) return this.lastRead;
+    const v = this.rx[0];
+    this.rx[0] = this.rx[1];
+    this.rxCount--;
+    this.lastRead = v;
+    if (this.rxCount === 0) this.s.lower(INTFLAG_RXC);
+    return v;
+  }
+
+  ctrlbWritten(value: number, old: number): void {
+    if (old & CTRLB_RXEN && !(value & CTRLB_RXEN)) {
+      this.rxCount = 0;
+      this.s.lower(INTFLAG_RXC);
+    }
+    // TXEN set with a character waiting: start it.
+    if (value & CTRLB_TXEN && !(old & CTRLB_TXEN) && this.s.enabled && !this.shifting && this.txBuffer >= 0) this.loadShifter();
+  }
+
+  statusWritten(): void {}
+  addrWritten(): void {}
+  flagsCleared(): void {}
+
+  rxRequest(): boolean {
+    return this.rxCount > 0;
+  }
+
+  txRequest(): boolean {
+    return this.txBuffer < 0;
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * SERCOM0-5, the serial communication interfaces (data sheet DS40001882 section 25 "SERCOM",
+ * 26 "SERCOM USART", 27 "SERCOM SPI", 28 "SERCOM I2C").
+ *
+ * One register block per instance; the meaning of most registers depends on CTRLA.MODE, so the
+ * block owns the registers shared by every mode (their offsets are the same in all modes) and
+ * hands mode-specific behaviour to an engine:
+ *   MODE 0/1  USART (external / internal clock)  -> sercom-usart.ts (internal clock only)
+ *   MODE 3    SPI master                          -> sercom-spi.ts
+ *   MODE 5    I2C master                          -> sercom-i2c.ts
+ *   MODE 2/4  SPI slave / I2C slave: not modelled (registers accept writes, nothing moves).
+ *
+ * Shared behaviour implemented here:
+ *  - CTRLA.SWRST: SYNCBUSY.SWRST and CTRLA.SWRST read 1 until the reset has crossed into the
+ *    GCLK_SERCOMx_CORE domain, then every register returns to its reset value (25.6.2.x, 26.6.6).
+ *  - CTRLA.ENABLE: SYNCBUSY.ENABLE reads 1 until the enable takes effect; CTRLA.ENABLE itself
+ *    reads back the written value at once (26.8.1: "Due to synchronization there is delay from
+ *    writing CTRLA.ENABLE until the peripheral is enabled/disabled").
+ *  - Enable-protected registers/bits (CTRLA except SWRST/ENABLE, CTRLB except RXEN/TXEN in
+ *    SPI/USART and CMD/ACKACT in I2C, BAUD) ignore writes while CTRLA.ENABLE = 1.
+ *  - INTENCLR/INTENSET/INTFLAG drive NVIC line 9+n; flags that mirror buffer state (DRE, RXC in
+ *    SPI/USART) are read-only and ignore writes of 1.
+ *  - DMA triggers: RX = 0x01+2n raised when the RX condition appears (RXC; SB in I2C master), TX =
+ *    0x02+2n when the TX condition appears (DRE; MB in I2C master); both are also reported as
+ *    levels through `registerDmaSource` so a beat-triggered channel keeps going while they hold.
+ *
+ * The board attaches what the pads are wired to with `attachSpi(bus)`, `attachI2c(bus)`,
+ * `attachUart(link)`; the controller exchanges whole bytes with them at the timing BAUD implies.
+ */
+import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
+import { DMA_TRIGGER, GCLK_ID, IRQ } from './memory-map.js';
+import type { I2cBus, SpiBus, UartLink } from '../devices/buses.js';
+import { SercomSpiMaster } from './sercom-spi.js';
+import { SercomUsart } from './sercom-usart.js';
+import { SercomI2cMaster } from './sercom-i2c.js';
+
+/** CTRLA.MODE values (25.x / 26.8.1). */
+export const SERCOM_MODE = {
+  USART_EXT_CLK: 0,
+  USART_INT_CLK: 1,
+  SPI_SLAVE: 2,
+  SPI_MASTER: 3,
+  I2C_SLAVE: 4,
+  I2C_MASTER: 5,
+} as const;
+
+export const CTRLA_SWRST = 1 << 0;
+export const CTRLA_ENABLE = 1 << 1;
+/** SYNCBUSY bits: SWRST, ENABLE, CTRLB (SPI/USART) or SYSOP (I2C master). */
+export const SYNCBUSY_SWRST = 1 << 0;
+export const SYNCBUSY_ENABLE = 1 << 1;
+export const SYNCBUSY_CTRLB = 1 << 2;
+export const SYNCBUSY_SYSOP = 1 << 2;
+
+/** INTFLAG bits in SPI/USART modes. */
+export const INTFLAG_DRE = 1 << 0;
+export const INTFLAG_TXC = 1 << 1;
+export const INTFLAG_RXC = 1 << 2;
+export const INTFLAG_SSL = 1 << 3; // SPI; RXS in USART
+export const INTFLAG_RXS = 1 << 3;
+export const INTFLAG_CTSIC = 1 << 4;
+export const INTFLAG_RXBRK = 1 << 5;
+export const INTFLAG_ERROR = 1 << 7;
+/** INTFLAG bits in I2C master mode. */
+export const INTFLAG_MB = 1 << 0;
+export const INTFLAG_SB = 1 << 1;
+
+/** STATUS bits (SPI/USART). */
+export const STATUS_PERR = 1 << 0;
+export const STATUS_FERR = 1 << 1;
+export const STATUS_BUFOVF = 1 << 2;
+
+/** What a mode engine implements. All calls happen inside bus accesses or scheduler events. */
+export interface SercomEngine {
+  /** INTFLAG bits that mirror state and cannot be cleared by writing 1. */
+  readonly readOnlyFlags: number;
+  /** INTFLAG bit whose rising raises the RX / TX DMA trigger. */
+  readonly dmaRxFlag: number;
+  readonly dmaTxFlag: number;
+  /** The enable (or disable) has completed synchronisation. */
+  setEnabled(on: boolean): void;
+  /** SWRST or system reset: drop all state and pending events. */
+  reset(): void;
+  readData(): number;
+  writeData(value: number): void;
+  /** CTRLB was written (after the enable-protection merge); `old` is the previous value. */
+  ctrlbWritten(value: number, old: number): void;
+  /** Bits of STATUS written (after w1c processing by the caller). */
+  statusWritten(value: number, mask: number): void;
+  addrWritten(value: number): void;
+  /** INTFLAG bits the firmware cleared by writing 1. */
+  flagsCleared(bits: number): void;
+  /** RX / TX DMA request levels. */
+  rxRequest(): boolean;
+  txRequest(): boolean;
+}
+
+/** An engine for modes we do not model: registers hold values, nothing moves. */
+class IdleEngine implements SercomEngine {
+  readonly readOnlyFlags = 0;
+  readonly dmaRxFlag = 0;
+  readonly dmaTxFlag = 0;
+  setEnabled(): void {}
+  reset(): void {}
+  readData(): number {
+    return 0;
+  }
+  writeData(): void {}
+  ctrlbWritten(): void {}
+  statusWritten(): void {}
+  addrWritten(): void {}
+  flagsCleared(): void {}
+  rxRequest(): boolean {
+    return false;
+  }
+  txRequest(): boolean {
+    return false;
+  }
+}
+
+export class Sercom extends RegisterBlock implements Samd21Peripheral {
+  readonly CTRLA: Register;
+  readonly CTRLB: Register;
+  /** BAUD (16-bit in USART, 8-bit in SPI, 32-bit BAUD/BAUDLOW/HSBAUD/HSBAUDLOW in I2C) and, in
+   *  USART mode, RXPL at 0x0E: one 32-bit slot, decoded per mode. */
+  readonly BAUD: Register;
+  readonly int: InterruptRegisters;
+  readonly STATUS: Register;
+  readonly SYNCBUSY: Register;
+  readonly ADDR: Register;
+  readonly DATA: Register;
+  readonly DBGCTRL: Register;
+  readonly sync: SyncBusy;
+
+  readonly spi: SercomSpiMaster;
+  readonly usart: SercomUsart;
+  readonly i2c: SercomI2cMaster;
+  private readonly idle = new IdleEngine();
+  /** The engine selected by CTRLA.MODE. */
+  engine: SercomEngine = this.idle;
+  /** True once an enable has completed synchronisation (CTRLA.ENABLE may already read 1). */
+  enabled = false;
+
+  spiBus: SpiBus | null = null;
+  i2cBus: I2cBus | null = null;
+  uartLink: UartLink | null = null;
+
+  readonly dmaRxSource: number;
+  readonly dmaTxSource: number;
+  readonly irqLine: number;
+  readonly gclkId: number;
+  /** Transfers timed with a fallback clock because GCLK_SERCOMx_CORE was off (diagnostics). */
+  stalledClock = 0;
+
+  constructor(
+    readonly chip: Samd21Chip,
+    readonly index: number,
+  ) {
+    super(`SERCOM${index}`, 0x400);
+    this.irqLine = IRQ.SERCOM0 + index;
+    this.gclkId = GCLK_ID.SERCOM0_CORE + index;
+    this.dmaRxSource = DMA_TRIGGER.sercomRx(index);
+    this.dmaTxSource = DMA_TRIGGER.sercomTx(index);
+    this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(this.gclkId), (bits) => this.syncDone(bits));
+
+    this.CTRLA = this.reg({ name: 'CTRLA', offset: 0x00, size: 4, write: (v, old) => this.ctrlaWritten(v, old) });
+    this.CTRLB = this.reg({ name: 'CTRLB', offset: 0x04, size: 4, write: (v, old) => this.ctrlbWritten(v, old) });
+    this.BAUD = this.reg({
+      name: 'BAUD',
+      offset: 0x0c,
+      size: 4,
+      write: (v, old, mask) => {
+        // BAUD is enable-protected in every mode (26.8.3, 27.8.3, 28.10.3); RXPL (USART, 0x0E) too.
+        if (this.CTRLA.value & CTRLA_ENABLE) this.BAUD.value = old;
+        void mask;
+      },
+    });
+    this.int = new InterruptRegisters(this, { INTENCLR: 0x14, INTENSET: 0x16, INTFLAG: 0x18 }, 1, 0xbf, (l) =>
+      chip.irq(this.irqLine, l),
+    );
+    const flag = this.int.INTFLAG;
+    flag.writeHook = (v, old) => {
+      // Status-like flags (DRE, RXC) are read-only: restore them.
+      const ro = this.engine.readOnlyFlags;
+      flag.value = ((v & ~ro) | (old & ro)) >>> 0;
+      this.int.update();
+      const cleared = old & ~flag.value;
+      if (cleared) this.engine.flagsCleared(cleared);
+    };
+    this.STATUS = this.reg({
+      name: 'STATUS',
+      offset: 0x1a,
+      size: 2,
+      write: (v, old, mask) => {
+        // Error bits are write-one-to-clear; the engine handles I2C BUSSTATE (28.10.7).
+        const written = v & mask;
+        this.STATUS.value = (old & ~written) >>> 0;
+        this.engine.statusWritten(written, mask);
+      },
+    });
+    this.SYNCBUSY = this.reg({ name: 'SYNCBUSY', offset: 0x1c, size: 4, writable: 0, read: () => this.sync.bits });
+    this.ADDR = this.reg({ name: 'ADDR', offset: 0x24, size: 4, write: (v) => this.engine.addrWritten(v) });
+    this.DATA = this.reg({
+      name: 'DATA',
+      offset: 0x28,
+      size: 4,
+      read: () => this.engine.readData(),
+      write: (v) => this.engine.writeData(v),
+    });
+    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: 0x30, size: 1, writable: 0x01 });
+
+    this.spi = new SercomSpiMaster(this);
+    this.usart = new SercomUsart(this);
+    this.i2c = new SercomI2cMaster(this);
+    chip.registerDmaSource(this.dmaRxSource, () => this.enabled && this.engine.rxRequest());
+    chip.registerDmaSource(this.dmaTxSource, () => this.enabled && this.engine.txRequest());
+  }
+
+  // ---------------------------------------------------------------- board wiring
+
+  /** The SPI bus the SERCOM's SPI pads (DO/DI/SCK) are wired to. */
+  attachSpi(bus: SpiBus): void {
+    this.spiBus = bus;
+  }
+
+  /** The I2C bus on the SDA/SCL pads. */
+  attachI2c(bus: I2cBus): void {
+    this.i2cBus = bus;
+  }
+
+  /** The UART line on the TX/RX pads. */
+  attachUart(link: UartLink): void {
+    this.uartLink = link;
+    link.setReceiver((byte) => this.usart.lineReceived(byte));
+  }
+
+  // ---------------------------------------------------------------- reset
+
+  reset(_cause: ResetCause): void {
+    this.softwareReset();
+  }
+
+  private softwareReset(): void {
+    this.sync.cancel();
+    this.spi.reset();
+    this.usart.reset();
+    this.i2c.reset();
+    this.resetRegisters();
+    this.int.reset();
+    this.enabled = false;
+    this.engine = this.idle;
+  }
+
+  // ---------------------------------------------------------------- register hooks
+
+  get mode(): number {
+    return (this.CTRLA.value >>> 2) & 7;
+  }
+
+  private engineFor(mode: number): SercomEngine {
+    switch (mode) {
+      case SERCOM_MODE.USART_INT_CLK:
+      case SERCOM_MODE.USART_EXT_CLK:
+        return this.usart;
+      case SERCOM_MODE.SPI_MASTER:
+        return this.spi;
+      case SERCOM_MODE.I2C_MASTER:
+        return this.i2c;
+      default:
+        return this.idle;
+    }
+  }
+
+  private ctrlaWritten(value: number, old: number): void {
+    if (this.sync.bits & SYNCBUSY_SWRST) {
+      // A reset in progress: writes are ignored (26.6.6 "Synchronization").
+      this.CTRLA.value = old;
+      return;
+    }
+    if (value & CTRLA_SWRST) {
+      // SWRST: everything but the bit itself is ignored; it reads 1 until done (26.8.1).
+      this.CTRLA.value = (old | CTRLA_SWRST) >>> 0;
+      this.sync.start(SYNCBUSY_SWRST);
+      return;
+    }
+    if (old & CTRLA_ENABLE) {
+      // Enable-protected: only ENABLE may change while enabled.
+      this.CTRLA.value = ((old & ~CTRLA_ENABLE) | (value & CTRLA_ENABLE)) >>> 0;
+    } else {
+      this.engine = this.engineFor(this.mode);
+    }
+    if ((this.CTRLA.value ^ old) & CTRLA_ENABLE) this.sync.start(SYNCBUSY_ENABLE);
+  }
+
+  private ctrlbWritten(value: number, old: number): void {
+    let v = value;
+    if (this.CTRLA.value & CTRLA_ENABLE) {
+      // While enabled only RXEN/TXEN (SPI/USART, with SYNCBUSY.CTRLB) or CMD/ACKACT/SMEN... (I2C
+      // master: CMD and ACKACT are not enable-protected, 28.10.2) may change.
+      const open = this.engine === this.i2c ? 0x00070000 : 0x00030000;
+      v = ((old & ~open) | (value & open)) >>> 0;
+      if (this.engine !== this.i2c && (v ^ old) & 0x00030000) this.sync.start(SYNCBUSY_CTRLB);
+    }
+    this.CTRLB.value = v;
+    this.engine.ctrlbWritten(v, old);
+  }
+
+  private syncDone(bits: number): void {
+    if (bits & SYNCBUSY_SWRST) {
+      this.softwareReset();
+      return;
+    }
+    if (bits & SYNCBUSY_ENABLE) {
+      const on = (this.CTRLA.value & CTRLA_ENABLE) !== 0;
+      if (on !== this.enabled) {
+        this.enabled = on;
+        this.engine.setEnabled(on);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers for the engines
+
+  /** Sets INTFLAG bits; a rising DMA condition pulses the trigger. */
+  raise(bits: number): void {
+    const before = this.int.flags();
+    this.int.set(bits);
+    const rising = bits & ~before;
+    const e = this.engine;
+    if (rising & e.dmaRxFlag) this.chip.dmaTrigger(this.dmaRxSource);
+    if (rising & e.dmaTxFlag) this.chip.dmaTrigger(this.dmaTxSource);
+  }
+
+  lower(bits: number): void {
+    this.int.clear(bits);
+  }
+
+  setStatus(bits: number): void {
+    this.STATUS.value = (this.STATUS.value | bits) >>> 0;
+  }
+
+  /** Scheduler cycles per period of GCLK_SERCOMx_CORE (falls back to 48 MHz when it is off). */
+  cyclesPerGclk(): number {
+    const hz = this.chip.gclkFrequency(this.gclkId);
+    if (hz > 0) return this.chip.scheduler.frequency / hz;
+    this.stalledClock++;
+    return this.chip.scheduler.frequency / 48_000_000;
+  }
+}
+
+/** Reverses the low `bits` bits of `v` (DORD = 1, LSB first, on an MSB-first byte bus). */
+export function reverseBits(v: number, bits: number): number {
+  let r = 0;
+  for (let i = 0; i < bits; i++) r |= ((v >>> i) & 1) << (bits - 1 - i);
+  return r;
+}

@@ -1,0 +1,535 @@
+/**
+ * TC3-TC5, the basic timer/counters (data sheet DS40001882 section 30 "TC").
+ *
+ * Counter modes (CTRLA.MODE): COUNT16 (default), COUNT8 (with PER), COUNT32 (TC4+TC5 paired: the
+ * even TC counts 32 bits, the odd one reports STATUS.SLAVE, 30.6.2.5). The register layout from
+ * 0x10 depends on the mode (30.8 "Register Summary" for 8/16/32 bit):
+ *   COUNT8:  COUNT 0x10 (8), PER 0x14 (8), CC0 0x18 (8), CC1 0x19 (8)
+ *   COUNT16: COUNT 0x10 (16),              CC0 0x18 (16), CC1 0x1A (16)
+ *   COUNT32: COUNT 0x10 (32),              CC0 0x18 (32), CC1 0x1C (32)
+ * so the block declares 32-bit slots there and decodes accesses by mode and byte lane.
+ *
+ * Counting is computed from the cycle timeline (tc-counter.ts); overflow and compare-match points
+ * are scheduled SimEvents. f_tick = f_GCLK_TC / PRESCALER. Waveforms (30.6.2.6, table 30-2):
+ *   NFRQ  TOP = MAX (PER in COUNT8): WO[x] toggles on match CCx
+ *   MFRQ  TOP = CC0: WO[0] toggles at TOP, WO[1] toggles on match CC1
+ *   NPWM  TOP = MAX (PER in COUNT8): up: WO[x] set at ZERO (update), cleared on match CCx;
+ *         down: cleared at update, set on match
+ *   MPWM  TOP = CC0: WO[1] as NPWM with CC1; WO[0] gives a one-tick low pulse at each update
+ * CTRLC.INVENx inverts WO[x]. The outputs drive the pads whose PMUX selects this TC (function E,
+ * table 7-1) through the foundation's pad handles, or anything attached with `attachOutput`.
+ *
+ * Synchronisation (30.6.6): writes to CTRLA.ENABLE/SWRST, CTRLBSET/CLR, COUNT, PER, CCx and a
+ * READREQ.RREQ set STATUS.SYNCBUSY for a few GCLK_TC periods; INTFLAG.SYNCRDY when it clears.
+ * COUNT reads return the value captured by the last read request (READREQ.RREQ with ADDR = 0x10),
+ * or the live count with READREQ.RCONT = 1 (30.6.6.3 "Read request").
+ * Events in (EVCTRL.TCEI, EVACT): RETRIGGER, COUNT, START; with CTRLC.CPTENx an event captures
+ * COUNT into CCx (MCx; ERR if MCx was still set). PPW/PWP period/pulse-width capture needs the
+ * input level, which events do not carry: not modelled. Events out: OVFEO, MCEOx.
+ * DMA triggers: OVF (0x18 + 3(n-3)), MC0/MC1.
+ */
+import { SimEvent } from '../../emulator/kernel/scheduler.js';
+import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
+import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
+import { PRESCALER_DIV, TimelineCounter } from './tc-counter.js';
+
+/** Something a waveform output can drive: a PadHandle, a kernel Pin. */
+export interface WaveformSink {
+  drive(level: 0 | 1 | null): void;
+}
+
+/** Pads carrying TCn/WO[x] on peripheral function E (data sheet table 7-1). */
+export const TC_WO_PADS: Record<number, [string[], string[]]> = {
+  3: [['PA14', 'PA18'], ['PA15', 'PA19']],
+  4: [['PA22', 'PB08', 'PB12'], ['PA23', 'PB09', 'PB13']],
+  5: [['PA24', 'PB10', 'PB14'], ['PA25', 'PB11', 'PB15']],
+};
+
+export const TC_MODE = { COUNT16: 0, COUNT8: 1, COUNT32: 2 } as const;
+export const WAVEGEN = { NFRQ: 0, MFRQ: 1, NPWM: 2, MPWM: 3 } as const;
+export const TC_INTFLAG = { OVF: 1 << 0, ERR: 1 << 1, SYNCRDY: 1 << 3, MC0: 1 << 4, MC1: 1 << 5 } as const;
+const STATUS_STOP = 1 << 3;
+const STATUS_SLAVE = 1 << 4;
+const CTRLB_DIR = 1 << 0;
+const CTRLB_ONESHOT = 1 << 2;
+const EVACT = { OFF: 0, RETRIGGER: 1, COUNT: 2, START: 3 } as const;
+
+export class TC extends RegisterBlock implements Samd21Peripheral {
+  readonly CTRLA: Register;
+  readonly READREQ: Register;
+  readonly CTRLBCLR: Register;
+  readonly CTRLBSET: Register;
+  readonly CTRLC: Register;
+  readonly DBGCTRL: Register;
+  readonly EVCTRL: Register;
+  readonly int: InterruptRegisters;
+  readonly STATUS: Register;
+  private readonly countSlot: Register;
+  private readonly perSlot: Register;
+  private readonly ccSlotA: Register;
+  private readonly ccSlotB: Register;
+  readonly sync: SyncBusy;
+
+  /** CTRLB (DIR, ONESHOT) as CTRLBSET/CTRLBCLR read it. */
+  ctrlb = 0;
+  PER = 0xff;
+  readonly CC = [0, 0];
+  /** COUNT as the bus reads it without RCONT (last read request). */
+  private countRead = 0;
+  readonly counter: TimelineCounter;
+  private enabled = false;
+  private stopped = false;
+  private readonly next: SimEvent;
+  private readonly pulseEnd: SimEvent;
+  /** Waveform output levels before inversion. */
+  private readonly wo: (0 | 1)[] = [0, 0];
+  private readonly sinks: WaveformSink[][] = [[], []];
+  private padsResolved = false;
+  /** The odd TC of a 32-bit pair (TC5 for TC4), to flag STATUS.SLAVE. */
+  slave: TC | null = null;
+  private isSlave = false;
+  readonly gclkId: number;
+  readonly irqLine: number;
+
+  constructor(
+    readonly chip: Samd21Chip,
+    readonly index: number,
+  ) {
+    super(`TC${index}`, 0x400);
+    this.gclkId = index === 3 ? GCLK_ID.TCC2_TC3 : index <= 5 ? GCLK_ID.TC4_TC5 : GCLK_ID.TC6_TC7;
+    this.irqLine = IRQ.TC3 + (index - 3);
+    this.counter = new TimelineCounter(chip.scheduler);
+    this.next = new SimEvent(`${this.name}.count`, () => this.fire());
+    this.pulseEnd = new SimEvent(`${this.name}.wo0pulse`, () => this.setWo(0, 1));
+    this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(this.gclkId), (bits) => this.syncDone(bits), 3);
+
+    this.CTRLA = this.reg({ name: 'CTRLA', offset: 0x00, size: 2, writable: 0x3f6f, write: (v, old) => this.ctrlaWritten(v, old) });
+    this.READREQ = this.reg({ name: 'READREQ', offset: 0x02, size: 2, writable: 0xc01f, write: (v) => this.readreqWritten(v) });
+    this.CTRLBCLR = this.reg({ name: 'CTRLBCLR', offset: 0x04, size: 1, read: () => this.ctrlb, write: (v, _o, m) => this.ctrlbWritten(v & m, false) });
+    this.CTRLBSET = this.reg({ name: 'CTRLBSET', offset: 0x05, size: 1, read: () => this.ctrlb, write: (v, _o, m) => this.ctrlbWritten(v & m, true) });
+    this.CTRLC = this.reg({
+      name: 'CTRLC',
+      offset: 0x06,
+      size: 1,
+      writable: 0x33,
+      write: (_v, old) => {
+        if (this.CTRLA.value & 2) this.CTRLC.value = old; // enable-protected
+        this.driveOutputs();
+      },
+    });
+    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: 0x08, size: 1, writable: 0x01 });
+    this.EVCTRL = this.reg({ name: 'EVCTRL', offset: 0x0a, size: 2, writable: 0x3137 });
+    this.int = new InterruptRegisters(this, { INTENCLR: 0x0c, INTENSET: 0x0d, INTFLAG: 0x0e }, 1, 0x3b, (l) => chip.irq(this.irqLine, l));
+    this.STATUS = this.reg({
+      name: 'STATUS',
+      offset: 0x0f,
+      size: 1,
+      writable: 0,
+      read: () => (this.stopped ? STATUS_STOP : 0) | (this.isSlave ? STATUS_SLAVE : 0) | (this.sync.busy ? 0x80 : 0),
+    });
+    this.countSlot = this.reg({ name: 'COUNT', offset: 0x10, size: 4, read: () => this.readCount(), write: (v, _o, m) => this.writeCount(v, m) });
+    this.perSlot = this.reg({
+      name: 'PER',
+      offset: 0x14,
+      size: 4,
+      read: () => (this.mode === TC_MODE.COUNT8 ? this.PER : 0),
+      write: (v, _o, m) => {
+        if (this.mode !== TC_MODE.COUNT8 || !(m & 0xff)) return;
+        this.counter.rebase();
+        this.PER = v & 0xff;
+        this.sync.start(0x80);
+        this.retime();
+      },
+    });
+    this.ccSlotA = this.reg({ name: 'CC', offset: 0x18, size: 4, read: () => this.readCc(0x18), write: (v, _o, m) => this.writeCc(0x18, v, m) });
+    this.ccSlotB = this.reg({ name: 'CC32_1', offset: 0x1c, size: 4, read: () => this.readCc(0x1c), write: (v, _o, m) => this.writeCc(0x1c, v, m) });
+
+    chip.onClockChange(() => this.retime());
+    chip.onEventUser(EVENT_USER.TC3 + (index - 3), () => this.eventIn());
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  /** Drives WO[x] into `sink` as well as into the PMUX-selected pads. */
+  attachOutput(x: 0 | 1, sink: WaveformSink): void {
+    this.sinks[x].push(sink);
+    sink.drive(this.outLevel(x));
+  }
+
+  private resolvePads(): void {
+    if (this.padsResolved || !this.chip.pads) return;
+    this.padsResolved = true;
+    const table = TC_WO_PADS[this.index];
+    if (!table) return;
+    for (let x = 0; x < 2; x++) for (const name of table[x]) this.sinks[x].push(this.chip.pad(padIndex(name), 'E'));
+  }
+
+  reset(_cause: ResetCause): void {
+    this.softwareReset();
+  }
+
+  private softwareReset(): void {
+    this.sync.cancel();
+    this.chip.scheduler.cancel(this.next);
+    this.chip.scheduler.cancel(this.pulseEnd);
+    this.resetRegisters();
+    this.int.reset();
+    this.ctrlb = 0;
+    this.PER = 0xff;
+    this.CC[0] = this.CC[1] = 0;
+    this.countRead = 0;
+    this.counter.running = false;
+    this.counter.set(0);
+    this.counter.up = true;
+    this.enabled = false;
+    this.stopped = false;
+    this.setSlave(false);
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  get mode(): number {
+    return (this.CTRLA.value >>> 2) & 3;
+  }
+
+  get wavegen(): number {
+    return (this.CTRLA.value >>> 5) & 3;
+  }
+
+  private get max(): number {
+    const m = this.mode;
+    return m === TC_MODE.COUNT8 ? 0xff : m === TC_MODE.COUNT32 ? 0xffffffff : 0xffff;
+  }
+
+  /** TOP for the current waveform mode (table 30-2). */
+  get top(): number {
+    const w = this.wavegen;
+    if (w === WAVEGEN.MFRQ || w === WAVEGEN.MPWM) return this.CC[0];
+    return this.mode === TC_MODE.COUNT8 ? this.PER : this.max;
+  }
+
+  /** Scheduler cycles per counter tick. */
+  tickCycles(): number {
+    const hz = this.chip.gclkFrequency(this.gclkId);
+    if (!(hz > 0)) return Infinity;
+    return (this.chip.scheduler.frequency * PRESCALER_DIV[(this.CTRLA.value >>> 8) & 7]) / hz;
+  }
+
+  private setSlave(on: boolean): void {
+    if (this.slave) this.slave.isSlave = on;
+  }
+
+  private ctrlaWritten(v: number, old: number): void {
+    if (v & 1) {
+      this.CTRLA.value = old | 1;
+      this.sync.start(0x01);
+      return;
+    }
+    if (old & 2) this.CTRLA.value = (old & ~2) | (v & 2); // enable-protected (30.8.1)
+    if ((this.CTRLA.value ^ old) & 2) this.sync.start(0x02);
+  }
+
+  private syncDone(bits: number): void {
+    if (bits & 0x01) {
+      this.softwareReset();
+      return;
+    }
+    if (bits & 0x02) {
+      const on = (this.CTRLA.value & 2) !== 0;
+      if (on && !this.enabled) this.enable();
+      else if (!on && this.enabled) this.disable();
+    }
+    this.int.set(TC_INTFLAG.SYNCRDY);
+  }
+
+  private enable(): void {
+    this.enabled = true;
+    this.stopped = false;
+    this.resolvePads();
+    this.setSlave(this.mode === TC_MODE.COUNT32);
+    const c = this.counter;
+    c.max = this.max;
+    c.top = this.top;
+    c.up = !(this.ctrlb & CTRLB_DIR);
+    // Counting by events only (EVACT COUNT) or waiting for START: the clock does not advance it.
+    const evact = this.EVCTRL.value & 7;
+    const eventDriven = this.EVCTRL.value & (1 << 5) && (evact === EVACT.COUNT || evact === EVACT.START);
+    c.tickCycles = this.tickCycles();
+    c.baseCycle = this.chip.scheduler.cycles;
+    c.running = !eventDriven;
+    this.initialOutputs();
+    this.reschedule();
+  }
+
+  private disable(): void {
+    this.counter.stop();
+    this.enabled = false;
+    this.setSlave(false);
+    this.chip.scheduler.cancel(this.next);
+  }
+
+  /** Re-derives TOP/tick after a clock or register change, keeping the count. */
+  private retime(): void {
+    const c = this.counter;
+    c.rebase();
+    c.max = this.max;
+    c.top = this.top;
+    const t = this.tickCycles();
+    if (t !== c.tickCycles) c.setTickCycles(t);
+    if (this.enabled) this.reschedule();
+  }
+
+  private ctrlbWritten(bits: number, set: boolean): void {
+    const cmd = (bits >>> 6) & 3;
+    const flags = bits & (CTRLB_DIR | CTRLB_ONESHOT);
+    this.counter.rebase();
+    this.ctrlb = set ? this.ctrlb | flags : this.ctrlb & ~flags;
+    this.counter.up = !(this.ctrlb & CTRLB_DIR);
+    this.sync.start(0x80);
+    if (set && cmd === 1) this.retrigger();
+    else if (set && cmd === 2) {
+      this.counter.stop();
+      this.stopped = true;
+      this.chip.scheduler.cancel(this.next);
+      return;
+    }
+    if (this.enabled) this.reschedule();
+  }
+
+  /** RETRIGGER command or event: restart from ZERO (up) or TOP (down) (30.6.2.7). */
+  private retrigger(): void {
+    if (!this.enabled) return;
+    const c = this.counter;
+    c.set(c.up ? 0 : this.top);
+    c.running = true;
+    this.stopped = false;
+    this.initialOutputs();
+    this.reschedule();
+  }
+
+  private readreqWritten(v: number): void {
+    if (v & 0x8000 && (v & 0x1f) === 0x10) {
+      // Read request: COUNT is synchronised into the APB domain (30.6.6.3).
+      this.sync.start(0x80);
+      this.countRead = this.counter.count;
+    }
+  }
+
+  private readCount(): number {
+    if (this.READREQ.value & 0x4000) this.countRead = this.counter.count; // RCONT
+    return this.countRead & this.max;
+  }
+
+  private writeCount(v: number, mask: number): void {
+    const c = this.counter;
+    c.rebase();
+    const merged = ((c.count & ~mask) | (v & mask)) & this.max;
+    c.set(merged >>> 0);
+    this.sync.start(0x80);
+    if (this.enabled) this.reschedule();
+  }
+
+  private readCc(slot: number): number {
+    const m = this.mode;
+    if (m === TC_MODE.COUNT8) return slot === 0x18 ? (this.CC[0] & 0xff) | ((this.CC[1] & 0xff) << 8) : 0;
+    if (m === TC_MODE.COUNT32) return slot === 0x18 ? this.CC[0] : this.CC[1];
+    return slot === 0x18 ? ((this.CC[0] & 0xffff) | ((this.CC[1] & 0xffff) << 16)) >>> 0 : 0;
+  }
+
+  private writeCc(slot: number, v: number, mask: number): void {
+    const m = this.mode;
+    this.counter.rebase();
+    if (m === TC_MODE.COUNT8) {
+      if (slot !== 0x18) return;
+      if (mask & 0xff) this.CC[0] = v & 0xff;
+      if (mask & 0xff00) this.CC[1] = (v >>> 8) & 0xff;
+    } else if (m === TC_MODE.COUNT32) {
+      const i = slot === 0x18 ? 0 : 1;
+      this.CC[i] = ((this.CC[i] & ~mask) | (v & mask)) >>> 0;
+    } else {
+      if (slot !== 0x18) return;
+      if (mask & 0xffff) this.CC[0] = ((this.CC[0] & ~mask) | (v & mask)) & 0xffff;
+      if (mask & 0xffff0000) this.CC[1] = ((((this.CC[1] << 16) & ~mask) | (v & mask)) >>> 16) & 0xffff;
+    }
+    this.sync.start(0x80);
+    this.counter.top = this.top;
+    if (this.enabled) this.reschedule();
+  }
+
+  // ---------------------------------------------------------------- counting
+
+  private reschedule(): void {
+    const sch = this.chip.scheduler;
+    const c = this.counter;
+    c.top = this.top;
+    if (!this.enabled || !c.running || !isFinite(c.tickCycles)) {
+      sch.cancel(this.next);
+      return;
+    }
+    let k = c.up ? c.ticksUntil(0) : c.ticksUntil(c.top);
+    const a = c.ticksUntil(this.CC[0]);
+    const b = c.ticksUntil(this.CC[1]);
+    if (a < k) k = a;
+    if (b < k) k = b;
+    if (!isFinite(k)) {
+      sch.cancel(this.next);
+      return;
+    }
+    sch.scheduleAt(this.next, c.cycleOfTick(k));
+    this.pendingTicks = k;
+  }
+
+  private pendingTicks = 0;
+
+  private fire(): void {
+    const c = this.counter;
+    const k = this.pendingTicks;
+    const prev = c.baseCount;
+    const r = c.countAfter(k);
+    c.baseCount = r.count;
+    c.baseCycle += k * c.tickCycles;
+    const count = r.count;
+    const up = c.up;
+    // Up: the only way to reach ZERO is the TOP -> ZERO wrap; down: ZERO -> TOP.
+    const update = up ? count === 0 : count === c.top && prev === 0;
+    const w = this.wavegen;
+    let flags = 0;
+    // Work out the final levels first so a set and a clear on the same tick make no glitch.
+    let wo0 = this.wo[0];
+    let wo1 = this.wo[1];
+    if (update) {
+      flags |= TC_INTFLAG.OVF;
+      if (w === WAVEGEN.NPWM) wo0 = wo1 = up ? 1 : 0;
+      else if (w === WAVEGEN.MPWM) {
+        wo1 = up ? 1 : 0;
+        wo0 = 0; // one-tick low pulse on WO[0] at each update (30.6.2.6.3)
+        this.chip.scheduler.scheduleAt(this.pulseEnd, c.cycleOfTick(1));
+      }
+    }
+    if (count === this.CC[0]) {
+      flags |= TC_INTFLAG.MC0;
+      if (w === WAVEGEN.NFRQ || w === WAVEGEN.MFRQ) wo0 = wo0 ? 0 : 1;
+      else if (w === WAVEGEN.NPWM) wo0 = up ? 0 : 1;
+    }
+    if (count === this.CC[1]) {
+      flags |= TC_INTFLAG.MC1;
+      if (w === WAVEGEN.NFRQ || w === WAVEGEN.MFRQ) wo1 = wo1 ? 0 : 1;
+      else wo1 = up ? 0 : 1;
+    }
+    this.setWo(0, wo0);
+    this.setWo(1, wo1);
+    this.signal(flags);
+    if (update && this.ctrlb & CTRLB_ONESHOT) {
+      // One-shot: the counter stops at the next update (30.6.2.8); STATUS.STOP reads 1.
+      c.running = false;
+      this.stopped = true;
+      return;
+    }
+    this.reschedule();
+  }
+
+  private signal(flags: number): void {
+    if (!flags) return;
+    this.int.set(flags);
+    const ev = this.EVCTRL.value;
+    const n = this.index - 3;
+    if (flags & TC_INTFLAG.OVF) {
+      this.chip.dmaTrigger(DMA_TRIGGER.tcOvf(this.index));
+      if (ev & (1 << 8)) this.chip.generateEvent(EVENT_GENERATOR.TC3_OVF + 3 * n);
+    }
+    for (let x = 0; x < 2; x++) {
+      if (!(flags & (TC_INTFLAG.MC0 << x))) continue;
+      this.chip.dmaTrigger(DMA_TRIGGER.tcMc(this.index, x));
+      if (ev & (1 << (12 + x))) this.chip.generateEvent(EVENT_GENERATOR.TC3_OVF + 3 * n + 1 + x);
+    }
+  }
+
+  private eventIn(): void {
+    const ev = this.EVCTRL.value;
+    if (!this.enabled) return;
+    const c = this.counter;
+    // Capture channels (CTRLC.CPTENx) take the count on any input event (30.6.2.9).
+    const cptx = this.CTRLC.value >>> 4;
+    if (cptx & 3) {
+      c.rebase();
+      for (let x = 0; x < 2; x++) {
+        if (!(cptx & (1 << x))) continue;
+        const bit = TC_INTFLAG.MC0 << x;
+        if (this.int.flags() & bit) this.int.set(TC_INTFLAG.ERR);
+        this.CC[x] = c.count;
+        this.signal(bit);
+      }
+    }
+    if (!(ev & (1 << 5))) return; // TCEI
+    switch (ev & 7) {
+      case EVACT.RETRIGGER:
+        c.rebase();
+        this.retrigger();
+        break;
+      case EVACT.START:
+        if (!c.running) {
+          c.start();
+          this.reschedule();
+        }
+        break;
+      case EVACT.COUNT: {
+        // Each event is one count step; overflow and matches are checked on the new value.
+        const r = c.countAfter(1);
+        const prev = c.baseCount;
+        c.baseCount = r.count;
+        const flags =
+          (r.count === 0 && prev !== 0 ? TC_INTFLAG.OVF : 0) |
+          (r.count === this.CC[0] ? TC_INTFLAG.MC0 : 0) |
+          (r.count === this.CC[1] ? TC_INTFLAG.MC1 : 0);
+        this.signal(flags);
+        break;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- waveform outputs
+
+  private initialOutputs(): void {
+    const w = this.wavegen;
+    const up = this.counter.up;
+    for (let x = 0; x < 2; x++) {
+      let level: 0 | 1 = 0;
+      if (w === WAVEGEN.NPWM || (w === WAVEGEN.MPWM && x === 1)) {
+        // Starting at ZERO (up) is an update: set, unless CCx = 0 clears it on the same tick.
+        level = up ? (this.CC[x] === 0 ? 0 : 1) : 0;
+      } else if (w === WAVEGEN.MPWM) level = 1;
+      this.wo[x] = level;
+    }
+    this.driveOutputs();
+  }
+
+  private setWo(x: number, level: 0 | 1): void {
+    if (this.wo[x] === level) return;
+    this.wo[x] = level;
+    const out = this.outLevel(x);
+    for (const s of this.sinks[x]) s.drive(out);
+  }
+
+  private outLevel(x: number): 0 | 1 {
+    const inv = (this.CTRLC.value >>> x) & 1;
+    return (this.wo[x] ^ inv) as 0 | 1;
+  }
+
+  private driveOutputs(): void {
+    for (let x = 0; x < 2; x++) {
+      const out = this.outLevel(x);
+      for (const s of this.sinks[x]) s.drive(out);
+    }
+  }
+
+  /** Current waveform output WO[x] after inversion (tests, UI). */
+  output(x: 0 | 1): 0 | 1 {
+    return this.outLevel(x);
+  }
+
+  /** Current COUNT (debuggers/tests), without a read request. */
+  get count(): number {
+    return this.counter.count;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * WDT, the Watchdog Timer (data sheet section 18).
+ *
+ * Clocked by GCLK_WDT: GCLK2 = OSCULP32K undivided (32768 Hz) after reset (15.8.4); firmware
+ * usually divides GCLK2 by 32 for the 1.024 kHz the period table assumes. Periods are 8 × 2^n
+ * GCLK_WDT cycles (CONFIG.PER, CONFIG.WINDOW, EWCTRL.EWOFFSET; n = 0..11). Normal mode: a system
+ * reset (RCAUSE.WDT) PER cycles after enabling or the last clear; the early-warning flag
+ * INTFLAG.EW (NVIC line 2) EWOFFSET cycles after it. Window mode (CTRL.WEN): a clear during the
+ * closed window (the first WINDOW cycles) resets at once; the open window lasts PER cycles and the
+ * early warning counts from its start (18.6.2.4). Writing CLEAR with anything but 0xA5 resets at
+ * once. CTRL.ALWAYSON locks the WDT on until power-on reset and keeps it across other resets.
+ */
+import { SimEvent } from '../../emulator/kernel/scheduler.js';
+import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { ResetCause, isPowerOnReset, type Samd21Chip, type Samd21Peripheral } from './chip.js';
+import { GCLK_ID, IRQ } from './memory-map.js';
+
+const CTRL = { ENABLE: 1 << 1, WEN: 1 << 2, ALWAYSON: 1 << 7 } as const;
+const CLEAR_KEY = 0xa5;
+
+export class WDT extends RegisterBlock implements Samd21Peripheral {
+  readonly CTRL: Register;
+  readonly CONFIG: Register;
+  readonly EWCTRL: Register;
+  readonly int: InterruptRegisters;
+  readonly STATUS: Register;
+  readonly CLEAR: Register;
+  private readonly sync: SyncBusy;
+  private readonly timeoutEvent: SimEvent;
+  private readonly warningEvent: SimEvent;
+  private running = false;
+  /** Cycle of the last clear (or enable): the start of the current period. */
+  private periodStart = 0;
+  /** Number of resets the WDT has caused (diagnostics). */
+  resets = 0;
+
+  constructor(private readonly chip: Samd21Chip) {
+    super('WDT', 0x400);
+    this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(GCLK_ID.WDT), (bits) => this.syncDone(bits));
+    this.timeoutEvent = new SimEvent('WDT timeout', () => this.timeout());
+    this.warningEvent = new SimEvent('WDT early warning', () => this.int.set(1));
+    // Reset values come from the NVM user row fuses (18.8.1-3): disabled, PER = WINDOW = EWOFFSET = 0xB.
+    this.CTRL = this.reg({
+      name: 'CTRL', offset: 0x0, size: 1, writable: 0x86,
+      write: (v, old) => {
+        if (old & CTRL.ALWAYSON) {
+          // ALWAYSON: ENABLE and WEN are read-only until power-on reset (18.8.1).
+          this.CTRL.value = old | (v & CTRL.ALWAYSON);
+          return;
+        }
+        this.sync.start(2);
+      },
+    });
+    this.CONFIG = this.reg({ name: 'CONFIG', offset: 0x1, size: 1, reset: 0xbb, write: () => this.sync.start(4) });
+    this.EWCTRL = this.reg({ name: 'EWCTRL', offset: 0x2, size: 1, reset: 0x0b, writable: 0x0f });
+    this.int = new InterruptRegisters(this, { INTENCLR: 0x4, INTENSET: 0x5, INTFLAG: 0x6 }, 1, 0x01, (l) => chip.irq(IRQ.WDT, l));
+    this.STATUS = this.reg({ name: 'STATUS', offset: 0x7, size: 1, writable: 0, read: () => (this.sync.busy ? 0x80 : 0) });
+    this.CLEAR = this.reg({ name: 'CLEAR', offset: 0x8, size: 1, writeOnly: true, write: (v) => this.clear(v) });
+    chip.onClockChange(() => {
+      if (this.running) this.schedule(false);
+    });
+  }
+
+  reset(cause: ResetCause): void {
+    if (!isPowerOnReset(cause) && this.CTRL.value & CTRL.ALWAYSON) {
+      // Keeps running across the reset, restarting its period.
+      this.restart();
+      return;
+    }
+    this.sync.cancel();
+    this.chip.scheduler.cancel(this.timeoutEvent);
+    this.chip.scheduler.cancel(this.warningEvent);
+    this.resetRegisters();
+    this.int.reset();
+    this.running = false;
+  }
+
+  private cycles(n: number): number {
+    const hz = this.chip.gclkFrequency(GCLK_ID.WDT);
+    if (hz <= 0) return Infinity;
+    return Math.ceil(((8 << Math.min(n, 11)) * this.chip.scheduler.frequency) / hz);
+  }
+
+  private syncDone(_bits: number): void {
+    const on = (this.CTRL.value & (CTRL.ENABLE | CTRL.ALWAYSON)) !== 0;
+    if (on && !this.running) {
+      this.running = true;
+      this.restart();
+    } else if (!on && this.running) {
+      this.running = false;
+      this.chip.scheduler.cancel(this.timeoutEvent);
+      this.chip.scheduler.cancel(this.warningEvent);
+    } else if (on) {
+      this.schedule(false);
+    }
+  }
+
+  private restart(): void {
+    this.running = true;
+    this.periodStart = this.chip.scheduler.cycles;
+    this.schedule(true);
+  }
+
+  private get windowMode(): boolean {
+    return (this.CTRL.value & CTRL.WEN) !== 0;
+  }
+
+  private schedule(withWarning: boolean): void {
+    const s = this.chip.scheduler;
+    const per = this.cycles(this.CONFIG.value & 0xf);
+    const win = this.windowMode ? this.cycles(this.CONFIG.value >>> 4) : 0;
+    const ew = this.cycles(this.EWCTRL.value & 0xf);
+    const timeout = this.periodStart + win + per;
+    if (Number.isFinite(timeout)) s.scheduleAt(this.timeoutEvent, timeout);
+    else s.cancel(this.timeoutEvent);
+    if (withWarning) {
+      const warn = this.periodStart + win + ew;
+      if (Number.isFinite(warn) && warn < timeout) s.scheduleAt(this.warningEvent, warn);
+      else s.cancel(this.warningEvent);
+    }
+  }
+
+  private clear(v: number): void {
+    if ((v & 0xff) !== CLEAR_KEY) {
+      // Any other value: immediate system reset (18.6.2.3).
+      if (this.running) this.fire();
+      return;
+    }
+    if (!this.running) return;
+    if (this.windowMode) {
+      const closed = this.cycles(this.CONFIG.value >>> 4);
+      if (this.chip.scheduler.cycles < this.periodStart + closed) {
+        this.fire(); // cleared in the closed window
+        return;
+      }
+    }
+    this.sync.start(0);
+    this.restart();
+  }
+
+  private timeout(): void {
+    this.fire();
+  }
+
+  private fire(): void {
+    this.resets++;
+    this.chip.systemReset(ResetCause.WDT);
+  }
+}

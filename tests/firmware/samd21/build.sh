@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Rebuild the SAMD21 test firmware images (committed, so the tests need no cross compiler).
+#   src/system.c  ->  system_osc32k.elf  (OSC32K reference, crystal-less boards like the CPX)
+#                 ->  system_xosc32k.elf (-DUSE_XOSC32K: 32 kHz crystal, Feather/Metro M0 Express)
+#                 ->  system_usbcrm.elf  (-DUSE_USBCRM: DFLL48M in USB clock recovery, like CircuitPython on the CPX)
+#   src/reset.c   ->  reset.elf          (RCAUSE after power-on, AIRCR.SYSRESETREQ and WDT resets)
+# Needs (Debian): gcc-arm-none-eabi binutils-arm-none-eabi
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cc=arm-none-eabi-gcc
+strip=arm-none-eabi-strip
+if ! command -v "$cc" >/dev/null; then
+    echo "build.sh: $cc not found (apt-get install gcc-arm-none-eabi)" >&2
+    exit 1
+fi
+cflags=(-mcpu=cortex-m0plus -mthumb -Os -std=gnu11 -Wall -Wextra -Werror
+        -ffreestanding -nostdlib -ffunction-sections -fdata-sections -Icommon)
+ldflags=(-T common/samd21.ld -Wl,--gc-sections -Wl,-z,max-page-size=16 -Wl,--no-warn-rwx-segments -lgcc)
+cd "$here"
+mkdir -p build
+build() {
+    local name="$1" src="$2"; shift 2
+    "$cc" "${cflags[@]}" "$@" common/startup.c "src/$src.c" "${ldflags[@]}" -Wl,-Map="build/$name.map" -o "build/$name.full.elf"
+    "$strip" --strip-debug -o "$name.elf" "build/$name.full.elf"
+    printf '  %-24s %7d bytes\n' "$name.elf" "$(stat -c %s "$name.elf")"
+}
+echo "samd21:"
+build system_osc32k system
+build system_xosc32k system -DUSE_XOSC32K
+build system_usbcrm system -DUSE_USBCRM
+build reset reset
