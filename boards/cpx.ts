@@ -121,6 +121,7 @@ export function createCpx(): CpxBoard {
     usb: peripheral<Samd21Usb>('USB'),
     regions: [{ name: 'flash', base: 0, size: FLASH_SIZE }],
     binBase: APPLICATION_BASE,
+    circuitpy: { kind: 'spi-flash', bytes: flash.data, load: (bytes) => flash.load(bytes) },
     uf2FamilyId: SAMD21_UF2_FAMILY_ID,
     load(segments: LoadSegment[]) {
       // Our stand-in UF2 bootloader first, unless the image brings its own.

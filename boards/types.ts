@@ -24,6 +24,16 @@ export interface BoardConsole {
   close(): void;
 }
 
+/** Where a board keeps its CIRCUITPY drive (the bytes the FAT lives in). */
+export interface CircuitpyStorage {
+  /** 'spi-flash': the whole external flash (less CircuitPython's 4 KiB scratch sector). */
+  readonly kind: 'spi-flash';
+  /** The flash contents, live (the part model's array). */
+  readonly bytes: Uint8Array;
+  /** Replaces the flash contents (an image loaded from a file). */
+  load(bytes: Uint8Array): void;
+}
+
 export interface Board {
   readonly name: string;
   readonly machine: Machine;
@@ -37,6 +47,8 @@ export interface Board {
   readonly binBase?: number;
   /** UF2 family id that firmware for this board must carry. */
   readonly uf2FamilyId?: number;
+  /** The CIRCUITPY drive's storage, on boards that have one. */
+  readonly circuitpy?: CircuitpyStorage;
   /** Writes the segments into memory and resets the machine to start them. */
   load(segments: LoadSegment[], entry?: number): void;
 }

@@ -13,20 +13,32 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BOARDS } from '../boards/index.js';
 import { ImageError } from '../firmware-runtime/images/index.js';
-import type { BoardConsole } from '../boards/types.js';
-import { connectConsole } from './console.js';
+import type { Board, BoardConsole } from '../boards/types.js';
+import { copyToDrive, loadFlashImage, openDrive, saveFlashImage } from './drive.js';
+import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../firmware-runtime/fs/drive.js';
+import { FatError } from '../firmware-runtime/fs/fat.js';
+import { connectConsole, reloadIfOutputMissed } from './console.js';
 import { createBoard, EXIT, loadFirmware } from './run.js';
 import { Session, type SessionEnd } from './session.js';
 
 const USAGE = `usage:
   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
-  circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS]
+                 [--drive DIR] [--flash IMAGE] [--no-reload]
+  circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE]
+  circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu boards
   circuitemu --help | --version
 
 run: loads FILE (ELF, Intel HEX, UF2 or raw BIN) on the board and runs it in virtual time, as
 fast as the host allows, streaming the program's console to stdout; standard input is the
 program's console input. --expect-text ends the run with status 0 as soon as TEXT appears.
+--drive DIR copies DIR's files onto CIRCUITPY before boot (formatting blank flash as
+CircuitPython would); --flash IMAGE loads the board's flash from IMAGE if it exists and saves it
+back when the run ends, so the drive persists across runs. On a USB console (CircuitPython),
+run sends one Ctrl-D when it connects after code.py already finished, so the program's output
+is seen (as a user at a terminal would); --no-reload turns that off.
+drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
+held in a flash image, without running any firmware (--board defaults to cpx).
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
 mode, Ctrl-] quits.
 Exit status: the program's own, or ${EXIT.timeout} when --timeout (simulated seconds) ran out,
@@ -47,7 +59,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`circuitemu: cannot load firmware: ${e.message}\n`);
       return EXIT.badImage;
     }
-    throw e;
+    if (e instanceof FatError || e instanceof DriveImageError) {
+      process.stderr.write(`circuitemu: CIRCUITPY drive: ${e.message}\n`);
+      return EXIT.badImage;
+    }
+    if (process.env.CIRCUITEMU_DEBUG) throw e;
+    process.stderr.write(`circuitemu: ${(e as Error).message ?? String(e)}\n`);
+    return EXIT.software;
   }
 }
 
@@ -58,6 +76,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return runCommand(rest, false);
     case 'repl':
       return runCommand(rest, true);
+    case 'drive':
+      return driveCommand(rest);
     case 'boards':
       for (const b of BOARDS) process.stdout.write(`${b.name.padEnd(12)} ${b.description}\n`);
       return 0;
@@ -93,6 +113,9 @@ function parse(args: string[]) {
         timeout: { type: 'string' },
         stats: { type: 'boolean', default: false },
         'expect-text': { type: 'string' },
+        drive: { type: 'string' },
+        'no-reload': { type: 'boolean', default: false },
+        flash: { type: 'string' },
       },
     }).values;
   } catch (e) {
@@ -120,8 +143,10 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     process.stderr.write(`circuitemu: cannot read ${opts.firmware}: ${(e as Error).message}\n`);
     return EXIT.badImage;
   }
-  const { console } = connectConsole(board);
+  const { console, usbHost } = connectConsole(board);
+  if (usbHost && !interactive && !opts['no-reload']) reloadIfOutputMissed(console);
   loadFirmware(board, image, opts.firmware);
+  if (opts.flash || opts.drive) prepareDrive(board, opts.flash, opts.drive);
   const machine = board.machine;
   console.onData((bytes) => process.stdout.write(bytes));
   machine.stderr.onData((bytes) => process.stderr.write(bytes));
@@ -135,8 +160,58 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const started = performance.now();
   const end = await session.run();
   detach();
+  if (opts.flash) saveFlashImage(board, opts.flash);
   if (opts.stats) printStats(machine.scheduler.cycles, machine.core.instructions, machine.scheduler.seconds, performance.now() - started);
   return report(end, timeout);
+}
+
+function driveCommand(args: string[]): number {
+  const [action, ...rest] = args;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { flash: { type: 'string' }, board: { type: 'string' } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (!values.flash) throw new UsageError('drive needs --flash IMAGE');
+  let board;
+  try {
+    board = createBoard(values.board ?? 'cpx');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!board.circuitpy) throw new UsageError(`board ${board.name} has no CIRCUITPY drive`);
+  const existed = loadFlashImage(board, values.flash);
+  const { volume } = openDrive(board);
+  switch (action) {
+    case 'list':
+      for (const entry of listDrive(volume, positionals[0] ?? '/', { recursive: true })) {
+        process.stdout.write(`${entry.isDirectory ? 'dir ' : String(entry.size).padStart(8)} ${entry.path}\n`);
+      }
+      return 0;
+    case 'read':
+      if (!positionals[0]) throw new UsageError('drive read needs a PATH on the drive');
+      process.stdout.write(readDriveFile(volume, positionals[0]));
+      return 0;
+    case 'write': {
+      if (!positionals[0]) throw new UsageError('drive write needs a PATH on the drive');
+      const data = readFileSync(positionals[1] ?? 0);
+      writeDriveFile(volume, positionals[0], data, { parents: true });
+      saveFlashImage(board, values.flash);
+      if (!existed) process.stderr.write(`circuitemu: created ${values.flash} with a new CIRCUITPY drive\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`drive needs list, read or write, not '${action ?? ''}'`);
+  }
+}
+
+/** --flash IMAGE (load if present) and --drive DIR (copied onto CIRCUITPY before boot). */
+function prepareDrive(board: Board, flash: string | undefined, drive: string | undefined): void {
+  if (!board.circuitpy) throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
+  if (flash) loadFlashImage(board, flash);
+  if (drive) copyToDrive(board, drive);
 }
 
 /** Feeds standard input to the console: raw keys on a terminal in `repl`, else the byte stream. */

@@ -34,7 +34,7 @@ export interface RunResult {
 }
 
 /** Exit statuses of `circuitemu run` that are not the program's own (documented in the README). */
-export const EXIT = { usage: 64, badImage: 65, timeout: 124, fault: 125 } as const;
+export const EXIT = { usage: 64, badImage: 65, software: 70, timeout: 124, fault: 125 } as const;
 
 export function createBoard(name: string, commandLine?: string): Board {
   const info = findBoard(name);

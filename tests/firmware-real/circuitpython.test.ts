@@ -1,0 +1,161 @@
+/**
+ * Unmodified third-party firmware on the emulated boards. The images are not in the repository
+ * (see DEVELOPERS.md): they are read from $CIRCUITEMU_FIRMWARE_DIR, and these tests are skipped,
+ * with a message, when it is not set.
+ *
+ *   circuitpython-cpx.uf2    CircuitPython 9.x for circuitplayground_express
+ *   micropython-samd21.uf2   MicroPython's samd port for a SAMD21 board (e.g. ItsyBitsy M0 Express)
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CpxBoard } from '../../boards/cpx.js';
+import { connectConsole } from '../../emulator/console.js';
+import { copyToDrive, openDrive } from '../../emulator/drive.js';
+import { createBoard, loadFirmware } from '../../emulator/run.js';
+import { mount } from '../../firmware-runtime/fs/fat.js';
+import { memoryBlockDevice } from '../../firmware-runtime/fs/block-device.js';
+import type { UsbHost } from '../../firmware-runtime/usb/index.js';
+
+const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
+const firmware = (name: string): string | null => (dir && existsSync(join(dir, name)) ? join(dir, name) : null);
+const CIRCUITPYTHON = firmware('circuitpython-cpx.uf2');
+const MICROPYTHON = firmware('micropython-samd21.uf2');
+if (!CIRCUITPYTHON) console.warn(`[tests/firmware-real] SKIPPED CircuitPython: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-cpx.uf2 (see DEVELOPERS.md)`);
+if (!MICROPYTHON) console.warn(`[tests/firmware-real] SKIPPED MicroPython: set CIRCUITEMU_FIRMWARE_DIR to a folder with micropython-samd21.uf2 (see DEVELOPERS.md)`);
+
+const encode = (s: string) => new TextEncoder().encode(s);
+
+/** A CPX running the given firmware, with its USB console collected as text. */
+class Rig {
+  readonly board: CpxBoard;
+  readonly usbHost: UsbHost;
+  out = '';
+  private readonly write: (bytes: Uint8Array) => void;
+
+  constructor(image: string, prepare?: (board: CpxBoard) => void) {
+    this.board = createBoard('cpx') as CpxBoard;
+    const { console, usbHost } = connectConsole(this.board);
+    this.usbHost = usbHost!;
+    console.onData((bytes) => (this.out += new TextDecoder().decode(bytes)));
+    this.write = (bytes) => console.write(bytes);
+    loadFirmware(this.board, readFileSync(image), image);
+    prepare?.(this.board);
+  }
+
+  /** Runs until `text` appears in the console after position `from`; returns the output since. */
+  until(text: string, from = this.out.length, maxSeconds = 30): string {
+    const m = this.board.machine;
+    const limit = m.scheduler.seconds + maxSeconds;
+    while (this.out.indexOf(text, from) < 0) {
+      if (m.scheduler.seconds > limit) throw new Error(`no ${JSON.stringify(text)} after ${maxSeconds} s; console:\n${this.out.slice(-800)}`);
+      const halt = m.runFor(0.05);
+      if (halt) throw new Error(`machine halted: ${halt.message}\nconsole:\n${this.out.slice(-800)}`);
+    }
+    return this.out.slice(from);
+  }
+
+  /** Runs until the host has enumerated the board and opened its serial console. */
+  connected(maxSeconds = 30): void {
+    const m = this.board.machine;
+    const limit = m.scheduler.seconds + maxSeconds;
+    while (!this.usbHost.console.connected) {
+      if (m.scheduler.seconds > limit) throw new Error(`the USB console did not appear in ${maxSeconds} s`);
+      m.runFor(0.05);
+    }
+  }
+
+  send(text: string, expect: string): string {
+    const from = this.out.length;
+    this.write(encode(text));
+    return this.until(expect, from);
+  }
+
+  /** Runs the machine until `promise` settles (USB transfers complete on the emulated timeline). */
+  async settle<T>(promise: Promise<T>, maxSeconds = 30): Promise<T> {
+    let done = false;
+    const p = promise.finally(() => (done = true));
+    const m = this.board.machine;
+    const limit = m.scheduler.seconds + maxSeconds;
+    while (!done && m.scheduler.seconds < limit) {
+      m.runFor(0.002);
+      await new Promise((r) => setImmediate(r));
+    }
+    return p;
+  }
+}
+
+describe.skipIf(!CIRCUITPYTHON)('CircuitPython on the Circuit Playground Express', () => {
+  it('boots on blank flash, formats CIRCUITPY, and serves the REPL over USB CDC', { timeout: 180_000 }, () => {
+    const rig = new Rig(CIRCUITPYTHON!);
+    rig.until('Press any key to enter the REPL. Use CTRL-D to reload.');
+    // The drive was formatted by the firmware itself: our FAT reader finds its files.
+    const { volume, formatted } = openDrive(rig.board);
+    expect(formatted).toBe(false);
+    expect(volume.label).toBe('CIRCUITPY');
+    expect(new TextDecoder().decode(volume.readFile('/code.py'))).toBe('print("Hello World!")\n');
+    expect(new TextDecoder().decode(volume.readFile('/boot_out.txt'))).toMatch(
+      /^Adafruit CircuitPython 9\.\d+\.\d+\S* on \d{4}-\d\d-\d\d; Adafruit CircuitPlayground Express with samd21g18\r\nBoard ID:circuitplayground_express\r\nUID:[0-9A-F]{32}\r\n/,
+    );
+
+    const banner = rig.send('\x03', '>>> ');
+    expect(banner).toMatch(/Adafruit CircuitPython 9\.\d+\.\d+\S* on \d{4}-\d\d-\d\d; Adafruit CircuitPlayground Express with samd21g18\r\n>>> $/);
+    expect(rig.send('1+1\r', '>>> ')).toBe('1+1\r\n2\r\n>>> ');
+    const reboot = rig.send('\x04', 'Code done running.');
+    expect(reboot).toContain('soft reboot\r\n');
+    expect(reboot).toMatch(/code\.py output:\r\n.*Hello World!\r\n/s);
+  });
+
+  it('runs code.py from --drive; the NeoPixel colours it writes are readable', { timeout: 180_000 }, () => {
+    const host = mkdtempSync(join(tmpdir(), 'circuitemu-drive-'));
+    writeFileSync(
+      join(host, 'code.py'),
+      'import board, neopixel\npixels = neopixel.NeoPixel(board.NEOPIXEL, 10, brightness=1.0)\n' +
+        'pixels.fill((0, 32, 0))\npixels[3] = (200, 100, 50)\nprint("answer", 6 * 7)\n' +
+        'while True:\n    pass\n',
+    );
+    const rig = new Rig(CIRCUITPYTHON!, (board) => copyToDrive(board, host));
+    // The host connects while the loop runs (its first output was printed before USB was up):
+    // interrupt it and reload, as a user at a terminal would.
+    rig.connected();
+    rig.send('\x03', 'Press any key');
+    rig.send('\x04', 'answer 42\r\n');
+    const pixels = rig.board.parts.pixels.rgb();
+    expect(pixels[3]).toBe(0xc86432);
+    expect(pixels.filter((c, i) => i !== 3)).toEqual(Array(9).fill(0x002000));
+    expect(rig.send('\x03', 'Code done running.')).toMatch(/KeyboardInterrupt: \r\n/);
+  });
+
+  it('serves CIRCUITPY over USB mass storage; a file written by the host auto-reloads', { timeout: 180_000 }, async () => {
+    const rig = new Rig(CIRCUITPYTHON!);
+    rig.until('Press any key');
+    const msc = rig.usbHost.msc!;
+    expect(msc).not.toBeNull();
+    const { blocks, blockSize } = await rig.settle(msc.ready());
+    expect(blockSize).toBe(512);
+    expect(blocks).toBeGreaterThan(4000); // 2 MiB flash less CircuitPython's scratch sector
+    // Read the start of the drive (boot sector, FAT, root directory and the first clusters, where
+    // a freshly formatted CIRCUITPY keeps its files) through the firmware, and mount it here.
+    const span = 128;
+    const disk = memoryBlockDevice(blocks);
+    disk.write(0, await rig.settle(msc.readBlocks(0, span)));
+    const volume = mount(disk);
+    expect(volume.readdir('/').map((e) => e.name)).toContain('code.py');
+    // Write a new code.py through the firmware's MSC and wait for auto-reload to run it.
+    volume.writeFile('/code.py', encode('print("reloaded", 2 + 3)\n'));
+    const changed = disk.read(0, span);
+    const from = rig.out.length;
+    await rig.settle(msc.writeBlocks(0, changed));
+    expect(rig.until('reloaded 5', from, 10)).toMatch(/soft reboot|code\.py output:/);
+  });
+});
+
+describe.skipIf(!MICROPYTHON)('MicroPython (samd port) on a SAMD21', () => {
+  it('boots to its REPL over USB CDC and evaluates an expression', { timeout: 180_000 }, () => {
+    const rig = new Rig(MICROPYTHON!);
+    rig.until('>>> ', 0, 20);
+    expect(rig.out).toMatch(/MicroPython v\d+\.\d+\.\d+\S* on \d{4}-\d\d-\d\d; .* with SAMD21G18A/);
+    expect(rig.send('6*7\r', '>>> ')).toContain('42');
+  });
+});
