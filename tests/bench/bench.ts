@@ -7,10 +7,13 @@
  * Printed: MIPS, simulated MHz, and the speed ratio. Other sections (LX106, boot times) are
  * added by the suites that own those engines.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RP2040 } from 'rp2040js';
 import { createTestM0 } from '../../boards/test-m0.js';
 import { benchXtensa } from './xtensa-bench.js';
+import { connectConsole } from '../../emulator/console.js';
+import { createBoard, loadFirmware } from '../../emulator/run.js';
 
 const root = new URL('../../../', import.meta.url);
 const BENCH_BIN = new URL('tests/firmware/bench/bench.bin', root);
@@ -98,7 +101,44 @@ if (isMain) {
 
 /** Benchmarks of the other engines. */
 async function loadOptionalSections(): Promise<((log: (s: string) => void) => void)[]> {
-  return [benchLx106];
+  return [benchLx106, benchBoot];
+}
+
+/**
+ * Wall time from power-on to the REPL prompt for the real firmware in $CIRCUITEMU_FIRMWARE_DIR:
+ * CircuitPython (blank flash: it formats CIRCUITPY, runs code.py, then a key enters the REPL)
+ * and MicroPython.
+ */
+function benchBoot(log: (s: string) => void): void {
+  const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
+  log('');
+  log('Boot to the REPL prompt (board cpx, blank flash)');
+  const targets = [
+    { file: 'circuitpython-cpx.uf2', name: 'CircuitPython', steps: [['', 'Press any key'], ['\r', '>>> ']] },
+    { file: 'micropython-samd21.uf2', name: 'MicroPython samd', steps: [['', '>>> ']] },
+  ];
+  for (const t of targets) {
+    const path = dir ? join(dir, t.file) : '';
+    if (!path || !existsSync(path)) {
+      log(`${t.name.padEnd(22)} skipped: set CIRCUITEMU_FIRMWARE_DIR to a folder with ${t.file}`);
+      continue;
+    }
+    const start = performance.now();
+    const board = createBoard('cpx');
+    const { console } = connectConsole(board);
+    let out = '';
+    console.onData((b) => (out += new TextDecoder().decode(b)));
+    loadFirmware(board, readFileSync(path), path);
+    const m = board.machine;
+    for (const [input, prompt] of t.steps) {
+      const from = out.length;
+      if (input) console.write(new TextEncoder().encode(input));
+      while (out.indexOf(prompt, from) < 0 && m.scheduler.seconds < 60) m.runFor(0.01);
+    }
+    const wall = (performance.now() - start) / 1000;
+    const ok = out.endsWith('>>> ');
+    log(`${t.name.padEnd(22)} ${ok ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.core.instructions.toLocaleString('en')} instructions`);
+  }
 }
 
 function benchLx106(log: (s: string) => void): void {
