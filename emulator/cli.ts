@@ -183,7 +183,8 @@ function driveCommand(args: string[]): number {
   }
   if (!board.circuitpy) throw new UsageError(`board ${board.name} has no CIRCUITPY drive`);
   const existed = loadFlashImage(board, values.flash);
-  const { volume } = openDrive(board);
+  // Only a new image is formatted; an existing one that holds no FAT is reported, never wiped.
+  const { volume } = openDrive(board, { format: !existed });
   switch (action) {
     case 'list':
       for (const entry of listDrive(volume, positionals[0] ?? '/', { recursive: true })) {

@@ -28,10 +28,14 @@ export function saveFlashImage(board: Board, path: string): void {
   saveImage(path, storageOf(board).bytes);
 }
 
-/** The drive's FAT volume, formatted first exactly as CircuitPython would if the flash is blank. */
-export function openDrive(board: Board): { volume: FatVolume; formatted: boolean } {
+/**
+ * The drive's FAT volume. With `format` (the default), a flash holding no filesystem is first
+ * formatted exactly as CircuitPython would on boot; without it, that is an error (a user's image
+ * is never reformatted just to look at it).
+ */
+export function openDrive(board: Board, options: { format?: boolean } = {}): { volume: FatVolume; formatted: boolean } {
   const storage = storageOf(board);
-  const { volume, formatted } = ensureCircuitpy(spiFlashCircuitpyDevice(storage.bytes));
+  const { volume, formatted } = ensureCircuitpy(spiFlashCircuitpyDevice(storage.bytes), { formatIfMissing: options.format ?? true });
   return { volume, formatted };
 }
 

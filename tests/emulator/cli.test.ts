@@ -36,6 +36,59 @@ function rawImage(code: number[]): Uint8Array {
   return image;
 }
 
+describe('circuitemu run on the cpx board (our own USB firmware)', () => {
+  const echo = join(root, 'tests/firmware/samd21-usb/usb_echo.elf');
+
+  it('enumerates over the emulated USB host and streams stdin to the CDC console and back', () => {
+    const r = cli(['run', '--board', 'cpx', '--firmware', echo, '--expect-text', 'ping-pong', '--timeout', '10'], new TextEncoder().encode('ping-pong'));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('ping-pong');
+    expect(r.status).toBe(0);
+  });
+
+  it('rejects a UF2 of another chip family', () => {
+    const image = new Uint8Array(512);
+    const dv = new DataView(image.buffer);
+    [0x0a324655, 0x9e5d5157, 0x2000, 0x2000, 256, 0, 1, 0x7eab61ed].forEach((w, i) => dv.setUint32(4 * i, w, true));
+    dv.setUint32(508, 0x0ab16f30, true);
+    const r = cli(['run', '--board', 'cpx', '--firmware', file('esp.uf2', image)]);
+    expect(r.status).toBe(65);
+    expect(r.stderr).toMatch(/UF2: .*family/i);
+  });
+});
+
+describe('circuitemu drive', () => {
+  it('creates a CIRCUITPY image, writes, lists and reads files without running firmware', () => {
+    const image = join(scratch, 'drive.img');
+    const src = file('hello.py', new TextEncoder().encode('print("hi")\n'));
+    const w = cli(['drive', 'write', '--flash', image, '/lib/hello.py', src]);
+    expect(w.status).toBe(0);
+    expect(w.stderr).toMatch(/created .*drive\.img/);
+    const list = cli(['drive', 'list', '--flash', image]).stdout;
+    expect(list).toMatch(/^\s+12 \/lib\/hello\.py$/m);
+    expect(list).toMatch(/^\s+22 \/code\.py$/m); // the file CircuitPython creates when it formats
+    expect(cli(['drive', 'read', '--flash', image, '/lib/hello.py']).stdout).toBe('print("hi")\n');
+    expect(readFileSync(image).length).toBe(2 * 1024 * 1024);
+  });
+
+  it('reports a missing file, a wrong-size image and a corrupt drive clearly', () => {
+    const image = join(scratch, 'drive2.img');
+    cli(['drive', 'write', '--flash', image, '/a.txt', file('a.txt', new TextEncoder().encode('a'))]);
+    const missing = cli(['drive', 'read', '--flash', image, '/nope.txt']);
+    expect(missing.status).toBe(65);
+    expect(missing.stderr).toMatch(/CIRCUITPY drive: .*nope\.txt/);
+    const small = cli(['drive', 'list', '--flash', file('small.img', new Uint8Array(1000))]);
+    expect(small.status).toBe(65);
+    expect(small.stderr).toMatch(/1000/);
+    const bad = new Uint8Array(readFileSync(image));
+    bad.fill(0x5a, 11, 40); // wreck the BIOS parameter block but keep the boot signature
+    const corrupt = cli(['drive', 'list', '--flash', file('corrupt.img', bad)]);
+    expect(corrupt.status).toBe(65);
+    expect(corrupt.stderr).toMatch(/CIRCUITPY drive: /);
+    expect(cli(['drive', 'list']).status).toBe(64);
+  });
+});
+
 describe('circuitemu run', () => {
   it('prints the console and exits with the program status', () => {
     const r = cli(['run', '--board', 'test-m0', '--firmware', demo]);
