@@ -96,11 +96,11 @@ describe.skipIf(!CIRCUITPYTHON)('CircuitPython on the Circuit Playground Express
     expect(volume.label).toBe('CIRCUITPY');
     expect(new TextDecoder().decode(volume.readFile('/code.py'))).toBe('print("Hello World!")\n');
     expect(new TextDecoder().decode(volume.readFile('/boot_out.txt'))).toMatch(
-      /^Adafruit CircuitPython 9\.\d+\.\d+\S* on \d{4}-\d\d-\d\d; Adafruit CircuitPlayground Express with samd21g18\r\nBoard ID:circuitplayground_express\r\nUID:[0-9A-F]{32}\r\n/,
+      /^Adafruit CircuitPython[ ]9\.\d+\.\d+\S* on \d{4}-\d\d-\d\d; Adafruit CircuitPlayground Express with samd21g18\r\nBoard ID:circuitplayground_express\r\nUID:[0-9A-F]{32}\r\n/,
     );
 
     const banner = rig.send('\x03', '>>> ');
-    expect(banner).toMatch(/Adafruit CircuitPython 9\.\d+\.\d+\S* on \d{4}-\d\d-\d\d; Adafruit CircuitPlayground Express with samd21g18\r\n>>> $/);
+    expect(banner).toMatch(/Adafruit CircuitPython[ ]9\.\d+\.\d+\S* on \d{4}-\d\d-\d\d; Adafruit CircuitPlayground Express with samd21g18\r\n>>> $/);
     expect(rig.send('1+1\r', '>>> ')).toBe('1+1\r\n2\r\n>>> ');
     const reboot = rig.send('\x04', 'Code done running.');
     expect(reboot).toContain('soft reboot\r\n');

@@ -15,7 +15,7 @@ function populated(): Uint8Array {
   const vol = formatCircuitpy(dev);
   vol.writeFile('/lib/adafruit_long_library_name/__init__.py', pattern(3000, 1), { parents: true });
   vol.writeFile('/lib/adafruit_long_library_name/helpers.py', pattern(700, 2));
-  vol.writeFile('/boot_out.txt', 'Adafruit CircuitPython 9.2.9 on 2025-01-01; Adafruit CircuitPlayground Express with samd21g18\n');
+  vol.writeFile('/boot_out.txt', 'boot output of the firmware, version 9.2.9, 2025-01-01\n');
   for (let i = 0; i < 40; i++) vol.writeFile(`/data/file number ${i}.bin`, pattern(100 * i, i), { parents: true });
   vol.unlink('/data/file number 7.bin');
   return (dev as RegionBlockDevice).bytes.slice();
