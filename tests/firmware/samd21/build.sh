@@ -4,6 +4,13 @@
 #                 ->  system_xosc32k.elf (-DUSE_XOSC32K: 32 kHz crystal, Feather/Metro M0 Express)
 #                 ->  system_usbcrm.elf  (-DUSE_USBCRM: DFLL48M in USB clock recovery, like CircuitPython on the CPX)
 #   src/reset.c   ->  reset.elf          (RCAUSE after power-on, AIRCR.SYSRESETREQ and WDT resets)
+#   src/periph_*.c + src/periph_common.c (clocks as CircuitPython on the CPX, result block in
+#   src/periph.h), run on the cpx board by tests/samd21/firmware-periph.test.ts:
+#                 ->  periph_flash.elf   (SERCOM3 SPI + DMAC: GD25Q16C ID, DMA read, erase, program)
+#                 ->  periph_analog.elf  (ADC light sensor / thermistor, DAC on PA02, PTC pad A1)
+#                 ->  periph_timer.elf   (TCC2 PWM on PA17, TC3 overflow interrupt)
+#                 ->  periph_i2c.elf     (SERCOM1 I2C: LIS3DH WHO_AM_I and OUT_X/Y/Z)
+#                 ->  periph_usart.elf   (SERCOM4 USART on PB08/PB09: transmit, receive, echo)
 # Needs (Debian): gcc-arm-none-eabi binutils-arm-none-eabi
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +27,9 @@ cd "$here"
 mkdir -p build
 build() {
     local name="$1" src="$2"; shift 2
-    "$cc" "${cflags[@]}" "$@" common/startup.c "src/$src.c" "${ldflags[@]}" -Wl,-Map="build/$name.map" -o "build/$name.full.elf"
+    local extra=()
+    case "$src" in periph_*) extra=(src/periph_common.c) ;; esac
+    "$cc" "${cflags[@]}" "$@" common/startup.c "${extra[@]}" "src/$src.c" "${ldflags[@]}" -Wl,-Map="build/$name.map" -o "build/$name.full.elf"
     "$strip" --strip-debug -o "$name.elf" "build/$name.full.elf"
     printf '  %-24s %7d bytes\n' "$name.elf" "$(stat -c %s "$name.elf")"
 }
@@ -29,3 +38,6 @@ build system_osc32k system
 build system_xosc32k system -DUSE_XOSC32K
 build system_usbcrm system -DUSE_USBCRM
 build reset reset
+for p in periph_flash periph_analog periph_timer periph_i2c periph_usart; do
+    if [ -f "src/$p.c" ]; then build "$p" "$p"; fi
+done

@@ -38,6 +38,21 @@ void NVMCTRL_Handler(void) WEAK_DEFAULT;
 void DMAC_Handler(void) WEAK_DEFAULT;
 void USB_Handler(void) WEAK_DEFAULT;
 void EVSYS_Handler(void) WEAK_DEFAULT;
+void SERCOM0_Handler(void) WEAK_DEFAULT;
+void SERCOM1_Handler(void) WEAK_DEFAULT;
+void SERCOM2_Handler(void) WEAK_DEFAULT;
+void SERCOM3_Handler(void) WEAK_DEFAULT;
+void SERCOM4_Handler(void) WEAK_DEFAULT;
+void SERCOM5_Handler(void) WEAK_DEFAULT;
+void TCC0_Handler(void) WEAK_DEFAULT;
+void TCC1_Handler(void) WEAK_DEFAULT;
+void TCC2_Handler(void) WEAK_DEFAULT;
+void TC3_Handler(void) WEAK_DEFAULT;
+void TC4_Handler(void) WEAK_DEFAULT;
+void TC5_Handler(void) WEAK_DEFAULT;
+void ADC_Handler(void) WEAK_DEFAULT;
+void DAC_Handler(void) WEAK_DEFAULT;
+void PTC_Handler(void) WEAK_DEFAULT;
 
 __attribute__((section(".vectors"), used))
 void (*const vectors[16 + 28])(void) = {
@@ -45,8 +60,8 @@ void (*const vectors[16 + 28])(void) = {
     0, 0, 0, 0, 0, 0, 0, SVC_Handler, 0, 0, PendSV_Handler, SysTick_Handler,
     PM_Handler, SYSCTRL_Handler, WDT_Handler, RTC_Handler, EIC_Handler, NVMCTRL_Handler,
     DMAC_Handler, USB_Handler, EVSYS_Handler,
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+    SERCOM0_Handler, SERCOM1_Handler, SERCOM2_Handler, SERCOM3_Handler, SERCOM4_Handler,
+    SERCOM5_Handler, TCC0_Handler, TCC1_Handler, TCC2_Handler, TC3_Handler, TC4_Handler,
+    TC5_Handler, Default_Handler /* TC6 */, Default_Handler /* TC7 */, ADC_Handler,
+    Default_Handler /* AC */, DAC_Handler, PTC_Handler, Default_Handler /* I2S */,
 };
