@@ -211,8 +211,26 @@ function driveCommand(args: string[]): number {
 /** --flash IMAGE (load if present) and --drive DIR (copied onto CIRCUITPY before boot). */
 function prepareDrive(board: Board, flash: string | undefined, drive: string | undefined): void {
   if (!board.circuitpy) throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
-  if (flash) loadFlashImage(board, flash);
+  if (flash && loadFlashImage(board, flash)) keepUnreadableImage(board, flash);
   if (drive) copyToDrive(board, drive);
+}
+
+/**
+ * An existing image with no CIRCUITPY filesystem on it will be reformatted (by CircuitPython
+ * at boot, or by --drive) and then saved over the user's file: keep the original beside it.
+ */
+function keepUnreadableImage(board: Board, flash: string): void {
+  try {
+    openDrive(board, { format: false });
+  } catch (e) {
+    if (!(e instanceof FatError)) throw e;
+    const backup = `${flash}.bak`;
+    saveFlashImage(board, backup);
+    process.stderr.write(
+      `circuitemu: warning: ${flash} holds no readable CIRCUITPY drive (${e.message}); ` +
+        `the firmware may reformat it, so the original is kept as ${backup}\n`,
+    );
+  }
 }
 
 /** Feeds standard input to the console: raw keys on a terminal in `repl`, else the byte stream. */

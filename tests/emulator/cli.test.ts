@@ -87,6 +87,14 @@ describe('circuitemu drive', () => {
     expect(corrupt.stderr).toMatch(/CIRCUITPY drive: /);
     expect(cli(['drive', 'list']).status).toBe(64);
   });
+
+  it('keeps a copy of an unreadable flash image before a run can reformat it', () => {
+    const image = file('garbage.img', new Uint8Array(2 * 1024 * 1024).fill(0x5a));
+    const echo = join(root, 'tests/firmware/samd21-usb/usb_echo.elf');
+    const r = cli(['run', '--board', 'cpx', '--firmware', echo, '--flash', image, '--timeout', '0.05']);
+    expect(r.stderr).toMatch(/holds no readable CIRCUITPY drive.*kept as .*garbage\.img\.bak/);
+    expect(readFileSync(`${image}.bak`).every((b) => b === 0x5a)).toBe(true);
+  });
 });
 
 describe('circuitemu run', () => {
