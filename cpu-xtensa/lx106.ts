@@ -319,13 +319,9 @@ export class Lx106 implements CpuCore {
     if (level === 1) {
       return this.exception(EXCCAUSE.Level1Interrupt, pc);
     }
-    // Level 3: NMI
-    this.epc[NMI_LEVEL] = pc;
-    this.eps[NMI_LEVEL] = this.ps;
-    this.ps = (this.ps & ~PS_INTLEVEL) | NMI_LEVEL | PS_EXCM;
+    // Level 3: NMI, an edge the core clears when it takes it.
     this.interrupt &= ~INTTYPE_MASK_NMI;
-    this.scheduler.cycles += 3;
-    return this.enterVector((this.vecbase + VEC_NMI) | 0, pc, -1);
+    return this.enterHighPriority(NMI_LEVEL, VEC_NMI, pc);
   }
 
   private scheduleTimer(): void {
@@ -366,11 +362,20 @@ export class Lx106 implements CpuCore {
   private debugException(cause: number, pc: number, next: number): number {
     if (this.cintlevel >= DEBUG_LEVEL) return next;
     this.debugcause = cause;
-    this.epc[DEBUG_LEVEL] = pc;
-    this.eps[DEBUG_LEVEL] = this.ps;
-    this.ps = (this.ps & ~PS_INTLEVEL) | PS_EXCM | DEBUG_LEVEL;
+    return this.enterHighPriority(DEBUG_LEVEL, VEC_DEBUG, pc);
+  }
+
+  /**
+   * Takes a high-priority interrupt or exception at `level` (debug: 2, NMI: 3) for the
+   * instruction at `pc` (XEA2): EPC[level] = pc, EPS[level] = PS, then PS.INTLEVEL = level with
+   * PS.EXCM set; returns the vector at VECBASE + `vectorOffset`.
+   */
+  private enterHighPriority(level: number, vectorOffset: number, pc: number): number {
+    this.epc[level] = pc;
+    this.eps[level] = this.ps;
+    this.ps = (this.ps & ~PS_INTLEVEL) | PS_EXCM | level;
     this.scheduler.cycles += 3;
-    return this.enterVector((this.vecbase + VEC_DEBUG) | 0, pc, -1);
+    return this.enterVector((this.vecbase + vectorOffset) | 0, pc, -1);
   }
 
   /**
@@ -511,38 +516,39 @@ export class Lx106 implements CpuCore {
   /** Load through the bus (or a fast memory for unaligned/odd cases). Sets excTaken on a fault. */
   private slowLoad(address: number, size: 1 | 2 | 4, pc: number): number {
     address >>>= 0;
-    if ((address & (size - 1)) !== 0) {
-      this.excPc = this.exception(EXCCAUSE.LoadStoreAlignment, pc, address);
-      this.excTaken = true;
-      return 0;
-    }
-    const bus = this.bus;
-    const value = bus.read(address, size);
-    if (bus.error) {
-      bus.error = false;
-      const cause = bus.lookup(address) === null ? EXCCAUSE.LoadStorePIFAddrError : EXCCAUSE.LoadStoreError;
-      this.excPc = this.exception(cause, pc, address);
-      this.excTaken = true;
-      return 0;
-    }
-    return value;
+    if (this.misaligned(address, size, pc)) return 0;
+    const value = this.bus.read(address, size);
+    return this.busFaulted(address, pc) ? 0 : value;
   }
 
   private slowStore(address: number, size: 1 | 2 | 4, value: number, pc: number): void {
     address >>>= 0;
-    if ((address & (size - 1)) !== 0) {
-      this.excPc = this.exception(EXCCAUSE.LoadStoreAlignment, pc, address);
-      this.excTaken = true;
-      return;
-    }
+    if (this.misaligned(address, size, pc)) return;
+    this.bus.write(address, size, size === 4 ? value >>> 0 : value & (size === 2 ? 0xffff : 0xff));
+    this.busFaulted(address, pc);
+  }
+
+  /** LX106 has no unaligned access: a misaligned load/store raises LoadStoreAlignment. */
+  private misaligned(address: number, size: 1 | 2 | 4, pc: number): boolean {
+    if ((address & (size - 1)) === 0) return false;
+    this.loadStoreFault(EXCCAUSE.LoadStoreAlignment, address, pc);
+    return true;
+  }
+
+  /** After a bus access: a bus error raises LoadStorePIFAddrError where nothing is mapped,
+   *  LoadStoreError where a device refused the access. */
+  private busFaulted(address: number, pc: number): boolean {
     const bus = this.bus;
-    bus.write(address, size, size === 4 ? value >>> 0 : value & (size === 2 ? 0xffff : 0xff));
-    if (bus.error) {
-      bus.error = false;
-      const cause = bus.lookup(address) === null ? EXCCAUSE.LoadStorePIFAddrError : EXCCAUSE.LoadStoreError;
-      this.excPc = this.exception(cause, pc, address);
-      this.excTaken = true;
-    }
+    if (!bus.error) return false;
+    bus.error = false;
+    this.loadStoreFault(bus.lookup(address) === null ? EXCCAUSE.LoadStorePIFAddrError : EXCCAUSE.LoadStoreError, address, pc);
+    return true;
+  }
+
+  /** Takes a load/store exception (EXCVADDR = `address`); the interpreter resumes at excPc. */
+  private loadStoreFault(cause: number, address: number, pc: number): void {
+    this.excPc = this.exception(cause, pc, address);
+    this.excTaken = true;
   }
 
   /** Reads one instruction byte; -1 when the fetch fails (sets excvaddr cause in fetchCause). */
@@ -1274,13 +1280,6 @@ export class Lx106 implements CpuCore {
           cyc = s.cycles - base;
           deadline = windowEnd(s, base, cap);
           break;
-        case 0 /* ILL */:
-          count--;
-          s.cycles = base + cyc;
-          pc = this.exception(EXCCAUSE.IllegalInstruction, pc);
-          cyc = s.cycles - base;
-          deadline = windowEnd(s, base, cap);
-          break;
         case 85 /* SYSCALL */:
           count--;
           s.cycles = base + cyc;
@@ -1315,6 +1314,7 @@ export class Lx106 implements CpuCore {
           deadline = windowEnd(s, base, cap);
           break;
         }
+        case 0 /* ILL */:
         default:
           count--;
           s.cycles = base + cyc;

@@ -566,6 +566,19 @@ export function mount(dev: BlockDevice, options: MountOptions = {}): FatVolume {
   });
 }
 
+/** The root directory slot of the volume label entry (ATTR_VOLUME_ID, not part of a long name), or -1. */
+function labelSlot(root: DirHandle): number {
+  for (let i = 0; i < root.bytes.length / DIRENT; i++) {
+    const o = i * DIRENT;
+    const first = root.bytes[o]!;
+    if (first === 0) break;
+    if (first === DELETED) continue;
+    const attr = root.bytes[o + DIR_Attr]!;
+    if ((attr & ATTR_LONG_NAME_MASK) !== ATTR_LONG_NAME && attr & ATTR_VOLUME_ID) return i;
+  }
+  return -1;
+}
+
 function readSectors(dev: BlockDevice, lba: number, count: number): Uint8Array {
   try {
     const data = dev.read(lba, count);
@@ -664,15 +677,8 @@ export class FatVolume {
   get label(): string {
     return guard(() => {
       const root = this.loadDir(0, true);
-      for (let i = 0; i < root.bytes.length / DIRENT; i++) {
-        const o = i * DIRENT;
-        const first = root.bytes[o]!;
-        if (first === 0) break;
-        if (first === DELETED) continue;
-        const attr = root.bytes[o + DIR_Attr]!;
-        if ((attr & ATTR_LONG_NAME_MASK) === ATTR_LONG_NAME) continue;
-        if (attr & ATTR_VOLUME_ID) return decodeLabel(root.bytes.subarray(o, o + 11));
-      }
+      const slot = labelSlot(root);
+      if (slot >= 0) return decodeLabel(root.bytes.subarray(slot * DIRENT, slot * DIRENT + 11));
       const l = this.geometry.bootLabel;
       return l === 'NO NAME' ? '' : l;
     });
@@ -690,18 +696,7 @@ export class FatVolume {
         throw new FatError('INVALID_NAME', `"${label}" is not a valid volume label (up to 11 characters, no + . , ; = [ ] / \\ " * : < > ? |)`);
       }
       const root = this.loadDir(0, true);
-      let slot = -1;
-      for (let i = 0; i < root.bytes.length / DIRENT; i++) {
-        const o = i * DIRENT;
-        const first = root.bytes[o]!;
-        if (first === 0) break;
-        if (first === DELETED) continue;
-        const attr = root.bytes[o + DIR_Attr]!;
-        if ((attr & ATTR_LONG_NAME_MASK) !== ATTR_LONG_NAME && attr & ATTR_VOLUME_ID) {
-          slot = i;
-          break;
-        }
-      }
+      let slot = labelSlot(root);
       if (text === '') {
         if (slot >= 0) this.setSlotByte(root, slot, 0, DELETED);
       } else {

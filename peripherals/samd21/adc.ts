@@ -21,7 +21,7 @@
  * The conversion is ideal (no noise, no INL/DNL): CALIB is stored, not applied. Pads are read
  * whether or not PMUX selects function B (the data sheet requires it; we do not punish its absence).
  */
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { CTRLA_ENABLE, CTRLA_SWRST, RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ, TEMPERATURE_LOG } from './memory-map.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
@@ -164,9 +164,12 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
   }
 
   reset(_cause: ResetCause): void {
-    this.resetRegisters();
-    this.int.reset();
-    this.sync.cancel();
+    this.softwareReset();
+  }
+
+  /** SWRST: every register to its reset value, the ADC disabled (33.8.1). */
+  private softwareReset(): void {
+    this.resetBlock(this.int, this.sync);
     this.chip.scheduler.cancel(this.convEvent);
     this.converting = false;
     this.enabled = false;
@@ -178,23 +181,8 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
 
   private synced(bits: number): void {
     if (bits & SYNC_CTRLA) {
-      const a = this.CTRLA.value;
-      if (a & 0x01) {
-        // SWRST: every register to its reset value, the ADC disabled (33.8.1).
-        this.resetRegisters();
-        this.int.INTFLAG.doReset();
-        this.int.INTENSET.doReset();
-        this.int.update();
-        this.chip.scheduler.cancel(this.convEvent);
-        this.converting = false;
-        this.enabled = false;
-        this.pendingSwtrig = 0;
-        this.inputOffset = 0;
-        return;
-      }
-      const en = (a & 0x02) !== 0;
-      if (!en && this.enabled) this.abort();
-      this.enabled = en;
+      if (this.CTRLA.value & CTRLA_SWRST) return this.softwareReset();
+      this.setEnabled((this.CTRLA.value & CTRLA_ENABLE) !== 0);
     }
     if (bits & SYNC_START) {
       const t = this.pendingSwtrig;
@@ -203,6 +191,12 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
       if (t & 0x02) this.start();
     }
     this.int.set(ADC_INT.SYNCRDY);
+  }
+
+  /** Disabling aborts the conversion in progress. */
+  private setEnabled(on: boolean): void {
+    if (!on && this.enabled) this.abort();
+    this.enabled = on;
   }
 
   // ---------------------------------------------------------------- conversions

@@ -14,7 +14,7 @@
  *
  * Output samples go to `onOutput` listeners (the speaker part records them) with their cycle.
  */
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { CTRLA_ENABLE, CTRLA_SWRST, RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
 import type { PadHandle, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
 
@@ -99,9 +99,12 @@ export class DAC extends RegisterBlock implements Samd21Peripheral {
   }
 
   reset(_cause: ResetCause): void {
-    this.resetRegisters();
-    this.int.reset();
-    this.sync.cancel();
+    this.softwareReset();
+  }
+
+  /** SWRST: every register to its reset value, the DAC disabled (35.8.1). */
+  private softwareReset(): void {
+    this.resetBlock(this.int, this.sync);
     this.enabled = false;
     this.bufferFull = false;
     this.value = 0;
@@ -137,28 +140,20 @@ export class DAC extends RegisterBlock implements Samd21Peripheral {
 
   private synced(bits: number): void {
     if (bits & SYNC_CTRLA) {
-      const a = this.CTRLA.value;
-      if (a & 0x01) {
-        this.resetRegisters();
-        this.int.INTFLAG.doReset();
-        this.int.INTENSET.doReset();
-        this.int.update();
-        this.enabled = false;
-        this.bufferFull = false;
-        this.value = 0;
-        this.updateOutput();
-        return;
-      }
-      const en = (a & 0x02) !== 0;
-      if (en !== this.enabled) {
-        this.enabled = en;
-        if (en && !this.bufferFull) this.setEmpty();
-        this.updateOutput();
-      }
+      if (this.CTRLA.value & CTRLA_SWRST) return this.softwareReset();
+      this.setEnabled((this.CTRLA.value & CTRLA_ENABLE) !== 0);
     }
     if (bits & SYNC_DATABUF) this.bufferFull = true;
     if (bits & SYNC_DATA) this.convert(this.pendingData);
     this.int.set(DAC_INT.SYNCRDY);
+  }
+
+  /** Enabled with DATABUF empty, EMPTY asks for the first value at once. */
+  private setEnabled(on: boolean): void {
+    if (on === this.enabled) return;
+    this.enabled = on;
+    if (on && !this.bufferFull) this.setEmpty();
+    this.updateOutput();
   }
 
   private startEvent(): void {

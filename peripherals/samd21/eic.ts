@@ -85,9 +85,7 @@ export class EIC extends RegisterBlock implements Samd21Peripheral {
   }
 
   reset(_cause: ResetCause): void {
-    this.sync.cancel();
-    this.resetRegisters();
-    this.int.reset();
+    this.resetBlock(this.int, this.sync);
     this.enabled = false;
     for (const l of [...this.lines, this.nmiLine]) {
       if (l.filterEvent) this.chip.scheduler.cancel(l.filterEvent);

@@ -116,9 +116,7 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
   }
 
   reset(_cause: ResetCause): void {
-    this.resetRegisters();
-    this.int.reset();
-    this.sync.cancel();
+    this.resetBlock(this.int, this.sync);
     this.active = 0;
     for (const e of this.events) this.chip.scheduler.cancel(e);
     this.rxData.fill(0);
@@ -144,10 +142,7 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
 
   private synced(bits: number): void {
     if (bits & 0x01 && this.CTRLA.value & 0x01) {
-      this.resetRegisters();
-      this.int.INTFLAG.doReset();
-      this.int.INTENSET.doReset();
-      this.int.update();
+      this.resetBlock(this.int, this.sync);
       this.active = 0;
       this.txFull.fill(false);
       this.reschedule();

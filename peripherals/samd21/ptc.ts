@@ -37,7 +37,7 @@
  * FreeTouch default (4 samples) reads about 520 untouched and 1720 touched; CircuitPython's
  * threshold is the first reading + 100. Y lines: PA02..PA07 = Y0..Y5, PB00..PB09 = Y6..Y15.
  */
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { CTRLA_ENABLE, CTRLA_SWRST, RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
 import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
@@ -132,9 +132,12 @@ export class PTC extends RegisterBlock implements Samd21Peripheral {
   }
 
   reset(_cause: ResetCause): void {
-    this.resetRegisters();
-    this.int.reset();
-    this.sync.cancel();
+    this.softwareReset();
+  }
+
+  /** CONTROLA.SWRESET: every register to its reset value, the PTC disabled. */
+  private softwareReset(): void {
+    this.resetBlock(this.int, this.sync);
     this.chip.scheduler.cancel(this.convEvent);
     this.enabled = false;
   }
@@ -162,21 +165,18 @@ export class PTC extends RegisterBlock implements Samd21Peripheral {
 
   private synced(bits: number): void {
     if (bits & 1) {
-      const a = this.CONTROLA.value;
-      if (a & 0x01) {
-        this.resetRegisters();
-        this.int.INTFLAG.doReset();
-        this.int.INTENSET.doReset();
-        this.int.update();
-        this.chip.scheduler.cancel(this.convEvent);
-        this.enabled = false;
-        return;
-      }
-      this.enabled = (a & 0x02) !== 0;
-      if (!this.enabled) {
-        this.chip.scheduler.cancel(this.convEvent);
-        this.CONVCONTROL.value &= ~0x80;
-      }
+      // CONTROLA.SWRESET and ENABLE sit where SAMD21 peripherals have CTRLA.SWRST and ENABLE.
+      if (this.CONTROLA.value & CTRLA_SWRST) return this.softwareReset();
+      this.setEnabled((this.CONTROLA.value & CTRLA_ENABLE) !== 0);
+    }
+  }
+
+  /** Disabling abandons the measurement in progress; CONVERT reads 0 again. */
+  private setEnabled(on: boolean): void {
+    this.enabled = on;
+    if (!on) {
+      this.chip.scheduler.cancel(this.convEvent);
+      this.CONVCONTROL.value &= ~0x80;
     }
   }
 

@@ -128,7 +128,8 @@ export class Register {
   }
 }
 
-const LANE_MASK = [0, 0xff, 0xffff, 0, 0xffffffff] as const;
+/** Mask of the low 0..4 bytes. */
+const LANE_MASK = [0, 0xff, 0xffff, 0xffffff, 0xffffffff] as const;
 
 export class RegisterBlock implements BusDevice {
   /** Register covering each byte offset (undefined: reserved). */
@@ -171,10 +172,21 @@ export class RegisterBlock implements BusDevice {
     for (const r of this.registers) r.doReset();
   }
 
+  /**
+   * SWRST or a system reset of a block with interrupts and write synchronisation: every register
+   * back to its reset value, the interrupt line low, and pending synchronisations dropped (the
+   * writes they carried never take effect).
+   */
+  protected resetBlock(int: InterruptRegisters, sync: SyncBusy): void {
+    sync.cancel();
+    this.resetRegisters();
+    int.reset();
+  }
+
   read(offset: number, size: AccessSize): number {
     const r = this.byteMap[offset];
     if (r !== undefined && r.offset === offset && r.size === size) return r.get();
-    return this.readLanes(offset, size);
+    return this.lanes(offset, size, 0, false);
   }
 
   write(offset: number, size: AccessSize, value: number): void {
@@ -183,54 +195,33 @@ export class RegisterBlock implements BusDevice {
       r.put(value >>> 0, r.full);
       return;
     }
-    this.writeLanes(offset, size, value >>> 0);
+    this.lanes(offset, size, value >>> 0, true);
   }
 
-  /** Byte-lane read: each register touched is read once; its bytes are placed in the result. */
-  private readLanes(offset: number, size: AccessSize): number {
+  /**
+   * Byte-lane access: each register the access touches is read once (its bytes placed in the
+   * result) or written once (with its bytes of `value` and the mask of the lanes covered).
+   */
+  private lanes(offset: number, size: AccessSize, value: number, write: boolean): number {
     let result = 0;
-    let i = 0;
-    while (i < size) {
-      const o = offset + i;
+    const end = offset + size;
+    let o = offset;
+    while (o < end) {
       const r = o < this.span ? this.byteMap[o] : undefined;
       if (!r) {
-        i++;
+        o++;
         continue;
       }
-      const v = r.get();
-      // bytes of r within [offset, offset+size)
-      const end = Math.min(r.offset + r.size, offset + size);
-      for (let b = o; b < end; b++) {
-        const byte = (v >>> (8 * (b - r.offset))) & 0xff;
-        result |= byte << (8 * (b - offset));
-      }
-      i = end - offset;
+      // The bytes of r within [offset, end): `o - r.offset` into r, `o - offset` into the access.
+      const last = Math.min(r.offset + r.size, end);
+      const regShift = 8 * (o - r.offset);
+      const accessShift = 8 * (o - offset);
+      const mask = (LANE_MASK[last - o] << regShift) >>> 0;
+      if (write) r.put((((value >>> accessShift) << regShift) & mask) >>> 0, mask);
+      else result |= ((r.get() & mask) >>> regShift) << accessShift;
+      o = last;
     }
     return (result >>> 0) & LANE_MASK[size];
-  }
-
-  /** Byte-lane write: each register touched gets one merged write with its lane mask. */
-  private writeLanes(offset: number, size: AccessSize, value: number): void {
-    let i = 0;
-    while (i < size) {
-      const o = offset + i;
-      const r = o < this.span ? this.byteMap[o] : undefined;
-      if (!r) {
-        i++;
-        continue;
-      }
-      const end = Math.min(r.offset + r.size, offset + size);
-      let bits = 0;
-      let mask = 0;
-      for (let b = o; b < end; b++) {
-        const byte = (value >>> (8 * (b - offset))) & 0xff;
-        const shift = 8 * (b - r.offset);
-        bits |= byte << shift;
-        mask |= 0xff << shift;
-      }
-      r.put(bits >>> 0, mask >>> 0);
-      i = end - offset;
-    }
   }
 }
 
@@ -383,6 +374,28 @@ export class SyncBusy {
     this.bits = 0;
     this.onDone(done);
   }
+}
+
+/** CTRLA.SWRST and CTRLA.ENABLE: bits 0 and 1 of CTRLA in every SAMD21 peripheral that has them. */
+export const CTRLA_SWRST = 1 << 0;
+export const CTRLA_ENABLE = 1 << 1;
+
+/**
+ * A CTRLA write in a peripheral with SWRST, an enable-protected CTRLA and SYNCBUSY.SWRST/ENABLE
+ * (SERCOM 26.8.1, TC 30.8.1, TCC 31.8.1): SWRST = 1 ignores everything else, reads 1 and starts
+ * the reset's synchronisation; while enabled only ENABLE may change; a change of ENABLE starts
+ * its synchronisation (the peripheral enables or disables when it completes).
+ * `ctrla.value` already holds the merged write; returns false when a reset was started.
+ */
+export function writeCtrlaSwrstEnable(ctrla: Register, value: number, old: number, sync: SyncBusy, syncSwrst: number, syncEnable: number): boolean {
+  if (value & CTRLA_SWRST) {
+    ctrla.value = (old | CTRLA_SWRST) >>> 0;
+    sync.start(syncSwrst);
+    return false;
+  }
+  if (old & CTRLA_ENABLE) ctrla.value = ((old & ~CTRLA_ENABLE) | (value & CTRLA_ENABLE)) >>> 0;
+  if ((ctrla.value ^ old) & CTRLA_ENABLE) sync.start(syncEnable);
+  return true;
 }
 
 /** Extracts a bit field. */

@@ -96,11 +96,9 @@ export class RTC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private softwareReset(): void {
-    this.sync.cancel();
+    this.resetBlock(this.int, this.sync);
     this.chip.scheduler.cancel(this.matchEvent);
     this.chip.scheduler.cancel(this.periodicEvent);
-    this.resetRegisters();
-    this.int.reset();
     this.running = false;
     this.countRef = 0;
     this.secondsRef = 0;

@@ -16,57 +16,22 @@
  * slave select) is accepted; the chip select of the attached devices stays their GPIO pin.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import {
-  INTFLAG_DRE,
-  INTFLAG_ERROR,
-  INTFLAG_RXC,
-  INTFLAG_TXC,
-  STATUS_BUFOVF,
-  reverseBits,
-  type Sercom,
-  type SercomEngine,
-} from './sercom.js';
+import { INTFLAG_TXC, reverseBits, type Sercom } from './sercom.js';
+import { SercomBufferedEngine } from './sercom-buffered.js';
 
-/** CTRLB.RXEN (27.8.2). */
-const CTRLB_RXEN = 1 << 17;
-
-export class SercomSpiMaster implements SercomEngine {
-  readonly readOnlyFlags = INTFLAG_DRE | INTFLAG_RXC;
-  readonly dmaRxFlag = INTFLAG_RXC;
-  readonly dmaTxFlag = INTFLAG_DRE;
-
-  /** TX buffer content, or -1 when empty (DRE). */
-  private txBuffer = -1;
-  private shifting = false;
-  private shiftOut = 0;
-  /** Two-level receive buffer (27.6.2.6). */
-  private readonly rx = [0, 0];
-  private rxCount = 0;
-  private lastRead = 0;
+export class SercomSpiMaster extends SercomBufferedEngine {
   private readonly shiftDone: SimEvent;
   /** Characters shifted since reset (diagnostics/tests). */
   transfers = 0;
 
-  constructor(private readonly s: Sercom) {
+  constructor(s: Sercom) {
+    super(s);
     this.shiftDone = new SimEvent(`${s.name}.SPI.shift`, () => this.finishCharacter());
   }
 
-  reset(): void {
+  override reset(): void {
     this.s.chip.scheduler.cancel(this.shiftDone);
-    this.txBuffer = -1;
-    this.shifting = false;
-    this.rxCount = 0;
-    this.lastRead = 0;
-  }
-
-  setEnabled(on: boolean): void {
-    if (on) {
-      // DRE is set while the TX buffer is empty and the SERCOM is enabled (27.8.6).
-      if (this.txBuffer < 0) this.s.raise(INTFLAG_DRE);
-    } else {
-      this.reset();
-      this.s.lower(INTFLAG_DRE | INTFLAG_RXC | INTFLAG_TXC);
-    }
+    super.reset();
   }
 
   private get charBits(): number {
@@ -85,21 +50,11 @@ export class SercomSpiMaster implements SercomEngine {
 
   writeData(value: number): void {
     if (!this.s.enabled) return;
-    // A write while the buffer is full overwrites it (the firmware should have waited for DRE).
-    this.txBuffer = value & (this.charBits === 9 ? 0x1ff : 0xff);
-    // DRE clears on a DATA write; TXC too (27.8.6).
-    this.s.lower(INTFLAG_DRE | INTFLAG_TXC);
-    if (!this.shifting) this.loadShifter();
+    this.writeTx(value & (this.charBits === 9 ? 0x1ff : 0xff));
+    if (!this.shifting) this.startShift(this.shiftDone, this.characterCycles());
   }
 
-  private loadShifter(): void {
-    this.shiftOut = this.txBuffer;
-    this.txBuffer = -1;
-    this.shifting = true;
-    this.s.chip.scheduler.scheduleIn(this.shiftDone, this.characterCycles());
-    this.s.raise(INTFLAG_DRE);
-  }
-
+  /** One character exchanged with the bus: MOSI out, MISO into the receive buffer. */
   private finishCharacter(): void {
     this.shifting = false;
     this.transfers++;
@@ -108,46 +63,8 @@ export class SercomSpiMaster implements SercomEngine {
     let miso = this.s.spiBus ? this.s.spiBus.transfer(out) & 0xff : 0xff;
     if (this.lsbFirst) miso = reverseBits(miso, 8);
     if (bits === 9) miso |= 0x100; // the ninth bit reads the idle-high MISO
-    if (this.s.CTRLB.value & CTRLB_RXEN) {
-      if (this.rxCount === 2) {
-        this.s.setStatus(STATUS_BUFOVF);
-        this.s.raise(INTFLAG_ERROR);
-      } else {
-        this.rx[this.rxCount++] = miso;
-        this.s.raise(INTFLAG_RXC);
-      }
-    }
-    if (this.txBuffer >= 0) this.loadShifter();
+    this.receive(miso);
+    if (this.txBuffer >= 0) this.startShift(this.shiftDone, this.characterCycles());
     else this.s.raise(INTFLAG_TXC);
-  }
-
-  readData(): number {
-    if (this.rxCount === 0) return this.lastRead;
-    const v = this.rx[0];
-    this.rx[0] = this.rx[1];
-    this.rxCount--;
-    this.lastRead = v;
-    if (this.rxCount === 0) this.s.lower(INTFLAG_RXC);
-    return v;
-  }
-
-  ctrlbWritten(value: number, old: number): void {
-    // Clearing RXEN flushes the receive buffer (27.8.2).
-    if (old & CTRLB_RXEN && !(value & CTRLB_RXEN)) {
-      this.rxCount = 0;
-      this.s.lower(INTFLAG_RXC);
-    }
-  }
-
-  statusWritten(): void {}
-  addrWritten(): void {}
-  flagsCleared(): void {}
-
-  rxRequest(): boolean {
-    return this.rxCount > 0;
-  }
-
-  txRequest(): boolean {
-    return this.txBuffer < 0;
   }
 }

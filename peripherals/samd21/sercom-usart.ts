@@ -17,36 +17,15 @@
  * (bytes arriving then are dropped, as the line idles into a disabled receiver).
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import {
-  INTFLAG_DRE,
-  INTFLAG_ERROR,
-  INTFLAG_RXC,
-  INTFLAG_RXS,
-  INTFLAG_TXC,
-  STATUS_BUFOVF,
-  reverseBits,
-  type Sercom,
-  type SercomEngine,
-} from './sercom.js';
+import { CTRLB_TXEN, INTFLAG_RXS, INTFLAG_TXC, reverseBits, type Sercom } from './sercom.js';
+import { SercomBufferedEngine } from './sercom-buffered.js';
 
 const CTRLB_SBMODE = 1 << 6;
 const CTRLB_SFDE = 1 << 9;
-const CTRLB_TXEN = 1 << 16;
-const CTRLB_RXEN = 1 << 17;
 /** Bytes the line may hold in flight towards the chip before the oldest are dropped. */
 export const RX_LINE_LIMIT = 4096;
 
-export class SercomUsart implements SercomEngine {
-  readonly readOnlyFlags = INTFLAG_DRE | INTFLAG_RXC;
-  readonly dmaRxFlag = INTFLAG_RXC;
-  readonly dmaTxFlag = INTFLAG_DRE;
-
-  private txBuffer = -1;
-  private shifting = false;
-  private shiftOut = 0;
-  private readonly rx = [0, 0];
-  private rxCount = 0;
-  private lastRead = 0;
+export class SercomUsart extends SercomBufferedEngine {
   /** Bytes on the wire towards the chip (a ring), delivered one per frame time. */
   private readonly line = new Uint16Array(RX_LINE_LIMIT);
   private lineHead = 0;
@@ -56,30 +35,24 @@ export class SercomUsart implements SercomEngine {
   private readonly txDone: SimEvent;
   private readonly rxDone: SimEvent;
 
-  constructor(private readonly s: Sercom) {
+  constructor(s: Sercom) {
+    super(s);
     this.txDone = new SimEvent(`${s.name}.USART.tx`, () => this.finishTx());
     this.rxDone = new SimEvent(`${s.name}.USART.rx`, () => this.finishRx());
   }
 
-  reset(): void {
+  override reset(): void {
     const sch = this.s.chip.scheduler;
     sch.cancel(this.txDone);
     sch.cancel(this.rxDone);
-    this.txBuffer = -1;
-    this.shifting = false;
-    this.rxCount = 0;
-    this.lastRead = 0;
+    super.reset();
     this.lineCount = 0;
   }
 
-  setEnabled(on: boolean): void {
-    if (on) {
-      if (this.txBuffer < 0) this.s.raise(INTFLAG_DRE);
-      if (this.lineCount > 0 && !this.rxDone.scheduled) this.s.chip.scheduler.scheduleIn(this.rxDone, this.frameCycles());
-    } else {
-      this.reset();
-      this.s.lower(INTFLAG_DRE | INTFLAG_RXC | INTFLAG_TXC);
-    }
+  override setEnabled(on: boolean): void {
+    super.setEnabled(on);
+    // Bytes already on the line start arriving.
+    if (on && this.lineCount > 0 && !this.rxDone.scheduled) this.s.chip.scheduler.scheduleIn(this.rxDone, this.frameCycles());
   }
 
   private get dataBits(): number {
@@ -115,17 +88,12 @@ export class SercomUsart implements SercomEngine {
 
   writeData(value: number): void {
     if (!this.s.enabled) return;
-    this.txBuffer = value & (this.dataBits === 9 ? 0x1ff : 0xff);
-    this.s.lower(INTFLAG_DRE | INTFLAG_TXC);
+    this.writeTx(value & (this.dataBits === 9 ? 0x1ff : 0xff));
     if (!this.shifting && this.s.CTRLB.value & CTRLB_TXEN) this.loadShifter();
   }
 
   private loadShifter(): void {
-    this.shiftOut = this.txBuffer;
-    this.txBuffer = -1;
-    this.shifting = true;
-    this.s.chip.scheduler.scheduleIn(this.txDone, this.frameCycles());
-    this.s.raise(INTFLAG_DRE);
+    this.startShift(this.txDone, this.frameCycles());
   }
 
   private finishTx(): void {
@@ -158,49 +126,16 @@ export class SercomUsart implements SercomEngine {
     const byte = this.line[this.lineHead];
     this.lineHead = (this.lineHead + 1) % RX_LINE_LIMIT;
     this.lineCount--;
-    if (this.s.enabled && this.s.CTRLB.value & CTRLB_RXEN) {
-      if (this.rxCount === 2) {
-        this.s.setStatus(STATUS_BUFOVF);
-        this.s.raise(INTFLAG_ERROR);
-      } else {
-        this.rx[this.rxCount++] = byte;
-        this.s.raise(INTFLAG_RXC);
-      }
-    }
+    if (this.s.enabled) this.receive(byte);
     if (this.lineCount > 0 && this.s.enabled) {
       if (this.s.CTRLB.value & CTRLB_SFDE) this.s.raise(INTFLAG_RXS);
       this.s.chip.scheduler.scheduleIn(this.rxDone, this.frameCycles());
     }
   }
 
-  readData(): number {
-    if (this.rxCount === 0) return this.lastRead;
-    const v = this.rx[0];
-    this.rx[0] = this.rx[1];
-    this.rxCount--;
-    this.lastRead = v;
-    if (this.rxCount === 0) this.s.lower(INTFLAG_RXC);
-    return v;
-  }
-
-  ctrlbWritten(value: number, old: number): void {
-    if (old & CTRLB_RXEN && !(value & CTRLB_RXEN)) {
-      this.rxCount = 0;
-      this.s.lower(INTFLAG_RXC);
-    }
+  override ctrlbWritten(value: number, old: number): void {
+    super.ctrlbWritten(value, old);
     // TXEN set with a character waiting: start it.
     if (value & CTRLB_TXEN && !(old & CTRLB_TXEN) && this.s.enabled && !this.shifting && this.txBuffer >= 0) this.loadShifter();
-  }
-
-  statusWritten(): void {}
-  addrWritten(): void {}
-  flagsCleared(): void {}
-
-  rxRequest(): boolean {
-    return this.rxCount > 0;
-  }
-
-  txRequest(): boolean {
-    return this.txBuffer < 0;
   }
 }

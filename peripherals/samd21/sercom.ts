@@ -27,7 +27,7 @@
  * The board attaches what the pads are wired to with `attachSpi(bus)`, `attachI2c(bus)`,
  * `attachUart(link)`; the controller exchanges whole bytes with them at the timing BAUD implies.
  */
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, SyncBusy, writeCtrlaSwrstEnable, type Register } from './register-block.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, GCLK_ID, IRQ } from './memory-map.js';
 import type { I2cBus, SpiBus, UartLink } from '../devices/buses.js';
@@ -70,6 +70,10 @@ export const INTFLAG_SB = 1 << 1;
 export const STATUS_PERR = 1 << 0;
 export const STATUS_FERR = 1 << 1;
 export const STATUS_BUFOVF = 1 << 2;
+
+/** CTRLB.RXEN and CTRLB.TXEN (SPI/USART, 26.8.2 / 27.8.2). */
+export const CTRLB_RXEN = 1 << 17;
+export const CTRLB_TXEN = 1 << 16;
 
 /** What a mode engine implements. All calls happen inside bus accesses or scheduler events. */
 export interface SercomEngine {
@@ -242,12 +246,10 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
   }
 
   private softwareReset(): void {
-    this.sync.cancel();
+    this.resetBlock(this.int, this.sync);
     this.spi.reset();
     this.usart.reset();
     this.i2c.reset();
-    this.resetRegisters();
-    this.int.reset();
     this.enabled = false;
     this.engine = this.idle;
   }
@@ -278,19 +280,9 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
       this.CTRLA.value = old;
       return;
     }
-    if (value & CTRLA_SWRST) {
-      // SWRST: everything but the bit itself is ignored; it reads 1 until done (26.8.1).
-      this.CTRLA.value = (old | CTRLA_SWRST) >>> 0;
-      this.sync.start(SYNCBUSY_SWRST);
-      return;
-    }
-    if (old & CTRLA_ENABLE) {
-      // Enable-protected: only ENABLE may change while enabled.
-      this.CTRLA.value = ((old & ~CTRLA_ENABLE) | (value & CTRLA_ENABLE)) >>> 0;
-    } else {
-      this.engine = this.engineFor(this.mode);
-    }
-    if ((this.CTRLA.value ^ old) & CTRLA_ENABLE) this.sync.start(SYNCBUSY_ENABLE);
+    if (!writeCtrlaSwrstEnable(this.CTRLA, value, old, this.sync, SYNCBUSY_SWRST, SYNCBUSY_ENABLE)) return;
+    // MODE is enable-protected: it picks the engine only while disabled.
+    if (!(old & CTRLA_ENABLE)) this.engine = this.engineFor(this.mode);
   }
 
   private ctrlbWritten(value: number, old: number): void {

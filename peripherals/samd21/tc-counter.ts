@@ -14,7 +14,7 @@
  * `tickCycles` is fractional (scheduler cycles per counter tick = prescaler / f_GCLK); tick k after
  * the base happens at cycle ceil(baseCycle + k tickCycles).
  */
-import type { Scheduler } from '../../emulator/kernel/scheduler.js';
+import type { Scheduler, SimEvent } from '../../emulator/kernel/scheduler.js';
 
 export class TimelineCounter {
   running = false;
@@ -28,8 +28,33 @@ export class TimelineCounter {
   dual = false;
   top = 0xffff;
   max = 0xffff;
+  /** Ticks from the base to the point `scheduleTick` last scheduled. */
+  pendingTicks = 0;
 
   constructor(private readonly scheduler: Scheduler) {}
+
+  /** SWRST / system reset: stopped at 0, counting up. */
+  reset(): void {
+    this.running = false;
+    this.set(0);
+    this.up = true;
+  }
+
+  /** The owner enabled: count from now at `tickCycles`, unless events alone move it (`clocked` false). */
+  enable(tickCycles: number, clocked: boolean): void {
+    this.tickCycles = tickCycles;
+    this.baseCycle = this.scheduler.cycles;
+    this.running = clocked;
+  }
+
+  /** Re-derives the counting shape after a clock or register change, keeping the count. */
+  reshape(max: number, top: number, dual: boolean, tickCycles: number): void {
+    this.rebase();
+    this.max = max;
+    this.dual = dual;
+    this.top = top;
+    if (tickCycles !== this.tickCycles) this.setTickCycles(tickCycles);
+  }
 
   /** Ticks elapsed since the base (0 when stopped). */
   ticksNow(): number {
@@ -72,13 +97,30 @@ export class TimelineCounter {
   /** Re-bases on the current tick boundary (before changing TOP, direction or clock). */
   rebase(): void {
     const ticks = this.ticksNow();
-    if (ticks > 0) {
-      const r = this.countAfter(ticks);
-      this.baseCount = r.count;
-      this.up = r.up;
-      this.baseCycle += ticks * this.tickCycles;
-    }
+    if (ticks > 0) this.advance(ticks);
     if (!this.running) this.baseCycle = this.scheduler.cycles;
+  }
+
+  /** Moves the base `ticks` ticks on (to a tick boundary); returns the count and direction there. */
+  advance(ticks: number): { count: number; up: boolean } {
+    const r = this.countAfter(ticks);
+    this.baseCount = r.count;
+    this.up = r.up;
+    this.baseCycle += ticks * this.tickCycles;
+    return r;
+  }
+
+  /** A COUNT write of `value` under byte-lane `mask`, truncated to `max`. */
+  writeCount(value: number, mask: number, max: number): void {
+    this.rebase();
+    this.set((((this.count & ~mask) | (value & mask)) & max) >>> 0);
+  }
+
+  /** RETRIGGER command or event: restart from ZERO counting up, or from `top` counting down
+   *  (30.6.2.7, 31.6.2.7). */
+  retrigger(top: number): void {
+    this.set(this.up ? 0 : top);
+    this.running = true;
   }
 
   /** Sets the count now (COUNT write, retrigger). */
@@ -140,10 +182,40 @@ export class TimelineCounter {
     return d;
   }
 
+  /** Ticks from the base to the next update: the wrap in single slope (ZERO going up, TOP going
+   *  down), ZERO or TOP in dual slope. */
+  ticksToUpdate(): number {
+    if (this.dual) return Math.min(this.ticksUntil(0), this.ticksUntil(this.top));
+    return this.up ? this.ticksUntil(0) : this.ticksUntil(this.top);
+  }
+
   /** Exact cycle of tick `ticks` after the base. */
   cycleOfTick(ticks: number): number {
     return Math.ceil(this.baseCycle + ticks * this.tickCycles - 1e-6);
   }
+
+  /** Whether the count moves with time (enabled by its owner, clock running). */
+  get ticking(): boolean {
+    return this.running && isFinite(this.tickCycles);
+  }
+
+  /** Schedules `event` at tick `ticks` after the base (`pendingTicks`), or cancels it when that
+   *  never comes (Infinity). */
+  scheduleTick(event: SimEvent, ticks: number): void {
+    if (!isFinite(ticks)) {
+      this.scheduler.cancel(event);
+      return;
+    }
+    this.pendingTicks = ticks;
+    this.scheduler.scheduleAt(event, this.cycleOfTick(ticks));
+  }
+}
+
+/** Scheduler cycles per counter tick: CTRLA.PRESCALER periods of the GCLK (30.8.1, 31.8.1);
+ *  Infinity while the GCLK is off. */
+export function prescaledTickCycles(schedulerHz: number, gclkHz: number, ctrla: number): number {
+  if (!(gclkHz > 0)) return Infinity;
+  return (schedulerHz * PRESCALER_DIV[(ctrla >>> 8) & 7]) / gclkHz;
 }
 
 /** Prescaler dividers of CTRLA.PRESCALER (30.8.1, 31.8.1). */

@@ -29,10 +29,10 @@
  * DMA triggers: OVF (0x18 + 3(n-3)), MC0/MC1.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, SyncBusy, writeCtrlaSwrstEnable, type Register } from './register-block.js';
 import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
-import { PRESCALER_DIV, TimelineCounter } from './tc-counter.js';
+import { TimelineCounter, prescaledTickCycles } from './tc-counter.js';
 
 /** Something a waveform output can drive: a PadHandle, a kernel Pin. */
 export interface WaveformSink {
@@ -170,18 +170,14 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private softwareReset(): void {
-    this.sync.cancel();
+    this.resetBlock(this.int, this.sync);
     this.chip.scheduler.cancel(this.next);
     this.chip.scheduler.cancel(this.pulseEnd);
-    this.resetRegisters();
-    this.int.reset();
     this.ctrlb = 0;
     this.PER = 0xff;
     this.CC[0] = this.CC[1] = 0;
     this.countRead = 0;
-    this.counter.running = false;
-    this.counter.set(0);
-    this.counter.up = true;
+    this.counter.reset();
     this.enabled = false;
     this.stopped = false;
     this.setSlave(false);
@@ -211,9 +207,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
 
   /** Scheduler cycles per counter tick. */
   tickCycles(): number {
-    const hz = this.chip.gclkFrequency(this.gclkId);
-    if (!(hz > 0)) return Infinity;
-    return (this.chip.scheduler.frequency * PRESCALER_DIV[(this.CTRLA.value >>> 8) & 7]) / hz;
+    return prescaledTickCycles(this.chip.scheduler.frequency, this.chip.gclkFrequency(this.gclkId), this.CTRLA.value);
   }
 
   private setSlave(on: boolean): void {
@@ -221,13 +215,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private ctrlaWritten(v: number, old: number): void {
-    if (v & 1) {
-      this.CTRLA.value = old | 1;
-      this.sync.start(0x01);
-      return;
-    }
-    if (old & 2) this.CTRLA.value = (old & ~2) | (v & 2); // enable-protected (30.8.1)
-    if ((this.CTRLA.value ^ old) & 2) this.sync.start(0x02);
+    writeCtrlaSwrstEnable(this.CTRLA, v, old, this.sync, 0x01, 0x02);
   }
 
   private syncDone(bits: number): void {
@@ -255,9 +243,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     // Counting by events only (EVACT COUNT) or waiting for START: the clock does not advance it.
     const evact = this.EVCTRL.value & 7;
     const eventDriven = this.EVCTRL.value & (1 << 5) && (evact === EVACT.COUNT || evact === EVACT.START);
-    c.tickCycles = this.tickCycles();
-    c.baseCycle = this.chip.scheduler.cycles;
-    c.running = !eventDriven;
+    c.enable(this.tickCycles(), !eventDriven);
     this.initialOutputs();
     this.reschedule();
   }
@@ -271,12 +257,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
 
   /** Re-derives TOP/tick after a clock or register change, keeping the count. */
   private retime(): void {
-    const c = this.counter;
-    c.rebase();
-    c.max = this.max;
-    c.top = this.top;
-    const t = this.tickCycles();
-    if (t !== c.tickCycles) c.setTickCycles(t);
+    this.counter.reshape(this.max, this.top, false, this.tickCycles());
     if (this.enabled) this.reschedule();
   }
 
@@ -300,9 +281,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   /** RETRIGGER command or event: restart from ZERO (up) or TOP (down) (30.6.2.7). */
   private retrigger(): void {
     if (!this.enabled) return;
-    const c = this.counter;
-    c.set(c.up ? 0 : this.top);
-    c.running = true;
+    this.counter.retrigger(this.top);
     this.stopped = false;
     this.initialOutputs();
     this.reschedule();
@@ -322,10 +301,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private writeCount(v: number, mask: number): void {
-    const c = this.counter;
-    c.rebase();
-    const merged = ((c.count & ~mask) | (v & mask)) & this.max;
-    c.set(merged >>> 0);
+    this.counter.writeCount(v, mask, this.max);
     this.sync.start(0x80);
     if (this.enabled) this.reschedule();
   }
@@ -359,37 +335,21 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
 
   // ---------------------------------------------------------------- counting
 
+  /** Schedules `next` at the nearer of the update and the CC0/CC1 matches. */
   private reschedule(): void {
-    const sch = this.chip.scheduler;
     const c = this.counter;
     c.top = this.top;
-    if (!this.enabled || !c.running || !isFinite(c.tickCycles)) {
-      sch.cancel(this.next);
+    if (!this.enabled || !c.ticking) {
+      this.chip.scheduler.cancel(this.next);
       return;
     }
-    let k = c.up ? c.ticksUntil(0) : c.ticksUntil(c.top);
-    const a = c.ticksUntil(this.CC[0]);
-    const b = c.ticksUntil(this.CC[1]);
-    if (a < k) k = a;
-    if (b < k) k = b;
-    if (!isFinite(k)) {
-      sch.cancel(this.next);
-      return;
-    }
-    sch.scheduleAt(this.next, c.cycleOfTick(k));
-    this.pendingTicks = k;
+    c.scheduleTick(this.next, Math.min(c.ticksToUpdate(), c.ticksUntil(this.CC[0]), c.ticksUntil(this.CC[1])));
   }
-
-  private pendingTicks = 0;
 
   private fire(): void {
     const c = this.counter;
-    const k = this.pendingTicks;
     const prev = c.baseCount;
-    const r = c.countAfter(k);
-    c.baseCount = r.count;
-    c.baseCycle += k * c.tickCycles;
-    const count = r.count;
+    const count = c.advance(c.pendingTicks).count;
     const up = c.up;
     // Up: the only way to reach ZERO is the TOP -> ZERO wrap; down: ZERO -> TOP.
     const update = up ? count === 0 : count === c.top && prev === 0;

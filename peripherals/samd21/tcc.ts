@@ -27,10 +27,10 @@
  *   (CIPEREN/CICCEN) are stored but have no effect.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, SyncBusy, writeCtrlaSwrstEnable, type Register } from './register-block.js';
 import { padIndex, type PadFunction, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
-import { PRESCALER_DIV, TimelineCounter } from './tc-counter.js';
+import { TimelineCounter, prescaledTickCycles } from './tc-counter.js';
 import type { WaveformSink } from './tc.js';
 
 export const TCC_WAVEGEN = { NFRQ: 0, MFRQ: 1, NPWM: 2, DSCRITICAL: 4, DSBOTTOM: 5, DSBOTH: 6, DSTOP: 7 } as const;
@@ -101,7 +101,6 @@ export class TCC extends RegisterBlock implements Samd21Peripheral {
   readonly counter: TimelineCounter;
   private enabled = false;
   private readonly next: SimEvent;
-  private pendingTicks = 0;
   /** Channel waveform levels (before output matrix, pattern and inversion). */
   private readonly ch: (0 | 1)[] = [0, 0, 0, 0];
   private readonly outLevels: (0 | 1)[] = [0, 0, 0, 0, 0, 0, 0, 0];
@@ -198,16 +197,12 @@ export class TCC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private softwareReset(): void {
-    this.sync.cancel();
+    this.resetBlock(this.int, this.sync);
     this.chip.scheduler.cancel(this.next);
-    this.resetRegisters();
-    this.int.reset();
     this.ctrlb = 0;
     this.status = 0;
     this.countRead = 0;
-    this.counter.running = false;
-    this.counter.set(0);
-    this.counter.up = true;
+    this.counter.reset();
     this.enabled = false;
     this.ch.fill(0);
     this.updateOutputs();
@@ -228,19 +223,11 @@ export class TCC extends RegisterBlock implements Samd21Peripheral {
   }
 
   tickCycles(): number {
-    const hz = this.chip.gclkFrequency(this.gclkId);
-    if (!(hz > 0)) return Infinity;
-    return (this.chip.scheduler.frequency * PRESCALER_DIV[(this.CTRLA.value >>> 8) & 7]) / hz;
+    return prescaledTickCycles(this.chip.scheduler.frequency, this.chip.gclkFrequency(this.gclkId), this.CTRLA.value);
   }
 
   private ctrlaWritten(v: number, old: number): void {
-    if (v & 1) {
-      this.CTRLA.value = old | 1;
-      this.sync.start(TCC_SYNCBUSY.SWRST);
-      return;
-    }
-    if (old & 2) this.CTRLA.value = (old & ~2) | (v & 2);
-    if ((this.CTRLA.value ^ old) & 2) this.sync.start(TCC_SYNCBUSY.ENABLE);
+    writeCtrlaSwrstEnable(this.CTRLA, v, old, this.sync, TCC_SYNCBUSY.SWRST, TCC_SYNCBUSY.ENABLE);
   }
 
   private syncDone(bits: number): void {
@@ -268,24 +255,16 @@ export class TCC extends RegisterBlock implements Samd21Peripheral {
     c.dual = this.dual;
     c.top = this.top;
     c.up = this.dual ? c.up : !(this.ctrlb & CTRLB_DIR);
-    c.tickCycles = this.tickCycles();
-    c.baseCycle = this.chip.scheduler.cycles;
     const ev = this.EVCTRL.value;
     // EVACT0 START (3) or COUNT (5) with TCEI0: the clock does not run the counter.
     const evact0 = ev & 7;
-    c.running = !(ev & (1 << 14) && (evact0 === 3 || evact0 === 5));
+    c.enable(this.tickCycles(), !(ev & (1 << 14) && (evact0 === 3 || evact0 === 5)));
     this.initialLevels();
     this.reschedule();
   }
 
   private retime(): void {
-    const c = this.counter;
-    c.rebase();
-    c.max = this.max;
-    c.dual = this.dual;
-    c.top = this.top;
-    const t = this.tickCycles();
-    if (t !== c.tickCycles) c.setTickCycles(t);
+    this.counter.reshape(this.max, this.top, this.dual, this.tickCycles());
     if (this.enabled) this.reschedule();
   }
 
@@ -343,58 +322,39 @@ export class TCC extends RegisterBlock implements Samd21Peripheral {
 
   private retrigger(): void {
     if (!this.enabled) return;
-    const c = this.counter;
-    c.set(c.up ? 0 : this.top);
-    c.running = true;
+    this.counter.retrigger(this.top);
     this.status &= ~STATUS_STOP;
     this.initialLevels();
     this.reschedule();
   }
 
   private writeCount(v: number, mask: number): void {
-    const c = this.counter;
-    c.rebase();
-    c.set((((c.count & ~mask) | (v & mask)) & this.max) >>> 0);
+    this.counter.writeCount(v, mask, this.max);
     this.sync.start(TCC_SYNCBUSY.COUNT);
     if (this.enabled) this.reschedule();
   }
 
   // ---------------------------------------------------------------- counting
 
+  /** Schedules `next` at the nearest of the update and the CCx matches. */
   private reschedule(): void {
-    const sch = this.chip.scheduler;
     const c = this.counter;
     c.top = this.top;
     c.dual = this.dual;
-    if (!this.enabled || !c.running || !isFinite(c.tickCycles)) {
-      sch.cancel(this.next);
+    if (!this.enabled || !c.ticking) {
+      this.chip.scheduler.cancel(this.next);
       return;
     }
-    let k: number;
-    if (c.dual) k = Math.min(c.ticksUntil(0), c.ticksUntil(c.top));
-    else k = c.up ? c.ticksUntil(0) : c.ticksUntil(c.top);
-    for (let i = 0; i < this.ccNum; i++) {
-      const t = c.ticksUntil(this.CC[i].value);
-      if (t < k) k = t;
-    }
-    if (!isFinite(k)) {
-      sch.cancel(this.next);
-      return;
-    }
-    this.pendingTicks = k;
-    sch.scheduleAt(this.next, c.cycleOfTick(k));
+    let k = c.ticksToUpdate();
+    for (let i = 0; i < this.ccNum; i++) k = Math.min(k, c.ticksUntil(this.CC[i].value));
+    c.scheduleTick(this.next, k);
   }
 
   private fire(): void {
     const c = this.counter;
-    const k = this.pendingTicks;
     const prev = c.baseCount;
     const wasUp = c.up;
-    const r = c.countAfter(k);
-    c.baseCount = r.count;
-    c.baseCycle += k * c.tickCycles;
-    c.up = r.up;
-    const count = r.count;
+    const count = c.advance(c.pendingTicks).count;
     const w = this.wavegen;
     let flags = 0;
     let update = false;

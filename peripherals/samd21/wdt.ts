@@ -67,11 +67,9 @@ export class WDT extends RegisterBlock implements Samd21Peripheral {
       this.restart();
       return;
     }
-    this.sync.cancel();
+    this.resetBlock(this.int, this.sync);
     this.chip.scheduler.cancel(this.timeoutEvent);
     this.chip.scheduler.cancel(this.warningEvent);
-    this.resetRegisters();
-    this.int.reset();
     this.running = false;
   }
 
