@@ -17,7 +17,7 @@
 import type { Bus, Memory } from '../emulator/kernel/bus.js';
 import type { CoreState, CpuCore, HaltInfo } from '../emulator/kernel/core.js';
 import type { Scheduler } from '../emulator/kernel/scheduler.js';
-import { Op, OPCODE_TABLE } from './decoder.js';
+import { OPCODE_TABLE } from './decoder.js';
 import { ExceptionUnit, Exc, FaultKind } from './exceptions.js';
 import { SystemControlSpace } from './scs.js';
 import { formatRegisters } from './describe.js';
@@ -440,7 +440,10 @@ export class CortexM0Plus implements CpuCore {
 
   /**
    * The hot loop: one switch over the decoded operation. It is long on purpose: a call per
-   * instruction class would cost more than the work most instructions do.
+   * instruction class would cost more than the work most instructions do. Case labels are the
+   * numeric `Op` values (named in comments; tests/armv6m/decoder.test.ts checks them) because
+   * bundlers that transpile file by file (Vite/oxc, esbuild) do not inline a `const enum`, and a
+   * switch over property loads is an order of magnitude slower than one over literals.
    */
   private run(): void {
     const clock = this.clock;
@@ -459,7 +462,7 @@ export class CortexM0Plus implements CpuCore {
       clock.cycles++;
       this.instructions++;
       switch (table[h]) {
-        case Op.LSL_IMM: {
+        case 1 /* LSL_IMM */: {
           const imm = (h >>> 6) & 31;
           const m = r[(h >>> 3) & 7];
           let res = m;
@@ -471,7 +474,7 @@ export class CortexM0Plus implements CpuCore {
           this.setNZ(res);
           break;
         }
-        case Op.LSR_IMM: {
+        case 2 /* LSR_IMM */: {
           const imm = (h >>> 6) & 31;
           const m = r[(h >>> 3) & 7];
           let res: number;
@@ -486,7 +489,7 @@ export class CortexM0Plus implements CpuCore {
           this.setNZ(res | 0);
           break;
         }
-        case Op.ASR_IMM: {
+        case 3 /* ASR_IMM */: {
           const imm = (h >>> 6) & 31;
           const m = r[(h >>> 3) & 7];
           let res: number;
@@ -501,76 +504,76 @@ export class CortexM0Plus implements CpuCore {
           this.setNZ(res);
           break;
         }
-        case Op.ADD_REG:
+        case 4 /* ADD_REG */:
           r[h & 7] = this.addWithCarry(r[(h >>> 3) & 7], r[(h >>> 6) & 7], 0);
           break;
-        case Op.SUB_REG:
+        case 5 /* SUB_REG */:
           r[h & 7] = this.addWithCarry(r[(h >>> 3) & 7], ~r[(h >>> 6) & 7], 1);
           break;
-        case Op.ADD_IMM3:
+        case 6 /* ADD_IMM3 */:
           r[h & 7] = this.addWithCarry(r[(h >>> 3) & 7], (h >>> 6) & 7, 0);
           break;
-        case Op.SUB_IMM3:
+        case 7 /* SUB_IMM3 */:
           r[h & 7] = this.addWithCarry(r[(h >>> 3) & 7], ~((h >>> 6) & 7), 1);
           break;
-        case Op.MOV_IMM: {
+        case 8 /* MOV_IMM */: {
           const imm = h & 0xff;
           r[(h >>> 8) & 7] = imm;
           this.N = 0;
           this.Z = imm === 0 ? 1 : 0;
           break;
         }
-        case Op.CMP_IMM:
+        case 9 /* CMP_IMM */:
           this.addWithCarry(r[(h >>> 8) & 7], ~(h & 0xff), 1);
           break;
-        case Op.ADD_IMM8: {
+        case 10 /* ADD_IMM8 */: {
           const d = (h >>> 8) & 7;
           r[d] = this.addWithCarry(r[d], h & 0xff, 0);
           break;
         }
-        case Op.SUB_IMM8: {
+        case 11 /* SUB_IMM8 */: {
           const d = (h >>> 8) & 7;
           r[d] = this.addWithCarry(r[d], ~(h & 0xff), 1);
           break;
         }
-        case Op.AND: {
+        case 12 /* AND */: {
           const d = h & 7;
           const res = r[d] & r[(h >>> 3) & 7];
           r[d] = res;
           this.setNZ(res);
           break;
         }
-        case Op.EOR: {
+        case 13 /* EOR */: {
           const d = h & 7;
           const res = r[d] ^ r[(h >>> 3) & 7];
           r[d] = res;
           this.setNZ(res);
           break;
         }
-        case Op.ORR: {
+        case 24 /* ORR */: {
           const d = h & 7;
           const res = r[d] | r[(h >>> 3) & 7];
           r[d] = res;
           this.setNZ(res);
           break;
         }
-        case Op.BIC: {
+        case 26 /* BIC */: {
           const d = h & 7;
           const res = r[d] & ~r[(h >>> 3) & 7];
           r[d] = res;
           this.setNZ(res);
           break;
         }
-        case Op.MVN: {
+        case 27 /* MVN */: {
           const res = ~r[(h >>> 3) & 7];
           r[h & 7] = res;
           this.setNZ(res);
           break;
         }
-        case Op.TST:
+        case 20 /* TST */:
           this.setNZ(r[h & 7] & r[(h >>> 3) & 7]);
           break;
-        case Op.LSL_REG: {
+        case 14 /* LSL_REG */: {
           const d = h & 7;
           const s = r[(h >>> 3) & 7] & 0xff;
           const v = r[d];
@@ -588,7 +591,7 @@ export class CortexM0Plus implements CpuCore {
           this.setNZ(res);
           break;
         }
-        case Op.LSR_REG: {
+        case 15 /* LSR_REG */: {
           const d = h & 7;
           const s = r[(h >>> 3) & 7] & 0xff;
           const v = r[d];
@@ -606,7 +609,7 @@ export class CortexM0Plus implements CpuCore {
           this.setNZ(res | 0);
           break;
         }
-        case Op.ASR_REG: {
+        case 16 /* ASR_REG */: {
           const d = h & 7;
           const s = r[(h >>> 3) & 7] & 0xff;
           const v = r[d];
@@ -624,7 +627,7 @@ export class CortexM0Plus implements CpuCore {
           this.setNZ(res);
           break;
         }
-        case Op.ROR: {
+        case 19 /* ROR */: {
           const d = h & 7;
           const s = r[(h >>> 3) & 7] & 0xff;
           const v = r[d];
@@ -638,33 +641,33 @@ export class CortexM0Plus implements CpuCore {
           this.setNZ(res);
           break;
         }
-        case Op.ADC: {
+        case 17 /* ADC */: {
           const d = h & 7;
           r[d] = this.addWithCarry(r[d], r[(h >>> 3) & 7], this.C);
           break;
         }
-        case Op.SBC: {
+        case 18 /* SBC */: {
           const d = h & 7;
           r[d] = this.addWithCarry(r[d], ~r[(h >>> 3) & 7], this.C);
           break;
         }
-        case Op.RSB:
+        case 21 /* RSB */:
           r[h & 7] = this.addWithCarry(~r[(h >>> 3) & 7], 0, 1);
           break;
-        case Op.CMP_REG:
+        case 22 /* CMP_REG */:
           this.addWithCarry(r[h & 7], ~r[(h >>> 3) & 7], 1);
           break;
-        case Op.CMN:
+        case 23 /* CMN */:
           this.addWithCarry(r[h & 7], r[(h >>> 3) & 7], 0);
           break;
-        case Op.MUL: {
+        case 25 /* MUL */: {
           const d = h & 7;
           const res = Math.imul(r[d], r[(h >>> 3) & 7]);
           r[d] = res;
           this.setNZ(res);
           break;
         }
-        case Op.ADD_HI: {
+        case 28 /* ADD_HI */: {
           const d = (h & 7) | ((h >>> 4) & 8);
           const res = (this.regOrPc(d) + this.regOrPc((h >>> 3) & 15)) | 0;
           if (d === 15) {
@@ -673,10 +676,10 @@ export class CortexM0Plus implements CpuCore {
           } else r[d] = d === 13 ? res & ~3 : res;
           break;
         }
-        case Op.CMP_HI:
+        case 29 /* CMP_HI */:
           this.addWithCarry(this.regOrPc((h & 7) | ((h >>> 4) & 8)), ~this.regOrPc((h >>> 3) & 15), 1);
           break;
-        case Op.MOV_HI: {
+        case 30 /* MOV_HI */: {
           const d = (h & 7) | ((h >>> 4) & 8);
           const v = this.regOrPc((h >>> 3) & 15);
           if (d === 15) {
@@ -685,174 +688,174 @@ export class CortexM0Plus implements CpuCore {
           } else r[d] = d === 13 ? v & ~3 : v;
           break;
         }
-        case Op.BX:
+        case 31 /* BX */:
           clock.cycles++;
           this.bxWritePc(this.regOrPc((h >>> 3) & 15));
           break;
-        case Op.BLX: {
+        case 32 /* BLX */: {
           const target = r[(h >>> 3) & 15];
           r[14] = (pc + 2) | 1;
           clock.cycles++;
           this.bxWritePc(target);
           break;
         }
-        case Op.LDR_LIT:
+        case 33 /* LDR_LIT */:
           clock.cycles++;
           r[(h >>> 8) & 7] = this.read32(((pc + 4) & ~3) + ((h & 0xff) << 2));
           break;
-        case Op.STR_REG:
+        case 34 /* STR_REG */:
           clock.cycles++;
           this.write32(r[(h >>> 3) & 7] + r[(h >>> 6) & 7], r[h & 7]);
           break;
-        case Op.STRH_REG:
+        case 35 /* STRH_REG */:
           clock.cycles++;
           this.write16(r[(h >>> 3) & 7] + r[(h >>> 6) & 7], r[h & 7] & 0xffff);
           break;
-        case Op.STRB_REG:
+        case 36 /* STRB_REG */:
           clock.cycles++;
           this.write8(r[(h >>> 3) & 7] + r[(h >>> 6) & 7], r[h & 7] & 0xff);
           break;
-        case Op.LDRSB_REG:
+        case 37 /* LDRSB_REG */:
           clock.cycles++;
           r[h & 7] = (this.read8(r[(h >>> 3) & 7] + r[(h >>> 6) & 7]) << 24) >> 24;
           break;
-        case Op.LDR_REG:
+        case 38 /* LDR_REG */:
           clock.cycles++;
           r[h & 7] = this.read32(r[(h >>> 3) & 7] + r[(h >>> 6) & 7]);
           break;
-        case Op.LDRH_REG:
+        case 39 /* LDRH_REG */:
           clock.cycles++;
           r[h & 7] = this.read16(r[(h >>> 3) & 7] + r[(h >>> 6) & 7]);
           break;
-        case Op.LDRB_REG:
+        case 40 /* LDRB_REG */:
           clock.cycles++;
           r[h & 7] = this.read8(r[(h >>> 3) & 7] + r[(h >>> 6) & 7]);
           break;
-        case Op.LDRSH_REG:
+        case 41 /* LDRSH_REG */:
           clock.cycles++;
           r[h & 7] = (this.read16(r[(h >>> 3) & 7] + r[(h >>> 6) & 7]) << 16) >> 16;
           break;
-        case Op.STR_IMM:
+        case 42 /* STR_IMM */:
           clock.cycles++;
           this.write32(r[(h >>> 3) & 7] + ((h >>> 4) & 0x7c), r[h & 7]);
           break;
-        case Op.LDR_IMM:
+        case 43 /* LDR_IMM */:
           clock.cycles++;
           r[h & 7] = this.read32(r[(h >>> 3) & 7] + ((h >>> 4) & 0x7c));
           break;
-        case Op.STRB_IMM:
+        case 44 /* STRB_IMM */:
           clock.cycles++;
           this.write8(r[(h >>> 3) & 7] + ((h >>> 6) & 0x1f), r[h & 7] & 0xff);
           break;
-        case Op.LDRB_IMM:
+        case 45 /* LDRB_IMM */:
           clock.cycles++;
           r[h & 7] = this.read8(r[(h >>> 3) & 7] + ((h >>> 6) & 0x1f));
           break;
-        case Op.STRH_IMM:
+        case 46 /* STRH_IMM */:
           clock.cycles++;
           this.write16(r[(h >>> 3) & 7] + ((h >>> 5) & 0x3e), r[h & 7] & 0xffff);
           break;
-        case Op.LDRH_IMM:
+        case 47 /* LDRH_IMM */:
           clock.cycles++;
           r[h & 7] = this.read16(r[(h >>> 3) & 7] + ((h >>> 5) & 0x3e));
           break;
-        case Op.STR_SP:
+        case 48 /* STR_SP */:
           clock.cycles++;
           this.write32(r[13] + ((h & 0xff) << 2), r[(h >>> 8) & 7]);
           break;
-        case Op.LDR_SP:
+        case 49 /* LDR_SP */:
           clock.cycles++;
           r[(h >>> 8) & 7] = this.read32(r[13] + ((h & 0xff) << 2));
           break;
-        case Op.ADR:
+        case 50 /* ADR */:
           r[(h >>> 8) & 7] = ((pc + 4) & ~3) + ((h & 0xff) << 2);
           break;
-        case Op.ADD_SP_REG_IMM:
+        case 51 /* ADD_SP_REG_IMM */:
           r[(h >>> 8) & 7] = r[13] + ((h & 0xff) << 2);
           break;
-        case Op.ADD_SP_IMM:
+        case 52 /* ADD_SP_IMM */:
           r[13] = r[13] + ((h & 0x7f) << 2);
           break;
-        case Op.SUB_SP_IMM:
+        case 53 /* SUB_SP_IMM */:
           r[13] = r[13] - ((h & 0x7f) << 2);
           break;
-        case Op.SXTH:
+        case 54 /* SXTH */:
           r[h & 7] = (r[(h >>> 3) & 7] << 16) >> 16;
           break;
-        case Op.SXTB:
+        case 55 /* SXTB */:
           r[h & 7] = (r[(h >>> 3) & 7] << 24) >> 24;
           break;
-        case Op.UXTH:
+        case 56 /* UXTH */:
           r[h & 7] = r[(h >>> 3) & 7] & 0xffff;
           break;
-        case Op.UXTB:
+        case 57 /* UXTB */:
           r[h & 7] = r[(h >>> 3) & 7] & 0xff;
           break;
-        case Op.REV: {
+        case 58 /* REV */: {
           const v = r[(h >>> 3) & 7];
           r[h & 7] = ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
           break;
         }
-        case Op.REV16: {
+        case 59 /* REV16 */: {
           const v = r[(h >>> 3) & 7];
           r[h & 7] = ((v & 0x00ff00ff) << 8) | ((v >>> 8) & 0x00ff00ff);
           break;
         }
-        case Op.REVSH: {
+        case 60 /* REVSH */: {
           const v = r[(h >>> 3) & 7];
           r[h & 7] = (((v & 0xff) << 24) >> 16) | ((v >>> 8) & 0xff);
           break;
         }
-        case Op.PUSH:
+        case 61 /* PUSH */:
           this.push(h);
           break;
-        case Op.POP:
+        case 62 /* POP */:
           this.pop(h);
           break;
-        case Op.STM:
+        case 70 /* STM */:
           this.stm(h);
           break;
-        case Op.LDM:
+        case 71 /* LDM */:
           this.ldm(h);
           break;
-        case Op.B_COND:
+        case 72 /* B_COND */:
           if (this.conditionPassed((h >>> 8) & 0xf)) {
             this.pc = pc + 4 + (((h & 0xff) << 24) >> 23);
             clock.cycles++;
           }
           break;
-        case Op.B: {
+        case 75 /* B */: {
           const target = pc + 4 + (((h & 0x7ff) << 21) >> 20);
           if (target === pc) this.exceptions.spinAt(pc);
           this.pc = target;
           clock.cycles++;
           break;
         }
-        case Op.T32:
+        case 76 /* T32 */:
           this.thumb32(h, pc);
           break;
-        case Op.CPS:
+        case 63 /* CPS */:
           this.primask = (h >>> 4) & 1;
           if (this.primask === 0) this.exceptions.requestCheck();
           break;
-        case Op.NOP:
-        case Op.YIELD:
+        case 65 /* NOP */:
+        case 66 /* YIELD */:
           break;
-        case Op.SEV:
+        case 69 /* SEV */:
           this.eventRegister = 1;
           break;
-        case Op.WFI:
+        case 68 /* WFI */:
           clock.cycles++;
           this.exceptions.waitForInterrupt();
           break;
-        case Op.WFE:
+        case 67 /* WFE */:
           clock.cycles++;
           this.exceptions.waitForEvent();
           break;
-        case Op.SVC:
+        case 74 /* SVC */:
           this.exceptions.supervisorCall(pc + 2);
           break;
-        case Op.BKPT:
+        case 64 /* BKPT */:
           this.breakpoint(h & 0xff, pc);
           break;
         default: // UDF, UNDEFINED, T32_UNDEFINED

@@ -10,7 +10,7 @@
  *
  * Encodings follow the ARMv6-M Architecture Reference Manual (DDI 0419), section A5.2.
  */
-export const enum Op {
+export enum Op {
   UNDEFINED = 0,
   LSL_IMM, LSR_IMM, ASR_IMM,
   ADD_REG, SUB_REG, ADD_IMM3, SUB_IMM3,
