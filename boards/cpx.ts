@@ -81,12 +81,12 @@ export function createCpx(): CpxBoard {
   const flash = new Gd25q16c({ cs: wire(mcu, 'PB22', 'flash CS'), scheduler, name: 'GD25Q16C' });
   const spi = new SpiBus();
   spi.attach(flash);
-  peripheral<Sercom>('SERCOM3').attachSpi(spi);
+  peripheral<Sercom>('SERCOM3').attachSpi(spi, { miso: 'PA16', mosi: 'PA20', sck: 'PA21' }); // PAD0/2/3, function D
 
   const accelerometer = new Lis3dh({ scheduler, address: 0x19, int1: wire(mcu, 'PA13', 'LIS3DH INT1') });
   const i2c = new I2cBus();
   i2c.attach(accelerometer);
-  peripheral<Sercom>('SERCOM1').attachI2c(i2c);
+  peripheral<Sercom>('SERCOM1').attachI2c(i2c, { sda: 'PA00', scl: 'PA01' }); // PAD0/1, function D
 
   const pixels = new Ws2812bChain({ din: wire(mcu, 'PB23', 'NeoPixel DIN'), count: 10, scheduler, name: 'NeoPixels' });
   const light = new AlsPt19({ out: wire(mcu, 'PA11', 'light sensor'), lux: 100 });

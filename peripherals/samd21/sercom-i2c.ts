@@ -24,6 +24,16 @@
  * - SYNCBUSY.SYSOP is 1 for a few GCLK periods after CMD/ADDR/DATA/BUSSTATE writes.
  * High-speed mode, 10-bit addresses, ADDR.LENEN (DMA length) and SCL-low time-outs are not
  * modelled (10-bit addresses NACK).
+ *
+ * Pin routing (sercom.ts, `Sercom.i2cRouted`): SDA must be PAD0 and SCL PAD1 (28.5.1) on the
+ * wired pins, selected by PMUX/PINCFG. If either is not, the master drives pads connected to
+ * nothing: the devices see no START, address, data or STOP, and the master samples its released
+ * lines, which (like a bus with only its pull-ups) read high. The data sheet's outcome for that is
+ * 28.6.2.4.2 "Case 1: Address packet transmit complete - No ACK received": INTFLAG.MB and
+ * STATUS.RXNACK set. So an address (either direction) NACKs, a data write NACKs and a read returns
+ * 0xFF. We do not model the alternative of a line held low (ARBLOST/BUSERR), since the data sheet
+ * does not say a disconnected pad input reads 0, and a floating bus with pull-ups is what a
+ * board-level "device not answering" looks like to firmware.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
 import { INTFLAG_ERROR, INTFLAG_MB, INTFLAG_SB, SYNCBUSY_SYSOP, type Sercom, type SercomEngine } from './sercom.js';
@@ -160,7 +170,8 @@ export class SercomI2cMaster implements SercomEngine {
   private complete(): void {
     const op = this.pending;
     this.pending = 'none';
-    const bus = this.s.i2cBus;
+    // Not routed to the wired pins: as if nothing were on the bus (see the module comment).
+    const bus = this.s.i2cBus !== null && this.s.i2cRouted() ? this.s.i2cBus : null;
     switch (op) {
       case 'address': {
         const value = this.txByte;

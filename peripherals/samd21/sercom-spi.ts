@@ -14,10 +14,21 @@
  * MSB-first bytes. CPOL/CPHA are stored but not checked against the devices (every part on the
  * boards we model uses mode 0 or 3, which look identical at byte level). CTRLB.MSSEN (hardware
  * slave select) is accepted; the chip select of the attached devices stays their GPIO pin.
+ *
+ * Pin routing (sercom.ts, `Sercom.spiRouting`): with DO (MOSI) or SCK not on the pins the bus is
+ * wired to (PMUX/PINCFG, DOPO) the devices see no clock, so no transfer happens; the SERCOM still
+ * shifts its character in the same time and receives 0xFF. With only DI (MISO) not routed (DIPO
+ * names another pad, or the pin is not muxed) the devices see the byte but the SERCOM receives
+ * 0xFF. (The data sheet does not state what an unconnected pad input reads; the model uses what
+ * an idle-high MISO with no device driving it gives, as `SpiBus` does with no device selected.)
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
 import { INTFLAG_TXC, reverseBits, type Sercom } from './sercom.js';
 import { SercomBufferedEngine } from './sercom-buffered.js';
+import { SPI_ROUTE } from './sercom-pads.js';
+
+/** DO and SCK both routed: the devices are clocked. */
+const CLOCKED = SPI_ROUTE.MOSI | SPI_ROUTE.SCK;
 
 export class SercomSpiMaster extends SercomBufferedEngine {
   private readonly shiftDone: SimEvent;
@@ -60,7 +71,15 @@ export class SercomSpiMaster extends SercomBufferedEngine {
     this.transfers++;
     const bits = this.charBits;
     const out = this.lsbFirst ? reverseBits(this.shiftOut & 0xff, 8) : this.shiftOut & 0xff;
-    let miso = this.s.spiBus ? this.s.spiBus.transfer(out) & 0xff : 0xff;
+    const bus = this.s.spiBus;
+    let miso = 0xff;
+    if (bus) {
+      const route = this.s.spiRouting();
+      if ((route & CLOCKED) === CLOCKED) {
+        const answer = bus.transfer(out) & 0xff;
+        if (route & SPI_ROUTE.MISO) miso = answer;
+      }
+    }
     if (this.lsbFirst) miso = reverseBits(miso, 8);
     if (bits === 9) miso |= 0x100; // the ninth bit reads the idle-high MISO
     this.receive(miso);

@@ -15,10 +15,17 @@
  * in the two-level receive buffer (RXC; full buffer -> STATUS.BUFOVF + INTFLAG.ERROR and the
  * byte is lost, 26.8.11). Nothing is received unless the USART is enabled with CTRLB.RXEN = 1
  * (bytes arriving then are dropped, as the line idles into a disabled receiver).
+ *
+ * Pin routing (sercom.ts, `Sercom.uartRouting`): a frame reaches the link only if TxD (the TXPO
+ * pad) is on the wired tx pin and PORT selects it there; otherwise it leaves into an unconnected
+ * pad and the link receives nothing (the USART's own timing and flags are unchanged). A frame on
+ * the wired rx pin is received only if the RXPO pad is on that pin and selected when the frame
+ * completes; otherwise it is lost (no RXC, no RXS) while the line still paces the following ones.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
 import { CTRLB_TXEN, INTFLAG_RXS, INTFLAG_TXC, reverseBits, type Sercom } from './sercom.js';
 import { SercomBufferedEngine } from './sercom-buffered.js';
+import { UART_ROUTE } from './sercom-pads.js';
 
 const CTRLB_SBMODE = 1 << 6;
 const CTRLB_SFDE = 1 << 9;
@@ -102,7 +109,7 @@ export class SercomUsart extends SercomBufferedEngine {
     // DORD = 1 is LSB first, the usual UART order; MSB first is sent bit-reversed.
     const bits = Math.min(8, this.dataBits);
     const byte = lsbFirst ? this.shiftOut & 0xff : reverseBits(this.shiftOut, bits);
-    this.s.uartLink?.transmit(byte & ((1 << bits) - 1));
+    if (this.s.uartLink && this.s.uartRouting() & UART_ROUTE.TX) this.s.uartLink.transmit(byte & ((1 << bits) - 1));
     if (this.txBuffer >= 0 && this.s.CTRLB.value & CTRLB_TXEN) this.loadShifter();
     else this.s.raise(INTFLAG_TXC);
   }
@@ -116,7 +123,7 @@ export class SercomUsart extends SercomBufferedEngine {
     this.line[(this.lineHead + this.lineCount) % RX_LINE_LIMIT] = byte & 0x1ff;
     this.lineCount++;
     if (this.s.enabled && !this.rxDone.scheduled) {
-      if (this.s.CTRLB.value & CTRLB_SFDE) this.s.raise(INTFLAG_RXS);
+      if (this.s.CTRLB.value & CTRLB_SFDE && this.rxRouted()) this.s.raise(INTFLAG_RXS);
       this.s.chip.scheduler.scheduleIn(this.rxDone, this.frameCycles());
     }
   }
@@ -126,11 +133,16 @@ export class SercomUsart extends SercomBufferedEngine {
     const byte = this.line[this.lineHead];
     this.lineHead = (this.lineHead + 1) % RX_LINE_LIMIT;
     this.lineCount--;
-    if (this.s.enabled) this.receive(byte);
+    if (this.s.enabled && this.rxRouted()) this.receive(byte);
     if (this.lineCount > 0 && this.s.enabled) {
-      if (this.s.CTRLB.value & CTRLB_SFDE) this.s.raise(INTFLAG_RXS);
+      if (this.s.CTRLB.value & CTRLB_SFDE && this.rxRouted()) this.s.raise(INTFLAG_RXS);
       this.s.chip.scheduler.scheduleIn(this.rxDone, this.frameCycles());
     }
+  }
+
+  /** RxD is on the wired rx pin and selected there. */
+  private rxRouted(): boolean {
+    return (this.s.uartRouting() & UART_ROUTE.RX) !== 0;
   }
 
   override ctrlbWritten(value: number, old: number): void {

@@ -24,13 +24,31 @@
  *    0x02+2n when the TX condition appears (DRE; MB in I2C master); both are also reported as
  *    levels through `registerDmaSource` so a beat-triggered channel keeps going while they hold.
  *
- * The board attaches what the pads are wired to with `attachSpi(bus)`, `attachI2c(bus)`,
- * `attachUart(link)`; the controller exchanges whole bytes with them at the timing BAUD implies.
+ * The board attaches what the pins are wired to with `attachSpi(bus, { miso, mosi, sck })`,
+ * `attachI2c(bus, { sda, scl })`, `attachUart(link, { tx, rx })`; the controller exchanges whole
+ * bytes with them at the timing BAUD implies.
+ *
+ * Pin routing. A signal reaches the part only as it would on the chip:
+ *  - attach time: each pin must carry this SERCOM on function C or D (table 7-1, see
+ *    sercom-pads.ts), else the attach throws (the board is wired wrong);
+ *  - transfer time: the pin's PINCFG.PMUXEN = 1 and PMUX = that letter (23.6.3.2), and the pad it
+ *    carries is the one the mode's pad options give the signal:
+ *      SPI   (27.8.1 CTRLA)  DOPO 0: DO PAD0, SCK PAD1; 1: DO PAD2, SCK PAD3; 2: DO PAD3, SCK PAD1;
+ *                            3: DO PAD0, SCK PAD3.  DIPO n: DI on PADn.
+ *      USART (26.8.1 CTRLA)  TXPO 0: TxD PAD0, XCK PAD1; 1: TxD PAD2, XCK PAD3; 2: TxD PAD0 (RTS
+ *                            PAD2, CTS PAD3, no XCK); 3: reserved (TxD nowhere).  RXPO n: RxD on
+ *                            PADn.  XCK matters only in synchronous mode (CTRLA.CMODE = 1):
+ *                            then nothing moves unless an `xck` pin is wired and routed.
+ *      I2C   (28.5.1)        SDA on PAD0, SCL on PAD1, fixed.
+ * What an unrouted signal does is described at the engines (sercom-spi/-usart/-i2c.ts). The
+ * routing is cached: recomputed after a PMUX/PINCFG change on a wired pin (PadHandle.onSelect)
+ * or a CTRLA write, so a character costs one flag test.
  */
 import { RegisterBlock, InterruptRegisters, SyncBusy, writeCtrlaSwrstEnable, type Register } from './register-block.js';
-import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
+import { padIndex, type PadHandle, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, GCLK_ID, IRQ } from './memory-map.js';
 import type { I2cBus, SpiBus, UartLink } from '../devices/buses.js';
+import { SPI_ROUTE, UART_ROUTE, sercomPadLocation } from './sercom-pads.js';
 import { SercomSpiMaster } from './sercom-spi.js';
 import { SercomUsart } from './sercom-usart.js';
 import { SercomI2cMaster } from './sercom-i2c.js';
@@ -74,6 +92,48 @@ export const STATUS_BUFOVF = 1 << 2;
 /** CTRLB.RXEN and CTRLB.TXEN (SPI/USART, 26.8.2 / 27.8.2). */
 export const CTRLB_RXEN = 1 << 17;
 export const CTRLB_TXEN = 1 << 16;
+
+/** Pins an SPI bus is wired to (pin names such as 'PA16'). `miso` may be absent (write-only parts). */
+export interface SpiPins {
+  mosi: string;
+  sck: string;
+  miso?: string;
+}
+
+/** Pins an I2C bus is wired to. */
+export interface I2cPins {
+  sda: string;
+  scl: string;
+}
+
+/** Pins a UART line is wired to; at least one of tx/rx. `xck` only for synchronous links. */
+export interface UartPins {
+  tx?: string;
+  rx?: string;
+  xck?: string;
+}
+
+export { SPI_ROUTE, UART_ROUTE };
+
+/** SPI CTRLA.DOPO → pad of DO and of SCK (27.8.1). */
+const DOPO_DO = [0, 2, 3, 0];
+const DOPO_SCK = [1, 3, 1, 3];
+/** USART CTRLA.TXPO → pad of TxD and of XCK (26.8.1); -1 = none. */
+const TXPO_TX = [0, 2, 0, -1];
+const TXPO_XCK = [1, 3, -1, -1];
+const CTRLA_CMODE = 1 << 28;
+
+/** A board wire on one pin: the SERCOM pad the pin carries and the PORT handle for its function. */
+interface PadWire {
+  readonly pin: string;
+  readonly pad: number;
+  readonly handle: PadHandle;
+}
+
+/** A wire is live when PORT selects this SERCOM's function on the pin and it carries `pad`. */
+function live(w: PadWire | null, pad: number): boolean {
+  return w !== null && w.pad === pad && w.handle.selected;
+}
 
 /** What a mode engine implements. All calls happen inside bus accesses or scheduler events. */
 export interface SercomEngine {
@@ -150,6 +210,15 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
   i2cBus: I2cBus | null = null;
   uartLink: UartLink | null = null;
 
+  private spiWires: { mosi: PadWire; sck: PadWire; miso: PadWire | null } | null = null;
+  private i2cWires: { sda: PadWire; scl: PadWire } | null = null;
+  private uartWires: { tx: PadWire | null; rx: PadWire | null; xck: PadWire | null } | null = null;
+  /** Cached routing (see the module comment); `routingStale` forces a recompute on next use. */
+  private routingStale = true;
+  private spiRoute = 0;
+  private i2cRoute = false;
+  private uartRoute = 0;
+
   readonly dmaRxSource: number;
   readonly dmaTxSource: number;
   readonly irqLine: number;
@@ -223,20 +292,93 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
 
   // ---------------------------------------------------------------- board wiring
 
-  /** The SPI bus the SERCOM's SPI pads (DO/DI/SCK) are wired to. */
-  attachSpi(bus: SpiBus): void {
+  /** The SPI bus wired to `pins` (each must carry this SERCOM, data sheet table 7-1). */
+  attachSpi(bus: SpiBus, pins: SpiPins): void {
+    const wires = {
+      mosi: this.wire(pins.mosi, 'mosi'),
+      sck: this.wire(pins.sck, 'sck'),
+      miso: pins.miso ? this.wire(pins.miso, 'miso') : null,
+    };
     this.spiBus = bus;
+    this.spiWires = wires;
+    this.routingStale = true;
   }
 
-  /** The I2C bus on the SDA/SCL pads. */
-  attachI2c(bus: I2cBus): void {
+  /** The I2C bus wired to `pins`. */
+  attachI2c(bus: I2cBus, pins: I2cPins): void {
+    const wires = { sda: this.wire(pins.sda, 'sda'), scl: this.wire(pins.scl, 'scl') };
     this.i2cBus = bus;
+    this.i2cWires = wires;
+    this.routingStale = true;
   }
 
-  /** The UART line on the TX/RX pads. */
-  attachUart(link: UartLink): void {
+  /** The UART line wired to `pins`. */
+  attachUart(link: UartLink, pins: UartPins): void {
+    if (!pins.tx && !pins.rx) throw new Error(`${this.name}: attachUart needs a tx and/or an rx pin`);
+    const wires = {
+      tx: pins.tx ? this.wire(pins.tx, 'tx') : null,
+      rx: pins.rx ? this.wire(pins.rx, 'rx') : null,
+      xck: pins.xck ? this.wire(pins.xck, 'xck') : null,
+    };
     this.uartLink = link;
+    this.uartWires = wires;
+    this.routingStale = true;
     link.setReceiver((byte) => this.usart.lineReceived(byte));
+  }
+
+  /** Resolves a board pin to this SERCOM's pad on it; throws if table 7-1 has no such pad. */
+  private wire(pin: string, signal: string): PadWire {
+    let where: { pad: number; fn: 'C' | 'D' };
+    try {
+      where = sercomPadLocation(pin, this.index, this.chip.variant);
+    } catch (e) {
+      throw new Error(`${this.name} ${signal}: ${(e as Error).message}`);
+    }
+    const handle = this.chip.pad(padIndex(pin), where.fn);
+    handle.onSelect(() => {
+      this.routingStale = true;
+    });
+    return { pin, pad: where.pad, handle };
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  /** SPI signals that reach the bus now: `SPI_ROUTE` bits. */
+  spiRouting(): number {
+    if (this.routingStale) this.route();
+    return this.spiRoute;
+  }
+
+  /** Both SDA (PAD0) and SCL (PAD1) reach the bus now. */
+  i2cRouted(): boolean {
+    if (this.routingStale) this.route();
+    return this.i2cRoute;
+  }
+
+  /** UART signals that reach the line now: `UART_ROUTE` bits. */
+  uartRouting(): number {
+    if (this.routingStale) this.route();
+    return this.uartRoute;
+  }
+
+  private route(): void {
+    this.routingStale = false;
+    const ctrla = this.CTRLA.value;
+    const po = (ctrla >>> 16) & 3;
+    const pi = (ctrla >>> 20) & 3;
+    const spi = this.spiWires;
+    this.spiRoute = spi
+      ? (live(spi.mosi, DOPO_DO[po]) ? SPI_ROUTE.MOSI : 0) |
+        (live(spi.sck, DOPO_SCK[po]) ? SPI_ROUTE.SCK : 0) |
+        (live(spi.miso, pi) ? SPI_ROUTE.MISO : 0)
+      : 0;
+    const i2c = this.i2cWires;
+    this.i2cRoute = i2c !== null && live(i2c.sda, 0) && live(i2c.scl, 1);
+    const u = this.uartWires;
+    // Synchronous mode: the far end is clocked by XCK, so without it nothing moves.
+    const clocked = !(ctrla & CTRLA_CMODE) || (u !== null && live(u.xck, TXPO_XCK[po]));
+    this.uartRoute =
+      u && clocked ? (live(u.tx, TXPO_TX[po]) ? UART_ROUTE.TX : 0) | (live(u.rx, pi) ? UART_ROUTE.RX : 0) : 0;
   }
 
   // ---------------------------------------------------------------- reset
@@ -247,6 +389,7 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
 
   private softwareReset(): void {
     this.resetBlock(this.int, this.sync);
+    this.routingStale = true;
     this.spi.reset();
     this.usart.reset();
     this.i2c.reset();
@@ -275,6 +418,7 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
   }
 
   private ctrlaWritten(value: number, old: number): void {
+    this.routingStale = true; // DOPO/DIPO, TXPO/RXPO, CMODE
     if (this.sync.bits & SYNCBUSY_SWRST) {
       // A reset in progress: writes are ignored (26.6.6 "Synchronization").
       this.CTRLA.value = old;

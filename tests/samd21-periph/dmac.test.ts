@@ -78,7 +78,8 @@ describe('DMAC + SERCOM SPI (CircuitPython flash read path)', () => {
     const bus = new SpiBus();
     const flash = new Flash(h);
     bus.attach(flash);
-    s.attachSpi(bus);
+    for (const pin of ['PA16', 'PA20', 'PA21']) h.mux(pin, 'D');
+    s.attachSpi(bus, { miso: 'PA16', mosi: 'PA20', sck: 'PA21' }); // DOPO 1, DIPO 0 below
     const S = 0x42001400;
     h.w32(S + 0x00, (3 << 2) | (1 << 16));
     h.w32(S + 0x04, 1 << 17);
@@ -137,7 +138,9 @@ describe('DMAC + SERCOM SPI (CircuitPython flash read path)', () => {
     const bus = new SpiBus();
     const flash = new Flash(h);
     bus.attach(flash);
-    s.attachSpi(bus);
+    h.mux('PA22', 'C');
+    h.mux('PA23', 'C');
+    s.attachSpi(bus, { mosi: 'PA22', sck: 'PA23' }); // DOPO 0: DO PAD0, SCK PAD1 (function C); no MISO
     const S = 0x42001400;
     h.w32(S + 0x00, (3 << 2) | 2);
     h.runWhile(() => h.r32(S + 0x1c) !== 0);

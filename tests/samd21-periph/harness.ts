@@ -6,7 +6,8 @@
  */
 import { Bus, Memory } from '../../emulator/kernel/bus.js';
 import { Scheduler } from '../../emulator/kernel/scheduler.js';
-import { Samd21Chip } from '../../peripherals/samd21/chip.js';
+import { PAD_FUNCTION_INDEX, Samd21Chip, padIndex, type PadFunction } from '../../peripherals/samd21/chip.js';
+import { PORT } from '../../peripherals/samd21/port.js';
 import { peripheralSlot, RAM_BASE, RAM_SIZE } from '../../peripherals/samd21/memory-map.js';
 import type { BusDevice } from '../../emulator/kernel/bus.js';
 
@@ -41,6 +42,37 @@ export class Harness {
       },
       nmi: () => {},
     });
+  }
+
+  private portBlock: PORT | null = null;
+
+  /** PORT, created and mapped at its APB address on first use (it installs `chip.pads`). */
+  get port(): PORT {
+    if (!this.portBlock) {
+      this.portBlock = new PORT(this.chip);
+      this.map('PORT', this.portBlock);
+    }
+    return this.portBlock;
+  }
+
+  /** What firmware does to hand `pin` to a peripheral: PMUX = `fn`, then PINCFG.PMUXEN (+INEN). */
+  mux(pin: string, fn: PadFunction): void {
+    void this.port; // created on first use
+    const base = peripheralSlot('PORT').base;
+    const i = padIndex(pin);
+    const g = base + 0x80 * (i >> 5);
+    const k = i & 31;
+    const pmux = this.r8(g + 0x30 + (k >> 1));
+    const f = PAD_FUNCTION_INDEX[fn];
+    this.w8(g + 0x30 + (k >> 1), k & 1 ? (pmux & 0x0f) | (f << 4) : (pmux & 0xf0) | f);
+    this.w8(g + 0x40 + k, 0x03);
+  }
+
+  /** PINCFG.PMUXEN = 0 on `pin`: back to GPIO. */
+  unmux(pin: string): void {
+    const base = peripheralSlot('PORT').base;
+    const i = padIndex(pin);
+    this.w8(base + 0x80 * (i >> 5) + 0x40 + (i & 31), 0x02);
   }
 
   map(name: string, device: BusDevice): void {

@@ -16,6 +16,27 @@ function setup(n: number) {
   return { h, s, base: SERCOM_BASE(n) };
 }
 
+/** The CPX flash wiring, muxed as firmware does: SERCOM3 MISO PA16 (PAD0), MOSI PA20 (PAD2),
+ *  SCK PA21 (PAD3), all function D; the controller must use DOPO 1, DIPO 0. */
+function wireSpi(h: Harness, s: Sercom, bus: SpiBus): void {
+  for (const pin of ['PA16', 'PA20', 'PA21']) h.mux(pin, 'D');
+  s.attachSpi(bus, { miso: 'PA16', mosi: 'PA20', sck: 'PA21' });
+}
+
+/** SERCOM0 on PA08 (PAD0, TxD with TXPO 0) / PA09 (PAD1, RxD with RXPO 1), function C. */
+function wireUart(h: Harness, s: Sercom, link: UartLink): void {
+  h.mux('PA08', 'C');
+  h.mux('PA09', 'C');
+  s.attachUart(link, { tx: 'PA08', rx: 'PA09' });
+}
+
+/** SERCOM1 on PA00 (SDA, PAD0) / PA01 (SCL, PAD1), function D: the CPX accelerometer bus. */
+function wireI2c(h: Harness, s: Sercom, bus: I2cBus): void {
+  h.mux('PA00', 'D');
+  h.mux('PA01', 'D');
+  s.attachI2c(bus, { sda: 'PA00', scl: 'PA01' });
+}
+
 function waitSync(h: Harness, base: number): void {
   h.runWhile(() => h.r32(base + SYNCBUSY) !== 0, 10_000);
 }
@@ -81,7 +102,7 @@ describe('SERCOM SPI master', () => {
     const bus = new SpiBus();
     const dev = new FakeSpi(h);
     bus.attach(dev);
-    s.attachSpi(bus);
+    wireSpi(h, s, bus);
     spiMaster(h, base, 2); // 8 MHz: 8 bits = 48 cycles at 48 MHz
     expect(h.r8(base + INTFLAG) & DRE).toBe(DRE);
     const t0 = h.now;
@@ -105,7 +126,7 @@ describe('SERCOM SPI master', () => {
     const bus = new SpiBus();
     const dev = new FakeSpi(h);
     bus.attach(dev);
-    s.attachSpi(bus);
+    wireSpi(h, s, bus);
     spiMaster(h, base, 23); // 1 MHz
     dev.cs.drive(1);
     expect(dev.deselects).toBe(1);
@@ -119,7 +140,7 @@ describe('SERCOM SPI master', () => {
     const { h, s, base } = setup(3);
     const bus = new SpiBus();
     bus.attach(new FakeSpi(h));
-    s.attachSpi(bus);
+    wireSpi(h, s, bus);
     spiMaster(h, base, 0);
     for (let i = 0; i < 3; i++) {
       h.runWhile(() => (h.r8(base + INTFLAG) & DRE) === 0);
@@ -140,7 +161,7 @@ describe('SERCOM SPI master', () => {
     const { h, s, base } = setup(3);
     const bus = new SpiBus();
     bus.attach(new FakeSpi(h));
-    s.attachSpi(bus);
+    wireSpi(h, s, bus);
     spiMaster(h, base, 2);
     h.w8(base + INTFLAG, 0xff);
     expect(h.r8(base + INTFLAG) & DRE).toBe(DRE);
@@ -159,10 +180,10 @@ describe('SERCOM SPI master', () => {
     const dev = new FakeSpi(h);
     dev.next = 0x01;
     bus.attach(dev);
-    s.attachSpi(bus);
-    h.w32(base + CTRLA, (3 << 2) | (1 << 30));
+    wireSpi(h, s, bus);
+    h.w32(base + CTRLA, (3 << 2) | (1 << 30) | (1 << 16));
     h.w32(base + CTRLB, 1 << 17);
-    h.w32(base + CTRLA, (3 << 2) | (1 << 30) | 2);
+    h.w32(base + CTRLA, (3 << 2) | (1 << 30) | (1 << 16) | 2);
     waitSync(h, base);
     h.w32(base + DATA, 0x01);
     h.runWhile(() => (h.r8(base + INTFLAG) & RXC) === 0);
@@ -189,7 +210,7 @@ describe('SERCOM USART', () => {
     const link = new UartLink();
     const seen: [number, number][] = [];
     link.onTransmit((b) => seen.push([b, h.now]));
-    s.attachUart(link);
+    wireUart(h, s, link);
     const baud = usart(h, base);
     const fBaud = (48_000_000 / 16) * (1 - baud / 65536);
     const frame = Math.round((10 * 48_000_000) / fBaud);
@@ -223,7 +244,7 @@ describe('SERCOM USART', () => {
   it('receives bytes from the link paced at the frame time, with RXC interrupts', () => {
     const { h, s, base } = setup(0);
     const link = new UartLink();
-    s.attachUart(link);
+    wireUart(h, s, link);
     usart(h, base);
     h.w8(base + INTENSET, RXC);
     const t0 = h.now;
@@ -281,7 +302,7 @@ describe('SERCOM I2C master', () => {
 
   it('bus state is UNKNOWN after enable and becomes IDLE when forced', () => {
     const { h, s, base } = setup(1);
-    s.attachI2c(new I2cBus());
+    wireI2c(h, s, new I2cBus());
     i2c(h, base);
     expect(busstate(h, base)).toBe(0);
     h.w16(base + STATUS, 1 << 4);
@@ -294,7 +315,7 @@ describe('SERCOM I2C master', () => {
     const bus = new I2cBus();
     const dev = new FakeI2c(0x19);
     bus.attach(dev);
-    s.attachI2c(bus);
+    wireI2c(h, s, bus);
     i2c(h, base);
     h.w16(base + STATUS, 1 << 4);
     const t0 = h.now;
@@ -325,7 +346,7 @@ describe('SERCOM I2C master', () => {
     const { h, s, base } = setup(1);
     const bus = new I2cBus();
     bus.attach(new FakeI2c(0x19));
-    s.attachI2c(bus);
+    wireI2c(h, s, bus);
     i2c(h, base);
     h.w16(base + STATUS, 1 << 4);
     h.w32(base + ADDR, (0x42 << 1) | 1);
@@ -339,7 +360,7 @@ describe('SERCOM I2C master', () => {
 
   it('ADDR written while the bus state is UNKNOWN gives MB + BUSERR', () => {
     const { h, s, base } = setup(1);
-    s.attachI2c(new I2cBus());
+    wireI2c(h, s, new I2cBus());
     i2c(h, base);
     h.w32(base + ADDR, 0x19 << 1);
     expect(h.r8(base + INTFLAG) & MB).toBe(MB);

@@ -261,7 +261,7 @@ describe('periph_usart.elf: SERCOM4 USART on PB08/PB09 (a UartLink the test atta
     const link = new UartLink();
     const sent: { byte: number; cycle: number }[] = [];
     const p = new Program('periph_usart.elf', (board) => {
-      (board.mcu.peripherals.get('SERCOM4') as unknown as Sercom).attachUart(link);
+      (board.mcu.peripherals.get('SERCOM4') as unknown as Sercom).attachUart(link, { tx: 'PB08', rx: 'PB09' });
       link.onTransmit((byte) => sent.push({ byte, cycle: board.machine.scheduler.cycles }));
     });
     p.runUntil(() => p.step >= 4);
