@@ -79,6 +79,13 @@ export const DEBUGCAUSE_IB = 1 << 1;
 export const DEBUGCAUSE_DB = 1 << 2;
 export const DEBUGCAUSE_BI = 1 << 3;
 export const DEBUGCAUSE_BN = 1 << 4;
+/** DEBUGCAUSE.DBNUM (bits 11:8): which DBREAK matched (always 0: the LX106 has one). */
+export const DEBUGCAUSE_DBNUM_SHIFT = 8;
+
+/** DBREAKC fields: MASK (which of address bits 5:0 are compared), LB (break on loads), SB (on stores). */
+export const DBREAKC_MASK = 0x3f;
+export const DBREAKC_LB = 1 << 30;
+export const DBREAKC_SB = 1 << 31;
 
 /** Vector offsets from VECBASE (core-isa.h XCHAL_*_VECOFS). */
 export const VEC_DEBUG = 0x10; // level 2 (debug)

@@ -1,6 +1,6 @@
 /**
  * The Xtensa LX106 core (ESP8266): CALL0 ABI, code density, MUL16/MULL, NSA, XEA2 exceptions
- * and interrupts, CCOUNT/CCOMPARE0, debug (BREAK, IBREAK, ICOUNT). See README.md.
+ * and interrupts, CCOUNT/CCOMPARE0, debug (BREAK, IBREAK, ICOUNT, DBREAK), RER/WER. See README.md.
  *
  * Design (same as the Cortex-M0+ core):
  * - Decode once per address. A direct-mapped cache of 2^18 entries indexed by the low PC bits
@@ -21,7 +21,8 @@
  * general exception saves EPC1, sets EXCCAUSE and PS.EXCM and enters the user (PS.UM = 1) or
  * kernel vector; with PS.EXCM = 1 it saves DEPC and enters the double-exception vector.
  * Level-1 interrupts are general exceptions with EXCCAUSE 4; NMI (line 14) is taken at level 3
- * whatever INTENABLE, PS.INTLEVEL and PS.EXCM say; BREAK/IBREAK are debug exceptions at level 2.
+ * whatever INTENABLE, PS.INTLEVEL and PS.EXCM say; BREAK/IBREAK/ICOUNT/DBREAK are debug
+ * exceptions at level 2.
  *
  * Bus errors: an access that hits no device raises the PIF address error causes that QEMU's
  * sim machine raises (14 for fetches, 15 for loads/stores); an access a mapped device refuses
@@ -46,7 +47,12 @@ import {
   CONFIGID0,
   CONFIGID1,
   DEBUGCAUSE_BI,
+  DBREAKC_LB,
+  DBREAKC_MASK,
+  DBREAKC_SB,
   DEBUGCAUSE_BN,
+  DEBUGCAUSE_DB,
+  DEBUGCAUSE_DBNUM_SHIFT,
   DEBUGCAUSE_IB,
   DEBUGCAUSE_IC,
   DEBUG_LEVEL,
@@ -170,9 +176,14 @@ export class Lx106 implements CpuCore {
   private readonly codePage = new Uint8Array(1 << (32 - PAGE_SHIFT));
   private readonly decodeOut = new Int32Array(2);
 
-  // Fast memories: page -> index (0 = none) for reads and for writes.
+  // Fast memories: page -> index (0 = none). pageR/pageW serve the interpreter's loads and
+  // stores; the page a data breakpoint watches is taken out of them (so its accesses reach the
+  // slow path, which checks DBREAK) while pageAllR/pageAllW keep every page (fetches, slow path).
   private readonly pageR = new Uint8Array(1 << (32 - PAGE_SHIFT));
   private readonly pageW = new Uint8Array(1 << (32 - PAGE_SHIFT));
+  private readonly pageAllR = new Uint8Array(1 << (32 - PAGE_SHIFT));
+  private readonly pageAllW = new Uint8Array(1 << (32 - PAGE_SHIFT));
+  private readonly mem: (Memory | null)[] = [null];
   private readonly memBase: number[] = [0];
   private readonly memU8: Uint8Array[] = [new Uint8Array(0)];
   private readonly memU16: Uint16Array[] = [new Uint16Array(0)];
@@ -203,12 +214,13 @@ export class Lx106 implements CpuCore {
     const index = this.memBase.length;
     if (index > 255) throw new Error('Lx106: too many fast memories');
     this.memBase.push(base);
+    this.mem.push(f.memory);
     this.memU8.push(f.memory.u8);
     this.memU16.push(f.memory.u16);
     this.memU32.push(f.memory.u32);
     for (let p = base >>> PAGE_SHIFT; p < (base + size) / (1 << PAGE_SHIFT); p++) {
-      this.pageR[p] = index;
-      if (!f.memory.readOnly) this.pageW[p] = index;
+      this.pageR[p] = this.pageAllR[p] = index;
+      if (!f.memory.readOnly) this.pageW[p] = this.pageAllW[p] = index;
     }
     const previous = f.memory.onWrite;
     f.memory.onWrite = (offset, sz) => {
@@ -236,6 +248,7 @@ export class Lx106 implements CpuCore {
     this.icount = this.icountlevel = 0;
     this.ibreaka0 = this.ibreakenable = 0;
     this.dbreaka0 = this.dbreakc0 = 0;
+    this.updateDbreak();
     this.debugcause = this.ddr = 0;
     this.ccountOffset = -this.scheduler.cycles;
     this.state = 'running';
@@ -316,12 +329,18 @@ export class Lx106 implements CpuCore {
   private checkInterrupts(pc: number): number {
     const level = this.pendingInterruptLevel();
     if (level === 0) return pc;
+    // An interrupt taken after an instruction does not undo its retirement (ICOUNT).
+    const raised = this.raised;
+    let vector: number;
     if (level === 1) {
-      return this.exception(EXCCAUSE.Level1Interrupt, pc);
+      vector = this.exception(EXCCAUSE.Level1Interrupt, pc);
+    } else {
+      // Level 3: NMI, an edge the core clears when it takes it.
+      this.interrupt &= ~INTTYPE_MASK_NMI;
+      vector = this.enterHighPriority(NMI_LEVEL, VEC_NMI, pc);
     }
-    // Level 3: NMI, an edge the core clears when it takes it.
-    this.interrupt &= ~INTTYPE_MASK_NMI;
-    return this.enterHighPriority(NMI_LEVEL, VEC_NMI, pc);
+    this.raised = raised;
+    return vector;
   }
 
   private scheduleTimer(): void {
@@ -355,10 +374,11 @@ export class Lx106 implements CpuCore {
     this.exccause = cause;
     this.ps |= PS_EXCM;
     this.scheduler.cycles += 3;
+    this.raised = true;
     return this.enterVector((this.vecbase + vector) | 0, pc, cause);
   }
 
-  /** Debug exception (level 2): BREAK, BREAK.N, IBREAK. Ignored at CINTLEVEL >= 2, as QEMU. */
+  /** Debug exception (level 2): BREAK, BREAK.N, IBREAK, ICOUNT, DBREAK. Ignored at CINTLEVEL >= 2, as QEMU. */
   private debugException(cause: number, pc: number, next: number): number {
     if (this.cintlevel >= DEBUG_LEVEL) return next;
     this.debugcause = cause;
@@ -375,6 +395,7 @@ export class Lx106 implements CpuCore {
     this.eps[level] = this.ps;
     this.ps = (this.ps & ~PS_INTLEVEL) | PS_EXCM | level;
     this.scheduler.cycles += 3;
+    this.raised = true;
     return this.enterVector((this.vecbase + vectorOffset) | 0, pc, -1);
   }
 
@@ -390,7 +411,7 @@ export class Lx106 implements CpuCore {
       return vector;
     }
     const v = vector >>> 0;
-    if (this.pageR[v >>> PAGE_SHIFT] === 0 && this.bus.lookup(v) === null) {
+    if (this.pageAllR[v >>> PAGE_SHIFT] === 0 && this.bus.lookup(v) === null) {
       this.pc = pc;
       this.halt(`${cause >= 0 ? this.causeName(cause) : 'interrupt'} at ${hex(pc)}: vector ${hex(vector)} is in unmapped memory`);
       return vector;
@@ -471,8 +492,14 @@ export class Lx106 implements CpuCore {
         this.ibreaka0 = value;
         this.invalidate(value, 1);
         break;
-      case SR.DBREAKA0: this.dbreaka0 = value; break;
-      case SR.DBREAKC0: this.dbreakc0 = value; break;
+      case SR.DBREAKA0:
+        this.dbreaka0 = value;
+        this.updateDbreak();
+        break;
+      case SR.DBREAKC0:
+        this.dbreakc0 = value;
+        this.updateDbreak();
+        break;
       case SR.EPC1: this.epc[1] = value; break;
       case SR.EPC2: this.epc[2] = value; break;
       case SR.EPC3: this.epc[3] = value; break;
@@ -496,7 +523,10 @@ export class Lx106 implements CpuCore {
         this.ccountOffset = (value >>> 0) - this.scheduler.cycles;
         this.scheduleTimer();
         break;
-      case SR.ICOUNT: this.icount = value; break;
+      case SR.ICOUNT:
+        this.icount = value;
+        this.icountWritten = true;
+        break;
       case SR.ICOUNTLEVEL:
         this.icountlevel = value & 0xf;
         this.scheduler.requestBreak(); // switch between the fast loop and ICOUNT stepping
@@ -511,12 +541,69 @@ export class Lx106 implements CpuCore {
     }
   }
 
+  // ------------------------------------------------------------------ data breakpoint
+
+  /** First byte and size of the region DBREAKA0/DBREAKC0 watch. */
+  private dbreakRegion(): { start: number; size: number } {
+    // DBREAKC.MASK selects the low address bits that are compared (Xtensa ISA; Linux writes
+    // 0x3F & -length): 0x3F watches 1 byte, 0x3C 4 bytes, 0 64 bytes. The cleared bits must be
+    // contiguous from bit 0; otherwise (undefined) we ignore every bit up to the highest cleared
+    // one, as QEMU does.
+    const ignore = ~this.dbreakc0 & DBREAKC_MASK;
+    const size = ignore === 0 ? 1 : 2 ** (32 - Math.clz32(ignore));
+    return { start: ((this.dbreaka0 >>> 0) & ~(size - 1)) >>> 0, size };
+  }
+
+  /**
+   * Called when DBREAKA0/DBREAKC0 change: takes the watched page out of the interpreter's fast
+   * load (DBREAKC.LB) and/or store (DBREAKC.SB) maps, so that only accesses to that 4 KiB page
+   * pay for the check (in slowLoad/slowStore); the other pages stay on the fast path.
+   */
+  private updateDbreak(): void {
+    const old = this.dbreakPage;
+    if (old >= 0) {
+      this.pageR[old] = this.pageAllR[old];
+      this.pageW[old] = this.pageAllW[old];
+      this.dbreakPage = -1;
+    }
+    const c = this.dbreakc0;
+    if ((c & (DBREAKC_LB | DBREAKC_SB)) === 0) return;
+    const page = this.dbreakRegion().start >>> PAGE_SHIFT; // a region (<= 64 bytes) lies in one page
+    if ((c & DBREAKC_LB) !== 0) this.pageR[page] = 0;
+    if ((c & DBREAKC_SB) !== 0) this.pageW[page] = 0;
+    this.dbreakPage = page;
+  }
+
+  /**
+   * DBREAK: a load (`store` false) or store of `size` bytes at `address` that touches the
+   * watched region raises a debug exception (DEBUGCAUSE.DB, DBNUM 0) before the access, with
+   * EPC2 = the instruction; at CINTLEVEL >= DEBUGLEVEL the access just happens. Returns true
+   * when the exception was taken (excTaken/excPc set).
+   */
+  private dbreakHit(address: number, size: number, store: boolean, pc: number): boolean {
+    if ((this.dbreakc0 & (store ? DBREAKC_SB : DBREAKC_LB)) === 0) return false;
+    const r = this.dbreakRegion();
+    if (address >= r.start + r.size || r.start >= address + size) return false;
+    if (this.cintlevel >= DEBUG_LEVEL) return false;
+    this.debugcause = DEBUGCAUSE_DB | (0 << DEBUGCAUSE_DBNUM_SHIFT);
+    this.excPc = this.enterHighPriority(DEBUG_LEVEL, VEC_DEBUG, pc);
+    this.excTaken = true;
+    return true;
+  }
+
   // ------------------------------------------------------------------ slow-path memory
 
-  /** Load through the bus (or a fast memory for unaligned/odd cases). Sets excTaken on a fault. */
+  /**
+   * Load the interpreter could not do itself: through the bus, or from a fast memory on the
+   * page a data breakpoint watches. Order: alignment, DBREAK, then the access (bus errors).
+   * Sets excTaken on an exception.
+   */
   private slowLoad(address: number, size: 1 | 2 | 4, pc: number): number {
     address >>>= 0;
     if (this.misaligned(address, size, pc)) return 0;
+    if (this.dbreakPage !== -1 && this.dbreakHit(address, size, false, pc)) return 0;
+    const m = this.pageAllR[address >>> PAGE_SHIFT];
+    if (m !== 0) return this.mem[m]!.read(address - this.memBase[m], size);
     const value = this.bus.read(address, size);
     return this.busFaulted(address, pc) ? 0 : value;
   }
@@ -524,7 +611,14 @@ export class Lx106 implements CpuCore {
   private slowStore(address: number, size: 1 | 2 | 4, value: number, pc: number): void {
     address >>>= 0;
     if (this.misaligned(address, size, pc)) return;
-    this.bus.write(address, size, size === 4 ? value >>> 0 : value & (size === 2 ? 0xffff : 0xff));
+    if (this.dbreakPage !== -1 && this.dbreakHit(address, size, true, pc)) return;
+    value = size === 4 ? value >>> 0 : value & (size === 2 ? 0xffff : 0xff);
+    const m = this.pageAllW[address >>> PAGE_SHIFT];
+    if (m !== 0) {
+      this.mem[m]!.write(address - this.memBase[m], size, value); // onWrite invalidates decoded code
+      return;
+    }
+    this.bus.write(address, size, value);
     this.busFaulted(address, pc);
   }
 
@@ -555,7 +649,7 @@ export class Lx106 implements CpuCore {
   private fetchCause = 0;
   private fetchByte(address: number): number {
     address >>>= 0;
-    const m = this.pageR[address >>> PAGE_SHIFT];
+    const m = this.pageAllR[address >>> PAGE_SHIFT];
     if (m !== 0) return this.memU8[m][address - this.memBase[m]];
     const bus = this.bus;
     const v = bus.read(address, 1);
@@ -601,6 +695,12 @@ export class Lx106 implements CpuCore {
   }
   /** Set while the instruction at IBREAKA0 runs once with the breakpoint masked (CINTLEVEL >= 2). */
   private ibreakPass = -1;
+  /** Page taken out of pageR/pageW for the data breakpoint, or -1 (DBREAK disabled). */
+  private dbreakPage = -1;
+  /** Set when an exception or interrupt vector is entered: the instruction did not retire. */
+  private raised = false;
+  /** Set by WSR/XSR ICOUNT: the written value replaces the increment (ICOUNT stepping). */
+  private icountWritten = false;
 
   // ------------------------------------------------------------------ the interpreter
 
@@ -610,23 +710,31 @@ export class Lx106 implements CpuCore {
       this.run(LIMIT_MAX);
       return;
     }
-    // ICOUNT (debug option, ISA RM 4.7.7): while CINTLEVEL < ICOUNTLEVEL every instruction
-    // increments ICOUNT, and the one that would make it 0 raises a debug exception (IC) first.
-    // This runs one instruction per loop pass; it is only for debugging, so speed is no concern.
+    // ICOUNT (debug option, ISA RM 4.7.7): while CINTLEVEL < ICOUNTLEVEL every instruction that
+    // retires increments ICOUNT, and the one that would make it 0 raises a debug exception (IC)
+    // instead of running. This runs one instruction per loop pass; it is only for debugging, so
+    // speed is no concern. Details as QEMU (measured, tests/xtensa/debug.test.ts):
+    // - a pending interrupt is taken before the IC check (the vector's first instruction is the
+    //   one that counts or raises IC, with CINTLEVEL already raised);
+    // - an instruction that raises an exception (SYSCALL, ILL, BREAK, IBREAK, DBREAK, a faulting
+    //   load/store or fetch) does not retire and is not counted;
+    // - WSR/XSR ICOUNT sets ICOUNT to the written value (no increment on top);
+    // - IC masked (DEBUGLEVEL <= CINTLEVEL < ICOUNTLEVEL): ICOUNT stays at -1, the instruction runs.
     const s = this.scheduler;
     while (this.state === 'running' && s.cycles < s.deadline) {
+      this.pc = this.checkInterrupts(this.pc | 0);
+      if (this.state !== 'running') break;
       if (this.icountlevel > this.cintlevel) {
         const next = (this.icount + 1) | 0;
-        if (next === 0) {
-          const pc = this.pc;
-          const target = this.debugException(DEBUGCAUSE_IC, pc, pc);
-          if (target !== pc) {
-            this.pc = target;
-            continue;
-          }
+        if (next === 0 && this.cintlevel < DEBUG_LEVEL) {
+          this.debugcause = DEBUGCAUSE_IC;
+          this.pc = this.enterHighPriority(DEBUG_LEVEL, VEC_DEBUG, this.pc);
+          continue;
         }
+        this.raised = false;
+        this.icountWritten = false;
         this.run(1);
-        this.icount = next;
+        if (next !== 0 && !this.raised && !this.icountWritten) this.icount = next;
       } else {
         this.run(1);
       }

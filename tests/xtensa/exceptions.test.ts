@@ -271,6 +271,80 @@ describe('debug exceptions', () => {
   });
 });
 
+describe('DBREAK (see also debug.test.ts)', () => {
+  const W = DATA + 0x100;
+  test('a store to the watched word stops before the access: DEBUGCAUSE.DB, EPC2, memory unchanged', () => {
+    const r = trap((x) => x.wsr(2, 144).wsr(3, 160).nop().s32i(4, 2, 0), {
+      ps: 0,
+      a: { 2: W, 3: 0x8000003c, 4: 0x1234 },
+    });
+    expect(r.core.pc).toBe(DEBUG_VEC);
+    expect(r.core.debugcause).toBe(4);
+    expect(r.core.epc[2]).toBe(CODE + 9);
+    expect(r.core.eps[2]).toBe(0);
+    expect(r.fx.data.u32[0x100 / 4]).toBe(0);
+  });
+  test('loads only (LB): stores pass, loads trap', () => {
+    const r = trap((x) => x.wsr(2, 144).wsr(3, 160).s32i(4, 2, 0).l32i(5, 2, 0), {
+      ps: 0,
+      a: { 2: W, 3: 0x4000003f, 4: 0x1234, 5: 7 },
+    });
+    expect([r.core.pc, r.core.epc[2], r.a[5]]).toEqual([DEBUG_VEC, CODE + 9, 7]);
+    expect(r.fx.data.u32[0x100 / 4]).toBe(0x1234);
+  });
+  test('disabling or moving the breakpoint puts the page back on the fast path', () => {
+    const r = trap(
+      (x) =>
+        x
+          .wsr(2, 144)
+          .wsr(3, 160)
+          .wsr(0, 160) // disabled
+          .s32i(4, 2, 0)
+          .wsr(3, 160) // enabled again, then moved to another page
+          .wsr(6, 144)
+          .s32i(4, 2, 4)
+          .l32i(5, 2, 0)
+          .s32i(4, 6, 0), // the new watched word
+      { ps: 0, a: { 0: 0, 2: W, 3: 0xc000003c, 4: 0x55, 6: DATA + 0x2000 } },
+    );
+    expect(r.core.pc).toBe(DEBUG_VEC);
+    expect(r.core.epc[2]).toBe(CODE + 24);
+    expect(r.a[5]).toBe(0x55);
+    expect([r.fx.data.u32[0x100 / 4], r.fx.data.u32[0x104 / 4], r.fx.data.u32[0x2000 / 4]]).toEqual([0x55, 0x55, 0]);
+  });
+  test('ignored at CINTLEVEL >= 2 (the access happens)', () => {
+    const r = trap((x) => x.wsr(2, 144).wsr(3, 160).s32i(4, 2, 0), { ps: 0x2, a: { 2: W, 3: 0xc000003c, 4: 9 } });
+    expect(r.core.pc).toBe(r.end);
+    expect(r.fx.data.u32[0x100 / 4]).toBe(9);
+  });
+  test('a store on a watched code page still invalidates decoded instructions', () => {
+    // Watch stores to CODE + 0x800 (same 4 KiB page as the code), then patch `movi a4, 1`
+    // (already decoded once) into `movi a4, 5` through the slow path and run it again.
+    const x = new XtensaAsm(CODE);
+    x.wsr(2, 144).wsr(3, 160);
+    x.movi(6, 2);
+    x.label('loop');
+    x.label('insn');
+    x.movi(4, 1);
+    x.s8i(7, 8, 2);
+    x.addi(6, 6, -1);
+    x.bnez(6, 'loop');
+    x.label('end');
+    x.j('end');
+    const fx = makeFixture();
+    fx.code.load(0, x.assemble());
+    fx.core.reset();
+    fx.core.ps = 0;
+    fx.core.a[2] = CODE + 0x800;
+    fx.core.a[3] = 0x8000003c;
+    fx.core.a[7] = 5;
+    fx.core.a[8] = x.address('insn');
+    fx.machine.runFor(0.0001);
+    expect(fx.core.pc).toBe(x.address('end'));
+    expect(fx.core.a[4]).toBe(5);
+  });
+});
+
 describe('ICOUNT', () => {
   test('the instruction that would make ICOUNT 0 raises a debug exception (DEBUGCAUSE.IC)', () => {
     const r = trap((x) => x.wsr(2, 236).wsr(3, 237).movi(4, 1).movi(5, 1).movi(6, 1).movi(7, 1), {

@@ -6,7 +6,7 @@
 import { Bus, Memory } from '../../emulator/kernel/bus.js';
 import { Machine } from '../../emulator/kernel/machine.js';
 import { Scheduler } from '../../emulator/kernel/scheduler.js';
-import { Lx106 } from '../../cpu-xtensa/lx106.js';
+import { Lx106, type Lx106Options } from '../../cpu-xtensa/lx106.js';
 import { XtensaAsm } from '../helpers/xtensa-asm.js';
 
 export const VECTORS = 0x40000000;
@@ -23,7 +23,7 @@ export interface Fixture {
   data: Memory;
 }
 
-export function makeFixture(options: { mapVectors?: boolean } = {}): Fixture {
+export function makeFixture(options: { mapVectors?: boolean; externalRegisters?: Lx106Options['externalRegisters'] } = {}): Fixture {
   const scheduler = new Scheduler(80_000_000);
   const bus = new Bus();
   const vectors = new Memory(0x10000);
@@ -42,6 +42,7 @@ export function makeFixture(options: { mapVectors?: boolean } = {}): Fixture {
     resetVector: CODE,
     fastMemories: fast,
     onHalt: (info) => holder.machine?.stop(info),
+    externalRegisters: options.externalRegisters,
   });
   const machine = new Machine(scheduler, bus, core);
   holder.machine = machine;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { B4CONST, B4CONSTU, XtensaAsm, rrr } from '../helpers/xtensa-asm.js';
-import { CODE, DATA, regs, run } from './fixture.js';
+import { CODE, DATA, makeFixture, regs, run } from './fixture.js';
 
 const u = (v: number) => v >>> 0;
 
@@ -357,6 +357,45 @@ describe('special registers', () => {
       expect(r.core.exccause, `word ${w.toString(16)}`).toBe(0);
       expect(r.core.pc).toBe(0x40000030);
     }
+  });
+});
+
+describe('external registers: RER at, as / WER at, as', () => {
+  // QEMU 7.2's sim machine has no external register space (RER/WER crash it with SIGSEGV), so
+  // these follow the ISA: RER AR[t] <- ERI[AR[s]], WER ERI[AR[s]] <- AR[t], through the core's
+  // `externalRegisters` hook; without one RER reads 0 and WER is ignored.
+  test('through the externalRegisters hook: addresses from as, data in/out of at', () => {
+    const eri = new Map<number, number>([[0x100000, 0xdeadbeef]]);
+    const log: string[] = [];
+    const fixture = makeFixture({
+      externalRegisters: {
+        read: (address) => {
+          log.push(`r ${address.toString(16)}`);
+          return eri.get(address) ?? 0;
+        },
+        write: (address, value) => {
+          log.push(`w ${address.toString(16)} ${value.toString(16)}`);
+          eri.set(address, value);
+        },
+      },
+    });
+    const a = regs((x) => x.rer(4, 2).wer(5, 3).rer(6, 3).wer(7, 3), {
+      fixture,
+      a: { 2: 0x100000, 3: 0x80000004, 5: -2, 7: 0x1234 },
+    });
+    expect(a[4]).toBe(0xdeadbeef);
+    expect(a[6]).toBe(0xfffffffe);
+    expect(log).toEqual(['r 100000', 'w 80000004 fffffffe', 'r 80000004', 'w 80000004 1234']);
+    expect(eri.get(0x80000004)).toBe(0x1234);
+  });
+  test('without a hook RER reads 0 and WER is ignored (no exception)', () => {
+    const r = run((x) => x.wer(5, 2).rer(4, 2).movi(6, 1), { ps: 0, a: { 2: 0x100000, 4: 77, 5: 9 } });
+    expect(r.core.pc).toBe(r.end);
+    expect([r.a[4], r.a[6]]).toEqual([0, 1]);
+  });
+  test('RER/WER take one cycle each', () => {
+    const r = run((x) => x.rsr(8, 234).rer(4, 2).wer(4, 2).rsr(9, 234), { a: { 2: 0 } });
+    expect(r.a[9] - r.a[8]).toBe(3);
   });
 });
 
