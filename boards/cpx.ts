@@ -15,7 +15,7 @@
  *   touch pads A1-A7           PTC on PA05, PA06, PA07, PB02, PB03, PB09, PB08
  *   USB                        PA24/PA25 (the host side is attached by the emulator layer)
  */
-import { Pin, connect } from '../emulator/kernel/signals.js';
+import { BOARD_PULL_OHMS, Pin, connect } from '../emulator/kernel/signals.js';
 import { SpiBus, I2cBus } from '../peripherals/devices/buses.js';
 import { Gd25q16c } from '../peripherals/devices/gd25q16c.js';
 import { Ws2812bChain } from '../peripherals/devices/ws2812b.js';
@@ -87,6 +87,8 @@ export function createCpx(): CpxBoard {
   const i2c = new I2cBus();
   i2c.attach(accelerometer);
   peripheral<Sercom>('SERCOM1').attachI2c(i2c, { sda: 'PA00', scl: 'PA01' }); // PAD0/1, function D
+  // 10 kΩ pull-ups on SDA/SCL (busio.I2C refuses a bus without them).
+  for (const pad of ['PA00', 'PA01']) wire(mcu, pad, `I2C pull-up ${pad}`).setPull('up', BOARD_PULL_OHMS);
 
   const pixels = new Ws2812bChain({ din: wire(mcu, 'PB23', 'NeoPixel DIN'), count: 10, scheduler, name: 'NeoPixels' });
   const light = new AlsPt19({ out: wire(mcu, 'PA11', 'light sensor'), lux: 100 });

@@ -6,7 +6,10 @@
  *  1. pins actively driving a level (push-pull output); if they disagree the net is in
  *     contention, reads as the first driver's level and `contention` is set,
  *  2. an externally forced analog voltage (a sensor, a slider in the UI),
- *  3. pull-up / pull-down resistors,
+ *  3. pull-up / pull-down resistors, as a resistor divider: each pull has a resistance (a chip's
+ *     internal pull is weak, ~40 kΩ; a board's external resistor is usually stronger), so an
+ *     external 10 kΩ pull-up beats an internal pull-down, as firmware that probes for I2C
+ *     pull-ups expects,
  *  4. otherwise floating: reads low, with `floating` set.
  * Every change of the resolved digital level is an edge, stamped with the scheduler's cycle, and
  * delivered to the net's listeners, so a device can decode timing-based protocols (WS2812).
@@ -14,6 +17,11 @@
 import type { Scheduler } from './scheduler.js';
 
 export type Pull = 'none' | 'up' | 'down';
+
+/** Resistance of a pull when none is given: a typical on-chip pull resistor (SAMD21: 20-60 kΩ). */
+export const INTERNAL_PULL_OHMS = 40_000;
+/** A typical resistor a board adds (I2C pull-ups, button pull-downs). */
+export const BOARD_PULL_OHMS = 10_000;
 export type EdgeListener = (net: Net, level: 0 | 1, cycle: number) => void;
 
 export class Pin {
@@ -21,6 +29,7 @@ export class Pin {
   /** Driven output level, or null when the pin is not driving (input / high-Z). */
   driven: 0 | 1 | null = null;
   pull: Pull = 'none';
+  pullOhms = INTERNAL_PULL_OHMS;
   /** An analog voltage forced onto the pin by the outside world, or null. */
   forcedVoltage: number | null = null;
 
@@ -39,9 +48,11 @@ export class Pin {
     this.net.resolve();
   }
 
-  setPull(pull: Pull): void {
-    if (this.pull === pull) return;
+  /** Connects a pull resistor (`ohms`: its resistance; default a weak on-chip pull). */
+  setPull(pull: Pull, ohms = INTERNAL_PULL_OHMS): void {
+    if (this.pull === pull && this.pullOhms === ohms) return;
     this.pull = pull;
+    this.pullOhms = ohms;
     this.net.resolve();
   }
 
@@ -88,7 +99,8 @@ export class Net {
     const vdd = this.supplyVoltage;
     let driver: Pin | null = null;
     let forced: Pin | null = null;
-    let pull: Pull = 'none';
+    let up = 0; // conductance of the pull-ups to VDD
+    let down = 0; // conductance of the pull-downs to GND
     this.contention = false;
     for (const pin of this.pins) {
       if (pin.driven !== null) {
@@ -96,14 +108,16 @@ export class Net {
         if (!driver) driver = pin;
       } else if (pin.forcedVoltage !== null) {
         if (!forced) forced = pin;
-      } else if (pin.pull !== 'none') {
-        pull = pin.pull;
+      } else if (pin.pull === 'up') {
+        up += 1 / pin.pullOhms;
+      } else if (pin.pull === 'down') {
+        down += 1 / pin.pullOhms;
       }
     }
-    this.floating = !driver && !forced && pull === 'none';
+    this.floating = !driver && !forced && up === 0 && down === 0;
     if (driver) this.voltage = driver.driven ? vdd : 0;
     else if (forced) this.voltage = forced.forcedVoltage!;
-    else this.voltage = pull === 'up' ? vdd : 0;
+    else this.voltage = this.floating ? 0 : (vdd * up) / (up + down);
     this.setLevel(this.voltage > vdd / 2 ? 1 : 0);
   }
 

@@ -8,7 +8,7 @@
  * enables the internal pull-down. So: new PushButton({ pin, activeLevel: 1, externalPull: 'down' }).
  * A closed contact is modelled as a driver (stronger than any pull), released as high-Z.
  */
-import type { Pin, Pull } from '../../emulator/kernel/signals.js';
+import { BOARD_PULL_OHMS, type Pin, type Pull } from '../../emulator/kernel/signals.js';
 
 export interface PushButtonOptions {
   /** The button's contact on the board net (connect it to the chip pad). */
@@ -17,6 +17,8 @@ export interface PushButtonOptions {
   activeLevel?: 0 | 1;
   /** External pull resistor on the net (default: none). */
   externalPull?: Pull;
+  /** Its resistance (board resistors are stronger than a chip's internal pulls). */
+  externalPullOhms?: number;
 }
 
 export class PushButton {
@@ -28,7 +30,7 @@ export class PushButton {
   constructor(opts: PushButtonOptions) {
     this.pin = opts.pin;
     this.activeLevel = opts.activeLevel ?? 1;
-    this.pin.setPull(opts.externalPull ?? 'none');
+    this.pin.setPull(opts.externalPull ?? 'none', opts.externalPullOhms ?? BOARD_PULL_OHMS);
     this.pin.drive(null);
   }
 

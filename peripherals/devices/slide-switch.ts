@@ -6,13 +6,15 @@
  * internal pull-up, so the pin reads 1 when open and 0 when closed.
  *   new SlideSwitch({ pin, closedLevel: 0 })
  */
-import type { Pin, Pull } from '../../emulator/kernel/signals.js';
+import { BOARD_PULL_OHMS, type Pin, type Pull } from '../../emulator/kernel/signals.js';
 
 export interface SlideSwitchOptions {
   pin: Pin;
   /** The rail the closed contact connects to (default GND). */
   closedLevel?: 0 | 1;
   externalPull?: Pull;
+  /** Its resistance (board resistors are stronger than a chip's internal pulls). */
+  externalPullOhms?: number;
   closed?: boolean;
 }
 
@@ -24,7 +26,7 @@ export class SlideSwitch {
   constructor(opts: SlideSwitchOptions) {
     this.pin = opts.pin;
     this.closedLevel = opts.closedLevel ?? 0;
-    this.pin.setPull(opts.externalPull ?? 'none');
+    this.pin.setPull(opts.externalPull ?? 'none', opts.externalPullOhms ?? BOARD_PULL_OHMS);
     this.set(opts.closed ?? false);
   }
 

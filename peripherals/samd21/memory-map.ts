@@ -139,27 +139,32 @@ export const DMA_TRIGGER = {
   I2S_RX_0: 0x29, I2S_RX_1: 0x2a, I2S_TX_0: 0x2b, I2S_TX_1: 0x2c,
 } as const;
 
-/** EVSYS event generators (CHANNEL.EVGEN, data sheet 24.8.2). */
+/**
+ * EVSYS event generators (CHANNEL.EVGEN, data sheet DS40001882 24.8.2 / table 24-6). Current
+ * silicon has 18 EIC EXTINT generator slots (0x0c-0x1d; the L variants use 16 and 17), so every
+ * generator after the EIC sits two places later than in the early SAMD21 data sheets. The values
+ * are those real firmware (CircuitPython's audio: TC OVF -> DAC START) programs and relies on.
+ */
 export const EVENT_GENERATOR = {
   NONE: 0x00,
   RTC_CMP0: 0x01, RTC_CMP1: 0x02, RTC_OVF: 0x03,
   /** RTC PERn: 0x04 + n (n = 0..7). */
   RTC_PER0: 0x04,
-  /** EIC EXTINTn: 0x0c + n (n = 0..15). */
+  /** EIC EXTINTn: 0x0c + n (n = 0..17). */
   EIC_EXTINT0: 0x0c,
-  /** DMAC CHn: 0x1c + n (n = 0..3). */
-  DMAC_CH0: 0x1c,
-  TCC0_OVF: 0x20, TCC0_TRG: 0x21, TCC0_CNT: 0x22, TCC0_MC0: 0x23,
-  TCC1_OVF: 0x27, TCC1_TRG: 0x28, TCC1_CNT: 0x29, TCC1_MC0: 0x2a,
-  TCC2_OVF: 0x2c, TCC2_TRG: 0x2d, TCC2_CNT: 0x2e, TCC2_MC0: 0x2f,
-  /** TCn (n = 3..7): OVF = 0x31 + 3(n-3), MC0 = +1, MC1 = +2. */
-  TC3_OVF: 0x31,
-  ADC_RESRDY: 0x40, ADC_WINMON: 0x41,
-  AC_COMP0: 0x42, AC_COMP1: 0x43, AC_WIN0: 0x44,
-  DAC_EMPTY: 0x45,
-  PTC_EOC: 0x46, PTC_WCOMP: 0x47,
+  /** DMAC CHn: 0x1e + n (n = 0..3). */
+  DMAC_CH0: 0x1e,
+  TCC0_OVF: 0x22, TCC0_TRG: 0x23, TCC0_CNT: 0x24, TCC0_MC0: 0x25,
+  TCC1_OVF: 0x29, TCC1_TRG: 0x2a, TCC1_CNT: 0x2b, TCC1_MC0: 0x2c,
+  TCC2_OVF: 0x2e, TCC2_TRG: 0x2f, TCC2_CNT: 0x30, TCC2_MC0: 0x31,
+  /** TCn (n = 3..7): OVF = 0x33 + 3(n-3), MC0 = +1, MC1 = +2. */
+  TC3_OVF: 0x33,
+  ADC_RESRDY: 0x42, ADC_WINMON: 0x43,
+  AC_COMP0: 0x44, AC_COMP1: 0x45, AC_WIN0: 0x46,
+  DAC_EMPTY: 0x47,
+  PTC_EOC: 0x48, PTC_WCOMP: 0x49,
 } as const;
-export const EVENT_GENERATORS = 0x48;
+export const EVENT_GENERATORS = 0x4a;
 
 /** EVSYS event users (USER.USER, data sheet 24.8.3). */
 export const EVENT_USER = {

@@ -151,6 +151,34 @@ describe.skipIf(!CIRCUITPYTHON)('CircuitPython on the Circuit Playground Express
   });
 });
 
+describe.skipIf(!CIRCUITPYTHON)('CircuitPython drives the CPX parts (adafruit_circuitplayground)', () => {
+  it('reads the sensors, buttons and switch the test sets, lights the LED, and plays a tone', { timeout: 180_000 }, () => {
+    const rig = new Rig(CIRCUITPYTHON!);
+    const parts = rig.board.parts;
+    parts.thermistor.setTemperature(31.5);
+    parts.accelerometer.setAccelerationG(0.1, -0.2, 0.98);
+    parts.buttonA.press();
+    rig.until('Press any key');
+    rig.send('\r', '>>> ');
+    rig.send('from adafruit_circuitplayground import cp\r', '>>> ');
+    const [t, x, y, z] = rig
+      .send('print(cp.temperature, *cp.acceleration)\r', '>>> ')
+      .split('\r\n')[1]
+      .split(' ')
+      .map(Number);
+    expect(t).toBeCloseTo(31.5, 0);
+    expect([x, y, z].map((v) => Math.round(v * 10) / 10)).toEqual([1, -2, 9.6]);
+    expect(rig.send('print(cp.button_a, cp.button_b)\r', '>>> ')).toContain('True False');
+    rig.send('cp.red_led = True\r', '>>> ');
+    expect(parts.redLed).toBe(true);
+    parts.speaker.clear();
+    rig.send('cp.play_tone(440, 0.3)\r', '>>> ');
+    // TC5 overflow -> EVSYS -> DAC START, DMA refills DATABUF: the speaker hears the tone.
+    expect(parts.speaker.estimateFrequency()).toBeGreaterThan(430);
+    expect(parts.speaker.estimateFrequency()).toBeLessThan(450);
+  });
+});
+
 describe.skipIf(!MICROPYTHON)('MicroPython (samd port) on a SAMD21', () => {
   it('boots to its REPL over USB CDC and evaluates an expression', { timeout: 180_000 }, () => {
     const rig = new Rig(MICROPYTHON!);
