@@ -171,6 +171,16 @@ describe.skipIf(!CIRCUITPYTHON)('CircuitPython drives the CPX parts (adafruit_ci
     expect(rig.send('print(cp.button_a, cp.button_b)\r', '>>> ')).toContain('True False');
     rig.send('cp.red_led = True\r', '>>> ');
     expect(parts.redLed).toBe(true);
+    // touchio takes its baseline when created; a touch raises the PTC count above the threshold.
+    expect(rig.send('import touchio, board; t = touchio.TouchIn(board.A1); print(t.value)\r', '>>> ')).toContain('\r\nFalse\r\n');
+    parts.touch('A1', true);
+    expect(rig.send('print(t.value)\r', '>>> ')).toContain('\r\nTrue\r\n');
+    // More light, a higher ADC reading (the ALS-PT19's photocurrent into its load resistor).
+    parts.light.setLux(20);
+    const dim = Number(rig.send('import analogio; l = analogio.AnalogIn(board.LIGHT); print(l.value)\r', '>>> ').split('\r\n')[1]);
+    parts.light.setLux(800);
+    const bright = Number(rig.send('print(l.value)\r', '>>> ').split('\r\n')[1]);
+    expect(bright).toBeGreaterThan(dim * 10);
     parts.speaker.clear();
     rig.send('cp.play_tone(440, 0.3)\r', '>>> ');
     // TC5 overflow -> EVSYS -> DAC START, DMA refills DATABUF: the speaker hears the tone.
