@@ -177,9 +177,9 @@ describe.skipIf(!CIRCUITPYTHON)('CircuitPython drives the CPX parts (adafruit_ci
     expect(rig.send('print(t.value)\r', '>>> ')).toContain('\r\nTrue\r\n');
     // More light, a higher ADC reading (the ALS-PT19's photocurrent into its load resistor).
     parts.light.setLux(20);
-    const dim = Number(rig.send('import analogio; l = analogio.AnalogIn(board.LIGHT); print(l.value)\r', '>>> ').split('\r\n')[1]);
+    const dim = Number(rig.send('print(cp.light)\r', '>>> ').split('\r\n')[1]);
     parts.light.setLux(800);
-    const bright = Number(rig.send('print(l.value)\r', '>>> ').split('\r\n')[1]);
+    const bright = Number(rig.send('print(cp.light)\r', '>>> ').split('\r\n')[1]);
     expect(bright).toBeGreaterThan(dim * 10);
     parts.speaker.clear();
     rig.send('cp.play_tone(440, 0.3)\r', '>>> ');
