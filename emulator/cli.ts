@@ -1,13 +1,11 @@
 /**
  * The `circuitemu` command line.
  *
- *   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT]
- *   circuitemu repl --board NAME --firmware FILE
- *   circuitemu boards
+ *   circuitemu run | repl | drive | boards   (USAGE below says it all)
  *
  * Exit status of `run`: the program's own exit status, or 124 when the simulated time limit
  * ran out, 125 on an unrecoverable fault (lockup, a HardFault handler that spins), 65 for an
- * image that cannot be loaded, 64 for a usage error.
+ * image or flash image that cannot be loaded, 64 for a usage error, 70 for anything else.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -42,8 +40,8 @@ held in a flash image, without running any firmware (--board defaults to cpx).
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
 mode, Ctrl-] quits.
 Exit status: the program's own, or ${EXIT.timeout} when --timeout (simulated seconds) ran out,
-${EXIT.fault} on a fault the program cannot recover from, ${EXIT.badImage} for an image that cannot
-be loaded, ${EXIT.usage} for a usage error.`;
+${EXIT.fault} on a fault the program cannot recover from, ${EXIT.badImage} for a firmware or flash image
+that cannot be loaded, ${EXIT.usage} for a usage error, ${EXIT.software} for any other error.`;
 
 class UsageError extends Error {}
 
