@@ -99,6 +99,12 @@ describe.skipIf(!CIRCUITPYTHON)('CircuitPython on the Circuit Playground Express
       /^Adafruit CircuitPython[ ]9\.\d+\.\d+\S* on \d{4}-\d\d-\d\d; Adafruit CircuitPlayground Express with samd21g18\r\nBoard ID:circuitplayground_express\r\nUID:[0-9A-F]{32}\r\n/,
     );
 
+    // The composite device enumerated with all four of CircuitPython's interfaces, no errors.
+    const f = rig.usbHost.functions;
+    expect([f.cdc.length, f.msc.length, f.hid.length, f.midi.length].map((n) => n > 0)).toEqual([true, true, true, true]);
+    expect(rig.usbHost.errors).toEqual([]);
+    expect(rig.usbHost.device?.device).toMatchObject({ idVendor: 0x239a, idProduct: 0x8019 });
+
     const banner = rig.send('\x03', '>>> ');
     expect(banner).toMatch(/Adafruit CircuitPython[ ]9\.\d+\.\d+\S* on \d{4}-\d\d-\d\d; Adafruit CircuitPlayground Express with samd21g18\r\n>>> $/);
     expect(rig.send('1+1\r', '>>> ')).toBe('1+1\r\n2\r\n>>> ');
