@@ -6,24 +6,7 @@
         .cpu cortex-m0plus
         .thumb
 
-/* HardFault_Handler: pass the exception frame (MSP or PSP, chosen by
- * EXC_RETURN bit 2) and EXC_RETURN to hardfault_report(). */
-        .section .text.HardFault_Handler, "ax", %progbits
-        .global HardFault_Handler
-        .thumb_func
-        .type   HardFault_Handler, %function
-HardFault_Handler:
-        movs    r0, #4
-        mov     r1, lr
-        tst     r0, r1
-        bne     1f
-        mrs     r0, msp
-        b       2f
-1:      mrs     r0, psp
-2:      ldr     r2, =hardfault_report
-        bx      r2
-        .pool
-        .size   HardFault_Handler, . - HardFault_Handler
+#include "hardfault_entry.inc"
 
 /* uint32_t do_udf(void): load recognisable values into r0-r3 and r12 and
  * execute UDF #0x42.  The handler resumes after it; r0 is then returned

@@ -7,22 +7,7 @@
         .cpu cortex-m0plus
         .thumb
 
-        .section .text.HardFault_Handler, "ax", %progbits
-        .global HardFault_Handler
-        .thumb_func
-        .type   HardFault_Handler, %function
-HardFault_Handler:
-        movs    r0, #4
-        mov     r1, lr
-        tst     r0, r1
-        bne     1f
-        mrs     r0, msp
-        b       2f
-1:      mrs     r0, psp
-2:      ldr     r2, =hardfault_report
-        bx      r2
-        .pool
-        .size   HardFault_Handler, . - HardFault_Handler
+#include "hardfault_entry.inc"
 
 /* uint32_t unaligned_ldr(const void *p): LDR r0, [r0] */
         .section .text.unaligned_ldr, "ax", %progbits
