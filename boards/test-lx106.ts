@@ -107,16 +107,15 @@ export function createTestLx106(commandLine = 'program'): TestLx106Board {
     bus.map(m.name, m.base, m.size, memory);
     return { name: m.name, base: m.base, size: m.size, memory };
   });
-  const holder: { machine?: Machine } = {};
+  const machine = new Machine(scheduler, bus);
   const core = new Lx106(bus, scheduler, {
     fastMemories: memories.flatMap((m) => (m.memory instanceof Memory ? [{ base: m.base, memory: m.memory }] : [])),
-    onHalt: (info) => holder.machine?.stop(info),
+    onHalt: (info) => machine.stop(info),
   });
   for (const m of memories) {
     if (m.memory instanceof SparseMemory) m.memory.onWrite = (offset, size) => core.invalidate(m.base + offset, size);
   }
-  const machine = new Machine(scheduler, bus, core);
-  holder.machine = machine;
+  machine.attachCore(core);
   const semihosting = new XtensaSemihosting({
     stdout: machine.stdout,
     stderr: machine.stderr,

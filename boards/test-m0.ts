@@ -25,16 +25,15 @@ export function createTestM0(commandLine = 'program'): Board {
   const ram = new Memory(TEST_M0.ramSize);
   bus.map('flash', TEST_M0.flashBase, TEST_M0.flashSize, flash);
   bus.map('ram', TEST_M0.ramBase, TEST_M0.ramSize, ram);
-  const holder: { machine?: Machine } = {};
+  const machine = new Machine(scheduler, bus);
   const core = new CortexM0Plus(bus, scheduler, {
     fastMemories: [
       { base: TEST_M0.flashBase, memory: flash },
       { base: TEST_M0.ramBase, memory: ram },
     ],
-    onHalt: (info) => holder.machine!.stop(info),
+    onHalt: (info) => machine.stop(info),
   });
-  const machine = new Machine(scheduler, bus, core);
-  holder.machine = machine;
+  machine.attachCore(core);
   const semihosting = new ArmSemihosting({
     stdout: machine.stdout,
     stderr: machine.stderr,

@@ -26,9 +26,12 @@ export interface BoardConsole {
 
 /** Where a board keeps its CIRCUITPY drive (the bytes the FAT lives in). */
 export interface CircuitpyStorage {
-  /** 'spi-flash': the whole external flash (less CircuitPython's 4 KiB scratch sector). */
-  readonly kind: 'spi-flash';
-  /** The flash contents, live (the part model's array). */
+  /**
+   * 'spi-flash': the whole external flash (less CircuitPython's 4 KiB scratch sector);
+   * 'internal-flash': a region of the chip's own flash (boards without an SPI flash).
+   */
+  readonly kind: 'spi-flash' | 'internal-flash';
+  /** The storage's bytes, live (the part model's array, or a view of the chip's flash). */
   readonly bytes: Uint8Array;
   /** Replaces the flash contents (an image loaded from a file). */
   load(bytes: Uint8Array): void;

@@ -130,7 +130,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   let board;
   try {
-    board = createBoard(opts.board, opts.firmware);
+    board = createBoard(opts.board, { commandLine: opts.firmware });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -159,7 +159,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const end = await session.run();
   detach();
   if (opts.flash) saveFlashImage(board, opts.flash);
-  if (opts.stats) printStats(machine.scheduler.cycles, machine.core.instructions, machine.scheduler.seconds, performance.now() - started);
+  if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
   return report(end, timeout);
 }
 

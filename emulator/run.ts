@@ -1,7 +1,7 @@
 /**
  * Running a firmware image to completion: the engine behind `circuitemu run` and the test suites.
  */
-import { findBoard, BOARDS, type Board } from '../boards/index.js';
+import { findBoard, BOARDS, type Board, type BoardOptions } from '../boards/index.js';
 import { loadImage, placeImage } from '../firmware-runtime/images/index.js';
 import { connectConsole } from './console.js';
 import type { HaltInfo } from './kernel/core.js';
@@ -36,10 +36,10 @@ export interface RunResult {
 /** Exit statuses of `circuitemu run` that are not the program's own (documented in the README). */
 export const EXIT = { usage: 64, badImage: 65, software: 70, timeout: 124, fault: 125 } as const;
 
-export function createBoard(name: string, commandLine?: string): Board {
+export function createBoard(name: string, options: BoardOptions = {}): Board {
   const info = findBoard(name);
   if (!info) throw new Error(`unknown board '${name}' (known: ${BOARDS.map((b) => b.name).join(', ')})`);
-  return info.create(commandLine);
+  return info.create(options);
 }
 
 /** Parses, places and loads `image` on `board`; throws ImageError for bad or misplaced images. */
@@ -50,7 +50,7 @@ export function loadFirmware(board: Board, image: Uint8Array, name?: string): vo
 }
 
 export function runFirmware(opts: RunOptions): RunResult {
-  const board = createBoard(opts.board, opts.name ?? 'program');
+  const board = createBoard(opts.board, { commandLine: opts.name ?? 'program' });
   const machine = board.machine;
   const { console } = connectConsole(board);
   if (opts.onStdout) console.onData(opts.onStdout);
@@ -69,7 +69,7 @@ function summarise(board: Board, halt: HaltInfo | null): RunResult {
     stdoutBytes,
     stderr: m.stderr.text(),
     cycles: m.scheduler.cycles,
-    instructions: m.core.instructions,
+    instructions: m.instructions,
     seconds: m.scheduler.seconds,
   };
   if (!halt) return { ...base, exitCode: EXIT.timeout, reason: 'timeout' };

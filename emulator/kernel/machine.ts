@@ -1,5 +1,9 @@
 /**
- * A machine: one core, its bus and its scheduler, and the run loop that interleaves them.
+ * A machine: a bus, a scheduler and (usually) one core, and the run loop that interleaves them.
+ *
+ * The core is attached after the machine exists (it needs the machine to report halts), and it
+ * may never be: the hosted engine drives a chip's peripherals from TypeScript with no CPU, and
+ * then running the machine only fires the peripherals' events as simulated time passes.
  *
  * The loop is "execute until the next event (or the limit), fire due events, repeat". A sleeping
  * core (WFI/WAITI) costs no host time: the clock jumps straight to the next event. A machine
@@ -92,12 +96,28 @@ export class Machine {
   readonly stdout = new HostStream();
   readonly stderr = new HostStream();
   readonly stdin = new HostInput();
+  private cpu: CpuCore | null = null;
 
   constructor(
     readonly scheduler: Scheduler,
     readonly bus: Bus,
-    public core: CpuCore,
   ) {}
+
+  /** The CPU core, or null for a machine driven without one (the hosted engine). */
+  get core(): CpuCore | null {
+    return this.cpu;
+  }
+
+  /** Installs the core (once). */
+  attachCore(core: CpuCore): void {
+    if (this.cpu) throw new Error('this machine already has a core');
+    this.cpu = core;
+  }
+
+  /** Instructions the core has retired (0 without a core). */
+  get instructions(): number {
+    return this.cpu ? this.cpu.instructions : 0;
+  }
 
   /** Stops the run loop after the current instruction with `info` (exit, fault, lockup). */
   stop(info: HaltInfo): void {
@@ -108,12 +128,16 @@ export class Machine {
   /** Runs until cycle `limit`, a halt, or the core halts by itself. Returns the halt, if any. */
   runUntil(limit: number): HaltInfo | null {
     const s = this.scheduler;
-    while (!this.halt && s.cycles < limit) {
-      s.setLimit(limit);
-      if (this.core.state === 'running') {
-        this.core.execute();
-      } else if (this.core.state === 'sleeping') {
-        s.advanceTo(Math.min(limit, s.nextEventCycle));
+    const core = this.cpu;
+    // The limit lives in the scheduler, which rescales it if the CPU clock changes mid-run.
+    s.setLimit(limit);
+    while (!this.halt && s.cycles < s.limit) {
+      s.setLimit(s.limit);
+      const state = core ? core.state : 'sleeping';
+      if (state === 'running') {
+        core!.execute();
+      } else if (state === 'sleeping') {
+        s.advanceTo(Math.min(s.limit, s.nextEventCycle));
       } else {
         break;
       }
@@ -125,6 +149,6 @@ export class Machine {
 
   /** Runs for `seconds` of simulated time. */
   runFor(seconds: number): HaltInfo | null {
-    return this.runUntil(this.scheduler.cycles + Math.ceil(seconds * this.scheduler.frequency));
+    return this.runUntil(this.scheduler.cycles + this.scheduler.cyclesIn(seconds));
   }
 }
