@@ -73,7 +73,8 @@ const latin1 = new TextDecoder('latin1');
  *  - neither within `joinSeconds`: code.py is still running and was joined part-way: Ctrl-C,
  *    then Ctrl-D at the prompt, shown from "soft reboot" on;
  *  - no answer within `answerSeconds` (not CircuitPython, or a code.py that ignores Ctrl-C):
- *    what was held back is shown, and the console is left alone.
+ *    everything held back since the console connected is shown, and the console is left alone
+ *    (other USB firmware thus gets a Ctrl-C; `--no-reload` avoids it).
  * Once shown, the output flows unchanged (later reloads included). Input goes straight through.
  */
 export function showRun(connection: ConsoleConnection, scheduler: Scheduler, options: ShowRunOptions): BoardConsole {
@@ -155,7 +156,7 @@ class FirstRun {
     if (this.phase === 'join' && RUN_HEADER.test(this.heldText)) {
       this.showFrom(0);
     } else if ((this.phase === 'join' || this.phase === 'interrupt') && this.heldText.includes(WAIT_PROMPT)) {
-      this.send(CTRL_D, 'reload');
+      this.send(CTRL_D, 'reload'); // CircuitPython's prompt: what came before is not the run shown
     } else if (this.phase === 'reload') {
       const at = this.heldText.indexOf(SOFT_REBOOT);
       if (at >= 0) this.showFrom(at);
@@ -163,14 +164,15 @@ class FirstRun {
   }
 
   private timeout(): void {
-    if (this.phase === 'join') this.send(CTRL_C, 'interrupt');
+    // Ctrl-C keeps what came so far: if no prompt answers it (not CircuitPython), all of it is shown.
+    if (this.phase === 'join') this.send(CTRL_C, 'interrupt', true);
     else if (this.phase !== 'shown') this.showFrom(0);
   }
 
-  /** Sends a key and waits for its answer; what came before it is not part of the run shown. */
-  private send(key: Uint8Array, next: Phase): void {
+  /** Sends a key and waits for its answer. */
+  private send(key: Uint8Array, next: Phase, keep = false): void {
     this.phase = next;
-    this.drop();
+    if (!keep) this.drop();
     this.raw.write(key);
     this.scheduler.scheduleIn(this.timer, this.answerCycles);
   }

@@ -10,7 +10,7 @@ import { UsbHost, type UsbHostOptions } from '../../firmware-runtime/usb/index.j
 import { createSamd21, PERIPHERAL_FACTORIES } from '../../peripherals/samd21/samd21.js';
 import { Samd21Usb } from '../../peripherals/samd21/usb.js';
 
-const ELF = fileURLToPath(new URL('../firmware/samd21-usb/usb_console.elf', import.meta.url));
+const elfPath = (name: string) => fileURLToPath(new URL(`../firmware/samd21-usb/${name}`, import.meta.url));
 
 /** console.c's `struct config`, in field order. */
 export interface ConsoleConfig {
@@ -29,17 +29,15 @@ const DEFAULTS: ConsoleConfig = { busyUntilMs: 0, busyPeriodMs: 20, programStart
 const STATUS_FIELDS = ['busResets', 'setups', 'configured', 'dtr', 'runs', 'bytesDropped', 'bytesSent', 'lateAddresses', 'firstOutputMs', 'dtrMs'] as const;
 export type ConsoleStatus = Record<(typeof STATUS_FIELDS)[number], number>;
 
-export function bootConsoleFirmware(config: Partial<ConsoleConfig> = {}, hostOptions: UsbHostOptions = {}) {
+/**
+ * Boots `usb_console.elf` with `config`, or (`elf`) another of our USB test images as it is.
+ */
+export function bootConsoleFirmware(config: Partial<ConsoleConfig> = {}, hostOptions: UsbHostOptions = {}, elf = 'usb_console.elf') {
   // The chip assembly registers USB itself once integrated; until then the test does.
   if (!PERIPHERAL_FACTORIES.USB) PERIPHERAL_FACTORIES.USB = (chip) => new Samd21Usb(chip);
   const chip = createSamd21({ variant: 'G18A' });
-  const image = parseElf(new Uint8Array(readFileSync(ELF)));
-  const at = image.symbols!.get('config')!;
-  const segment = image.segments.find((s) => at >= s.address && at + 24 <= s.address + s.data.length)!;
-  const view = new DataView(segment.data.buffer, segment.data.byteOffset + (at - segment.address));
-  if (view.getUint32(0, true) !== 0x464e4f43) throw new Error('usb_console.elf: config magic not found');
-  const values = { ...DEFAULTS, ...config };
-  CONFIG_FIELDS.forEach((f, i) => view.setUint32(4 + 4 * i, values[f], true));
+  const image = parseElf(new Uint8Array(readFileSync(elfPath(elf))));
+  if (elf === 'usb_console.elf') patchConfig(image, config);
   chip.loadSegments(image.segments);
   chip.powerOn();
   const usb = chip.peripherals.get('USB') as Samd21Usb;
@@ -61,6 +59,15 @@ export function bootConsoleFirmware(config: Partial<ConsoleConfig> = {}, hostOpt
   /** Milliseconds since power-on. */
   const ms = () => chip.scheduler.seconds * 1000;
   return { chip, usb, host, status, runUntil, ms, machine };
+}
+
+function patchConfig(image: ReturnType<typeof parseElf>, config: Partial<ConsoleConfig>): void {
+  const at = image.symbols!.get('config')!;
+  const segment = image.segments.find((s) => at >= s.address && at + 24 <= s.address + s.data.length)!;
+  const view = new DataView(segment.data.buffer, segment.data.byteOffset + (at - segment.address));
+  if (view.getUint32(0, true) !== 0x464e4f43) throw new Error('usb_console.elf: config magic not found');
+  const values = { ...DEFAULTS, ...config };
+  CONFIG_FIELDS.forEach((f, i) => view.setUint32(4 + 4 * i, values[f], true));
 }
 
 /** The lines the firmware prints for one complete run of `lines` lines. */

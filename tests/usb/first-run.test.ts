@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { showRun, WAIT_PROMPT } from '../../emulator/console.js';
 import { bootConsoleFirmware, completeRun, type ConsoleConfig } from './console-firmware.js';
 
-function shown(config: Partial<ConsoleConfig>, expectText?: string) {
-  const r = bootConsoleFirmware(config);
+function shown(config: Partial<ConsoleConfig>, expectText?: string, elf?: string) {
+  const r = bootConsoleFirmware(config, {}, elf);
   const serial = r.host.console;
   let raw = '';
   serial.onData((b) => (raw += new TextDecoder().decode(b)));
@@ -87,5 +87,20 @@ describe('showRun: one complete run of the program on a USB console', () => {
     r.write('\x04');
     r.runUntil(() => count(r.out(), 'Code done running.') === 2, 500);
     expect(r.out()).toMatch(/>>> soft reboot\r\ncode\.py output:\r\nline 1 of 1\r\n\r\nCode done running\.\r\n/);
+  });
+
+  it('a device that is not CircuitPython (no prompt answers Ctrl-C): everything since the connection is shown', () => {
+    const r = shown({}, undefined, 'usb_echo.elf');
+    r.write('typed before the console appeared');
+    r.runUntil(() => r.host.console.connected, 1000);
+    const connectedAt = r.ms();
+    r.runUntil(() => r.out().length > 0, 5000);
+    // Held back for the join window (0.25 s) and the wait for an answer to Ctrl-C (2 s).
+    expect(r.ms() - connectedAt).toBeGreaterThanOrEqual(2250);
+    expect(r.ms() - connectedAt).toBeLessThan(2300);
+    expect(r.out()).toBe('typed before the console appeared\x03'); // the echo device echoes the Ctrl-C too
+    r.write('then more');
+    r.runUntil(() => r.out().endsWith('then more'), 100);
+    expect(r.out()).toBe('typed before the console appeared\x03then more');
   });
 });
