@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { showRun, WAIT_PROMPT } from '../../emulator/console.js';
+import { Scheduler } from '../../emulator/kernel/scheduler.js';
 import { bootConsoleFirmware, completeRun, type ConsoleConfig } from './console-firmware.js';
 
 function shown(config: Partial<ConsoleConfig>, expectText?: string, elf?: string) {
@@ -102,5 +103,20 @@ describe('showRun: one complete run of the program on a USB console', () => {
     r.write('then more');
     r.runUntil(() => r.out().endsWith('then more'), 100);
     expect(r.out()).toBe('typed before the console appeared\x03then more');
+  });
+});
+
+describe('showRun --expect-text on any console', () => {
+  it('cuts right after the match, across chunk boundaries and inside UTF-8 characters', () => {
+    let feed: (bytes: Uint8Array) => void = () => {};
+    const raw = { onData: (l: (b: Uint8Array) => void) => void (feed = l), write: () => {}, close: () => {} };
+    let found = 0;
+    const console = showRun({ console: raw }, new Scheduler(48_000_000), { reload: false, expectText: 'café ☕!', onExpected: () => found++ });
+    const out: number[] = [];
+    console.onData((b) => out.push(...b));
+    const bytes = new TextEncoder().encode('menu: café ☕ café ☕! and more café ☕! text');
+    for (let i = 0; i < bytes.length; i += 3) feed(bytes.subarray(i, i + 3));
+    expect(new TextDecoder().decode(new Uint8Array(out))).toBe('menu: café ☕ café ☕!');
+    expect(found).toBe(1);
   });
 });
