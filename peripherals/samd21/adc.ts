@@ -21,7 +21,8 @@
  * The conversion is ideal (no noise, no INL/DNL): CALIB is stored, not applied. Pads are read
  * whether or not PMUX selects function B (the data sheet requires it; we do not punish its absence).
  */
-import { CTRLA_ENABLE, CTRLA_SWRST, RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { CTRLA_ENABLE, CTRLA_SWRST, SyncBusy } from './sync-busy.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ, TEMPERATURE_LOG } from './memory-map.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';

@@ -14,7 +14,8 @@
  *
  * Output samples go to `onOutput` listeners (the speaker part records them) with their cycle.
  */
-import { CTRLA_ENABLE, CTRLA_SWRST, RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { CTRLA_ENABLE, CTRLA_SWRST, SyncBusy } from './sync-busy.js';
 import type { PadHandle, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
 

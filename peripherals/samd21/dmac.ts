@@ -45,7 +45,7 @@
  */
 import type { Bus } from '../../emulator/kernel/bus.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, type Register } from './register-block.js';
+import { RegisterBlock, type Register } from '../register-block.js';
 import type { DmaController, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { EVENT_GENERATOR, EVENT_USER, IRQ } from './memory-map.js';
 

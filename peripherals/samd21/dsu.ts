@@ -4,7 +4,7 @@
  * table identification at 0x41003000 (ENTRYn, END, MEMTYPE, PIDn, CIDn) that debuggers walk.
  * Chip erase and MBIST need a debugger; from the CPU they just report DONE.
  */
-import { RegisterBlock, type Register } from './register-block.js';
+import { RegisterBlock, type Register } from '../register-block.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { DEVICE_ID } from './memory-map.js';
 

@@ -10,7 +10,8 @@
  * The NMI (pad PA08, function A) sets NMIFLAG and raises the core's NMI.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
 import type { PadHandle, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { EVENT_GENERATOR, GCLK_ID, IRQ } from './memory-map.js';
 import { PAD_COUNT } from './port.js';

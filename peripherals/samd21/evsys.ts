@@ -11,7 +11,7 @@
  * Timing: generators here emit pulses and users react at once; the 2-3 GCLK latency of the
  * resynchronised path is not modelled. OVRn is never set since users never stay busy.
  */
-import { RegisterBlock, InterruptRegisters, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
 import type { EventSystem, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { EVENT_USERS, GCLK_ID, IRQ } from './memory-map.js';
 

@@ -8,7 +8,8 @@
  *  - a wider write configures the generator/channel named by its ID field.
  * GENCTRL, GENDIV and CTRL.SWRST writes are synchronised: STATUS.SYNCBUSY reads 1 and then 0.
  */
-import { RegisterBlock, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
 import { isPowerOnReset, type ClockTree, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { GCLK_CHANNELS, GCLK_ID } from './memory-map.js';
 

@@ -18,7 +18,8 @@
  * SDm pads (SD0: PA07/PA19, SD1: PA08/PB16). Without a source a serializer receives the pad's
  * static level. TX words go to `onTransmit` listeners.
  */
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, GCLK_ID, IRQ } from './memory-map.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';

@@ -13,7 +13,7 @@
  */
 import type { AccessSize, BusDevice, Mapping, Memory } from '../../emulator/kernel/bus.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { FLASH_PAGE_SIZE, FLASH_ROW_SIZE, FLASH_SIZE, IRQ, NVM_AUX_BASE, NVM_USER_ROW } from './memory-map.js';
 

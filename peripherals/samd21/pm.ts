@@ -2,7 +2,7 @@
  * PM, the Power Manager (data sheet section 16): CPU and APB clock dividers, the bus clock masks
  * that gate every peripheral's register interface, the sleep mode and the reset cause.
  */
-import { RegisterBlock, InterruptRegisters, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
 import { ResetCause, type BusClocks, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { IRQ, type Bridge } from './memory-map.js';
 

@@ -16,7 +16,7 @@
  */
 import type { Scheduler } from '../../emulator/kernel/scheduler.js';
 import { Pin, type Pull } from '../../emulator/kernel/signals.js';
-import { RegisterBlock, type Register } from './register-block.js';
+import { RegisterBlock, type Register } from '../register-block.js';
 import {
   PAD_FUNCTION_INDEX,
   padName,

@@ -37,7 +37,8 @@
  * FreeTouch default (4 samples) reads about 520 untouched and 1720 touched; CircuitPython's
  * threshold is the first reading + 100. Y lines: PA02..PA07 = Y0..Y5, PB00..PB09 = Y6..Y15.
  */
-import { CTRLA_ENABLE, CTRLA_SWRST, RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { CTRLA_ENABLE, CTRLA_SWRST, SyncBusy } from './sync-busy.js';
 import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';

@@ -22,7 +22,8 @@
  * The RTC keeps running across WDT/system/external resets (16.6.2.6): only power-on resets it.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
 import { isPowerOnReset, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { EVENT_GENERATOR, GCLK_ID, IRQ } from './memory-map.js';
 

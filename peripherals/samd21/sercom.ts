@@ -44,7 +44,8 @@
  * routing is cached: recomputed after a PMUX/PINCFG change on a wired pin (PadHandle.onSelect)
  * or a CTRLA write, so a character costs one flag test.
  */
-import { RegisterBlock, InterruptRegisters, SyncBusy, writeCtrlaSwrstEnable, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy, writeCtrlaSwrstEnable } from './sync-busy.js';
 import { padIndex, type PadHandle, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, GCLK_ID, IRQ } from './memory-map.js';
 import type { I2cBus, SpiBus, UartLink } from '../devices/buses.js';

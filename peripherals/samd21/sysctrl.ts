@@ -7,7 +7,7 @@
  * and its frequency is visible to GCLK only while it is ready. Rising PCLKSR bits set the matching
  * INTFLAG bits (17.8.3), which drive NVIC line 1 when enabled.
  */
-import { RegisterBlock, InterruptRegisters, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
 import { isPowerOnReset, type ResetCause, type Samd21Chip, type Samd21Peripheral, type SourceClocks } from './chip.js';
 import { GCLK_ID, IRQ } from './memory-map.js';
 import { GCLK_SRC } from './gclk.js';

@@ -29,7 +29,8 @@
  * DMA triggers: OVF (0x18 + 3(n-3)), MC0/MC1.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, writeCtrlaSwrstEnable, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy, writeCtrlaSwrstEnable } from './sync-busy.js';
 import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
 import { TimelineCounter, prescaledTickCycles } from './tc-counter.js';

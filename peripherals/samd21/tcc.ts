@@ -27,7 +27,8 @@
  *   (CIPEREN/CICCEN) are stored but have no effect.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, writeCtrlaSwrstEnable, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy, writeCtrlaSwrstEnable } from './sync-busy.js';
 import { padIndex, type PadFunction, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
 import { TimelineCounter, prescaledTickCycles } from './tc-counter.js';

@@ -43,7 +43,8 @@ import type { Bus } from '../../emulator/kernel/bus.js';
 import type { UsbDataPid, UsbDevicePort, UsbHandshake, UsbInResponse, UsbSpeed } from '../usb-port.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { GCLK_ID, IRQ } from './memory-map.js';
-import { Register, RegisterBlock, SyncBusy } from './register-block.js';
+import { Register, RegisterBlock } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
 
 /** CTRLA bits (32.8.1). */
 export const USB_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, RUNSTDBY: 1 << 2, MODE: 1 << 7 } as const;

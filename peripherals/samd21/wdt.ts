@@ -11,7 +11,8 @@
  * once. CTRL.ALWAYSON locks the WDT on until power-on reset and keeps it across other resets.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
 import { ResetCause, isPowerOnReset, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { GCLK_ID, IRQ } from './memory-map.js';
 
