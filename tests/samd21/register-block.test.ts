@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { Diagnostics, type DiagnosticEvent } from '../../emulator/kernel/diagnostics.js';
 import { RawInterruptRegisters, RegisterBlock, UnimplementedDevice, type Register } from '../../peripherals/register-block.js';
 import { PERIPHERALS } from '../../peripherals/samd21/memory-map.js';
+import { SERCOM_REG } from '../../peripherals/samd21/sercom-registers.js';
+import { PORT_REG } from '../../peripherals/samd21/port.js';
 import { chip, r8, r32, w8, w32 } from './helpers.js';
 
 /**
@@ -174,12 +176,14 @@ describe('Diagnostics', () => {
     w32(s, pm + 0x20, r32(s, pm + 0x20) | (1 << 2)); // PM APBCMASK.SERCOM0: its bus clock on
     expect(r32(s, pac1 + 0x08)).toBe(0); // PAC1 WPSET: not modelled
     w32(s, pac1 + 0x04, 0x2); // PAC1 WPCLR
-    // SERCOM0 + 0x20 lies between SYNCBUSY (0x1C) and ADDR (0x24): reserved in every mode
+    // SERCOM0 + 0x20 lies between SYNCBUSY (0x1C, 32-bit) and ADDR (0x24): reserved in every mode
+    expect(SERCOM_REG.SYNCBUSY + 4).toBe(0x20);
+    expect(SERCOM_REG.ADDR).toBe(0x24);
     expect(r8(s, sercom0 + 0x20)).toBe(0);
     w8(s, sercom0 + 0x20, 0xff);
     expect(r8(s, sercom0 + 0x20)).toBe(0);
-    w32(s, port + 0x08, 1 << 17); // PORT DIRSET: a declared register
-    expect(r32(s, port + 0x00)).toBe(1 << 17);
+    w32(s, port + PORT_REG.DIRSET, 1 << 17); // declared registers: not counted
+    expect(r32(s, port + PORT_REG.DIR)).toBe(1 << 17);
     expect(sink.counts()).toEqual([
       { kind: 'guest-error', block: 'SERCOM0', offset: 0x20, reads: 2, writes: 1 },
       { kind: 'unimplemented', block: 'PAC1', offset: 0x08, reads: 1, writes: 0 },
