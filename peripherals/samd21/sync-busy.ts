@@ -73,8 +73,8 @@ export class SyncBusy {
 }
 
 /** CTRLA.SWRST and CTRLA.ENABLE: bits 0 and 1 of CTRLA in every SAMD21 peripheral that has them. */
-export const CTRLA_SWRST = 1 << 0;
-export const CTRLA_ENABLE = 1 << 1;
+const CTRLA_SWRST = 1 << 0;
+const CTRLA_ENABLE = 1 << 1;
 
 /**
  * A CTRLA write in a peripheral with SWRST, an enable-protected CTRLA and SYNCBUSY.SWRST/ENABLE
