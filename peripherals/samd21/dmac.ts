@@ -45,6 +45,7 @@
  */
 import type { Bus } from '../../emulator/kernel/bus.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
+import { crc32Byte, reverseBits } from './bits.js';
 import { RegisterBlock, type Register } from '../register-block.js';
 import type { DmaController, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { EVENT_GENERATOR, EVENT_USER, IRQ } from './memory-map.js';
@@ -184,8 +185,7 @@ const BTCNT_WRAP = 0x10000;
 const INTPEND_ID_LANE = 0xff;
 const INTPEND_FLAG_LANE = 0xff << 8;
 const INTPEND_FLAGS_Pos = 8;
-/** CRC-32 (IEEE 802.3, reflected) and CRC-16-CCITT polynomials (20.6.3.7). */
-const CRC32_POLY_REFLECTED = 0xedb88320;
+/** CRC-16-CCITT polynomial (20.6.3.7); CRC-32 is ../bits.ts crc32Byte. */
 const CRC16_POLY = 0x1021;
 const CRC16_Msk = 0xffff;
 const CRC16_TOP = 0x8000;
@@ -306,7 +306,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       read: () => this.crcRead(),
       write: (v) => {
         // Writable only while the CRC module is disabled (20.8.4).
-        if (!(this.CTRL.value & CTRL_CRCENABLE)) this.crc = this.crc32Mode ? reflect32(v) : v & CRC16_Msk;
+        if (!(this.CTRL.value & CTRL_CRCENABLE)) this.crc = this.crc32Mode ? reverseBits(v, 32) : v & CRC16_Msk;
       },
     });
     this.CRCSTATUS = this.reg({
@@ -896,9 +896,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     for (let i = 0; i < bytes; i++) {
       const b = (value >>> (8 * i)) & BYTE;
       if (this.crc32Mode) {
-        let c = (this.crc ^ b) >>> 0;
-        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ CRC32_POLY_REFLECTED : c >>> 1;
-        this.crc = c >>> 0;
+        this.crc = crc32Byte(this.crc, b);
       } else {
         let c = (this.crc ^ (b << 8)) & CRC16_Msk;
         for (let k = 0; k < 8; k++) c = c & CRC16_TOP ? ((c << 1) ^ CRC16_POLY) & CRC16_Msk : (c << 1) & CRC16_Msk;
@@ -908,8 +906,3 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   }
 }
 
-function reflect32(v: number): number {
-  let r = 0;
-  for (let i = 0; i < 32; i++) r |= ((v >>> i) & 1) << (31 - i);
-  return r >>> 0;
-}

@@ -4,6 +4,7 @@
  * table identification at 0x41003000 (ENTRYn, END, MEMTYPE, PIDn, CIDn) that debuggers walk.
  * Chip erase and MBIST need a debugger; from the CPU they just report DONE.
  */
+import { crc32Byte } from './bits.js';
 import { RegisterBlock, type Register } from '../register-block.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { DEVICE_ID, peripheralSlot } from './memory-map.js';
@@ -48,8 +49,6 @@ export const DSU_MEMTYPE = { SMEMP: 1 << 0 } as const;
 
 /** The Cortex-M0+ processor ROM table, ENTRY0's target (ARMv6-M ARM, C.1.2). */
 const CORTEX_M0PLUS_ROM_TABLE = 0xe00ff000;
-/** CRC32 (IEEE 802.3) polynomial, reflected. */
-const CRC32_POLY_REFLECTED = 0xedb88320;
 /** ADDR and LENGTH are word-aligned (13.11.3.2). */
 const WORD_ALIGN = ~3;
 /** CoreSight peripheral and component IDs (13.13.17-28), PID4..PID7 then PID0..3, CID0..3. */
@@ -129,8 +128,7 @@ export class DSU extends RegisterBlock implements Samd21Peripheral {
         this.STATUSA.value |= DSU_STATUSA.BERR | DSU_STATUSA.DONE;
         return;
       }
-      crc ^= byte;
-      for (let b = 0; b < 8; b++) crc = crc & 1 ? (crc >>> 1) ^ CRC32_POLY_REFLECTED : crc >>> 1;
+      crc = crc32Byte(crc, byte);
     }
     this.DATA.value = crc >>> 0;
     this.STATUSA.value |= DSU_STATUSA.DONE;

@@ -18,6 +18,7 @@
  * SDm pads (SD0: PA07/PA19, SD1: PA08/PB16). Without a source a serializer receives the pad's
  * static level. TX words go to `onTransmit` listeners.
  */
+import { reverseBits } from './bits.js';
 import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
 import { SyncBusy } from './sync-busy.js';
 import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
@@ -332,8 +333,3 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
   }
 }
 
-function reverseBits(v: number, n: number): number {
-  let r = 0;
-  for (let i = 0; i < n; i++) r = (r << 1) | ((v >>> i) & 1);
-  return r >>> 0;
-}

@@ -23,7 +23,8 @@
  * an idle-high MISO with no device driving it gives, as `SpiBus` does with no device selected.)
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { reverseBits, type Sercom } from './sercom.js';
+import { reverseBits } from './bits.js';
+import type { Sercom } from './sercom.js';
 import { SERCOM_SPI_BAUD, SERCOM_SPI_CTRLA, SERCOM_SPI_CTRLB, SERCOM_SPI_INT } from './sercom-registers.js';
 import { SercomBufferedEngine } from './sercom-buffered.js';
 import { SPI_ROUTE } from './sercom-pads.js';

@@ -23,7 +23,8 @@
  * completes; otherwise it is lost (no RXC, no RXS) while the line still paces the following ones.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { reverseBits, type Sercom } from './sercom.js';
+import { reverseBits } from './bits.js';
+import type { Sercom } from './sercom.js';
 import { SERCOM_USART_BAUD, SERCOM_USART_CTRLA, SERCOM_USART_CTRLB, SERCOM_USART_FORM, SERCOM_USART_INT } from './sercom-registers.js';
 import { SercomBufferedEngine } from './sercom-buffered.js';
 import { UART_ROUTE } from './sercom-pads.js';

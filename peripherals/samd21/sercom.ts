@@ -470,10 +470,3 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
     return this.chip.scheduler.frequency / 48_000_000;
   }
 }
-
-/** Reverses the low `bits` bits of `v` (DORD = 1, LSB first, on an MSB-first byte bus). */
-export function reverseBits(v: number, bits: number): number {
-  let r = 0;
-  for (let i = 0; i < bits; i++) r |= ((v >>> i) & 1) << (bits - 1 - i);
-  return r;
-}
