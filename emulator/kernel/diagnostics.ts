@@ -54,7 +54,7 @@ export class Diagnostics {
     'guest-error': new Map(),
     unimplemented: new Map(),
   };
-  private readonly listeners: DiagnosticListener[] = [];
+  private listeners: DiagnosticListener[] = [];
 
   /** An access to a reserved offset of `block` (LOG_GUEST_ERROR). */
   guestError(block: string, offset: number, size: number, write: boolean, value: number): void {
@@ -82,10 +82,9 @@ export class Diagnostics {
 
   /** Adds a listener for the first access of each (kind, block, offset, direction); returns its remover. */
   onLog(listener: DiagnosticListener): () => void {
-    this.listeners.push(listener);
+    this.listeners = [...this.listeners, listener];
     return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
+      this.listeners = this.listeners.filter((l) => l !== listener);
     };
   }
 

@@ -44,26 +44,9 @@ export const ADC_INT = { RESRDY: 1 << 0, OVERRUN: 1 << 1, WINMON: 1 << 2, SYNCRD
 
 /** Register offsets (33.7 register summary). */
 export const ADC_REG = {
-  CTRLA: 0x00,
-  REFCTRL: 0x01,
-  AVGCTRL: 0x02,
-  SAMPCTRL: 0x03,
-  CTRLB: 0x04,
-  WINCTRL: 0x08,
-  SWTRIG: 0x0c,
-  INPUTCTRL: 0x10,
-  EVCTRL: 0x14,
-  INTENCLR: 0x16,
-  INTENSET: 0x17,
-  INTFLAG: 0x18,
-  STATUS: 0x19,
-  RESULT: 0x1a,
-  WINLT: 0x1c,
-  WINUT: 0x20,
-  GAINCORR: 0x24,
-  OFFSETCORR: 0x26,
-  CALIB: 0x28,
-  DBGCTRL: 0x2a,
+  CTRLA: 0x00, REFCTRL: 0x01, AVGCTRL: 0x02, SAMPCTRL: 0x03, CTRLB: 0x04, WINCTRL: 0x08, SWTRIG: 0x0c,
+  INPUTCTRL: 0x10, EVCTRL: 0x14, INTENCLR: 0x16, INTENSET: 0x17, INTFLAG: 0x18, STATUS: 0x19, RESULT: 0x1a,
+  WINLT: 0x1c, WINUT: 0x20, GAINCORR: 0x24, OFFSETCORR: 0x26, CALIB: 0x28, DBGCTRL: 0x2a,
 } as const;
 /** CTRLA (33.8.1). */
 export const ADC_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, RUNSTDBY: 1 << 2 } as const;
@@ -75,14 +58,8 @@ export const ADC_AVGCTRL = { SAMPLENUM_Pos: 0, SAMPLENUM_Msk: 0xf << 0, ADJRES_P
 export const ADC_SAMPCTRL = { SAMPLEN_Pos: 0, SAMPLEN_Msk: 0x3f << 0 } as const;
 /** CTRLB (33.8.5); PRESCALER n divides by 4 << n. */
 export const ADC_CTRLB = {
-  DIFFMODE: 1 << 0,
-  LEFTADJ: 1 << 1,
-  FREERUN: 1 << 2,
-  CORREN: 1 << 3,
-  RESSEL_Pos: 4,
-  RESSEL_Msk: 0x3 << 4,
-  PRESCALER_Pos: 8,
-  PRESCALER_Msk: 0x7 << 8,
+  DIFFMODE: 1 << 0, LEFTADJ: 1 << 1, FREERUN: 1 << 2, CORREN: 1 << 3, RESSEL_Pos: 4, RESSEL_Msk: 0x3 << 4,
+  PRESCALER_Pos: 8, PRESCALER_Msk: 0x7 << 8,
 } as const;
 /** WINCTRL (33.8.6). */
 export const ADC_WINCTRL = { WINMODE_Pos: 0, WINMODE_Msk: 0x7 << 0 } as const;
@@ -92,15 +69,8 @@ export const ADC_WINMODE = { DISABLE: 0, MODE1: 1, MODE2: 2, MODE3: 3, MODE4: 4 
 export const ADC_SWTRIG = { FLUSH: 1 << 0, START: 1 << 1 } as const;
 /** INPUTCTRL (33.8.8). */
 export const ADC_INPUTCTRL = {
-  MUXPOS_Pos: 0,
-  MUXPOS_Msk: 0x1f << 0,
-  MUXNEG_Pos: 8,
-  MUXNEG_Msk: 0x1f << 8,
-  INPUTSCAN_Pos: 16,
-  INPUTSCAN_Msk: 0xf << 16,
-  INPUTOFFSET_Pos: 20,
-  INPUTOFFSET_Msk: 0xf << 20,
-  GAIN_Pos: 24,
+  MUXPOS_Pos: 0, MUXPOS_Msk: 0x1f << 0, MUXNEG_Pos: 8, MUXNEG_Msk: 0x1f << 8, INPUTSCAN_Pos: 16,
+  INPUTSCAN_Msk: 0xf << 16, INPUTOFFSET_Pos: 20, INPUTOFFSET_Msk: 0xf << 20, GAIN_Pos: 24,
   GAIN_Msk: 0xf << 24,
 } as const;
 /** INPUTCTRL.GAIN values (1X..16X, then DIV2). */
@@ -202,13 +172,7 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
     this.AVGCTRL = this.reg({ name: 'AVGCTRL', offset: R.AVGCTRL, size: 1, writable: ADC_AVGCTRL.SAMPLENUM_Msk | ADC_AVGCTRL.ADJRES_Msk });
     this.SAMPCTRL = this.reg({ name: 'SAMPCTRL', offset: R.SAMPCTRL, size: 1, writable: ADC_SAMPCTRL.SAMPLEN_Msk });
     const B = ADC_CTRLB;
-    this.CTRLB = this.reg({
-      name: 'CTRLB',
-      offset: R.CTRLB,
-      size: 2,
-      writable: B.DIFFMODE | B.LEFTADJ | B.FREERUN | B.CORREN | B.RESSEL_Msk | B.PRESCALER_Msk,
-      write: other,
-    });
+    this.CTRLB = this.reg({ name: 'CTRLB', offset: R.CTRLB, size: 2, writable: B.DIFFMODE | B.LEFTADJ | B.FREERUN | B.CORREN | B.RESSEL_Msk | B.PRESCALER_Msk, write: other });
     this.WINCTRL = this.reg({ name: 'WINCTRL', offset: R.WINCTRL, size: 1, writable: ADC_WINCTRL.WINMODE_Msk, write: other });
     this.SWTRIG = this.reg({
       name: 'SWTRIG',

@@ -60,29 +60,10 @@ export const FETCH_CYCLES = 4;
 
 /** Register offsets (20.7 register summary); CHCTRLA..CHSTATUS address the channel CHID selects. */
 export const DMAC_REG = {
-  CTRL: 0x00,
-  CRCCTRL: 0x02,
-  CRCDATAIN: 0x04,
-  CRCCHKSUM: 0x08,
-  CRCSTATUS: 0x0c,
-  DBGCTRL: 0x0d,
-  QOSCTRL: 0x0e,
-  SWTRIGCTRL: 0x10,
-  PRICTRL0: 0x14,
-  INTPEND: 0x20,
-  INTSTATUS: 0x24,
-  BUSYCH: 0x28,
-  PENDCH: 0x2c,
-  ACTIVE: 0x30,
-  BASEADDR: 0x34,
-  WRBADDR: 0x38,
-  CHID: 0x3f,
-  CHCTRLA: 0x40,
-  CHCTRLB: 0x44,
-  CHINTENCLR: 0x4c,
-  CHINTENSET: 0x4d,
-  CHINTFLAG: 0x4e,
-  CHSTATUS: 0x4f,
+  CTRL: 0x00, CRCCTRL: 0x02, CRCDATAIN: 0x04, CRCCHKSUM: 0x08, CRCSTATUS: 0x0c, DBGCTRL: 0x0d, QOSCTRL: 0x0e,
+  SWTRIGCTRL: 0x10, PRICTRL0: 0x14, INTPEND: 0x20, INTSTATUS: 0x24, BUSYCH: 0x28, PENDCH: 0x2c, ACTIVE: 0x30,
+  BASEADDR: 0x34, WRBADDR: 0x38, CHID: 0x3f, CHCTRLA: 0x40, CHCTRLB: 0x44, CHINTENCLR: 0x4c, CHINTENSET: 0x4d,
+  CHINTFLAG: 0x4e, CHSTATUS: 0x4f,
 } as const;
 /** CTRL (20.8.1); LVLENx = LVLEN0 << x. */
 export const DMAC_CTRL = { SWRST: 1 << 0, DMAENABLE: 1 << 1, CRCENABLE: 1 << 2, LVLEN0: 1 << 8, LVLEN_Pos: 8, LVLEN_Msk: 0xf << 8 } as const;
@@ -110,17 +91,8 @@ export const DMAC_CHID = { ID_Pos: 0, ID_Msk: 0xf << 0 } as const;
 export const DMAC_CHCTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, RUNSTDBY: 1 << 6 } as const;
 /** CHCTRLB (20.8.19). */
 export const DMAC_CHCTRLB = {
-  EVACT_Pos: 0,
-  EVACT_Msk: 0x7 << 0,
-  EVIE: 1 << 3,
-  EVOE: 1 << 4,
-  LVL_Pos: 5,
-  LVL_Msk: 0x3 << 5,
-  TRIGSRC_Pos: 8,
-  TRIGSRC_Msk: 0x3f << 8,
-  TRIGACT_Pos: 22,
-  TRIGACT_Msk: 0x3 << 22,
-  CMD_Pos: 24,
+  EVACT_Pos: 0, EVACT_Msk: 0x7 << 0, EVIE: 1 << 3, EVOE: 1 << 4, LVL_Pos: 5, LVL_Msk: 0x3 << 5,
+  TRIGSRC_Pos: 8, TRIGSRC_Msk: 0x3f << 8, TRIGACT_Pos: 22, TRIGACT_Msk: 0x3 << 22, CMD_Pos: 24,
   CMD_Msk: 0x3 << 24,
 } as const;
 /** CHCTRLB.TRIGACT values. */
@@ -137,18 +109,9 @@ export const DMAC_CHSTATUS = { PEND: 1 << 0, BUSY: 1 << 1, FERR: 1 << 2 } as con
 export const DMAC_DESC = { SIZE: 16, BTCTRL: 0x0, BTCNT: 0x2, SRCADDR: 0x4, DSTADDR: 0x8, DESCADDR: 0xc } as const;
 /** BTCTRL (20.10.1). */
 export const DMAC_BTCTRL = {
-  VALID: 1 << 0,
-  EVOSEL_Pos: 1,
-  EVOSEL_Msk: 0x3 << 1,
-  BLOCKACT_Pos: 3,
-  BLOCKACT_Msk: 0x3 << 3,
-  BEATSIZE_Pos: 8,
-  BEATSIZE_Msk: 0x3 << 8,
-  SRCINC: 1 << 10,
-  DSTINC: 1 << 11,
-  STEPSEL: 1 << 12,
-  STEPSIZE_Pos: 13,
-  STEPSIZE_Msk: 0x7 << 13,
+  VALID: 1 << 0, EVOSEL_Pos: 1, EVOSEL_Msk: 0x3 << 1, BLOCKACT_Pos: 3, BLOCKACT_Msk: 0x3 << 3,
+  BEATSIZE_Pos: 8, BEATSIZE_Msk: 0x3 << 8, SRCINC: 1 << 10, DSTINC: 1 << 11, STEPSEL: 1 << 12,
+  STEPSIZE_Pos: 13, STEPSIZE_Msk: 0x7 << 13,
 } as const;
 /** BTCTRL.EVOSEL values. */
 export const DMAC_EVOSEL = { DISABLE: 0, BLOCK: 1, BEAT: 3 } as const;
@@ -157,38 +120,22 @@ export const BLOCKACT = { NOACT: 0, INT: 1, SUSPEND: 2, BOTH: 3 } as const;
 /** BTCTRL.BEATSIZE values. */
 export const DMAC_BEATSIZE = { BYTE: 0, HWORD: 1, WORD: 2 } as const;
 
-const CTRL_SWRST = DMAC_CTRL.SWRST;
-const CTRL_DMAENABLE = DMAC_CTRL.DMAENABLE;
-const CTRL_CRCENABLE = DMAC_CTRL.CRCENABLE;
-const CHCTRLA_SWRST = DMAC_CHCTRLA.SWRST;
-const CHCTRLA_ENABLE = DMAC_CHCTRLA.ENABLE;
 const CHCTRLA_WRITABLE = DMAC_CHCTRLA.SWRST | DMAC_CHCTRLA.ENABLE | DMAC_CHCTRLA.RUNSTDBY;
 const CHCTRLB_WRITABLE = (() => {
   const B = DMAC_CHCTRLB;
   return B.EVACT_Msk | B.EVIE | B.EVOE | B.LVL_Msk | B.TRIGSRC_Msk | B.TRIGACT_Msk;
 })();
 const CHINT_MASK = DMAC_CHINT.TERR | DMAC_CHINT.TCMPL | DMAC_CHINT.SUSP;
-const EVACT = DMAC_EVACT;
-const BTCTRL_VALID = DMAC_BTCTRL.VALID;
-const BTCTRL_SRCINC = DMAC_BTCTRL.SRCINC;
-const BTCTRL_DSTINC = DMAC_BTCTRL.DSTINC;
-const BTCTRL_STEPSEL = DMAC_BTCTRL.STEPSEL;
 /** Priority levels 0..3. */
 const LEVELS = 4;
 /** Channels 0..3 have event inputs and outputs (20.6.3.5). */
 const EVENT_CHANNELS = 4;
-/** BTCNT 0 means 65536 beats (the 16-bit counter wrapping). */
-const BTCNT_Msk = 0xffff;
-const BTCTRL_Msk = 0xffff;
-const BTCNT_WRAP = 0x10000;
-/** Byte lanes of an INTPEND write: ID, then the flags. */
-const INTPEND_ID_LANE = 0xff;
-const INTPEND_FLAG_LANE = 0xff << 8;
-const INTPEND_FLAGS_Pos = 8;
-/** CRC-16-CCITT polynomial (20.6.3.7); CRC-32 is ../bits.ts crc32Byte. */
-const CRC16_POLY = 0x1021;
-const CRC16_Msk = 0xffff;
-const CRC16_TOP = 0x8000;
+/** BTCTRL and BTCNT are 16 bits; BTCNT 0 means 65536 beats (the counter wrapping). */
+const HALF = { Msk: 0xffff, WRAP: 0x10000 } as const;
+/** Byte lanes of an INTPEND write: ID, then the flags (CHINTFLAG at bit 8). */
+const INTPEND_LANE = { ID: 0xff, FLAGS: 0xff << 8, FLAGS_Pos: 8 } as const;
+/** CRC-16-CCITT (20.6.3.7); CRC-32 is bits.ts crc32Byte. */
+const CRC16 = { POLY: 0x1021, Msk: 0xffff, TOP: 0x8000 } as const;
 const BYTE = 0xff;
 
 /** CHCTRLB field helpers. */
@@ -228,7 +175,7 @@ class Channel {
   descriptorAddress = 0;
 
   get enabled(): boolean {
-    return (this.CHCTRLA & CHCTRLA_ENABLE) !== 0;
+    return (this.CHCTRLA & DMAC_CHCTRLA.ENABLE) !== 0;
   }
 }
 
@@ -295,7 +242,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       writable: DMAC_CRCCTRL.CRCBEATSIZE_Msk | DMAC_CRCCTRL.CRCPOLY_Msk | DMAC_CRCCTRL.CRCSRC_Msk,
       write: (_v, old) => {
         // Enable-protected by CTRL.CRCENABLE (20.8.2).
-        if (this.CTRL.value & CTRL_CRCENABLE) this.CRCCTRL.value = old;
+        if (this.CTRL.value & DMAC_CTRL.CRCENABLE) this.CRCCTRL.value = old;
       },
     });
     this.CRCDATAIN = this.reg({ name: 'CRCDATAIN', offset: R.CRCDATAIN, size: 4, write: (v) => this.crcDataIn(v) });
@@ -306,7 +253,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       read: () => this.crcRead(),
       write: (v) => {
         // Writable only while the CRC module is disabled (20.8.4).
-        if (!(this.CTRL.value & CTRL_CRCENABLE)) this.crc = this.crc32Mode ? reverseBits(v, 32) : v & CRC16_Msk;
+        if (!(this.CTRL.value & DMAC_CTRL.CRCENABLE)) this.crc = this.crc32Mode ? reverseBits(v, 32) : v & CRC16.Msk;
       },
     });
     this.CRCSTATUS = this.reg({
@@ -343,38 +290,20 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     let prictrl = 0;
     for (let lvl = 0; lvl < LEVELS; lvl++) prictrl |= (DMAC_PRICTRL0.LVLPRI0_Msk | DMAC_PRICTRL0.RRLVLEN0) << (DMAC_PRICTRL0.LEVEL_STRIDE * lvl);
     this.PRICTRL0 = this.reg({ name: 'PRICTRL0', offset: R.PRICTRL0, size: 4, writable: prictrl >>> 0 });
-    this.INTPEND = this.reg({
-      name: 'INTPEND',
-      offset: R.INTPEND,
-      size: 2,
-      read: () => this.intpendRead(),
-      write: (v, _old, mask) => this.intpendWritten(v, mask),
-    });
+    this.INTPEND = this.reg({ name: 'INTPEND', offset: R.INTPEND, size: 2, read: () => this.intpendRead(), write: (v, _old, mask) => this.intpendWritten(v, mask) });
     this.INTSTATUS = this.reg({ name: 'INTSTATUS', offset: R.INTSTATUS, size: 4, writable: 0, read: () => this.intstatus() });
     this.BUSYCH = this.reg({ name: 'BUSYCH', offset: R.BUSYCH, size: 4, writable: 0, read: () => this.chanMask((c) => c.busy) });
     this.PENDCH = this.reg({ name: 'PENDCH', offset: R.PENDCH, size: 4, writable: 0, read: () => this.chanMask((c) => c.pending) });
     this.ACTIVE = this.reg({ name: 'ACTIVE', offset: R.ACTIVE, size: 4, writable: 0, read: () => this.activeRead() });
     const protect = (r: () => Register) => (_v: number, old: number) => {
       // BASEADDR/WRBADDR are enable-protected by CTRL.DMAENABLE (20.8.16/17).
-      if (this.CTRL.value & CTRL_DMAENABLE) r().value = old;
+      if (this.CTRL.value & DMAC_CTRL.DMAENABLE) r().value = old;
     };
     this.BASEADDR = this.reg({ name: 'BASEADDR', offset: R.BASEADDR, size: 4, write: protect(() => this.BASEADDR) });
     this.WRBADDR = this.reg({ name: 'WRBADDR', offset: R.WRBADDR, size: 4, write: protect(() => this.WRBADDR) });
     this.CHID = this.reg({ name: 'CHID', offset: R.CHID, size: 1, writable: DMAC_CHID.ID_Msk });
-    this.CHCTRLA = this.reg({
-      name: 'CHCTRLA',
-      offset: R.CHCTRLA,
-      size: 1,
-      read: () => this.sel()?.CHCTRLA ?? 0,
-      write: (v, _old, mask) => this.chctrlaWritten(v, mask),
-    });
-    this.CHCTRLB = this.reg({
-      name: 'CHCTRLB',
-      offset: R.CHCTRLB,
-      size: 4,
-      read: () => this.sel()?.CHCTRLB ?? 0,
-      write: (v, _old, mask) => this.chctrlbWritten(v, mask),
-    });
+    this.CHCTRLA = this.reg({ name: 'CHCTRLA', offset: R.CHCTRLA, size: 1, read: () => this.sel()?.CHCTRLA ?? 0, write: (v, _old, mask) => this.chctrlaWritten(v, mask) });
+    this.CHCTRLB = this.reg({ name: 'CHCTRLB', offset: R.CHCTRLB, size: 4, read: () => this.sel()?.CHCTRLB ?? 0, write: (v, _old, mask) => this.chctrlbWritten(v, mask) });
     this.CHINTENCLR = this.reg({
       name: 'CHINTENCLR',
       offset: R.CHINTENCLR,
@@ -457,16 +386,16 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   }
 
   private ctrlWritten(v: number, old: number): void {
-    if (v & CTRL_SWRST) {
+    if (v & DMAC_CTRL.SWRST) {
       // SWRST works only with DMAENABLE = CRCENABLE = 0 (20.8.1); otherwise it is ignored.
-      if (old & (CTRL_DMAENABLE | CTRL_CRCENABLE)) {
+      if (old & (DMAC_CTRL.DMAENABLE | DMAC_CTRL.CRCENABLE)) {
         this.CTRL.value = old;
         return;
       }
       this.fullReset();
       return;
     }
-    if (old & CTRL_DMAENABLE && !(v & CTRL_DMAENABLE)) {
+    if (old & DMAC_CTRL.DMAENABLE && !(v & DMAC_CTRL.DMAENABLE)) {
       // Disabling the DMAC stops at the next beat boundary (20.6.2.2): slices stop here.
       for (const c of this.channels) if (c.loaded) this.writeBack(c);
     }
@@ -478,7 +407,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     if (!c) return;
     const n = (this.CHID.value & DMAC_CHID.ID_Msk) >>> DMAC_CHID.ID_Pos;
     const next = ((c.CHCTRLA & ~mask) | (v & mask)) & CHCTRLA_WRITABLE;
-    if (next & CHCTRLA_SWRST) {
+    if (next & DMAC_CHCTRLA.SWRST) {
       // Channel reset only while the channel is disabled (20.8.18).
       if (!c.enabled) this.channels[n] = new Channel();
       this.updateIrq();
@@ -531,7 +460,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
         const P = DMAC_INTPEND;
         return (
           (i << P.ID_Pos) |
-          (c.CHINTFLAG << INTPEND_FLAGS_Pos) |
+          (c.CHINTFLAG << INTPEND_LANE.FLAGS_Pos) |
           (st & DMAC_CHSTATUS.FERR ? P.FERR : 0) |
           (st & DMAC_CHSTATUS.BUSY ? P.BUSY : 0) |
           (st & DMAC_CHSTATUS.PEND ? P.PEND : 0)
@@ -542,9 +471,9 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   }
 
   private intpendWritten(v: number, mask: number): void {
-    if (mask & INTPEND_ID_LANE) this.intpendId = (v & DMAC_INTPEND.ID_Msk) >>> DMAC_INTPEND.ID_Pos;
+    if (mask & INTPEND_LANE.ID) this.intpendId = (v & DMAC_INTPEND.ID_Msk) >>> DMAC_INTPEND.ID_Pos;
     const c = this.channels[this.intpendId];
-    if (c && mask & INTPEND_FLAG_LANE) c.CHINTFLAG &= ~((v >>> INTPEND_FLAGS_Pos) & CHINT_MASK);
+    if (c && mask & INTPEND_LANE.FLAGS) c.CHINTFLAG &= ~((v >>> INTPEND_LANE.FLAGS_Pos) & CHINT_MASK);
     this.updateIrq();
   }
 
@@ -560,7 +489,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     const a = this.activeChannel;
     if (a >= 0 && this.service.scheduled) {
       const c = this.channels[a];
-      v |= (a << DMAC_ACTIVE.ID_Pos) | DMAC_ACTIVE.ABUSY | ((c.btcnt & BTCNT_Msk) << DMAC_ACTIVE.BTCNT_Pos);
+      v |= (a << DMAC_ACTIVE.ID_Pos) | DMAC_ACTIVE.ABUSY | ((c.btcnt & HALF.Msk) << DMAC_ACTIVE.BTCNT_Pos);
     }
     return v >>> 0;
   }
@@ -603,20 +532,20 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     const c = this.channels[n];
     if (!(c.CHCTRLB & DMAC_CHCTRLB.EVIE)) return;
     switch ((c.CHCTRLB & DMAC_CHCTRLB.EVACT_Msk) >>> DMAC_CHCTRLB.EVACT_Pos) {
-      case EVACT.TRIG:
-      case EVACT.CTRIG:
+      case DMAC_EVACT.TRIG:
+      case DMAC_EVACT.CTRIG:
         if (c.enabled && !c.suspended) c.pending = true;
         break;
-      case EVACT.CBLOCK:
+      case DMAC_EVACT.CBLOCK:
         if (c.enabled && !c.suspended) {
           c.pending = true;
           c.granted = true;
         }
         break;
-      case EVACT.SUSPEND:
+      case DMAC_EVACT.SUSPEND:
         this.suspend(c);
         break;
-      case EVACT.RESUME:
+      case DMAC_EVACT.RESUME:
         this.resume(c);
         break;
     }
@@ -654,7 +583,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
 
   /** Schedules a slice if there is work and none is scheduled. */
   private kick(): void {
-    if (this.service.scheduled || !(this.CTRL.value & CTRL_DMAENABLE)) return;
+    if (this.service.scheduled || !(this.CTRL.value & DMAC_CTRL.DMAENABLE)) return;
     if (this.pickChannel() < 0) return;
     // Arbitration + the AHB access latency before the first beat.
     this.chip.scheduler.scheduleIn(this.service, 1);
@@ -680,7 +609,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
 
   private slice(): void {
     this.activeChannel = -1;
-    if (!(this.CTRL.value & CTRL_DMAENABLE)) return;
+    if (!(this.CTRL.value & DMAC_CTRL.DMAENABLE)) return;
     const n = this.pickChannel();
     if (n < 0) return;
     const c = this.channels[n];
@@ -751,12 +680,12 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       this.transferError(c);
       return false;
     }
-    c.btctrl = w0 & BTCTRL_Msk;
+    c.btctrl = w0 & HALF.Msk;
     c.btcnt = w0 >>> (8 * DMAC_DESC.BTCNT);
     c.srcaddr = src >>> 0;
     c.dstaddr = dst >>> 0;
     c.descaddr = next >>> 0;
-    if (!(c.btctrl & BTCTRL_VALID)) {
+    if (!(c.btctrl & DMAC_BTCTRL.VALID)) {
       // Fetch error: the channel is suspended with CHSTATUS.FERR (20.6.2.8).
       c.ferr = true;
       c.busy = false;
@@ -766,7 +695,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       this.setFlag(c, DMAC_CHINT.SUSP);
       return false;
     }
-    c.beats = c.btcnt === 0 ? BTCNT_WRAP : c.btcnt;
+    c.beats = c.btcnt === 0 ? HALF.WRAP : c.btcnt;
     c.beat = 0;
     c.busy = true;
     c.loaded = true;
@@ -790,9 +719,9 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   /** Moves one beat; returns the bus wait states it cost, or -1 after a transfer error. */
   private beat(c: Channel, n: number): number {
     const size = this.beatSize(c);
-    const stepSrc = (c.btctrl & BTCTRL_STEPSEL) !== 0;
-    const src = this.address(c, c.srcaddr, (c.btctrl & BTCTRL_SRCINC) !== 0, stepSrc, c.beat);
-    const dst = this.address(c, c.dstaddr, (c.btctrl & BTCTRL_DSTINC) !== 0, !stepSrc, c.beat);
+    const stepSrc = (c.btctrl & DMAC_BTCTRL.STEPSEL) !== 0;
+    const src = this.address(c, c.srcaddr, (c.btctrl & DMAC_BTCTRL.SRCINC) !== 0, stepSrc, c.beat);
+    const dst = this.address(c, c.dstaddr, (c.btctrl & DMAC_BTCTRL.DSTINC) !== 0, !stepSrc, c.beat);
     const bus = this.bus;
     const savedError = bus.error;
     const savedStall = bus.stall;
@@ -814,8 +743,8 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     }
     this.beatsDone++;
     c.beat++;
-    c.btcnt = (c.beats - c.beat) & BTCNT_Msk;
-    if (this.CTRL.value & CTRL_CRCENABLE && crcsrcOf(this.CRCCTRL.value) === DMAC_CRCSRC.CHN0 + n) this.crcFeed(value, size);
+    c.btcnt = (c.beats - c.beat) & HALF.Msk;
+    if (this.CTRL.value & DMAC_CTRL.CRCENABLE && crcsrcOf(this.CRCCTRL.value) === DMAC_CRCSRC.CHN0 + n) this.crcFeed(value, size);
     // EVOSEL = BEAT (3): an event per beat on channels 0-3 with EVOE.
     if (n < EVENT_CHANNELS && c.CHCTRLB & DMAC_CHCTRLB.EVOE && evoselOf(c.btctrl) === DMAC_EVOSEL.BEAT) this.chip.generateEvent(EVENT_GENERATOR.DMAC_CH0 + n);
     return stall;
@@ -824,7 +753,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   private transferError(c: Channel): void {
     this.errors++;
     if (c.loaded) this.writeBack(c);
-    c.CHCTRLA &= ~CHCTRLA_ENABLE;
+    c.CHCTRLA &= ~DMAC_CHCTRLA.ENABLE;
     c.busy = false;
     c.loaded = false;
     c.pending = false;
@@ -843,7 +772,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     if (blockact === BLOCKACT.INT || blockact === BLOCKACT.BOTH) flags |= DMAC_CHINT.TCMPL;
     if (last) {
       c.busy = false;
-      c.CHCTRLA &= ~CHCTRLA_ENABLE;
+      c.CHCTRLA &= ~DMAC_CHCTRLA.ENABLE;
       c.pending = false;
       c.granted = false;
       c.swTrigger = false;
@@ -867,7 +796,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     const bus = this.bus;
     const savedError = bus.error;
     const savedStall = bus.stall;
-    bus.write(address + DMAC_DESC.BTCTRL, 4, ((c.btcnt & BTCNT_Msk) << (8 * DMAC_DESC.BTCNT)) | c.btctrl);
+    bus.write(address + DMAC_DESC.BTCTRL, 4, ((c.btcnt & HALF.Msk) << (8 * DMAC_DESC.BTCNT)) | c.btctrl);
     bus.write(address + 4, 4, c.srcaddr);
     bus.write(address + 8, 4, c.dstaddr);
     bus.write(address + 12, 4, c.descaddr);
@@ -883,11 +812,11 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   }
 
   private crcRead(): number {
-    return this.crc32Mode ? ~this.crc >>> 0 : this.crc & CRC16_Msk;
+    return this.crc32Mode ? ~this.crc >>> 0 : this.crc & CRC16.Msk;
   }
 
   private crcDataIn(v: number): void {
-    if (!(this.CTRL.value & CTRL_CRCENABLE) || crcsrcOf(this.CRCCTRL.value) !== DMAC_CRCSRC.IO) return;
+    if (!(this.CTRL.value & DMAC_CTRL.CRCENABLE) || crcsrcOf(this.CRCCTRL.value) !== DMAC_CRCSRC.IO) return;
     const bs = (this.CRCCTRL.value & DMAC_CRCCTRL.CRCBEATSIZE_Msk) >>> DMAC_CRCCTRL.CRCBEATSIZE_Pos;
     this.crcFeed(v, bs === 0 ? 1 : bs === 1 ? 2 : 4);
   }
@@ -898,8 +827,8 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       if (this.crc32Mode) {
         this.crc = crc32Byte(this.crc, b);
       } else {
-        let c = (this.crc ^ (b << 8)) & CRC16_Msk;
-        for (let k = 0; k < 8; k++) c = c & CRC16_TOP ? ((c << 1) ^ CRC16_POLY) & CRC16_Msk : (c << 1) & CRC16_Msk;
+        let c = (this.crc ^ (b << 8)) & CRC16.Msk;
+        for (let k = 0; k < 8; k++) c = c & CRC16.TOP ? ((c << 1) ^ CRC16.POLY) & CRC16.Msk : (c << 1) & CRC16.Msk;
         this.crc = c;
       }
     }

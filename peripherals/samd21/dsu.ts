@@ -16,25 +16,9 @@ export interface DsuOptions {
 
 /** Register offsets (13.12 register summary): the DSU proper, then the CoreSight ROM table at ROM. */
 export const DSU_REG = {
-  CTRL: 0x0000,
-  STATUSA: 0x0001,
-  STATUSB: 0x0002,
-  ADDR: 0x0004,
-  LENGTH: 0x0008,
-  DATA: 0x000c,
-  DCC0: 0x0010,
-  DCC1: 0x0014,
-  DID: 0x0018,
-  DCFG0: 0x00f0,
-  DCFG1: 0x00f4,
-  ROM: 0x1000,
-  ENTRY0: 0x1000,
-  ENTRY1: 0x1004,
-  END: 0x1008,
-  MEMTYPE: 0x1fcc,
-  PID4: 0x1fd0,
-  PID0: 0x1fe0,
-  CID0: 0x1ff0,
+  CTRL: 0x0000, STATUSA: 0x0001, STATUSB: 0x0002, ADDR: 0x0004, LENGTH: 0x0008, DATA: 0x000c, DCC0: 0x0010,
+  DCC1: 0x0014, DID: 0x0018, DCFG0: 0x00f0, DCFG1: 0x00f4, ROM: 0x1000, ENTRY0: 0x1000, ENTRY1: 0x1004,
+  END: 0x1008, MEMTYPE: 0x1fcc, PID4: 0x1fd0, PID0: 0x1fe0, CID0: 0x1ff0,
 } as const;
 /** CTRL (13.13.1), write-only. */
 export const DSU_CTRL = { SWRST: 1 << 0, CRC: 1 << 2, MBIST: 1 << 3, CE: 1 << 4 } as const;

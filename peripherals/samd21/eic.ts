@@ -18,16 +18,8 @@ import { PAD_COUNT } from './port.js';
 
 /** Register offsets (21.7 register summary); CONFIGn at CONFIG0 + 4n. */
 export const EIC_REG = {
-  CTRL: 0x00,
-  STATUS: 0x01,
-  NMICTRL: 0x02,
-  NMIFLAG: 0x03,
-  EVCTRL: 0x04,
-  INTENCLR: 0x08,
-  INTENSET: 0x0c,
-  INTFLAG: 0x10,
-  WAKEUP: 0x14,
-  CONFIG0: 0x18,
+  CTRL: 0x00, STATUS: 0x01, NMICTRL: 0x02, NMIFLAG: 0x03, EVCTRL: 0x04, INTENCLR: 0x08, INTENSET: 0x0c,
+  INTFLAG: 0x10, WAKEUP: 0x14, CONFIG0: 0x18,
 } as const;
 /** CTRL (21.8.1). */
 export const EIC_CTRL = { SWRST: 1 << 0, ENABLE: 1 << 1 } as const;
@@ -95,13 +87,7 @@ export class EIC extends RegisterBlock implements Samd21Peripheral {
       write: (v) => this.sync.start(v & EIC_CTRL.SWRST ? SYNC_SWRST : SYNC_ENABLE),
     });
     this.STATUS = this.reg({ name: 'STATUS', offset: R.STATUS, size: 1, writable: 0, read: () => (this.sync.busy ? EIC_STATUS.SYNCBUSY : 0) });
-    this.NMICTRL = this.reg({
-      name: 'NMICTRL',
-      offset: R.NMICTRL,
-      size: 1,
-      writable: EIC_NMICTRL.NMISENSE_Msk | EIC_NMICTRL.NMIFILTEN,
-      write: () => this.evaluateNmi(),
-    });
+    this.NMICTRL = this.reg({ name: 'NMICTRL', offset: R.NMICTRL, size: 1, writable: EIC_NMICTRL.NMISENSE_Msk | EIC_NMICTRL.NMIFILTEN, write: () => this.evaluateNmi() });
     this.NMIFLAG = this.reg({ name: 'NMIFLAG', offset: R.NMIFLAG, size: 1, writable: EIC_NMIFLAG.NMI, w1c: true, write: () => this.evaluateNmi() });
     this.EVCTRL = this.reg({ name: 'EVCTRL', offset: R.EVCTRL, size: 4, writable: EIC_EXTINT_Msk });
     this.int = new InterruptRegisters(this, { INTENCLR: R.INTENCLR, INTENSET: R.INTENSET, INTFLAG: R.INTFLAG }, 4, EIC_EXTINT_Msk, (l) =>

@@ -27,15 +27,8 @@ export const EVSYS_REG = { CTRL: 0x00, CHANNEL: 0x04, USER: 0x08, CHSTATUS: 0x0c
 export const EVSYS_CTRL = { SWRST: 1 << 0, GCLKREQ: 1 << 4 } as const;
 /** CHANNEL (24.8.2). */
 export const EVSYS_CHANNEL = {
-  CHANNEL_Pos: 0,
-  CHANNEL_Msk: 0xf << 0,
-  SWEVT: 1 << 8,
-  EVGEN_Pos: 16,
-  EVGEN_Msk: 0x7f << 16,
-  PATH_Pos: 24,
-  PATH_Msk: 0x3 << 24,
-  EDGSEL_Pos: 26,
-  EDGSEL_Msk: 0x3 << 26,
+  CHANNEL_Pos: 0, CHANNEL_Msk: 0xf << 0, SWEVT: 1 << 8, EVGEN_Pos: 16, EVGEN_Msk: 0x7f << 16, PATH_Pos: 24,
+  PATH_Msk: 0x3 << 24, EDGSEL_Pos: 26, EDGSEL_Msk: 0x3 << 26,
 } as const;
 /** USER (24.8.3): CHANNEL n + 1 routes channel n to the user, 0 none. */
 export const EVSYS_USER = { USER_Pos: 0, USER_Msk: 0x1f << 0, CHANNEL_Pos: 8, CHANNEL_Msk: 0x1f << 8 } as const;

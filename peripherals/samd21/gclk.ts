@@ -25,24 +25,14 @@ export const GCLK_STATUS = { SYNCBUSY: 1 << 7 } as const;
 export const GCLK_CLKCTRL = { ID_Pos: 0, ID_Msk: 0x3f << 0, GEN_Pos: 8, GEN_Msk: 0xf << 8, CLKEN: 1 << 14, WRTLOCK: 1 << 15 } as const;
 /** GENCTRL (15.8.4). */
 export const GCLK_GENCTRL = {
-  ID_Pos: 0,
-  ID_Msk: 0xf << 0,
-  SRC_Pos: 8,
-  SRC_Msk: 0x1f << 8,
-  GENEN: 1 << 16,
-  IDC: 1 << 17,
-  OOV: 1 << 18,
-  OE: 1 << 19,
-  DIVSEL: 1 << 20,
-  RUNSTDBY: 1 << 21,
+  ID_Pos: 0, ID_Msk: 0xf << 0, SRC_Pos: 8, SRC_Msk: 0x1f << 8, GENEN: 1 << 16, IDC: 1 << 17, OOV: 1 << 18,
+  OE: 1 << 19, DIVSEL: 1 << 20, RUNSTDBY: 1 << 21,
 } as const;
 /** GENDIV (15.8.5); DIV is 8 bits wide except generator 1 (16) and 2 (5). */
 export const GCLK_GENDIV = { ID_Pos: 0, ID_Msk: 0xf << 0, DIV_Pos: 8, DIV_Msk: 0xffff << 8 } as const;
 
 /** GENCTRL.SRC values (15.8.4). */
-export const GCLK_SRC = {
-  XOSC: 0, GCLKIN: 1, GCLKGEN1: 2, OSCULP32K: 3, OSC32K: 4, XOSC32K: 5, OSC8M: 6, DFLL48M: 7, FDPLL96M: 8,
-} as const;
+export const GCLK_SRC = { XOSC: 0, GCLKIN: 1, GCLKGEN1: 2, OSCULP32K: 3, OSC32K: 4, XOSC32K: 5, OSC8M: 6, DFLL48M: 7, FDPLL96M: 8 } as const;
 
 interface Generator {
   src: number;
@@ -111,21 +101,9 @@ export class GCLK extends RegisterBlock implements Samd21Peripheral, ClockTree {
       },
     });
     this.STATUS = this.reg({ name: 'STATUS', offset: GCLK_REG.STATUS, size: 1, writable: 0, read: () => (this.sync.busy ? GCLK_STATUS.SYNCBUSY : 0) });
-    this.CLKCTRL = this.reg({
-      name: 'CLKCTRL', offset: GCLK_REG.CLKCTRL, size: 2,
-      read: () => this.readClkctrl(),
-      write: (v, _old, mask) => this.writeClkctrl(v, mask),
-    });
-    this.GENCTRL = this.reg({
-      name: 'GENCTRL', offset: GCLK_REG.GENCTRL, size: 4,
-      read: () => this.readGenctrl(),
-      write: (v, _old, mask) => this.writeGenctrl(v, mask),
-    });
-    this.GENDIV = this.reg({
-      name: 'GENDIV', offset: GCLK_REG.GENDIV, size: 4,
-      read: () => this.readGendiv(),
-      write: (v, _old, mask) => this.writeGendiv(v, mask),
-    });
+    this.CLKCTRL = this.reg({ name: 'CLKCTRL', offset: GCLK_REG.CLKCTRL, size: 2, read: () => this.readClkctrl(), write: (v, _old, mask) => this.writeClkctrl(v, mask) });
+    this.GENCTRL = this.reg({ name: 'GENCTRL', offset: GCLK_REG.GENCTRL, size: 4, read: () => this.readGenctrl(), write: (v, _old, mask) => this.writeGenctrl(v, mask) });
+    this.GENDIV = this.reg({ name: 'GENDIV', offset: GCLK_REG.GENDIV, size: 4, read: () => this.readGendiv(), write: (v, _old, mask) => this.writeGendiv(v, mask) });
     chip.clocks = this;
     this.resetState(true);
   }

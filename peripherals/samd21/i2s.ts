@@ -33,16 +33,7 @@ export interface I2sBitSource {
   nextBits(count: number, bitRateHz: number): number;
 }
 
-export const I2S_INT = {
-  RXRDY0: 1 << 0,
-  RXRDY1: 1 << 1,
-  RXOR0: 1 << 4,
-  RXOR1: 1 << 5,
-  TXRDY0: 1 << 8,
-  TXRDY1: 1 << 9,
-  TXUR0: 1 << 12,
-  TXUR1: 1 << 13,
-} as const;
+export const I2S_INT = { RXRDY0: 1 << 0, RXRDY1: 1 << 1, RXOR0: 1 << 4, RXOR1: 1 << 5, TXRDY0: 1 << 8, TXRDY1: 1 << 9, TXUR0: 1 << 12, TXUR1: 1 << 13 } as const;
 
 export const I2S_SERMODE = { RX: 0, TX: 1, PDM2: 2 } as const;
 
@@ -52,48 +43,19 @@ export const I2S_REG = { CTRLA: 0x00, CLKCTRL0: 0x04, INTENCLR: 0x0c, INTENSET: 
 export const I2S_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, CKEN0: 1 << 2, CKEN1: 1 << 3, SEREN0: 1 << 4, SEREN1: 1 << 5 } as const;
 /** CLKCTRLn (34.8.2). */
 export const I2S_CLKCTRL = {
-  SLOTSIZE_Pos: 0,
-  SLOTSIZE_Msk: 0x3 << 0,
-  NBSLOTS_Pos: 2,
-  NBSLOTS_Msk: 0x7 << 2,
-  FSWIDTH_Pos: 5,
-  FSWIDTH_Msk: 0x3 << 5,
-  BITDELAY: 1 << 7,
-  FSSEL: 1 << 8,
-  FSINV: 1 << 9,
-  SCKSEL: 1 << 10,
-  MCKSEL: 1 << 16,
-  MCKEN: 1 << 18,
-  MCKDIV_Pos: 19,
-  MCKDIV_Msk: 0x1f << 19,
-  MCKOUTDIV_Pos: 24,
-  MCKOUTDIV_Msk: 0x1f << 24,
-  FSOUTINV: 1 << 29,
-  SCKOUTINV: 1 << 30,
-  MCKOUTINV: 1 << 31,
+  SLOTSIZE_Pos: 0, SLOTSIZE_Msk: 0x3 << 0, NBSLOTS_Pos: 2, NBSLOTS_Msk: 0x7 << 2, FSWIDTH_Pos: 5,
+  FSWIDTH_Msk: 0x3 << 5, BITDELAY: 1 << 7, FSSEL: 1 << 8, FSINV: 1 << 9, SCKSEL: 1 << 10, MCKSEL: 1 << 16,
+  MCKEN: 1 << 18, MCKDIV_Pos: 19, MCKDIV_Msk: 0x1f << 19, MCKOUTDIV_Pos: 24, MCKOUTDIV_Msk: 0x1f << 24,
+  FSOUTINV: 1 << 29, SCKOUTINV: 1 << 30, MCKOUTINV: 1 << 31,
 } as const;
 /** SYNCBUSY (34.8.6): the CTRLA bits, then DATAm = DATA0 << m. */
 export const I2S_SYNCBUSY = { SWRST: 1 << 0, ENABLE: 1 << 1, CKEN0: 1 << 2, CKEN1: 1 << 3, SEREN0: 1 << 4, SEREN1: 1 << 5, DATA0: 1 << 8, DATA1: 1 << 9 } as const;
 /** SERCTRLm (34.8.7). */
 export const I2S_SERCTRL = {
-  SERMODE_Pos: 0,
-  SERMODE_Msk: 0x3 << 0,
-  TXDEFAULT_Pos: 2,
-  TXDEFAULT_Msk: 0x3 << 2,
-  TXSAME: 1 << 4,
-  CLKSEL: 1 << 5,
-  SLOTADJ: 1 << 7,
-  DATASIZE_Pos: 8,
-  DATASIZE_Msk: 0x7 << 8,
-  WORDADJ: 1 << 12,
-  EXTEND_Pos: 13,
-  EXTEND_Msk: 0x3 << 13,
-  BITREV: 1 << 15,
-  SLOTDIS_Pos: 16,
-  SLOTDIS_Msk: 0xff << 16,
-  MONO: 1 << 24,
-  DMA: 1 << 25,
-  RXLOOP: 1 << 26,
+  SERMODE_Pos: 0, SERMODE_Msk: 0x3 << 0, TXDEFAULT_Pos: 2, TXDEFAULT_Msk: 0x3 << 2, TXSAME: 1 << 4,
+  CLKSEL: 1 << 5, SLOTADJ: 1 << 7, DATASIZE_Pos: 8, DATASIZE_Msk: 0x7 << 8, WORDADJ: 1 << 12, EXTEND_Pos: 13,
+  EXTEND_Msk: 0x3 << 13, BITREV: 1 << 15, SLOTDIS_Pos: 16, SLOTDIS_Msk: 0xff << 16, MONO: 1 << 24,
+  DMA: 1 << 25, RXLOOP: 1 << 26,
 } as const;
 
 const CTRLA_WRITABLE = I2S_CTRLA.SWRST | I2S_CTRLA.ENABLE | I2S_CTRLA.CKEN0 | I2S_CTRLA.CKEN1 | I2S_CTRLA.SEREN0 | I2S_CTRLA.SEREN1;

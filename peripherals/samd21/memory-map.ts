@@ -184,10 +184,7 @@ export type Variant = 'G18A' | 'E18A';
  * FAMILY = 0, SERIES = 1 (SAMD21), DIE = 0, REVISION = 3 (rev D), DEVSEL = 0x05 for SAMD21G18A and
  * 0x0A for SAMD21E18A.
  */
-export const DEVICE_ID: Record<Variant, number> = {
-  G18A: 0x10010305,
-  E18A: 0x1001030a,
-};
+export const DEVICE_ID: Record<Variant, number> = { G18A: 0x10010305, E18A: 0x1001030a };
 
 /** Pads bonded out per package (48-pin G, 32-pin E); data sheet 7 "I/O Multiplexing". */
 export function bondedPins(variant: Variant): string[] {

@@ -31,14 +31,8 @@ export const NVMCTRL_REG = { CTRLA: 0x00, CTRLB: 0x04, PARAM: 0x08, INTENCLR: 0x
 export const NVMCTRL_CTRLA = { CMD_Pos: 0, CMD_Msk: 0x7f << 0, CMDEX_Pos: 8, CMDEX_Msk: 0xff << 8 } as const;
 /** CTRLB (22.8.2). */
 export const NVMCTRL_CTRLB = {
-  RWS_Pos: 1,
-  RWS_Msk: 0xf << 1,
-  MANW: 1 << 7,
-  SLEEPPRM_Pos: 8,
-  SLEEPPRM_Msk: 0x3 << 8,
-  READMODE_Pos: 16,
-  READMODE_Msk: 0x3 << 16,
-  CACHEDIS: 1 << 18,
+  RWS_Pos: 1, RWS_Msk: 0xf << 1, MANW: 1 << 7, SLEEPPRM_Pos: 8, SLEEPPRM_Msk: 0x3 << 8, READMODE_Pos: 16,
+  READMODE_Msk: 0x3 << 16, CACHEDIS: 1 << 18,
 } as const;
 /** PARAM (22.8.3). */
 export const NVMCTRL_PARAM = { NVMP_Pos: 0, NVMP_Msk: 0xffff << 0, PSZ_Pos: 16, PSZ_Msk: 0x7 << 16, RWWEEP_Pos: 20 } as const;
@@ -95,13 +89,7 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
     this.doneEvent = new SimEvent('NVMCTRL command', () => this.complete());
     const R = NVMCTRL_REG;
     const B = NVMCTRL_CTRLB;
-    this.CTRLA = this.reg({
-      name: 'CTRLA',
-      offset: R.CTRLA,
-      size: 2,
-      writable: NVMCTRL_CTRLA.CMD_Msk | NVMCTRL_CTRLA.CMDEX_Msk,
-      write: (v) => this.command(v),
-    });
+    this.CTRLA = this.reg({ name: 'CTRLA', offset: R.CTRLA, size: 2, writable: NVMCTRL_CTRLA.CMD_Msk | NVMCTRL_CTRLA.CMDEX_Msk, write: (v) => this.command(v) });
     this.CTRLB = this.reg({
       name: 'CTRLB', offset: R.CTRLB, size: 4, reset: 0, writable: B.RWS_Msk | B.MANW | B.SLEEPPRM_Msk | B.READMODE_Msk | B.CACHEDIS,
       write: () => this.applyWaitStates(),

@@ -8,20 +8,8 @@ import { IRQ, PERIPHERALS, peripheralSlot, type Bridge } from './memory-map.js';
 
 /** Register offsets (16.7 register summary). */
 export const PM_REG = {
-  CTRL: 0x00,
-  SLEEP: 0x01,
-  CPUSEL: 0x08,
-  APBASEL: 0x09,
-  APBBSEL: 0x0a,
-  APBCSEL: 0x0b,
-  AHBMASK: 0x14,
-  APBAMASK: 0x18,
-  APBBMASK: 0x1c,
-  APBCMASK: 0x20,
-  INTENCLR: 0x34,
-  INTENSET: 0x35,
-  INTFLAG: 0x36,
-  RCAUSE: 0x38,
+  CTRL: 0x00, SLEEP: 0x01, CPUSEL: 0x08, APBASEL: 0x09, APBBSEL: 0x0a, APBCSEL: 0x0b, AHBMASK: 0x14,
+  APBAMASK: 0x18, APBBMASK: 0x1c, APBCMASK: 0x20, INTENCLR: 0x34, INTENSET: 0x35, INTFLAG: 0x36, RCAUSE: 0x38,
 } as const;
 /** SLEEP (16.8.2). */
 export const PM_SLEEP = { IDLE_Pos: 0, IDLE_Msk: 0x3 << 0 } as const;

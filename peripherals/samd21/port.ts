@@ -33,20 +33,8 @@ import {
  * PMUXk is at PMUX + k (k = 0..15), PINCFGk at PINCFG + k (k = 0..31).
  */
 export const PORT_REG = {
-  GROUP_STRIDE: 0x80,
-  DIR: 0x00,
-  DIRCLR: 0x04,
-  DIRSET: 0x08,
-  DIRTGL: 0x0c,
-  OUT: 0x10,
-  OUTCLR: 0x14,
-  OUTSET: 0x18,
-  OUTTGL: 0x1c,
-  IN: 0x20,
-  CTRL: 0x24,
-  WRCONFIG: 0x28,
-  PMUX: 0x30,
-  PINCFG: 0x40,
+  GROUP_STRIDE: 0x80, DIR: 0x00, DIRCLR: 0x04, DIRSET: 0x08, DIRTGL: 0x0c, OUT: 0x10, OUTCLR: 0x14,
+  OUTSET: 0x18, OUTTGL: 0x1c, IN: 0x20, CTRL: 0x24, WRCONFIG: 0x28, PMUX: 0x30, PINCFG: 0x40,
 } as const;
 /** PINCFG bits (23.8.14). */
 export const PORT_PINCFG = { PMUXEN: 1 << 0, INEN: 1 << 1, PULLEN: 1 << 2, DRVSTR: 1 << 6 } as const;
@@ -54,17 +42,8 @@ export const PORT_PINCFG = { PMUXEN: 1 << 0, INEN: 1 << 1, PULLEN: 1 << 2, DRVST
 export const PORT_PMUX = { PMUXE_Pos: 0, PMUXE_Msk: 0xf << 0, PMUXO_Pos: 4, PMUXO_Msk: 0xf << 4 } as const;
 /** WRCONFIG fields (23.8.11). */
 export const PORT_WRCONFIG = {
-  PINMASK_Pos: 0,
-  PINMASK_Msk: 0xffff << 0,
-  PMUXEN: 1 << 16,
-  INEN: 1 << 17,
-  PULLEN: 1 << 18,
-  DRVSTR: 1 << 22,
-  PMUX_Pos: 24,
-  PMUX_Msk: 0xf << 24,
-  WRPMUX: 1 << 28,
-  WRPINCFG: 1 << 30,
-  HWSEL: 1 << 31,
+  PINMASK_Pos: 0, PINMASK_Msk: 0xffff << 0, PMUXEN: 1 << 16, INEN: 1 << 17, PULLEN: 1 << 18, DRVSTR: 1 << 22,
+  PMUX_Pos: 24, PMUX_Msk: 0xf << 24, WRPMUX: 1 << 28, WRPINCFG: 1 << 30, HWSEL: 1 << 31,
 } as const;
 /** PINCFG bits that exist (the rest read 0). */
 const PINCFG_MASK = PORT_PINCFG.PMUXEN | PORT_PINCFG.INEN | PORT_PINCFG.PULLEN | PORT_PINCFG.DRVSTR;

@@ -48,32 +48,11 @@ export const PTC_Y_PADS: readonly number[] = [2, 3, 4, 5, 6, 7, 32, 33, 34, 35, 
 
 /** Register offsets (FreeTouch's layout, see the table above). */
 export const PTC_REG = {
-  CONTROLA: 0x00,
-  CONTROLB: 0x01,
-  UNK4C04: 0x04,
-  CONTROLC: 0x05,
-  INTDISABLE: 0x08,
-  INTENABLE: 0x09,
-  INTFLAGS: 0x0a,
-  FREQCONTROL: 0x0c,
-  CONVCONTROL: 0x0d,
-  YSELECTL: 0x10,
-  YSELECTH: 0x11,
-  XSELECTL: 0x12,
-  XSELECTH: 0x13,
-  YENABLEL: 0x14,
-  YENABLEH: 0x15,
-  XENABLEL: 0x16,
-  XENABLEH: 0x17,
-  COMPCAPL: 0x18,
-  COMPCAPH: 0x19,
-  INTCAP: 0x1a,
-  SERRES: 0x1b,
-  RESULT: 0x1c,
-  BURSTMODE: 0x20,
-  WCOMODE: 0x21,
-  WCOTHRESHOLDA: 0x24,
-  WCOTHRESHOLDB: 0x26,
+  CONTROLA: 0x00, CONTROLB: 0x01, UNK4C04: 0x04, CONTROLC: 0x05, INTDISABLE: 0x08, INTENABLE: 0x09,
+  INTFLAGS: 0x0a, FREQCONTROL: 0x0c, CONVCONTROL: 0x0d, YSELECTL: 0x10, YSELECTH: 0x11, XSELECTL: 0x12,
+  XSELECTH: 0x13, YENABLEL: 0x14, YENABLEH: 0x15, XENABLEL: 0x16, XENABLEH: 0x17, COMPCAPL: 0x18,
+  COMPCAPH: 0x19, INTCAP: 0x1a, SERRES: 0x1b, RESULT: 0x1c, BURSTMODE: 0x20, WCOMODE: 0x21,
+  WCOTHRESHOLDA: 0x24, WCOTHRESHOLDB: 0x26,
 } as const;
 export const PTC_CONTROLA = { SWRESET: 1 << 0, ENABLE: 1 << 1, RUNINSTANDBY: 1 << 2 } as const;
 export const PTC_CONTROLB = { SYNCFLAG: 1 << 7 } as const;
@@ -91,9 +70,8 @@ export const PTC_BURSTMODE = { CTSLOWPOWER: 1 << 2, BURSTMODE_Pos: 4, BURSTMODE_
 export const PTC_WCOMODE = { MODE_Pos: 0, MODE_Msk: 0x7 << 0 } as const;
 
 /** SyncBusy bits: CONTROLA, and any other synchronised write; both show as CONTROLB.SYNCFLAG. */
-const SYNC_CONTROLA = 1 << 0;
-const SYNC_OTHER = 1 << 1;
-/** Conversion time when GCLK_PTC is off (fallback). */
+const SYNC = { CONTROLA: 1 << 0, OTHER: 1 << 1 } as const;
+/** Conversion time when GCLK_PTC is off (fallback), and RESULT's 16 bits. */
 const STALLED_CYCLES = 2000;
 const RESULT_Msk = 0xffff;
 
@@ -138,17 +116,11 @@ export class PTC extends RegisterBlock implements Samd21Peripheral {
     this.touchCount = opts.touchCount ?? 300;
     this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(GCLK_ID.PTC), (bits) => this.synced(bits), 2);
     this.convEvent = new SimEvent('PTC.conversion', () => this.conversionDone());
-    const syncAny = () => this.sync.start(SYNC_OTHER);
+    const syncAny = () => this.sync.start(SYNC.OTHER);
     const R = PTC_REG;
     const A = PTC_CONTROLA;
 
-    this.CONTROLA = this.reg({
-      name: 'CONTROLA',
-      offset: R.CONTROLA,
-      size: 1,
-      writable: A.SWRESET | A.ENABLE | A.RUNINSTANDBY,
-      write: () => this.sync.start(SYNC_CONTROLA),
-    });
+    this.CONTROLA = this.reg({ name: 'CONTROLA', offset: R.CONTROLA, size: 1, writable: A.SWRESET | A.ENABLE | A.RUNINSTANDBY, write: () => this.sync.start(SYNC.CONTROLA) });
     this.CONTROLB = this.reg({ name: 'CONTROLB', offset: R.CONTROLB, size: 1, writable: 0, read: () => (this.sync.busy ? PTC_CONTROLB.SYNCFLAG : 0) });
     this.reg({ name: 'UNK4C04', offset: R.UNK4C04, size: 1, write: syncAny });
     this.reg({ name: 'CONTROLC', offset: R.CONTROLC, size: 1, writable: PTC_CONTROLC.INIT, write: syncAny });
@@ -223,7 +195,7 @@ export class PTC extends RegisterBlock implements Samd21Peripheral {
   // ---------------------------------------------------------------- hardware side
 
   private synced(bits: number): void {
-    if (bits & SYNC_CONTROLA) {
+    if (bits & SYNC.CONTROLA) {
       if (this.CONTROLA.value & PTC_CONTROLA.SWRESET) return this.softwareReset();
       this.setEnabled((this.CONTROLA.value & PTC_CONTROLA.ENABLE) !== 0);
     }

@@ -29,33 +29,14 @@ import { EVENT_GENERATOR, GCLK_ID, IRQ } from './memory-map.js';
 
 /** Register offsets (19.7 register summaries; COMP1 exists in MODE1, MASK in MODE2). */
 export const RTC_REG = {
-  CTRL: 0x00,
-  READREQ: 0x02,
-  EVCTRL: 0x04,
-  INTENCLR: 0x06,
-  INTENSET: 0x07,
-  INTFLAG: 0x08,
-  STATUS: 0x0a,
-  DBGCTRL: 0x0b,
-  FREQCORR: 0x0c,
-  COUNT: 0x10,
-  CLOCK: 0x10,
-  PER: 0x14,
-  COMP0: 0x18,
-  ALARM0: 0x18,
-  COMP1: 0x1a,
+  CTRL: 0x00, READREQ: 0x02, EVCTRL: 0x04, INTENCLR: 0x06, INTENSET: 0x07, INTFLAG: 0x08, STATUS: 0x0a,
+  DBGCTRL: 0x0b, FREQCORR: 0x0c, COUNT: 0x10, CLOCK: 0x10, PER: 0x14, COMP0: 0x18, ALARM0: 0x18, COMP1: 0x1a,
   MASK: 0x1c,
 } as const;
 /** CTRL (19.8.1 MODE0, 19.8.2 MODE1, 19.8.3 MODE2: CLKREP instead of MATCHCLR). */
 export const RTC_CTRL = {
-  SWRST: 1 << 0,
-  ENABLE: 1 << 1,
-  MODE_Pos: 2,
-  MODE_Msk: 0x3 << 2,
-  CLKREP: 1 << 6,
-  MATCHCLR: 1 << 7,
-  PRESCALER_Pos: 8,
-  PRESCALER_Msk: 0xf << 8,
+  SWRST: 1 << 0, ENABLE: 1 << 1, MODE_Pos: 2, MODE_Msk: 0x3 << 2, CLKREP: 1 << 6, MATCHCLR: 1 << 7,
+  PRESCALER_Pos: 8, PRESCALER_Msk: 0xf << 8,
 } as const;
 /** CTRL.MODE values. */
 export const RTC_MODE = { COUNT32: 0, COUNT16: 1, CLOCK: 2 } as const;
@@ -73,17 +54,8 @@ export const RTC_DBGCTRL = { DBGRUN: 1 << 0 } as const;
 export const RTC_FREQCORR = { VALUE_Pos: 0, VALUE_Msk: 0x7f << 0, SIGN: 1 << 7 } as const;
 /** MODE2 CLOCK / ALARM0 (19.8.15, 19.8.17): YEAR 0 = 2000. */
 export const RTC_CLOCK = {
-  SECOND_Pos: 0,
-  SECOND_Msk: 0x3f << 0,
-  MINUTE_Pos: 6,
-  MINUTE_Msk: 0x3f << 6,
-  HOUR_Pos: 12,
-  HOUR_Msk: 0x1f << 12,
-  DAY_Pos: 17,
-  DAY_Msk: 0x1f << 17,
-  MONTH_Pos: 22,
-  MONTH_Msk: 0xf << 22,
-  YEAR_Pos: 26,
+  SECOND_Pos: 0, SECOND_Msk: 0x3f << 0, MINUTE_Pos: 6, MINUTE_Msk: 0x3f << 6, HOUR_Pos: 12,
+  HOUR_Msk: 0x1f << 12, DAY_Pos: 17, DAY_Msk: 0x1f << 17, MONTH_Pos: 22, MONTH_Msk: 0xf << 22, YEAR_Pos: 26,
   YEAR_Msk: 0x3f << 26,
 } as const;
 /** MODE2 MASK (19.8.18): SEL = how many CLOCK fields ALARM0 compares (0 off .. 6 YYMMDDHHMMSS). */

@@ -34,11 +34,8 @@ const { RXS: INTFLAG_RXS, TXC: INTFLAG_TXC } = SERCOM_USART_INT;
 /** CTRLB.CHSIZE: 0 = 8 bits, 1 = 9 bits, 5..7 = 5..7 bits (26.8.2). */
 const CHSIZE_9BIT = 1;
 /** CTRLA.SAMPR (26.8.1): 0/1 16x, 2/3 8x, 4 3x oversampling; odd values use fractional BAUD. */
-const SAMPR_16X_FRACTIONAL = 1;
-const SAMPR_8X_FRACTIONAL = 3;
-const SAMPR_8X_LAST = 3;
-const CHAR_8 = 0xff;
-const CHAR_9 = 0x1ff;
+const SAMPR = { X16_FRACTIONAL: 1, X8_FRACTIONAL: 3, X8_LAST: 3 } as const;
+const CHAR = { BITS8: 0xff, BITS9: 0x1ff } as const;
 /** frameCycles() of a line that never moves (an asynchronous BAUD of 65536). */
 const NEVER = 1 << 30;
 /** Bytes the line may hold in flight towards the chip before the oldest are dropped. */
@@ -85,10 +82,10 @@ export class SercomUsart extends SercomBufferedEngine {
     const ctrla = this.s.CTRLA.value;
     const baud = this.s.BAUD.value & SERCOM_USART_BAUD.BAUD_Msk;
     // Synchronous (CMODE): f = f_GCLK / (2 (BAUD + 1)), BAUD 8 bits wide (26.6.2.3 table 26-2).
-    if (ctrla & SERCOM_USART_CTRLA.CMODE) return gclkHz / (2 * ((baud & CHAR_8) + 1));
+    if (ctrla & SERCOM_USART_CTRLA.CMODE) return gclkHz / (2 * ((baud & CHAR.BITS8) + 1));
     const sampr = (ctrla & SERCOM_USART_CTRLA.SAMPR_Msk) >>> SERCOM_USART_CTRLA.SAMPR_Pos;
-    const S = sampr <= SAMPR_16X_FRACTIONAL ? 16 : sampr <= SAMPR_8X_LAST ? 8 : 3;
-    if (sampr === SAMPR_16X_FRACTIONAL || sampr === SAMPR_8X_FRACTIONAL) {
+    const S = sampr <= SAMPR.X16_FRACTIONAL ? 16 : sampr <= SAMPR.X8_LAST ? 8 : 3;
+    if (sampr === SAMPR.X16_FRACTIONAL || sampr === SAMPR.X8_FRACTIONAL) {
       const divider =
         (baud & SERCOM_USART_BAUD.FRAC_BAUD_Msk) + ((baud & SERCOM_USART_BAUD.FRAC_FP_Msk) >>> SERCOM_USART_BAUD.FRAC_FP_Pos) / 8;
       return divider > 0 ? gclkHz / (S * divider) : gclkHz / S;
@@ -109,7 +106,7 @@ export class SercomUsart extends SercomBufferedEngine {
 
   writeData(value: number): void {
     if (!this.s.enabled) return;
-    this.writeTx(value & (this.dataBits === 9 ? CHAR_9 : CHAR_8));
+    this.writeTx(value & (this.dataBits === 9 ? CHAR.BITS9 : CHAR.BITS8));
     if (!this.shifting && this.s.CTRLB.value & CTRLB_TXEN) this.loadShifter();
   }
 
@@ -122,7 +119,7 @@ export class SercomUsart extends SercomBufferedEngine {
     const lsbFirst = (this.s.CTRLA.value & SERCOM_USART_CTRLA.DORD) !== 0;
     // DORD = 1 is LSB first, the usual UART order; MSB first is sent bit-reversed.
     const bits = Math.min(8, this.dataBits);
-    const byte = lsbFirst ? this.shiftOut & CHAR_8 : reverseBits(this.shiftOut, bits);
+    const byte = lsbFirst ? this.shiftOut & CHAR.BITS8 : reverseBits(this.shiftOut, bits);
     if (this.s.uartLink && this.s.uartRouting() & UART_ROUTE.TX) this.s.uartLink.transmit(byte & ((1 << bits) - 1));
     if (this.txBuffer >= 0 && this.s.CTRLB.value & CTRLB_TXEN) this.loadShifter();
     else this.s.raise(INTFLAG_TXC);
@@ -134,7 +131,7 @@ export class SercomUsart extends SercomBufferedEngine {
       this.lineDropped++;
       return;
     }
-    this.line[(this.lineHead + this.lineCount) % RX_LINE_LIMIT] = byte & CHAR_9;
+    this.line[(this.lineHead + this.lineCount) % RX_LINE_LIMIT] = byte & CHAR.BITS9;
     this.lineCount++;
     if (this.s.enabled && !this.rxDone.scheduled) {
       if (this.s.CTRLB.value & CTRLB_SFDE && this.rxRouted()) this.s.raise(INTFLAG_RXS);

@@ -259,13 +259,7 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
     });
     this.SYNCBUSY = this.reg({ name: 'SYNCBUSY', offset: SERCOM_REG.SYNCBUSY, size: 4, writable: 0, read: () => this.sync.bits });
     this.ADDR = this.reg({ name: 'ADDR', offset: SERCOM_REG.ADDR, size: 4, write: (v) => this.engine.addrWritten(v) });
-    this.DATA = this.reg({
-      name: 'DATA',
-      offset: SERCOM_REG.DATA,
-      size: 4,
-      read: () => this.engine.readData(),
-      write: (v) => this.engine.writeData(v),
-    });
+    this.DATA = this.reg({ name: 'DATA', offset: SERCOM_REG.DATA, size: 4, read: () => this.engine.readData(), write: (v) => this.engine.writeData(v) });
     this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: SERCOM_REG.DBGCTRL, size: 1, writable: SERCOM_DBGCTRL.DBGSTOP });
 
     this.spi = new SercomSpiMaster(this);
@@ -279,11 +273,7 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
 
   /** The SPI bus wired to `pins` (each must carry this SERCOM, data sheet table 7-1). */
   attachSpi(bus: SpiBus, pins: SpiPins): void {
-    const wires = {
-      mosi: this.wire(pins.mosi, 'mosi'),
-      sck: this.wire(pins.sck, 'sck'),
-      miso: pins.miso ? this.wire(pins.miso, 'miso') : null,
-    };
+    const wires = { mosi: this.wire(pins.mosi, 'mosi'), sck: this.wire(pins.sck, 'sck'), miso: pins.miso ? this.wire(pins.miso, 'miso') : null };
     this.spiBus = bus;
     this.spiWires = wires;
     this.routingStale = true;
@@ -300,11 +290,7 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
   /** The UART line wired to `pins`. */
   attachUart(link: UartLink, pins: UartPins): void {
     if (!pins.tx && !pins.rx) throw new Error(`${this.name}: attachUart needs a tx and/or an rx pin`);
-    const wires = {
-      tx: pins.tx ? this.wire(pins.tx, 'tx') : null,
-      rx: pins.rx ? this.wire(pins.rx, 'rx') : null,
-      xck: pins.xck ? this.wire(pins.xck, 'xck') : null,
-    };
+    const wires = { tx: pins.tx ? this.wire(pins.tx, 'tx') : null, rx: pins.rx ? this.wire(pins.rx, 'rx') : null, xck: pins.xck ? this.wire(pins.xck, 'xck') : null };
     this.uartLink = link;
     this.uartWires = wires;
     this.routingStale = true;

@@ -15,101 +15,40 @@ import { SimEvent } from '../../emulator/kernel/scheduler.js';
 
 /** Register offsets (17.7 register summary). */
 export const SYSCTRL_REG = {
-  INTENCLR: 0x00,
-  INTENSET: 0x04,
-  INTFLAG: 0x08,
-  PCLKSR: 0x0c,
-  XOSC: 0x10,
-  XOSC32K: 0x14,
-  OSC32K: 0x18,
-  OSCULP32K: 0x1c,
-  OSC8M: 0x20,
-  DFLLCTRL: 0x24,
-  DFLLVAL: 0x28,
-  DFLLMUL: 0x2c,
-  DFLLSYNC: 0x30,
-  BOD33: 0x34,
-  VREG: 0x3c,
-  VREF: 0x40,
-  DPLLCTRLA: 0x44,
-  DPLLRATIO: 0x48,
-  DPLLCTRLB: 0x4c,
-  DPLLSTATUS: 0x50,
+  INTENCLR: 0x00, INTENSET: 0x04, INTFLAG: 0x08, PCLKSR: 0x0c, XOSC: 0x10, XOSC32K: 0x14, OSC32K: 0x18,
+  OSCULP32K: 0x1c, OSC8M: 0x20, DFLLCTRL: 0x24, DFLLVAL: 0x28, DFLLMUL: 0x2c, DFLLSYNC: 0x30, BOD33: 0x34,
+  VREG: 0x3c, VREF: 0x40, DPLLCTRLA: 0x44, DPLLRATIO: 0x48, DPLLCTRLB: 0x4c, DPLLSTATUS: 0x50,
 } as const;
 
 /** PCLKSR and INTFLAG / INTENSET / INTENCLR bits (17.8.1-4). */
 export const SYSCTRL_PCLKSR = {
-  XOSCRDY: 1 << 0,
-  XOSC32KRDY: 1 << 1,
-  OSC32KRDY: 1 << 2,
-  OSC8MRDY: 1 << 3,
-  DFLLRDY: 1 << 4,
-  DFLLOOB: 1 << 5,
-  DFLLLCKF: 1 << 6,
-  DFLLLCKC: 1 << 7,
-  DFLLRCS: 1 << 8,
-  BOD33RDY: 1 << 9,
-  BOD33DET: 1 << 10,
-  B33SRDY: 1 << 11,
-  DPLLLCKR: 1 << 15,
-  DPLLLCKF: 1 << 16,
-  DPLLLTO: 1 << 17,
+  XOSCRDY: 1 << 0, XOSC32KRDY: 1 << 1, OSC32KRDY: 1 << 2, OSC8MRDY: 1 << 3, DFLLRDY: 1 << 4, DFLLOOB: 1 << 5,
+  DFLLLCKF: 1 << 6, DFLLLCKC: 1 << 7, DFLLRCS: 1 << 8, BOD33RDY: 1 << 9, BOD33DET: 1 << 10, B33SRDY: 1 << 11,
+  DPLLLCKR: 1 << 15, DPLLLCKF: 1 << 16, DPLLLTO: 1 << 17,
 } as const;
 /** XOSC (17.8.5): start-up is 2^STARTUP OSCULP32K cycles. */
 export const SYSCTRL_XOSC = { ENABLE: 1 << 1, XTALEN: 1 << 2, RUNSTDBY: 1 << 6, ONDEMAND: 1 << 7, GAIN_Pos: 8, GAIN_Msk: 0x7 << 8, AMPGC: 1 << 11, STARTUP_Pos: 12, STARTUP_Msk: 0xf << 12 } as const;
 /** XOSC32K (17.8.6). */
 export const SYSCTRL_XOSC32K = {
-  ENABLE: 1 << 1,
-  XTALEN: 1 << 2,
-  EN32K: 1 << 3,
-  EN1K: 1 << 4,
-  AAMPEN: 1 << 5,
-  RUNSTDBY: 1 << 6,
-  ONDEMAND: 1 << 7,
-  STARTUP_Pos: 8,
-  STARTUP_Msk: 0x7 << 8,
-  WRTLOCK: 1 << 12,
+  ENABLE: 1 << 1, XTALEN: 1 << 2, EN32K: 1 << 3, EN1K: 1 << 4, AAMPEN: 1 << 5, RUNSTDBY: 1 << 6,
+  ONDEMAND: 1 << 7, STARTUP_Pos: 8, STARTUP_Msk: 0x7 << 8, WRTLOCK: 1 << 12,
 } as const;
 /** OSC32K (17.8.7); CALIB is loaded from the NVM calibration row at reset. */
 export const SYSCTRL_OSC32K = {
-  ENABLE: 1 << 1,
-  EN32K: 1 << 2,
-  EN1K: 1 << 3,
-  RUNSTDBY: 1 << 6,
-  ONDEMAND: 1 << 7,
-  STARTUP_Pos: 8,
-  STARTUP_Msk: 0x7 << 8,
-  WRTLOCK: 1 << 12,
-  CALIB_Pos: 16,
-  CALIB_Msk: 0x7f << 16,
+  ENABLE: 1 << 1, EN32K: 1 << 2, EN1K: 1 << 3, RUNSTDBY: 1 << 6, ONDEMAND: 1 << 7, STARTUP_Pos: 8,
+  STARTUP_Msk: 0x7 << 8, WRTLOCK: 1 << 12, CALIB_Pos: 16, CALIB_Msk: 0x7f << 16,
 } as const;
 /** OSCULP32K (17.8.8): always running. */
 export const SYSCTRL_OSCULP32K = { CALIB_Pos: 0, CALIB_Msk: 0x1f << 0, WRTLOCK: 1 << 7 } as const;
 /** OSC8M (17.8.9): 8 MHz / 2^PRESC. */
 export const SYSCTRL_OSC8M = {
-  ENABLE: 1 << 1,
-  RUNSTDBY: 1 << 6,
-  ONDEMAND: 1 << 7,
-  PRESC_Pos: 8,
-  PRESC_Msk: 0x3 << 8,
-  CALIB_Pos: 16,
-  CALIB_Msk: 0xfff << 16,
-  FRANGE_Pos: 30,
-  FRANGE_Msk: 0x3 << 30,
+  ENABLE: 1 << 1, RUNSTDBY: 1 << 6, ONDEMAND: 1 << 7, PRESC_Pos: 8, PRESC_Msk: 0x3 << 8, CALIB_Pos: 16,
+  CALIB_Msk: 0xfff << 16, FRANGE_Pos: 30, FRANGE_Msk: 0x3 << 30,
 } as const;
 /** DFLLCTRL (17.8.10). */
 export const SYSCTRL_DFLLCTRL = {
-  ENABLE: 1 << 1,
-  MODE: 1 << 2,
-  STABLE: 1 << 3,
-  LLAW: 1 << 4,
-  USBCRM: 1 << 5,
-  RUNSTDBY: 1 << 6,
-  ONDEMAND: 1 << 7,
-  CCDIS: 1 << 8,
-  QLDIS: 1 << 9,
-  BPLCKC: 1 << 10,
-  WAITLOCK: 1 << 11,
+  ENABLE: 1 << 1, MODE: 1 << 2, STABLE: 1 << 3, LLAW: 1 << 4, USBCRM: 1 << 5, RUNSTDBY: 1 << 6,
+  ONDEMAND: 1 << 7, CCDIS: 1 << 8, QLDIS: 1 << 9, BPLCKC: 1 << 10, WAITLOCK: 1 << 11,
 } as const;
 /** DFLLVAL (17.8.11): DIFF is read-only. */
 export const SYSCTRL_DFLLVAL = { FINE_Pos: 0, FINE_Msk: 0x3ff << 0, COARSE_Pos: 10, COARSE_Msk: 0x3f << 10, DIFF_Pos: 16, DIFF_Msk: 0xffff << 16 } as const;
@@ -119,17 +58,8 @@ export const SYSCTRL_DFLLMUL = { MUL_Pos: 0, MUL_Msk: 0xffff << 0, FSTEP_Pos: 16
 export const SYSCTRL_DFLLSYNC = { READREQ: 1 << 7 } as const;
 /** BOD33 (17.8.14). */
 export const SYSCTRL_BOD33 = {
-  ENABLE: 1 << 1,
-  HYST: 1 << 2,
-  ACTION_Pos: 3,
-  ACTION_Msk: 0x3 << 3,
-  RUNSTDBY: 1 << 6,
-  MODE: 1 << 8,
-  CEN: 1 << 9,
-  PSEL_Pos: 12,
-  PSEL_Msk: 0xf << 12,
-  LEVEL_Pos: 16,
-  LEVEL_Msk: 0x3f << 16,
+  ENABLE: 1 << 1, HYST: 1 << 2, ACTION_Pos: 3, ACTION_Msk: 0x3 << 3, RUNSTDBY: 1 << 6, MODE: 1 << 8,
+  CEN: 1 << 9, PSEL_Pos: 12, PSEL_Msk: 0xf << 12, LEVEL_Pos: 16, LEVEL_Msk: 0x3f << 16,
 } as const;
 /** BOD33.ACTION values. */
 export const SYSCTRL_BOD33_ACTION = { NONE: 0, RESET: 1, INTERRUPT: 2 } as const;
@@ -143,17 +73,8 @@ export const SYSCTRL_DPLLCTRLA = { ENABLE: 1 << 1, RUNSTDBY: 1 << 6, ONDEMAND: 1
 export const SYSCTRL_DPLLRATIO = { LDR_Pos: 0, LDR_Msk: 0xfff << 0, LDRFRAC_Pos: 16, LDRFRAC_Msk: 0xf << 16 } as const;
 /** DPLLCTRLB (17.8.19). */
 export const SYSCTRL_DPLLCTRLB = {
-  FILTER_Pos: 0,
-  FILTER_Msk: 0x3 << 0,
-  LPEN: 1 << 2,
-  WUF: 1 << 3,
-  REFCLK_Pos: 4,
-  REFCLK_Msk: 0x3 << 4,
-  LTIME_Pos: 8,
-  LTIME_Msk: 0x7 << 8,
-  LBYPASS: 1 << 12,
-  DIV_Pos: 16,
-  DIV_Msk: 0x7ff << 16,
+  FILTER_Pos: 0, FILTER_Msk: 0x3 << 0, LPEN: 1 << 2, WUF: 1 << 3, REFCLK_Pos: 4, REFCLK_Msk: 0x3 << 4,
+  LTIME_Pos: 8, LTIME_Msk: 0x7 << 8, LBYPASS: 1 << 12, DIV_Pos: 16, DIV_Msk: 0x7ff << 16,
 } as const;
 /** DPLLCTRLB.REFCLK values: XOSC32K, XOSC (divided by 2 (DIV + 1)), GCLK_DPLL. */
 export const SYSCTRL_REFCLK = { REF0: 0, REF1: 1, GCLK: 2 } as const;
@@ -178,16 +99,11 @@ const DFLL_FINE_PERIODS = 16;
 const XOSC32K_STARTUP_CYCLES = [1, 32, 2048, 4096, 16384, 32768, 65536, 131072] as const;
 const XOSC32K_STARTUP_EXTRA = 3;
 const OSC32K_STARTUP_CYCLES = [3, 4, 6, 10, 18, 34, 66, 130] as const;
-/** Factory values presented at reset. */
-const OSC32K_CALIB_RESET = 0x3f;
-const OSCULP32K_CALIB_RESET = 0x1f;
-const OSC8M_CALIB_RESET = 0x707;
-const OSC8M_FRANGE_RESET = 2;
-/** OSC8M reset: PRESC = 3, 1 MHz. */
-const OSC8M_PRESC_RESET = 3;
-const VREF_CALIB_RESET = 0x1ff;
-/** BOD33 reset from the user row fuses: enabled, reset action, LEVEL 7. */
-const BOD33_LEVEL_RESET = 7;
+/**
+ * Field values at reset: factory calibrations, OSC8M at PRESC 3 (1 MHz) in FRANGE 2, and BOD33's
+ * LEVEL from the user row fuses (enabled, reset action, level 7).
+ */
+const RESET = { OSC32K_CALIB: 0x3f, OSCULP32K_CALIB: 0x1f, OSC8M_CALIB: 0x707, OSC8M_FRANGE: 2, OSC8M_PRESC: 3, VREF_CALIB: 0x1ff, BOD33_LEVEL: 7 } as const;
 
 export interface SysctrlOptions {
   /** Crystal on XIN/XOUT (Hz), 0 when none is fitted. */
@@ -274,19 +190,19 @@ export class SYSCTRL extends RegisterBlock implements Samd21Peripheral, SourceCl
       name: 'OSC32K',
       offset: R.OSC32K,
       size: 4,
-      reset: (OSC32K_CALIB_RESET << O32.CALIB_Pos) | O32.ONDEMAND,
+      reset: (RESET.OSC32K_CALIB << O32.CALIB_Pos) | O32.ONDEMAND,
       writable: O32.ENABLE | O32.EN32K | O32.EN1K | O32.RUNSTDBY | O32.ONDEMAND | O32.STARTUP_Msk | O32.WRTLOCK | O32.CALIB_Msk,
       write: (v, old) => this.writeOsc32k(v, old),
     });
     const ULP = SYSCTRL_OSCULP32K;
-    this.OSCULP32K = this.reg({ name: 'OSCULP32K', offset: R.OSCULP32K, size: 1, reset: OSCULP32K_CALIB_RESET << ULP.CALIB_Pos, writable: ULP.CALIB_Msk | ULP.WRTLOCK });
+    this.OSCULP32K = this.reg({ name: 'OSCULP32K', offset: R.OSCULP32K, size: 1, reset: RESET.OSCULP32K_CALIB << ULP.CALIB_Pos, writable: ULP.CALIB_Msk | ULP.WRTLOCK });
     // Reset: enabled, PRESC = 3 (1 MHz), factory CALIB and FRANGE = 2.
     const O8 = SYSCTRL_OSC8M;
     this.OSC8M = this.reg({
       name: 'OSC8M',
       offset: R.OSC8M,
       size: 4,
-      reset: ((OSC8M_FRANGE_RESET << O8.FRANGE_Pos) | (OSC8M_CALIB_RESET << O8.CALIB_Pos) | (OSC8M_PRESC_RESET << O8.PRESC_Pos) | O8.ONDEMAND | O8.ENABLE) >>> 0,
+      reset: ((RESET.OSC8M_FRANGE << O8.FRANGE_Pos) | (RESET.OSC8M_CALIB << O8.CALIB_Pos) | (RESET.OSC8M_PRESC << O8.PRESC_Pos) | O8.ONDEMAND | O8.ENABLE) >>> 0,
       writable: (O8.ENABLE | O8.RUNSTDBY | O8.ONDEMAND | O8.PRESC_Msk | O8.CALIB_Msk | O8.FRANGE_Msk) >>> 0,
       write: (v, old) => this.writeOsc8m(v, old),
     });
@@ -322,20 +238,14 @@ export class SYSCTRL extends RegisterBlock implements Samd21Peripheral, SourceCl
       name: 'BOD33',
       offset: R.BOD33,
       size: 4,
-      reset: (BOD33_LEVEL_RESET << BOD.LEVEL_Pos) | (SYSCTRL_BOD33_ACTION.RESET << BOD.ACTION_Pos) | BOD.ENABLE,
+      reset: (RESET.BOD33_LEVEL << BOD.LEVEL_Pos) | (SYSCTRL_BOD33_ACTION.RESET << BOD.ACTION_Pos) | BOD.ENABLE,
       writable: BOD.ENABLE | BOD.HYST | BOD.ACTION_Msk | BOD.RUNSTDBY | BOD.MODE | BOD.CEN | BOD.PSEL_Msk | BOD.LEVEL_Msk,
       write: () => this.updateBod(),
     });
     // The regulator is not modelled: VREG is stored only.
     this.VREG = this.reg({ name: 'VREG', offset: R.VREG, size: 2, reset: 0, writable: SYSCTRL_VREG.RUNSTDBY | SYSCTRL_VREG.FORCELDO, unimplemented: true });
     const VREF = SYSCTRL_VREF;
-    this.VREF = this.reg({
-      name: 'VREF',
-      offset: R.VREF,
-      size: 4,
-      reset: VREF_CALIB_RESET << VREF.CALIB_Pos,
-      writable: VREF.TSEN | VREF.BGOUTEN | VREF.CALIB_Msk,
-    });
+    this.VREF = this.reg({ name: 'VREF', offset: R.VREF, size: 4, reset: RESET.VREF_CALIB << VREF.CALIB_Pos, writable: VREF.TSEN | VREF.BGOUTEN | VREF.CALIB_Msk });
     const DA = SYSCTRL_DPLLCTRLA;
     this.DPLLCTRLA = this.reg({
       name: 'DPLLCTRLA',

@@ -52,37 +52,14 @@ export const TC_WO_PADS: Record<number, [string[], string[]]> = {
  * at CC0 + 1 (COUNT8), + 2 (COUNT16) or + 4 (COUNT32); PER exists in COUNT8 only.
  */
 export const TC_REG = {
-  CTRLA: 0x00,
-  READREQ: 0x02,
-  CTRLBCLR: 0x04,
-  CTRLBSET: 0x05,
-  CTRLC: 0x06,
-  DBGCTRL: 0x08,
-  EVCTRL: 0x0a,
-  INTENCLR: 0x0c,
-  INTENSET: 0x0d,
-  INTFLAG: 0x0e,
-  STATUS: 0x0f,
-  COUNT: 0x10,
-  PER: 0x14,
-  CC0: 0x18,
-  COUNT8_CC1: 0x19,
-  COUNT16_CC1: 0x1a,
-  COUNT32_CC1: 0x1c,
+  CTRLA: 0x00, READREQ: 0x02, CTRLBCLR: 0x04, CTRLBSET: 0x05, CTRLC: 0x06, DBGCTRL: 0x08, EVCTRL: 0x0a,
+  INTENCLR: 0x0c, INTENSET: 0x0d, INTFLAG: 0x0e, STATUS: 0x0f, COUNT: 0x10, PER: 0x14, CC0: 0x18,
+  COUNT8_CC1: 0x19, COUNT16_CC1: 0x1a, COUNT32_CC1: 0x1c,
 } as const;
 /** CTRLA (30.8.1). */
 export const TC_CTRLA = {
-  SWRST: 1 << 0,
-  ENABLE: 1 << 1,
-  MODE_Pos: 2,
-  MODE_Msk: 0x3 << 2,
-  WAVEGEN_Pos: 5,
-  WAVEGEN_Msk: 0x3 << 5,
-  PRESCALER_Pos: 8,
-  PRESCALER_Msk: 0x7 << 8,
-  RUNSTDBY: 1 << 11,
-  PRESCSYNC_Pos: 12,
-  PRESCSYNC_Msk: 0x3 << 12,
+  SWRST: 1 << 0, ENABLE: 1 << 1, MODE_Pos: 2, MODE_Msk: 0x3 << 2, WAVEGEN_Pos: 5, WAVEGEN_Msk: 0x3 << 5,
+  PRESCALER_Pos: 8, PRESCALER_Msk: 0x7 << 8, RUNSTDBY: 1 << 11, PRESCSYNC_Pos: 12, PRESCSYNC_Msk: 0x3 << 12,
 } as const;
 /** CTRLA.MODE values. */
 export const TC_MODE = { COUNT16: 0, COUNT8: 1, COUNT32: 2 } as const;
@@ -99,15 +76,7 @@ export const TC_CTRLC = { INVEN0: 1 << 0, INVEN1: 1 << 1, CPTEN0: 1 << 4, CPTEN1
 /** DBGCTRL (30.8.7). */
 export const TC_DBGCTRL = { DBGRUN: 1 << 0 } as const;
 /** EVCTRL (30.8.8). */
-export const TC_EVCTRL = {
-  EVACT_Pos: 0,
-  EVACT_Msk: 0x7 << 0,
-  TCINV: 1 << 4,
-  TCEI: 1 << 5,
-  OVFEO: 1 << 8,
-  MCEO0: 1 << 12,
-  MCEO1: 1 << 13,
-} as const;
+export const TC_EVCTRL = { EVACT_Pos: 0, EVACT_Msk: 0x7 << 0, TCINV: 1 << 4, TCEI: 1 << 5, OVFEO: 1 << 8, MCEO0: 1 << 12, MCEO1: 1 << 13 } as const;
 /** EVCTRL.EVACT values (PPW/PWP not modelled). */
 export const TC_EVACT = { OFF: 0, RETRIGGER: 1, COUNT: 2, START: 3, PPW: 5, PWP: 6 } as const;
 /** INTFLAG / INTENSET / INTENCLR (30.8.9-11). */
@@ -122,13 +91,9 @@ const CTRLC_WRITABLE = TC_CTRLC.INVEN0 | TC_CTRLC.INVEN1 | TC_CTRLC.CPTEN0 | TC_
 const EVCTRL_WRITABLE = TC_EVCTRL.EVACT_Msk | TC_EVCTRL.TCINV | TC_EVCTRL.TCEI | TC_EVCTRL.OVFEO | TC_EVCTRL.MCEO0 | TC_EVCTRL.MCEO1;
 const INT_MASK = TC_INT.OVF | TC_INT.ERR | TC_INT.SYNCRDY | TC_INT.MC0 | TC_INT.MC1;
 /** SyncBusy bits: SWRST and ENABLE as in CTRLA, every other synchronised write as STATUS.SYNCBUSY. */
-const SYNC_SWRST = TC_CTRLA.SWRST;
-const SYNC_ENABLE = TC_CTRLA.ENABLE;
-const SYNC_REGISTER = TC_STATUS.SYNCBUSY;
+const SYNC = { SWRST: TC_CTRLA.SWRST, ENABLE: TC_CTRLA.ENABLE, REGISTER: TC_STATUS.SYNCBUSY } as const;
 /** Counter maxima per mode. */
-const MAX8 = 0xff;
-const MAX16 = 0xffff;
-const MAX32 = 0xffffffff;
+const MAX = { COUNT8: 0xff, COUNT16: 0xffff, COUNT32: 0xffffffff } as const;
 
 export class TC extends RegisterBlock implements Samd21Peripheral {
   readonly CTRLA: Register;
@@ -148,7 +113,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
 
   /** CTRLB (DIR, ONESHOT) as CTRLBSET/CTRLBCLR read it. */
   ctrlb = 0;
-  PER = MAX8;
+  PER: number = MAX.COUNT8;
   readonly CC = [0, 0];
   /** COUNT as the bus reads it without RCONT (last read request). */
   private countRead = 0;
@@ -212,10 +177,10 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
       size: 4,
       read: () => (this.mode === TC_MODE.COUNT8 ? this.PER : 0),
       write: (v, _o, m) => {
-        if (this.mode !== TC_MODE.COUNT8 || !(m & MAX8)) return;
+        if (this.mode !== TC_MODE.COUNT8 || !(m & MAX.COUNT8)) return;
         this.counter.rebase();
-        this.PER = v & MAX8;
-        this.sync.start(SYNC_REGISTER);
+        this.PER = v & MAX.COUNT8;
+        this.sync.start(SYNC.REGISTER);
         this.retime();
       },
     });
@@ -257,7 +222,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     this.chip.scheduler.cancel(this.next);
     this.chip.scheduler.cancel(this.pulseEnd);
     this.ctrlb = 0;
-    this.PER = MAX8;
+    this.PER = MAX.COUNT8;
     this.CC[0] = this.CC[1] = 0;
     this.countRead = 0;
     this.counter.reset();
@@ -278,7 +243,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
 
   private get max(): number {
     const m = this.mode;
-    return m === TC_MODE.COUNT8 ? MAX8 : m === TC_MODE.COUNT32 ? MAX32 : MAX16;
+    return m === TC_MODE.COUNT8 ? MAX.COUNT8 : m === TC_MODE.COUNT32 ? MAX.COUNT32 : MAX.COUNT16;
   }
 
   /** TOP for the current waveform mode (table 30-2). */
@@ -299,15 +264,15 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private ctrlaWritten(v: number, old: number): void {
-    writeCtrlaSwrstEnable(this.CTRLA, v, old, this.sync, SYNC_SWRST, SYNC_ENABLE);
+    writeCtrlaSwrstEnable(this.CTRLA, v, old, this.sync, SYNC.SWRST, SYNC.ENABLE);
   }
 
   private syncDone(bits: number): void {
-    if (bits & SYNC_SWRST) {
+    if (bits & SYNC.SWRST) {
       this.softwareReset();
       return;
     }
-    if (bits & SYNC_ENABLE) {
+    if (bits & SYNC.ENABLE) {
       const on = (this.CTRLA.value & TC_CTRLA.ENABLE) !== 0;
       if (on && !this.enabled) this.enable();
       else if (!on && this.enabled) this.disable();
@@ -351,7 +316,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     this.counter.rebase();
     this.ctrlb = set ? this.ctrlb | flags : this.ctrlb & ~flags;
     this.counter.up = !(this.ctrlb & TC_CTRLB.DIR);
-    this.sync.start(SYNC_REGISTER);
+    this.sync.start(SYNC.REGISTER);
     if (set && cmd === TC_CMD.RETRIGGER) this.retrigger();
     else if (set && cmd === TC_CMD.STOP) {
       this.counter.stop();
@@ -374,7 +339,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   private readreqWritten(v: number): void {
     if (v & TC_READREQ.RREQ && (v & TC_READREQ.ADDR_Msk) >>> TC_READREQ.ADDR_Pos === TC_REG.COUNT) {
       // Read request: COUNT is synchronised into the APB domain (30.6.6.3).
-      this.sync.start(SYNC_REGISTER);
+      this.sync.start(SYNC.REGISTER);
       this.countRead = this.counter.count;
     }
   }
@@ -386,7 +351,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
 
   private writeCount(v: number, mask: number): void {
     this.counter.writeCount(v, mask, this.max);
-    this.sync.start(SYNC_REGISTER);
+    this.sync.start(SYNC.REGISTER);
     if (this.enabled) this.reschedule();
   }
 
@@ -394,9 +359,9 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     // The 32-bit slot at CC0 holds CC0 and CC1 in COUNT8 (bytes 0, 1) and COUNT16 (halves).
     const m = this.mode;
     const first = slot === TC_REG.CC0;
-    if (m === TC_MODE.COUNT8) return first ? (this.CC[0] & MAX8) | ((this.CC[1] & MAX8) << 8) : 0;
+    if (m === TC_MODE.COUNT8) return first ? (this.CC[0] & MAX.COUNT8) | ((this.CC[1] & MAX.COUNT8) << 8) : 0;
     if (m === TC_MODE.COUNT32) return first ? this.CC[0] : this.CC[1];
-    return first ? ((this.CC[0] & MAX16) | ((this.CC[1] & MAX16) << 16)) >>> 0 : 0;
+    return first ? ((this.CC[0] & MAX.COUNT16) | ((this.CC[1] & MAX.COUNT16) << 16)) >>> 0 : 0;
   }
 
   private writeCc(slot: number, v: number, mask: number): void {
@@ -405,17 +370,17 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     const first = slot === TC_REG.CC0;
     if (m === TC_MODE.COUNT8) {
       if (!first) return;
-      if (mask & MAX8) this.CC[0] = v & MAX8;
-      if (mask & (MAX8 << 8)) this.CC[1] = (v >>> 8) & MAX8;
+      if (mask & MAX.COUNT8) this.CC[0] = v & MAX.COUNT8;
+      if (mask & (MAX.COUNT8 << 8)) this.CC[1] = (v >>> 8) & MAX.COUNT8;
     } else if (m === TC_MODE.COUNT32) {
       const i = first ? 0 : 1;
       this.CC[i] = ((this.CC[i] & ~mask) | (v & mask)) >>> 0;
     } else {
       if (!first) return;
-      if (mask & MAX16) this.CC[0] = ((this.CC[0] & ~mask) | (v & mask)) & MAX16;
-      if (mask & (MAX16 << 16)) this.CC[1] = ((((this.CC[1] << 16) & ~mask) | (v & mask)) >>> 16) & MAX16;
+      if (mask & MAX.COUNT16) this.CC[0] = ((this.CC[0] & ~mask) | (v & mask)) & MAX.COUNT16;
+      if (mask & (MAX.COUNT16 << 16)) this.CC[1] = ((((this.CC[1] << 16) & ~mask) | (v & mask)) >>> 16) & MAX.COUNT16;
     }
-    this.sync.start(SYNC_REGISTER);
+    this.sync.start(SYNC.REGISTER);
     this.counter.top = this.top;
     if (this.enabled) this.reschedule();
   }

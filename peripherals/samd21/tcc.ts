@@ -36,44 +36,15 @@ import type { WaveformSink } from './tc.js';
 
 /** Register offsets (31.7 register summary); CCn at CC0 + 4n, CCBn at CCB0 + 4n. */
 export const TCC_REG = {
-  CTRLA: 0x00,
-  CTRLBCLR: 0x04,
-  CTRLBSET: 0x05,
-  SYNCBUSY: 0x08,
-  FCTRLA: 0x0c,
-  FCTRLB: 0x10,
-  WEXCTRL: 0x14,
-  DRVCTRL: 0x18,
-  DBGCTRL: 0x1e,
-  EVCTRL: 0x20,
-  INTENCLR: 0x24,
-  INTENSET: 0x28,
-  INTFLAG: 0x2c,
-  STATUS: 0x30,
-  COUNT: 0x34,
-  PATT: 0x38,
-  WAVE: 0x3c,
-  PER: 0x40,
-  CC0: 0x44,
-  PATTB: 0x64,
-  WAVEB: 0x68,
-  PERB: 0x6c,
-  CCB0: 0x70,
+  CTRLA: 0x00, CTRLBCLR: 0x04, CTRLBSET: 0x05, SYNCBUSY: 0x08, FCTRLA: 0x0c, FCTRLB: 0x10, WEXCTRL: 0x14,
+  DRVCTRL: 0x18, DBGCTRL: 0x1e, EVCTRL: 0x20, INTENCLR: 0x24, INTENSET: 0x28, INTFLAG: 0x2c, STATUS: 0x30,
+  COUNT: 0x34, PATT: 0x38, WAVE: 0x3c, PER: 0x40, CC0: 0x44, PATTB: 0x64, WAVEB: 0x68, PERB: 0x6c, CCB0: 0x70,
 } as const;
 /** CTRLA (31.8.1); CPTENn = CPTEN0 << n. */
 export const TCC_CTRLA = {
-  SWRST: 1 << 0,
-  ENABLE: 1 << 1,
-  RESOLUTION_Pos: 5,
-  RESOLUTION_Msk: 0x3 << 5,
-  PRESCALER_Pos: 8,
-  PRESCALER_Msk: 0x7 << 8,
-  RUNSTDBY: 1 << 11,
-  PRESCSYNC_Pos: 12,
-  PRESCSYNC_Msk: 0x3 << 12,
-  ALOCK: 1 << 14,
-  CPTEN0: 1 << 24,
-  CPTEN_Msk: 0xf << 24,
+  SWRST: 1 << 0, ENABLE: 1 << 1, RESOLUTION_Pos: 5, RESOLUTION_Msk: 0x3 << 5, PRESCALER_Pos: 8,
+  PRESCALER_Msk: 0x7 << 8, RUNSTDBY: 1 << 11, PRESCSYNC_Pos: 12, PRESCSYNC_Msk: 0x3 << 12, ALOCK: 1 << 14,
+  CPTEN0: 1 << 24, CPTEN_Msk: 0xf << 24,
 } as const;
 /** CTRLBSET / CTRLBCLR (31.8.2-3). */
 export const TCC_CTRLB = { DIR: 1 << 0, LUPD: 1 << 1, ONESHOT: 1 << 2, IDXCMD_Pos: 3, IDXCMD_Msk: 0x3 << 3, CMD_Pos: 5, CMD_Msk: 0x7 << 5 } as const;
@@ -81,19 +52,8 @@ export const TCC_CTRLB = { DIR: 1 << 0, LUPD: 1 << 1, ONESHOT: 1 << 2, IDXCMD_Po
 export const TCC_CMD = { NONE: 0, RETRIGGER: 1, STOP: 2, UPDATE: 3, READSYNC: 4 } as const;
 /** SYNCBUSY (31.8.4); CCn = CC0 << n, CCBn = CCB0 << n. */
 export const TCC_SYNCBUSY = {
-  SWRST: 1 << 0,
-  ENABLE: 1 << 1,
-  CTRLB: 1 << 2,
-  STATUS: 1 << 3,
-  COUNT: 1 << 4,
-  PATT: 1 << 5,
-  WAVE: 1 << 6,
-  PER: 1 << 7,
-  CC0: 1 << 8,
-  PATTB: 1 << 16,
-  WAVEB: 1 << 17,
-  PERB: 1 << 18,
-  CCB0: 1 << 19,
+  SWRST: 1 << 0, ENABLE: 1 << 1, CTRLB: 1 << 2, STATUS: 1 << 3, COUNT: 1 << 4, PATT: 1 << 5, WAVE: 1 << 6,
+  PER: 1 << 7, CC0: 1 << 8, PATTB: 1 << 16, WAVEB: 1 << 17, PERB: 1 << 18, CCB0: 1 << 19,
 } as const;
 /** WEXCTRL (31.8.7). */
 export const TCC_WEXCTRL = { OTMX_Pos: 0, OTMX_Msk: 0x3 << 0, DTIEN_Pos: 8, DTIEN_Msk: 0xf << 8, DTLS_Pos: 16, DTLS_Msk: 0xff << 16, DTHS_Pos: 24, DTHS_Msk: 0xff << 24 } as const;
@@ -105,23 +65,9 @@ export const TCC_DRVCTRL = { NRE_Pos: 0, NRE_Msk: 0xff << 0, NRV_Pos: 8, NRV_Msk
 export const TCC_DBGCTRL = { DBGRUN: 1 << 0, FDDBD: 1 << 2 } as const;
 /** EVCTRL (31.8.10); TCEIn = TCEI0 << n, MCEIn = MCEI0 << n, MCEOn = MCEO0 << n. */
 export const TCC_EVCTRL = {
-  EVACT0_Pos: 0,
-  EVACT0_Msk: 0x7 << 0,
-  EVACT1_Pos: 3,
-  EVACT1_Msk: 0x7 << 3,
-  CNTSEL_Pos: 6,
-  CNTSEL_Msk: 0x3 << 6,
-  OVFEO: 1 << 8,
-  TRGEO: 1 << 9,
-  CNTEO: 1 << 10,
-  TCINV0: 1 << 12,
-  TCINV1: 1 << 13,
-  TCEI0: 1 << 14,
-  TCEI1: 1 << 15,
-  MCEI0: 1 << 16,
-  MCEI_Msk: 0xf << 16,
-  MCEO0: 1 << 24,
-  MCEO_Msk: 0xf << 24,
+  EVACT0_Pos: 0, EVACT0_Msk: 0x7 << 0, EVACT1_Pos: 3, EVACT1_Msk: 0x7 << 3, CNTSEL_Pos: 6,
+  CNTSEL_Msk: 0x3 << 6, OVFEO: 1 << 8, TRGEO: 1 << 9, CNTEO: 1 << 10, TCINV0: 1 << 12, TCINV1: 1 << 13,
+  TCEI0: 1 << 14, TCEI1: 1 << 15, MCEI0: 1 << 16, MCEI_Msk: 0xf << 16, MCEO0: 1 << 24, MCEO_Msk: 0xf << 24,
 } as const;
 /** EVCTRL.EVACT0 values. */
 export const TCC_EVACT0 = { OFF: 0, RETRIGGER: 1, COUNTEV: 2, START: 3, INC: 4, COUNT: 5, FAULT: 7 } as const;
@@ -129,54 +75,21 @@ export const TCC_EVACT0 = { OFF: 0, RETRIGGER: 1, COUNTEV: 2, START: 3, INC: 4, 
 export const TCC_EVACT1 = { OFF: 0, RETRIGGER: 1, DIR: 2, STOP: 3, DEC: 4, PPW: 5, PWP: 6, FAULT: 7 } as const;
 /** INTFLAG / INTENSET / INTENCLR (31.8.11-13); MCn = MC0 << n. */
 export const TCC_INT = {
-  OVF: 1 << 0,
-  TRG: 1 << 1,
-  CNT: 1 << 2,
-  ERR: 1 << 3,
-  DFS: 1 << 11,
-  FAULTA: 1 << 12,
-  FAULTB: 1 << 13,
-  FAULT0: 1 << 14,
-  FAULT1: 1 << 15,
-  MC0: 1 << 16,
-  MC_Msk: 0xf << 16,
+  OVF: 1 << 0, TRG: 1 << 1, CNT: 1 << 2, ERR: 1 << 3, DFS: 1 << 11, FAULTA: 1 << 12, FAULTB: 1 << 13,
+  FAULT0: 1 << 14, FAULT1: 1 << 15, MC0: 1 << 16, MC_Msk: 0xf << 16,
 } as const;
 /** STATUS (31.8.14); CCBVn = CCBV0 << n, CMPn = CMP0 << n. */
 export const TCC_STATUS = {
-  STOP: 1 << 0,
-  IDX: 1 << 1,
-  DFS: 1 << 3,
-  SLAVE: 1 << 4,
-  PATTBV: 1 << 5,
-  WAVEBV: 1 << 6,
-  PERBV: 1 << 7,
-  FAULTAIN: 1 << 8,
-  FAULTBIN: 1 << 9,
-  FAULT0IN: 1 << 10,
-  FAULT1IN: 1 << 11,
-  FAULTA: 1 << 12,
-  FAULTB: 1 << 13,
-  FAULT0: 1 << 14,
-  FAULT1: 1 << 15,
-  CCBV0: 1 << 16,
-  CCBV_Msk: 0xf << 16,
-  CMP0: 1 << 24,
+  STOP: 1 << 0, IDX: 1 << 1, DFS: 1 << 3, SLAVE: 1 << 4, PATTBV: 1 << 5, WAVEBV: 1 << 6, PERBV: 1 << 7,
+  FAULTAIN: 1 << 8, FAULTBIN: 1 << 9, FAULT0IN: 1 << 10, FAULT1IN: 1 << 11, FAULTA: 1 << 12, FAULTB: 1 << 13,
+  FAULT0: 1 << 14, FAULT1: 1 << 15, CCBV0: 1 << 16, CCBV_Msk: 0xf << 16, CMP0: 1 << 24,
 } as const;
 /** PATT / PATTB (31.8.16): PGEx = PGE0 << x enables the pattern value PGVx = PGV0 << x on WO[x]. */
 export const TCC_PATT = { PGE0: 1 << 0, PGV0: 1 << 8, PGV_Pos: 8 } as const;
 /** WAVE / WAVEB (31.8.17); POLn = POL0 << n. */
 export const TCC_WAVE = {
-  WAVEGEN_Pos: 0,
-  WAVEGEN_Msk: 0x7 << 0,
-  RAMP_Pos: 4,
-  RAMP_Msk: 0x3 << 4,
-  CIPEREN: 1 << 7,
-  CICCEN_Pos: 8,
-  CICCEN_Msk: 0xf << 8,
-  POL_Pos: 16,
-  POL_Msk: 0xf << 16,
-  SWAP_Pos: 24,
-  SWAP_Msk: 0xf << 24,
+  WAVEGEN_Pos: 0, WAVEGEN_Msk: 0x7 << 0, RAMP_Pos: 4, RAMP_Msk: 0x3 << 4, CIPEREN: 1 << 7, CICCEN_Pos: 8,
+  CICCEN_Msk: 0xf << 8, POL_Pos: 16, POL_Msk: 0xf << 16, SWAP_Pos: 24, SWAP_Msk: 0xf << 24,
 } as const;
 /** WAVE.WAVEGEN values (31.6.2.5); DSCRITICAL and above are dual-slope. */
 export const TCC_WAVEGEN = { NFRQ: 0, MFRQ: 1, NPWM: 2, DSCRITICAL: 4, DSBOTTOM: 5, DSBOTH: 6, DSTOP: 7 } as const;

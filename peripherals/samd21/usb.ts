@@ -52,18 +52,8 @@ export const USB_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, RUNSTDBY: 1 << 2, MODE
 export const USB_SYNCBUSY = { SWRST: 1 << 0, ENABLE: 1 << 1 } as const;
 /** Device CTRLB bits (32.8.4.1). */
 export const USB_CTRLB = {
-  DETACH: 1 << 0,
-  UPRSM: 1 << 1,
-  SPDCONF_Pos: 2,
-  SPDCONF_Msk: 0x3 << 2,
-  NREPLY: 1 << 4,
-  TSTJ: 1 << 5,
-  TSTK: 1 << 6,
-  TSTPCKT: 1 << 7,
-  OPMODE2: 1 << 8,
-  GNAK: 1 << 9,
-  LPMHDSK_Pos: 10,
-  LPMHDSK_Msk: 0x3 << 10,
+  DETACH: 1 << 0, UPRSM: 1 << 1, SPDCONF_Pos: 2, SPDCONF_Msk: 0x3 << 2, NREPLY: 1 << 4, TSTJ: 1 << 5,
+  TSTK: 1 << 6, TSTPCKT: 1 << 7, OPMODE2: 1 << 8, GNAK: 1 << 9, LPMHDSK_Pos: 10, LPMHDSK_Msk: 0x3 << 10,
 } as const;
 /** DADD (32.8.4.2). */
 export const USB_DADD = { DADD_Pos: 0, DADD_Msk: 0x7f << 0, ADDEN: 1 << 7 } as const;
@@ -83,36 +73,13 @@ export const USB_PADCAL = { TRANSP_Pos: 0, TRANSP_Msk: 0x1f << 0, TRANSN_Pos: 6,
 export const USB_EPCFG = { EPTYPE0_Pos: 0, EPTYPE0_Msk: 0x7 << 0, EPTYPE1_Pos: 4, EPTYPE1_Msk: 0x7 << 4 } as const;
 /** Device INTFLAG / INTENSET / INTENCLR bits (32.8.4.8). */
 export const USB_INT = {
-  SUSPEND: 1 << 0,
-  SOF: 1 << 2,
-  EORST: 1 << 3,
-  WAKEUP: 1 << 4,
-  EORSM: 1 << 5,
-  UPRSM: 1 << 6,
-  RAMACER: 1 << 7,
-  LPMNYET: 1 << 8,
-  LPMSUSP: 1 << 9,
+  SUSPEND: 1 << 0, SOF: 1 << 2, EORST: 1 << 3, WAKEUP: 1 << 4, EORSM: 1 << 5, UPRSM: 1 << 6, RAMACER: 1 << 7,
+  LPMNYET: 1 << 8, LPMSUSP: 1 << 9,
 } as const;
 /** EPSTATUS / EPSTATUSSET / EPSTATUSCLR bits (32.8.5.4). */
-export const USB_EPSTATUS = {
-  DTGLOUT: 1 << 0,
-  DTGLIN: 1 << 1,
-  CURBK: 1 << 2,
-  STALLRQ0: 1 << 4,
-  STALLRQ1: 1 << 5,
-  BK0RDY: 1 << 6,
-  BK1RDY: 1 << 7,
-} as const;
+export const USB_EPSTATUS = { DTGLOUT: 1 << 0, DTGLIN: 1 << 1, CURBK: 1 << 2, STALLRQ0: 1 << 4, STALLRQ1: 1 << 5, BK0RDY: 1 << 6, BK1RDY: 1 << 7 } as const;
 /** EPINTFLAG / EPINTENSET / EPINTENCLR bits (32.8.5.5). */
-export const USB_EPINT = {
-  TRCPT0: 1 << 0,
-  TRCPT1: 1 << 1,
-  TRFAIL0: 1 << 2,
-  TRFAIL1: 1 << 3,
-  RXSTP: 1 << 4,
-  STALL0: 1 << 5,
-  STALL1: 1 << 6,
-} as const;
+export const USB_EPINT = { TRCPT0: 1 << 0, TRCPT1: 1 << 1, TRFAIL0: 1 << 2, TRFAIL1: 1 << 3, RXSTP: 1 << 4, STALL0: 1 << 5, STALL1: 1 << 6 } as const;
 /** EPCFG.EPTYPEn values (32.8.5.1). */
 export const USB_EPTYPE = { DISABLED: 0, CONTROL: 1, ISOCHRONOUS: 2, BULK: 3, INTERRUPT: 4, DUAL_BANK: 5 } as const;
 /** FSMSTATUS.FSMSTATE values (32.8.4.5). */
@@ -129,13 +96,8 @@ export const USB_DESC = {
   STATUS_BK: 0x0a,
 } as const;
 export const USB_PCKSIZE = {
-  BYTE_COUNT_Pos: 0,
-  BYTE_COUNT_Msk: 0x3fff,
-  MULTI_PACKET_SIZE_Pos: 14,
-  MULTI_PACKET_SIZE_Msk: 0x3fff << 14,
-  SIZE_Pos: 28,
-  SIZE_Msk: 0x7 << 28,
-  AUTO_ZLP: 1 << 31,
+  BYTE_COUNT_Pos: 0, BYTE_COUNT_Msk: 0x3fff, MULTI_PACKET_SIZE_Pos: 14, MULTI_PACKET_SIZE_Msk: 0x3fff << 14,
+  SIZE_Pos: 28, SIZE_Msk: 0x7 << 28, AUTO_ZLP: 1 << 31,
 } as const;
 export const USB_STATUS_BK = { CRCERR: 1 << 0, ERRORFLOW: 1 << 1 } as const;
 
@@ -307,12 +269,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
     this.EPINTSMRY = this.reg({ name: 'EPINTSMRY', offset: USB_REG.EPINTSMRY, size: 2, writable: 0, read: () => this.summary() });
     this.DESCADD = this.reg({ name: 'DESCADD', offset: USB_REG.DESCADD, size: 4 });
     // The transceiver is not modelled: the pad calibration is stored only.
-    this.PADCAL = this.reg({
-      name: 'PADCAL',
-      offset: USB_REG.PADCAL,
-      size: 2,
-      writable: USB_PADCAL.TRANSP_Msk | USB_PADCAL.TRANSN_Msk | USB_PADCAL.TRIM_Msk,
-    });
+    this.PADCAL = this.reg({ name: 'PADCAL', offset: USB_REG.PADCAL, size: 2, writable: USB_PADCAL.TRANSP_Msk | USB_PADCAL.TRANSN_Msk | USB_PADCAL.TRIM_Msk });
 
     for (let n = 0; n < USB_ENDPOINTS; n++) {
       const base = USB_REG.ENDPOINT + n * USB_REG.ENDPOINT_STRIDE;

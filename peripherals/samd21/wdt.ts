@@ -39,9 +39,7 @@ const EWCTRL_RESET = 0xb << WDT_EWCTRL.EWOFFSET_Pos;
 const PERIOD_BASE_CYCLES = 8;
 const PERIOD_MAX_CODE = 11;
 /** SyncBusy bits: CTRL, CONFIG; a CLEAR synchronises with no STATUS bit (the model's choice). */
-const SYNC_CTRL = 1 << 1;
-const SYNC_CONFIG = 1 << 2;
-const SYNC_CLEAR = 0;
+const SYNC = { CTRL: 1 << 1, CONFIG: 1 << 2, CLEAR: 0 } as const;
 const CLEAR_Msk = 0xff;
 
 export class WDT extends RegisterBlock implements Samd21Peripheral {
@@ -74,10 +72,10 @@ export class WDT extends RegisterBlock implements Samd21Peripheral {
           this.CTRL.value = old | (v & CTRL.ALWAYSON);
           return;
         }
-        this.sync.start(SYNC_CTRL);
+        this.sync.start(SYNC.CTRL);
       },
     });
-    this.CONFIG = this.reg({ name: 'CONFIG', offset: WDT_REG.CONFIG, size: 1, reset: CONFIG_RESET, write: () => this.sync.start(SYNC_CONFIG) });
+    this.CONFIG = this.reg({ name: 'CONFIG', offset: WDT_REG.CONFIG, size: 1, reset: CONFIG_RESET, write: () => this.sync.start(SYNC.CONFIG) });
     this.EWCTRL = this.reg({ name: 'EWCTRL', offset: WDT_REG.EWCTRL, size: 1, reset: EWCTRL_RESET, writable: WDT_EWCTRL.EWOFFSET_Msk });
     this.int = new InterruptRegisters(this, { INTENCLR: WDT_REG.INTENCLR, INTENSET: WDT_REG.INTENSET, INTFLAG: WDT_REG.INTFLAG }, 1, WDT_INT.EW, (l) =>
       chip.irq(IRQ.WDT, l),
@@ -164,7 +162,7 @@ export class WDT extends RegisterBlock implements Samd21Peripheral {
         return;
       }
     }
-    this.sync.start(SYNC_CLEAR);
+    this.sync.start(SYNC.CLEAR);
     this.restart();
   }
 
