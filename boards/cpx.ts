@@ -117,6 +117,7 @@ export function createCpx(): CpxBoard {
 
   return {
     name: 'cpx',
+    architecture: 'ARM',
     machine: mcu.machine,
     mcu,
     parts,

@@ -129,6 +129,7 @@ export function createTestLx106(commandLine = 'program'): TestLx106Board {
 
   return {
     name: 'test-lx106',
+    architecture: 'Xtensa',
     machine,
     core,
     regions,

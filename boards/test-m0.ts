@@ -56,6 +56,7 @@ export function createTestM0(commandLine = 'program'): Board {
   ];
   return {
     name: 'test-m0',
+    architecture: 'ARM',
     machine,
     regions,
     console: {
