@@ -125,6 +125,8 @@ export function copyDirectoryToDrive(target: DriveTarget, hostDir: string, optio
   const destination = '/' + splitPath(options.destination ?? '/').join('/');
   if (destination !== '/') vol.mkdir(destination, { parents: true, date: options.date });
   const active = new Set<string>();
+  // Checked before a file is read: a huge file in DIR costs nothing.
+  const capacity = vol.geometry.clusterCount * vol.geometry.sectorsPerCluster * 512;
   const copy = (hostPath: string, drivePath: string): void => {
     const real = realpathSync(hostPath);
     if (active.has(real)) throw new Error(`symbolic link loop at "${hostPath}"`);
@@ -142,6 +144,7 @@ export function copyDirectoryToDrive(target: DriveTarget, hostDir: string, optio
           copy(src, dst);
         } else if (st.isFile()) {
           checkDriveDepth(dst);
+          if (st.size > capacity) throw new FatError('NO_SPACE', `${st.size} bytes do not fit a ${capacity}-byte drive`);
           vol.writeFile(dst, readFileSync(src), { date });
           written.push(dst);
         }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryBlockDevice } from '../../firmware-runtime/fs/block-device.js';
@@ -6,7 +6,7 @@ import { CPX_SPI_FLASH_SIZE, ensureCircuitpy, spiFlashCircuitpyDevice } from '..
 import { listDrive, MAX_DRIVE_DEPTH, readDriveFile, readDriveText, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
 import { copyDirectoryToDrive } from '../../emulator/drive.js';
 import { FatError, mkfs, mount } from '../../firmware-runtime/fs/fat.js';
-import { expectBytes, pattern, removeDir, tempDir } from './helpers.js';
+import { expectBytes, fatCode, pattern, removeDir, tempDir } from './helpers.js';
 
 const dirs: string[] = [];
 const scratch = (): string => {
@@ -77,5 +77,13 @@ describe('nesting depth', () => {
     mkdirSync(join(host, ...Array.from({ length: MAX_DRIVE_DEPTH + 1 }, (_, i) => `d${i}`)), { recursive: true });
     const { volume } = ensureCircuitpy(memoryBlockDevice(4088, 0xff));
     expect(() => copyDirectoryToDrive(volume, host)).toThrow(/nested too deeply/);
+  });
+
+  it('refuses a host file larger than the drive without reading it', () => {
+    const host = scratch();
+    writeFileSync(join(host, 'huge.bin'), '');
+    truncateSync(join(host, 'huge.bin'), 3 * 2 ** 30); // sparse: no disk, but no read either
+    const { volume } = ensureCircuitpy(memoryBlockDevice(4088, 0xff));
+    expect(fatCode(() => copyDirectoryToDrive(volume, host))).toBe('NO_SPACE');
   });
 });
