@@ -255,7 +255,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
 /** The firmware file: a regular file no larger than any image the board could hold. */
 function readFirmware(board: Board, path: string): Uint8Array {
   const limit = maxImageFileSize(board.regions);
-  return readInputFile(path, limit, (size) => new ImageError('bin', `${path} is ${size} bytes; no image for ${board.name} can be larger than ${limit} bytes`));
+  return readInputFile(path, limit, (size) => new HostFileError('too-large', `${path} is ${size} bytes; no image for ${board.name} can be larger than ${limit} bytes`));
 }
 
 function driveCommand(args: string[]): number {
