@@ -199,15 +199,21 @@ export class FileLock {
     const path = `${target}.lock`;
     const shownAs = options.shownAs ?? target;
     const deadline = Date.now() + (options.waitMs ?? 3000);
-    for (;;) {
+    for (let takeovers = 0; ; ) {
       const holder = tryCreate(path, shownAs);
       if (holder === undefined) return new FileLock(path);
       if (holder === null || !isAlive(holder)) {
+        // A lock that cannot be removed (no permission) would otherwise be retried forever.
+        if (++takeovers > 10) throw new HostFileError('cannot-create', `cannot lock ${shownAs}: cannot remove the stale lock ${path}`);
         removeStale(path, holder);
         continue;
       }
       if (Date.now() >= deadline) {
-        throw new HostFileError('busy', `${shownAs} is in use by process ${holder} (another circuitemu); try again when it has finished`);
+        throw new HostFileError(
+          'busy',
+          `${shownAs} is in use by process ${holder} (another circuitemu); try again when it has finished ` +
+            `(if no circuitemu is running, delete ${path})`,
+        );
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
     }

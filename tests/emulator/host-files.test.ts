@@ -73,7 +73,9 @@ describe('FileLock', () => {
     const lock = FileLock.acquire(target);
     expect(readFileSync(`${target}.lock`, 'utf8')).toBe(`${process.pid}\n`);
     const started = Date.now();
-    expect(problem(() => FileLock.acquire(target, { waitMs: 100 }))).toBe(`busy: ${target} is in use by process ${process.pid} (another circuitemu); try again when it has finished`);
+    expect(problem(() => FileLock.acquire(target, { waitMs: 100 }))).toBe(
+      `busy: ${target} is in use by process ${process.pid} (another circuitemu); try again when it has finished (if no circuitemu is running, delete ${target}.lock)`,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     lock.release();
     expect(existsSync(`${target}.lock`)).toBe(false);
