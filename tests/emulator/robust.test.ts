@@ -6,7 +6,7 @@
  * Exit statuses follow sysexits.h; the README lists them.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, lstatSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,8 +76,11 @@ function rawImage(code: number[]): Uint8Array {
   return image;
 }
 
-/** Prints byte 0x03 forever through semihosting SYS_WRITEC: movs r0,#3; movs r1,#0x40; bkpt 0xab; b .-6 */
-const chatter = (): string => file('chatter.bin', rawImage([0x2003, 0x2140, 0xbeab, 0xe7fb]));
+/**
+ * Prints byte 0x03 forever through semihosting SYS_WRITEC, about 60,000 a simulated second:
+ * movs r0,#3; movs r1,#0x40; bkpt 0xab; movs r2,#255; 1: subs r2,#1; bne 1b; b (start)
+ */
+const chatter = (): string => file('chatter.bin', rawImage([0x2003, 0x2140, 0xbeab, 0x22ff, 0x3a01, 0xd1fd, 0xe7f8]));
 
 describe('flash image: symlinks (issue 8 item 1)', () => {
   it('drive write through a symlink updates the target and keeps the link', () => {
@@ -107,7 +110,7 @@ describe('flash image: symlinks (issue 8 item 1)', () => {
 
 describe('flash image: concurrent users (issue 8 item 2)', () => {
   it('two drive writes at once both land (serialised), or one is refused with a clear message', async () => {
-    for (let round = 0; round < 6; round++) {
+    for (let round = 0; round < 3; round++) {
       const d = dir();
       const image = join(d, 'drive.img');
       expect(cli(['drive', 'write', '--flash', image, '/seed.txt', file('seed.txt', 'seed')]).status).toBe(0);
@@ -143,6 +146,21 @@ describe('flash image: concurrent users (issue 8 item 2)', () => {
       expect(driveList(image)).not.toContain('/added.txt');
     }
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('a drive write while another process holds the image waits, then refuses with 75 and the PID', () => {
+    const d = dir();
+    const image = join(d, 'drive.img');
+    expect(cli(['drive', 'write', '--flash', image, '/a.txt', file('a4.txt', 'a')]).status).toBe(0);
+    writeFileSync(`${image}.lock`, `${process.pid}\n`); // this test process: alive
+    const started = Date.now();
+    const w = cli(['drive', 'write', '--flash', image, '/b.txt', file('b4.txt', 'b')]);
+    expect(w.status, w.stderr).toBe(75);
+    expect(w.stderr).toContain(`drive.img is in use by process ${process.pid}`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(driveList(image)).not.toContain('/b.txt');
+    unlinkSync(`${image}.lock`);
+    expect(cli(['drive', 'write', '--flash', image, '/b.txt', file('b4.txt', 'b')]).status).toBe(0);
   });
 
   it('a lock left by a process that died is taken over', () => {
