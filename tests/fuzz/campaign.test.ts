@@ -25,6 +25,7 @@ import { prepareFirmware } from '../../emulator/firmware.js';
 import { createBoard } from '../../emulator/run.js';
 import { buildUf2, ImageError, SAMD21_FAMILY_ID } from '../../firmware-runtime/images/index.js';
 import { buildElf32 } from '../helpers/elf-writer.js';
+import { rng } from '../xtensa/random-program.js';
 
 const SEED = Number(process.env.CIRCUITEMU_FUZZ_SEED ?? 0x15508);
 const CASES = Number(process.env.CIRCUITEMU_FUZZ_CASES ?? 80);
@@ -37,26 +38,15 @@ const WALL_LIMIT_MS = 5000;
 const FORMATS = ['elf', 'hex', 'uf2', 'bin', 'code'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** Small fast PRNG (mulberry32): the same seed gives the same cases on every host. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
-
 interface Rng {
   int(n: number): number;
   pick<T>(list: readonly T[]): T;
   bytes(n: number): Uint8Array;
 }
 
-function rng(seed: number): Rng {
-  const next = prng(seed);
+/** Seeded (mulberry32): the same seed gives the same cases on every host. */
+function seeded(seed: number): Rng {
+  const next = rng(seed);
   return {
     int: (n) => Math.floor(next() * n),
     pick: (list) => list[Math.floor(next() * list.length)]!,
@@ -244,6 +234,14 @@ const UF2_MUTATORS: Record<string, Mutator> = {
   },
 };
 
+/** How each format's cases are made: a valid image for the board, then mutations of that format. */
+const RECIPES: Record<Exclude<Format, 'code'>, { base: (r: Rng, layout: Layout) => Uint8Array; mutators: Record<string, Mutator> }> = {
+  elf: { base: elfFor, mutators: ELF_MUTATORS },
+  hex: { base: hexFor, mutators: HEX_MUTATORS },
+  uf2: { base: uf2For, mutators: UF2_MUTATORS },
+  bin: { base: binFor, mutators: BYTE_MUTATORS },
+};
+
 interface Case {
   index: number;
   board: string;
@@ -257,7 +255,7 @@ interface Case {
 function makeCase(index: number): Case {
   const board = BOARDS[index % BOARDS.length]!.name;
   const format = FORMATS[Math.floor(index / BOARDS.length) % FORMATS.length]!;
-  const r = rng((SEED ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  const r = seeded((SEED ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   // One case in four puts the code across an edge of the memory map (a region's start or end).
   const layout = r.int(4) === 0 ? { ...LAYOUTS[board]!, codeBase: r.pick(EDGES[board]!) } : LAYOUTS[board]!;
   const pick = (mutators: Record<string, Mutator>, base: Uint8Array): { mutation: string; bytes: Uint8Array } => {
@@ -270,24 +268,8 @@ function makeCase(index: number): Case {
     }
     return { mutation: names.join('+'), bytes };
   };
-  let made: { mutation: string; bytes: Uint8Array };
-  switch (format) {
-    case 'elf':
-      made = pick(ELF_MUTATORS, elfFor(r, layout));
-      break;
-    case 'hex':
-      made = pick(HEX_MUTATORS, hexFor(r, layout));
-      break;
-    case 'uf2':
-      made = pick(UF2_MUTATORS, uf2For(r, layout));
-      break;
-    case 'bin':
-      made = pick(BYTE_MUTATORS, binFor(r, layout));
-      break;
-    default:
-      // Garbage code in a well-formed container, so it reaches the core.
-      made = { mutation: 'random code', bytes: elfFor(r, layout) };
-  }
+  // Garbage code goes in a well-formed container, so it reaches the core.
+  const made = format === 'code' ? { mutation: 'random code', bytes: elfFor(r, layout) } : pick(RECIPES[format].mutators, RECIPES[format].base(r, layout));
   return { index, board, format, name: `fuzz.${format === 'code' ? 'elf' : format}`, ...made };
 }
 
