@@ -265,7 +265,7 @@ function driveCommand(args: string[]): number {
   }
   const { values, positionals } = parse(rest, DRIVE_OPTIONS, `drive ${action}`, true);
   if (!values.flash) throw new UsageError('drive needs --flash IMAGE');
-  const maxPositionals = action === 'list' ? 1 : action === 'read' ? 1 : 2;
+  const maxPositionals = action === 'write' ? 2 : 1; // PATH, and HOSTFILE for write
   if (positionals.length > maxPositionals) throw new UsageError(`drive ${action}: unexpected argument '${positionals[maxPositionals]!}'`);
   if (action !== 'list' && !positionals[0]) throw new UsageError(`drive ${action} needs a PATH on the drive`);
   let board;

@@ -43,7 +43,8 @@ export class FlashImageFile {
     try {
       target = resolveTarget(path);
     } catch (e) {
-      if (!options.forWriting && e instanceof HostFileError) throw missing(path);
+      // Its directory does not exist: for a reader, that is just a missing image.
+      if (!options.forWriting && e instanceof HostFileError && e.kind === 'cannot-create') throw missing(path);
       throw e;
     }
     regularFileExists(target, path); // a device or a FIFO is refused before anything is created beside it
@@ -65,10 +66,10 @@ export class FlashImageFile {
     writeAtomically(this.target, storageOf(this.board).bytes, this.path);
   }
 
-  /** Saves the flash, as it is now, to a second file (a backup beside the image). */
+  /** Saves the flash, as it is now, to a second file beside the real image (a backup); returns its path. */
   saveCopy(suffix: string): string {
-    writeAtomically(this.target + suffix, storageOf(this.board).bytes, this.path + suffix);
-    return this.path + suffix;
+    writeAtomically(this.target + suffix, storageOf(this.board).bytes);
+    return this.target + suffix;
   }
 
   close(): void {
