@@ -346,7 +346,7 @@ describe(`seeded fuzz campaign (seed ${SEED}, ${indices.length} cases)`, () => {
         expect(ran.length, `garbage code never ran on ${board.name}`).toBeGreaterThan(0);
       }
     }
-  });
+  }, Math.max(60_000, indices.length * 100)); // a wider campaign (CIRCUITEMU_FUZZ_CASES) gets more time
 });
 
 describe('the same cases through the built CLI (a sample)', () => {
