@@ -1,0 +1,7 @@
+/** Board drawings by id (the `drawing` field of a board's declaration). */
+import { CPX_DRAWING } from './cpx.js';
+import type { BoardDrawing } from './types.js';
+
+export type { BoardDrawing } from './types.js';
+
+export const DRAWINGS: Readonly<Record<string, BoardDrawing>> = { cpx: CPX_DRAWING };

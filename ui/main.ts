@@ -1,0 +1,52 @@
+/** The web app's entry: a virtual board, its controls, console and files, on one page. */
+import './style.css';
+import { store, notify } from './store.js';
+import { machine } from './machine.js';
+import { mountBoardView } from './board-view.js';
+import { mountControls } from './controls.js';
+import { mountTerminal } from './terminal.js';
+import { mountFirmwareDrop } from './firmware.js';
+import { mountCode } from './code.js';
+
+const $ = (id: string) => document.getElementById(id)!;
+
+mountBoardView($('board'));
+mountControls($('controls'));
+const term = mountTerminal($('terminal'), $('status-line'));
+mountFirmwareDrop($('firmware-input') as HTMLInputElement, $('drop-hint'));
+mountCode($('code'));
+
+$('ctrl-c').addEventListener('click', () => machine.type(new Uint8Array([3])));
+$('ctrl-d').addEventListener('click', () => machine.type(new Uint8Array([4])));
+$('pause').addEventListener('click', () => machine.pause(!store.getState().paused));
+
+const showEngine = (engine: string, firmware: string | null) => {
+  $('engine').textContent = engine === 'firmware' ? `firmware: ${firmware}` : 'no firmware: drop a .uf2 (e.g. CircuitPython for the CPX)';
+};
+showEngine('none', null);
+store.subscribe((s, prev) => {
+  if (s.board !== prev.board && s.board) $('board-title').textContent = s.board.title;
+  if (s.engine !== prev.engine || s.firmware !== prev.firmware) {
+    showEngine(s.engine, s.firmware);
+  }
+  if (s.frame !== prev.frame && s.frame) {
+    $('speed').textContent = `${s.frame.simSeconds.toFixed(1)} s · ${(s.frame.speed * 100).toFixed(0)}% real time`;
+  }
+  if (s.paused !== prev.paused) {
+    $('pause').textContent = s.paused ? 'Run' : 'Pause';
+    $('pause').setAttribute('aria-pressed', String(s.paused));
+  }
+  if (s.notice !== prev.notice) {
+    const n = $('notice');
+    n.hidden = !s.notice;
+    n.className = `notice ${s.notice?.kind ?? ''}`;
+    n.textContent = s.notice?.text ?? '';
+  }
+});
+
+const board = new URLSearchParams(location.search).get('board') ?? 'cpx';
+machine.boot(board);
+if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
+
+// For tests and the curious: the store and the terminal, read-only by convention.
+(window as unknown as { circuitemu: unknown }).circuitemu = { store, term, machine };
