@@ -12,7 +12,12 @@ import type { BoardInfo, Frame } from './worker/protocol.js';
 /** Margin around the board, in millimetres. */
 const MARGIN = 2;
 
-export function mountBoardView(host: HTMLElement): void {
+export interface BoardView {
+  /** The colour drawn at a point of the board (millimetres in drawing coordinates), as [r, g, b]. */
+  colorAt(x: number, y: number): [number, number, number];
+}
+
+export function mountBoardView(host: HTMLElement): BoardView {
   const wrap = document.createElement('div');
   wrap.className = 'board-wrap';
   const canvas = document.createElement('canvas');
@@ -410,4 +415,11 @@ export function mountBoardView(host: HTMLElement): void {
     requestAnimationFrame(loop);
   };
   requestAnimationFrame(loop);
+  return {
+    colorAt(x, y) {
+      const k = canvas.width / ((drawing?.width ?? 0) + 2 * MARGIN);
+      const d = canvas.getContext('2d')!.getImageData(Math.round((x + MARGIN) * k), Math.round((y + MARGIN) * k), 1, 1).data;
+      return [d[0], d[1], d[2]];
+    },
+  };
 }

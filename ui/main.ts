@@ -10,7 +10,7 @@ import { mountCode } from './code.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 
-mountBoardView($('board'));
+const view = mountBoardView($('board'));
 mountControls($('controls'));
 const term = mountTerminal($('terminal'), $('status-line'));
 mountFirmwareDrop($('firmware-input') as HTMLInputElement, $('drop-hint'));
@@ -49,4 +49,4 @@ machine.boot(board);
 if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
 
 // For tests and the curious: the store and the terminal, read-only by convention.
-(window as unknown as { circuitemu: unknown }).circuitemu = { store, term, machine };
+(window as unknown as { circuitemu: unknown }).circuitemu = { store, term, machine, view };

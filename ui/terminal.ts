@@ -12,7 +12,20 @@ export function mountTerminal(host: HTMLElement, statusBar: HTMLElement): Termin
   const term = new Terminal({ convertEol: false, fontSize: 13, rows: 18, cols: 80, scrollback: 5000, theme: { background: '#101418' } });
   term.open(host);
   host.setAttribute('aria-label', 'Serial console');
-  term.textarea?.setAttribute('aria-label', 'Serial console input');
+  term.textarea?.setAttribute('aria-label', 'Serial console input (Tab completes in the REPL; press Escape, then Tab, to leave)');
+  // Tab belongs to the REPL (completion), so it would trap keyboard users: Escape releases it
+  // for the next key, as editors with tab-trapping do.
+  let released = false;
+  term.attachCustomKeyEventHandler((e) => {
+    if (e.type !== 'keydown') return true;
+    if (e.key === 'Escape') {
+      released = true;
+      return false;
+    }
+    const pass = released && e.key === 'Tab';
+    released = false;
+    return !pass;
+  });
   const encoder = new TextEncoder();
   term.onData((data) => {
     if (store.getState().engine === 'none') {

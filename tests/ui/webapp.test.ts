@@ -1,0 +1,222 @@
+/**
+ * The web app in a real browser: Debian's Chromium driven by playwright-core against the built
+ * site served by Vite's preview server (the same static files and COOP/COEP headers `npm start`
+ * serves). The oracles are the emulated machine's own outputs as the page shows them: the pad
+ * levels the worker reports, the colours drawn on the canvas, the bytes our USB echo firmware
+ * sends back, and (with CIRCUITEMU_FIRMWARE_DIR) CircuitPython's REPL and NeoPixels.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { loadImage, buildUf2, SAMD21_FAMILY_ID } from '../../firmware-runtime/images/index.js';
+import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = join(import.meta.dirname, '../..');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`[tests/ui] SKIPPED browser tests: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
+const firmwareDir = process.env.CIRCUITEMU_FIRMWARE_DIR;
+const circuitpython = firmwareDir ? join(firmwareDir, 'circuitpython-cpx.uf2') : null;
+const haveCircuitPython = !!circuitpython && existsSync(circuitpython);
+if (haveChromium && !haveCircuitPython) console.warn('[tests/ui] SKIPPED CircuitPython in the browser: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-cpx.uf2');
+
+interface Hook {
+  circuitemu: {
+    store: { getState(): { frame: { pixels: number[]; pins: number[]; simSeconds: number } | null; board: { pads: string[] } | null; engine: string; notice: { kind: string; text: string } | null; inputs: { buttonA: boolean } } };
+    term: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } };
+    view: { colorAt(x: number, y: number): [number, number, number] };
+  };
+}
+
+/** Everything the terminal shows, scrollback included. */
+function terminalText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const b = (window as unknown as Hook).circuitemu.term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  });
+}
+
+async function waitForTerminal(page: Page, text: string, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (t) => {
+      const b = (window as unknown as Hook).circuitemu.term.buffer.active;
+      let s = '';
+      for (let i = 0; i < b.length; i++) s += (b.getLine(i)?.translateToString(true) ?? '') + '\n';
+      return s.includes(t);
+    },
+    text,
+    { timeout },
+  );
+}
+
+/** Drops a file on the page as a user's drag and drop does (a DataTransfer on a drop event). */
+async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await page.evaluate(
+    ({ name, data }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], name));
+      document.querySelector('#board')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { name, data: Array.from(bytes) },
+  );
+}
+
+const simSeconds = (page: Page) => page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame?.simSeconds ?? 0);
+
+describe.skipIf(!haveChromium)('web app in Chromium', () => {
+  let server: PreviewServer;
+  let context: BrowserContext;
+  let page: Page;
+  let url: string;
+  const outDir = mkdtempSync(join(tmpdir(), 'circuitemu-ui-'));
+  const profile = mkdtempSync(join(tmpdir(), 'circuitemu-chromium-'));
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const configFile = join(root, 'vite.config.ts');
+    await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+    url = server.resolvedUrls!.local[0];
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 950 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('loads cross-origin isolated, with no console errors, and draws the board', async () => {
+    const t0 = Date.now();
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
+    const loadMs = Date.now() - t0;
+    console.log(`[tests/ui] first frame ${loadMs} ms after navigation`);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.waitForTimeout(300);
+    const view = (x: number, y: number) => page.evaluate(([x, y]) => (window as unknown as Hook).circuitemu.view.colorAt(x, y), [x, y]);
+    // Solder mask between the parts, the gold of pad A1, and the page outside the round board.
+    const c = CPX_DRAWING.width / 2;
+    const a1 = CPX_DRAWING.pads.find((p) => p.label === 'A1')!;
+    const mask = await view(c - 3, c + 3);
+    expect(Math.max(...mask)).toBeLessThan(60);
+    const gold = await view(a1.x + a1.r * 0.8, a1.y);
+    expect(gold[0]).toBeGreaterThan(150);
+    expect(gold[2]).toBeLessThan(gold[0] - 60);
+    expect(errors).toEqual([]);
+  });
+
+  it('reaches every control with the keyboard, and button A drives its pad', async () => {
+    const seen: string[] = [];
+    await page.locator('body').focus();
+    for (let i = 0; i < 120; i++) {
+      await page.keyboard.press('Tab');
+      const name = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return el?.dataset.control ?? el?.dataset.pad ?? el?.getAttribute('aria-label') ?? el?.id ?? el?.tagName ?? '';
+      });
+      if (seen.includes(name) && name.startsWith('Serial console input')) break;
+      seen.push(name);
+    }
+    for (const control of ['buttonA', 'buttonB', 'slideSwitch', 'reset', 'A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'lux', 'celsius', 'dbSpl', 'roll', 'pitch', 'shake', 'firmware-input', 'pause', 'Code editor', 'Send Ctrl-C (interrupt)']) {
+      expect(seen, `Tab reaches ${control}`).toContain(control);
+    }
+    expect(seen.some((s) => s.startsWith('Serial console input'))).toBe(true);
+    // Every focusable control has a name a screen reader can say.
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('button, input, [role=switch]')]
+        .filter((el) => !el.hidden && !el.closest('[hidden]') && el.offsetParent !== null)
+        .filter((el) => !(el.getAttribute('aria-label') || el.textContent?.trim() || el.closest('label')))
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unnamed).toEqual([]);
+
+    // Space on button A: the pad (PA28, pulled down on the board) reads high while it is held.
+    const level = () =>
+      page.evaluate(() => {
+        const s = (window as unknown as Hook).circuitemu.store.getState();
+        return s.frame!.pins[s.board!.pads.indexOf('PA28')];
+      });
+    await page.focus('[data-control="buttonA"]');
+    expect(await level()).toBe(0);
+    await page.keyboard.down(' ');
+    await page.waitForFunction(() => {
+      const s = (window as unknown as Hook).circuitemu.store.getState();
+      return s.frame!.pins[s.board!.pads.indexOf('PA28')] === 1;
+    });
+    await page.keyboard.up(' ');
+    await page.waitForFunction(() => {
+      const s = (window as unknown as Hook).circuitemu.store.getState();
+      return s.frame!.pins[s.board!.pads.indexOf('PA28')] === 0;
+    });
+  });
+
+  it('runs a dropped .uf2 (our USB CDC echo firmware) and echoes what is typed', async () => {
+    const elf = readFileSync(join(root, 'tests/firmware/samd21-usb/usb_echo.elf'));
+    const uf2 = buildUf2(loadImage(new Uint8Array(elf), { name: 'usb_echo.elf' }).segments, SAMD21_FAMILY_ID);
+    await dropFile(page, 'usb_echo.uf2', uf2);
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().engine === 'firmware');
+    await page.locator('.xterm').click();
+    await page.keyboard.type('hello from the page');
+    await waitForTerminal(page, 'hello from the page', 20_000);
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses a bad file with a clear message and keeps the board running', async () => {
+    await dropFile(page, 'notes.uf2', new TextEncoder().encode('this is not a UF2 file\n'));
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().notice?.kind === 'error');
+    const notice = await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().notice!.text);
+    expect(notice).toMatch(/^Could not load notes\.uf2: /);
+    expect(await page.locator('[role=alert]').textContent()).toBe(notice);
+    const before = await simSeconds(page);
+    await page.waitForTimeout(500);
+    expect(await simSeconds(page)).toBeGreaterThan(before + 0.2);
+    expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('firmware');
+  });
+
+  it.skipIf(!haveCircuitPython)('boots CircuitPython, answers 1+1 in the REPL, and runs an edited code.py that lights the NeoPixels', async () => {
+    await dropFile(page, 'circuitpython-cpx.uf2', new Uint8Array(readFileSync(circuitpython!)));
+    await waitForTerminal(page, 'Press any key to enter the REPL', 90_000);
+    await page.locator('.xterm').click();
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, '>>> ');
+    await page.keyboard.type('1+1\r');
+    await page.waitForFunction(() => {
+      const b = (window as unknown as Hook).circuitemu.term.buffer.active;
+      let s = '';
+      for (let i = 0; i < b.length; i++) s += (b.getLine(i)?.translateToString(true) ?? '') + '\n';
+      return /1\+1\n2\n/.test(s);
+    });
+    // Leave the REPL (Ctrl-D reloads), then save a new code.py from the editor: CircuitPython sees
+    // the write over USB mass storage and auto-reloads it.
+    await page.keyboard.press('Control+D');
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('import board, neopixel, time\npixels = neopixel.NeoPixel(board.NEOPIXEL, 10, brightness=1.0)\npixels.fill((255, 0, 0))\nprint("lit")\nwhile True:\n    time.sleep(1)\n');
+    await page.keyboard.press('Control+S');
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().frame?.pixels.every((p) => p === 0xff0000), null, { timeout: 60_000 });
+    await waitForTerminal(page, 'lit');
+    const p0 = CPX_DRAWING.components.find((c) => c.kind === 'neopixel' && c.index === 0)!;
+    await page.waitForTimeout(200);
+    const [r, g, b] = await page.evaluate(([x, y]) => (window as unknown as Hook).circuitemu.view.colorAt(x, y), [p0.x, p0.y]);
+    expect(r).toBeGreaterThan(200);
+    expect(r - Math.max(g, b)).toBeGreaterThan(60);
+    console.log(`[tests/ui] CircuitPython transcript tail:\n${(await terminalText(page)).trim().split('\n').slice(-4).join('\n')}`);
+  }, 240_000);
+});
