@@ -17,7 +17,7 @@ import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../fi
 import { FatError } from '../firmware-runtime/fs/fat.js';
 import { connectConsole, reloadIfOutputMissed } from './console.js';
 import { createBoard, EXIT, loadFirmware } from './run.js';
-import { Session, type SessionEnd } from './session.js';
+import { RunLoop, type RunEnd } from './runner.js';
 
 const USAGE = `usage:
   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
@@ -146,17 +146,17 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   loadFirmware(board, image, opts.firmware);
   if (opts.flash || opts.drive) prepareDrive(board, opts.flash, opts.drive);
   const machine = board.machine;
-  console.onData((bytes) => process.stdout.write(bytes));
   machine.stderr.onData((bytes) => process.stderr.write(bytes));
-  const session = new Session(machine, console, {
+  const loop = new RunLoop(machine, console, {
     timeoutSeconds: timeout,
     realTime: interactive,
     expectText: opts['expect-text'],
   });
-  const detach = attachInput(console, session, interactive);
+  loop.onOutput((bytes) => process.stdout.write(bytes));
+  const detach = attachInput(console, loop, interactive);
   if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
   const started = performance.now();
-  const end = await session.run();
+  const end = await loop.run();
   detach();
   if (opts.flash) saveFlashImage(board, opts.flash);
   if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
@@ -232,7 +232,7 @@ function keepUnreadableImage(board: Board, flash: string): void {
 }
 
 /** Feeds standard input to the console: raw keys on a terminal in `repl`, else the byte stream. */
-function attachInput(console: BoardConsole, session: Session, interactive: boolean): () => void {
+function attachInput(console: BoardConsole, loop: RunLoop, interactive: boolean): () => void {
   const stdin = process.stdin;
   const raw = interactive && stdin.isTTY;
   if (raw) stdin.setRawMode(true);
@@ -240,7 +240,7 @@ function attachInput(console: BoardConsole, session: Session, interactive: boole
     const quit = raw ? chunk.indexOf(0x1d) : -1; // Ctrl-]
     if (quit >= 0) {
       if (quit > 0) console.write(chunk.subarray(0, quit));
-      session.stop();
+      loop.stop();
       return;
     }
     console.write(chunk);
@@ -259,16 +259,20 @@ function attachInput(console: BoardConsole, session: Session, interactive: boole
   };
 }
 
-function report(end: SessionEnd, timeout: number): number {
-  if (end.kind === 'expected' || end.kind === 'stopped') return 0;
-  if (end.kind === 'timeout') {
-    process.stderr.write(`circuitemu: timeout: the program was still running after ${timeout} simulated seconds\n`);
-    return EXIT.timeout;
+function report(end: RunEnd, timeout: number): number {
+  switch (end.kind) {
+    case 'expected':
+    case 'stopped':
+      return 0;
+    case 'timeout':
+      process.stderr.write(`circuitemu: timeout: the program was still running after ${timeout} simulated seconds\n`);
+      return EXIT.timeout;
+    case 'exit':
+      return end.exitCode & 0xff;
+    case 'fault':
+      process.stderr.write(`circuitemu: fault: ${end.halt.message}\n`);
+      return EXIT.fault;
   }
-  const halt = end.halt;
-  if (halt.reason === 'exit') return halt.exitCode & 0xff;
-  process.stderr.write(`circuitemu: fault: ${halt.message}\n`);
-  return EXIT.fault;
 }
 
 function printStats(cycles: number, instructions: number, seconds: number, wallMs: number): void {

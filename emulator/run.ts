@@ -1,10 +1,11 @@
 /**
- * Running a firmware image to completion: the engine behind `circuitemu run` and the test suites.
+ * Boards, firmware loading, and running a firmware image to completion with input given up front
+ * (the Node API and the test suites). The loop itself is RunLoop (runner.ts), shared with the CLI.
  */
 import { findBoard, BOARDS, type Board, type BoardOptions } from '../boards/index.js';
 import { loadImage, placeImage } from '../firmware-runtime/images/index.js';
 import { connectConsole } from './console.js';
-import type { HaltInfo } from './kernel/core.js';
+import { RunLoop, type RunEnd } from './runner.js';
 
 export interface RunOptions {
   board: string;
@@ -51,19 +52,18 @@ export function loadFirmware(board: Board, image: Uint8Array, name?: string): vo
 
 export function runFirmware(opts: RunOptions): RunResult {
   const board = createBoard(opts.board, { commandLine: opts.name ?? 'program' });
-  const machine = board.machine;
   const { console } = connectConsole(board);
-  if (opts.onStdout) console.onData(opts.onStdout);
+  const loop = new RunLoop(board.machine, console, { timeoutSeconds: opts.timeoutSeconds ?? 10 });
+  if (opts.onStdout) loop.onOutput(opts.onStdout);
   loadFirmware(board, opts.image, opts.name);
   if (opts.stdin) console.write(opts.stdin);
   console.close();
-  const halt = machine.runFor(opts.timeoutSeconds ?? 10);
-  return summarise(board, halt);
+  return summarise(board, loop, loop.runSync());
 }
 
-function summarise(board: Board, halt: HaltInfo | null): RunResult {
+function summarise(board: Board, loop: RunLoop, end: RunEnd): RunResult {
   const m = board.machine;
-  const stdoutBytes = m.stdout.bytes();
+  const stdoutBytes = loop.history.bytes();
   const base = {
     stdout: new TextDecoder().decode(stdoutBytes),
     stdoutBytes,
@@ -72,7 +72,12 @@ function summarise(board: Board, halt: HaltInfo | null): RunResult {
     instructions: m.instructions,
     seconds: m.scheduler.seconds,
   };
-  if (!halt) return { ...base, exitCode: EXIT.timeout, reason: 'timeout' };
-  if (halt.reason === 'exit') return { ...base, exitCode: halt.exitCode, reason: 'exit' };
-  return { ...base, exitCode: EXIT.fault, reason: 'fault', faultReport: halt.message };
+  switch (end.kind) {
+    case 'exit':
+      return { ...base, exitCode: end.exitCode, reason: 'exit' };
+    case 'fault':
+      return { ...base, exitCode: EXIT.fault, reason: 'fault', faultReport: end.halt.message };
+    default:
+      return { ...base, exitCode: EXIT.timeout, reason: 'timeout' };
+  }
 }

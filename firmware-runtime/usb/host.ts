@@ -259,8 +259,13 @@ export class UsbHost {
   frames = 0;
 
   readonly options: Required<UsbHostOptions>;
-  readonly frameCycles: number;
-  private readonly bitCycles: number;
+  /** Cycles per 1 ms frame and per full-speed bit time, at the CPU clock now (it may change). */
+  get frameCycles(): number {
+    return Math.round(this.scheduler.frequency / 1000);
+  }
+  private get bitCycles(): number {
+    return this.scheduler.frequency / USB_FULL_SPEED_BIT_RATE;
+  }
   private readonly frameEvent: SimEvent;
   private readonly serviceEvent: SimEvent;
   private readonly listeners: ((e: UsbHostEvent) => void)[] = [];
@@ -298,8 +303,6 @@ export class UsbHost {
       start: options.start ?? true,
     };
     if (this.options.address < 1 || this.options.address > 127) throw new Error(`USB address ${this.options.address} is not in 1..127`);
-    this.frameCycles = Math.round(scheduler.frequency / 1000);
-    this.bitCycles = scheduler.frequency / USB_FULL_SPEED_BIT_RATE;
     this.frameEvent = new SimEvent('usb-host-frame', () => this.frame());
     this.serviceEvent = new SimEvent('usb-host-service', () => this.service());
     this.ep0 = new Pipe(0, false, 'control', 64, this.micros(this.options.nakRetryMicros));
