@@ -6,6 +6,7 @@
  */
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { connectConsole } from '../../emulator/console.js';
+import { RunLoop, type RunHost } from '../../emulator/runner.js';
 import type { Samd21Board, Samd21BoardSpec, PartModel } from '../../boards/samd21-board.js';
 import type { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import type { Led } from '../../peripherals/devices/led.js';
@@ -25,11 +26,18 @@ export interface BlockWriter {
   writeBlocks(lba: number, data: Uint8Array): Promise<void>;
 }
 
+export type { RunHost };
+
 export interface Engine {
   readonly info: BoardInfo;
   readonly kind: EngineKind;
-  /** Runs `seconds` of simulated time; returns why the machine stopped, or null. */
-  runFor(seconds: number): string | null;
+  /**
+   * Runs the machine in real time on the project's run loop, giving the host a turn between
+   * slices, until it stops: resolves with why (an exit or fault message), or null after `stop()`.
+   */
+  run(): Promise<string | null>;
+  /** Ends `run` at the next slice boundary. */
+  stop(): void;
   /** Simulated seconds since power-on. */
   seconds(): number;
   /** Simulated CPU cycles since power-on. */
@@ -69,11 +77,14 @@ function partOfType<T extends PartModel>(board: Samd21Board, type: Samd21BoardSp
  * Builds `boardName`; with firmware bytes, loads them on the CPU (throws the loader's error for a
  * bad image); without, builds the chip with no CPU (the peripherals still run).
  */
-export function createEngine(boardName: string, firmware?: { bytes: Uint8Array; name: string }): Engine {
+export function createEngine(boardName: string, host: RunHost, firmware?: { bytes: Uint8Array; name: string }): Engine {
   const board = createBoard(boardName, { core: firmware ? 'cortex-m0plus' : 'none' }) as Samd21Board;
   if (!('spec' in board)) throw new Error(`board '${boardName}' has no drawing and parts the web app knows`);
   const { console, usbHost } = firmware ? connectConsole(board) : { console: null, usbHost: undefined };
   if (firmware) loadFirmware(board, firmware.bytes, firmware.name);
+  // Without firmware there is no console; the loop still runs the peripherals' events.
+  const loopConsole = console ?? { onData() {}, write() {}, close() {} };
+  const loop = new RunLoop(board.machine, loopConsole, { realTime: true, sliceSeconds: 0.01, historyBytes: 4096 }, host);
 
   const pixels = partOfType<Ws2812bChain>(board, 'neopixels');
   const redLed = partOfType<Led>(board, 'led');
@@ -107,15 +118,17 @@ export function createEngine(boardName: string, firmware?: { bytes: Uint8Array; 
   return {
     info,
     kind: firmware ? 'firmware' : 'none',
-    runFor(seconds) {
-      const halt = board.machine.runFor(seconds);
-      if (!halt) return null;
-      return halt.reason === 'exit' ? `the program exited with status ${halt.exitCode}` : halt.message;
+    async run() {
+      const end = await loop.run();
+      if (end.kind === 'exit') return `the program exited with status ${end.exitCode}`;
+      if (end.kind === 'fault') return end.halt.message;
+      return null;
     },
+    stop: () => loop.stop(),
     seconds: () => scheduler.seconds,
     cycles: () => scheduler.cycles,
     onConsole(listener) {
-      console?.onData(listener);
+      loop.onOutput(listener);
     },
     writeConsole(bytes) {
       if (!console) throw new Error('no firmware is running: drop a .uf2 to start one');

@@ -15,21 +15,18 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 const post = (m: FromWorker, transfer?: Transferable[]) => scope.postMessage(m, transfer);
 
-/** Simulated seconds run per slice at most (then the worker yields for messages). */
-const SLICE_SECONDS = 0.01;
 /** If the machine falls this far behind the wall clock, stop trying to catch up. */
-const MAX_LAG_SECONDS = 0.25;
+const MAX_LAG_MS = 250;
 const FRAME_MS = 1000 / 60;
 
 let boardName = 'cpx';
 let engine: Engine | null = null;
 let firmwareName: string | null = null;
 let paused = false;
-let halted = false;
+let resume: (() => void) | null = null;
+/** Bumped for every new board: a run loop of an older board ends quietly. */
+let generation = 0;
 let consoleChunks: Uint8Array[] = [];
-// Pacing: simulated time `simBase` corresponds to wall time `wallBase`.
-let wallBase = 0;
-let simBase = 0;
 let lastFrame = 0;
 let speedWall = 0;
 let speedSim = 0;
@@ -42,24 +39,81 @@ const drive = new Drive(() => {
   return engine;
 });
 
+/**
+ * The run loop's clock: wall time minus the time spent paused and any lag given up on (a machine
+ * slower than real time runs flat out instead of piling up a debt it would later rush to repay).
+ */
+let clockOffset = 0;
+let runStartWall = 0;
+let runStartSim = 0;
+const clock = () => performance.now() - clockOffset;
+
+const channel = new MessageChannel();
+const turns: (() => void)[] = [];
+channel.port1.onmessage = () => turns.shift()?.();
+
+/** Between slices: post output and a frame, step a shake, wait while paused, drop lag. */
+async function hostTurn(): Promise<void> {
+  const e = engine;
+  if (!e) return;
+  flush(performance.now());
+  if (shakeSteps > 0) shakeStep(e);
+  if (paused) {
+    const t = performance.now();
+    await new Promise<void>((r) => (resume = r));
+    clockOffset += performance.now() - t;
+  }
+  const behindMs = clock() - runStartWall - (e.seconds() - runStartSim) * 1000;
+  if (behindMs > MAX_LAG_MS) clockOffset += behindMs - FRAME_MS;
+}
+
+const host = {
+  now: clock,
+  yield: async () => {
+    await new Promise<void>((r) => {
+      turns.push(r);
+      channel.port2.postMessage(0);
+    });
+    await hostTurn();
+  },
+  sleep: async (ms: number) => {
+    await new Promise((r) => setTimeout(r, ms));
+    await hostTurn();
+  },
+};
+
 function start(firmware?: { bytes: Uint8Array; name: string }): void {
   const previousDrive = engine?.circuitpy()?.bytes.slice();
-  const next = createEngine(boardName, firmware); // throws for a bad image: the old board keeps running
+  const next = createEngine(boardName, host, firmware); // throws for a bad image: the old board keeps running
+  engine?.stop();
   engine = next;
   firmwareName = firmware?.name ?? null;
-  halted = false;
   if (previousDrive) next.loadCircuitpy(previousDrive);
   next.onConsole((bytes) => consoleChunks.push(bytes.slice()));
   for (const input of inputs.values()) apply(input);
-  rebase();
   post({ type: 'board', info: next.info, engine: next.kind, firmware: firmwareName });
+  void run(next);
 }
 
-function rebase(): void {
-  wallBase = performance.now();
-  simBase = engine?.seconds() ?? 0;
-  speedWall = wallBase;
-  speedSim = simBase;
+/** Runs `e` until it stops; a fault or exit is reported and the board waits for reset. */
+async function run(e: Engine): Promise<void> {
+  const mine = ++generation;
+  speedWall = performance.now();
+  speedSim = e.seconds();
+  runStartWall = clock();
+  runStartSim = e.seconds();
+  let stop: string | null;
+  try {
+    stop = await e.run();
+  } catch (err) {
+    stop = `emulator error: ${errorText(err)}`;
+  }
+  if (mine !== generation || stop === null) return;
+  flush(performance.now(), true);
+  haltedGeneration = mine;
+  post({ type: 'halted', message: stop });
+  // Keep the page's frame fresh (inputs still move pads) until reset starts a new run.
+  const idle = setInterval(() => (mine === generation ? flush(performance.now(), true) : clearInterval(idle)), 100);
 }
 
 function apply(input: BoardInput): void {
@@ -119,50 +173,13 @@ function flush(now: number, force = false): void {
   e.padLevels(pins);
   post({
     type: 'frame',
-    frame: { pixels: e.pixels(), redLed: e.redLedDuty(), pins, simSeconds: e.seconds(), speed, running: !paused && !halted },
+    frame: { pixels: e.pixels(), redLed: e.redLedDuty(), pins, simSeconds: e.seconds(), speed, running: !paused },
   });
 }
 
-// A zero-delay yield that is not clamped to 4 ms as nested setTimeout is.
-const channel = new MessageChannel();
-channel.port1.onmessage = () => tick();
-const yieldNow = () => channel.port2.postMessage(null);
-
-function tick(): void {
-  const e = engine;
-  const now = performance.now();
-  if (!e || paused || halted) {
-    flush(now);
-    setTimeout(tick, FRAME_MS);
-    return;
-  }
-  let behind = simBase + (now - wallBase) / 1000 - e.seconds();
-  if (behind > MAX_LAG_SECONDS) {
-    // Slower than real time: run flat out from here instead of piling up a debt.
-    rebase();
-    behind = SLICE_SECONDS;
-  }
-  if (behind > 0) {
-    if (shakeSteps > 0) shakeStep(e);
-    let stop: string | null;
-    try {
-      stop = e.runFor(Math.min(behind, SLICE_SECONDS));
-    } catch (err) {
-      stop = `emulator error: ${err instanceof Error ? err.message : String(err)}`;
-    }
-    if (stop) {
-      halted = true;
-      flush(performance.now(), true);
-      post({ type: 'halted', message: stop });
-      setTimeout(tick, FRAME_MS);
-      return;
-    }
-  }
-  flush(performance.now());
-  const ahead = e.seconds() - (simBase + (performance.now() - wallBase) / 1000);
-  if (ahead > 0.001) setTimeout(tick, ahead * 1000);
-  else yieldNow();
-}
+/** True when the current board's run loop has ended (a fault or exit) and waits for reset. */
+let haltedGeneration = -1;
+const halted = () => haltedGeneration === generation;
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -172,12 +189,10 @@ scope.onmessage = (ev) => {
   const msg = ev.data;
   try {
     switch (msg.type) {
-      case 'boot': {
+      case 'boot':
         boardName = msg.board;
         start();
-        tick();
         break;
-      }
       case 'load-firmware':
         try {
           start({ bytes: msg.bytes, name: msg.name });
@@ -193,13 +208,18 @@ scope.onmessage = (ev) => {
         apply(msg.input);
         break;
       case 'reset':
-        engine?.reset();
-        halted = false;
-        rebase();
+        if (engine) {
+          engine.reset();
+          // After a fault or exit the loop has ended: reset starts it again.
+          if (halted()) void run(engine);
+        }
         break;
       case 'pause':
         paused = msg.paused;
-        rebase();
+        if (!paused) {
+          resume?.();
+          resume = null;
+        }
         break;
       case 'drive':
         drive.handle(msg.request).then(
