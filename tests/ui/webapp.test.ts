@@ -167,6 +167,21 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     });
   });
 
+  it('saves code.py from the editor and finds it again after a reload (the drive persists)', async () => {
+    await page.waitForFunction(() => document.querySelector('.file-name')?.textContent === '/code.py');
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    const code = `print("kept across reloads ${Date.now()}")\n`;
+    await page.keyboard.insertText(code);
+    await page.keyboard.press('Control+S');
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().notice?.text === 'Saved /code.py.');
+    // The worker saves to IndexedDB right after the write; give the transaction a moment.
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c.trimEnd(), code, { timeout: 15_000 });
+    expect(errors).toEqual([]);
+  });
+
   it('runs a dropped .uf2 (our USB CDC echo firmware) and echoes what is typed', async () => {
     const elf = readFileSync(join(root, 'tests/firmware/samd21-usb/usb_echo.elf'));
     const uf2 = buildUf2(loadImage(new Uint8Array(elf), { name: 'usb_echo.elf' }).segments, SAMD21_FAMILY_ID);

@@ -6,6 +6,7 @@
  */
 import { createEngine, type Engine } from './engine.js';
 import { Drive } from './drive.js';
+import { differs, loadDrive, saveDrive } from './persist.js';
 import type { BoardInput, FromWorker, ToWorker } from './protocol.js';
 
 interface WorkerScope {
@@ -82,8 +83,25 @@ const host = {
   },
 };
 
-function start(firmware?: { bytes: Uint8Array; name: string }): void {
-  const previousDrive = engine?.circuitpy()?.bytes.slice();
+/** The drive as last saved to the browser's storage. */
+let savedDrive: Uint8Array | null = null;
+/** How often the drive is compared with the saved copy (the firmware may write files itself). */
+const PERSIST_MS = 3000;
+
+async function persist(): Promise<void> {
+  const bytes = engine?.circuitpy()?.bytes;
+  if (!bytes || (savedDrive && !differs(bytes, savedDrive))) return;
+  const copy = bytes.slice();
+  try {
+    await saveDrive(boardName, copy);
+    savedDrive = copy;
+  } catch (err) {
+    post({ type: 'error', message: `The drive could not be saved in this browser: ${errorText(err)}` });
+  }
+}
+
+function start(firmware?: { bytes: Uint8Array; name: string }, restored?: Uint8Array | null): void {
+  const previousDrive = restored ?? engine?.circuitpy()?.bytes.slice();
   const next = createEngine(boardName, host, firmware); // throws for a bad image: the old board keeps running
   engine?.stop();
   engine = next;
@@ -191,7 +209,22 @@ scope.onmessage = (ev) => {
     switch (msg.type) {
       case 'boot':
         boardName = msg.board;
-        start();
+        loadDrive(boardName)
+          .catch((err) => {
+            post({ type: 'error', message: `The saved drive could not be read: ${errorText(err)}` });
+            return null;
+          })
+          .then((restored) => {
+            savedDrive = restored;
+            try {
+              start(undefined, restored);
+            } catch (err) {
+              post({ type: 'error', message: `The saved drive was not usable (${errorText(err)}); starting with a blank one` });
+              savedDrive = null;
+              start();
+            }
+            setInterval(() => void persist(), PERSIST_MS);
+          });
         break;
       case 'load-firmware':
         try {
@@ -223,7 +256,10 @@ scope.onmessage = (ev) => {
         break;
       case 'drive':
         drive.handle(msg.request).then(
-          (r) => post({ type: 'reply', id: msg.id, ok: true, ...r }),
+          (r) => {
+            post({ type: 'reply', id: msg.id, ok: true, ...r });
+            if (msg.request.op !== 'list' && msg.request.op !== 'read' && msg.request.op !== 'image') void persist();
+          },
           (err) => post({ type: 'reply', id: msg.id, ok: false, error: errorText(err) }),
         );
         break;
