@@ -44,7 +44,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
 worker.onerror = (ev) => notify('error', `The emulator worker failed: ${ev.message}`);
 
 export const machine = {
-  boot: (board: string) => send({ type: 'boot', board }),
+  boot: (board: string, realTime = true) => send({ type: 'boot', board, realTime }),
   input: (input: BoardInput) => send({ type: 'input', input }),
   reset: () => send({ type: 'reset' }),
   pause: (paused: boolean) => {

@@ -44,8 +44,9 @@ store.subscribe((s, prev) => {
   }
 });
 
-const board = new URLSearchParams(location.search).get('board') ?? 'cpx';
-machine.boot(board);
+const params = new URLSearchParams(location.search);
+// ?pace=off runs the machine as fast as it goes (to measure the emulator), not in real time.
+machine.boot(params.get('board') ?? 'cpx', params.get('pace') !== 'off');
 if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
 
 // For tests and the curious: the store and the terminal, read-only by convention.

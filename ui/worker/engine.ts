@@ -77,14 +77,14 @@ function partOfType<T extends PartModel>(board: Samd21Board, type: Samd21BoardSp
  * Builds `boardName`; with firmware bytes, loads them on the CPU (throws the loader's error for a
  * bad image); without, builds the chip with no CPU (the peripherals still run).
  */
-export function createEngine(boardName: string, host: RunHost, firmware?: { bytes: Uint8Array; name: string }): Engine {
+export function createEngine(boardName: string, host: RunHost, firmware?: { bytes: Uint8Array; name: string }, realTime = true): Engine {
   const board = createBoard(boardName, { core: firmware ? 'cortex-m0plus' : 'none' }) as Samd21Board;
   if (!('spec' in board)) throw new Error(`board '${boardName}' has no drawing and parts the web app knows`);
   const { console, usbHost } = firmware ? connectConsole(board) : { console: null, usbHost: undefined };
   if (firmware) loadFirmware(board, firmware.bytes, firmware.name);
   // Without firmware there is no console; the loop still runs the peripherals' events.
   const loopConsole = console ?? { onData() {}, write() {}, close() {} };
-  const loop = new RunLoop(board.machine, loopConsole, { realTime: true, sliceSeconds: 0.01, historyBytes: 4096 }, host);
+  const loop = new RunLoop(board.machine, loopConsole, { realTime, sliceSeconds: 0.01, historyBytes: 4096 }, host);
 
   const pixels = partOfType<Ws2812bChain>(board, 'neopixels');
   const redLed = partOfType<Led>(board, 'led');

@@ -67,7 +67,8 @@ export interface DriveEntry {
 }
 
 export type ToWorker =
-  | { type: 'boot'; board: string }
+  /** `realTime: false` runs flat out (for measuring the emulator's speed). */
+  | { type: 'boot'; board: string; realTime: boolean }
   | { type: 'load-firmware'; name: string; bytes: Uint8Array }
   | { type: 'console-input'; bytes: Uint8Array }
   | { type: 'input'; input: BoardInput }

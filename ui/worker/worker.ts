@@ -21,6 +21,7 @@ const MAX_LAG_MS = 250;
 const FRAME_MS = 1000 / 60;
 
 let boardName = 'cpx';
+let realTime = true;
 let engine: Engine | null = null;
 let firmwareName: string | null = null;
 let paused = false;
@@ -64,6 +65,7 @@ async function hostTurn(): Promise<void> {
     await new Promise<void>((r) => (resume = r));
     clockOffset += performance.now() - t;
   }
+  if (!realTime) return;
   const behindMs = clock() - runStartWall - (e.seconds() - runStartSim) * 1000;
   if (behindMs > MAX_LAG_MS) clockOffset += behindMs - FRAME_MS;
 }
@@ -102,7 +104,7 @@ async function persist(): Promise<void> {
 
 function start(firmware?: { bytes: Uint8Array; name: string }, restored?: Uint8Array | null): void {
   const previousDrive = restored ?? engine?.circuitpy()?.bytes.slice();
-  const next = createEngine(boardName, host, firmware); // throws for a bad image: the old board keeps running
+  const next = createEngine(boardName, host, firmware, realTime); // throws for a bad image: the old board keeps running
   engine?.stop();
   engine = next;
   firmwareName = firmware?.name ?? null;
@@ -209,6 +211,7 @@ scope.onmessage = (ev) => {
     switch (msg.type) {
       case 'boot':
         boardName = msg.board;
+        realTime = msg.realTime;
         loadDrive(boardName)
           .catch((err) => {
             post({ type: 'error', message: `The saved drive could not be read: ${errorText(err)}` });
