@@ -7,6 +7,7 @@ import { DRAWINGS, type BoardDrawing } from '../boards/drawings/index.js';
 import type { ComponentDrawing, PadDrawing } from '../boards/drawings/types.js';
 import { store, setInputs } from './store.js';
 import { machine } from './machine.js';
+import { tiltToG } from './tilt.js';
 import type { BoardInfo, Frame } from './worker/protocol.js';
 
 /** Margin around the board, in millimetres. */
@@ -407,6 +408,25 @@ export function mountBoardView(host: HTMLElement): BoardView {
     }
   });
   window.addEventListener('resize', layout);
+
+  // Drag the board (anywhere but a control) to tilt it; the tilt sliders do the same by keyboard.
+  canvas.addEventListener('pointerdown', (e) => {
+    const start = { x: e.clientX, y: e.clientY, pitch: store.getState().inputs.pitch, roll: store.getState().inputs.roll };
+    canvas.setPointerCapture(e.pointerId);
+    const clamp = (v: number) => Math.max(-90, Math.min(90, Math.round(v)));
+    const move = (m: PointerEvent) => {
+      const roll = clamp(start.roll + (m.clientX - start.x) / 2);
+      const pitch = clamp(start.pitch - (m.clientY - start.y) / 2);
+      setInputs({ roll, pitch });
+      machine.input({ kind: 'tilt', ...tiltToG(pitch, roll) });
+    };
+    const up = () => {
+      canvas.removeEventListener('pointermove', move);
+      canvas.removeEventListener('pointerup', up);
+    };
+    canvas.addEventListener('pointermove', move);
+    canvas.addEventListener('pointerup', up);
+  });
   const loop = () => {
     if (dirty) {
       dirty = false;

@@ -35,7 +35,18 @@ function button(text: string, label: string, onClick: () => void): HTMLButtonEle
   return b;
 }
 
-export function mountCode(host: HTMLElement): void {
+let editorView: EditorView | null = null;
+
+/** The editor's text (what Share puts in the link). */
+export async function currentCode(): Promise<string> {
+  return editorView?.state.doc.toString() ?? '';
+}
+
+/**
+ * `sharedCode`: code.py from a shared link; it replaces code.py once the drive is ready (a
+ * different code.py already there is kept as /code-before-link.py).
+ */
+export function mountCode(host: HTMLElement, sharedCode: string | null = null): void {
   const files = document.createElement('div');
   files.className = 'files';
   const toolbar = document.createElement('div');
@@ -90,6 +101,7 @@ export function mountCode(host: HTMLElement): void {
       ],
     }),
   });
+  editorView = view;
   editorBar.append(fileName, button('Save', 'Save file to the drive (Ctrl-S)', () => void save()));
 
   const open = async (path: string): Promise<void> => {
@@ -105,10 +117,29 @@ export function mountCode(host: HTMLElement): void {
     }
   };
 
+  let pendingShared = sharedCode;
+  const applyShared = async (entries: DriveEntry[]): Promise<void> => {
+    const code = pendingShared;
+    if (code === null) return;
+    pendingShared = null;
+    const encoder = new TextEncoder();
+    let kept = false;
+    if (entries.some((f) => f.path === '/code.py')) {
+      const old = new TextDecoder().decode((await machine.drive({ op: 'read', path: '/code.py' })).data);
+      if (old === code) return;
+      await machine.drive({ op: 'write', path: '/code-before-link.py', data: encoder.encode(old) });
+      kept = true;
+    }
+    const r = await machine.drive({ op: 'write', path: '/code.py', data: encoder.encode(code) });
+    store.setState({ files: r.entries ?? [] });
+    notify('info', `Opened the shared code.py${kept ? ' (your previous one is in code-before-link.py)' : ''}.`);
+  };
+
   const refresh = async (): Promise<void> => {
     try {
       const r = await machine.drive({ op: 'list' });
       store.setState({ files: r.entries ?? [] });
+      await applyShared(r.entries ?? []);
       const s = store.getState();
       if (!s.openPath && s.files.some((f) => f.path === '/code.py')) await open('/code.py');
     } catch (e) {

@@ -5,6 +5,7 @@
  */
 import { store, setInputs, type Inputs } from './store.js';
 import { machine } from './machine.js';
+import { tiltToG } from './tilt.js';
 
 interface SliderSpec {
   key: 'lux' | 'celsius' | 'dbSpl' | 'pitch' | 'roll';
@@ -26,11 +27,6 @@ const SLIDERS: SliderSpec[] = [
   { key: 'pitch', label: 'Tilt forward/back', min: -90, max: 90, step: 1, unit: '°' },
 ];
 
-/** Gravity in the board's frame for a tilt (degrees): flat and face up is (0, 0, 1) g. */
-export function tiltToG(pitch: number, roll: number): { x: number; y: number; z: number } {
-  const p = (pitch * Math.PI) / 180, r = (roll * Math.PI) / 180;
-  return { x: Math.sin(r) * Math.cos(p), y: Math.sin(p), z: Math.cos(r) * Math.cos(p) };
-}
 
 function sendSlider(key: SliderSpec['key'], inputs: Inputs): void {
   if (key === 'lux') machine.input({ kind: 'light', lux: inputs.lux });
@@ -70,6 +66,14 @@ export function mountControls(host: HTMLElement): void {
       show(v);
       setInputs({ [s.key]: v } as Partial<Inputs>);
       sendSlider(s.key, store.getState().inputs);
+    });
+    // Follow changes made elsewhere (dragging the board tilts it).
+    store.subscribe((st, prev) => {
+      const v = st.inputs[s.key];
+      if (v !== prev.inputs[s.key] && document.activeElement !== input) {
+        input.value = String(s.toSlider ? s.toSlider(v) : v);
+        show(v);
+      }
     });
     row.append(name, input, out);
     fieldset.append(row);

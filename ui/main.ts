@@ -1,12 +1,13 @@
 /** The web app's entry: a virtual board, its controls, console and files, on one page. */
 import './style.css';
-import { store, notify } from './store.js';
+import { store, notify, type Notice } from './store.js';
 import { machine } from './machine.js';
 import { mountBoardView } from './board-view.js';
 import { mountControls } from './controls.js';
 import { mountTerminal } from './terminal.js';
 import { mountFirmwareDrop } from './firmware.js';
-import { mountCode } from './code.js';
+import { mountCode, currentCode } from './code.js';
+import { readShared, shareLink } from './share.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 
@@ -14,12 +15,36 @@ const view = mountBoardView($('board'));
 mountControls($('controls'));
 const term = mountTerminal($('terminal'), $('status-line'));
 mountFirmwareDrop($('firmware-input') as HTMLInputElement, $('drop-hint'));
-mountCode($('code'));
+// A shared link brings a board and a code.py; a damaged one is reported and ignored.
+let shared: { board: string | null; code: string | null } = { board: null, code: null };
+try {
+  shared = readShared(location.hash);
+} catch (e) {
+  notify('error', `This shared link is broken: ${(e as Error).message} Your own files were left as they are.`);
+}
+mountCode($('code'), shared.code);
+$('share').addEventListener('click', async () => {
+  const code = await currentCode();
+  const link = shareLink(store.getState().board?.name ?? 'cpx', code);
+  history.replaceState(null, '', link);
+  try {
+    await navigator.clipboard.writeText(link);
+    notify('info', 'Link copied: it opens this board with this code.py.');
+  } catch {
+    notify('info', `Share this link: ${link}`);
+  }
+});
 
 $('ctrl-c').addEventListener('click', () => machine.type(new Uint8Array([3])));
 $('ctrl-d').addEventListener('click', () => machine.type(new Uint8Array([4])));
 $('pause').addEventListener('click', () => machine.pause(!store.getState().paused));
 
+function showNotice(notice: Notice | null): void {
+  const n = $('notice');
+  n.hidden = !notice;
+  n.className = `notice ${notice?.kind ?? ''}`;
+  n.textContent = notice?.text ?? '';
+}
 const showEngine = (engine: string, firmware: string | null) => {
   $('engine').textContent = engine === 'firmware' ? `firmware: ${firmware}` : 'no firmware: drop a .uf2 (e.g. CircuitPython for the CPX)';
 };
@@ -36,17 +61,13 @@ store.subscribe((s, prev) => {
     $('pause').textContent = s.paused ? 'Run' : 'Pause';
     $('pause').setAttribute('aria-pressed', String(s.paused));
   }
-  if (s.notice !== prev.notice) {
-    const n = $('notice');
-    n.hidden = !s.notice;
-    n.className = `notice ${s.notice?.kind ?? ''}`;
-    n.textContent = s.notice?.text ?? '';
-  }
+  if (s.notice !== prev.notice) showNotice(s.notice);
 });
+showNotice(store.getState().notice);
 
 const params = new URLSearchParams(location.search);
 // ?pace=off runs the machine as fast as it goes (to measure the emulator), not in real time.
-machine.boot(params.get('board') ?? 'cpx', params.get('pace') !== 'off');
+machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off');
 if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
 
 // For tests and the curious: the store and the terminal, read-only by convention.

@@ -182,6 +182,34 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shares the board and code.py in a link; a broken link is reported and changes nothing', async () => {
+    const editorText = () => page.evaluate(() => document.querySelector('.cm-content')?.textContent ?? '');
+    const shared = await editorText();
+    await page.locator('#share').click();
+    await page.waitForFunction(() => location.hash.startsWith('#board=cpx&code='));
+    const link = await page.evaluate(() => location.href);
+    // Change code.py, then open the link: the shared code comes back, the other is kept aside.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('print("my own work")\n');
+    await page.keyboard.press('Control+S');
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().notice?.text === 'Saved /code.py.');
+    await page.goto('about:blank');
+    await page.goto(link);
+    await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c, shared, { timeout: 15_000 });
+    await page.waitForFunction(() => (window as unknown as { circuitemu: { store: { getState(): { files: { path: string }[] } } } }).circuitemu.store.getState().files.some((f) => f.path === '/code-before-link.py'));
+    // A link cut short: a clear message, and code.py stays as it was.
+    await page.goto('about:blank');
+    await page.goto(link.slice(0, link.indexOf('&code=') + 12) + '%%');
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().notice?.kind === 'error');
+    expect(await page.locator('[role=alert]').textContent()).toMatch(/^This shared link is broken: /);
+    await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c, shared, { timeout: 15_000 });
+    await page.goto('about:blank');
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
+    expect(errors).toEqual([]);
+  });
+
   it('runs a dropped .uf2 (our USB CDC echo firmware) and echoes what is typed', async () => {
     const elf = readFileSync(join(root, 'tests/firmware/samd21-usb/usb_echo.elf'));
     const uf2 = buildUf2(loadImage(new Uint8Array(elf), { name: 'usb_echo.elf' }).segments, SAMD21_FAMILY_ID);
