@@ -1,6 +1,7 @@
 /** The board catalogue: every board the emulator can build, by the name the CLI uses. */
-import { createCpx, CPX_SPEC } from './cpx.js';
-import { createMetroM0Express, METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
+import { CPX_SPEC } from './cpx.js';
+import { METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
+import { buildSamd21Board, type Samd21BoardSpec } from './samd21-board.js';
 import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
 import type { Board } from './types.js';
@@ -23,14 +24,14 @@ export interface BoardInfo {
   create: (options?: BoardOptions) => Board;
 }
 
+/** A SAMD21 board from its declaration; `summary` adds what the title does not say. */
+function samd21(spec: Samd21BoardSpec, summary: string): BoardInfo {
+  return { name: spec.name, description: `${spec.title} (${summary})`, hostable: true, create: (o) => buildSamd21Board(spec, { core: o?.core }) };
+}
+
 export const BOARDS: BoardInfo[] = [
-  { name: CPX_SPEC.name, description: `${CPX_SPEC.title} (SAMD21G18A, 2 MiB SPI flash, 10 NeoPixels, sensors)`, hostable: true, create: (o) => createCpx({ core: o?.core }) },
-  {
-    name: METRO_M0_EXPRESS_SPEC.name,
-    description: `${METRO_M0_EXPRESS_SPEC.title} (SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash, 1 NeoPixel)`,
-    hostable: true,
-    create: (o) => createMetroM0Express({ core: o?.core }),
-  },
+  samd21(CPX_SPEC, 'SAMD21G18A, 2 MiB SPI flash, 10 NeoPixels, sensors'),
+  samd21(METRO_M0_EXPRESS_SPEC, 'SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash, 1 NeoPixel'),
   { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => createTestM0(o?.commandLine) },
   {
     name: 'test-lx106',
