@@ -6,7 +6,7 @@
  * sends back, and (with CIRCUITEMU_FIRMWARE_DIR) CircuitPython's REPL and NeoPixels.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
@@ -66,6 +66,50 @@ async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<vo
   );
 }
 
+const REFERENCES = join(root, 'tests/ui/references');
+const updateReferences = process.env.UPDATE_UI_REFERENCES === '1';
+
+/**
+ * Compares the board canvas with a reference PNG (decoded by the browser itself): the share of
+ * pixels whose colour differs by more than 48 in any channel must stay under 0.25% (font
+ * rasterisation and anti-aliasing differ a little between machines).
+ * UPDATE_UI_REFERENCES=1 rewrites the reference instead.
+ */
+async function matchesReference(page: Page, name: string): Promise<void> {
+  const file = join(REFERENCES, `${name}.png`);
+  const actual = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('.board-canvas')!.toDataURL('image/png'));
+  if (updateReferences || !existsSync(file)) {
+    expect(updateReferences, `${file} is missing: run with UPDATE_UI_REFERENCES=1 to create it`).toBe(true);
+    mkdirSync(REFERENCES, { recursive: true });
+    writeFileSync(file, Buffer.from(actual.split(',')[1], 'base64'));
+    return;
+  }
+  const reference = `data:image/png;base64,${readFileSync(file).toString('base64')}`;
+  const result = await page.evaluate(async ([a, b]) => {
+    const pixels = async (src: string) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      return { w: img.width, h: img.height, data: ctx.getImageData(0, 0, img.width, img.height).data };
+    };
+    const [x, y] = [await pixels(a), await pixels(b)];
+    if (x.w !== y.w || x.h !== y.h) return { size: `${x.w}x${x.h} vs ${y.w}x${y.h}`, share: 1 };
+    let off = 0;
+    for (let i = 0; i < x.data.length; i += 4) {
+      if (Math.abs(x.data[i] - y.data[i]) > 48 || Math.abs(x.data[i + 1] - y.data[i + 1]) > 48 || Math.abs(x.data[i + 2] - y.data[i + 2]) > 48 || Math.abs(x.data[i + 3] - y.data[i + 3]) > 48) off++;
+    }
+    return { size: '', share: off / (x.w * x.h) };
+  }, [actual, reference]);
+  console.log(`[tests/ui] ${name}: ${(result.share * 100).toFixed(3)}% of pixels differ`);
+  expect(result.size, `${name}: canvas size`).toBe('');
+  expect(result.share, `${name}: share of pixels that differ from ${file}`).toBeLessThan(0.0025);
+}
+
 const simSeconds = (page: Page) => page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame?.simSeconds ?? 0);
 
 describe.skipIf(!haveChromium)('web app in Chromium', () => {
@@ -122,9 +166,32 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('draws the board as its references show, idle and with inputs set', async () => {
+    await matchesReference(page, 'cpx-idle');
+    // Button A held, switch flipped, A1 touched, bright light: each drawn differently.
+    await page.locator('[data-pad="A1"]').click();
+    await page.locator('[data-control="slideSwitch"]').click();
+    await page.locator('[data-control="lux"]').fill('4');
+    await page.locator('[data-control="buttonA"]').dispatchEvent('pointerdown', { pointerId: 1 });
+    await page.waitForTimeout(200);
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await matchesReference(page, 'cpx-inputs');
+    // An input changes the drawing: the idle reference no longer matches.
+    if (!updateReferences) await expect(matchesReference(page, 'cpx-idle')).rejects.toThrow(/share of pixels/);
+    await page.locator('[data-control="buttonA"]').dispatchEvent('pointerup', { pointerId: 1 });
+    await page.locator('[data-pad="A1"]').click();
+    await page.locator('[data-control="slideSwitch"]').click();
+    await page.locator('[data-control="lux"]').fill(String(Math.log10(101)));
+    await page.waitForTimeout(200);
+    await matchesReference(page, 'cpx-idle');
+  });
+
   it('reaches every control with the keyboard, and button A drives its pad', async () => {
     const seen: string[] = [];
-    await page.locator('body').focus();
+    // A fresh page: Tab starts from the top, as for a user who just opened it.
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
     for (let i = 0; i < 120; i++) {
       await page.keyboard.press('Tab');
       const name = await page.evaluate(() => {
