@@ -4,6 +4,7 @@ import type { BoardInput, DriveEntry, DriveRequest, FromWorker, ToWorker } from 
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
 const consoleListeners: ((bytes: Uint8Array) => void)[] = [];
+const soundListeners: ((start: number, rate: number, samples: Float32Array) => void)[] = [];
 const pending = new Map<number, { resolve: (r: { entries?: DriveEntry[]; data?: Uint8Array }) => void; reject: (e: Error) => void }>();
 let nextId = 1;
 
@@ -23,6 +24,9 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       break;
     case 'console':
       for (const l of consoleListeners) l(m.bytes);
+      break;
+    case 'sound':
+      for (const l of soundListeners) l(m.start, m.rate, m.samples);
       break;
     case 'halted':
       store.setState({ halted: m.message });
@@ -54,6 +58,8 @@ export const machine = {
   loadFirmware: (name: string, bytes: Uint8Array) => send({ type: 'load-firmware', name, bytes }, [bytes.buffer]),
   type: (bytes: Uint8Array) => send({ type: 'console-input', bytes }),
   onConsole: (l: (bytes: Uint8Array) => void) => consoleListeners.push(l),
+  sound: (on: boolean) => send({ type: 'sound', on }),
+  onSound: (l: (start: number, rate: number, samples: Float32Array) => void) => soundListeners.push(l),
   drive(request: DriveRequest): Promise<{ entries?: DriveEntry[]; data?: Uint8Array }> {
     const id = nextId++;
     return new Promise((resolve, reject) => {

@@ -8,12 +8,14 @@ import { mountTerminal } from './terminal.js';
 import { mountFirmwareDrop } from './firmware.js';
 import { mountCode, currentCode } from './code.js';
 import { readShared, shareLink } from './share.js';
+import { mountSound } from './sound.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 
 const view = mountBoardView($('board'));
 mountControls($('controls'));
 const term = mountTerminal($('terminal'), $('status-line'));
+mountSound($('sound') as HTMLButtonElement);
 mountFirmwareDrop($('firmware-input') as HTMLInputElement, $('drop-hint'));
 // A shared link brings a board and a code.py; a damaged one is reported and ignored.
 let shared: { board: string | null; code: string | null } = { board: null, code: null };

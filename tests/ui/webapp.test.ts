@@ -329,4 +329,37 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(r - Math.max(g, b)).toBeGreaterThan(60);
     console.log(`[tests/ui] CircuitPython transcript tail:\n${(await terminalText(page)).trim().split('\n').slice(-4).join('\n')}`);
   }, 240_000);
+
+  it.skipIf(!haveCircuitPython)('plays the speaker: a looping 8 kHz sine table of 18 samples is heard at 444 Hz', async () => {
+    await page.evaluate(() => {
+      const w = window as unknown as { sound: number[]; circuitemu: { machine: { onSound(l: (start: number, rate: number, s: Float32Array) => void): void } } };
+      w.sound = [];
+      w.circuitemu.machine.onSound((_start, _rate, samples) => {
+        if (w.sound.length < 22050 * 3) w.sound.push(...samples);
+      });
+    });
+    await page.locator('#sound').click();
+    expect(await page.locator('#sound').getAttribute('aria-pressed')).toBe('true');
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(
+      'import array, math, time, board, digitalio, audiocore, audioio\n' +
+        'enable = digitalio.DigitalInOut(board.SPEAKER_ENABLE)\nenable.switch_to_output(True)\n' +
+        'table = array.array("H", [int(math.sin(math.pi * 2 * i / 18) * 32000 + 32768) for i in range(18)])\n' +
+        'dac = audioio.AudioOut(board.SPEAKER)\ndac.play(audiocore.RawSample(table, sample_rate=8000), loop=True)\n' +
+        'print("playing")\nwhile True:\n    time.sleep(1)\n',
+    );
+    await page.keyboard.press('Control+S');
+    await waitForTerminal(page, 'playing');
+    await page.evaluate(() => ((window as unknown as { sound: number[] }).sound = []));
+    await page.waitForFunction(() => (window as unknown as { sound: number[] }).sound.length >= 22050 * 2, null, { timeout: 30_000 });
+    const hz = await page.evaluate(() => {
+      const s = (window as unknown as { sound: number[] }).sound.slice(0, 22050 * 2);
+      let rising = 0;
+      for (let i = 1; i < s.length; i++) if (s[i - 1] < 0 && s[i] >= 0) rising++;
+      return rising / 2;
+    });
+    expect(hz).toBeGreaterThan((8000 / 18) * 0.98);
+    expect(hz).toBeLessThan((8000 / 18) * 1.02);
+  }, 120_000);
 });

@@ -16,6 +16,7 @@ import type { AlsPt19 } from '../../peripherals/devices/light-sensor.js';
 import type { NtcThermistor } from '../../peripherals/devices/thermistor.js';
 import type { PdmMicrophone } from '../../peripherals/devices/pdm-microphone.js';
 import type { Lis3dh } from '../../peripherals/devices/lis3dh.js';
+import type { Speaker } from '../../peripherals/devices/speaker.js';
 import type { TouchPads } from '../../boards/samd21-board.js';
 import { ResetCause } from '../../peripherals/samd21/chip.js';
 import type { BoardInfo, EngineKind } from './protocol.js';
@@ -45,6 +46,8 @@ export interface Engine {
   onConsole(listener: (bytes: Uint8Array) => void): void;
   writeConsole(bytes: Uint8Array): void;
   pixels(): number[];
+  /** Speaker input samples (simulated seconds, volts at the amplifier) while it is enabled. */
+  onSound(listener: (seconds: number, volts: number) => void): void;
   /** Red LED duty since the last call (0..1), or 0 on boards without it. */
   redLedDuty(): number;
   /** Pad levels in `info.pads` order: 0, 1, or 2 (floating). */
@@ -96,6 +99,7 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
   const mic = partOfType<PdmMicrophone>(board, 'pdm-microphone');
   const accel = partOfType<Lis3dh>(board, 'lis3dh');
   const touch = partOfType<TouchPads>(board, 'touch-pads');
+  const speaker = partOfType<Speaker>(board, 'speaker');
 
   const pads = [...new Set(Object.values(board.spec.pins))].sort();
   const padPins = pads.map((p) => board.mcu.pin(p));
@@ -135,6 +139,9 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
       console.write(bytes);
     },
     pixels: () => pixels?.rgb() ?? [],
+    onSound(listener) {
+      speaker?.onSample((_cycle, volts) => listener(scheduler.seconds, volts));
+    },
     redLedDuty: () => redLed?.dutySince(scheduler.cycles) ?? 0,
     padLevels(out) {
       for (let i = 0; i < padPins.length; i++) out[i] = padPins[i].net.floating ? 2 : padPins[i].level;

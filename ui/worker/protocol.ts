@@ -74,11 +74,15 @@ export type ToWorker =
   | { type: 'input'; input: BoardInput }
   | { type: 'reset' }
   | { type: 'pause'; paused: boolean }
+  /** Start or stop sending the speaker's sound. */
+  | { type: 'sound'; on: boolean }
   | { type: 'drive'; id: number; request: DriveRequest };
 
 export type FromWorker =
   | { type: 'board'; info: BoardInfo; engine: EngineKind; firmware: string | null }
   | { type: 'console'; bytes: Uint8Array }
+  /** Speaker sound: `samples` at `rate` Hz (-1..1), the first at simulated time `start`. */
+  | { type: 'sound'; start: number; rate: number; samples: Float32Array }
   | { type: 'frame'; frame: Frame }
   /** The machine stopped (a fault, an exit); the message says why. */
   | { type: 'halted'; message: string }

@@ -102,6 +102,45 @@ async function persist(): Promise<void> {
   }
 }
 
+/**
+ * Sound: the speaker's samples arrive at irregular times (each DAC write, each edge); they are
+ * resampled here, sample-and-hold, at RATE Hz, with the amplifier's DC blocked, and posted with
+ * the simulated time of their first sample.
+ */
+const RATE = 22050;
+let soundOn = false;
+let soundTimes: number[] = [];
+let soundVolts: number[] = [];
+/** Simulated time of the next output sample, the held input level, and the DC blocker's state. */
+let soundNext = -1;
+let soundLevel = 0;
+let dcIn = 0;
+let dcOut = 0;
+
+function flushSound(now: number): void {
+  const e = engine;
+  if (!soundOn || !e) return;
+  const end = e.seconds();
+  if (soundNext < 0 || end - soundNext > 0.5) soundNext = end; // start, or skip a gap (a pause, flat-out running)
+  const n = Math.floor((end - soundNext) * RATE);
+  if (n <= 0) return;
+  const out = new Float32Array(n);
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const t = soundNext + i / RATE;
+    while (j < soundTimes.length && soundTimes[j] <= t) soundLevel = soundVolts[j++];
+    // One-pole DC blocker (the amplifier is AC-coupled): y = x - x' + 0.995 y'.
+    dcOut = soundLevel - dcIn + 0.995 * dcOut;
+    dcIn = soundLevel;
+    out[i] = Math.max(-1, Math.min(1, dcOut / 1.65));
+  }
+  soundTimes = soundTimes.slice(j);
+  soundVolts = soundVolts.slice(j);
+  post({ type: 'sound', start: soundNext, rate: RATE, samples: out }, [out.buffer]);
+  soundNext += n / RATE;
+  void now;
+}
+
 function start(firmware?: { bytes: Uint8Array; name: string }, restored?: Uint8Array | null): void {
   const previousDrive = restored ?? engine?.circuitpy()?.bytes.slice();
   const next = createEngine(boardName, host, firmware, realTime); // throws for a bad image: the old board keeps running
@@ -110,6 +149,12 @@ function start(firmware?: { bytes: Uint8Array; name: string }, restored?: Uint8A
   firmwareName = firmware?.name ?? null;
   if (previousDrive) next.loadCircuitpy(previousDrive);
   next.onConsole((bytes) => consoleChunks.push(bytes.slice()));
+  next.onSound((seconds, volts) => {
+    if (!soundOn) return;
+    soundTimes.push(seconds);
+    soundVolts.push(volts);
+  });
+  soundNext = -1;
   for (const input of inputs.values()) apply(input);
   post({ type: 'board', info: next.info, engine: next.kind, firmware: firmwareName });
   void run(next);
@@ -184,6 +229,7 @@ function flush(now: number, force = false): void {
   }
   if (!force && now - lastFrame < FRAME_MS) return;
   lastFrame = now;
+  flushSound(now);
   if (now - speedWall >= 1000) {
     speed = (e.seconds() - speedSim) / ((now - speedWall) / 1000);
     speedWall = now;
@@ -249,6 +295,12 @@ scope.onmessage = (ev) => {
           // After a fault or exit the loop has ended: reset starts it again.
           if (halted()) void run(engine);
         }
+        break;
+      case 'sound':
+        soundOn = msg.on;
+        soundTimes = [];
+        soundVolts = [];
+        soundNext = -1;
         break;
       case 'pause':
         paused = msg.paused;
