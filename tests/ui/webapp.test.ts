@@ -232,6 +232,31 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       const s = (window as unknown as Hook).circuitemu.store.getState();
       return s.frame!.pins[s.board!.pads.indexOf('PA28')] === 0;
     });
+
+    // Space on the slide switch closes it: PA15 goes from floating (no pull without firmware) to GND.
+    const pa15 = () =>
+      page.evaluate(() => {
+        const s = (window as unknown as Hook).circuitemu.store.getState();
+        return s.frame!.pins[s.board!.pads.indexOf('PA15')];
+      });
+    await page.focus('[data-control="slideSwitch"]');
+    expect(await pa15()).toBe(2);
+    await page.keyboard.press(' ');
+    expect(await page.getAttribute('[data-control="slideSwitch"]', 'aria-checked')).toBe('true');
+    await page.waitForFunction(() => {
+      const s = (window as unknown as Hook).circuitemu.store.getState();
+      return s.frame!.pins[s.board!.pads.indexOf('PA15')] === 0;
+    });
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => {
+      const s = (window as unknown as Hook).circuitemu.store.getState();
+      return s.frame!.pins[s.board!.pads.indexOf('PA15')] === 2;
+    });
+    // Arrow keys move a sensor slider; its value is announced.
+    await page.focus('[data-control="celsius"]');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getAttribute('[data-control="celsius"]', 'aria-valuetext')).toBe('26 °C');
   });
 
   it('saves code.py from the editor and finds it again after a reload (the drive persists)', async () => {
@@ -300,6 +325,24 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('firmware');
   });
 
+  it('pauses and resumes simulated time; after a reset by keyboard the firmware works again', async () => {
+    await page.locator('#pause').click();
+    await page.waitForTimeout(100);
+    const paused = await simSeconds(page);
+    await page.waitForTimeout(400);
+    expect(await simSeconds(page)).toBeCloseTo(paused, 3);
+    await page.locator('#pause').click();
+    await page.waitForTimeout(400);
+    expect(await simSeconds(page)).toBeGreaterThan(paused + 0.2);
+    // Reset (by keyboard): the echo firmware starts again, USB re-enumerates, and it still echoes.
+    await page.focus('[data-control="reset"]');
+    await page.keyboard.press('Enter');
+    await page.locator('.xterm').click();
+    await page.keyboard.type(' and again after reset');
+    await waitForTerminal(page, ' and again after reset', 20_000);
+    expect(errors).toEqual([]);
+  });
+
   it.skipIf(!haveCircuitPython)('boots CircuitPython, answers 1+1 in the REPL, and runs an edited code.py that lights the NeoPixels', async () => {
     await dropFile(page, 'circuitpython-cpx.uf2', new Uint8Array(readFileSync(circuitpython!)));
     await waitForTerminal(page, 'Press any key to enter the REPL', 90_000);
@@ -313,6 +356,17 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       for (let i = 0; i < b.length; i++) s += (b.getLine(i)?.translateToString(true) ?? '') + '\n';
       return /1\+1\n2\n/.test(s);
     });
+    // Reset by keyboard: CircuitPython boots again, so entering the REPL prints its banner again.
+    const banners = async () => ((await terminalText(page)).match(/Adafruit CircuitPython \d/g) ?? []).length;
+    const before = await banners();
+    await page.focus('[data-control="reset"]');
+    await page.keyboard.press('Enter');
+    await page.locator('.xterm').click();
+    for (let i = 0; i < 20 && (await banners()) === before; i++) {
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(2000);
+    }
+    expect(await banners()).toBe(before + 1);
     // Leave the REPL (Ctrl-D reloads), then save a new code.py from the editor: CircuitPython sees
     // the write over USB mass storage and auto-reloads it.
     await page.keyboard.press('Control+D');
