@@ -9,11 +9,13 @@ import { mountFirmwareDrop } from './firmware.js';
 import { mountCode, currentCode } from './code.js';
 import { readShared, shareLink } from './share.js';
 import { mountSound } from './sound.js';
+import { mountParts } from './parts.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 
 const view = mountBoardView($('board'));
 mountControls($('controls'));
+mountParts($('controls'));
 const term = mountTerminal($('terminal'), $('status-line'));
 mountSound($('sound') as HTMLButtonElement);
 mountFirmwareDrop($('firmware-input') as HTMLInputElement, $('drop-hint'));

@@ -259,6 +259,30 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(await page.getAttribute('[data-control="celsius"]', 'aria-valuetext')).toBe('26 °C');
   });
 
+  it('wires an external push button (@wokwi/elements) to a pad: pressing it pulls the pad to GND', async () => {
+    await page.selectOption('[data-control="part-pad"]', 'A2');
+    await page.getByRole('button', { name: 'Add button' }).click();
+    const pa06 = () =>
+      page.evaluate(() => {
+        const s = (window as unknown as Hook).circuitemu.store.getState();
+        return s.frame!.pins[s.board!.pads.indexOf('PA06')];
+      });
+    expect(await pa06()).toBe(2);
+    const button = page.locator('wokwi-pushbutton[data-control="external-button-A2"]');
+    await button.hover();
+    await page.mouse.down();
+    await page.waitForFunction(() => {
+      const s = (window as unknown as Hook).circuitemu.store.getState();
+      return s.frame!.pins[s.board!.pads.indexOf('PA06')] === 0;
+    });
+    await page.mouse.up();
+    await page.waitForFunction(() => {
+      const s = (window as unknown as Hook).circuitemu.store.getState();
+      return s.frame!.pins[s.board!.pads.indexOf('PA06')] === 2;
+    });
+    await page.getByRole('button', { name: 'Remove Button on A2' }).click();
+  });
+
   it('saves code.py from the editor and finds it again after a reload (the drive persists)', async () => {
     await page.waitForFunction(() => document.querySelector('.file-name')?.textContent === '/code.py');
     await page.locator('.cm-content').click();
@@ -415,5 +439,34 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     });
     expect(hz).toBeGreaterThan((8000 / 18) * 0.98);
     expect(hz).toBeLessThan((8000 / 18) * 1.02);
+  }, 120_000);
+
+  it.skipIf(!haveCircuitPython)('external parts: an LED on A1 lights when code.py drives A1 high; a button on A2 is read by digitalio', async () => {
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(
+      'import board, digitalio, time\n' +
+        'led = digitalio.DigitalInOut(board.A1)\nled.switch_to_output(True)\n' +
+        'btn = digitalio.DigitalInOut(board.A2)\nbtn.switch_to_input(pull=digitalio.Pull.UP)\n' +
+        'last = None\nwhile True:\n    if btn.value != last:\n        last = btn.value\n        print("A2 is", last)\n    time.sleep(0.01)\n',
+    );
+    await page.keyboard.press('Control+S');
+    await waitForTerminal(page, 'A2 is True');
+    await page.selectOption('[data-control="part-pad"]', 'A1');
+    await page.getByRole('button', { name: 'Add LED' }).click();
+    await page.waitForFunction(() => (document.querySelector('wokwi-led') as unknown as { value: boolean } | null)?.value === true);
+    await page.selectOption('[data-control="part-pad"]', 'A2');
+    await page.getByRole('button', { name: 'Add button' }).click();
+    await page.locator('wokwi-pushbutton[data-control="external-button-A2"]').hover();
+    await page.mouse.down();
+    await waitForTerminal(page, 'A2 is False');
+    await page.mouse.up();
+    await page.waitForFunction(() => {
+      const b = (window as unknown as Hook).circuitemu.term.buffer.active;
+      let s = '';
+      for (let i = 0; i < b.length; i++) s += (b.getLine(i)?.translateToString(true) ?? '') + '\n';
+      // Released: the pull-up reads high again after the press.
+      return s.slice(s.lastIndexOf('A2 is False')).includes('A2 is True');
+    });
   }, 120_000);
 });

@@ -19,6 +19,7 @@ import type { Lis3dh } from '../../peripherals/devices/lis3dh.js';
 import type { Speaker } from '../../peripherals/devices/speaker.js';
 import type { TouchPads } from '../../boards/samd21-board.js';
 import { ResetCause } from '../../peripherals/samd21/chip.js';
+import { Pin, connect } from '../../emulator/kernel/signals.js';
 import type { BoardInfo, EngineKind } from './protocol.js';
 
 /** The USB mass-storage function as the drive code needs it (whole 512-byte blocks). */
@@ -60,6 +61,8 @@ export interface Engine {
   sound(dbSpl: number): void;
   /** Acceleration in g. */
   acceleration(x: number, y: number, z: number): void;
+  /** An external push button from `pad` to GND, pressed or not. */
+  externalButton(pad: string, pressed: boolean): void;
   /** The RESET pad pulled low: an external reset (RCAUSE.EXT). */
   reset(): void;
   /** CIRCUITPY's storage bytes (live), or null; `kind` says how they are laid out. */
@@ -119,9 +122,23 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
     circuitpyBytes: board.circuitpy?.bytes.length ?? 0,
   };
 
+  // Terminals of parts the user wired to pads (one per pad), created on first use.
+  const external = new Map<string, Pin>();
+  const externalPin = (pad: string): Pin => {
+    if (!pads.includes(pad)) throw new Error(`no pad ${pad} on ${info.title}`);
+    let pin = external.get(pad);
+    if (!pin) {
+      pin = new Pin(`external ${pad}`, scheduler);
+      connect(pin, board.mcu.pin(pad));
+      external.set(pad, pin);
+    }
+    return pin;
+  };
+
   return {
     info,
     kind: firmware ? 'firmware' : 'none',
+    externalButton: (pad, pressed) => externalPin(pad).drive(pressed ? 0 : null),
     async run() {
       const end = await loop.run();
       if (end.kind === 'exit') return `the program exited with status ${end.exitCode}`;

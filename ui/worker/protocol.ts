@@ -49,7 +49,9 @@ export type BoardInput =
   | { kind: 'sound'; dbSpl: number }
   /** Acceleration in g along the board's x, y, z. */
   | { kind: 'tilt'; x: number; y: number; z: number }
-  | { kind: 'shake' };
+  | { kind: 'shake' }
+  /** An external push button between a chip pad and GND (firmware enables the pull-up). */
+  | { kind: 'external-button'; pad: string; pressed: boolean };
 
 /** Drive operations; each gets a `reply` with the same id. */
 export type DriveRequest =

@@ -192,6 +192,7 @@ function apply(input: BoardInput): void {
     case 'temperature': return e.temperature(input.celsius);
     case 'sound': return e.sound(input.dbSpl);
     case 'tilt': return e.acceleration(input.x, input.y, input.z);
+    case 'external-button': return e.externalButton(input.pad, input.pressed);
     case 'shake':
       shakeSteps = 24; // 24 slices of alternating ±2 g along x: about a quarter second of shaking
       return;
@@ -199,7 +200,9 @@ function apply(input: BoardInput): void {
 }
 
 function inputKey(input: BoardInput): string {
-  return input.kind === 'button' ? `button:${input.id}` : input.kind === 'touch' ? `touch:${input.pad}` : input.kind;
+  if (input.kind === 'button') return `button:${input.id}`;
+  if (input.kind === 'touch' || input.kind === 'external-button') return `${input.kind}:${input.pad}`;
+  return input.kind;
 }
 
 /** One step of a shake: alternating ±2 g on x, then back to the tilt the user set. */
