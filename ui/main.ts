@@ -50,7 +50,7 @@ function showNotice(notice: Notice | null): void {
   n.textContent = notice?.text ?? '';
 }
 const showEngine = (engine: string, firmware: string | null) => {
-  $('engine').textContent = engine === 'firmware' ? `firmware: ${firmware}` : 'no firmware: drop a .uf2 (e.g. CircuitPython for the CPX)';
+  $('engine').textContent = engine === 'firmware' ? `firmware: ${firmware}` : 'no firmware: drop a .uf2 here';
 };
 showEngine('none', null);
 store.subscribe((s, prev) => {
