@@ -370,6 +370,8 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
   it.skipIf(!haveCircuitPython)('boots CircuitPython, answers 1+1 in the REPL, and runs an edited code.py that lights the NeoPixels', async () => {
     await dropFile(page, 'circuitpython-cpx.uf2', new Uint8Array(readFileSync(circuitpython!)));
     await waitForTerminal(page, 'Press any key to enter the REPL', 90_000);
+    // The whole first run is shown, its header included (the terminal reloads once, as the CLI does).
+    expect(await terminalText(page)).toMatch(/code\.py output:\n/);
     await page.locator('.xterm').click();
     await page.keyboard.press('Enter');
     await waitForTerminal(page, '>>> ');

@@ -5,7 +5,7 @@
  * nothing else in ui/ moves.
  */
 import { createBoard, loadFirmware } from '../../emulator/run.js';
-import { connectConsole } from '../../emulator/console.js';
+import { connectConsole, showRun } from '../../emulator/console.js';
 import { RunLoop, type RunHost } from '../../emulator/runner.js';
 import type { Samd21Board, Samd21BoardSpec, PartModel } from '../../boards/samd21-board.js';
 import type { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
@@ -86,7 +86,11 @@ function partOfType<T extends PartModel>(board: Samd21Board, type: Samd21BoardSp
 export function createEngine(boardName: string, host: RunHost, firmware?: { bytes: Uint8Array; name: string }, realTime = true): Engine {
   const board = createBoard(boardName, { core: firmware ? 'cortex-m0plus' : 'none' }) as Samd21Board;
   if (!('spec' in board)) throw new Error(`board '${boardName}' has no drawing and parts the web app knows`);
-  const { console, usbHost } = firmware ? connectConsole(board) : { console: null, usbHost: undefined };
+  const connection = firmware ? connectConsole(board) : null;
+  const usbHost = connection?.usbHost;
+  // As `circuitemu run` does: one complete run of code.py is shown (CircuitPython drops its
+  // console output until a terminal connects, so the terminal sends Ctrl-D as a user would).
+  const console = connection ? showRun(connection, board.machine.scheduler, { reload: true }) : null;
   if (firmware) loadFirmware(board, firmware.bytes, firmware.name);
   // Without firmware there is no console; the loop still runs the peripherals' events.
   const loopConsole = console ?? { onData() {}, write() {}, close() {} };
