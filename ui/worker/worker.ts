@@ -141,10 +141,21 @@ function flushSound(now: number): void {
   void now;
 }
 
+/** Rejected when the board is replaced: a drive operation still waiting on the old one ends. */
+let replaced: { promise: Promise<never>; reject: (e: Error) => void } = deferred();
+function deferred(): { promise: Promise<never>; reject: (e: Error) => void } {
+  let reject!: (e: Error) => void;
+  const promise = new Promise<never>((_, r) => (reject = r));
+  promise.catch(() => {});
+  return { promise, reject };
+}
+
 function start(firmware?: { bytes: Uint8Array; name: string }, restored?: Uint8Array | null): void {
   const previousDrive = restored ?? engine?.circuitpy()?.bytes.slice();
   const next = createEngine(boardName, host, firmware, realTime); // throws for a bad image: the old board keeps running
   engine?.stop();
+  replaced.reject(new Error('the board was restarted with new firmware before the operation finished; try again'));
+  replaced = deferred();
   engine = next;
   firmwareName = firmware?.name ?? null;
   if (previousDrive) next.loadCircuitpy(previousDrive);
@@ -313,7 +324,7 @@ scope.onmessage = (ev) => {
         }
         break;
       case 'drive':
-        drive.handle(msg.request).then(
+        Promise.race([drive.handle(msg.request), replaced.promise]).then(
           (r) => {
             post({ type: 'reply', id: msg.id, ok: true, ...r });
             if (msg.request.op !== 'list' && msg.request.op !== 'read' && msg.request.op !== 'image') void persist();
