@@ -14,8 +14,8 @@ import type { BoardInfo, Frame } from './worker/protocol.js';
 const MARGIN = 2;
 
 export interface BoardView {
-  /** The colour drawn at a point of the board (millimetres in drawing coordinates), as [r, g, b]. */
-  colorAt(x: number, y: number): [number, number, number];
+  /** The colour drawn at a point of the board (millimetres in drawing coordinates), as [r, g, b, alpha]. */
+  colorAt(x: number, y: number): [number, number, number, number];
 }
 
 export function mountBoardView(host: HTMLElement): BoardView {
@@ -220,6 +220,20 @@ export function mountBoardView(host: HTMLElement): BoardView {
     ctx.arc(p.x, p.y, p.r * 0.55, 0, Math.PI * 2);
     ctx.fill();
     ctx.fillStyle = d.colors.silk;
+    if (d.outline.kind === 'rect') {
+      // Header rows: the label runs inward from the pin, turned a quarter so neighbours at
+      // 0.1" pitch do not collide.
+      const fromTop = p.y < d.height / 2;
+      ctx.save();
+      ctx.translate(p.x, fromTop ? p.y + p.r + 0.5 : p.y - p.r - 0.5);
+      ctx.rotate(Math.PI / 2);
+      ctx.font = 'bold 1.3px sans-serif';
+      ctx.textAlign = fromTop ? 'left' : 'right';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(p.label, 0, 0);
+      ctx.restore();
+      return;
+    }
     ctx.font = `bold ${p.label.length > 2 ? 1.15 : 1.4}px sans-serif`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
@@ -439,7 +453,7 @@ export function mountBoardView(host: HTMLElement): BoardView {
     colorAt(x, y) {
       const k = canvas.width / ((drawing?.width ?? 0) + 2 * MARGIN);
       const d = canvas.getContext('2d')!.getImageData(Math.round((x + MARGIN) * k), Math.round((y + MARGIN) * k), 1, 1).data;
-      return [d[0], d[1], d[2]];
+      return [d[0], d[1], d[2], d[3]];
     },
   };
 }

@@ -9,6 +9,8 @@ import { tiltToG } from './tilt.js';
 
 interface SliderSpec {
   key: 'lux' | 'celsius' | 'dbSpl' | 'pitch' | 'roll';
+  /** The board part the slider moves; hidden on boards without it. */
+  part: 'light' | 'temperature' | 'sound' | 'accelerometer';
   label: string;
   min: number;
   max: number;
@@ -20,11 +22,11 @@ interface SliderSpec {
 }
 
 const SLIDERS: SliderSpec[] = [
-  { key: 'lux', label: 'Light', min: 0, max: 4, step: 0.01, unit: 'lux', toValue: (v) => Math.round(10 ** v - 1), toSlider: (v) => Math.log10(v + 1) },
-  { key: 'celsius', label: 'Temperature', min: -20, max: 60, step: 0.5, unit: '°C' },
-  { key: 'dbSpl', label: 'Sound level', min: 30, max: 110, step: 1, unit: 'dB SPL' },
-  { key: 'roll', label: 'Tilt left/right', min: -90, max: 90, step: 1, unit: '°' },
-  { key: 'pitch', label: 'Tilt forward/back', min: -90, max: 90, step: 1, unit: '°' },
+  { key: 'lux', part: 'light', label: 'Light', min: 0, max: 4, step: 0.01, unit: 'lux', toValue: (v) => Math.round(10 ** v - 1), toSlider: (v) => Math.log10(v + 1) },
+  { key: 'celsius', part: 'temperature', label: 'Temperature', min: -20, max: 60, step: 0.5, unit: '°C' },
+  { key: 'dbSpl', part: 'sound', label: 'Sound level', min: 30, max: 110, step: 1, unit: 'dB SPL' },
+  { key: 'roll', part: 'accelerometer', label: 'Tilt left/right', min: -90, max: 90, step: 1, unit: '°' },
+  { key: 'pitch', part: 'accelerometer', label: 'Tilt forward/back', min: -90, max: 90, step: 1, unit: '°' },
 ];
 
 
@@ -67,8 +69,9 @@ export function mountControls(host: HTMLElement): void {
       setInputs({ [s.key]: v } as Partial<Inputs>);
       sendSlider(s.key, store.getState().inputs);
     });
-    // Follow changes made elsewhere (dragging the board tilts it).
+    // Follow changes made elsewhere (dragging the board tilts it); hide what the board lacks.
     store.subscribe((st, prev) => {
+      if (st.board && st.board !== prev.board) row.hidden = !st.board.has[s.part];
       const v = st.inputs[s.key];
       if (v !== prev.inputs[s.key] && document.activeElement !== input) {
         input.value = String(s.toSlider ? s.toSlider(v) : v);
@@ -86,4 +89,9 @@ export function mountControls(host: HTMLElement): void {
   shake.addEventListener('click', () => machine.input({ kind: 'shake' }));
   fieldset.append(shake);
   host.append(fieldset);
+  store.subscribe((st, prev) => {
+    if (!st.board || st.board === prev.board) return;
+    shake.hidden = !st.board.has.accelerometer;
+    fieldset.hidden = !SLIDERS.some((s) => st.board!.has[s.part]);
+  });
 }

@@ -10,6 +10,7 @@ import { mountCode, currentCode } from './code.js';
 import { readShared, shareLink } from './share.js';
 import { mountSound } from './sound.js';
 import { mountParts } from './parts.js';
+import { DRAWINGS } from '../boards/drawings/index.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 
@@ -49,12 +50,21 @@ function showNotice(notice: Notice | null): void {
   n.className = `notice ${notice?.kind ?? ''}`;
   n.textContent = notice?.text ?? '';
 }
+// The board picker: another board is another page (its own drive, its own firmware).
+const select = $('board-select') as HTMLSelectElement;
+for (const d of Object.values(DRAWINGS)) select.append(new Option(d.title, d.id));
+select.addEventListener('change', () => {
+  const url = new URL(location.href);
+  url.hash = '';
+  url.searchParams.set('board', select.value);
+  location.assign(url.toString());
+});
 const showEngine = (engine: string, firmware: string | null) => {
   $('engine').textContent = engine === 'firmware' ? `firmware: ${firmware}` : 'no firmware: drop a .uf2 here';
 };
 showEngine('none', null);
 store.subscribe((s, prev) => {
-  if (s.board !== prev.board && s.board) $('board-title').textContent = s.board.title;
+  if (s.board !== prev.board && s.board) (select as HTMLSelectElement).value = s.board.name;
   if (s.engine !== prev.engine || s.firmware !== prev.firmware) {
     showEngine(s.engine, s.firmware);
   }

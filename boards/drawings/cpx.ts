@@ -36,6 +36,7 @@ const pixels: ComponentDrawing[] = PIXEL_ANGLES.map((deg, index) => ({
 
 export const CPX_DRAWING: BoardDrawing = {
   id: 'cpx',
+  title: 'Circuit Playground Express',
   width: D,
   height: D,
   outline: { kind: 'circle', cx: C, cy: C, r: C },

@@ -37,7 +37,9 @@ export interface ComponentDrawing extends Point {
 }
 
 export interface BoardDrawing {
+  /** The board name (as the CLI and API spell it) and a short title for a board picker. */
   id: string;
+  title: string;
   width: number;
   height: number;
   outline: Outline;

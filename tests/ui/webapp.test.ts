@@ -27,7 +27,7 @@ interface Hook {
   circuitemu: {
     store: { getState(): { frame: { pixels: number[]; pins: number[]; simSeconds: number } | null; board: { pads: string[] } | null; engine: string; notice: { kind: string; text: string } | null; inputs: { buttonA: boolean } } };
     term: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } };
-    view: { colorAt(x: number, y: number): [number, number, number] };
+    view: { colorAt(x: number, y: number): [number, number, number, number] };
   };
 }
 
@@ -159,7 +159,10 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const c = CPX_DRAWING.width / 2;
     const a1 = CPX_DRAWING.pads.find((p) => p.label === 'A1')!;
     const mask = await view(c - 3, c + 3);
-    expect(Math.max(...mask)).toBeLessThan(60);
+    expect(Math.max(...mask.slice(0, 3))).toBeLessThan(60);
+    expect(mask[3]).toBe(255);
+    // Outside the round board: nothing drawn.
+    expect((await view(1.5, 1.5))[3]).toBe(0);
     const gold = await view(a1.x + a1.r * 0.8, a1.y);
     expect(gold[0]).toBeGreaterThan(150);
     expect(gold[2]).toBeLessThan(gold[0] - 60);
@@ -321,6 +324,20 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(await page.locator('[role=alert]').textContent()).toMatch(/^This shared link is broken: /);
     await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c, shared, { timeout: 15_000 });
     await page.goto('about:blank');
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
+    expect(errors).toEqual([]);
+  });
+
+  it('switches boards: the Metro M0 Express is drawn from its own drawing, without the CPX sensors', async () => {
+    await page.selectOption('#board-select', 'metro_m0_express');
+    await page.waitForFunction(() => (window as unknown as { circuitemu?: { store: { getState(): { board: { name: string } | null } } } }).circuitemu?.store.getState().board?.name === 'metro_m0_express');
+    expect(await page.locator('.sensors').isHidden()).toBe(true);
+    expect(await page.locator('[data-pad="A0"]').getAttribute('aria-label')).toBe('Pad A0');
+    // The corner of the rectangular board is solder mask (on the round CPX it is outside the board).
+    const corner = await page.evaluate(() => (window as unknown as Hook).circuitemu.view.colorAt(1.5, 30));
+    expect(Math.max(...corner.slice(0, 3))).toBeLessThan(60);
+    expect(corner[3]).toBe(255);
     await page.goto(url);
     await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
     expect(errors).toEqual([]);
