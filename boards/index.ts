@@ -1,19 +1,44 @@
 /** The board catalogue: every board the emulator can build, by the name the CLI uses. */
-import { createCpx } from './cpx.js';
+import { CPX_SPEC } from './cpx.js';
+import { METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
+import { buildSamd21Board, type Samd21BoardSpec } from './samd21-board.js';
 import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
 import type { Board } from './types.js';
 
+export interface BoardOptions {
+  /** The program's command line (semihosting boards pass it to the program). */
+  commandLine?: string;
+  /**
+   * 'cortex-m0plus' (or the board's own CPU, the default): firmware runs on the core;
+   * 'none': the chip has no CPU and is driven from TypeScript (the hosted engine).
+   */
+  core?: 'cortex-m0plus' | 'none';
+}
+
 export interface BoardInfo {
   name: string;
   description: string;
-  create: (commandLine?: string) => Board;
+  /** Whether the chip can be built without its CPU (the hosted engine runs on such boards). */
+  hostable: boolean;
+  create: (options?: BoardOptions) => Board;
+}
+
+/** A SAMD21 board from its declaration; `summary` adds what the title does not say. */
+function samd21(spec: Samd21BoardSpec, summary: string): BoardInfo {
+  return { name: spec.name, description: `${spec.title} (${summary})`, hostable: true, create: (o) => buildSamd21Board(spec, { core: o?.core }) };
 }
 
 export const BOARDS: BoardInfo[] = [
-  { name: 'cpx', description: 'Adafruit Circuit Playground Express (SAMD21G18A, 2 MiB SPI flash, 10 NeoPixels, sensors)', create: createCpx },
-  { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', create: createTestM0 },
-  { name: 'test-lx106', description: 'bare Xtensa LX106 with QEMU sim memories and simcall console (test programs)', create: createTestLx106 },
+  samd21(CPX_SPEC, 'SAMD21G18A, 2 MiB SPI flash, 10 NeoPixels, sensors'),
+  samd21(METRO_M0_EXPRESS_SPEC, 'SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash, 1 NeoPixel'),
+  { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => createTestM0(o?.commandLine) },
+  {
+    name: 'test-lx106',
+    description: 'bare Xtensa LX106 with QEMU sim memories and simcall console (test programs)',
+    hostable: false,
+    create: (o) => createTestLx106(o?.commandLine),
+  },
 ];
 
 export function findBoard(name: string): BoardInfo | undefined {

@@ -19,7 +19,7 @@ import { Machine } from '../emulator/kernel/machine.js';
 import { Scheduler } from '../emulator/kernel/scheduler.js';
 import { Lx106 } from '../cpu-xtensa/lx106.js';
 import { XtensaSemihosting } from '../cpu-xtensa/semihosting.js';
-import type { Board, BoardConsole, LoadSegment, MemoryRegion } from './types.js';
+import { semihostingConsole, type Board, type BoardConsole, type LoadSegment, type MemoryRegion } from './types.js';
 
 /** Structurally compatible with firmware-runtime/images/types.ts FirmwareImage. */
 export interface Lx106Image {
@@ -107,16 +107,15 @@ export function createTestLx106(commandLine = 'program'): TestLx106Board {
     bus.map(m.name, m.base, m.size, memory);
     return { name: m.name, base: m.base, size: m.size, memory };
   });
-  const holder: { machine?: Machine } = {};
+  const machine = new Machine(scheduler, bus);
   const core = new Lx106(bus, scheduler, {
     fastMemories: memories.flatMap((m) => (m.memory instanceof Memory ? [{ base: m.base, memory: m.memory }] : [])),
-    onHalt: (info) => holder.machine?.stop(info),
+    onHalt: (info) => machine.stop(info),
   });
   for (const m of memories) {
     if (m.memory instanceof SparseMemory) m.memory.onWrite = (offset, size) => core.invalidate(m.base + offset, size);
   }
-  const machine = new Machine(scheduler, bus, core);
-  holder.machine = machine;
+  machine.attachCore(core);
   const semihosting = new XtensaSemihosting({
     stdout: machine.stdout,
     stderr: machine.stderr,
@@ -132,11 +131,7 @@ export function createTestLx106(commandLine = 'program'): TestLx106Board {
     machine,
     core,
     regions,
-    console: {
-      onData: (listener) => machine.stdout.onData(listener),
-      write: (bytes) => machine.stdin.push(bytes),
-      close: () => machine.stdin.close(),
-    },
+    console: semihostingConsole(machine),
     load(image: Lx106Image | LoadSegment[], entry?: number): void {
       const segments = Array.isArray(image) ? image : image.segments;
       const start = Array.isArray(image) ? entry : (image.entry ?? entry);

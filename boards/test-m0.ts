@@ -8,7 +8,7 @@ import { Machine } from '../emulator/kernel/machine.js';
 import { Scheduler } from '../emulator/kernel/scheduler.js';
 import { CortexM0Plus } from '../cpu-armv6m/core.js';
 import { ArmSemihosting } from '../cpu-armv6m/semihosting.js';
-import type { Board, LoadSegment, MemoryRegion } from './types.js';
+import { semihostingConsole, type Board, type LoadSegment, type MemoryRegion } from './types.js';
 
 export const TEST_M0 = {
   flashBase: 0x00000000,
@@ -25,16 +25,15 @@ export function createTestM0(commandLine = 'program'): Board {
   const ram = new Memory(TEST_M0.ramSize);
   bus.map('flash', TEST_M0.flashBase, TEST_M0.flashSize, flash);
   bus.map('ram', TEST_M0.ramBase, TEST_M0.ramSize, ram);
-  const holder: { machine?: Machine } = {};
+  const machine = new Machine(scheduler, bus);
   const core = new CortexM0Plus(bus, scheduler, {
     fastMemories: [
       { base: TEST_M0.flashBase, memory: flash },
       { base: TEST_M0.ramBase, memory: ram },
     ],
-    onHalt: (info) => holder.machine!.stop(info),
+    onHalt: (info) => machine.stop(info),
   });
-  const machine = new Machine(scheduler, bus, core);
-  holder.machine = machine;
+  machine.attachCore(core);
   const semihosting = new ArmSemihosting({
     stdout: machine.stdout,
     stderr: machine.stderr,
@@ -58,11 +57,7 @@ export function createTestM0(commandLine = 'program'): Board {
     name: 'test-m0',
     machine,
     regions,
-    console: {
-      onData: (listener) => machine.stdout.onData(listener),
-      write: (bytes) => machine.stdin.push(bytes),
-      close: () => machine.stdin.close(),
-    },
+    console: semihostingConsole(machine),
     load(segments: LoadSegment[]) {
       for (const s of segments) {
         const inFlash = s.address < TEST_M0.flashBase + TEST_M0.flashSize;

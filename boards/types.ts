@@ -24,11 +24,23 @@ export interface BoardConsole {
   close(): void;
 }
 
+/** The console of a machine whose program talks to the host itself (semihosting, simcall). */
+export function semihostingConsole(machine: Machine): BoardConsole {
+  return {
+    onData: (listener) => void machine.stdout.onData(listener),
+    write: (bytes) => machine.stdin.push(bytes),
+    close: () => machine.stdin.close(),
+  };
+}
+
 /** Where a board keeps its CIRCUITPY drive (the bytes the FAT lives in). */
 export interface CircuitpyStorage {
-  /** 'spi-flash': the whole external flash (less CircuitPython's 4 KiB scratch sector). */
-  readonly kind: 'spi-flash';
-  /** The flash contents, live (the part model's array). */
+  /**
+   * 'spi-flash': the whole external flash (less CircuitPython's 4 KiB scratch sector);
+   * 'internal-flash': a region of the chip's own flash (boards without an SPI flash).
+   */
+  readonly kind: 'spi-flash' | 'internal-flash';
+  /** The storage's bytes, live (the part model's array, or a view of the chip's flash). */
   readonly bytes: Uint8Array;
   /** Replaces the flash contents (an image loaded from a file). */
   load(bytes: Uint8Array): void;

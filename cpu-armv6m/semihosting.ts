@@ -62,12 +62,14 @@ export class ArmSemihosting {
 
   /**
    * The core sleeps on the BKPT itself (the PC is rewound) until the host pushes input or
-   * closes the stream (the board wakes it then); the BKPT then executes again. Time passes as
-   * in WFI.
+   * closes the stream (the board wakes it then); the BKPT then executes again. No simulated
+   * time passes meanwhile, so the program sees the same cycle counts however late input comes.
    */
   private waitForInput(core: CortexM0Plus): number {
     core.pc = core.ip;
     core.state = 'sleeping';
+    // The machine lets no time pass until the host answers (determinism: see HostInput.waiting).
+    this.host.stdin.waiting = true;
     core.clock.requestBreak();
     return core.r[0];
   }

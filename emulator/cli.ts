@@ -15,9 +15,9 @@ import type { Board, BoardConsole } from '../boards/types.js';
 import { copyToDrive, loadFlashImage, openDrive, saveFlashImage } from './drive.js';
 import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../firmware-runtime/fs/drive.js';
 import { FatError } from '../firmware-runtime/fs/fat.js';
-import { connectConsole, reloadIfOutputMissed } from './console.js';
+import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT, loadFirmware } from './run.js';
-import { Session, type SessionEnd } from './session.js';
+import { RunLoop, type RunEnd } from './runner.js';
 
 const USAGE = `usage:
   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
@@ -33,8 +33,9 @@ program's console input. --expect-text ends the run with status 0 as soon as TEX
 --drive DIR copies DIR's files onto CIRCUITPY before boot (formatting blank flash as
 CircuitPython would); --flash IMAGE loads the board's flash from IMAGE if it exists and saves it
 back when the run ends, so the drive persists across runs. On a USB console (CircuitPython),
-run sends one Ctrl-D when it connects after code.py already finished, so the program's output
-is seen (as a user at a terminal would); --no-reload turns that off.
+run shows one complete run of code.py: when it connects after code.py started (as any host
+must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running), as a user at
+a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
@@ -130,7 +131,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   let board;
   try {
-    board = createBoard(opts.board, opts.firmware);
+    board = createBoard(opts.board, { commandLine: opts.firmware });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -141,25 +142,27 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     process.stderr.write(`circuitemu: cannot read ${opts.firmware}: ${(e as Error).message}\n`);
     return EXIT.badImage;
   }
-  const { console, usbHost } = connectConsole(board);
-  if (usbHost && !interactive && !opts['no-reload']) reloadIfOutputMissed(console);
+  const connection = connectConsole(board);
+  const reload = !!connection.usbHost && !interactive && !opts['no-reload'];
+  const console = showRun(connection, board.machine.scheduler, { reload, expectText: opts['expect-text'] });
+  connection.usbHost?.onEvent((e) => e.type === 'error' && process.stderr.write(`circuitemu: USB: ${e.message}\n`));
   loadFirmware(board, image, opts.firmware);
   if (opts.flash || opts.drive) prepareDrive(board, opts.flash, opts.drive);
   const machine = board.machine;
-  console.onData((bytes) => process.stdout.write(bytes));
   machine.stderr.onData((bytes) => process.stderr.write(bytes));
-  const session = new Session(machine, console, {
+  const loop = new RunLoop(machine, console, {
     timeoutSeconds: timeout,
     realTime: interactive,
     expectText: opts['expect-text'],
   });
-  const detach = attachInput(console, session, interactive);
+  loop.onOutput((bytes) => process.stdout.write(bytes));
+  const detach = attachInput(console, loop, interactive);
   if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
   const started = performance.now();
-  const end = await session.run();
+  const end = await loop.run();
   detach();
   if (opts.flash) saveFlashImage(board, opts.flash);
-  if (opts.stats) printStats(machine.scheduler.cycles, machine.core.instructions, machine.scheduler.seconds, performance.now() - started);
+  if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
   return report(end, timeout);
 }
 
@@ -232,7 +235,7 @@ function keepUnreadableImage(board: Board, flash: string): void {
 }
 
 /** Feeds standard input to the console: raw keys on a terminal in `repl`, else the byte stream. */
-function attachInput(console: BoardConsole, session: Session, interactive: boolean): () => void {
+function attachInput(console: BoardConsole, loop: RunLoop, interactive: boolean): () => void {
   const stdin = process.stdin;
   const raw = interactive && stdin.isTTY;
   if (raw) stdin.setRawMode(true);
@@ -240,7 +243,7 @@ function attachInput(console: BoardConsole, session: Session, interactive: boole
     const quit = raw ? chunk.indexOf(0x1d) : -1; // Ctrl-]
     if (quit >= 0) {
       if (quit > 0) console.write(chunk.subarray(0, quit));
-      session.stop();
+      loop.stop();
       return;
     }
     console.write(chunk);
@@ -259,16 +262,20 @@ function attachInput(console: BoardConsole, session: Session, interactive: boole
   };
 }
 
-function report(end: SessionEnd, timeout: number): number {
-  if (end.kind === 'expected' || end.kind === 'stopped') return 0;
-  if (end.kind === 'timeout') {
-    process.stderr.write(`circuitemu: timeout: the program was still running after ${timeout} simulated seconds\n`);
-    return EXIT.timeout;
+function report(end: RunEnd, timeout: number): number {
+  switch (end.kind) {
+    case 'expected':
+    case 'stopped':
+      return 0;
+    case 'timeout':
+      process.stderr.write(`circuitemu: timeout: the program was still running after ${timeout} simulated seconds\n`);
+      return EXIT.timeout;
+    case 'exit':
+      return end.exitCode & 0xff;
+    case 'fault':
+      process.stderr.write(`circuitemu: fault: ${end.halt.message}\n`);
+      return EXIT.fault;
   }
-  const halt = end.halt;
-  if (halt.reason === 'exit') return halt.exitCode & 0xff;
-  process.stderr.write(`circuitemu: fault: ${halt.message}\n`);
-  return EXIT.fault;
 }
 
 function printStats(cycles: number, instructions: number, seconds: number, wallMs: number): void {

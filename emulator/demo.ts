@@ -12,7 +12,7 @@ import { createBoard, loadFirmware } from './run.js';
 
 function testM0Demo(): number {
   const firmware = new URL('../../tests/firmware/demo/demo.elf', import.meta.url);
-  const board = createBoard('test-m0', 'demo');
+  const board = createBoard('test-m0', { commandLine: 'demo' });
   loadFirmware(board, readFileSync(firmware), 'demo.elf');
   const machine = board.machine;
   process.stdout.write('circuitemu: booting board test-m0 with tests/firmware/demo/demo.elf\n---- console ----\n');
@@ -20,10 +20,10 @@ function testM0Demo(): number {
   const started = performance.now();
   const halt = machine.runFor(10);
   const wall = (performance.now() - started) / 1000;
-  const mips = machine.core.instructions / wall / 1e6;
+  const mips = machine.instructions / wall / 1e6;
   const outcome = halt ? `${halt.reason} (status ${halt.exitCode})` : 'still running after 10 simulated seconds';
   process.stdout.write(
-    `---- end of console ----\n${outcome}; ${machine.core.instructions.toLocaleString('en')} instructions, ` +
+    `---- end of console ----\n${outcome}; ${machine.instructions.toLocaleString('en')} instructions, ` +
       `${machine.scheduler.seconds.toFixed(3)} simulated s in ${wall.toFixed(3)} wall s (${mips.toFixed(0)} MIPS)\n`,
   );
   return halt?.reason === 'exit' ? halt.exitCode : 1;

@@ -12,6 +12,13 @@
  * The CPU's run loop executes while `cycles < deadline`, where `deadline` is the earlier of the
  * next event and the run limit; scheduling an earlier event or calling `requestBreak()` lowers
  * the deadline so the loop returns promptly.
+ *
+ * The CPU clock may change while the machine runs (SAMD21 GCLK0/CPUSEL, ESP8266 CPU2X): one cycle
+ * stays one CPU cycle, so the cores charge time exactly as before and pay nothing for it.
+ * `setFrequency` starts a new epoch for `seconds` and rescales every pending event (and the run
+ * limit) so it still fires at the same simulated time; a peripheral that derives a count from a
+ * cycle interval re-bases on its chip's clock-change notification, which the chip sends around
+ * the frequency change (see boards/chips/samd21.ts). Rounding is deterministic.
  */
 export type EventCallback = (scheduler: Scheduler) => void;
 
@@ -25,6 +32,11 @@ export class SimEvent {
   constructor(
     readonly name: string,
     public callback: EventCallback,
+    /**
+     * The event counts CPU cycles (SysTick, CCOMPARE): a CPU clock change leaves its cycle as it
+     * is. Other events keep their simulated time (they are rescaled).
+     */
+    readonly cpuClock = false,
   ) {}
   get scheduled(): boolean {
     return this.index >= 0;
@@ -36,15 +48,54 @@ export class Scheduler {
   cycles = 0;
   /** The CPU runs while cycles < deadline. */
   deadline = 0;
-  /** Frequency of the core clock in Hz, to derive seconds; boards/chips set it. */
-  frequency: number;
+  private freq: number;
+  /** Cycle and simulated seconds at the last frequency change (the current epoch's origin). */
+  private epochCycle = 0;
+  private epochSeconds = 0;
 
   private heap: SimEvent[] = [];
   private nextSeq = 0;
-  private limit = 0;
+  private runLimit = 0;
 
   constructor(frequency: number) {
-    this.frequency = frequency;
+    this.freq = frequency;
+  }
+
+  /** Frequency of the core clock in Hz (cycles per simulated second, in the current epoch). */
+  get frequency(): number {
+    return this.freq;
+  }
+
+  /** The cycle at which the current run stops (rescaled with the frequency). */
+  get limit(): number {
+    return this.runLimit;
+  }
+
+  /**
+   * Changes the core clock to `hz` from now on. Pending events and the run limit keep their
+   * simulated time: their distance from now is scaled by new/old (rounded up, so an event never
+   * fires early), and the heap is rebuilt in the old (cycle, seq) order.
+   */
+  setFrequency(hz: number): void {
+    if (!(hz > 0) || hz === this.freq) return;
+    const now = this.cycles;
+    const ratio = hz / this.freq;
+    this.epochSeconds = this.seconds;
+    this.epochCycle = now;
+    this.freq = hz;
+    const scale = (cycle: number) => (cycle <= now || cycle === Infinity ? cycle : now + Math.ceil((cycle - now) * ratio - 1e-9));
+    const events = this.heap.slice().sort((a, b) => (this.less(a, b) ? -1 : 1));
+    this.heap.length = 0;
+    for (const e of events) {
+      if (!e.cpuClock) e.cycle = scale(e.cycle);
+      // Keep the old order among events that rounding brought to the same cycle.
+      e.seq = this.nextSeq++;
+      e.index = this.heap.length;
+      this.heap.push(e);
+      this.siftUp(e.index);
+    }
+    this.runLimit = scale(this.runLimit);
+    this.deadline = Math.min(this.runLimit, this.nextEventCycle, this.deadline <= now ? now : Infinity);
   }
 
   /** Cycle of the earliest scheduled event, or Infinity. */
@@ -74,7 +125,7 @@ export class Scheduler {
 
   /** Sets the cycle at which the current run stops, and recomputes the deadline. */
   setLimit(cycle: number): void {
-    this.limit = cycle;
+    this.runLimit = cycle;
     this.deadline = Math.min(cycle, this.nextEventCycle);
   }
 
@@ -91,7 +142,7 @@ export class Scheduler {
       this.remove(event);
       event.callback(this);
     }
-    this.deadline = Math.min(this.limit, this.nextEventCycle);
+    this.deadline = Math.min(this.runLimit, this.nextEventCycle);
   }
 
   /** Jumps time forward to `cycle` (sleep): never backwards. */
@@ -101,7 +152,12 @@ export class Scheduler {
 
   /** Simulated seconds since power-on. */
   get seconds(): number {
-    return this.cycles / this.frequency;
+    return this.epochSeconds + (this.cycles - this.epochCycle) / this.freq;
+  }
+
+  /** Cycles from now until `seconds` of simulated time have passed (at the current frequency). */
+  cyclesIn(seconds: number): number {
+    return Math.ceil(seconds * this.freq);
   }
 
   private remove(event: SimEvent): void {

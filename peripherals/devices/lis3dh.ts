@@ -227,7 +227,7 @@ export class Lis3dh implements I2cDevice {
   private sampleIndex(): number {
     const hz = this.odrHz();
     if (hz === 0) return this.latchedSample;
-    return Math.floor((this.scheduler.cycles * hz) / this.scheduler.frequency);
+    return Math.floor(this.scheduler.seconds * hz + 1e-9);
   }
 
   private status(): number {

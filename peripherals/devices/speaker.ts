@@ -35,6 +35,7 @@ export class Speaker {
 
   private readonly scheduler: Scheduler;
   private cycles: Float64Array;
+  private times: Float64Array;
   private volts: Float32Array;
   private start = 0;
   private count = 0;
@@ -48,6 +49,7 @@ export class Speaker {
     this.capacity = opts.capacity ?? 1 << 20;
     const initial = Math.min(this.capacity, 4096);
     this.cycles = new Float64Array(initial);
+    this.times = new Float64Array(initial);
     this.volts = new Float32Array(initial);
     this.input.net.onEdge((net, _level, cycle) => {
       if (!net.pins.some((p) => p.forcedVoltage !== null && p.driven === null)) this.feed(cycle, net.voltage);
@@ -88,7 +90,7 @@ export class Speaker {
       const j = (this.start + i) % n;
       c[i] = this.cycles[j];
       v[i] = this.volts[j];
-      s[i] = this.cycles[j] / this.scheduler.frequency;
+      s[i] = this.times[j];
     }
     return { cycles: c, volts: v, seconds: s };
   }
@@ -100,7 +102,7 @@ export class Speaker {
 
   /** Pitch (Hz) from rising crossings of the recorded signal's mid level; 0 if unknown. */
   estimateFrequency(): number {
-    const { cycles, volts } = this.samples();
+    const { seconds, volts } = this.samples();
     if (volts.length < 3) return 0;
     let lo = Infinity;
     let hi = -Infinity;
@@ -111,10 +113,10 @@ export class Speaker {
     if (hi - lo < 1e-3) return 0;
     const mid = (lo + hi) / 2;
     const rises: number[] = [];
-    for (let i = 1; i < volts.length; i++) if (volts[i - 1] < mid && volts[i] >= mid) rises.push(cycles[i]);
+    for (let i = 1; i < volts.length; i++) if (volts[i - 1] < mid && volts[i] >= mid) rises.push(seconds[i]);
     if (rises.length < 2) return 0;
     const period = (rises[rises.length - 1] - rises[0]) / (rises.length - 1);
-    return this.scheduler.frequency / period;
+    return 1 / period;
   }
 
   private push(cycle: number, volts: number): void {
@@ -123,12 +125,15 @@ export class Speaker {
       // grow (keeps order: unroll the ring)
       const size = Math.min(this.capacity, n * 2);
       const c = new Float64Array(size);
+      const t = new Float64Array(size);
       const v = new Float32Array(size);
       for (let i = 0; i < this.count; i++) {
         c[i] = this.cycles[(this.start + i) % n];
+        t[i] = this.times[(this.start + i) % n];
         v[i] = this.volts[(this.start + i) % n];
       }
       this.cycles = c;
+      this.times = t;
       this.volts = v;
       this.start = 0;
       n = size;
@@ -140,6 +145,8 @@ export class Speaker {
     }
     const j = (this.start + this.count) % n;
     this.cycles[j] = cycle;
+    // Seconds, not cycles, carry the time across CPU clock changes.
+    this.times[j] = this.scheduler.seconds - (this.scheduler.cycles - cycle) / this.scheduler.frequency;
     this.volts[j] = volts;
     this.count++;
   }

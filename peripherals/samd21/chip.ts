@@ -110,7 +110,7 @@ export interface PadProvider {
 
 export class Samd21Chip {
   readonly variant: Variant;
-  /** The CPU's interrupt sink; set by createSamd21 once the core exists. */
+  /** The CPU's interrupt sink; set by the chip assembly (boards/chips/samd21.ts) once a core exists. */
   private core: { setInterrupt(line: number, level: boolean): void; nmi(): void } | null = null;
   private irqLevels = 0;
 
@@ -125,7 +125,7 @@ export class Samd21Chip {
   private readonly eventUserHandlers: ((() => void) | null)[] = new Array(EVENT_USERS + 1).fill(null);
   private readonly dmaSources = new Map<number, () => boolean>();
   readonly peripherals: Samd21Peripheral[] = [];
-  /** Performs a system reset (set by createSamd21). */
+  /** Performs a system reset (set by the chip assembly). */
   resetHandler: (cause: ResetCause) => void = () => {};
 
   constructor(
@@ -182,7 +182,7 @@ export class Samd21Chip {
     return bit < 0 || !this.busClocks || this.busClocks.apbEnabled(bridgeOrName as Bridge, bit);
   }
 
-  /** CPU clock in Hz (informational: the scheduler runs at a fixed 48 MHz, see README). */
+  /** CPU clock in Hz: the scheduler's frequency on a full chip. */
   cpuFrequency(): number {
     return this.busClocks ? this.busClocks.cpuFrequency() : 1_000_000;
   }
@@ -208,8 +208,18 @@ export class Samd21Chip {
     this.clockListeners.push(listener);
   }
 
-  /** Called by SYSCTRL/GCLK/PM after they changed something. */
+  /**
+   * Called by SYSCTRL/GCLK/PM after they changed something. When the CPU clock (GCLK_MAIN /
+   * CPUSEL) changed, the scheduler, which counts CPU cycles, changes frequency: listeners run once
+   * before (folding the time elapsed so far into their counts, at the old frequency) and once after
+   * (re-deriving their periods in the new cycles), so each re-base sees one consistent time unit.
+   */
   clockChanged(): void {
+    const cpu = this.busClocks ? this.busClocks.cpuFrequency() : 0;
+    if (cpu > 0 && cpu !== this.scheduler.frequency) {
+      for (const l of this.clockListeners) l();
+      this.scheduler.setFrequency(cpu);
+    }
     for (const l of this.clockListeners) l();
   }
 

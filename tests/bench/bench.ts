@@ -40,7 +40,7 @@ export function runOnCircuitemu(blob: Uint8Array): Measurement {
   const seconds = (performance.now() - start) / 1000;
   if (!halt) throw new Error('bench did not finish on circuitemu');
   const core = machine.core as unknown as { r: Int32Array };
-  return { instructions: machine.core.instructions, cycles: machine.scheduler.cycles, seconds, checksum: core.r[1] >>> 0 };
+  return { instructions: machine.instructions, cycles: machine.scheduler.cycles, seconds, checksum: core.r[1] >>> 0 };
 }
 
 /** Runs the blob on rp2040js the way its own Simulator does (executeInstruction + clock.tick). */
@@ -137,7 +137,7 @@ function benchBoot(log: (s: string) => void): void {
     }
     const wall = (performance.now() - start) / 1000;
     const ok = out.endsWith('>>> ');
-    log(`${t.name.padEnd(22)} ${ok ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.core.instructions.toLocaleString('en')} instructions`);
+    log(`${t.name.padEnd(22)} ${ok ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.instructions.toLocaleString('en')} instructions`);
   }
 }
 

@@ -29,7 +29,7 @@ function trace(board: string, firmware: string, input: string, seconds: number):
   console.write(new TextEncoder().encode(input));
   b.machine.runFor(seconds);
   t.cycles = b.machine.scheduler.cycles;
-  t.instructions = b.machine.core.instructions;
+  t.instructions = b.machine.instructions;
   return t;
 }
 

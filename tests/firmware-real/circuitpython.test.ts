@@ -176,10 +176,10 @@ describe.skipIf(!CIRCUITPYTHON)('CircuitPython drives the CPX parts (adafruit_ci
     expect([x, y, z].map((v) => Math.round(v * 10) / 10)).toEqual([1, -2, 9.6]);
     expect(rig.send('print(cp.button_a, cp.button_b)\r', '>>> ')).toContain('True False');
     rig.send('cp.red_led = True\r', '>>> ');
-    expect(parts.redLed).toBe(true);
+    expect(parts.redLed.lit).toBe(true);
     // touchio takes its baseline when created; a touch raises the PTC count above the threshold.
     expect(rig.send('import touchio, board; t = touchio.TouchIn(board.A1); print(t.value)\r', '>>> ')).toContain('\r\nFalse\r\n');
-    parts.touch('A1', true);
+    parts.touch.touch('A1', true);
     expect(rig.send('print(t.value)\r', '>>> ')).toContain('\r\nTrue\r\n');
     // More light, a higher ADC reading (the ALS-PT19's photocurrent into its load resistor).
     parts.light.setLux(20);

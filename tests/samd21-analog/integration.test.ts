@@ -3,16 +3,12 @@
  * gate, clocked by the real GCLK (channel 30 = ADC from generator 0), pads through PORT.
  */
 import { describe, expect, it } from 'vitest';
-import { createSamd21, PERIPHERAL_FACTORIES } from '../../peripherals/samd21/samd21.js';
+import { createSamd21 } from '../../boards/chips/samd21.js';
 import { ADC } from '../../peripherals/samd21/adc.js';
 import { DAC } from '../../peripherals/samd21/dac.js';
 import { PTC } from '../../peripherals/samd21/ptc.js';
 import { I2S } from '../../peripherals/samd21/i2s.js';
 
-PERIPHERAL_FACTORIES.ADC = (chip) => new ADC(chip);
-PERIPHERAL_FACTORIES.DAC = (chip) => new DAC(chip);
-PERIPHERAL_FACTORIES.PTC = (chip) => new PTC(chip);
-PERIPHERAL_FACTORIES.I2S = (chip) => new I2S(chip);
 
 const ADC_BASE = 0x42004000;
 const PM_APBCMASK = 0x40000420;
@@ -47,6 +43,6 @@ describe('analog peripherals in createSamd21', () => {
     n = 0;
     while (!(bus.read8(ADC_BASE + 0x18) & 1) && n++ < 100000) run(8);
     expect(bus.read16(ADC_BASE + 0x1a)).toBe(1024);
-    expect((mcu.peripherals.get('ADC') as ADC).stalledConversions).toBe(0);
+    expect(mcu.adc.stalledConversions).toBe(0);
   });
 });

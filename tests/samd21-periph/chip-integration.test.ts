@@ -3,16 +3,12 @@
  * clocked by the real GCLK, with waveform outputs reaching a pad through PORT's PMUX.
  */
 import { describe, expect, it } from 'vitest';
-import { createSamd21, PERIPHERAL_FACTORIES } from '../../peripherals/samd21/samd21.js';
+import { createSamd21 } from '../../boards/chips/samd21.js';
 import { Sercom } from '../../peripherals/samd21/sercom.js';
 import { DMAC } from '../../peripherals/samd21/dmac.js';
 import { TC } from '../../peripherals/samd21/tc.js';
 import { TCC } from '../../peripherals/samd21/tcc.js';
 
-for (let n = 0; n < 6; n++) PERIPHERAL_FACTORIES[`SERCOM${n}`] ??= (chip) => new Sercom(chip, n);
-PERIPHERAL_FACTORIES.DMAC ??= (chip) => new DMAC(chip);
-for (const n of [3, 4, 5]) PERIPHERAL_FACTORIES[`TC${n}`] ??= (chip) => new TC(chip, n);
-for (const n of [0, 1, 2]) PERIPHERAL_FACTORIES[`TCC${n}`] ??= (chip) => new TCC(chip, n);
 
 describe('in the full chip', () => {
   it('TC3 MPWM reaches PA15 (TC3/WO[1], function E) only once PMUX selects it', () => {
@@ -28,7 +24,7 @@ describe('in the full chip', () => {
     bus.write(PM_APBCMASK, 4, bus.read(PM_APBCMASK, 4) | (1 << 11));
     // GCLK channel 27 (TCC2/TC3) from generator 0, enabled.
     bus.write(GCLK_CLKCTRL, 2, 27 | (0 << 8) | (1 << 14));
-    const hz = m.chip.gclkFrequency(27);
+    const hz = m.context.gclkFrequency(27);
     expect(hz).toBeGreaterThan(0);
     bus.write(TC3 + 0x00, 2, 3 << 5); // MPWM
     bus.write(TC3 + 0x18, 2, 99);

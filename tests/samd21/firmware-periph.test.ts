@@ -180,7 +180,7 @@ describe('periph_analog.elf: ADC (light sensor, thermistor), DAC on PA02, PTC pa
     // Between the two passes: brighter, warmer, a finger on A1
     light.setLux(1000);
     thermistor.setTemperature(40);
-    p.board.parts.touch('A1', true);
+    p.board.parts.touch.touch('A1', true);
     p.runToEnd();
     const r = fields(p, names);
     expect(p.errors.toString(16)).toBe('0');
@@ -261,7 +261,7 @@ describe('periph_usart.elf: SERCOM4 USART on PB08/PB09 (a UartLink the test atta
     const link = new UartLink();
     const sent: { byte: number; cycle: number }[] = [];
     const p = new Program('periph_usart.elf', (board) => {
-      (board.mcu.peripherals.get('SERCOM4') as unknown as Sercom).attachUart(link, { tx: 'PB08', rx: 'PB09' });
+      board.mcu.sercom[4].attachUart(link, { tx: 'PB08', rx: 'PB09' });
       link.onTransmit((byte) => sent.push({ byte, cycle: board.machine.scheduler.cycles }));
     });
     p.runUntil(() => p.step >= 4);

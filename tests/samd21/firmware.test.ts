@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseElf } from '../../firmware-runtime/images/index.js';
-import { createSamd21 } from '../../peripherals/samd21/samd21.js';
+import { createSamd21 } from '../../boards/chips/samd21.js';
 import { DEVICE_ID } from '../../peripherals/samd21/memory-map.js';
 
 const RESULT = 0x20007f00;
@@ -41,7 +41,7 @@ describe.each([
     // DFLL48M locked (closed loop; in USB recovery only SOFs lock it), GCLK0 from the DFLL at 48 MHz
     expect(r.pclksr & 0xc0).toBe(locks ? 0xc0 : 0);
     expect((r.genctrl0 >>> 8) & 0x1f).toBe(7);
-    expect(s.chip.cpuFrequency()).toBeCloseTo(48e6, -6);
+    expect(s.context.cpuFrequency()).toBeCloseTo(48e6, -6);
     expect(r.clkctrl_rtc).toBe(4 | (2 << 8) | (1 << 14));
     // 20 toggles, then on: 21 edges, LED lit
     expect(r.toggles).toBe(20);

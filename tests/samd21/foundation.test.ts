@@ -104,7 +104,7 @@ describe('SAMD21 memory map', () => {
       const s = chip(variant);
       // ldr r0,[pc,#4]; ldr r1,[r0]; bkpt; nop; .word 0x41002018
       runProgram(s, [0x4801, 0x6801, STOP, 0xbf00, ...words(0x41002018)]);
-      expect(s.core.r[1] >>> 0).toBe(DEVICE_ID[variant]);
+      expect(s.core!.r[1] >>> 0).toBe(DEVICE_ID[variant]);
     }
     expect(DEVICE_ID.G18A).toBe(0x10010305);
     expect(DEVICE_ID.E18A).toBe(0x1001030a);
@@ -153,8 +153,8 @@ describe('SAMD21 memory map', () => {
     w32(s, 0x42000404, 0x00050000 | 3);
     w8(s, 0x42000404, 3);
     expect((r32(s, 0x42000404) >>> 16) & 0x7f).toBe(5);
-    expect(s.chip.apbEnabled('EVSYS')).toBe(true);
-    expect(s.chip.apbEnabled('DAC')).toBe(false);
+    expect(s.context.apbEnabled('EVSYS')).toBe(true);
+    expect(s.context.apbEnabled('DAC')).toBe(false);
   });
 
   it('PORT is reachable on the IOBUS alias at 0x60000000', () => {

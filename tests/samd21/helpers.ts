@@ -2,13 +2,13 @@
  * Helpers for the SAMD21 suites: a chip, register access as firmware does it (bus reads/writes),
  * time advanced with the machine, and tiny Thumb programs for tests that need the CPU.
  */
-import { createSamd21, type Samd21 } from '../../peripherals/samd21/samd21.js';
+import { createSamd21, type Samd21 } from '../../boards/chips/samd21.js';
 import type { Variant } from '../../peripherals/samd21/memory-map.js';
 
 export function chip(variant: Variant = 'G18A', options: { xosc32kCrystal?: boolean } = {}): Samd21 {
   const s = createSamd21({ variant, ...options });
   // No program: keep the core asleep so that running the machine only advances time.
-  s.core.state = 'sleeping';
+  s.core!.state = 'sleeping';
   return s;
 }
 
@@ -19,7 +19,7 @@ export const w8 = (s: Samd21, a: number, v: number) => s.bus.write(a, 1, v & 0xf
 export const w16 = (s: Samd21, a: number, v: number) => s.bus.write(a, 2, v & 0xffff);
 export const w32 = (s: Samd21, a: number, v: number) => s.bus.write(a, 4, v >>> 0);
 
-/** Advances simulated time by `cycles` 48 MHz cycles (the CPU sleeps: only peripherals run). */
+/** Advances simulated time by `cycles` CPU cycles (1 MHz after reset; the CPU sleeps: only peripherals run). */
 export function advance(s: Samd21, cycles: number): void {
   s.machine.runUntil(s.scheduler.cycles + cycles);
 }
@@ -67,7 +67,7 @@ export function runProgram(
   ]);
   s.powerOn();
   let stoppedIn = -1;
-  s.core.options.semihosting = (c) => {
+  s.core!.options.semihosting = (c) => {
     stoppedIn = c.exceptions.ipsr;
     s.machine.stop({ reason: 'exit', exitCode: 0, message: 'stop' });
     return c.r[0];

@@ -8,19 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseElf } from '../../firmware-runtime/images/index.js';
 import { UsbHost } from '../../firmware-runtime/usb/index.js';
-import { createSamd21, PERIPHERAL_FACTORIES } from '../../peripherals/samd21/samd21.js';
+import { createSamd21 } from '../../boards/chips/samd21.js';
 import { Samd21Usb } from '../../peripherals/samd21/usb.js';
 
 const ELF = fileURLToPath(new URL('../firmware/samd21-usb/usb_echo.elf', import.meta.url));
 
 function boot() {
-  // The chip assembly registers USB itself once integrated; until then the test does.
-  if (!PERIPHERAL_FACTORIES.USB) PERIPHERAL_FACTORIES.USB = (chip) => new Samd21Usb(chip);
   const s = createSamd21({ variant: 'G18A' });
   const image = parseElf(new Uint8Array(readFileSync(ELF)));
   s.loadSegments(image.segments);
   s.powerOn();
-  const usb = s.peripherals.get('USB') as Samd21Usb;
+  const usb = s.usb;
   const host = new UsbHost(s.scheduler, usb);
   const status = image.symbols!.get('status')!;
   return { s, usb, host, status };

@@ -32,20 +32,19 @@ export function makeFixture(options: { mapVectors?: boolean; externalRegisters?:
   if (options.mapVectors !== false) bus.map('vectors', VECTORS, vectors.size, vectors);
   bus.map('code', CODE, code.size, code);
   bus.map('data', DATA, data.size, data);
-  const holder: { machine?: Machine } = {};
   const fast = [
     { base: CODE, memory: code },
     { base: DATA, memory: data },
   ];
   if (options.mapVectors !== false) fast.push({ base: VECTORS, memory: vectors });
+  const machine = new Machine(scheduler, bus);
   const core = new Lx106(bus, scheduler, {
     resetVector: CODE,
     fastMemories: fast,
-    onHalt: (info) => holder.machine?.stop(info),
+    onHalt: (info) => machine.stop(info),
     externalRegisters: options.externalRegisters,
   });
-  const machine = new Machine(scheduler, bus, core);
-  holder.machine = machine;
+  machine.attachCore(core);
   return { core, machine, scheduler, bus, vectors, code, data };
 }
 

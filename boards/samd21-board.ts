@@ -1,0 +1,251 @@
+/**
+ * One builder for every SAMD21 board. A board is a declaration (`Samd21BoardSpec`: plain,
+ * serialisable data that can be posted to a page) of its chip variant, CircuitPython pin names,
+ * the parts soldered on it and the pads they are wired to, where CIRCUITPY lives, its USB identity
+ * and its drawing; `buildSamd21Board(spec)` turns it into a running board.
+ *
+ * Parts attach to the chip the way the copper does: a part's own terminal (a `Pin`) is connected
+ * to the chip pad's net, buses go through the SERCOM whose pads PORT muxes to them (so firmware
+ * must configure PMUX exactly as on the real board), and the few analog links (DAC → speaker,
+ * PDM microphone → I2S, touch electrodes → PTC) are made here, once, by part type.
+ */
+import { Pin, connect } from '../emulator/kernel/signals.js';
+import { SpiBus, I2cBus } from '../peripherals/devices/buses.js';
+import { Gd25q16c } from '../peripherals/devices/gd25q16c.js';
+import { Ws2812bChain } from '../peripherals/devices/ws2812b.js';
+import { Lis3dh } from '../peripherals/devices/lis3dh.js';
+import { AlsPt19 } from '../peripherals/devices/light-sensor.js';
+import { NtcThermistor } from '../peripherals/devices/thermistor.js';
+import { PushButton } from '../peripherals/devices/push-button.js';
+import { SlideSwitch } from '../peripherals/devices/slide-switch.js';
+import { Speaker } from '../peripherals/devices/speaker.js';
+import { PdmMicrophone } from '../peripherals/devices/pdm-microphone.js';
+import { Led } from '../peripherals/devices/led.js';
+import type { Samd21Usb } from '../peripherals/samd21/usb.js';
+import type { Variant } from '../peripherals/samd21/memory-map.js';
+import { FLASH_SIZE } from '../peripherals/samd21/memory-map.js';
+import { createSamd21, type Samd21 } from './chips/samd21.js';
+import { SAMD21_UF2_FAMILY_ID, samd21BootloaderImage, APPLICATION_BASE, BOOTLOADER_SIZE } from './samd21-bootloader.js';
+import type { Board, CircuitpyStorage, LoadSegment } from './types.js';
+
+/** A chip pad by data-sheet name: 'PA17', 'PB23'. */
+export type PadName = string;
+
+/** A SERCOM in SPI master mode and the pads its MISO/MOSI/SCK signals are wired to. */
+export interface SpiWiring {
+  sercom: number;
+  miso: PadName;
+  mosi: PadName;
+  sck: PadName;
+}
+
+/** A SERCOM in I2C mode, its SDA/SCL pads and the board's pull-up resistors (ohms; 0 = none). */
+export interface I2cWiring {
+  sercom: number;
+  sda: PadName;
+  scl: PadName;
+  pullUpOhms: number;
+}
+
+/** The parts a board can carry, by type; each names the pads its terminals are soldered to. */
+export type Samd21PartSpec =
+  | { id: string; type: 'spi-flash'; part: 'GD25Q16C'; spi: SpiWiring; cs: PadName }
+  | { id: string; type: 'neopixels'; din: PadName; count: number }
+  | { id: string; type: 'lis3dh'; i2c: I2cWiring; address: 0x18 | 0x19; int1: PadName }
+  | { id: string; type: 'light-sensor'; out: PadName }
+  | { id: string; type: 'thermistor'; out: PadName; highSide: boolean }
+  | { id: string; type: 'button'; pin: PadName; activeLevel: 0 | 1; externalPull: 'up' | 'down' | 'none' }
+  | { id: string; type: 'slide-switch'; pin: PadName; closedLevel: 0 | 1 }
+  | { id: string; type: 'speaker'; input: PadName; enable: PadName }
+  | { id: string; type: 'pdm-microphone'; clk: PadName; data: PadName }
+  | { id: string; type: 'touch-pads'; pads: Readonly<Record<string, PadName>> }
+  | { id: string; type: 'led'; anode: PadName; color: string };
+
+/** Where CIRCUITPY lives: the whole external SPI flash (a part of the board), or internal flash. */
+export type CircuitpyPlacement = { kind: 'spi-flash'; part: string } | { kind: 'internal-flash'; offset: number; size: number };
+
+export interface Samd21BoardSpec {
+  /** The name the CLI and API use ('cpx'). */
+  readonly name: string;
+  readonly title: string;
+  readonly chip: { readonly family: 'samd21'; readonly variant: Variant; readonly crystal32k: boolean };
+  /** The USB identity CircuitPython presents on this board (its mpconfigboard.mk). */
+  readonly usb: { readonly vid: number; readonly pid: number; readonly manufacturer: string; readonly product: string };
+  /** CircuitPython's `board` names and the pads they mean. */
+  readonly pins: Readonly<Record<string, PadName>>;
+  readonly parts: readonly Samd21PartSpec[];
+  readonly circuitpy: CircuitpyPlacement;
+  /** The drawing description the web app uses (boards/drawings/<id>). */
+  readonly drawing: string;
+}
+
+/** The model each part type becomes. */
+export interface TouchPads {
+  /** Touches a pad by board name ('A1'): true/false or an amount 0..1. */
+  touch(pad: string, amount: boolean | number): void;
+  readonly names: readonly string[];
+}
+interface PartModels {
+  'spi-flash': Gd25q16c;
+  neopixels: Ws2812bChain;
+  lis3dh: Lis3dh;
+  'light-sensor': AlsPt19;
+  thermistor: NtcThermistor;
+  button: PushButton;
+  'slide-switch': SlideSwitch;
+  speaker: Speaker;
+  'pdm-microphone': PdmMicrophone;
+  'touch-pads': TouchPads;
+  led: Led;
+}
+export type PartModel = PartModels[keyof PartModels];
+
+/** The typed parts of a board declared `as const`: `{ pixels: Ws2812bChain, buttonA: PushButton, ... }`. */
+export type PartsOf<S extends { parts: readonly Samd21PartSpec[] }> = {
+  [P in S['parts'][number] as P['id']]: PartModels[P['type']];
+};
+
+export interface Samd21Board<Parts = Record<string, PartModel>> extends Board {
+  readonly spec: Samd21BoardSpec;
+  readonly mcu: Samd21;
+  readonly parts: Parts;
+  readonly usb: Samd21Usb;
+}
+
+/** The board type a declaration gives (`BoardOf<typeof CPX_SPEC>`). */
+export type BoardOf<S extends Samd21BoardSpec> = Samd21Board<PartsOf<S>>;
+
+/** What part builders need: the chip, a way to wire a part's terminal to a pad, shared buses. */
+interface WiringContext {
+  mcu: Samd21;
+  wire(pad: PadName, label: string): Pin;
+  spiBus(w: SpiWiring): SpiBus;
+  i2cBus(w: I2cWiring): I2cBus;
+}
+
+type PartBuilder<T extends Samd21PartSpec['type']> = (spec: Extract<Samd21PartSpec, { type: T }>, ctx: WiringContext) => PartModels[T];
+
+const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
+  'spi-flash': (p, ctx) => {
+    const flash = new Gd25q16c({ cs: ctx.wire(p.cs, `${p.id} CS`), scheduler: ctx.mcu.scheduler, name: p.part });
+    ctx.spiBus(p.spi).attach(flash);
+    return flash;
+  },
+  neopixels: (p, ctx) => new Ws2812bChain({ din: ctx.wire(p.din, `${p.id} DIN`), count: p.count, scheduler: ctx.mcu.scheduler, name: p.id }),
+  lis3dh: (p, ctx) => {
+    const chip = new Lis3dh({ scheduler: ctx.mcu.scheduler, address: p.address, int1: ctx.wire(p.int1, `${p.id} INT1`) });
+    ctx.i2cBus(p.i2c).attach(chip);
+    return chip;
+  },
+  'light-sensor': (p, ctx) => new AlsPt19({ out: ctx.wire(p.out, p.id), lux: 100 }),
+  thermistor: (p, ctx) => new NtcThermistor({ out: ctx.wire(p.out, p.id), celsius: 25, highSide: p.highSide }),
+  button: (p, ctx) =>
+    new PushButton({ pin: ctx.wire(p.pin, p.id), activeLevel: p.activeLevel, externalPull: p.externalPull === 'none' ? undefined : p.externalPull }),
+  'slide-switch': (p, ctx) => new SlideSwitch({ pin: ctx.wire(p.pin, p.id), closedLevel: p.closedLevel }),
+  speaker: (p, ctx) => {
+    const speaker = new Speaker({ input: ctx.wire(p.input, p.id), enable: ctx.wire(p.enable, `${p.id} enable`), scheduler: ctx.mcu.scheduler });
+    ctx.mcu.dac.onOutput((cycle, _value, volts) => speaker.feed(cycle, volts));
+    return speaker;
+  },
+  'pdm-microphone': (p, ctx) => {
+    const mic = new PdmMicrophone({ clk: ctx.wire(p.clk, `${p.id} clock`), data: ctx.wire(p.data, `${p.id} data`) });
+    ctx.mcu.i2s.attachBitSource(mic);
+    return mic;
+  },
+  'touch-pads': (p, ctx) => ({
+    names: Object.keys(p.pads),
+    touch(pad, amount) {
+      const chipPad = p.pads[pad];
+      if (!chipPad) throw new Error(`no touch pad '${pad}' (pads: ${Object.keys(p.pads).join(', ')})`);
+      ctx.mcu.ptc.setTouch(chipPad, amount);
+    },
+  }),
+  led: (p, ctx) => new Led({ anode: ctx.wire(p.anode, p.id), color: p.color }),
+};
+
+/** Wiring helpers for one chip: part terminals on pad nets, one bus object per SERCOM. */
+function wiringContext(mcu: Samd21): WiringContext {
+  const spi = new Map<number, SpiBus>();
+  const i2c = new Map<number, I2cBus>();
+  const wire = (pad: PadName, label: string): Pin => {
+    const pin = new Pin(label, mcu.scheduler);
+    connect(pin, mcu.pin(pad));
+    return pin;
+  };
+  return {
+    mcu,
+    wire,
+    spiBus(w) {
+      let bus = spi.get(w.sercom);
+      if (!bus) {
+        bus = new SpiBus();
+        mcu.sercom[w.sercom].attachSpi(bus, { miso: w.miso, mosi: w.mosi, sck: w.sck });
+        spi.set(w.sercom, bus);
+      }
+      return bus;
+    },
+    i2cBus(w) {
+      let bus = i2c.get(w.sercom);
+      if (!bus) {
+        bus = new I2cBus();
+        mcu.sercom[w.sercom].attachI2c(bus, { sda: w.sda, scl: w.scl });
+        // Board pull-ups on SDA/SCL (busio.I2C refuses a bus without them).
+        if (w.pullUpOhms > 0) for (const pad of [w.sda, w.scl]) wire(pad, `I2C pull-up ${pad}`).setPull('up', w.pullUpOhms);
+        i2c.set(w.sercom, bus);
+      }
+      return bus;
+    },
+  };
+}
+
+function buildParts(spec: Samd21BoardSpec, ctx: WiringContext): Record<string, PartModel> {
+  const parts: Record<string, PartModel> = {};
+  for (const p of spec.parts) {
+    if (p.id in parts) throw new Error(`${spec.name}: two parts named '${p.id}'`);
+    parts[p.id] = (PART_BUILDERS[p.type] as PartBuilder<typeof p.type>)(p as never, ctx);
+  }
+  return parts;
+}
+
+function circuitpyStorage(spec: Samd21BoardSpec, mcu: Samd21, parts: Record<string, PartModel>): CircuitpyStorage {
+  const placement = spec.circuitpy;
+  if (placement.kind === 'spi-flash') {
+    const flash = parts[placement.part];
+    if (!(flash instanceof Gd25q16c)) throw new Error(`${spec.name}: CIRCUITPY part '${placement.part}' is not an SPI flash`);
+    return { kind: 'spi-flash', bytes: flash.data, load: (bytes) => flash.load(bytes) };
+  }
+  const region = mcu.flash.u8.subarray(placement.offset, placement.offset + placement.size);
+  return {
+    kind: 'internal-flash',
+    bytes: region,
+    load: (bytes) => {
+      if (bytes.length !== region.length) throw new Error(`a CIRCUITPY image for ${spec.name} is ${region.length} bytes, not ${bytes.length}`);
+      mcu.loadSegments([{ address: placement.offset, data: bytes }]);
+    },
+  };
+}
+
+/** Builds the board `spec` declares. `core: 'none'` gives a chip with no CPU (the hosted engine). */
+export function buildSamd21Board<S extends Samd21BoardSpec>(spec: S, options: { core?: 'cortex-m0plus' | 'none' } = {}): Samd21Board<PartsOf<S>> {
+  const mcu = createSamd21({ variant: spec.chip.variant, xosc32kCrystal: spec.chip.crystal32k, core: options.core });
+  const parts = buildParts(spec, wiringContext(mcu));
+  return {
+    name: spec.name,
+    spec,
+    machine: mcu.machine,
+    mcu,
+    parts: parts as PartsOf<S>,
+    usb: mcu.usb,
+    regions: [{ name: 'flash', base: 0, size: FLASH_SIZE }],
+    binBase: APPLICATION_BASE,
+    circuitpy: circuitpyStorage(spec, mcu, parts),
+    uf2FamilyId: SAMD21_UF2_FAMILY_ID,
+    load(segments: LoadSegment[]) {
+      // Our stand-in UF2 bootloader first, unless the image brings its own.
+      const ownBootloader = segments.some((s) => s.address < BOOTLOADER_SIZE);
+      if (!ownBootloader) mcu.loadSegments([{ address: 0, data: samd21BootloaderImage() }]);
+      mcu.loadSegments(segments);
+      mcu.powerOn();
+    },
+  };
+}
