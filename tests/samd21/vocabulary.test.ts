@@ -70,7 +70,7 @@ describe('register vocabulary', () => {
     for (const mod of Object.values(MODULES)) {
       for (const [exportName, value] of Object.entries(mod)) {
         if (!exportName.endsWith('_REG')) continue;
-        const block = s.peripherals.get(INSTANCES[exportName]) as unknown as RegisterBlock;
+        const block = s.blocks.find((b) => b.name === INSTANCES[exportName]) as unknown as RegisterBlock;
         expect(block, exportName).toBeDefined();
         const table = value as Record<string, number>;
         for (const [key, offset] of Object.entries(table)) {
