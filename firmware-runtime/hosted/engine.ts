@@ -1,0 +1,647 @@
+/**
+ * The hosted engine inside its worker: the emulated board (chip with no core, its parts), the CIRCUITPY
+ * volume over the shared flash bytes, the `_hal` module Python calls, and CircuitPython's supervisor
+ * (main.c): boot.py and boot_out.txt, code.py with its transcript, the wait for a key, the REPL, Ctrl-C and
+ * Ctrl-D, soft reboots and auto-reload.
+ *
+ * Port-neutral: it talks to the main thread only through `EnginePort` and the shared control block, so the
+ * same code runs in a Node worker_thread and in a browser Web Worker.
+ */
+import { createBoard } from '../../emulator/run.js';
+import type { Samd21Board } from '../../boards/samd21-board.js';
+import { spiFlashCircuitpyDevice, ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
+import { FatError, type FatVolume } from '../fs/fat.js';
+import { HostedClock } from './clock.js';
+import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, RunState, controlViews, inputAvailable, takeInput, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
+import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, type HostedBoardInfo } from './boards.js';
+import { createVm, type HostedVm } from './vm.js';
+import { FROZEN_PY } from './py/frozen.js';
+import { CORE_PY } from './py/core.js';
+import { Repl, type ReplAction } from './repl.js';
+
+export interface EnginePort {
+  post(message: WorkerMessage): void;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** Modules the SAMD21 builds do not have (circuitpython-console.md §7): importing one fails as on the board. */
+const MISSING_MODULES = ['json', 're', 'asyncio', 'uasyncio', 'keypad', 'synthio', 'ulab', 'usb_hid', 'usb_midi', 'js', 'jsffi', 'pyscript', 'vfs', 'platform', 'select', 'socket', 'ssl', 'hashlib', 'cryptolib', 'deflate', 'framebuf', 'machine', 'uctypes', 'websocket', 'webrepl', 'network', 'bluetooth'];
+
+const AUTO_RELOAD_ON = 'Auto-reload is on. Simply save files over USB to run them or enter REPL to disable.';
+const AUTO_RELOAD_OFF = 'Auto-reload is off.';
+const PRESS_ANY_KEY = 'Press any key to enter the REPL. Use CTRL-D to reload.';
+const LINE_CLEAR = '\x1b[2K\x1b[0G';
+const CODE_FILES = ['code.txt', 'code.py', 'main.py', 'main.txt'];
+
+/** Thrown out of a hal call to end the run (hard reset, reload request). */
+class RunEnd extends Error {}
+
+export class HostedEngine {
+  private readonly views: ControlViews;
+  readonly board: Samd21Board;
+  private readonly pins: [string, string][];
+  private readonly info: HostedBoardInfo;
+  private readonly clock: HostedClock;
+  private readonly flash: Uint8Array;
+  private volume!: FatVolume;
+  private readonly out: number[] = [];
+  private lastOut = 0;
+  private vm: HostedVm | null = null;
+  private capture: number[] | null = null;
+  private autoReload: boolean;
+  private readOnly = false;
+  private nextCodeFile: string | null = null;
+  private runReason = 0;
+  private pendingReset = false;
+  private reloadRequested = false;
+  private seed = 0x2545f491;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly port: EnginePort,
+  ) {
+    this.views = controlViews(config.control);
+    this.info = hostedBoard(config.board);
+    this.board = createBoard(config.board, { core: 'none' }) as Samd21Board;
+    this.pins = Object.entries(this.board.spec.pins);
+    this.clock = new HostedClock(this.board.machine, this.views.ctrl, config.realTime, config.startSeconds ?? 0);
+    this.flash = new Uint8Array(config.flash);
+    this.autoReload = config.autoReload ?? true;
+  }
+
+  // ---- console ----------------------------------------------------------------------------------
+
+  /** Python output: an LF not preceded by CR becomes CR LF (CircuitPython's cooked console). */
+  private writeCooked(bytes: Uint8Array): void {
+    for (const b of bytes) {
+      if (b === 10 && this.lastOut !== 13) this.out.push(13);
+      this.out.push(b);
+      this.lastOut = b;
+    }
+    if (this.out.length >= 4096) this.flush();
+  }
+
+  /** Supervisor text, written as is (it carries its own CR LF). */
+  private write(text: string): void {
+    const bytes = enc.encode(text);
+    for (const b of bytes) this.out.push(b);
+    if (bytes.length) this.lastOut = bytes[bytes.length - 1]!;
+  }
+
+  flush(): void {
+    if (this.out.length === 0) return;
+    if (this.capture) {
+      this.capture.push(...this.out);
+      this.out.length = 0;
+      return;
+    }
+    this.port.post({ type: 'console', bytes: Uint8Array.from(this.out) });
+    this.out.length = 0;
+  }
+
+  private status(text: string): void {
+    this.write(`\x1b]0;🐍${text} | ${CIRCUITPYTHON_VERSION}\x1b\\`);
+  }
+
+  // ---- Ctrl-C and input -------------------------------------------------------------------------
+
+  private interruptPending(): boolean {
+    return Atomics.load(this.views.ctrl, CTRL.interrupt) !== 0;
+  }
+
+  /** Every call from Python lands here first: take a pending Ctrl-C, charge the call's simulated cost. */
+  private tick(): void {
+    if (this.interruptPending()) {
+      Atomics.store(this.views.ctrl, CTRL.interrupt, 0);
+      this.vm?.interrupt();
+    }
+    this.clock.charge();
+    this.published();
+  }
+
+  /** Publishes simulated time to the main thread and ends the run when its time limit has passed. */
+  private published(): void {
+    const t = this.clock.seconds;
+    this.views.seconds[0] = t;
+    const limit = this.config.timeoutSeconds;
+    if (limit !== undefined && t >= limit) this.end('timeout');
+  }
+
+  /** Reports the end of the run and parks the worker; the main thread terminates it. */
+  private end(reason: 'timeout' | 'stopped'): never {
+    this.flush();
+    this.port.post({ type: 'ended', reason, seconds: this.clock.seconds });
+    for (;;) Atomics.wait(this.views.ctrl, CTRL_SLOTS_PARK, 0);
+  }
+
+  /** Blocks until a console byte arrives (real time keeps following the wall clock meanwhile). */
+  private readByte(): number {
+    let waiting = false;
+    for (;;) {
+      const b = takeInput(this.views);
+      if (b >= 0) return b;
+      this.flush();
+      if (this.reloadRequested) return -1;
+      const seen = Atomics.load(this.views.ctrl, CTRL.wake);
+      if (inputAvailable(this.views) > 0) continue;
+      if (!waiting) {
+        waiting = true;
+        this.port.post({ type: 'waiting', seconds: this.clock.seconds });
+      }
+      Atomics.wait(this.views.ctrl, CTRL.wake, seen, this.config.realTime ? 20 : 1000);
+      this.clock.followWallClock();
+      this.published();
+    }
+  }
+
+  private setRunState(s: RunState): void {
+    Atomics.store(this.views.ctrl, CTRL.state, s);
+    // A Ctrl-C that arrived while no Python ran was a key, not an interrupt.
+    if (s === RunState.python) Atomics.store(this.views.ctrl, CTRL.interrupt, 0);
+  }
+
+  // ---- the `_hal` module ------------------------------------------------------------------------
+
+  private hal(): Record<string, unknown> {
+    const fsCall = <T>(fn: () => T): T | number => {
+      this.tick();
+      try {
+        return fn();
+      } catch (e) {
+        return -errnoOf(e);
+      }
+    };
+    const abs = (p: string): string => p || '/';
+    const info = this.info;
+    return {
+      tick: () => this.tick(),
+      flush: () => this.flush(),
+      write_text: (s: string) => this.writeCooked(enc.encode(s)),
+      core_modules: () => Object.keys(CORE_PY),
+      frozen_modules: () => [...new Set(Object.keys(FROZEN_PY).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))],
+      missing_modules: () => MISSING_MODULES,
+      identity: () => ({
+        version: CIRCUITPYTHON_VERSION,
+        version_tuple: CIRCUITPYTHON_VERSION.split('.').map(Number),
+        date: bannerText(info).split(' on ')[1]!.split(';')[0]!,
+        machine: info.machine,
+        platform: info.platform,
+        board_id: info.boardId,
+        sysname: 'samd21',
+        release: CIRCUITPYTHON_VERSION,
+      }),
+      board_pins: () => this.pins,
+      heap_total: () => this.config.heapBytes ?? info.heapFree + info.heapAllocAtStart,
+      chip_pins: () => {
+        const first = new Map<string, string>();
+        for (const [b, c] of this.pins) if (!first.has(c)) first.set(c, b);
+        return [...first.entries()];
+      },
+      // time
+      monotonic: () => {
+        this.tick();
+        return this.clock.seconds;
+      },
+      monotonic_ns: () => {
+        this.tick();
+        return String(Math.round(this.clock.seconds * 1e9));
+      },
+      ticks_ms: () => {
+        this.tick();
+        return String(Math.floor(this.clock.seconds * 1000) % 2 ** 29);
+      },
+      rtc_seconds: () => {
+        this.tick();
+        return String(946684800 + Math.floor(this.clock.seconds));
+      },
+      localtime: (secs: number) => localtime(secs),
+      mktime: (t: number[]) => String(mktime(t)),
+      sleep: (seconds: number) => {
+        this.tick();
+        this.flush();
+        const limit = this.config.timeoutSeconds;
+        const wanted = Number(seconds);
+        const slept = limit === undefined ? wanted : Math.min(wanted, Math.max(0, limit - this.clock.seconds));
+        if (!this.clock.sleep(slept, () => this.interruptPending())) this.tick();
+        this.published();
+      },
+      // os, random
+      urandom: (n: number) => {
+        this.tick();
+        const out: number[] = [];
+        for (let i = 0; i < n; i++) out.push(this.nextRandom() & 0xff);
+        return out;
+      },
+      random_seed: () => this.nextRandom() & 0x3fffffff,
+      getenv: (key: string) => {
+        this.tick();
+        return readSettingsToml(this.volume, String(key));
+      },
+      input_available: () => {
+        this.tick();
+        return inputAvailable(this.views);
+      },
+      input_line: () => this.inputLine(),
+      // CIRCUITPY
+      fs_listdir: (p: string) => fsCall(() => this.volume.readdir(abs(p)).filter((e) => (e.attributes & 0x08) === 0).map((e) => [e.name, e.isDirectory ? 0x4000 : 0x8000, e.size])),
+      fs_stat: (p: string) =>
+        fsCall(() => {
+          const s = this.volume.stat(abs(p));
+          return [s.isDirectory ? 0x4000 : 0x8000, s.size, Math.floor(s.mtime.getTime() / 1000) - 946684800];
+        }),
+      fs_statvfs: () => {
+        const v = this.volume.info();
+        return [v.clusterSize, v.totalClusters, v.freeClusters];
+      },
+      fs_read: (p: string) => fsCall(() => this.volume.readFile(abs(p))),
+      fs_write: (p: string, hex: string) => fsCall(() => this.writeFile(abs(p), hexBytes(String(hex)))),
+      fs_writable: () => (this.readOnly ? -30 : 0),
+      fs_remove: (p: string) => fsCall(() => (this.checkWritable(), this.volume.unlink(abs(p)))),
+      fs_rename: (a: string, b: string) => fsCall(() => (this.checkWritable(), this.volume.rename(abs(a), abs(b)))),
+      fs_mkdir: (p: string) => fsCall(() => (this.checkWritable(), this.volume.mkdir(abs(p)))),
+      fs_rmdir: (p: string) => fsCall(() => (this.checkWritable(), this.volume.rmdir(abs(p)))),
+      remount: (readonly: boolean) => {
+        this.tick();
+        this.readOnly = readonly;
+      },
+      erase_filesystem: () => {
+        this.volume = formatCircuitpy(spiFlashCircuitpyDevice(this.flash));
+        this.pendingReset = true;
+        throw new RunEnd('erase');
+      },
+      // supervisor, microcontroller
+      run_reason: () => this.runReason,
+      autoreload_get: () => this.autoReload,
+      autoreload_set: (v: boolean) => {
+        this.autoReload = v;
+      },
+      reload: () => {
+        this.tick();
+        this.reloadRequested = true;
+        this.vm?.interrupt();
+      },
+      set_next_code_file: (name: string | null) => {
+        this.nextCodeFile = name;
+      },
+      reset: () => {
+        this.pendingReset = true;
+        this.vm?.interrupt();
+      },
+      on_next_reset: () => {
+        throw new Error('microcontroller.on_next_reset is not implemented in the hosted engine yet');
+      },
+      cpu_temperature: () => {
+        throw new Error('microcontroller.cpu.temperature needs the SAMD21 TSENS/ADC path, not wired in the hosted engine yet');
+      },
+      cpu_voltage: () => {
+        throw new Error('microcontroller.cpu.voltage is not wired in the hosted engine yet');
+      },
+      cpu_uid: () => [0x2f, 0x5b, 0x91, 0x6d, 0x50, 0x53, 0x4b, 0x54, 0x38, 0x20, 0x20, 0x20, 0xff, 0x0e, 0x12, 0x29],
+    };
+  }
+
+  private nextRandom(): number {
+    // xorshift32: deterministic, so runs repeat exactly.
+    let x = this.seed;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.seed = x >>> 0;
+    return this.seed;
+  }
+
+  private checkWritable(): void {
+    if (this.readOnly) throw new FatError('READ_ONLY', 'CIRCUITPY is read-only to Python');
+  }
+
+  private writeFile(path: string, data: Uint8Array): void {
+    this.checkWritable();
+    this.volume.writeFile(path, data);
+  }
+
+  /** input(): a line from the console, echoed, as the board's readline does for code.py. */
+  private inputLine(): string {
+    this.tick();
+    const line: number[] = [];
+    for (;;) {
+      this.flush();
+      if (this.interruptPending()) {
+        this.tick();
+        return '';
+      }
+      const b = this.readByte();
+      if (b < 0) return '';
+      if (b === 13) {
+        this.write('\r\n');
+        return dec.decode(Uint8Array.from(line));
+      }
+      if (b === 3) {
+        this.vm?.interrupt();
+        return '';
+      }
+      if ((b === 8 || b === 127) && line.length) {
+        line.pop();
+        this.write('\b\x1b[K');
+      } else if (b >= 32) {
+        line.push(b);
+        this.out.push(b);
+      }
+    }
+  }
+
+  // ---- supervisor -------------------------------------------------------------------------------
+
+  private mountDrive(): void {
+    this.volume = ensureCircuitpy(spiFlashCircuitpyDevice(this.flash)).volume;
+  }
+
+  private async freshVm(): Promise<HostedVm> {
+    this.vm = null;
+    this.vm = await createVm({
+      stdout: (b) => this.writeCooked(b),
+      hal: this.hal(),
+      coreModules: Object.keys(CORE_PY),
+      frozen: FROZEN_PY,
+    });
+    return this.vm;
+  }
+
+  private exists(path: string): boolean {
+    try {
+      return !this.volume.stat(path).isDirectory;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Runs one file in a fresh VM; returns its status-bar text after an error, or ''. */
+  private async runFile(path: string): Promise<string> {
+    const vm = await this.freshVm();
+    this.setRunState(RunState.python);
+    try {
+      return vm.runFile(path);
+    } catch (e) {
+      if (e instanceof RunEnd) return '';
+      throw e;
+    } finally {
+      this.setRunState(RunState.idle);
+      this.flush();
+    }
+  }
+
+  private async boot(): Promise<void> {
+    let bootOut = `${bannerText(this.info)}\r\nBoard ID:${this.info.boardId}\r\nUID:2F5B916D50534B5438202020FF0E1229\r\n`;
+    const bootFile = ['boot.py', 'boot.txt'].find((f) => this.exists('/' + f));
+    if (bootFile) {
+      // boot.py runs before USB starts: its output goes only to boot_out.txt.
+      const captured: number[] = [];
+      this.capture = captured;
+      try {
+        this.write(`${bootFile} output:\r\n`);
+        await this.runFile('/' + bootFile);
+        this.flush();
+      } finally {
+        this.capture = null;
+      }
+      bootOut += dec.decode(Uint8Array.from(captured));
+    }
+    if (bootOut.length > 512) bootOut = bootOut.slice(0, 512 - 27) + '[truncated due to length]';
+    let old = '';
+    try {
+      old = dec.decode(this.volume.readFile('/boot_out.txt'));
+    } catch {
+      // no file yet
+    }
+    if (old !== bootOut && !this.readOnly) {
+      try {
+        this.volume.writeFile('/boot_out.txt', bootOut);
+      } catch {
+        // a full drive keeps the old boot_out.txt, as on the board
+      }
+    }
+  }
+
+  private codeFile(): string | null {
+    if (this.nextCodeFile) {
+      const name = this.nextCodeFile.replace(/^\/+/, '');
+      this.nextCodeFile = null;
+      if (this.exists('/' + name)) return name;
+      this.write(`${name} not found.\r\n`);
+    }
+    return CODE_FILES.find((f) => this.exists('/' + f)) ?? null;
+  }
+
+  /** The block around a code file's run (circuitpython-console.md §2). */
+  private async runCode(): Promise<void> {
+    this.write('\r\n' + LINE_CLEAR + (this.autoReload ? AUTO_RELOAD_ON : AUTO_RELOAD_OFF) + '\r\n');
+    const file = this.codeFile();
+    let result = '';
+    if (file) {
+      this.write(LINE_CLEAR + `${file} output:\r\n`);
+      this.status(file);
+      this.flush();
+      result = await this.runFile('/' + file);
+    }
+    this.status(result || 'Done');
+    if (this.reloadRequested) {
+      this.write('\r\nCode stopped by auto-reload. Reloading soon.\r\n');
+      return;
+    }
+    this.write('\r\nCode done running.\r\n');
+  }
+
+  /** The wait after a run: Ctrl-D reruns, any other key enters the REPL. */
+  private waitForKey(): 'reload' | 'repl' {
+    this.write('\r\n' + PRESS_ANY_KEY + '\r\n');
+    this.flush();
+    const b = this.readByte();
+    if (b < 0 || b === 4) return 'reload';
+    return 'repl';
+  }
+
+  async run(): Promise<void> {
+    this.mountDrive();
+    const resume = this.config.resume;
+    let first = true;
+    if (!resume) await this.boot();
+    else {
+      // The previous worker was stopped in a loop that never reached a check; its traceback is lost.
+      this.writeCooked(enc.encode('KeyboardInterrupt: \n'));
+      if (resume === 'code') {
+        this.status('Done');
+        this.write('\r\nCode done running.\r\n');
+      }
+    }
+    let repl = resume === 'repl';
+    let skipRun = resume === 'code';
+    for (;;) {
+      if (!repl) {
+        if (!skipRun) {
+          if (!first) this.write('soft reboot\r\n');
+          this.reloadRequested = false;
+          this.mountDrive();
+          await this.runCode();
+          this.flush();
+          if (this.reloadRequested) {
+            first = false;
+            this.runReason = 1;
+            continue;
+          }
+        }
+        skipRun = false;
+        first = false;
+        if (this.waitForKey() === 'reload') {
+          this.runReason = 3;
+          continue;
+        }
+      }
+      await this.runRepl(repl);
+      repl = false;
+      this.runReason = 3;
+      first = false;
+    }
+  }
+
+  // ---- REPL -------------------------------------------------------------------------------------
+
+  private async runRepl(resumed: boolean): Promise<void> {
+    Atomics.store(this.views.ctrl, CTRL.mode, 1);
+    try {
+      await this.replLoop(resumed);
+    } finally {
+      Atomics.store(this.views.ctrl, CTRL.mode, 0);
+    }
+  }
+
+  private async replLoop(resumed: boolean): Promise<void> {
+    let vm = await this.replVm(false);
+    const repl = new Repl((s) => this.write(s));
+    if (!resumed) this.write('\r\n' + bannerText(this.info) + '\r\n');
+    repl.prompt();
+    for (;;) {
+      this.flush();
+      const b = this.readByte();
+      if (b < 0) return;
+      const action: ReplAction = repl.key(b);
+      switch (action.kind) {
+        case 'none':
+          break;
+        case 'exec': {
+          this.setRunState(RunState.python);
+          try {
+            const r = vm.runRepl(action.source, action.mode);
+            if (action.raw) this.write('\x04');
+            void r;
+          } finally {
+            this.setRunState(RunState.idle);
+          }
+          if (action.raw) this.write('\x04');
+          repl.prompt();
+          break;
+        }
+        case 'soft-reboot':
+          return;
+        case 'banner':
+          vm = await this.replVm(false);
+          this.write('\r\n' + bannerText(this.info) + '\r\n');
+          repl.prompt();
+          break;
+        case 'raw':
+          vm = await this.replVm(true);
+          this.write('raw REPL; CTRL-B to exit\r\n');
+          repl.prompt();
+          break;
+      }
+    }
+  }
+
+  private async replVm(raw: boolean): Promise<HostedVm> {
+    const vm = await this.freshVm();
+    if (!raw && this.exists('/repl.py')) {
+      this.setRunState(RunState.python);
+      try {
+        vm.runFile('/repl.py');
+      } finally {
+        this.setRunState(RunState.idle);
+      }
+    }
+    this.status('REPL');
+    return vm;
+  }
+}
+
+function errnoOf(e: unknown): number {
+  if (e instanceof FatError) {
+    switch (e.code) {
+      case 'NOT_FOUND':
+        return 2;
+      case 'EXISTS':
+        return 17;
+      case 'NOT_DIR':
+        return 20;
+      case 'IS_DIR':
+        return 21;
+      case 'NOT_EMPTY':
+        return 39;
+      case 'NO_SPACE':
+      case 'DIR_FULL':
+        return 28;
+      case 'INVALID_NAME':
+      case 'INVALID_ARGUMENT':
+        return 22;
+      case 'READ_ONLY':
+        return 30;
+      default:
+        return 5;
+    }
+  }
+  return 5;
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}
+
+/** settings.toml: `key = "string"` or `key = integer` lines, as os.getenv reads them. */
+function readSettingsToml(volume: FatVolume, key: string): string | number | null {
+  let text: string;
+  try {
+    text = dec.decode(volume.readFile('/settings.toml'));
+  } catch {
+    return null;
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z0-9_]+)\s*=\s*(.*?)\s*(#.*)?$/.exec(line);
+    if (!m || m[1] !== key) continue;
+    const v = m[2]!;
+    if (/^".*"$/.test(v)) return v.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+    if (/^-?\d+$/.test(v)) return Number(v);
+    return null;
+  }
+  return null;
+}
+
+function localtime(secs: number): number[] {
+  const d = new Date(secs * 1000);
+  const yday = Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1;
+  return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), (d.getUTCDay() + 6) % 7, yday, -1];
+}
+
+function mktime(t: number[]): number {
+  return Math.floor(Date.UTC(t[0]!, t[1]! - 1, t[2]!, t[3]!, t[4]!, t[5]!) / 1000);
+}
+
+/** Entry point for a worker adapter. */
+export async function runHostedEngine(config: EngineConfig, port: EnginePort): Promise<void> {
+  const engine = new HostedEngine(config, port);
+  try {
+    await engine.run();
+  } catch (e) {
+    engine.flush();
+    port.post({ type: 'ended', reason: 'error', seconds: 0, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+}
