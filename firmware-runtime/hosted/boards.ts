@@ -4,6 +4,9 @@
  * the board's spec (boards/*.ts, CircuitPython's pins.c order).
  */
 
+import { findBoard } from '../../boards/index.js';
+import type { Samd21Board } from '../../boards/samd21-board.js';
+
 /** The CircuitPython release whose behaviour the hosted engine reproduces. */
 export const CIRCUITPYTHON_VERSION = '9.2.9';
 /** Build date shown in the banner and sys.version (a fixed date keeps transcripts reproducible). */
@@ -52,4 +55,12 @@ export function hostedBoard(name: string): HostedBoardInfo {
 /** The REPL banner line (without line ends). */
 export function bannerText(b: HostedBoardInfo): string {
   return `Adafruit CircuitPython ${CIRCUITPYTHON_VERSION} on ${HOSTED_BUILD_DATE}; ${b.machine}`;
+}
+
+/** The board with its chip and parts and no CPU: the hosted engine drives the chip from TypeScript. */
+export function createHostedBoard(name: string): Samd21Board {
+  hostedBoard(name);
+  const info = findBoard(name);
+  if (!info || !info.hostable) throw new Error(`board '${name}' cannot be built without its CPU`);
+  return info.create({ core: 'none' }) as Samd21Board;
 }

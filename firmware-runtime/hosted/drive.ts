@@ -2,7 +2,7 @@
  * The CIRCUITPY flash bytes a hosted run starts from: the board's flash image (or blank flash), formatted
  * as CircuitPython formats it when it holds no filesystem, with the caller's files written on it.
  */
-import { createBoard } from '../../emulator/run.js';
+import { createHostedBoard } from './boards.js';
 import { ensureCircuitpy, spiFlashCircuitpyDevice } from '../fs/circuitpy.js';
 
 /** Drive path ('/code.py', 'lib/x.py') -> contents. */
@@ -10,7 +10,7 @@ export type HostedFiles = Map<string, Uint8Array | string> | Record<string, Uint
 
 /** The board's whole SPI flash, ready to boot: a copy of `image` (or erased flash) with `files` written. */
 export function prepareFlash(board: string, image?: Uint8Array, files?: HostedFiles): Uint8Array {
-  const storage = createBoard(board, { core: 'none' }).circuitpy;
+  const storage = createHostedBoard(board).circuitpy;
   if (!storage || storage.kind !== 'spi-flash') throw new Error(`the hosted engine needs a board whose CIRCUITPY is on SPI flash; ${board} has none`);
   const flash = new Uint8Array(storage.bytes.length).fill(0xff);
   if (image) {

@@ -7,7 +7,7 @@
  * Port-neutral: it talks to the main thread only through `EnginePort` and the shared control block, so the
  * same code runs in a Node worker_thread and in a browser Web Worker.
  */
-import { createBoard } from '../../emulator/run.js';
+import { createHostedBoard } from './boards.js';
 import type { Samd21Board } from '../../boards/samd21-board.js';
 import { spiFlashCircuitpyDevice, ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
@@ -64,7 +64,7 @@ export class HostedEngine {
   ) {
     this.views = controlViews(config.control);
     this.info = hostedBoard(config.board);
-    this.board = createBoard(config.board, { core: 'none' }) as Samd21Board;
+    this.board = createHostedBoard(config.board);
     this.pins = Object.entries(this.board.spec.pins);
     this.clock = new HostedClock(this.board.machine, this.views.ctrl, config.realTime, config.startSeconds ?? 0);
     this.flash = new Uint8Array(config.flash);
@@ -75,12 +75,17 @@ export class HostedEngine {
 
   /** Python output: an LF not preceded by CR becomes CR LF (CircuitPython's cooked console). */
   private writeCooked(bytes: Uint8Array): void {
+    let line = false;
     for (const b of bytes) {
-      if (b === 10 && this.lastOut !== 13) this.out.push(13);
+      if (b === 10) {
+        if (this.lastOut !== 13) this.out.push(13);
+        line = true;
+      }
       this.out.push(b);
       this.lastOut = b;
     }
-    if (this.out.length >= 4096) this.flush();
+    // Whole lines go out at once: a loop that never calls into our modules may be hard-stopped next.
+    if (line || this.out.length >= 4096) this.flush();
   }
 
   /** Supervisor text, written as is (it carries its own CR LF). */

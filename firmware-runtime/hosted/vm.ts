@@ -13,7 +13,7 @@ import { CORE_PY } from './py/core.js';
  * collects garbage only when control returns to JS at the top level, so this is not the board's limit;
  * `gc` reports the board's figures instead (py/core.ts).
  */
-export const VM_INITIAL_HEAP = 256 * 1024;
+export const VM_INITIAL_HEAP = 96 * 1024;
 
 export interface VmOptions {
   stdout: (bytes: Uint8Array) => void;
