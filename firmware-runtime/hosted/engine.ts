@@ -12,11 +12,13 @@ import type { Samd21Board } from '../../boards/samd21-board.js';
 import { spiFlashCircuitpyDevice, ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
 import { HostedClock } from './clock.js';
-import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, RunState, controlViews, inputAvailable, takeInput, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
+import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
+import { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
+import { Led } from '../../peripherals/devices/led.js';
 import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, type HostedBoardInfo } from './boards.js';
-import { createVm, type HostedVm } from './vm.js';
+import { CORE_MODULES, createVm, type HostedVm } from './vm.js';
+import { HalError, Samd21Hal } from './samd21/hal.js';
 import { FROZEN_PY } from './py/frozen.js';
-import { CORE_PY } from './py/core.js';
 import { Repl, type ReplAction } from './repl.js';
 
 export interface EnginePort {
@@ -42,6 +44,8 @@ export class HostedEngine {
   private readonly views: ControlViews;
   readonly board: Samd21Board;
   private readonly pins: [string, string][];
+  /** The chip's common-hal (fresh chip state per worker; pins are released when a VM ends). */
+  private hw: Samd21Hal;
   private readonly info: HostedBoardInfo;
   private readonly clock: HostedClock;
   private readonly flash: Uint8Array;
@@ -67,6 +71,9 @@ export class HostedEngine {
     this.board = createHostedBoard(config.board);
     this.pins = Object.entries(this.board.spec.pins);
     this.clock = new HostedClock(this.board.machine, this.views.ctrl, config.realTime, config.startSeconds ?? 0);
+    this.hw = new Samd21Hal(this.board.mcu, this.clock);
+    this.hw.init();
+    for (const part of Object.values(this.board.parts)) if (part instanceof Ws2812bChain) part.onChange(() => this.postState());
     this.flash = new Uint8Array(config.flash);
     this.autoReload = config.autoReload ?? true;
   }
@@ -118,12 +125,44 @@ export class HostedEngine {
 
   /** Every call from Python lands here first: take a pending Ctrl-C, charge the call's simulated cost. */
   private tick(): void {
+    this.applyCommands();
     if (this.interruptPending()) {
       Atomics.store(this.views.ctrl, CTRL.interrupt, 0);
       this.vm?.interrupt();
     }
     this.clock.charge();
     this.published();
+    this.postState();
+  }
+
+  /** Part inputs from the main thread: a method call on a named part (setAcceleration, press, ...). */
+  private applyCommands(): void {
+    if (Atomics.load(this.views.ctrl, CTRL.commandsWritten) === Atomics.load(this.views.ctrl, CTRL.commandsRead)) return;
+    for (const c of takeCommands(this.views)) {
+      const part = (this.board.parts as Record<string, unknown>)[c.part] as Record<string, unknown> | undefined;
+      const fn = part?.[c.method];
+      if (typeof fn !== 'function') {
+        this.port.post({ type: 'error', message: `board ${this.info.name} has no part '${c.part}' with a method '${c.method}'` });
+        continue;
+      }
+      (fn as (...a: unknown[]) => unknown).apply(part, c.args);
+    }
+  }
+
+  private lastState = '';
+
+  /** Posts the parts' state when it changed (pixel colours latched, an LED switched). */
+  private postState(): void {
+    const snap: BoardSnapshot = { seconds: 0, pixels: {}, leds: {} };
+    for (const [id, part] of Object.entries(this.board.parts)) {
+      if (part instanceof Ws2812bChain) snap.pixels[id] = part.rgb();
+      else if (part instanceof Led) snap.leds[id] = part.lit;
+    }
+    const key = JSON.stringify(snap);
+    if (key === this.lastState) return;
+    this.lastState = key;
+    snap.seconds = this.clock.seconds;
+    this.port.post({ type: 'state', state: snap });
   }
 
   /** Publishes simulated time to the main thread and ends the run when its time limit has passed. */
@@ -156,6 +195,7 @@ export class HostedEngine {
         this.port.post({ type: 'waiting', seconds: this.clock.seconds });
       }
       Atomics.wait(this.views.ctrl, CTRL.wake, seen, this.config.realTime ? 20 : 1000);
+      this.applyCommands();
       this.clock.followWallClock();
       this.published();
     }
@@ -179,12 +219,24 @@ export class HostedEngine {
       }
     };
     const abs = (p: string): string => p || '/';
+    // Hardware calls: tick first; a HalError comes back as '\\0type\\0message\\0errno' (py _hw.check raises it).
+    const guard =
+      <A extends unknown[], R>(fn: (...a: A) => R) =>
+      (...a: A): R | string => {
+        this.tick();
+        try {
+          return fn(...a);
+        } catch (e) {
+          if (e instanceof HalError) return `\0${e.pyType}\0${e.message}\0${e.errno}`;
+          throw e;
+        }
+      };
     const info = this.info;
     return {
       tick: () => this.tick(),
       flush: () => this.flush(),
       write_text: (s: string) => this.writeCooked(enc.encode(s)),
-      core_modules: () => Object.keys(CORE_PY),
+      core_modules: () => CORE_MODULES,
       frozen_modules: () => [...new Set(Object.keys(FROZEN_PY).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))],
       missing_modules: () => MISSING_MODULES,
       identity: () => ({
@@ -204,6 +256,22 @@ export class HostedEngine {
         for (const [b, c] of this.pins) if (!first.has(c)) first.set(c, b);
         return [...first.entries()];
       },
+      // hardware (the chip's common-hal)
+      dio_construct: guard((pad: string, name: string) => {
+        this.hw.claim(pad, name);
+        this.hw.dioConstruct(pad);
+      }),
+      pin_release: guard((pad: string) => this.hw.release(pad)),
+      dio_output: guard((pad: string, value: boolean, openDrain: boolean) => this.hw.dioOutput(pad, value, openDrain)),
+      dio_input: guard((pad: string, pull: 'none' | 'up' | 'down') => this.hw.dioInput(pad, pull)),
+      dio_set: guard((pad: string, value: boolean) => this.hw.dioSet(pad, value)),
+      dio_open_drain: guard((pad: string, value: boolean) => this.hw.dioSetOpenDrain(pad, value)),
+      dio_get: guard((pad: string) => this.hw.dioGet(pad)),
+      neopixel_write: guard((pad: string, bytes: unknown) => this.hw.neopixelWrite(pad, this.numbers(bytes))),
+      i2c_construct: guard((scl: string, sda: string, freq: number, sclName: string, sdaName: string) => this.hw.i2cConstruct(scl, sda, freq, sclName, sdaName)),
+      i2c_deinit: guard((id: number) => this.hw.i2cDeinit(id)),
+      i2c_write: guard((id: number, addr: number, bytes: unknown, stop: boolean) => this.hw.i2cWrite(id, addr, this.numbers(bytes), stop)),
+      i2c_read: guard((id: number, addr: number, n: number) => this.hw.i2cRead(id, addr, n)),
       // time
       monotonic: () => {
         this.tick();
@@ -307,6 +375,14 @@ export class HostedEngine {
     };
   }
 
+  /** A Python list that crossed into JS (a PyProxy) as plain numbers. */
+  private numbers(value: unknown): number[] {
+    if (Array.isArray(value)) return value as number[];
+    const list = this.vm?.toJs(value);
+    if (!Array.isArray(list)) throw new HalError('ValueError', 'expected a list of byte values');
+    return list as number[];
+  }
+
   private nextRandom(): number {
     // xorshift32: deterministic, so runs repeat exactly.
     let x = this.seed;
@@ -364,10 +440,10 @@ export class HostedEngine {
 
   private async freshVm(): Promise<HostedVm> {
     this.vm = null;
+    this.hw.resetAll();
     this.vm = await createVm({
       stdout: (b) => this.writeCooked(b),
       hal: this.hal(),
-      coreModules: Object.keys(CORE_PY),
       frozen: FROZEN_PY,
     });
     return this.vm;

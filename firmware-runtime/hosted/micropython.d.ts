@@ -7,6 +7,7 @@ declare module '@micropython/micropython-webassembly-pyscript' {
   }
   export interface MicroPython {
     _module: unknown;
+    PyProxy: { toJs(value: unknown): unknown };
     FS: MicroPythonFS;
     registerJsModule(name: string, module: object): void;
     pyimport(name: string): unknown;

@@ -12,7 +12,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { CONTROL_BYTES, CTRL, RunState, controlViews, pushInput, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
+import { CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, pushInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { runHostedEngine } from './engine.js';
 import { prepareFlash, type HostedFiles } from './drive.js';
 
@@ -36,6 +36,10 @@ export interface HostedEngineOptions {
   onConsole?: (bytes: Uint8Array) => void;
   /** Called when the engine waits for console input and none is pending. */
   onWaiting?: (seconds: number) => void;
+  /** The board's parts changed (NeoPixel colours latched, an LED switched). */
+  onState?: (state: BoardSnapshot) => void;
+  /** A part command the worker could not carry out. */
+  onError?: (message: string) => void;
 }
 
 export interface HostedRunEnd {
@@ -52,12 +56,19 @@ export interface HostedEngineHandle {
   write(bytes: Uint8Array | string): void;
   /** Ctrl-C for running Python (a hard stop if it does not take it within HARD_STOP_GRACE_MS). */
   interrupt(): void;
+  /**
+   * Calls a method of one of the board's parts in the worker (e.g. 'accelerometer', 'setAccelerationG',
+   * 0, 0, 1; 'buttonA', 'press'); applied at Python's next call into a module or while it waits.
+   */
+  setPart(part: string, method: string, ...args: (number | string | boolean)[]): void;
   /** Ends the run. */
   stop(): Promise<HostedRunEnd>;
   /** The CIRCUITPY flash bytes (shared with the worker; save them to persist the drive). */
   readonly flash: Uint8Array;
   /** Simulated seconds so far. */
   readonly seconds: number;
+  /** The latest state of the board's parts (null until the worker has reported one). */
+  readonly state: BoardSnapshot | null;
   readonly done: Promise<HostedRunEnd>;
 }
 
@@ -83,6 +94,7 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
   let hardStops = 0;
   let graceTimer: ReturnType<typeof setTimeout> | null = null;
   let finished = false;
+  let state: BoardSnapshot | null = null;
   let resolveDone!: (end: HostedRunEnd) => void;
   const done = new Promise<HostedRunEnd>((r) => (resolveDone = r));
   const url = workerUrl();
@@ -111,6 +123,11 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
       if (finished) return;
       if (m.type === 'console') options.onConsole?.(m.bytes);
       else if (m.type === 'waiting') options.onWaiting?.(m.seconds);
+      else if (m.type === 'error') options.onError?.(m.message);
+      else if (m.type === 'state') {
+        state = m.state;
+        options.onState?.(m.state);
+      }
       else if (m.type === 'ended') finish({ reason: m.reason, seconds: m.seconds, message: m.message });
     });
     worker.on('error', (e) => finish({ reason: 'error', seconds: views.seconds[0]!, message: e.stack ?? String(e) }));
@@ -152,6 +169,9 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
       pushInput(views, bytes.subarray(start));
     },
     interrupt,
+    setPart(part, method, ...args) {
+      if (!finished && !pushCommand(views, { part, method, args })) throw new Error('too many part commands queued');
+    },
     async stop() {
       finish({ reason: 'stopped', seconds: views.seconds[0]! });
       return done;
@@ -159,6 +179,9 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
     flash,
     get seconds() {
       return views.seconds[0]!;
+    },
+    get state() {
+      return state;
     },
     done,
   };

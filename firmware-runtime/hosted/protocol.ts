@@ -23,6 +23,9 @@ export const CTRL = {
   stop: 5,
   /** 1 while the REPL (rather than a code file) is the engine's current place: where a hard stop resumes. */
   mode: 6,
+  /** Bytes written to / read from the command ring (part inputs as JSON lines). */
+  commandsWritten: 7,
+  commandsRead: 8,
 } as const;
 
 /** A slot nobody writes: a worker that has reported its end waits on it until it is terminated. */
@@ -33,7 +36,9 @@ export const CTRL_SLOTS = 16;
 const SECONDS_OFFSET = CTRL_SLOTS * 4;
 const RING_OFFSET = SECONDS_OFFSET + 64;
 export const INPUT_RING_BYTES = 1 << 16;
-export const CONTROL_BYTES = RING_OFFSET + INPUT_RING_BYTES;
+const COMMAND_OFFSET = RING_OFFSET + INPUT_RING_BYTES;
+export const COMMAND_RING_BYTES = 1 << 14;
+export const CONTROL_BYTES = COMMAND_OFFSET + COMMAND_RING_BYTES;
 
 export const enum RunState {
   idle = 0,
@@ -45,6 +50,7 @@ export interface ControlViews {
   /** [0]: simulated seconds, written by the worker as time advances. */
   seconds: Float64Array;
   ring: Uint8Array;
+  commands: Uint8Array;
 }
 
 export function controlViews(buffer: SharedArrayBuffer): ControlViews {
@@ -52,6 +58,7 @@ export function controlViews(buffer: SharedArrayBuffer): ControlViews {
     ctrl: new Int32Array(buffer, 0, CTRL_SLOTS),
     seconds: new Float64Array(buffer, SECONDS_OFFSET, 1),
     ring: new Uint8Array(buffer, RING_OFFSET, INPUT_RING_BYTES),
+    commands: new Uint8Array(buffer, COMMAND_OFFSET, COMMAND_RING_BYTES),
   };
 }
 
@@ -82,6 +89,44 @@ export function takeInput(v: ControlViews): number {
   return b;
 }
 
+/** A call on one of the board's parts, made by the main thread (UI control, test input). */
+export interface PartCommand {
+  part: string;
+  method: string;
+  args: (number | string | boolean)[];
+}
+
+/** Main thread: queues a part command; false when the ring is full. */
+export function pushCommand(v: ControlViews, command: PartCommand): boolean {
+  const bytes = new TextEncoder().encode(JSON.stringify(command) + '\n');
+  const written = Atomics.load(v.ctrl, CTRL.commandsWritten);
+  const read = Atomics.load(v.ctrl, CTRL.commandsRead);
+  if (COMMAND_RING_BYTES - ((written - read) | 0) < bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) v.commands[(written + i) & (COMMAND_RING_BYTES - 1)] = bytes[i]!;
+  Atomics.store(v.ctrl, CTRL.commandsWritten, (written + bytes.length) | 0);
+  Atomics.add(v.ctrl, CTRL.wake, 1);
+  Atomics.notify(v.ctrl, CTRL.wake);
+  return true;
+}
+
+/** Worker: every complete command queued so far. */
+export function takeCommands(v: ControlViews): PartCommand[] {
+  const written = Atomics.load(v.ctrl, CTRL.commandsWritten);
+  let read = Atomics.load(v.ctrl, CTRL.commandsRead);
+  if (written === read) return [];
+  const bytes: number[] = [];
+  while (read !== written) {
+    bytes.push(v.commands[read & (COMMAND_RING_BYTES - 1)]!);
+    read = (read + 1) | 0;
+  }
+  Atomics.store(v.ctrl, CTRL.commandsRead, read);
+  return new TextDecoder()
+    .decode(Uint8Array.from(bytes))
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => JSON.parse(l) as PartCommand);
+}
+
 /** Options the main thread sends to start a worker. */
 export interface EngineConfig {
   board: string;
@@ -109,5 +154,14 @@ export type WorkerMessage =
   | { type: 'ready' }
   /** The engine waits for console input with none pending (a CLI run may end here when its input is done). */
   | { type: 'waiting'; seconds: number }
-  | { type: 'state'; seconds: number; pixels?: number[]; pins?: Record<string, number> }
+  | { type: 'state'; state: BoardSnapshot }
+  /** A request from the main thread could not be carried out (the run goes on). */
+  | { type: 'error'; message: string }
   | { type: 'ended'; reason: 'timeout' | 'stopped' | 'error'; seconds: number; message?: string };
+
+/** What the UI and tests see of the board's parts: NeoPixel colours (0xRRGGBB per pixel) and LEDs, by part id. */
+export interface BoardSnapshot {
+  seconds: number;
+  pixels: Record<string, number[]>;
+  leds: Record<string, boolean>;
+}

@@ -7,6 +7,10 @@
 import { loadMicroPython, type MicroPython } from '@micropython/micropython-webassembly-pyscript';
 import { RT_PY } from './py/runtime.js';
 import { CORE_PY } from './py/core.js';
+import { IO_PACKAGES, IO_PY } from './py/io-modules.js';
+
+/** Names of our core modules (built into the board's firmware: they win over files of the same name). */
+export const CORE_MODULES = [...Object.keys(CORE_PY), ...Object.keys(IO_PY), ...new Set(Object.keys(IO_PACKAGES).map((p) => p.split('/')[0]!.slice(3)))];
 
 /**
  * The VM's first heap area. The pyscript build adds areas on demand (MICROPY_GC_SPLIT_HEAP_AUTO) and
@@ -18,7 +22,6 @@ export const VM_INITIAL_HEAP = 96 * 1024;
 export interface VmOptions {
   stdout: (bytes: Uint8Array) => void;
   hal: Record<string, unknown>;
-  coreModules: string[];
   frozen: Record<string, string>;
 }
 
@@ -29,6 +32,8 @@ export interface HostedVm {
   /** Runs REPL input ('single': an interactive line; 'exec': a pasted block). */
   runRepl(src: string, mode: 'single' | 'exec'): string;
   interrupt(): void;
+  /** Converts a Python list or tuple (a PyProxy in JS) to a JS array. */
+  toJs(value: unknown): unknown;
 }
 
 export async function createVm(opts: VmOptions): Promise<HostedVm> {
@@ -41,8 +46,8 @@ export async function createVm(opts: VmOptions): Promise<HostedVm> {
   const fs = mp.FS;
   fs.mkdir('/hosted');
   fs.writeFile('/hosted/_rt.py', RT_PY);
-  for (const [name, src] of Object.entries(CORE_PY)) fs.writeFile(`/hosted/_c_${name}.py`, src);
-  for (const [name, src] of Object.entries(opts.frozen)) {
+  for (const [name, src] of Object.entries({ ...CORE_PY, ...IO_PY })) fs.writeFile(`/hosted/_c_${name}.py`, src);
+  for (const [name, src] of Object.entries({ ...IO_PACKAGES, ...opts.frozen })) {
     const parts = name.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = '/hosted/' + parts.slice(0, i).join('/');
@@ -62,5 +67,6 @@ export async function createVm(opts: VmOptions): Promise<HostedVm> {
     runFile: (path) => String(rt.run_file(path)),
     runRepl: (src, mode) => String(rt.run_repl(src, mode)),
     interrupt: () => module._mp_sched_keyboard_interrupt(),
+    toJs: (value) => mp.PyProxy.toJs(value),
   };
 }

@@ -217,7 +217,7 @@ def _with_hosted(fn):
 def _import(name, g=None, l=None, fromlist=(), level=0):
     if level == 0:
         top = name.split('.')[0]
-        if top in sys.modules:
+        if top in sys.modules and top not in CORE:
             return _orig_import(name, g, l, fromlist, level)
         if top in MISSING:
             raise ImportError("no module named '%s'" % top)
@@ -234,9 +234,10 @@ def _import(name, g=None, l=None, fromlist=(), level=0):
                 sys.modules[top] = mod
                 sys.modules.pop('_c_' + top, None)
                 return mod
-            mod = _with_hosted(core)
-            if name != top:
-                return _orig_import(name, g, l, fromlist, level)
+            mod = sys.modules.get(top) or _with_hosted(core)
+            if name != top or fromlist:
+                # Submodules of a core package live beside it in the hosted directory.
+                return _with_hosted(lambda: _orig_import(name, g, l, fromlist, level))
             return mod
         if top in FROZEN and '.frozen' in sys.path:
             i = sys.path.index('.frozen')
