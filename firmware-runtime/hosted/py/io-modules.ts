@@ -203,6 +203,107 @@ class I2C:
         for i in range(in_end - in_start):
             in_buffer[in_start + i] = r[i]
 ` + hide('busio'),
+
+  adafruit_pixelbuf:
+    String.raw`
+# The core PixelBuf (shared-bindings/adafruit_pixelbuf): colours kept as the transmitted bytes in
+# byteorder, brightness applied on write; show() hands the bytes to the subclass's _transmit().
+class PixelBuf:
+    def __init__(self, size, *, byteorder='BGR', brightness=1.0, auto_write=False, header=None, trailer=None):
+        byteorder = byteorder.upper()
+        bpp = len(byteorder)
+        if bpp not in (3, 4) or any(c not in 'RGBW' for c in byteorder) or len(set(byteorder)) != bpp:
+            raise ValueError('Invalid byteorder string')
+        self._n = size
+        self._order = byteorder
+        self._bpp = bpp
+        self._offsets = [byteorder.find(c) for c in 'RGBW']
+        self._header = bytes(header or b'')
+        self._trailer = bytes(trailer or b'')
+        self._colors = [(0, 0, 0, 0)] * size
+        self._brightness = min(1.0, max(0.0, brightness))
+        self._buf = bytearray(len(self._header) + size * bpp + len(self._trailer))
+        self._buf[0:len(self._header)] = self._header
+        if self._trailer:
+            self._buf[-len(self._trailer):] = self._trailer
+        self.auto_write = auto_write
+    def __len__(self):
+        return self._n
+    @property
+    def n(self):
+        return self._n
+    @property
+    def bpp(self):
+        return self._bpp
+    @property
+    def byteorder(self):
+        return self._order
+    @property
+    def brightness(self):
+        return self._brightness
+    @brightness.setter
+    def brightness(self, v):
+        self._brightness = min(1.0, max(0.0, v))
+        for i in range(self._n):
+            self._encode(i)
+        if self.auto_write:
+            self.show()
+    def _parse(self, value):
+        if isinstance(value, int):
+            if self._bpp == 4 and value > 0xFFFFFF:
+                return ((value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF, (value >> 24) & 0xFF)
+            return ((value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF, 0)
+        v = tuple(value)
+        if len(v) == 3:
+            r, g, b = v
+            w = 0
+        elif len(v) == 4:
+            r, g, b, w = v
+        else:
+            raise ValueError('Expected tuple of length %d, got %d' % (self._bpp, len(v)))
+        return (int(r), int(g), int(b), int(w))
+    def _encode(self, i):
+        c = self._colors[i]
+        base = len(self._header) + i * self._bpp
+        for k in range(self._bpp):
+            self._buf[base + self._offsets[k]] = int(c[k] * self._brightness) & 0xFF
+    def __setitem__(self, index, value):
+        if isinstance(index, slice):
+            idx = range(*index.indices(self._n))
+            vals = list(value)
+            if len(vals) != len(idx):
+                raise ValueError('Slice and value different lengths.')
+            for i, v in zip(idx, vals):
+                self._colors[i] = self._parse(v)
+                self._encode(i)
+        else:
+            if index < 0:
+                index += self._n
+            if not 0 <= index < self._n:
+                raise IndexError('index out of range')
+            self._colors[index] = self._parse(value)
+            self._encode(index)
+        if self.auto_write:
+            self.show()
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._n))]
+        if index < 0:
+            index += self._n
+        if not 0 <= index < self._n:
+            raise IndexError('index out of range')
+        c = self._colors[index]
+        return c if self._bpp == 4 else c[:3]
+    def fill(self, color):
+        c = self._parse(color)
+        for i in range(self._n):
+            self._colors[i] = c
+            self._encode(i)
+        if self.auto_write:
+            self.show()
+    def show(self):
+        return self._transmit(self._buf)
+` + hide('adafruit_pixelbuf'),
 };
 
 /** Submodules of core packages (adafruit_bus_device.i2c_device), as hosted files under the package directory. */
