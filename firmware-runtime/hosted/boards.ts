@@ -24,6 +24,11 @@ export interface HostedBoardInfo {
   /** gc.mem_free() and gc.mem_alloc() at the start of code.py on the real firmware. */
   heapFree: number;
   heapAllocAtStart: number;
+  /**
+   * The name a pad's Pin object prints as (`board.LED`), where a pad has several names: what the firmware
+   * prints for each (measured on CircuitPython 9.2.9); other pads use their first name in the board spec.
+   */
+  pinRepr: Record<string, string>;
   /** Safe-mode text for both buttons held at reset. */
   userSafeModeText: string;
 }
@@ -41,6 +46,11 @@ export const CPX_HOSTED: HostedBoardInfo = {
   platform: 'Atmel SAMD21',
   heapFree: 15024,
   heapAllocAtStart: 1168,
+  pinRepr: {
+    PA02: 'A0', PA05: 'A1', PA06: 'A2', PA07: 'A3', PB03: 'A4', PB02: 'A5', PB09: 'A6', PB08: 'A7',
+    PA11: 'LIGHT', PA09: 'TEMPERATURE', PA17: 'LED', PA28: 'BUTTON_A', PA14: 'BUTTON_B',
+    PA15: 'SLIDE_SWITCH', PB23: 'NEOPIXEL', PA12: 'REMOTEIN', PA23: 'REMOTEOUT',
+  },
   userSafeModeText: 'You pressed both buttons at start up.',
 };
 

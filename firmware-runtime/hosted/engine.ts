@@ -252,7 +252,7 @@ export class HostedEngine {
       board_pins: () => this.pins,
       heap_total: () => this.config.heapBytes ?? info.heapFree + info.heapAllocAtStart,
       chip_pins: () => {
-        const first = new Map<string, string>();
+        const first = new Map<string, string>(Object.entries(info.pinRepr));
         for (const [b, c] of this.pins) if (!first.has(c)) first.set(c, b);
         return [...first.entries()];
       },

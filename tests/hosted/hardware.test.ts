@@ -46,7 +46,7 @@ describe('hosted engine: hardware through the chip', () => {
       s.handle.setPart('buttonA', 'press');
       await s.waitFor('Press any key');
       expect(s.text).toContain('a True\r\n');
-      expect(s.text).toContain('D13 in use\r\n');
+      expect(s.text).toContain('LED in use\r\n');
       await untilState(s, () => s.handle.state?.leds.redLed === true);
     } finally {
       await s.stop();

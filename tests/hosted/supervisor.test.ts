@@ -53,7 +53,7 @@ describe('hosted engine: code.py transcript', () => {
     expect(text).toContain("(name='circuitpython', version=(9, 2, 9, ''), _machine='Adafruit CircuitPlayground Express with samd21g18', _mpy=774)\r\n");
     expect(text).toContain("'Atmel SAMD21' ['', '/', '.frozen', '/lib']\r\n");
     expect(text).toContain('Adafruit CircuitPlayground Express with samd21g18\r\n');
-    expect(text).toContain('board.D13 board.A1 circuitplayground_express\r\n');
+    expect(text).toContain('board.LED board.A1 circuitplayground_express\r\n');
     expect(text).toContain("<class 'module'> <class 'module'>\r\n");
   });
 

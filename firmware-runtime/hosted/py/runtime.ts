@@ -259,13 +259,12 @@ def _input(prompt=''):
 builtins.input = _input
 
 # ---- running code -----------------------------------------------------------------------------------
+# MicroPython's wording -> CircuitPython 9's (checked on the firmware engine), for tracebacks we print.
 _MESSAGES = (
-    ("isn't defined", 'is not defined'),
-    ("object isn't callable", 'object is not callable'),
-    ("isn't subscriptable", 'is not subscriptable'),
-    ("isn't iterable", 'is not iterable'),
-    ("object isn't an iterator", 'object is not an iterator'),
-    ("isn't supported", 'is not supported'),
+    ("isn't", 'is not'),
+    ('divide by zero', 'division by zero'),
+    ('list index out of range', 'index out of range'),
+    ('tuple index out of range', 'index out of range'),
 )
 
 def format_exception(e):
