@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetroM0ExpressBoard } from '../../boards/metro-m0-express.js';
-import { connectConsole, reloadIfOutputMissed } from '../../emulator/console.js';
+import { connectConsole, showRun } from '../../emulator/console.js';
 import { openDrive } from '../../emulator/drive.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { RunLoop } from '../../emulator/runner.js';
@@ -34,8 +34,8 @@ describe.each([{ board: 'metro_m0_express', pixels: 'pixel' as const }])('Circui
   it.skipIf(!present)('boots, runs code.py from CIRCUITPY and lights its NeoPixel', async () => {
     const b = createBoard(board) as MetroM0ExpressBoard;
     writeDriveFile(openDrive(b).volume, '/code.py', new TextEncoder().encode(CODE));
-    const { console } = connectConsole(b);
-    reloadIfOutputMissed(console); // as `circuitemu run` does: a short code.py ends before USB is up
+    // As `circuitemu run` does: a short code.py ends before USB is up; show one complete run.
+    const console = showRun(connectConsole(b), b.machine.scheduler, { reload: true });
     loadFirmware(b, readFileSync(image), image);
     const loop = new RunLoop(b.machine, console, { timeoutSeconds: 30, expectText: `pixel set on ${board}` });
     const end = await loop.run();
