@@ -36,6 +36,10 @@ const AUTO_RELOAD_OFF = 'Auto-reload is off.';
 const PRESS_ANY_KEY = 'Press any key to enter the REPL. Use CTRL-D to reload.';
 const LINE_CLEAR = '\x1b[2K\x1b[0G';
 const CODE_FILES = ['code.txt', 'code.py', 'main.py', 'main.txt'];
+/** Auto-reload waits this long after the last write (supervisor/shared/reload.c, CIRCUITPY_AUTORELOAD_DELAY_MS). */
+const AUTO_RELOAD_DELAY = 0.75;
+/** The command-ring target for host writes to CIRCUITPY (not a part name). */
+export const DRIVE_COMMAND = '@drive';
 
 /** Thrown out of a hal call to end the run (hard reset, reload request). */
 class RunEnd extends Error {}
@@ -60,6 +64,9 @@ export class HostedEngine {
   private runReason = 0;
   private pendingReset = false;
   private reloadRequested = false;
+  /** Simulated time at which a pending auto-reload happens (750 ms after the host's last write). */
+  private reloadAt: number | null = null;
+  private inRepl = false;
   private seed = 0x2545f491;
 
   constructor(
@@ -120,13 +127,22 @@ export class HostedEngine {
   // ---- Ctrl-C and input -------------------------------------------------------------------------
 
   private interruptPending(): boolean {
-    return Atomics.load(this.views.ctrl, CTRL.interrupt) !== 0;
+    return Atomics.load(this.views.ctrl, CTRL.interrupt) !== 0 || this.reloadDue();
+  }
+
+  /** An auto-reload is due: it stops running Python like a Ctrl-C, without the traceback. */
+  private reloadDue(): boolean {
+    if (this.reloadAt === null || this.clock.seconds < this.reloadAt) return false;
+    this.reloadAt = null;
+    this.reloadRequested = true;
+    this.runReason = 1;
+    return true;
   }
 
   /** Every call from Python lands here first: take a pending Ctrl-C, charge the call's simulated cost. */
   private tick(): void {
     this.applyCommands();
-    if (this.interruptPending()) {
+    if (this.interruptPending() || (this.reloadRequested && this.vm)) {
       Atomics.store(this.views.ctrl, CTRL.interrupt, 0);
       this.vm?.interrupt();
     }
@@ -139,6 +155,10 @@ export class HostedEngine {
   private applyCommands(): void {
     if (Atomics.load(this.views.ctrl, CTRL.commandsWritten) === Atomics.load(this.views.ctrl, CTRL.commandsRead)) return;
     for (const c of takeCommands(this.views)) {
+      if (c.part === DRIVE_COMMAND) {
+        this.hostWrite(String(c.args[0]), String(c.args[1]));
+        continue;
+      }
       const part = (this.board.parts as Record<string, unknown>)[c.part] as Record<string, unknown> | undefined;
       const fn = part?.[c.method];
       if (typeof fn !== 'function') {
@@ -147,6 +167,21 @@ export class HostedEngine {
       }
       (fn as (...a: unknown[]) => unknown).apply(part, c.args);
     }
+  }
+
+  /**
+   * A file written by the host (the web editor saving code.py, a CI step): like a USB write, it starts
+   * the auto-reload countdown unless auto-reload is off or the REPL is in use.
+   */
+  private hostWrite(path: string, base64: string): void {
+    const data = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+    try {
+      this.volume.writeFile('/' + path.replace(/^\/+/, ''), data, { parents: true });
+    } catch (e) {
+      this.port.post({ type: 'error', message: `cannot write ${path} on CIRCUITPY: ${e instanceof Error ? e.message : String(e)}` });
+      return;
+    }
+    if (this.autoReload && !this.inRepl) this.reloadAt = this.clock.seconds + AUTO_RELOAD_DELAY;
   }
 
   private lastState = '';
@@ -187,15 +222,17 @@ export class HostedEngine {
       const b = takeInput(this.views);
       if (b >= 0) return b;
       this.flush();
-      if (this.reloadRequested) return -1;
+      if (this.reloadRequested || this.reloadDue()) return -1;
       const seen = Atomics.load(this.views.ctrl, CTRL.wake);
       if (inputAvailable(this.views) > 0) continue;
       if (!waiting) {
         waiting = true;
         this.port.post({ type: 'waiting', seconds: this.clock.seconds });
       }
-      Atomics.wait(this.views.ctrl, CTRL.wake, seen, this.config.realTime ? 20 : 1000);
+      Atomics.wait(this.views.ctrl, CTRL.wake, seen, this.config.realTime || this.reloadAt !== null ? 20 : 1000);
       this.applyCommands();
+      // Waiting in virtual time: nothing else will move the clock to a pending reload, so go there.
+      if (!this.config.realTime && this.reloadAt !== null) this.clock.advance(Math.max(0, this.reloadAt - this.clock.seconds));
       this.clock.followWallClock();
       this.published();
     }
@@ -351,10 +388,11 @@ export class HostedEngine {
         this.autoReload = v;
       },
       reload: () => {
-        this.tick();
         this.reloadRequested = true;
+        this.runReason = 2;
         this.vm?.interrupt();
       },
+      reload_requested: () => this.reloadRequested,
       set_next_code_file: (name: string | null) => {
         this.nextCodeFile = name;
       },
@@ -567,14 +605,13 @@ export class HostedEngine {
           this.flush();
           if (this.reloadRequested) {
             first = false;
-            this.runReason = 1;
             continue;
           }
         }
         skipRun = false;
         first = false;
         if (this.waitForKey() === 'reload') {
-          this.runReason = 3;
+          if (!this.reloadRequested) this.runReason = 3;
           continue;
         }
       }
@@ -589,9 +626,12 @@ export class HostedEngine {
 
   private async runRepl(resumed: boolean): Promise<void> {
     Atomics.store(this.views.ctrl, CTRL.mode, 1);
+    this.inRepl = true;
+    this.reloadAt = null;
     try {
       await this.replLoop(resumed);
     } finally {
+      this.inRepl = false;
       Atomics.store(this.views.ctrl, CTRL.mode, 0);
     }
   }

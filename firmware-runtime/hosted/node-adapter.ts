@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, pushInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
-import { runHostedEngine } from './engine.js';
+import { DRIVE_COMMAND, runHostedEngine } from './engine.js';
 import { prepareFlash, type HostedFiles } from './drive.js';
 
 /** How long running Python has to take a Ctrl-C before the worker is terminated (wall milliseconds). */
@@ -61,6 +61,11 @@ export interface HostedEngineHandle {
    * 0, 0, 1; 'buttonA', 'press'); applied at Python's next call into a module or while it waits.
    */
   setPart(part: string, method: string, ...args: (number | string | boolean)[]): void;
+  /**
+   * Writes a file onto CIRCUITPY as a host would over USB: the running code is stopped and rerun 0.75 s
+   * (simulated) later when auto-reload is on and the REPL is not in use.
+   */
+  writeFile(path: string, data: Uint8Array | string): void;
   /** Ends the run. */
   stop(): Promise<HostedRunEnd>;
   /** The CIRCUITPY flash bytes (shared with the worker; save them to persist the drive). */
@@ -171,6 +176,12 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
     interrupt,
     setPart(part, method, ...args) {
       if (!finished && !pushCommand(views, { part, method, args })) throw new Error('too many part commands queued');
+    },
+    writeFile(path, data) {
+      if (finished) return;
+      const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+      const base64 = Buffer.from(bytes).toString('base64');
+      if (!pushCommand(views, { part: DRIVE_COMMAND, method: 'write', args: [path, base64] })) throw new Error(`${path}: too large to send while other commands are queued`);
     },
     async stop() {
       finish({ reason: 'stopped', seconds: views.seconds[0]! });

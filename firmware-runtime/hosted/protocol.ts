@@ -37,7 +37,7 @@ const SECONDS_OFFSET = CTRL_SLOTS * 4;
 const RING_OFFSET = SECONDS_OFFSET + 64;
 export const INPUT_RING_BYTES = 1 << 16;
 const COMMAND_OFFSET = RING_OFFSET + INPUT_RING_BYTES;
-export const COMMAND_RING_BYTES = 1 << 14;
+export const COMMAND_RING_BYTES = 1 << 20;
 export const CONTROL_BYTES = COMMAND_OFFSET + COMMAND_RING_BYTES;
 
 export const enum RunState {

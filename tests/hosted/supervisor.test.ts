@@ -221,3 +221,23 @@ describe('hosted engine: Ctrl-C', () => {
     }
   });
 });
+
+describe('hosted engine: auto-reload', () => {
+  it('a file written by the host stops the running code and reruns it after a soft reboot', async () => {
+    const s = start({ board: 'cpx', files: { 'code.py': 'import time, supervisor\nprint("v1", supervisor.runtime.run_reason)\nwhile True:\n    time.sleep(0.1)\n' } });
+    try {
+      await s.waitFor('v1 ');
+      s.handle.writeFile('code.py', 'import supervisor\nprint("v2", supervisor.runtime.run_reason)\n');
+      const r = await s.waitFor('soft reboot\r\n');
+      expect(s.text.slice(0, r)).toMatch(/v1 supervisor\.RunReason\.STARTUP\r\n(\x1b\]0;[^\x1b]*\x1b\\)?\r\nCode stopped by auto-reload\. Reloading soon\.\r\n$/);
+      await s.waitFor('Press any key', 20_000, r);
+      expect(s.text.slice(r)).toContain(osc('code.py') + 'v2 supervisor.RunReason.AUTO_RELOAD\r\n');
+      // Waiting for a key: a new write reruns the code at once (no "Code stopped" line).
+      s.handle.writeFile('code.py', 'print("v3")\n');
+      const r2 = await s.waitFor('soft reboot\r\n', 20_000, r + 1);
+      await s.waitFor('v3\r\n', 20_000, r2);
+    } finally {
+      await s.stop();
+    }
+  });
+});

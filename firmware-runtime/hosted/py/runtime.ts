@@ -303,10 +303,11 @@ def _run(code, g):
     except SystemExit:
         return ''
     except BaseException as e:
+        if isinstance(e, KeyboardInterrupt) and _hal.reload_requested():
+            # A reload stops the program without a traceback (main.c prints its own line).
+            return ''
         text = format_exception(e)
         _hal.write_text(text)
-        if isinstance(e, KeyboardInterrupt):
-            return 'KeyboardInterrupt'
         return _where(text, e)
     finally:
         _hal.flush()
