@@ -38,12 +38,13 @@ describe('hosted engine: hardware through the chip', () => {
       'led = digitalio.DigitalInOut(board.LED)\nled.switch_to_output(True)\n' +
       'a = digitalio.DigitalInOut(board.BUTTON_A)\na.switch_to_input(pull=digitalio.Pull.DOWN)\n' +
       'sw = digitalio.DigitalInOut(board.SLIDE_SWITCH)\nsw.switch_to_input(pull=digitalio.Pull.UP)\n' +
-      'print("a", a.value, "switch", sw.value)\ntime.sleep(1)\nprint("a", a.value)\n' +
+      'print("a", a.value, "switch", sw.value)\ninput()\nprint("a", a.value)\n' +
       'try:\n    digitalio.DigitalInOut(board.D13)\nexcept ValueError as e:\n    print(e)\n';
     const s = start({ board: 'cpx', files: { 'code.py': code } });
     try {
       await s.waitFor('a False switch');
       s.handle.setPart('buttonA', 'press');
+      s.handle.write('\r');
       await s.waitFor('Press any key');
       expect(s.text).toContain('a True\r\n');
       expect(s.text).toContain('LED in use\r\n');
@@ -84,6 +85,31 @@ describe('hosted engine: hardware through the chip', () => {
     try {
       await s.waitFor('Press any key');
       expect(s.text).toContain('RuntimeError: No pull up found on SDA or SCL; check your wiring\r\n');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('analogio reads the thermistor and light sensor through the ADC, following the set inputs', async () => {
+    // adafruit_thermistor's formula for the CPX (circuitpython-console.md §8): reading = value / 64,
+    // R = 1023 * 10 kΩ / reading - 10 kΩ, then the β equation (β 3950, 25 °C).
+    const code =
+      'import board, analogio, math, time\n' +
+      't = analogio.AnalogIn(board.TEMPERATURE)\nl = analogio.AnalogIn(board.LIGHT)\n' +
+      'def celsius():\n    R = 1023 * 10000 / (t.value / 64) - 10000\n    return 1 / (math.log(R / 10000) / 3950 + 1 / 298.15) - 273.15\n' +
+      'print("T1 %.1f light %d" % (celsius(), l.value))\ninput()\nprint("T2 %.1f light %d" % (celsius(), l.value))\n' +
+      'try:\n    analogio.AnalogIn(board.LED)\nexcept ValueError as e:\n    print(e)\n';
+    const s = start({ board: 'cpx', files: { 'code.py': code } });
+    try {
+      await s.waitFor('T1 ');
+      // The program waits in input() so the new inputs land before its next reading (virtual time races ahead).
+      s.handle.setPart('thermistor', 'setTemperature', 40);
+      s.handle.setPart('light', 'setLux', 0);
+      s.handle.write('\r');
+      await s.waitFor('Press any key');
+      expect(s.text).toMatch(/T1 25\.0 light [1-9]\d*\r\n/);
+      expect(s.text).toMatch(/T2 (39\.[5-9]|40\.[0-5]) light 0\r\n/);
+      expect(s.text).toContain('Invalid pin\r\n');
     } finally {
       await s.stop();
     }

@@ -15,7 +15,7 @@ if (!have) console.log('tests/hosted/libraries.test.ts: skipped (set CIRCUITEMU_
 
 function libFiles(): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
-  for (const f of ['neopixel.mpy', 'adafruit_lis3dh.mpy']) files['lib/' + f] = readFileSync(join(lib, f));
+  for (const f of ['neopixel.mpy', 'adafruit_lis3dh.mpy', 'adafruit_thermistor.mpy']) if (existsSync(join(lib, f))) files['lib/' + f] = readFileSync(join(lib, f));
   const bd = join(lib, 'adafruit_bus_device');
   if (existsSync(bd)) for (const f of readdirSync(bd)) files['lib/adafruit_bus_device/' + f] = readFileSync(join(bd, f));
   return files;
@@ -45,13 +45,32 @@ describe.skipIf(!have)('hosted engine: Adafruit libraries (.mpy from CircuitPyth
       'import board, busio, time, adafruit_lis3dh\n' +
       'i2c = busio.I2C(board.ACCELEROMETER_SCL, board.ACCELEROMETER_SDA)\n' +
       'lis = adafruit_lis3dh.LIS3DH_I2C(i2c, address=0x19)\nlis.range = adafruit_lis3dh.RANGE_8_G\n' +
-      'print("ready")\ntime.sleep(1)\nx, y, z = lis.acceleration\nprint("acc %.1f %.1f %.1f" % (x, y, z))\n';
+      'print("ready")\ninput()\ntime.sleep(0.1)\nx, y, z = lis.acceleration\nprint("acc %.1f %.1f %.1f" % (x, y, z))\n';
     const s = start({ board: 'cpx', files: { ...libFiles(), 'code.py': code } });
     try {
       await s.waitFor('ready\r\n');
       s.handle.setPart('accelerometer', 'setAccelerationG', 0.5, -1, 0.25);
+      s.handle.write('\r');
       await s.waitFor('Press any key');
       expect(s.text).toContain('acc 4.9 -9.8 2.5\r\n');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('adafruit_thermistor.mpy reads the CPX thermistor through analogio', async () => {
+    const code =
+      'import board, adafruit_thermistor\n' +
+      'th = adafruit_thermistor.Thermistor(board.TEMPERATURE, 10000, 10000, 25, 3950, high_side=True)\n' +
+      'print("T1 %.1f" % th.temperature)\ninput()\nprint("T2 %.1f" % th.temperature)\n';
+    const s = start({ board: 'cpx', files: { ...libFiles(), 'code.py': code } });
+    try {
+      await s.waitFor('T1 ');
+      s.handle.setPart('thermistor', 'setTemperature', 31.5);
+      s.handle.write('\r');
+      await s.waitFor('Press any key');
+      expect(s.text).toContain('T1 25.0\r\n');
+      expect(s.text).toMatch(/T2 3(1\.[3-7])\r\n/);
     } finally {
       await s.stop();
     }

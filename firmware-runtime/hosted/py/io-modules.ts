@@ -204,6 +204,37 @@ class I2C:
             in_buffer[in_start + i] = r[i]
 ` + hide('busio'),
 
+  analogio:
+    String.raw`
+import _hal, _hw
+class AnalogIn:
+    def __init__(self, pin):
+        _hw.pin_of(pin)
+        _hw.check(_hal.analogin_construct(pin._name, _hw.name_of(pin)))
+        self._pin = pin
+    def _ok(self):
+        if self._pin is None:
+            raise ValueError('Object has been deinitialized and can no longer be used. Create a new object.')
+    def deinit(self):
+        if self._pin is not None:
+            _hw.check(_hal.pin_release(self._pin._name))
+            self._pin = None
+    def deinited(self):
+        return self._pin is None
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        self.deinit()
+    @property
+    def value(self):
+        self._ok()
+        return _hw.check(_hal.analogin_read(self._pin._name))
+    @property
+    def reference_voltage(self):
+        self._ok()
+        return 3.3
+` + hide('analogio'),
+
   adafruit_pixelbuf:
     String.raw`
 # The core PixelBuf (shared-bindings/adafruit_pixelbuf): colours kept as the transmitted bytes in

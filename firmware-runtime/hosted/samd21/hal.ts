@@ -7,6 +7,7 @@
  */
 import type { Samd21 } from '../../../boards/chips/samd21.js';
 import { sercomPadsOn } from '../../../peripherals/samd21/sercom-pads.js';
+import { ADC_AIN_PADS } from '../../../peripherals/samd21/adc.js';
 import type { HostedClock } from '../clock.js';
 
 const PM = 0x40000400;
@@ -15,6 +16,7 @@ const GCLK = 0x40000c00;
 const NVMCTRL = 0x41004000;
 const PORT = 0x41004400;
 const SERCOM_BASE = 0x42000800;
+const ADC = 0x42004000;
 
 /** PORT register offsets within a group (23.8). */
 const P = { DIRCLR: 0x04, DIRSET: 0x08, OUTCLR: 0x14, OUTSET: 0x18, IN: 0x20, PMUX: 0x30, PINCFG: 0x40 } as const;
@@ -174,6 +176,48 @@ export class Samd21Hal {
 
   dioGet(pad: string): boolean {
     return (this.r32(Samd21Hal.group(pad) + P.IN) & (1 << Samd21Hal.bit(pad))) !== 0;
+  }
+
+  // ---- analogio --------------------------------------------------------------------------------
+  /** The ADC input (AINn) a pad carries, or -1 (data sheet table 7-1, function B). */
+  adcChannel(pad: string): number {
+    const index = (pad[1] === 'B' ? 32 : 0) + Samd21Hal.bit(pad);
+    return ADC_AIN_PADS.indexOf(index);
+  }
+
+  analogInConstruct(pad: string, name: string): void {
+    if (this.adcChannel(pad) < 0) throw new HalError('ValueError', 'Invalid pin');
+    this.claim(pad, name);
+    this.resetPin(pad);
+    this.pmux(pad, 'B');
+  }
+
+  /**
+   * common_hal_analogio_analogin_get_value: the ADC set up afresh (reference INTVCC1 = VDDANA/2, gain 1/2,
+   * 12 bits, GCLK 48 MHz / 32), two conversions with the first discarded, the 12-bit result shifted to 16.
+   */
+  analogInRead(pad: string): number {
+    const ain = this.adcChannel(pad);
+    this.apbc(16);
+    this.clockChannel(30);
+    this.w8(ADC + 0x00, 1); // CTRLA.SWRST
+    this.waitFor(() => (this.r8(ADC + 0x00) & 1) === 0 && (this.r8(ADC + 0x19) & 0x80) === 0, 'ADC SWRST');
+    this.w8(ADC + 0x01, 2); // REFCTRL.REFSEL = INTVCC1
+    this.w32(ADC + 0x10, ain | (0x18 << 8) | (0xf << 24)); // INPUTCTRL: MUXPOS, MUXNEG = GND, GAIN = DIV2
+    this.waitFor(() => (this.r8(ADC + 0x19) & 0x80) === 0, 'ADC STATUS.SYNCBUSY');
+    this.w16(ADC + 0x04, 3 << 8); // CTRLB: PRESCALER DIV32, RESSEL 12 bit
+    this.waitFor(() => (this.r8(ADC + 0x19) & 0x80) === 0, 'ADC STATUS.SYNCBUSY');
+    this.w8(ADC + 0x00, 2); // ENABLE
+    this.waitFor(() => (this.r8(ADC + 0x19) & 0x80) === 0, 'ADC STATUS.SYNCBUSY');
+    let value = 0;
+    for (let i = 0; i < 2; i++) {
+      this.w8(ADC + 0x18, 1); // clear RESRDY
+      this.w8(ADC + 0x0c, 2); // SWTRIG.START
+      this.waitFor(() => (this.r8(ADC + 0x18) & 1) !== 0, 'ADC INTFLAG.RESRDY');
+      value = this.r16(ADC + 0x1a);
+    }
+    this.w8(ADC + 0x00, 0);
+    return (value << 4) & 0xffff;
   }
 
   // ---- neopixel_write ----------------------------------------------------------------------------
