@@ -58,6 +58,8 @@ export class HostedEngine {
   private lastOut = 0;
   private vm: HostedVm | null = null;
   private capture: number[] | null = null;
+  /** Raw REPL: the error text of the running input, sent after the output (null: errors go to the console). */
+  private errorText: string | null = null;
   private autoReload: boolean;
   private readOnly = false;
   private nextCodeFile: string | null = null;
@@ -273,6 +275,11 @@ export class HostedEngine {
       tick: () => this.tick(),
       flush: () => this.flush(),
       write_text: (s: string) => this.writeCooked(enc.encode(s)),
+      // Error text: raw REPL sends it after the output's \x04, so it is held apart there.
+      write_error: (s: string) => {
+        if (this.errorText !== null) this.errorText += s;
+        else this.writeCooked(enc.encode(s));
+      },
       core_modules: () => CORE_MODULES,
       frozen_modules: () => [...new Set(Object.keys(FROZEN_PY).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))],
       missing_modules: () => MISSING_MODULES,
@@ -652,15 +659,20 @@ export class HostedEngine {
         case 'none':
           break;
         case 'exec': {
+          // Raw REPL framing: OK, output, \x04, error text, \x04, then the > prompt.
+          this.errorText = action.raw ? '' : null;
           this.setRunState(RunState.python);
           try {
-            const r = vm.runRepl(action.source, action.mode);
-            if (action.raw) this.write('\x04');
-            void r;
+            vm.runRepl(action.source, action.mode);
           } finally {
             this.setRunState(RunState.idle);
           }
-          if (action.raw) this.write('\x04');
+          if (action.raw) {
+            this.write('\x04');
+            this.writeCooked(enc.encode(this.errorText ?? ''));
+            this.write('\x04');
+          }
+          this.errorText = null;
           repl.prompt();
           break;
         }
@@ -690,7 +702,7 @@ export class HostedEngine {
         this.setRunState(RunState.idle);
       }
     }
-    this.status('REPL');
+    if (!raw) this.status('REPL');
     return vm;
   }
 }

@@ -241,3 +241,25 @@ describe('hosted engine: auto-reload', () => {
     }
   });
 });
+
+describe('hosted engine: raw REPL (what mpremote-style tools use)', () => {
+  it('Ctrl-A enters raw mode; Ctrl-D runs the buffer: OK, output, \\x04, error text, \\x04, >', async () => {
+    const s = start({ board: 'cpx', files: { 'code.py': '' } });
+    try {
+      await s.waitFor('Press any key');
+      s.handle.write('\r');
+      const b = await s.waitFor('>>> ');
+      s.handle.write('\x01');
+      const r = await s.waitFor('\r\nraw REPL; CTRL-B to exit\r\n>', 10_000, b);
+      s.handle.write('print(1 + 1)\x04');
+      await s.waitFor('OK2\r\n\x04\x04>', 10_000, r);
+      s.handle.write('1/0\x04');
+      await s.waitFor('OK\x04Traceback (most recent call last):\r\n  File "<stdin>", line 1, in <module>\r\nZeroDivisionError: division by zero\r\n\x04>', 10_000, r);
+      s.handle.write('\x02');
+      const back = await s.waitFor('Adafruit CircuitPython 9.2.9 on', 10_000, r);
+      expect(s.text.slice(r, back)).toMatch(/\x04>\r\n(\x1b\]0;[^\x1b]*\x1b\\)?\r\n$/);
+    } finally {
+      await s.stop();
+    }
+  });
+});

@@ -104,7 +104,7 @@ del _i, _rt, namedtuple
   random:
     String.raw`
 import _rt, _hal
-_r = _rt._real['random']
+_r = _rt.real('random')
 _r.seed(_hal.random_seed())
 seed = _r.seed
 getrandbits = _r.getrandbits

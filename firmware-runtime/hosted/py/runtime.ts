@@ -16,12 +16,17 @@ baseline = [0]
 
 def set_baseline():
     baseline[0] = _real['gc'].mem_alloc()
-_real = {}
-for _n in ('sys', 'os', 'time', 'random', 'gc', 'io', 'struct', 'math', 'collections', 'array', 'binascii', 'errno', 'micropython'):
-    try:
-        _real[_n] = __import__(_n)
-    except ImportError:
-        pass
+import gc as _gc, os as _vm_os
+# The VM's own modules our core modules wrap (others are imported on first use: start-up time matters).
+_real = {'sys': sys, 'gc': _gc, 'os': _vm_os}
+
+def real(name):
+    m = _real.get(name)
+    if m is None:
+        m = _real[name] = _orig_import(name)
+        if name in CORE:
+            sys.modules.pop(name, None)
+    return m
 
 # ---- CIRCUITPY: the VFS protocol over the FAT volume held by JS -------------------------------------
 _ENOENT = 2
@@ -307,7 +312,7 @@ def _run(code, g):
             # A reload stops the program without a traceback (main.c prints its own line).
             return ''
         text = format_exception(e)
-        _hal.write_text(text)
+        _hal.write_error(text)
         return _where(text, e)
     finally:
         _hal.flush()
@@ -334,7 +339,7 @@ def run_repl(src, mode):
         code = compile(src, '<stdin>', mode)
     except BaseException as e:
         text = format_exception(e)
-        _hal.write_text(text)
+        _hal.write_error(text)
         _hal.flush()
         return _where(text, e)
     return _run(code, _repl_globals)
