@@ -218,6 +218,7 @@ export class HostedEngine {
   }
 
   /** Blocks until a console byte arrives (real time keeps following the wall clock meanwhile). */
+  /** A console byte; -1 when a reload is due, -2 when running Python got a Ctrl-C meanwhile. */
   private readByte(): number {
     let waiting = false;
     for (;;) {
@@ -225,6 +226,7 @@ export class HostedEngine {
       if (b >= 0) return b;
       this.flush();
       if (this.reloadRequested || this.reloadDue()) return -1;
+      if (Atomics.load(this.views.ctrl, CTRL.state) === RunState.python && this.interruptPending()) return -2;
       const seen = Atomics.load(this.views.ctrl, CTRL.wake);
       if (inputAvailable(this.views) > 0) continue;
       if (!waiting) {
@@ -363,6 +365,7 @@ export class HostedEngine {
         return inputAvailable(this.views);
       },
       input_line: () => this.inputLine(),
+      input_read: (n: number) => this.inputRead(Number(n)),
       // CIRCUITPY
       fs_listdir: (p: string) => fsCall(() => this.volume.readdir(abs(p)).filter((e) => (e.attributes & 0x08) === 0).map((e) => [e.name, e.isDirectory ? 0x4000 : 0x8000, e.size])),
       fs_stat: (p: string) =>
@@ -450,24 +453,16 @@ export class HostedEngine {
   }
 
   /** input(): a line from the console, echoed, as the board's readline does for code.py. */
-  private inputLine(): string {
+  private inputLine(): string | null {
     this.tick();
     const line: number[] = [];
     for (;;) {
       this.flush();
-      if (this.interruptPending()) {
-        this.tick();
-        return '';
-      }
       const b = this.readByte();
-      if (b < 0) return '';
+      if (b < 0) return this.readInterrupted();
       if (b === 13) {
         this.write('\r\n');
         return dec.decode(Uint8Array.from(line));
-      }
-      if (b === 3) {
-        this.vm?.interrupt();
-        return '';
       }
       if ((b === 8 || b === 127) && line.length) {
         line.pop();
@@ -478,6 +473,25 @@ export class HostedEngine {
       }
     }
   }
+
+  /** sys.stdin.read(n): n raw bytes from the console, no echo (blocks until they arrive). */
+  private inputRead(n: number): string | null {
+    this.tick();
+    const got: number[] = [];
+    while (got.length < n) {
+      const b = this.readByte();
+      if (b < 0) return this.readInterrupted();
+      got.push(b);
+    }
+    return dec.decode(Uint8Array.from(got));
+  }
+
+  /** A console read ended by Ctrl-C or a reload: the Python side raises KeyboardInterrupt at once. */
+  private readInterrupted(): null {
+    Atomics.store(this.views.ctrl, CTRL.interrupt, 0);
+    return null;
+  }
+
 
   // ---- supervisor -------------------------------------------------------------------------------
 

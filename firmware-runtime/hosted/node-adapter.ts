@@ -154,6 +154,9 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
     if (finished) return;
     Atomics.store(views.ctrl, CTRL.interrupt, 1);
     Atomics.notify(views.ctrl, CTRL.interrupt);
+    // A program blocked reading the console waits on the wake slot.
+    Atomics.add(views.ctrl, CTRL.wake, 1);
+    Atomics.notify(views.ctrl, CTRL.wake);
     if (!graceTimer) graceTimer = setTimeout(hardStop, HARD_STOP_GRACE_MS);
   };
 

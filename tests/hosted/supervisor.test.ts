@@ -263,3 +263,26 @@ describe('hosted engine: raw REPL (what mpremote-style tools use)', () => {
     }
   });
 });
+
+describe('hosted engine: console input in code.py', () => {
+  it('input() echoes a line; sys.stdin.read reads raw bytes; supervisor.runtime.serial_bytes_available counts them; Ctrl-C interrupts a read', async () => {
+    const code =
+      'import sys, supervisor\nname = input("name? ")\nprint("hi", name)\n' +
+      'while not supervisor.runtime.serial_bytes_available:\n    pass\nprint("avail", supervisor.runtime.serial_bytes_available)\n' +
+      'print(repr(sys.stdin.read(3)))\nprint("waiting")\nsys.stdin.read(1)\n';
+    const s = start({ board: 'cpx', files: { 'code.py': code } });
+    try {
+      await s.waitFor('name? ');
+      s.handle.write('bob\r');
+      await s.waitFor('hi bob\r\n');
+      s.handle.write('xyz');
+      await s.waitFor('waiting\r\n');
+      expect(s.text).toContain('name? bob\r\nhi bob\r\navail 3\r\n\'xyz\'\r\n');
+      s.handle.write('\x03');
+      await s.waitFor('KeyboardInterrupt: \r\n');
+      expect(s.text).toMatch(/File "code.py", line 9, in <module>\r\n/);
+    } finally {
+      await s.stop();
+    }
+  });
+});

@@ -20,14 +20,26 @@ modules = _s.modules
 path = _s.path
 print_exception = _s.print_exception
 stderr = _s.stderr
-stdin = _s.stdin
+class _Stdin:
+    # The USB serial console: read(n) blocks for n bytes (no echo), as on the board.
+    def read(self, n=1):
+        r = _hal.input_read(n)
+        if r is None:
+            raise KeyboardInterrupt
+        return r
+    def readline(self):
+        out = ''
+        while not out.endswith('\n') and not out.endswith('\r'):
+            out += self.read(1)
+        return out
+stdin = _Stdin()
 stdout = _s.stdout
 version_info = (3, 4, 0)
 _i = _hal.identity()
 implementation = namedtuple('', ('name', 'version', '_machine', '_mpy'))('circuitpython', tuple(_i['version_tuple']) + ('',), _i['machine'], 774)
 platform = _i['platform']
 version = '3.4.0; CircuitPython ' + _i['version'] + ' on ' + _i['date']
-del _i, _s, _rt, _hal, namedtuple
+del _i, _s, _rt, namedtuple
 ` + hide('sys'),
 
   gc:

@@ -260,7 +260,10 @@ builtins.__import__ = _import
 def _input(prompt=''):
     if prompt:
         print(prompt, end='')
-    return _hal.input_line()
+    r = _hal.input_line()
+    if r is None:
+        raise KeyboardInterrupt
+    return r
 builtins.input = _input
 
 # ---- running code -----------------------------------------------------------------------------------
