@@ -41,8 +41,6 @@ const AUTO_RELOAD_DELAY = 0.75;
 /** The command-ring target for host writes to CIRCUITPY (not a part name). */
 export const DRIVE_COMMAND = '@drive';
 
-/** Thrown out of a hal call to end the run (hard reset, reload request). */
-class RunEnd extends Error {}
 
 export class HostedEngine {
   private readonly views: ControlViews;
@@ -64,7 +62,12 @@ export class HostedEngine {
   private readOnly = false;
   private nextCodeFile: string | null = null;
   private runReason = 0;
+  /** microcontroller.reset() (or storage.erase_filesystem()) was called: the board restarts from boot. */
   private pendingReset = false;
+  /** microcontroller.on_next_reset(): the run mode the next reset starts in. */
+  private nextResetMode = 'microcontroller.RunMode.NORMAL';
+  /** The reason text while in safe mode (circuitpython-console.md §6), or null. */
+  private safeMode: string | null = null;
   private reloadRequested = false;
   /** Simulated time at which a pending auto-reload happens (750 ms after the host's last write). */
   private reloadAt: number | null = null;
@@ -391,7 +394,7 @@ export class HostedEngine {
       erase_filesystem: () => {
         this.volume = formatCircuitpy(spiFlashCircuitpyDevice(this.flash));
         this.pendingReset = true;
-        throw new RunEnd('erase');
+        this.vm?.interrupt();
       },
       // supervisor, microcontroller
       run_reason: () => this.runReason,
@@ -404,7 +407,7 @@ export class HostedEngine {
         this.runReason = 2;
         this.vm?.interrupt();
       },
-      reload_requested: () => this.reloadRequested,
+      reload_requested: () => this.reloadRequested || this.pendingReset,
       set_next_code_file: (name: string | null) => {
         this.nextCodeFile = name;
       },
@@ -412,8 +415,8 @@ export class HostedEngine {
         this.pendingReset = true;
         this.vm?.interrupt();
       },
-      on_next_reset: () => {
-        throw new Error('microcontroller.on_next_reset is not implemented in the hosted engine yet');
+      on_next_reset: (mode: string) => {
+        this.nextResetMode = String(mode);
       },
       cpu_temperature: () => {
         throw new Error('microcontroller.cpu.temperature needs the SAMD21 TSENS/ADC path, not wired in the hosted engine yet');
@@ -454,7 +457,7 @@ export class HostedEngine {
 
   /** input(): a line from the console, echoed, as the board's readline does for code.py. */
   private inputLine(): string | null {
-    this.tick();
+    if (!this.beginRead()) return this.readInterrupted();
     const line: number[] = [];
     for (;;) {
       this.flush();
@@ -476,7 +479,7 @@ export class HostedEngine {
 
   /** sys.stdin.read(n): n raw bytes from the console, no echo (blocks until they arrive). */
   private inputRead(n: number): string | null {
-    this.tick();
+    if (!this.beginRead()) return this.readInterrupted();
     const got: number[] = [];
     while (got.length < n) {
       const b = this.readByte();
@@ -484,6 +487,18 @@ export class HostedEngine {
       got.push(b);
     }
     return dec.decode(Uint8Array.from(got));
+  }
+
+  /**
+   * The start of a blocking console read: like tick(), but a pending Ctrl-C is not scheduled in the VM (the
+   * read returns and Python raises it at once). False when one is pending.
+   */
+  private beginRead(): boolean {
+    this.applyCommands();
+    if (this.interruptPending()) return false;
+    this.clock.charge();
+    this.published();
+    return true;
   }
 
   /** A console read ended by Ctrl-C or a reload: the Python side raises KeyboardInterrupt at once. */
@@ -524,9 +539,6 @@ export class HostedEngine {
     this.setRunState(RunState.python);
     try {
       return vm.runFile(path);
-    } catch (e) {
-      if (e instanceof RunEnd) return '';
-      throw e;
     } finally {
       this.setRunState(RunState.idle);
       this.flush();
@@ -577,7 +589,11 @@ export class HostedEngine {
 
   /** The block around a code file's run (circuitpython-console.md §2). */
   private async runCode(): Promise<void> {
-    this.write('\r\n' + LINE_CLEAR + (this.autoReload ? AUTO_RELOAD_ON : AUTO_RELOAD_OFF) + '\r\n');
+    this.write('\r\n' + LINE_CLEAR + (this.autoReload && !this.safeMode ? AUTO_RELOAD_ON : AUTO_RELOAD_OFF) + '\r\n');
+    if (this.safeMode) {
+      this.write(`Running in safe mode! Not running saved code.\r\n\r\nYou are in safe mode because:\r\n${this.safeMode}\r\nPress reset to exit safe mode.\r\n`);
+      return;
+    }
     const file = this.codeFile();
     let result = '';
     if (file) {
@@ -586,6 +602,7 @@ export class HostedEngine {
       this.flush();
       result = await this.runFile('/' + file);
     }
+    if (this.pendingReset) return; // the chip restarts at once: nothing more reaches the host
     this.status(result || 'Done');
     if (this.reloadRequested) {
       this.write('\r\nCode stopped by auto-reload. Reloading soon.\r\n');
@@ -626,6 +643,10 @@ export class HostedEngine {
           this.mountDrive();
           await this.runCode();
           this.flush();
+          if (this.pendingReset) {
+            first = await this.hardReset();
+            continue;
+          }
           if (this.reloadRequested) {
             first = false;
             continue;
@@ -642,7 +663,24 @@ export class HostedEngine {
       repl = false;
       this.runReason = 3;
       first = false;
+      if (this.pendingReset) first = await this.hardReset();
     }
+  }
+
+  /**
+   * microcontroller.reset(): the chip restarts (USB drops; the host sees a new boot, so no `soft reboot`
+   * line), in safe mode if on_next_reset asked for it; boot.py runs again unless in safe mode.
+   */
+  private async hardReset(): Promise<boolean> {
+    this.pendingReset = false;
+    this.reloadRequested = false;
+    const safe = this.nextResetMode === 'microcontroller.RunMode.SAFE_MODE';
+    this.nextResetMode = 'microcontroller.RunMode.NORMAL';
+    this.safeMode = safe ? 'The `microcontroller` module was used to boot into safe mode.' : null;
+    this.runReason = 0;
+    this.mountDrive();
+    if (!safe) await this.boot();
+    return true;
   }
 
   // ---- REPL -------------------------------------------------------------------------------------
@@ -687,6 +725,7 @@ export class HostedEngine {
             this.write('\x04');
           }
           this.errorText = null;
+          if (this.pendingReset) return;
           repl.prompt();
           break;
         }

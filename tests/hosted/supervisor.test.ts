@@ -286,3 +286,43 @@ describe('hosted engine: console input in code.py', () => {
     }
   });
 });
+
+describe('hosted engine: reset and safe mode', () => {
+  it('on_next_reset(SAFE_MODE) + reset() boots into safe mode with the firmware\'s text; no code runs', async () => {
+    const s = start({
+      board: 'cpx',
+      files: { 'code.py': 'import microcontroller\nprint("going")\nmicrocontroller.on_next_reset(microcontroller.RunMode.SAFE_MODE)\nmicrocontroller.reset()\n' },
+    });
+    try {
+      const g = await s.waitFor('going\r\n');
+      await s.waitFor('Press any key', 20_000, g);
+      // Recorded from CircuitPython 9.2.9 on the firmware engine.
+      expect(s.text.slice(s.text.indexOf('\r\n\x1b[2K\x1b[0GAuto-reload is off.', g))).toBe(
+        '\r\n\x1b[2K\x1b[0GAuto-reload is off.\r\nRunning in safe mode! Not running saved code.\r\n\r\n' +
+          'You are in safe mode because:\r\nThe `microcontroller` module was used to boot into safe mode.\r\nPress reset to exit safe mode.\r\n' +
+          '\r\nPress any key to enter the REPL. Use CTRL-D to reload.\r\n',
+      );
+      expect(s.text.slice(g)).not.toContain('soft reboot');
+      expect(s.text.slice(g + 'going\r\n'.length)).not.toContain('going');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('microcontroller.reset() restarts from boot: boot.py runs again and code.py runs without `soft reboot`', async () => {
+    const s = start({
+      board: 'cpx',
+      files: {
+        'boot.py': 'import microcontroller\nmicrocontroller.nvm[0] = 0\n',
+        'code.py': 'import os\nn = len(os.listdir("/lib"))\nprint("run", n)\nif n == 0:\n    open("/lib/mark", "w").close()\n    import microcontroller\n    microcontroller.reset()\n',
+      },
+    });
+    try {
+      const r2 = await s.waitFor('run 1\r\n');
+      expect(s.text.slice(0, r2)).toContain('run 0\r\n');
+      expect(s.text).not.toContain('soft reboot');
+    } finally {
+      await s.stop();
+    }
+  });
+});
