@@ -318,6 +318,8 @@ export class HostedEngine {
       dio_get: guard((pad: string) => this.hw.dioGet(pad)),
       analogin_construct: guard((pad: string, name: string) => this.hw.analogInConstruct(pad, name)),
       analogin_read: guard((pad: string) => this.hw.analogInRead(pad)),
+      touch_construct: guard((pad: string, name: string) => this.hw.touchConstruct(pad, name)),
+      touch_read: guard((pad: string) => this.hw.touchRead(pad)),
       neopixel_write: guard((pad: string, bytes: unknown) => this.hw.neopixelWrite(pad, this.numbers(bytes))),
       i2c_construct: guard((scl: string, sda: string, freq: number, sclName: string, sdaName: string) => this.hw.i2cConstruct(scl, sda, freq, sclName, sdaName)),
       i2c_deinit: guard((id: number) => this.hw.i2cDeinit(id)),

@@ -114,4 +114,20 @@ describe('hosted engine: hardware through the chip', () => {
       await s.stop();
     }
   });
+
+  it('touchio reads the PTC: a touched pad reads above the threshold CircuitPython sets (first reading + 100)', async () => {
+    const code =
+      'import board, touchio\nt = touchio.TouchIn(board.A1)\nprint("v1", t.value, t.threshold - t.raw_value)\ninput()\nprint("v2", t.value)\n';
+    const s = start({ board: 'cpx', files: { 'code.py': code } });
+    try {
+      await s.waitFor('v1 ');
+      s.handle.setPart('touch', 'touch', 'A1', true);
+      s.handle.write('\r');
+      await s.waitFor('Press any key');
+      expect(s.text).toContain('v1 False 100\r\n');
+      expect(s.text).toContain('v2 True\r\n');
+    } finally {
+      await s.stop();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 /** Drives the hosted engine for tests: start with files, wait for console text, type keys. */
-import { startHostedEngine, type HostedEngineHandle, type HostedEngineOptions } from '../../firmware-runtime/hosted/node-adapter.js';
+import { startHostedEngine, type HostedEngineHandle, type HostedEngineOptions } from '../../emulator/node/hosted-engine.js';
 
 export interface Session {
   handle: HostedEngineHandle;

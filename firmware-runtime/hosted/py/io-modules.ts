@@ -235,6 +235,47 @@ class AnalogIn:
         return 3.3
 ` + hide('analogio'),
 
+  touchio:
+    String.raw`
+import _hal, _hw
+class TouchIn:
+    def __init__(self, pin):
+        _hw.pin_of(pin)
+        first = _hw.check(_hal.touch_construct(pin._name, _hw.name_of(pin)))
+        self._pin = pin
+        self._threshold = first + 100
+    def _ok(self):
+        if self._pin is None:
+            raise ValueError('Object has been deinitialized and can no longer be used. Create a new object.')
+    def deinit(self):
+        if self._pin is not None:
+            _hw.check(_hal.pin_release(self._pin._name))
+            self._pin = None
+    def deinited(self):
+        return self._pin is None
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        self.deinit()
+    @property
+    def raw_value(self):
+        self._ok()
+        return _hw.check(_hal.touch_read(self._pin._name))
+    @property
+    def value(self):
+        return self.raw_value > self._threshold
+    @property
+    def threshold(self):
+        self._ok()
+        return self._threshold
+    @threshold.setter
+    def threshold(self, t):
+        self._ok()
+        if not 0 <= t <= 65535:
+            raise ValueError('threshold must be 0-65535')
+        self._threshold = t
+` + hide('touchio'),
+
   adafruit_pixelbuf:
     String.raw`
 # The core PixelBuf (shared-bindings/adafruit_pixelbuf): colours kept as the transmitted bytes in

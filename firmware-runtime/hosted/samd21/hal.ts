@@ -5,9 +5,12 @@
  * Sources followed: ports/atmel-samd/common-hal/{digitalio,busio,neopixel_write}, peripherals/samd/
  * clocks.c and the data sheet (DS40001882) sections named below.
  */
-import type { Samd21 } from '../../../boards/chips/samd21.js';
+import type { Samd21Board } from '../../../boards/samd21-board.js';
+
+type Samd21 = Samd21Board['mcu'];
 import { sercomPadsOn } from '../../../peripherals/samd21/sercom-pads.js';
 import { ADC_AIN_PADS } from '../../../peripherals/samd21/adc.js';
+import { PTC_Y_PADS } from '../../../peripherals/samd21/ptc.js';
 import type { HostedClock } from '../clock.js';
 
 const PM = 0x40000400;
@@ -17,6 +20,9 @@ const NVMCTRL = 0x41004000;
 const PORT = 0x41004400;
 const SERCOM_BASE = 0x42000800;
 const ADC = 0x42004000;
+const PTC = 0x42004c00;
+/** The GCLK generator CircuitPython's touchio takes for the PTC (find_free_gclk: the first unused one). */
+const PTC_GCLK_GENERATOR = 1;
 
 /** PORT register offsets within a group (23.8). */
 const P = { DIRCLR: 0x04, DIRSET: 0x08, OUTCLR: 0x14, OUTSET: 0x18, IN: 0x20, PMUX: 0x30, PINCFG: 0x40 } as const;
@@ -218,6 +224,74 @@ export class Samd21Hal {
     }
     this.w8(ADC + 0x00, 0);
     return (value << 4) & 0xffff;
+  }
+
+  // ---- touchio (PTC, register sequence of Adafruit's FreeTouch as CircuitPython uses it) ---------------
+  private ptcOn = false;
+
+  private ptcSync(): void {
+    this.waitFor(() => (this.r8(PTC + 0x01) & 0x80) === 0, 'PTC CONTROLB.SYNCFLAG');
+  }
+
+  /** The Y line a pad carries, or -1. */
+  touchLine(pad: string): number {
+    return PTC_Y_PADS.indexOf((pad[1] === 'B' ? 32 : 0) + Samd21Hal.bit(pad));
+  }
+
+  /**
+   * common_hal_touchio_touchin_construct: the PTC clocked at 8 MHz (48 MHz / 6 on a free generator) the
+   * first time, the pin on function B, adafruit_ptc_init for its Y line. Returns the first reading
+   * (CircuitPython's threshold is that + 100).
+   */
+  touchConstruct(pad: string, name: string): number {
+    const y = this.touchLine(pad);
+    if (y < 0) throw new HalError('ValueError', 'Invalid pin');
+    this.claim(pad, name);
+    if (!this.ptcOn) {
+      this.w32(GCLK + 0x08, PTC_GCLK_GENERATOR | (6 << 8)); // GENDIV
+      this.w32(GCLK + 0x04, PTC_GCLK_GENERATOR | (0x07 << 8) | (1 << 16)); // GENCTRL: DFLL48M, GENEN
+      this.waitFor(() => (this.r8(GCLK + 0x01) & 0x80) === 0, 'GCLK.STATUS.SYNCBUSY');
+      this.w16(GCLK + 0x02, 34 | (PTC_GCLK_GENERATOR << 8) | (1 << 14)); // CLKCTRL: PTC
+      this.apbc(19);
+      this.ptcOn = true;
+    }
+    this.resetPin(pad);
+    this.pmux(pad, 'B');
+    // adafruit_ptc_init
+    this.ptcSync();
+    this.w8(PTC + 0x00, this.r8(PTC + 0x00) & ~0x02); // CONTROLA.ENABLE = 0
+    this.ptcSync();
+    this.w8(PTC + 0x04, this.r8(PTC + 0x04) & 0xf0); // UNK4C04 prescaler bits cleared
+    this.w8(PTC + 0x05, 0x01); // CONTROLC.INIT
+    this.ptcSync();
+    this.w8(PTC + 0x00, this.r8(PTC + 0x00) | 0x04); // RUNINSTANDBY
+    this.ptcSync();
+    this.w8(PTC + 0x08, 0x03); // INTDISABLE WCO | EOC
+    const en = y < 8 ? PTC + 0x14 : PTC + 0x15; // YENABLEL / YENABLEH
+    this.w8(en, this.r8(en) | (1 << (y & 7)));
+    this.w8(PTC + 0x00, this.r8(PTC + 0x00) | 0x02); // ENABLE
+    this.ptcSync();
+    return this.touchRead(pad);
+  }
+
+  /** One conversion (adafruit_ptc_start_conversion + polling + get_conversion_result). */
+  touchRead(pad: string): number {
+    const y = this.touchLine(pad);
+    this.w8(PTC + 0x0a, 0x03); // INTFLAGS clear
+    this.w8(PTC + 0x10, y < 8 ? 1 << y : 0); // YSELECTL
+    this.w8(PTC + 0x11, y < 8 ? 0 : 1 << (y - 8)); // YSELECTH
+    this.ptcSync();
+    this.w8(PTC + 0x1b, 2); // SERRES: 50 kΩ
+    this.w8(PTC + 0x0d, 2); // CONVCONTROL.ADCACCUM: 4 samples
+    this.w8(PTC + 0x0c, 0); // FREQCONTROL: no spread
+    this.w8(PTC + 0x18, 0x00); // COMPCAPL (compcap 0x2000)
+    this.w8(PTC + 0x19, 0x20); // COMPCAPH
+    this.w8(PTC + 0x1a, 0x3f); // INTCAP
+    this.w8(PTC + 0x20, 0xa4); // BURSTMODE
+    this.ptcSync();
+    this.w8(PTC + 0x0d, this.r8(PTC + 0x0d) | 0x80); // CONVERT
+    this.waitFor(() => (this.r8(PTC + 0x0d) & 0x80) === 0, 'PTC CONVCONTROL.CONVERT');
+    return this.r16(PTC + 0x1c);
   }
 
   // ---- neopixel_write ----------------------------------------------------------------------------

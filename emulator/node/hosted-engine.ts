@@ -1,7 +1,8 @@
 /**
- * The hosted engine in Node: the main-thread API (`startHostedEngine`) and, when this file is loaded as a
- * worker_thread, the worker's entry. The only file of the hosted engine that imports `node:` (a browser
- * adapter would do the same with `new Worker(url, { type: 'module' })` and `self.onmessage`).
+ * The hosted engine (firmware-runtime/hosted/) in Node: the main-thread API (`startHostedEngine`) and, when
+ * this file is loaded as a worker_thread, the worker's entry. The only file of the hosted engine that
+ * imports `node:` (a browser adapter would do the same with `new Worker(url, { type: 'module' })` and
+ * `self.onmessage`).
  *
  * The worker runs the VM and the core-less board together (Python's module calls program the chip
  * synchronously). Console input, Ctrl-C and time cross through a SharedArrayBuffer (protocol.ts); a
@@ -12,9 +13,9 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, pushInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
-import { DRIVE_COMMAND, runHostedEngine } from './engine.js';
-import { prepareFlash, type HostedFiles } from './drive.js';
+import { CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, pushInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from '../../firmware-runtime/hosted/protocol.js';
+import { DRIVE_COMMAND, runHostedEngine } from '../../firmware-runtime/hosted/engine.js';
+import { prepareFlash, type HostedFiles } from '../../firmware-runtime/hosted/drive.js';
 
 /** How long running Python has to take a Ctrl-C before the worker is terminated (wall milliseconds). */
 export const HARD_STOP_GRACE_MS = 250;
@@ -83,7 +84,7 @@ function workerUrl(): URL {
   // Running from TypeScript sources (vitest): the worker needs the compiled file.
   let dir = dirname(here);
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  const built = join(dir, 'dist', 'firmware-runtime', 'hosted', 'node-adapter.js');
+  const built = join(dir, 'dist', 'emulator', 'node', 'hosted-engine.js');
   if (!existsSync(built)) throw new Error(`the hosted engine's worker is not built (${built}): run npm run build`);
   return new URL('file://' + built);
 }
