@@ -59,7 +59,11 @@ export class HostedEngine {
   /** Raw REPL: the error text of the running input, sent after the output (null: errors go to the console). */
   private errorText: string | null = null;
   private autoReload: boolean;
-  private readOnly = false;
+  /**
+   * CIRCUITPY read-only to Python: true while USB exposes the drive to the host (always, here), unless
+   * boot.py remounted it writable (storage.remount('/', readonly=False)), as on the firmware.
+   */
+  private readOnly = true;
   private nextCodeFile: string | null = null;
   private runReason = 0;
   /** microcontroller.reset() (or storage.erase_filesystem()) was called: the board restarts from boot. */
@@ -72,6 +76,8 @@ export class HostedEngine {
   /** Simulated time at which a pending auto-reload happens (750 ms after the host's last write). */
   private reloadAt: number | null = null;
   private inRepl = false;
+  /** boot.py is running (before USB starts). */
+  private inBoot = false;
   private seed = 0x2545f491;
 
   constructor(
@@ -389,10 +395,11 @@ export class HostedEngine {
       fs_rename: (a: string, b: string) => fsCall(() => (this.checkWritable(), this.volume.rename(abs(a), abs(b)))),
       fs_mkdir: (p: string) => fsCall(() => (this.checkWritable(), this.volume.mkdir(abs(p)))),
       fs_rmdir: (p: string) => fsCall(() => (this.checkWritable(), this.volume.rmdir(abs(p)))),
-      remount: (readonly: boolean) => {
-        this.tick();
+      // storage.remount: only boot.py may (USB starts after it); later the host sees the drive.
+      remount: guard((readonly: boolean) => {
+        if (!this.inBoot) throw new HalError('RuntimeError', "Cannot remount '/' when visible via USB.");
         this.readOnly = readonly;
-      },
+      }),
       erase_filesystem: () => {
         this.volume = formatCircuitpy(spiFlashCircuitpyDevice(this.flash));
         this.pendingReset = true;
@@ -548,18 +555,21 @@ export class HostedEngine {
   }
 
   private async boot(): Promise<void> {
+    this.readOnly = true;
     let bootOut = `${bannerText(this.info)}\r\nBoard ID:${this.info.boardId}\r\nUID:2F5B916D50534B5438202020FF0E1229\r\n`;
     const bootFile = ['boot.py', 'boot.txt'].find((f) => this.exists('/' + f));
     if (bootFile) {
       // boot.py runs before USB starts: its output goes only to boot_out.txt.
       const captured: number[] = [];
       this.capture = captured;
+      this.inBoot = true;
       try {
         this.write(`${bootFile} output:\r\n`);
         await this.runFile('/' + bootFile);
         this.flush();
       } finally {
         this.capture = null;
+        this.inBoot = false;
       }
       bootOut += dec.decode(Uint8Array.from(captured));
     }
@@ -570,7 +580,7 @@ export class HostedEngine {
     } catch {
       // no file yet
     }
-    if (old !== bootOut && !this.readOnly) {
+    if (old !== bootOut) {
       try {
         this.volume.writeFile('/boot_out.txt', bootOut);
       } catch {

@@ -24,6 +24,8 @@ const PROGRAMS: Record<string, string> = {
   call: 'x = None\nx()\n',
   index: 'print([1, 2][2])\n',
   missing: 'import foo_missing\n',
+  files: 'import os\ntry:\n    open("/x.txt", "w")\nexcept OSError as e:\n    print(e)\ntry:\n    os.mkdir("/lib")\nexcept OSError as e:\n    print(e.errno, e)\nprint(sorted(os.listdir("/")))\nopen("/nope.txt")\n',
+  storage: 'import storage\ntry:\n    storage.remount("/", readonly=False)\nexcept Exception as e:\n    print(type(e).__name__, e)\n',
 };
 
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'circuitemu.js');

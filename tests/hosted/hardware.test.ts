@@ -74,7 +74,7 @@ describe('hosted engine: hardware through the chip', () => {
       // 1 g on z at +-2 g, high resolution: 1 mg/digit -> about 1000 (left-justified 12 bits).
       const z = Number(/z\/16 (-?\d+)/.exec(s.text)![1]);
       expect(Math.abs(z - 1000)).toBeLessThan(60);
-      expect(s.text).toContain('nack [Errno 19] ENODEV\r\n');
+      expect(s.text).toContain('nack [Errno 19] No such device\r\n');
     } finally {
       await s.stop();
     }

@@ -94,16 +94,16 @@ describe('hosted engine: time', () => {
 });
 
 describe('hosted engine: CIRCUITPY', () => {
-  it('files Python writes land on the emulated flash drive (readable by the project FAT code)', async () => {
-    const s = start({ board: 'cpx', files: { 'code.py': 'with open("/data.txt", "w") as f:\n    f.write("hello drive\\n")\nimport os\nos.mkdir("/d")\nprint(sorted(os.listdir("/")))\nprint(open("/data.txt").read())\n' } });
+  it('files Python writes (after boot.py remounts CIRCUITPY writable) land on the emulated flash drive', async () => {
+    const s = start({ board: 'cpx', files: { 'boot.py': 'import storage\nstorage.remount("/", readonly=False)\n', 'code.py': 'with open("/data.txt", "w") as f:\n    f.write("hello drive\\n")\nimport os\nos.mkdir("/d")\nprint(sorted(os.listdir("/")))\nprint(open("/data.txt").read())\n' } });
     try {
       await s.waitFor('Press any key');
-      expect(s.text).toContain("'code.py', 'd', 'data.txt', 'lib'");
+      expect(s.text).toContain("'boot.py', 'boot_out.txt', 'code.py', 'd', 'data.txt', 'lib'");
       expect(s.text).toContain('hello drive\r\n');
       const vol = mountDrive(s.handle.flash);
       expect(new TextDecoder().decode(vol.readFile('/data.txt'))).toBe('hello drive\n');
       expect(vol.stat('/d').isDirectory).toBe(true);
-      expect(new TextDecoder().decode(vol.readFile('/boot_out.txt'))).toMatch(/^Adafruit CircuitPython 9\.2\.9 on .*; Adafruit CircuitPlayground Express with samd21g18\r\nBoard ID:circuitplayground_express\r\nUID:[0-9A-F]{32}\r\n$/);
+      expect(new TextDecoder().decode(vol.readFile('/boot_out.txt'))).toMatch(/^Adafruit CircuitPython 9\.2\.9 on .*; Adafruit CircuitPlayground Express with samd21g18\r\nBoard ID:circuitplayground_express\r\nUID:[0-9A-F]{32}\r\nboot.py output:\r\n$/);
     } finally {
       await s.stop();
     }
@@ -119,6 +119,15 @@ describe('hosted engine: CIRCUITPY', () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe('hosted engine: storage', () => {
+  it('CIRCUITPY is read-only to Python while USB shows it to the host; code.py may not remount', async () => {
+    const text = await runCode({
+      'code.py': 'import storage\ntry:\n    open("/x.txt", "w")\nexcept OSError as e:\n    print("open", e)\ntry:\n    storage.remount("/", readonly=False)\nexcept RuntimeError as e:\n    print(e)\n',
+    });
+    expect(text).toContain("open [Errno 30] Read-only filesystem\r\nCannot remount '/' when visible via USB.\r\n");
   });
 });
 
@@ -313,7 +322,7 @@ describe('hosted engine: reset and safe mode', () => {
     const s = start({
       board: 'cpx',
       files: {
-        'boot.py': 'import microcontroller\nmicrocontroller.nvm[0] = 0\n',
+        'boot.py': 'import storage\nstorage.remount("/", readonly=False)\n',
         'code.py': 'import os\nn = len(os.listdir("/lib"))\nprint("run", n)\nif n == 0:\n    open("/lib/mark", "w").close()\n    import microcontroller\n    microcontroller.reset()\n',
       },
     });

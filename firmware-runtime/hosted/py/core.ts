@@ -175,7 +175,8 @@ import _hal
 def remount(mount_path, readonly=False, *, disable_concurrent_write_protection=False):
     if mount_path != '/':
         raise OSError(22)
-    _hal.remount(bool(readonly))
+    import _hw
+    _hw.check(_hal.remount(bool(readonly)))
 def getmount(mount_path):
     import vfs
     for v, p in vfs.mount():

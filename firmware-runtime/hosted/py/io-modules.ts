@@ -8,6 +8,7 @@ export const IO_PY: Record<string, string> = {
   _hw:
     String.raw`
 import _hal
+from _rt import OSError
 def check(r):
     # The hal reports errors as '\x00<type>\x00<message>\x00<errno>'.
     if isinstance(r, str) and r.startswith('\x00'):
@@ -179,14 +180,14 @@ class I2C:
         data = bytes(buffer)[start:end]
         e = _hw.check(_hal.i2c_write(self._id, address, list(data), True))
         if e:
-            raise OSError(e)
+            raise _hw.OSError(e)
     def readfrom_into(self, address, buffer, *, start=0, end=None):
         self._check_lock()
         if end is None:
             end = len(buffer)
         r = _hw.check(_hal.i2c_read(self._id, address, end - start))
         if isinstance(r, int):
-            raise OSError(r)
+            raise _hw.OSError(r)
         for i in range(end - start):
             buffer[start + i] = r[i]
     def writeto_then_readfrom(self, address, out_buffer, in_buffer, *, out_start=0, out_end=None, in_start=0, in_end=None):
@@ -194,12 +195,12 @@ class I2C:
         data = bytes(out_buffer)[out_start:out_end]
         e = _hw.check(_hal.i2c_write(self._id, address, list(data), False))
         if e:
-            raise OSError(e)
+            raise _hw.OSError(e)
         if in_end is None:
             in_end = len(in_buffer)
         r = _hw.check(_hal.i2c_read(self._id, address, in_end - in_start))
         if isinstance(r, int):
-            raise OSError(r)
+            raise _hw.OSError(r)
         for i in range(in_end - in_start):
             in_buffer[in_start + i] = r[i]
 ` + hide('busio'),

@@ -35,8 +35,23 @@ _EEXIST = 17
 _EINVAL = 22
 _EROFS = 30
 
-def _oserr(code):
-    return OSError(code)
+# CircuitPython's errno texts (py/moderrno.c there; checked on the firmware), and an OSError whose str()
+# uses them. Tracebacks of any OSError get the same text (format_exception).
+_ERRNO_TEXT = {1: 'Operation not permitted', 2: 'No such file/directory', 5: 'Input/output error', 13: 'Permission denied', 17: 'File exists', 19: 'No such device', 21: 'EISDIR', 22: 'Invalid argument', 28: 'No space left on device', 30: 'Read-only filesystem'}
+
+def errno_text(args):
+    n = args[0]
+    t = _ERRNO_TEXT.get(n)
+    s = ('[Errno %d] %s' % (n, t)) if t else str(n)
+    if len(args) > 1:
+        s += ': ' + str(args[1])
+    return s
+
+_BaseOSError = OSError
+
+class OSError(_BaseOSError):
+    def __str__(self):
+        return errno_text(self.args) if self.args and isinstance(self.args[0], int) else _BaseOSError.__str__(self)
 
 def _check(r):
     # JS returns an errno (int) on failure, or a value.
@@ -163,6 +178,8 @@ class CircuitpyVfs:
                 if r == -_ENOENT and 'a' in mode:
                     _check(_hal.fs_writable())
                     data = b''
+                elif r == -_ENOENT:
+                    raise OSError(_ENOENT, path)
                 else:
                     raise OSError(-r)
             else:
@@ -284,6 +301,11 @@ def format_exception(e):
         if ln.startswith('  File "' + HOSTED) or ln.startswith('  File "/hosted/'):
             continue
         out.append(ln)
+    if isinstance(e, _BaseOSError) and type(e).__name__ == 'OSError' and e.args and isinstance(e.args[0], int):
+        while out and out[-1] == '':
+            out.pop()
+        out[-1] = 'OSError: ' + errno_text(e.args)
+        out.append('')
     text = '\n'.join(out)
     for a, b in _MESSAGES:
         text = text.replace(a, b)
