@@ -109,7 +109,7 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
     if (finished) return;
     finished = true;
     if (graceTimer) clearTimeout(graceTimer);
-    void worker.terminate();
+    void worker?.terminate();
     resolveDone({ ...end, hardStops });
   };
 
@@ -136,7 +136,12 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
       }
       else if (m.type === 'ended') finish({ reason: m.reason, seconds: m.seconds, message: m.message });
     });
+    const self = worker;
     worker.on('error', (e) => finish({ reason: 'error', seconds: views.seconds[0]!, message: e.stack ?? String(e) }));
+    // A worker that ends by itself (the wasm runtime aborted) ends the run; ours are ended by terminate().
+    worker.on('exit', (code) => {
+      if (self === worker) finish({ reason: 'error', seconds: views.seconds[0]!, message: `the hosted engine's worker exited (code ${code})` });
+    });
   };
 
   const hardStop = (): void => {
@@ -145,7 +150,9 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
     hardStops++;
     const seconds = views.seconds[0]!;
     const inRepl = Atomics.load(views.ctrl, CTRL.mode) === 1;
-    void worker.terminate();
+    const old = worker;
+    worker = null as unknown as Worker; // its exit event is expected
+    void old.terminate();
     control = new SharedArrayBuffer(CONTROL_BYTES);
     views = controlViews(control);
     launch(inRepl ? 'repl' : 'code', seconds);

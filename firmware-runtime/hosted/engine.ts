@@ -11,6 +11,7 @@ import { createHostedBoard } from './boards.js';
 import type { Samd21Board } from '../../boards/samd21-board.js';
 import { spiFlashCircuitpyDevice, ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
+import { errnoOf, hexBytes, localtime, mktime, readSettingsToml } from './os-support.js';
 import { HostedClock } from './clock.js';
 import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
@@ -259,6 +260,27 @@ export class HostedEngine {
 
   // ---- the `_hal` module ------------------------------------------------------------------------
 
+  /**
+   * The `_hal` module with every function guarded: an exception in our TypeScript (a bug, a bad argument
+   * that got through) comes back to Python as a RuntimeError instead of unwinding through the VM's wasm
+   * frames, which it cannot survive. Python's `_hal` (py/runtime.ts) raises the error strings.
+   */
+  private guardedHal(): Record<string, unknown> {
+    const raw = this.hal();
+    const out: Record<string, unknown> = {};
+    for (const [name, fn] of Object.entries(raw)) {
+      out[name] = (...args: unknown[]) => {
+        try {
+          return (fn as (...a: unknown[]) => unknown)(...args);
+        } catch (e) {
+          if (e instanceof HalError) return `\0${e.pyType}\0${e.message}\0${e.errno}`;
+          return `\0RuntimeError\0hosted engine: _hal.${name}: ${e instanceof Error ? e.message : String(e)}\0${0}`;
+        }
+      };
+    }
+    return out;
+  }
+
   private hal(): Record<string, unknown> {
     const fsCall = <T>(fn: () => T): T | number => {
       this.tick();
@@ -349,7 +371,7 @@ export class HostedEngine {
         return String(946684800 + Math.floor(this.clock.seconds));
       },
       localtime: (secs: number) => localtime(secs),
-      mktime: (t: number[]) => String(mktime(t)),
+      mktime: (t: unknown) => String(mktime(this.numbers(t))),
       sleep: (seconds: number) => {
         this.tick();
         this.flush();
@@ -528,7 +550,7 @@ export class HostedEngine {
     this.hw.resetAll();
     this.vm = await createVm({
       stdout: (b) => this.writeCooked(b),
-      hal: this.hal(),
+      hal: this.guardedHal(),
       frozen: FROZEN_PY,
     });
     return this.vm;
@@ -770,69 +792,6 @@ export class HostedEngine {
     if (!raw) this.status('REPL');
     return vm;
   }
-}
-
-function errnoOf(e: unknown): number {
-  if (e instanceof FatError) {
-    switch (e.code) {
-      case 'NOT_FOUND':
-        return 2;
-      case 'EXISTS':
-        return 17;
-      case 'NOT_DIR':
-        return 20;
-      case 'IS_DIR':
-        return 21;
-      case 'NOT_EMPTY':
-        return 39;
-      case 'NO_SPACE':
-      case 'DIR_FULL':
-        return 28;
-      case 'INVALID_NAME':
-      case 'INVALID_ARGUMENT':
-        return 22;
-      case 'READ_ONLY':
-        return 30;
-      default:
-        return 5;
-    }
-  }
-  return 5;
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
-  return out;
-}
-
-/** settings.toml: `key = "string"` or `key = integer` lines, as os.getenv reads them. */
-function readSettingsToml(volume: FatVolume, key: string): string | number | null {
-  let text: string;
-  try {
-    text = dec.decode(volume.readFile('/settings.toml'));
-  } catch {
-    return null;
-  }
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z0-9_]+)\s*=\s*(.*?)\s*(#.*)?$/.exec(line);
-    if (!m || m[1] !== key) continue;
-    const v = m[2]!;
-    if (/^".*"$/.test(v)) return v.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-    if (/^-?\d+$/.test(v)) return Number(v);
-    return null;
-  }
-  return null;
-}
-
-function localtime(secs: number): number[] {
-  const d = new Date(secs * 1000);
-  const yday = Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1;
-  return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), (d.getUTCDay() + 6) % 7, yday, -1];
-}
-
-function mktime(t: number[]): number {
-  return Math.floor(Date.UTC(t[0]!, t[1]! - 1, t[2]!, t[3]!, t[4]!, t[5]!) / 1000);
 }
 
 /** Entry point for a worker adapter. */

@@ -55,7 +55,7 @@ export async function createVm(opts: VmOptions): Promise<HostedVm> {
     }
     fs.writeFile('/hosted/' + name, src);
   }
-  mp.registerJsModule('_hal', opts.hal);
+  mp.registerJsModule('_hal_js', opts.hal);
   mp.runPython("import sys\nsys.path.append('/hosted')\nimport _rt\n");
   // gc.collect() only marks a collection pending; it happens when this call returns to the top level.
   mp.runPython('import gc\ngc.collect()\n');

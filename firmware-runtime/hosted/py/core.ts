@@ -178,8 +178,8 @@ def remount(mount_path, readonly=False, *, disable_concurrent_write_protection=F
     import _hw
     _hw.check(_hal.remount(bool(readonly)))
 def getmount(mount_path):
-    import vfs
-    for v, p in vfs.mount():
+    import _rt
+    for v, p in _rt.real('vfs').mount():
         if p == mount_path:
             return v
     raise OSError(22)

@@ -8,7 +8,28 @@
  * and REPL input with CircuitPython's error texts. Frames from these files are removed from tracebacks.
  */
 export const RT_PY = String.raw`
-import sys, vfs, builtins, io, _hal
+import sys, vfs, builtins, io, _hal_js
+
+class _Hal:
+    # The JS module with its error strings ('\x00<type>\x00<message>\x00<errno>') raised as exceptions.
+    def __getattr__(self, name):
+        f = getattr(_hal_js, name)
+        def call(*args):
+            r = f(*args)
+            if isinstance(r, str) and r.startswith('\x00'):
+                _, kind, msg, errno = r.split('\x00')
+                if kind == 'OSError':
+                    raise OSError(int(errno))
+                if kind == 'ValueError':
+                    raise ValueError(msg)
+                raise RuntimeError(msg)
+            return r
+        setattr(self, name, call)
+        return call
+
+_hal = _Hal()
+sys.modules['_hal'] = _hal
+del sys.modules['_hal_js']
 
 HOSTED = '/.hosted'
 # gc.mem_alloc() of the VM once this runtime is set up and collected (set by the engine).
@@ -146,7 +167,10 @@ def _mpy_fix(data):
         data[2] = 3
     return data
 
-class CircuitpyVfs:
+class VfsFat:
+    # Named and printed as CircuitPython's FAT VFS (storage.getmount("/") shows <VfsFat>).
+    def __repr__(self):
+        return "<VfsFat>"
     def mount(self, readonly, mkfs):
         pass
     def umount(self):
@@ -207,7 +231,7 @@ class CircuitpyVfs:
 
 _posix = vfs.VfsPosix('/hosted')
 vfs.umount('/')
-vfs.mount(CircuitpyVfs(), '/')
+vfs.mount(VfsFat(), '/')
 import os as _os
 _os.chdir('/')
 sys.path.clear()
