@@ -1,6 +1,7 @@
 /** The board catalogue: every board the emulator can build, by the name the CLI uses. */
 import { createCpx, CPX_SPEC } from './cpx.js';
 import { createMetroM0Express, METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
+import { createFeatherM0Express, FEATHER_M0_EXPRESS_SPEC } from './feather-m0-express.js';
 import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
 import type { Board } from './types.js';
@@ -30,6 +31,12 @@ export const BOARDS: BoardInfo[] = [
     description: `${METRO_M0_EXPRESS_SPEC.title} (SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash, 1 NeoPixel)`,
     hostable: true,
     create: (o) => createMetroM0Express({ core: o?.core }),
+  },
+  {
+    name: FEATHER_M0_EXPRESS_SPEC.name,
+    description: `${FEATHER_M0_EXPRESS_SPEC.title} (SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash on SERCOM2, 1 NeoPixel)`,
+    hostable: true,
+    create: (o) => createFeatherM0Express({ core: o?.core }),
   },
   { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => createTestM0(o?.commandLine) },
   {

@@ -1,0 +1,49 @@
+/**
+ * Every SAMD21 board in the catalogue, built with no CPU and driven through the chip's registers
+ * (tests/boards/hosted.ts): its parts answer on the pads and SERCOMs its declaration names, the
+ * way CircuitPython's board definition (mpconfigboard.h, pins.c) drives them. Oracles: the
+ * SAMD21 data sheet (table 7-1 pad functions; PORT; SERCOM SPI) and the parts' data sheets
+ * (GD25Q16C JEDEC ID C8 40 15 for command 9Fh; an LED lights while its anode is driven high).
+ */
+import { describe, expect, it } from 'vitest';
+import { BOARDS } from '../../boards/index.js';
+import type { Samd21Board, Samd21BoardSpec } from '../../boards/samd21-board.js';
+import type { Gd25q16c } from '../../peripherals/devices/gd25q16c.js';
+import type { Led } from '../../peripherals/devices/led.js';
+import { bondedPins } from '../../peripherals/samd21/memory-map.js';
+import { HostedSamd21 } from './hosted.js';
+
+const samd21Boards = BOARDS.filter((b) => b.hostable).map((b) => {
+  const board = b.create({ core: 'none' }) as Samd21Board;
+  return { name: b.name, spec: board.spec };
+});
+const fresh = (name: string) => new HostedSamd21(BOARDS.find((b) => b.name === name)!.create({ core: 'none' }) as Samd21Board);
+const partsOf = <T extends Samd21BoardSpec['parts'][number]['type']>(spec: Samd21BoardSpec, type: T) =>
+  spec.parts.filter((p): p is Extract<Samd21BoardSpec['parts'][number], { type: T }> => p.type === type);
+
+describe.each(samd21Boards)('board $name', ({ name, spec }) => {
+  it('names only pads its chip package bonds out (data sheet 5.1/5.3 pinouts)', () => {
+    const bonded = bondedPins(spec.chip.variant);
+    for (const [pin, pad] of Object.entries(spec.pins)) expect(bonded, `${name} board.${pin}`).toContain(pad);
+  });
+
+  it.each(partsOf(spec, 'spi-flash'))('SPI flash $id answers its JEDEC ID on SERCOM$spi.sercom', (p) => {
+    const h = fresh(name);
+    const xfer = h.spiMaster(p.spi.sercom, p.spi);
+    h.output(p.cs, 1);
+    expect(h.spiTransaction(xfer, p.cs, [0x9f, 0, 0, 0]).slice(1)).toEqual([0xc8, 0x40, 0x15]);
+    // Read back what the host put in the part: READ (03h) at address 0x123.
+    const flash = h.board.parts[p.id] as Gd25q16c;
+    flash.data.set([0xca, 0xfe], 0x123);
+    expect(h.spiTransaction(xfer, p.cs, [0x03, 0x00, 0x01, 0x23, 0, 0]).slice(4)).toEqual([0xca, 0xfe]);
+  });
+
+  it.each(partsOf(spec, 'led'))('LED $id lights while its pad $anode is driven high', (p) => {
+    const h = fresh(name);
+    const led = h.board.parts[p.id] as Led;
+    h.output(p.anode, 1);
+    expect(led.lit).toBe(true);
+    h.output(p.anode, 0);
+    expect(led.lit).toBe(false);
+  });
+});
