@@ -2,6 +2,8 @@
 import { createCpx, CPX_SPEC } from './cpx.js';
 import { createMetroM0Express, METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
 import { createFeatherM0Express, FEATHER_M0_EXPRESS_SPEC } from './feather-m0-express.js';
+import { createGemmaM0, GEMMA_M0_SPEC } from './gemma-m0.js';
+import { createTrinketM0, TRINKET_M0_SPEC } from './trinket-m0.js';
 import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
 import type { Board } from './types.js';
@@ -37,6 +39,18 @@ export const BOARDS: BoardInfo[] = [
     description: `${FEATHER_M0_EXPRESS_SPEC.title} (SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash on SERCOM2, 1 NeoPixel)`,
     hostable: true,
     create: (o) => createFeatherM0Express({ core: o?.core }),
+  },
+  {
+    name: GEMMA_M0_SPEC.name,
+    description: `${GEMMA_M0_SPEC.title} (SAMD21E18A, 64 KiB CIRCUITPY in internal flash, 1 DotStar)`,
+    hostable: true,
+    create: (o) => createGemmaM0({ core: o?.core }),
+  },
+  {
+    name: TRINKET_M0_SPEC.name,
+    description: `${TRINKET_M0_SPEC.title} (SAMD21E18A, 64 KiB CIRCUITPY in internal flash, 1 DotStar)`,
+    hostable: true,
+    create: (o) => createTrinketM0({ core: o?.core }),
   },
   { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => createTestM0(o?.commandLine) },
   {

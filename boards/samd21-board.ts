@@ -13,6 +13,7 @@ import { Pin, connect } from '../emulator/kernel/signals.js';
 import { SpiBus, I2cBus } from '../peripherals/devices/buses.js';
 import { Gd25q16c } from '../peripherals/devices/gd25q16c.js';
 import { Ws2812bChain } from '../peripherals/devices/ws2812b.js';
+import { Apa102Chain } from '../peripherals/devices/apa102.js';
 import { Lis3dh } from '../peripherals/devices/lis3dh.js';
 import { AlsPt19 } from '../peripherals/devices/light-sensor.js';
 import { NtcThermistor } from '../peripherals/devices/thermistor.js';
@@ -31,10 +32,10 @@ import type { Board, CircuitpyStorage, LoadSegment } from './types.js';
 /** A chip pad by data-sheet name: 'PA17', 'PB23'. */
 export type PadName = string;
 
-/** A SERCOM in SPI master mode and the pads its MISO/MOSI/SCK signals are wired to. */
+/** A SERCOM in SPI master mode and the pads its MISO/MOSI/SCK signals are wired to (no MISO: write-only parts). */
 export interface SpiWiring {
   sercom: number;
-  miso: PadName;
+  miso?: PadName;
   mosi: PadName;
   sck: PadName;
 }
@@ -51,6 +52,8 @@ export interface I2cWiring {
 export type Samd21PartSpec =
   | { id: string; type: 'spi-flash'; part: 'GD25Q16C'; spi: SpiWiring; cs: PadName }
   | { id: string; type: 'neopixels'; din: PadName; count: number }
+  /** APA102 DotStars on two pads, which are also SERCOM `sercom`'s MOSI/SCK (firmware may use either). */
+  | { id: string; type: 'dotstars'; data: PadName; clock: PadName; count: number; sercom: number }
   | { id: string; type: 'lis3dh'; i2c: I2cWiring; address: 0x18 | 0x19; int1: PadName }
   | { id: string; type: 'light-sensor'; out: PadName }
   | { id: string; type: 'thermistor'; out: PadName; highSide: boolean }
@@ -88,6 +91,7 @@ export interface TouchPads {
 interface PartModels {
   'spi-flash': Gd25q16c;
   neopixels: Ws2812bChain;
+  dotstars: Apa102Chain;
   lis3dh: Lis3dh;
   'light-sensor': AlsPt19;
   thermistor: NtcThermistor;
@@ -129,6 +133,17 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     return flash;
   },
   neopixels: (p, ctx) => new Ws2812bChain({ din: ctx.wire(p.din, `${p.id} DIN`), count: p.count, scheduler: ctx.mcu.scheduler, name: p.id }),
+  dotstars: (p, ctx) => {
+    const chain = new Apa102Chain({
+      data: ctx.wire(p.data, `${p.id} DI`),
+      clock: ctx.wire(p.clock, `${p.id} CI`),
+      count: p.count,
+      scheduler: ctx.mcu.scheduler,
+      name: p.id,
+    });
+    ctx.spiBus({ sercom: p.sercom, mosi: p.data, sck: p.clock }).attach(chain);
+    return chain;
+  },
   lis3dh: (p, ctx) => {
     const chip = new Lis3dh({ scheduler: ctx.mcu.scheduler, address: p.address, int1: ctx.wire(p.int1, `${p.id} INT1`) });
     ctx.i2cBus(p.i2c).attach(chip);

@@ -10,6 +10,7 @@ import { BOARDS } from '../../boards/index.js';
 import type { Samd21Board, Samd21BoardSpec } from '../../boards/samd21-board.js';
 import type { Gd25q16c } from '../../peripherals/devices/gd25q16c.js';
 import type { Led } from '../../peripherals/devices/led.js';
+import type { Apa102Chain } from '../../peripherals/devices/apa102.js';
 import { bondedPins } from '../../peripherals/samd21/memory-map.js';
 import { HostedSamd21 } from './hosted.js';
 
@@ -36,6 +37,24 @@ describe.each(samd21Boards)('board $name', ({ name, spec }) => {
     const flash = h.board.parts[p.id] as Gd25q16c;
     flash.data.set([0xca, 0xfe], 0x123);
     expect(h.spiTransaction(xfer, p.cs, [0x03, 0x00, 0x01, 0x23, 0, 0]).slice(4)).toEqual([0xca, 0xfe]);
+  });
+
+  it.each(partsOf(spec, 'dotstars'))('DotStar $id takes frames from SERCOM$sercom SPI and from bit-banged $data/$clock', (p) => {
+    const frame = [0, 0, 0, 0, 0xe4, 0x30, 0x20, 0x10, 0xff, 0xff, 0xff, 0xff];
+    const h = fresh(name);
+    const chain = h.board.parts[p.id] as Apa102Chain;
+    const xfer = h.spiMaster(p.sercom, { mosi: p.data, sck: p.clock });
+    frame.forEach(xfer);
+    expect(chain.pixel(0)).toEqual({ r: 0x10, g: 0x20, b: 0x30, brightness: 4 });
+    // The same pads as GPIO (PMUXEN off): data then a clock pulse, MSB first.
+    const g = fresh(name);
+    for (const byte of frame.map((v, i) => (i === 5 ? 0x77 : v)))
+      for (let i = 7; i >= 0; i--) {
+        g.output(p.data, ((byte >> i) & 1) as 0 | 1);
+        g.output(p.clock, 1);
+        g.output(p.clock, 0);
+      }
+    expect((g.board.parts[p.id] as Apa102Chain).pixel(0)).toEqual({ r: 0x10, g: 0x20, b: 0x77, brightness: 4 });
   });
 
   it.each(partsOf(spec, 'led'))('LED $id lights while its pad $anode is driven high', (p) => {

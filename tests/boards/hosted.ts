@@ -81,10 +81,11 @@ export class HostedSamd21 {
    * SERCOM `n` as SPI master (mode 0, MSB first) on the given pads: the pad numbers table 7-1
    * gives each pin choose DOPO/DIPO as common-hal's busio.SPI does; returns a byte exchanger.
    */
-  spiMaster(n: number, pins: { mosi: string; sck: string; miso: string }, baud = 2): (byte: number) => number {
+  spiMaster(n: number, pins: { mosi: string; sck: string; miso?: string }, baud = 2): (byte: number) => number {
     const variant = this.board.spec.chip.variant;
     const where = (pin: string) => sercomPadLocation(pin, n, variant);
-    const [mosi, sck, miso] = [where(pins.mosi), where(pins.sck), where(pins.miso)];
+    const [mosi, sck] = [where(pins.mosi), where(pins.sck)];
+    const miso = pins.miso ? where(pins.miso) : null;
     const dopo = [
       [0, 1],
       [2, 3],
@@ -93,14 +94,13 @@ export class HostedSamd21 {
     ].findIndex(([d, s]) => d === mosi.pad && s === sck.pad);
     if (dopo < 0) throw new Error(`SERCOM${n}: no DOPO puts MOSI on PAD${mosi.pad} and SCK on PAD${sck.pad}`);
     this.clockSercom(n);
-    for (const [pin, at] of [
-      [pins.mosi, mosi],
-      [pins.sck, sck],
-      [pins.miso, miso],
-    ] as const)
-      this.mux(pin, at.fn);
+    this.mux(pins.mosi, mosi.fn);
+    this.mux(pins.sck, sck.fn);
+    if (pins.miso && miso) this.mux(pins.miso, miso.fn);
     const base = peripheralSlot(`SERCOM${n}`).base;
-    const ctrla = (3 << 2) | (dopo << 16) | (miso.pad << 20);
+    // DIPO: MISO's pad; a write-only bus leaves DIPO on a pad that is neither DO nor SCK.
+    const dipo = miso ? miso.pad : [0, 1, 2, 3].find((p) => p !== mosi.pad && p !== sck.pad)!;
+    const ctrla = (3 << 2) | (dopo << 16) | (dipo << 20);
     this.bus.write(base + SPI.CTRLA, 4, ctrla);
     this.bus.write(base + SPI.CTRLB, 4, 1 << 17); // RXEN
     this.bus.write(base + SPI.BAUD, 1, baud);
