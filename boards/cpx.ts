@@ -4,7 +4,7 @@
  * board definition names (../shared/design/samd21-circuitpython-facts.md §5, §9;
  * circuitpython-console.md §7).
  */
-import { buildSamd21Board, type PartsOf, type Samd21Board, type Samd21BoardSpec } from './samd21-board.js';
+import type { BoardOf, Samd21BoardSpec } from './samd21-board.js';
 
 export const CPX_SPEC = {
   name: 'cpx',
@@ -43,8 +43,4 @@ export const CPX_SPEC = {
   drawing: 'cpx',
 } as const satisfies Samd21BoardSpec;
 
-export type CpxBoard = Samd21Board<PartsOf<typeof CPX_SPEC>>;
-
-export function createCpx(options: { core?: 'cortex-m0plus' | 'none' } = {}): CpxBoard {
-  return buildSamd21Board(CPX_SPEC, options);
-}
+export type CpxBoard = BoardOf<typeof CPX_SPEC>;

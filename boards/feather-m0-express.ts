@@ -3,7 +3,7 @@
  * on SERCOM2, one NeoPixel on PA06 and the red LED D13 on PA17 (CircuitPython's
  * ports/atmel-samd/boards/feather_m0_express: mpconfigboard.h, mpconfigboard.mk, pins.c).
  */
-import { buildSamd21Board, type PartsOf, type Samd21Board, type Samd21BoardSpec } from './samd21-board.js';
+import type { BoardOf, Samd21BoardSpec } from './samd21-board.js';
 
 export const FEATHER_M0_EXPRESS_SPEC = {
   name: 'feather_m0_express',
@@ -26,8 +26,4 @@ export const FEATHER_M0_EXPRESS_SPEC = {
   drawing: 'feather_m0_express',
 } as const satisfies Samd21BoardSpec;
 
-export type FeatherM0ExpressBoard = Samd21Board<PartsOf<typeof FEATHER_M0_EXPRESS_SPEC>>;
-
-export function createFeatherM0Express(options: { core?: 'cortex-m0plus' | 'none' } = {}): FeatherM0ExpressBoard {
-  return buildSamd21Board(FEATHER_M0_EXPRESS_SPEC, options);
-}
+export type FeatherM0ExpressBoard = BoardOf<typeof FEATHER_M0_EXPRESS_SPEC>;

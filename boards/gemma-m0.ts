@@ -4,7 +4,7 @@
  * (A0/D1 PA02 with the DAC, A1/D2 PA05, A2/D0 PA04) and CIRCUITPY in the chip's own flash
  * (CircuitPython's ports/atmel-samd/boards/gemma_m0: mpconfigboard.h, mpconfigboard.mk, pins.c).
  */
-import { buildSamd21Board, type PartsOf, type Samd21Board, type Samd21BoardSpec } from './samd21-board.js';
+import type { BoardOf, Samd21BoardSpec } from './samd21-board.js';
 import { SAMD21_INTERNAL_CIRCUITPY } from './samd21-internal-flash.js';
 
 export const GEMMA_M0_SPEC = {
@@ -26,8 +26,4 @@ export const GEMMA_M0_SPEC = {
   drawing: 'gemma_m0',
 } as const satisfies Samd21BoardSpec;
 
-export type GemmaM0Board = Samd21Board<PartsOf<typeof GEMMA_M0_SPEC>>;
-
-export function createGemmaM0(options: { core?: 'cortex-m0plus' | 'none' } = {}): GemmaM0Board {
-  return buildSamd21Board(GEMMA_M0_SPEC, options);
-}
+export type GemmaM0Board = BoardOf<typeof GEMMA_M0_SPEC>;

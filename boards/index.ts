@@ -1,9 +1,10 @@
 /** The board catalogue: every board the emulator can build, by the name the CLI uses. */
-import { createCpx, CPX_SPEC } from './cpx.js';
-import { createMetroM0Express, METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
-import { createFeatherM0Express, FEATHER_M0_EXPRESS_SPEC } from './feather-m0-express.js';
-import { createGemmaM0, GEMMA_M0_SPEC } from './gemma-m0.js';
-import { createTrinketM0, TRINKET_M0_SPEC } from './trinket-m0.js';
+import { CPX_SPEC } from './cpx.js';
+import { METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
+import { buildSamd21Board, type Samd21BoardSpec } from './samd21-board.js';
+import { FEATHER_M0_EXPRESS_SPEC } from './feather-m0-express.js';
+import { GEMMA_M0_SPEC } from './gemma-m0.js';
+import { TRINKET_M0_SPEC } from './trinket-m0.js';
 import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
 import type { Board } from './types.js';
@@ -26,32 +27,17 @@ export interface BoardInfo {
   create: (options?: BoardOptions) => Board;
 }
 
+/** A SAMD21 board from its declaration; `summary` adds what the title does not say. */
+function samd21(spec: Samd21BoardSpec, summary: string): BoardInfo {
+  return { name: spec.name, description: `${spec.title} (${summary})`, hostable: true, create: (o) => buildSamd21Board(spec, { core: o?.core }) };
+}
+
 export const BOARDS: BoardInfo[] = [
-  { name: CPX_SPEC.name, description: `${CPX_SPEC.title} (SAMD21G18A, 2 MiB SPI flash, 10 NeoPixels, sensors)`, hostable: true, create: (o) => createCpx({ core: o?.core }) },
-  {
-    name: METRO_M0_EXPRESS_SPEC.name,
-    description: `${METRO_M0_EXPRESS_SPEC.title} (SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash, 1 NeoPixel)`,
-    hostable: true,
-    create: (o) => createMetroM0Express({ core: o?.core }),
-  },
-  {
-    name: FEATHER_M0_EXPRESS_SPEC.name,
-    description: `${FEATHER_M0_EXPRESS_SPEC.title} (SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash on SERCOM2, 1 NeoPixel)`,
-    hostable: true,
-    create: (o) => createFeatherM0Express({ core: o?.core }),
-  },
-  {
-    name: GEMMA_M0_SPEC.name,
-    description: `${GEMMA_M0_SPEC.title} (SAMD21E18A, 64 KiB CIRCUITPY in internal flash, 1 DotStar)`,
-    hostable: true,
-    create: (o) => createGemmaM0({ core: o?.core }),
-  },
-  {
-    name: TRINKET_M0_SPEC.name,
-    description: `${TRINKET_M0_SPEC.title} (SAMD21E18A, 64 KiB CIRCUITPY in internal flash, 1 DotStar)`,
-    hostable: true,
-    create: (o) => createTrinketM0({ core: o?.core }),
-  },
+  samd21(CPX_SPEC, 'SAMD21G18A, 2 MiB SPI flash, 10 NeoPixels, sensors'),
+  samd21(METRO_M0_EXPRESS_SPEC, 'SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash, 1 NeoPixel'),
+  samd21(FEATHER_M0_EXPRESS_SPEC, 'SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash on SERCOM2, 1 NeoPixel'),
+  samd21(GEMMA_M0_SPEC, 'SAMD21E18A, 64 KiB CIRCUITPY in internal flash, 1 DotStar'),
+  samd21(TRINKET_M0_SPEC, 'SAMD21E18A, 64 KiB CIRCUITPY in internal flash, 1 DotStar'),
   { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => createTestM0(o?.commandLine) },
   {
     name: 'test-lx106',

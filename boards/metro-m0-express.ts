@@ -3,7 +3,7 @@
  * on SERCOM5, one NeoPixel on PA30, the red LED D13 on PA17 and the yellow TX/RX LEDs
  * (CircuitPython's ports/atmel-samd/boards/metro_m0_express: mpconfigboard.h, pins.c).
  */
-import { buildSamd21Board, type PartsOf, type Samd21Board, type Samd21BoardSpec } from './samd21-board.js';
+import type { BoardOf, Samd21BoardSpec } from './samd21-board.js';
 
 export const METRO_M0_EXPRESS_SPEC = {
   name: 'metro_m0_express',
@@ -28,8 +28,4 @@ export const METRO_M0_EXPRESS_SPEC = {
   drawing: 'metro_m0_express',
 } as const satisfies Samd21BoardSpec;
 
-export type MetroM0ExpressBoard = Samd21Board<PartsOf<typeof METRO_M0_EXPRESS_SPEC>>;
-
-export function createMetroM0Express(options: { core?: 'cortex-m0plus' | 'none' } = {}): MetroM0ExpressBoard {
-  return buildSamd21Board(METRO_M0_EXPRESS_SPEC, options);
-}
+export type MetroM0ExpressBoard = BoardOf<typeof METRO_M0_EXPRESS_SPEC>;

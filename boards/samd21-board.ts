@@ -116,6 +116,9 @@ export interface Samd21Board<Parts = Record<string, PartModel>> extends Board {
   readonly usb: Samd21Usb;
 }
 
+/** The board type a declaration gives (`BoardOf<typeof CPX_SPEC>`). */
+export type BoardOf<S extends Samd21BoardSpec> = Samd21Board<PartsOf<S>>;
+
 /** What part builders need: the chip, a way to wire a part's terminal to a pad, shared buses. */
 interface WiringContext {
   mcu: Samd21;

@@ -4,7 +4,7 @@
  * flash (CircuitPython's ports/atmel-samd/boards/trinket_m0: mpconfigboard.h, mpconfigboard.mk,
  * pins.c).
  */
-import { buildSamd21Board, type PartsOf, type Samd21Board, type Samd21BoardSpec } from './samd21-board.js';
+import type { BoardOf, Samd21BoardSpec } from './samd21-board.js';
 import { SAMD21_INTERNAL_CIRCUITPY } from './samd21-internal-flash.js';
 
 export const TRINKET_M0_SPEC = {
@@ -25,8 +25,4 @@ export const TRINKET_M0_SPEC = {
   drawing: 'trinket_m0',
 } as const satisfies Samd21BoardSpec;
 
-export type TrinketM0Board = Samd21Board<PartsOf<typeof TRINKET_M0_SPEC>>;
-
-export function createTrinketM0(options: { core?: 'cortex-m0plus' | 'none' } = {}): TrinketM0Board {
-  return buildSamd21Board(TRINKET_M0_SPEC, options);
-}
+export type TrinketM0Board = BoardOf<typeof TRINKET_M0_SPEC>;

@@ -37,20 +37,56 @@ export interface RunResult {
 /** Exit statuses of `circuitemu run` that are not the program's own (documented in the README). */
 export const EXIT = { usage: 64, badImage: 65, software: 70, timeout: 124, fault: 125 } as const;
 
+/** A Node API call with a wrong argument (the CLI's usage errors are the same mistakes). */
+export class ArgumentError extends TypeError {
+  override readonly name = 'ArgumentError';
+  constructor(
+    /** The option at fault ('board', 'image', 'timeoutSeconds', ...). */
+    readonly option: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function createBoard(name: string, options: BoardOptions = {}): Board {
+  if (typeof name !== 'string') throw new ArgumentError('board', `board must be a board name, not ${describe(name)}`);
   const info = findBoard(name);
-  if (!info) throw new Error(`unknown board '${name}' (known: ${BOARDS.map((b) => b.name).join(', ')})`);
+  if (!info) throw new ArgumentError('board', `unknown board '${name}' (known: ${BOARDS.map((b) => b.name).join(', ')})`);
+  if (options.core === 'none' && !info.hostable) throw new ArgumentError('core', `board ${name} cannot be built without its CPU`);
   return info.create(options);
 }
 
 /** Parses, places and loads `image` on `board`; throws ImageError for bad or misplaced images. */
 export function loadFirmware(board: Board, image: Uint8Array, name?: string): void {
+  if (!(image instanceof Uint8Array)) throw new ArgumentError('image', `image must be the firmware file's bytes (a Uint8Array), not ${describe(image)}`);
+  if (!board.machine.core) throw new ArgumentError('image', `board ${board.name} was built without a CPU: it runs no firmware`);
   const parsed = loadImage(image, { name, binBase: board.binBase, familyId: board.uf2FamilyId });
   placeImage(parsed, board.regions);
   board.load(parsed.segments, parsed.entry);
 }
 
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Checks what `runFirmware` is given, before anything runs. */
+function validate(opts: RunOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw new ArgumentError('options', `runFirmware needs an options object, not ${describe(opts)}`);
+  if (opts.image === undefined) throw new ArgumentError('image', 'runFirmware needs an image (the firmware file\'s bytes)');
+  const t = opts.timeoutSeconds;
+  if (t !== undefined && !(typeof t === 'number' && Number.isFinite(t) && t > 0)) {
+    throw new ArgumentError('timeoutSeconds', `timeoutSeconds must be a positive, finite number of simulated seconds, not ${describe(t)}`);
+  }
+  if (opts.stdin !== undefined && !(opts.stdin instanceof Uint8Array)) throw new ArgumentError('stdin', `stdin must be a Uint8Array, not ${describe(opts.stdin)}`);
+  if (opts.onStdout !== undefined && typeof opts.onStdout !== 'function') throw new ArgumentError('onStdout', `onStdout must be a function, not ${describe(opts.onStdout)}`);
+}
+
 export function runFirmware(opts: RunOptions): RunResult {
+  validate(opts);
   const board = createBoard(opts.board, { commandLine: opts.name ?? 'program' });
   const { console } = connectConsole(board);
   const loop = new RunLoop(board.machine, console, { timeoutSeconds: opts.timeoutSeconds ?? 10 });

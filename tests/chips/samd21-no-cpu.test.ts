@@ -7,7 +7,8 @@
  * the 12-bit range, 1024 digits per g, which is also the divisor Adafruit's library uses: 16380/16).
  */
 import { describe, expect, it } from 'vitest';
-import { createCpx } from '../../boards/cpx.js';
+import { CPX_SPEC } from '../../boards/cpx.js';
+import { buildSamd21Board } from '../../boards/samd21-board.js';
 import { peripheralSlot } from '../../peripherals/samd21/memory-map.js';
 
 const PM = peripheralSlot('PM').base;
@@ -19,7 +20,7 @@ const MB = 1 << 0;
 const SB = 1 << 1;
 
 function hostedChip() {
-  const board = createCpx({ core: 'none' });
+  const board = buildSamd21Board(CPX_SPEC, { core: 'none' });
   const { bus, machine } = board.mcu;
   const waitFor = (cond: () => boolean, what: string) => {
     for (let i = 0; i < 10_000; i++) {
@@ -78,7 +79,7 @@ function hostedChip() {
 
 describe('a SAMD21 with no CPU, driven from TypeScript', () => {
   it('has no core, and running it only fires peripheral events', () => {
-    const board = createCpx({ core: 'none' });
+    const board = buildSamd21Board(CPX_SPEC, { core: 'none' });
     expect(board.mcu.core).toBeNull();
     expect(board.machine.core).toBeNull();
     expect(board.machine.runFor(0.01)).toBeNull();

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { Scheduler, SimEvent } from '../../emulator/kernel/scheduler.js';
 import { Bus } from '../../emulator/kernel/bus.js';
 import { Machine } from '../../emulator/kernel/machine.js';
-import { createCpx } from '../../boards/cpx.js';
+import { CPX_SPEC } from '../../boards/cpx.js';
+import { buildSamd21Board } from '../../boards/samd21-board.js';
 import { peripheralSlot } from '../../peripherals/samd21/memory-map.js';
 
 function drain(s: Scheduler, until: number): void {
@@ -67,7 +68,7 @@ describe('scheduler frequency changes', () => {
   });
 
   it('a SAMD21 runs at 1 MHz after reset and at 48 MHz once GCLK0 comes from the DFLL48M', () => {
-    const board = createCpx({ core: 'none' });
+    const board = buildSamd21Board(CPX_SPEC, { core: 'none' });
     const { bus, scheduler, context } = board.mcu;
     expect(scheduler.frequency).toBe(1_000_000);
     expect(context.cpuFrequency()).toBe(1_000_000);
