@@ -57,6 +57,17 @@ describe.each(samd21Boards)('board $name', ({ name, spec }) => {
     expect((g.board.parts[p.id] as Apa102Chain).pixel(0)).toEqual({ r: 0x10, g: 0x20, b: 0x77, brightness: 4 });
   });
 
+  it.runIf(spec.circuitpy.kind === 'internal-flash')('keeps CIRCUITPY in the chip flash, where NVMCTRL page writes land', () => {
+    const h = fresh(name);
+    const placement = spec.circuitpy as { offset: number; size: number };
+    const page = Uint8Array.from({ length: 64 }, (_, i) => i ^ 0x5a);
+    h.writeFlashPage(placement.offset + 512, page);
+    const drive = h.board.circuitpy!;
+    expect(drive.bytes.length).toBe(placement.size);
+    expect(drive.bytes.subarray(512, 576)).toEqual(page);
+    expect(drive.bytes.subarray(576, 768).every((b) => b === 0xff)).toBe(true); // rest of the erased row
+  });
+
   it.each(partsOf(spec, 'led'))('LED $id lights while its pad $anode is driven high', (p) => {
     const h = fresh(name);
     const led = h.board.parts[p.id] as Led;

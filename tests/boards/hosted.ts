@@ -114,6 +114,27 @@ export class HostedSamd21 {
     };
   }
 
+  /**
+   * Programs one 64-byte flash page through NVMCTRL (22.6.4, 22.8): erase its 256-byte row (ER),
+   * fill the page buffer with 32-bit writes to the page's addresses (MANW = 1: no automatic
+   * write), then WP; waits for INTFLAG.READY after each command.
+   */
+  writeFlashPage(address: number, bytes: Uint8Array): void {
+    const NVMCTRL = peripheralSlot('NVMCTRL').base;
+    const ready = () => this.waitFor(() => (this.bus.read(NVMCTRL + 0x14, 1) & 1) !== 0, 'NVMCTRL READY');
+    const command = (cmd: number) => {
+      this.bus.write(NVMCTRL + 0x00, 2, 0xa500 | cmd);
+      ready();
+    };
+    this.bus.write(NVMCTRL + 0x04, 4, this.bus.read(NVMCTRL + 0x04, 4) | 0x80); // CTRLB.MANW
+    this.bus.write(NVMCTRL + 0x1c, 4, address >>> 1); // ADDR: 16-bit words
+    command(0x02); // ER: erase row
+    command(0x44); // PBC: clear the page buffer
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, 64);
+    for (let i = 0; i < 64; i += 4) this.bus.write(address + i, 4, dv.getUint32(i, true));
+    command(0x04); // WP: write page
+  }
+
   /** One SPI transaction with chip select `cs` low: bytes out, bytes in. */
   spiTransaction(xfer: (byte: number) => number, cs: string, out: number[]): number[] {
     this.output(cs, 0);

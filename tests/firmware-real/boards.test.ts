@@ -15,7 +15,8 @@ import { connectConsole } from '../../emulator/console.js';
 import { openDrive } from '../../emulator/drive.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { RunLoop } from '../../emulator/runner.js';
-import { writeDriveFile } from '../../firmware-runtime/fs/drive.js';
+import { readDriveText, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
+import type { Led } from '../../peripherals/devices/led.js';
 
 const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
 const uf2 = (board: string) => (dir ? join(dir, `circuitpython-${board}.uf2`) : '');
@@ -65,6 +66,8 @@ const DOTSTAR_BITBANG_CODE = [
 interface BoardCase {
   board: string;
   code: string;
+  /** Other files put on CIRCUITPY before boot (boot.py). */
+  files?: Record<string, string>;
   /** What code.py must have made visible. */
   check: (b: Samd21Board) => void;
   /** What CircuitPython's own status indicator shows at the REPL, if the board has one to check. */
@@ -95,21 +98,48 @@ const dotstar = (board: string, code: string): BoardCase => ({
   },
 });
 
+/** boot.py that lets code.py write CIRCUITPY (the host then sees it read-only, as on a real board). */
+const WRITABLE_BOOT = 'import storage\nstorage.remount("/", readonly=False)\n';
+
+/**
+ * A board with only an LED: code.py writes a file to CIRCUITPY (through the board's storage: on
+ * internal-flash boards the NVMCTRL row erase / page write path) and lights D13; the host reads
+ * the file back from the flash bytes.
+ */
+const ledAndFile = (board: string, led: string): BoardCase => ({
+  board,
+  files: { '/boot.py': WRITABLE_BOOT },
+  code: [
+    'import board, digitalio',
+    'with open("/hello.txt", "w") as f:',
+    '    f.write("written by code.py on " + board.board_id)',
+    'led = digitalio.DigitalInOut(board.LED)',
+    'led.switch_to_output(True)',
+    'print("led set on", board.board_id)',
+    '',
+  ].join('\n'),
+  check: (b) => expect((b.parts[led] as Led).lit).toBe(true),
+  // Read later, at the REPL: the last page write (NVMCTRL, 2.5 ms) may still run when code.py prints.
+  replCheck: (b) => expect(readDriveText(openDrive(b, { format: false }).volume, '/hello.txt')).toBe(`written by code.py on ${b.name}`),
+});
+
 const CASES: BoardCase[] = [
   neopixel('metro_m0_express', 'pixel'),
   neopixel('feather_m0_express', 'pixel'),
   dotstar('gemma_m0', DOTSTAR_SPI_CODE),
   dotstar('trinket_m0', DOTSTAR_BITBANG_CODE),
+  ledAndFile('feather_m0_basic', 'redLed'),
 ];
 
-describe.each(CASES)('CircuitPython on $board', ({ board, code, check, replCheck }) => {
+describe.each(CASES)('CircuitPython on $board', ({ board, code, files, check, replCheck }) => {
   const image = uf2(board);
   const present = image !== '' && existsSync(image);
   if (!present) console.warn(`[tests/firmware-real] SKIPPED ${board}: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-${board}.uf2 (see DEVELOPERS.md)`);
 
   it.skipIf(!present)('boots, runs code.py from CIRCUITPY, shows its effect, and evaluates 1+1 at the REPL', async () => {
     const b = createBoard(board) as Samd21Board;
-    writeDriveFile(openDrive(b).volume, '/code.py', new TextEncoder().encode(code));
+    const { volume } = openDrive(b);
+    for (const [path, text] of Object.entries({ ...files, '/code.py': code })) writeDriveFile(volume, path, new TextEncoder().encode(text));
     const { console } = connectConsole(b);
     loadFirmware(b, readFileSync(image), image);
     /** Sends `input`, then runs until the console shows `text` (30 simulated seconds at most per step). */
