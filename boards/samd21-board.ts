@@ -22,6 +22,7 @@ import { SlideSwitch } from '../peripherals/devices/slide-switch.js';
 import { Speaker } from '../peripherals/devices/speaker.js';
 import { PdmMicrophone } from '../peripherals/devices/pdm-microphone.js';
 import { Led } from '../peripherals/devices/led.js';
+import { UsbUartBridge } from '../peripherals/devices/usb-uart-bridge.js';
 import type { Samd21Usb } from '../peripherals/samd21/usb.js';
 import type { Variant } from '../peripherals/samd21/memory-map.js';
 import { FLASH_SIZE } from '../peripherals/samd21/memory-map.js';
@@ -62,7 +63,9 @@ export type Samd21PartSpec =
   | { id: string; type: 'speaker'; input: PadName; enable: PadName }
   | { id: string; type: 'pdm-microphone'; clk: PadName; data: PadName }
   | { id: string; type: 'touch-pads'; pads: Readonly<Record<string, PadName>> }
-  | { id: string; type: 'led'; anode: PadName; color: string };
+  | { id: string; type: 'led'; anode: PadName; color: string }
+  /** A USB-to-UART bridge (the Arduino Zero's EDBG virtual COM port) on SERCOM `sercom`: chip TX and RX pads. */
+  | { id: string; type: 'usb-uart-bridge'; sercom: number; tx: PadName; rx: PadName; baud: number };
 
 /** Where CIRCUITPY lives: the whole external SPI flash (a part of the board), or internal flash. */
 export type CircuitpyPlacement = { kind: 'spi-flash'; part: string } | { kind: 'internal-flash'; offset: number; size: number };
@@ -101,6 +104,7 @@ interface PartModels {
   'pdm-microphone': PdmMicrophone;
   'touch-pads': TouchPads;
   led: Led;
+  'usb-uart-bridge': UsbUartBridge;
 }
 export type PartModel = PartModels[keyof PartModels];
 
@@ -176,6 +180,11 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     },
   }),
   led: (p, ctx) => new Led({ anode: ctx.wire(p.anode, p.id), color: p.color }),
+  'usb-uart-bridge': (p, ctx) => {
+    const bridge = new UsbUartBridge({ scheduler: ctx.mcu.scheduler, baud: p.baud, name: p.id });
+    ctx.mcu.sercom[p.sercom].attachUart(bridge.link, { tx: p.tx, rx: p.rx });
+    return bridge;
+  },
 };
 
 /** Wiring helpers for one chip: part terminals on pad nets, one bus object per SERCOM. */

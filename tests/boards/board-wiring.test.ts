@@ -10,6 +10,7 @@ import { BOARDS } from '../../boards/index.js';
 import type { Samd21Board, Samd21BoardSpec } from '../../boards/samd21-board.js';
 import type { Gd25q16c } from '../../peripherals/devices/gd25q16c.js';
 import type { Led } from '../../peripherals/devices/led.js';
+import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 import type { Apa102Chain } from '../../peripherals/devices/apa102.js';
 import { bondedPins } from '../../peripherals/samd21/memory-map.js';
 import { HostedSamd21 } from './hosted.js';
@@ -66,6 +67,21 @@ describe.each(samd21Boards)('board $name', ({ name, spec }) => {
     expect(drive.bytes.length).toBe(placement.size);
     expect(drive.bytes.subarray(512, 576)).toEqual(page);
     expect(drive.bytes.subarray(576, 768).every((b) => b === 0xff)).toBe(true); // rest of the erased row
+  });
+
+  it.each(partsOf(spec, 'usb-uart-bridge'))('USB-UART bridge $id carries bytes both ways over SERCOM$sercom USART ($tx/$rx)', (p) => {
+    const h = fresh(name);
+    const bridge = h.board.parts[p.id] as UsbUartBridge;
+    bridge.baud = 9600; // the host's line coding, matching the chip's 9600 baud (its clock is 1 MHz after reset)
+    const line = h.usart(p.sercom, p, 9600);
+    for (const c of 'hi!') line.send(c.charCodeAt(0));
+    h.waitFor(() => bridge.received.length === 3, 'three characters at the host');
+    expect(bridge.text()).toBe('hi!');
+    const start = h.board.machine.scheduler.seconds;
+    bridge.write(new TextEncoder().encode('ok'));
+    expect(String.fromCharCode(line.receive(), line.receive())).toBe('ok');
+    // Two characters, one character time (10 bits at 9600 baud) apart, the first after one.
+    expect(h.board.machine.scheduler.seconds - start).toBeGreaterThanOrEqual(2 * (10 / 9600));
   });
 
   it.each(partsOf(spec, 'led'))('LED $id lights while its pad $anode is driven high', (p) => {

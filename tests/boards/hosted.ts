@@ -135,6 +135,40 @@ export class HostedSamd21 {
     command(0x04); // WP: write page
   }
 
+  /**
+   * SERCOM `n` as a USART (internal clock, 8N1, LSB first, 16x arithmetic baud; 26.6.2, 26.8) on
+   * the given pads: TXPO/RXPO from the pads table 7-1 gives the pins. The SERCOM core clock is
+   * generator 0 (1 MHz after reset: OSC8M / 8).
+   */
+  usart(n: number, pins: { tx: string; rx: string }, baud: number): { send(byte: number): void; receive(): number } {
+    const variant = this.board.spec.chip.variant;
+    const tx = sercomPadLocation(pins.tx, n, variant);
+    const rx = sercomPadLocation(pins.rx, n, variant);
+    const txpo = [0, 2].indexOf(tx.pad);
+    if (txpo < 0) throw new Error(`SERCOM${n}: TX must be on PAD0 or PAD2, not PAD${tx.pad}`);
+    this.clockSercom(n);
+    this.mux(pins.tx, tx.fn);
+    this.mux(pins.rx, rx.fn);
+    const base = peripheralSlot(`SERCOM${n}`).base;
+    const ctrla = (1 << 2) | (txpo << 16) | (rx.pad << 20) | (1 << 30); // MODE = 1, DORD = LSB first
+    this.bus.write(base + SPI.CTRLA, 4, ctrla);
+    this.bus.write(base + SPI.CTRLB, 4, (1 << 16) | (1 << 17)); // TXEN, RXEN
+    const fref = this.board.machine.scheduler.frequency; // generator 0 = the CPU clock
+    this.bus.write(base + SPI.BAUD, 2, Math.round(65536 * (1 - (16 * baud) / fref)));
+    this.bus.write(base + SPI.CTRLA, 4, ctrla | 2);
+    this.waitFor(() => this.bus.read(base + SPI.SYNCBUSY, 4) === 0, 'SYNCBUSY after ENABLE');
+    return {
+      send: (byte) => {
+        this.waitFor(() => (this.bus.read(base + SPI.INTFLAG, 1) & INTFLAG_DRE) !== 0, 'DRE');
+        this.bus.write(base + SPI.DATA, 2, byte);
+      },
+      receive: () => {
+        this.waitFor(() => (this.bus.read(base + SPI.INTFLAG, 1) & INTFLAG_RXC) !== 0, 'RXC');
+        return this.bus.read(base + SPI.DATA, 2) & 0xff;
+      },
+    };
+  }
+
   /** One SPI transaction with chip select `cs` low: bytes out, bytes in. */
   spiTransaction(xfer: (byte: number) => number, cs: string, out: number[]): number[] {
     this.output(cs, 0);

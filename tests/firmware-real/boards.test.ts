@@ -17,6 +17,7 @@ import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { RunLoop } from '../../emulator/runner.js';
 import { readDriveText, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
 import type { Led } from '../../peripherals/devices/led.js';
+import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 
 const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
 const uf2 = (board: string) => (dir ? join(dir, `circuitpython-${board}.uf2`) : '');
@@ -68,6 +69,8 @@ interface BoardCase {
   code: string;
   /** Other files put on CIRCUITPY before boot (boot.py). */
   files?: Record<string, string>;
+  /** Wires the host side of the board's parts before boot. */
+  setup?: (b: Samd21Board) => void;
   /** What code.py must have made visible. */
   check: (b: Samd21Board) => void;
   /** What CircuitPython's own status indicator shows at the REPL, if the board has one to check. */
@@ -123,15 +126,47 @@ const ledAndFile = (board: string, led: string): BoardCase => ({
   replCheck: (b) => expect(readDriveText(openDrive(b, { format: false }).volume, '/hello.txt')).toBe(`written by code.py on ${b.name}`),
 });
 
+/**
+ * The Arduino Zero's EDBG virtual COM port (SERCOM5: PB22 TX, PB23 RX): code.py says "ready" on it,
+ * the host answers "ping!", code.py echoes what it read; D13 lights.
+ */
+const EDBG: BoardCase = {
+  board: 'arduino_zero',
+  code: [
+    'import board, busio, digitalio, microcontroller',
+    'uart = busio.UART(microcontroller.pin.PB22, microcontroller.pin.PB23, baudrate=115200, timeout=2)',
+    'uart.write(b"ready\\r\\n")',
+    'got = uart.read(5)',
+    'uart.write(b"got " + (got or b"nothing") + b"\\r\\n")',
+    'led = digitalio.DigitalInOut(board.LED)',
+    'led.switch_to_output(True)',
+    'print("edbg set on", board.board_id)',
+    '',
+  ].join('\n'),
+  setup: (b) => {
+    const edbg = b.parts.edbg as UsbUartBridge;
+    let seen = '';
+    edbg.onData((bytes) => {
+      seen += new TextDecoder().decode(bytes);
+      if (seen.endsWith('ready\r\n')) edbg.write(new TextEncoder().encode('ping!'));
+    });
+  },
+  check: (b) => {
+    expect((b.parts.ledL as Led).lit).toBe(true);
+    expect((b.parts.edbg as UsbUartBridge).text()).toContain('ready\r\ngot ping!\r\n');
+  },
+};
+
 const CASES: BoardCase[] = [
   neopixel('metro_m0_express', 'pixel'),
   neopixel('feather_m0_express', 'pixel'),
   dotstar('gemma_m0', DOTSTAR_SPI_CODE),
   dotstar('trinket_m0', DOTSTAR_BITBANG_CODE),
   ledAndFile('feather_m0_basic', 'redLed'),
+  EDBG,
 ];
 
-describe.each(CASES)('CircuitPython on $board', ({ board, code, files, check, replCheck }) => {
+describe.each(CASES)('CircuitPython on $board', ({ board, code, files, setup, check, replCheck }) => {
   const image = uf2(board);
   const present = image !== '' && existsSync(image);
   if (!present) console.warn(`[tests/firmware-real] SKIPPED ${board}: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-${board}.uf2 (see DEVELOPERS.md)`);
@@ -140,6 +175,7 @@ describe.each(CASES)('CircuitPython on $board', ({ board, code, files, check, re
     const b = createBoard(board) as Samd21Board;
     const { volume } = openDrive(b);
     for (const [path, text] of Object.entries({ ...files, '/code.py': code })) writeDriveFile(volume, path, new TextEncoder().encode(text));
+    setup?.(b);
     const { console } = connectConsole(b);
     loadFirmware(b, readFileSync(image), image);
     /** Sends `input`, then runs until the console shows `text` (30 simulated seconds at most per step). */
