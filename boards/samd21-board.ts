@@ -23,6 +23,7 @@ import { Speaker } from '../peripherals/devices/speaker.js';
 import { PdmMicrophone } from '../peripherals/devices/pdm-microphone.js';
 import { Led } from '../peripherals/devices/led.js';
 import { UsbUartBridge } from '../peripherals/devices/usb-uart-bridge.js';
+import { SdCard } from '../peripherals/devices/sd-card.js';
 import type { Samd21Usb } from '../peripherals/samd21/usb.js';
 import type { Variant } from '../peripherals/samd21/memory-map.js';
 import { FLASH_SIZE } from '../peripherals/samd21/memory-map.js';
@@ -64,6 +65,8 @@ export type Samd21PartSpec =
   | { id: string; type: 'pdm-microphone'; clk: PadName; data: PadName }
   | { id: string; type: 'touch-pads'; pads: Readonly<Record<string, PadName>> }
   | { id: string; type: 'led'; anode: PadName; color: string }
+  /** A microSD card slot on an SPI bus (empty until the host inserts a card image). */
+  | { id: string; type: 'sd-card'; spi: SpiWiring; cs: PadName }
   /** A USB-to-UART bridge (the Arduino Zero's EDBG virtual COM port) on SERCOM `sercom`: chip TX and RX pads. */
   | { id: string; type: 'usb-uart-bridge'; sercom: number; tx: PadName; rx: PadName; baud: number };
 
@@ -105,6 +108,7 @@ interface PartModels {
   'touch-pads': TouchPads;
   led: Led;
   'usb-uart-bridge': UsbUartBridge;
+  'sd-card': SdCard;
 }
 export type PartModel = PartModels[keyof PartModels];
 
@@ -180,6 +184,11 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     },
   }),
   led: (p, ctx) => new Led({ anode: ctx.wire(p.anode, p.id), color: p.color }),
+  'sd-card': (p, ctx) => {
+    const card = new SdCard({ cs: ctx.wire(p.cs, `${p.id} CS`), name: p.id });
+    ctx.spiBus(p.spi).attach(card);
+    return card;
+  },
   'usb-uart-bridge': (p, ctx) => {
     const bridge = new UsbUartBridge({ scheduler: ctx.mcu.scheduler, baud: p.baud, name: p.id });
     ctx.mcu.sercom[p.sercom].attachUart(bridge.link, { tx: p.tx, rx: p.rx });

@@ -10,6 +10,7 @@ import { BOARDS } from '../../boards/index.js';
 import type { Samd21Board, Samd21BoardSpec } from '../../boards/samd21-board.js';
 import type { Gd25q16c } from '../../peripherals/devices/gd25q16c.js';
 import type { Led } from '../../peripherals/devices/led.js';
+import type { SdCard } from '../../peripherals/devices/sd-card.js';
 import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 import type { Apa102Chain } from '../../peripherals/devices/apa102.js';
 import { bondedPins } from '../../peripherals/samd21/memory-map.js';
@@ -82,6 +83,23 @@ describe.each(samd21Boards)('board $name', ({ name, spec }) => {
     expect(String.fromCharCode(line.receive(), line.receive())).toBe('ok');
     // Two characters, one character time (10 bits at 9600 baud) apart, the first after one.
     expect(h.board.machine.scheduler.seconds - start).toBeGreaterThanOrEqual(2 * (10 / 9600));
+  });
+
+  it.each(partsOf(spec, 'sd-card'))('microSD slot $id answers CMD0 and a block read on SERCOM$spi.sercom, CS $cs', (p) => {
+    const h = fresh(name);
+    const card = h.board.parts[p.id] as SdCard;
+    const xfer = h.spiMaster(p.spi.sercom, p.spi);
+    h.output(p.cs, 1);
+    const cmd = (frame: number[]) => {
+      const got = h.spiTransaction(xfer, p.cs, [...frame, 0xff, 0xff]);
+      return got[got.length - 1];
+    };
+    const CMD0 = [0x40, 0, 0, 0, 0, 0x95];
+    expect(cmd(CMD0)).toBe(0xff); // empty slot: MISO floats high
+    const image = new Uint8Array(512 * 1024);
+    image.set([0xde, 0xad, 0xbe, 0xef], 512);
+    card.insert(image);
+    expect(cmd(CMD0)).toBe(0x01); // idle
   });
 
   it.each(partsOf(spec, 'led'))('LED $id lights while its pad $anode is driven high', (p) => {

@@ -5,7 +5,7 @@
  * board's status pixel (NeoPixel or DotStar) or LED shows what code.py set. Skipped, with a
  * message, without the firmware.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Samd21Board } from '../../boards/samd21-board.js';
@@ -15,7 +15,10 @@ import { connectConsole } from '../../emulator/console.js';
 import { openDrive } from '../../emulator/drive.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { RunLoop } from '../../emulator/runner.js';
-import { readDriveText, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
+import { copyDirectoryToDrive, readDriveText, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
+import { RegionBlockDevice } from '../../firmware-runtime/fs/block-device.js';
+import { mkfs, mount } from '../../firmware-runtime/fs/fat.js';
+import type { SdCard } from '../../peripherals/devices/sd-card.js';
 import type { Led } from '../../peripherals/devices/led.js';
 import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 
@@ -67,10 +70,14 @@ const DOTSTAR_BITBANG_CODE = [
 interface BoardCase {
   board: string;
   code: string;
-  /** Other files put on CIRCUITPY before boot (boot.py). */
+  /** Other files put on CIRCUITPY before boot (boot.py); a path ending in '/' is a directory. */
   files?: Record<string, string>;
   /** Wires the host side of the board's parts before boot. */
   setup?: (b: Samd21Board) => void;
+  /** Libraries (compiled .mpy files or folders) copied from $CIRCUITEMU_FIRMWARE_DIR/lib to CIRCUITPY's /lib. */
+  libs?: string[];
+  /** What code.py must have printed before its final line. */
+  output?: string;
   /** What code.py must have made visible. */
   check: (b: Samd21Board) => void;
   /** What CircuitPython's own status indicator shows at the REPL, if the board has one to check. */
@@ -157,6 +164,49 @@ const EDBG: BoardCase = {
   },
 };
 
+/**
+ * The Feather M0 Adalogger's microSD slot: the host inserts a FAT card image with a file; code.py
+ * (adafruit_sdcard over busio.SPI on SERCOM4, as CircuitPython 9's SAMD21 builds have no sdcardio)
+ * mounts it with storage.mount, reads the host's file, writes its own; the host reads that back.
+ */
+const SD_IMAGE_BYTES = 2 * 1024 * 1024;
+const ADALOGGER: BoardCase = {
+  board: 'feather_m0_adalogger',
+  libs: ['adafruit_sdcard.mpy', 'adafruit_bus_device'],
+  output: 'card says hello from the host\r\n',
+  files: { '/sd/': '' }, // storage.mount needs its mount point on CIRCUITPY (made by the user over USB)
+  code: [
+    'import board, busio, digitalio, storage, adafruit_sdcard',
+    'spi = busio.SPI(board.SCK, board.MOSI, board.MISO)',
+    'cs = digitalio.DigitalInOut(board.SD_CS)',
+    'sd = adafruit_sdcard.SDCard(spi, cs)',
+    'storage.mount(storage.VfsFat(sd), "/sd")',
+    'with open("/sd/host.txt") as f:',
+    '    print("card says", f.read())',
+    'with open("/sd/log.txt", "w") as f:',
+    '    f.write("logged by code.py, %d blocks" % sd.count())',
+    'storage.umount("/sd")',
+    'led = digitalio.DigitalInOut(board.LED)',
+    'led.switch_to_output(True)',
+    'print("sd set on", board.board_id)',
+    '',
+  ].join('\n'),
+  setup: (b) => {
+    const image = new Uint8Array(SD_IMAGE_BYTES);
+    const dev = new RegionBlockDevice(image);
+    mkfs(dev);
+    mount(dev).writeFile('/host.txt', 'hello from the host');
+    (b.parts.sd as SdCard).insert(image);
+  },
+  check: (b) => {
+    const card = b.parts.sd as SdCard;
+    expect((b.parts.redLed as Led).lit).toBe(true);
+    expect(card.dirty).toBe(true);
+    const log = readDriveText(mount(new RegionBlockDevice(card.data!)), '/log.txt');
+    expect(log).toBe(`logged by code.py, ${SD_IMAGE_BYTES / 512} blocks`);
+  },
+};
+
 const CASES: BoardCase[] = [
   neopixel('metro_m0_express', 'pixel'),
   neopixel('feather_m0_express', 'pixel'),
@@ -164,17 +214,33 @@ const CASES: BoardCase[] = [
   dotstar('trinket_m0', DOTSTAR_BITBANG_CODE),
   ledAndFile('feather_m0_basic', 'redLed'),
   EDBG,
+  ADALOGGER,
 ];
 
-describe.each(CASES)('CircuitPython on $board', ({ board, code, files, setup, check, replCheck }) => {
+describe.each(CASES)('CircuitPython on $board', ({ board, code, files, libs, output, setup, check, replCheck }) => {
   const image = uf2(board);
-  const present = image !== '' && existsSync(image);
-  if (!present) console.warn(`[tests/firmware-real] SKIPPED ${board}: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-${board}.uf2 (see DEVELOPERS.md)`);
+  const missingLibs = (libs ?? []).filter((l) => !dir || !existsSync(join(dir, 'lib', l)));
+  const present = image !== '' && existsSync(image) && missingLibs.length === 0;
+  if (!present) {
+    console.warn(
+      `[tests/firmware-real] SKIPPED ${board}: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-${board}.uf2` +
+        (missingLibs.length ? ` and lib/${missingLibs.join(', lib/')}` : '') +
+        ' (see DEVELOPERS.md)',
+    );
+  }
 
   it.skipIf(!present)('boots, runs code.py from CIRCUITPY, shows its effect, and evaluates 1+1 at the REPL', async () => {
     const b = createBoard(board) as Samd21Board;
     const { volume } = openDrive(b);
-    for (const [path, text] of Object.entries({ ...files, '/code.py': code })) writeDriveFile(volume, path, new TextEncoder().encode(text));
+    for (const [path, text] of Object.entries({ ...files, '/code.py': code })) {
+      if (path.endsWith('/')) volume.mkdir(path.slice(0, -1), { parents: true });
+      else writeDriveFile(volume, path, new TextEncoder().encode(text));
+    }
+    for (const lib of libs ?? []) {
+      const from = join(dir!, 'lib', lib);
+      if (statSync(from).isDirectory()) copyDirectoryToDrive(volume, from, { destination: `/lib/${lib}` });
+      else writeDriveFile(volume, `/lib/${lib}`, readFileSync(from));
+    }
     setup?.(b);
     const { console } = connectConsole(b);
     loadFirmware(b, readFileSync(image), image);
@@ -189,7 +255,8 @@ describe.each(CASES)('CircuitPython on $board', ({ board, code, files, setup, ch
     // The first run of code.py may end before USB is up (its output lost, as on a real board):
     // wait for its prompt, then reload with Ctrl-D so the run under test is seen whole.
     await step('', 'Press any key to enter the REPL');
-    await step('\x04', `set on ${board}`);
+    const run = await step('\x04', `set on ${board}`);
+    if (output) expect(run).toContain(output);
     check(b);
     await step('', 'Press any key to enter the REPL');
     // The banner names the board as CircuitPython's MICROPY_HW_BOARD_NAME, and the MCU.
