@@ -7,6 +7,7 @@ import { GEMMA_M0_SPEC } from './gemma-m0.js';
 import { FEATHER_M0_BASIC_SPEC } from './feather-m0-basic.js';
 import { ARDUINO_ZERO_SPEC } from './arduino-zero.js';
 import { FEATHER_M0_ADALOGGER_SPEC } from './feather-m0-adalogger.js';
+import { FEATHER_M0_BLUEFRUIT_LE_SPEC } from './feather-m0-bluefruit-le.js';
 import { TRINKET_M0_SPEC } from './trinket-m0.js';
 import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
@@ -43,6 +44,7 @@ export const BOARDS: BoardInfo[] = [
   samd21(TRINKET_M0_SPEC, 'SAMD21E18A, 64 KiB CIRCUITPY in internal flash, 1 DotStar'),
   samd21(FEATHER_M0_BASIC_SPEC, 'SAMD21G18A, 32 kHz crystal, 64 KiB CIRCUITPY in internal flash'),
   samd21(FEATHER_M0_ADALOGGER_SPEC, 'SAMD21G18A, 32 kHz crystal, microSD slot on SERCOM4 SPI, 64 KiB CIRCUITPY in internal flash'),
+  samd21(FEATHER_M0_BLUEFRUIT_LE_SPEC, 'SAMD21G18A, nRF51822 Bluefruit LE module (SDEP over SPI on SERCOM4), 64 KiB CIRCUITPY in internal flash; runs the feather_m0_adalogger firmware'),
   samd21(ARDUINO_ZERO_SPEC, 'SAMD21G18A, EDBG virtual COM port on SERCOM5, native USB, 64 KiB CIRCUITPY in internal flash'),
   { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => createTestM0(o?.commandLine) },
   {

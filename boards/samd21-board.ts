@@ -24,6 +24,7 @@ import { PdmMicrophone } from '../peripherals/devices/pdm-microphone.js';
 import { Led } from '../peripherals/devices/led.js';
 import { UsbUartBridge } from '../peripherals/devices/usb-uart-bridge.js';
 import { SdCard } from '../peripherals/devices/sd-card.js';
+import { BluefruitLeSpi } from '../peripherals/devices/bluefruit-le-spi.js';
 import type { Samd21Usb } from '../peripherals/samd21/usb.js';
 import type { Variant } from '../peripherals/samd21/memory-map.js';
 import { FLASH_SIZE } from '../peripherals/samd21/memory-map.js';
@@ -67,6 +68,8 @@ export type Samd21PartSpec =
   | { id: string; type: 'led'; anode: PadName; color: string }
   /** A microSD card slot on an SPI bus (empty until the host inserts a card image). */
   | { id: string; type: 'sd-card'; spi: SpiWiring; cs: PadName }
+  /** The Bluefruit LE SPI module (nRF51822, SDEP over SPI): chip select, IRQ out, RST in (pulled up on the module). */
+  | { id: string; type: 'bluefruit-le-spi'; spi: SpiWiring; cs: PadName; irq: PadName; reset: PadName }
   /** A USB-to-UART bridge (the Arduino Zero's EDBG virtual COM port) on SERCOM `sercom`: chip TX and RX pads. */
   | { id: string; type: 'usb-uart-bridge'; sercom: number; tx: PadName; rx: PadName; baud: number };
 
@@ -109,6 +112,7 @@ interface PartModels {
   led: Led;
   'usb-uart-bridge': UsbUartBridge;
   'sd-card': SdCard;
+  'bluefruit-le-spi': BluefruitLeSpi;
 }
 export type PartModel = PartModels[keyof PartModels];
 
@@ -188,6 +192,19 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     const card = new SdCard({ cs: ctx.wire(p.cs, `${p.id} CS`), name: p.id });
     ctx.spiBus(p.spi).attach(card);
     return card;
+  },
+  'bluefruit-le-spi': (p, ctx) => {
+    const reset = ctx.wire(p.reset, `${p.id} RST`);
+    reset.setPull('up'); // the nRF51's reset pin has its own pull-up
+    const module = new BluefruitLeSpi({
+      cs: ctx.wire(p.cs, `${p.id} CS`),
+      irq: ctx.wire(p.irq, `${p.id} IRQ`),
+      reset,
+      scheduler: ctx.mcu.scheduler,
+      name: p.id,
+    });
+    ctx.spiBus(p.spi).attach(module);
+    return module;
   },
   'usb-uart-bridge': (p, ctx) => {
     const bridge = new UsbUartBridge({ scheduler: ctx.mcu.scheduler, baud: p.baud, name: p.id });

@@ -102,6 +102,19 @@ describe.each(samd21Boards)('board $name', ({ name, spec }) => {
     expect(cmd(CMD0)).toBe(0x01); // idle
   });
 
+  it.each(partsOf(spec, 'bluefruit-le-spi'))('Bluefruit LE module $id answers an SDEP AT command on SERCOM$spi.sercom (CS $cs, IRQ $irq)', (p) => {
+    const h = fresh(name);
+    const xfer = h.spiMaster(p.spi.sercom, p.spi);
+    h.output(p.cs, 1);
+    h.output(p.reset, 1);
+    h.board.machine.runFor(0.2); // the module starts
+    h.spiTransaction(xfer, p.cs, [0x10, 0x00, 0x0a, 3, 0x41, 0x54, 0x0a]); // AT wrapper: "AT\n"
+    expect(h.input(p.irq)).toBe(1);
+    const got = h.spiTransaction(xfer, p.cs, new Array(20).fill(0xff));
+    expect(got.slice(0, 8)).toEqual([0x20, 0x00, 0x0a, 4, 0x4f, 0x4b, 0x0d, 0x0a]);
+    expect(h.input(p.irq)).toBe(0);
+  });
+
   it.each(partsOf(spec, 'led'))('LED $id lights while its pad $anode is driven high', (p) => {
     const h = fresh(name);
     const led = h.board.parts[p.id] as Led;

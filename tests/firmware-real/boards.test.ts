@@ -19,6 +19,8 @@ import { copyDirectoryToDrive, readDriveText, writeDriveFile } from '../../firmw
 import { RegionBlockDevice } from '../../firmware-runtime/fs/block-device.js';
 import { mkfs, mount } from '../../firmware-runtime/fs/fat.js';
 import type { SdCard } from '../../peripherals/devices/sd-card.js';
+import type { BluefruitLeSpi } from '../../peripherals/devices/bluefruit-le-spi.js';
+import { findBoard } from '../../boards/index.js';
 import type { Led } from '../../peripherals/devices/led.js';
 import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 
@@ -69,6 +71,8 @@ const DOTSTAR_BITBANG_CODE = [
 
 interface BoardCase {
   board: string;
+  /** The CircuitPython build the board runs, when it has none of its own (default: `board`). */
+  firmware?: string;
   code: string;
   /** Other files put on CIRCUITPY before boot (boot.py); a path ending in '/' is a directory. */
   files?: Record<string, string>;
@@ -207,6 +211,49 @@ const ADALOGGER: BoardCase = {
   },
 };
 
+/**
+ * The Feather M0 Bluefruit LE, running CircuitPython's feather_m0_adalogger build (the basic build
+ * hides the module's pads): code.py drives the nRF51 module as adafruit_bluefruitspi's example
+ * does (SDEP over SERCOM4 SPI, CS D8 = PA06, IRQ D7 = PA21, RST D4 = PA08):
+ * initialise, ATI, set the device name, send over BLE UART to a connected central.
+ */
+const BLUEFRUIT: BoardCase = {
+  board: 'feather_m0_bluefruit_le',
+  firmware: 'feather_m0_adalogger',
+  libs: ['adafruit_bluefruitspi.mpy', 'adafruit_bus_device'],
+  files: {
+    // The library imports binascii (absent from this build) or adafruit_binascii; hexlify is all it
+    // uses, and only for keyboard codes. Our stand-in, so the import succeeds.
+    '/lib/adafruit_binascii.py': 'def hexlify(data):\n    return "".join("%02x" % b for b in data).encode()\n',
+  },
+  code: [
+    'import board, busio, digitalio',
+    'from adafruit_bluefruitspi import BluefruitSPI',
+    'spi = busio.SPI(board.SCK, MOSI=board.MOSI, MISO=board.MISO)',
+    'cs = digitalio.DigitalInOut(board.D8)',
+    'irq = digitalio.DigitalInOut(board.D7)',
+    'rst = digitalio.DigitalInOut(board.D4)',
+    'ble = BluefruitSPI(spi, cs, irq, rst)',
+    'ble.init()',
+    'print("ATI:", str(ble.command_check_OK(b"ATI"), "utf-8").split()[0])',
+    'ble.command_check_OK(b"AT+GAPDEVNAME=Emulated")',
+    'print("connected:", ble.connected)',
+    'ble.uart_tx(b"hello central")',
+    'led = digitalio.DigitalInOut(board.LED)',
+    'led.switch_to_output(True)',
+    'print("ble set on", board.board_id)',
+    '',
+  ].join('\n'),
+  output: 'ATI: BLESPIFRIEND\r\nconnected: True\r\n',
+  setup: (b) => (b.parts.ble as BluefruitLeSpi).central.connect(),
+  check: (b) => {
+    const ble = b.parts.ble as BluefruitLeSpi;
+    expect((b.parts.redLed as Led).lit).toBe(true);
+    expect(ble.deviceName).toBe('Emulated');
+    expect(new TextDecoder().decode(Uint8Array.from(ble.central.received))).toContain('hello central');
+  },
+};
+
 const CASES: BoardCase[] = [
   neopixel('metro_m0_express', 'pixel'),
   neopixel('feather_m0_express', 'pixel'),
@@ -215,10 +262,11 @@ const CASES: BoardCase[] = [
   ledAndFile('feather_m0_basic', 'redLed'),
   EDBG,
   ADALOGGER,
+  BLUEFRUIT,
 ];
 
-describe.each(CASES)('CircuitPython on $board', ({ board, code, files, libs, output, setup, check, replCheck }) => {
-  const image = uf2(board);
+describe.each(CASES)('CircuitPython on $board', ({ board, firmware, code, files, libs, output, setup, check, replCheck }) => {
+  const image = uf2(firmware ?? board);
   const missingLibs = (libs ?? []).filter((l) => !dir || !existsSync(join(dir, 'lib', l)));
   const present = image !== '' && existsSync(image) && missingLibs.length === 0;
   if (!present) {
@@ -249,18 +297,20 @@ describe.each(CASES)('CircuitPython on $board', ({ board, code, files, libs, out
       const loop = new RunLoop(b.machine, console, { timeoutSeconds: b.machine.scheduler.seconds + 30, expectText: text });
       if (input) console.write(new TextEncoder().encode(input));
       const end = await loop.run();
-      expect(end.kind, `waiting for ${JSON.stringify(text)}:\n${loop.history.text().slice(-500)}`).toBe('expected');
+      expect(end.kind, `waiting for ${JSON.stringify(text)}:\n${loop.history.text().slice(-1000)}`).toBe('expected');
       return loop.history.text();
     };
     // The first run of code.py may end before USB is up (its output lost, as on a real board):
     // wait for its prompt, then reload with Ctrl-D so the run under test is seen whole.
     await step('', 'Press any key to enter the REPL');
-    const run = await step('\x04', `set on ${board}`);
+    const run = await step('\x04', `set on ${firmware ?? board}`); // board.board_id is the build's
     if (output) expect(run).toContain(output);
     check(b);
     await step('', 'Press any key to enter the REPL');
     // The banner names the board as CircuitPython's MICROPY_HW_BOARD_NAME, and the MCU.
-    expect(await step('\r', '>>> ')).toContain(`${b.spec.title} with ${b.spec.chip.variant.startsWith('E') ? 'samd21e18' : 'samd21g18'}`);
+    // (the title of the board the firmware was built for)
+    const title = firmware ? (findBoard(firmware)!.create({ core: 'none' }) as Samd21Board).spec.title : b.spec.title;
+    expect(await step('\r', '>>> ')).toContain(`${title} with ${b.spec.chip.variant.startsWith('E') ? 'samd21e18' : 'samd21g18'}`);
     replCheck?.(b);
     expect(await step('1+1\r', '>>> ')).toMatch(/1\+1\r\n2\r\n>>> $/);
   });
