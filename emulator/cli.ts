@@ -15,7 +15,7 @@ import type { Board, BoardConsole } from '../boards/types.js';
 import { copyToDrive, loadFlashImage, openDrive, saveFlashImage } from './drive.js';
 import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../firmware-runtime/fs/drive.js';
 import { FatError } from '../firmware-runtime/fs/fat.js';
-import { connectConsole, reloadIfOutputMissed } from './console.js';
+import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT, loadFirmware } from './run.js';
 import { RunLoop, type RunEnd } from './runner.js';
 
@@ -33,8 +33,9 @@ program's console input. --expect-text ends the run with status 0 as soon as TEX
 --drive DIR copies DIR's files onto CIRCUITPY before boot (formatting blank flash as
 CircuitPython would); --flash IMAGE loads the board's flash from IMAGE if it exists and saves it
 back when the run ends, so the drive persists across runs. On a USB console (CircuitPython),
-run sends one Ctrl-D when it connects after code.py already finished, so the program's output
-is seen (as a user at a terminal would); --no-reload turns that off.
+run shows one complete run of code.py: when it connects after code.py started (as any host
+must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running), as a user at
+a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
@@ -141,8 +142,10 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     process.stderr.write(`circuitemu: cannot read ${opts.firmware}: ${(e as Error).message}\n`);
     return EXIT.badImage;
   }
-  const { console, usbHost } = connectConsole(board);
-  if (usbHost && !interactive && !opts['no-reload']) reloadIfOutputMissed(console);
+  const connection = connectConsole(board);
+  const reload = !!connection.usbHost && !interactive && !opts['no-reload'];
+  const console = showRun(connection, board.machine.scheduler, { reload, expectText: opts['expect-text'] });
+  connection.usbHost?.onEvent((e) => e.type === 'error' && process.stderr.write(`circuitemu: USB: ${e.message}\n`));
   loadFirmware(board, image, opts.firmware);
   if (opts.flash || opts.drive) prepareDrive(board, opts.flash, opts.drive);
   const machine = board.machine;

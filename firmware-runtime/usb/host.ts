@@ -59,8 +59,10 @@ import type { MidiFunction } from './midi.js';
 export interface UsbHostOptions {
   /** Address given with SET_ADDRESS (1..127). Default 1. */
   address?: number;
-  /** Frames between seeing the pull-up and the bus reset (USB 2.0 says >= 100). Default 20. */
+  /** Frames between seeing the pull-up and the bus reset (TATTDB, USB 2.0 7.1.7.3: >= 100 ms). Default 100. */
   attachDebounceFrames?: number;
+  /** Frames the bus reset lasts (SE0; TDRSTR, 7.1.7.5: >= 50 ms from a root port). Default 50. */
+  resetFrames?: number;
   /** Frames after the reset before the first request (TRSTRCY, 10 ms). Default 10. */
   resetRecoveryFrames?: number;
   /** Frames after SET_ADDRESS before the next request (TSETADDR, 2 ms). Default 2. */
@@ -75,8 +77,15 @@ export interface UsbHostOptions {
   mscTimeoutFrames?: number;
   /** Consecutive transactions without any handshake before a transfer fails. Default 3. */
   maxNoResponse?: number;
-  /** Whole enumerations tried (each after a bus reset) before giving up. Default 3. */
+  /**
+   * Whole enumerations tried (each after a bus reset) before giving up. Default 6. A failed
+   * attempt is followed by a pause of `retryBackoffFrames`, doubled after every attempt, so a
+   * device that is busy for a while (firmware that serves USB from its main loop) gets seconds,
+   * not milliseconds, to answer.
+   */
   enumerationAttempts?: number;
+  /** Pause after the first failed enumeration attempt, in frames (doubles each time). Default 100. */
+  retryBackoffFrames?: number;
   /** Assert DTR and RTS on CDC-ACM functions once configured (a terminal opening the port). Default true. */
   cdcDtr?: boolean;
   /** Start the frame clock at construction. Default true. */
@@ -290,7 +299,8 @@ export class UsbHost {
   ) {
     this.options = {
       address: options.address ?? 1,
-      attachDebounceFrames: options.attachDebounceFrames ?? 20,
+      attachDebounceFrames: options.attachDebounceFrames ?? 100,
+      resetFrames: options.resetFrames ?? 50,
       resetRecoveryFrames: options.resetRecoveryFrames ?? 10,
       setAddressRecoveryFrames: options.setAddressRecoveryFrames ?? 2,
       nakRetryMicros: options.nakRetryMicros ?? 50,
@@ -298,7 +308,8 @@ export class UsbHost {
       controlTimeoutFrames: options.controlTimeoutFrames ?? 1000,
       mscTimeoutFrames: options.mscTimeoutFrames ?? 10000,
       maxNoResponse: options.maxNoResponse ?? 3,
-      enumerationAttempts: options.enumerationAttempts ?? 3,
+      enumerationAttempts: options.enumerationAttempts ?? 6,
+      retryBackoffFrames: options.retryBackoffFrames ?? 100,
       cdcDtr: options.cdcDtr ?? true,
       start: options.start ?? true,
     };
@@ -576,8 +587,14 @@ export class UsbHost {
     this.device = null;
   }
 
-  /** USB 2.0 7.1.7.5: reset the port; the device is at address 0 afterwards. */
-  private busReset(): void {
+  /**
+   * USB 2.0 7.1.7.5: drives SE0 on the port for `resetFrames` (no SOFs, no transactions), then
+   * ends the reset: the device is in its Default state at address 0 (its end-of-reset event).
+   */
+  private *busReset(): HostCoroutine<void> {
+    this.portEnabled = false;
+    this.scheduler.cancel(this.serviceEvent);
+    yield* this.delay(this.options.resetFrames);
     this.portEnabled = true;
     this.deviceAddress = 0;
     this.ep0.maxPacket = 64;
@@ -591,10 +608,11 @@ export class UsbHost {
   private *enumerate(): HostCoroutine<void> {
     const o = this.options;
     yield* this.delay(o.attachDebounceFrames);
+    let backoff = o.retryBackoffFrames;
     for (let attempt = 1; ; attempt++) {
       try {
         this.state = 'enumerating';
-        this.busReset();
+        yield* this.busReset();
         yield* this.delay(o.resetRecoveryFrames);
         yield* this.enumerateOnce();
         return;
@@ -602,9 +620,13 @@ export class UsbHost {
         const error = asError(e);
         if (error instanceof UsbTransferError && error.kind === 'disconnected') throw error;
         if (error instanceof UsbDescriptorError || attempt >= o.enumerationAttempts) throw error;
-        this.reportWarning(`USB enumeration attempt ${attempt} failed (${error.message}); resetting and retrying`);
-        // A new reset aborts whatever the device was doing; the host side starts clean too.
+        // Typically firmware that handles requests outside its interrupt handler (TinyUSB's
+        // tud_task) while its main program keeps it busy: it takes its address late, or (worse)
+        // after the next reset. Give it time, then start over from a reset.
+        this.reportWarning(`USB enumeration attempt ${attempt} failed (${error.message}); resetting and retrying in ${backoff} ms`);
         this.ep0.queue.length = 0;
+        yield* this.delay(backoff);
+        backoff *= 2;
       }
     }
   }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ADC, ADC_INT, ADC_MUXPOS } from '../../peripherals/samd21/adc.js';
 import { DAC } from '../../peripherals/samd21/dac.js';
 import { DMA_TRIGGER, GCLK_ID, IRQ, TEMPERATURE_LOG } from '../../peripherals/samd21/memory-map.js';
-import { makeRig, regs } from './rig.js';
+import { Samd21Rig, regs } from '../helpers/samd21-rig.js';
 
 const CTRLA = 0x00;
 const REFCTRL = 0x01;
@@ -28,8 +28,8 @@ const GAIN_DIV2 = 0xf << 24;
 const MUXNEG_GND = 0x18 << 8;
 
 function setup(adcHz = 8_000_000) {
-  const rig = makeRig({ [GCLK_ID.ADC]: adcHz, [GCLK_ID.DAC]: 8_000_000 });
-  const adc = new ADC(rig.chip);
+  const rig = new Samd21Rig({ gclk: { [GCLK_ID.ADC]: adcHz, [GCLK_ID.DAC]: 8_000_000 }, recordEvents: true, recordDma: true });
+  const adc = rig.mcu.adc;
   const { r, w } = regs(adc);
   const sync = () => rig.waitFor(() => (r(STATUS, 1) & 0x80) === 0);
   const enable = () => {
@@ -43,7 +43,7 @@ function setup(adcHz = 8_000_000) {
     rig.waitFor(() => (r(INTFLAG, 1) & ADC_INT.RESRDY) !== 0);
     return r(RESULT, 2);
   };
-  return { ...rig, adc, r, w, sync, enable, convert };
+  return Object.assign(rig, { adc, r, w, sync, enable, convert });
 }
 
 describe('ADC conversions', () => {
@@ -146,7 +146,7 @@ describe('ADC conversions', () => {
     expect(t.dma).toContain(DMA_TRIGGER.ADC_RESRDY);
     expect(t.chip.dmaRequestActive(DMA_TRIGGER.ADC_RESRDY)).toBe(true);
     t.w(SWTRIG, 1, 0x02);
-    t.advanceUs(100);
+    t.runUs(100);
     expect(t.r(INTFLAG, 1) & ADC_INT.OVERRUN).toBe(ADC_INT.OVERRUN);
     t.r(RESULT, 2);
     expect(t.r(INTFLAG, 1) & ADC_INT.RESRDY).toBe(0);
@@ -199,7 +199,7 @@ describe('ADC conversions', () => {
 
   it('internal inputs: bandgap, scaled supplies, DAC', () => {
     const t = setup();
-    const dac = new DAC(t.chip);
+    const dac = t.mcu.dac;
     t.w(REFCTRL, 1, 0x02); // VDDANA/2 = 1.65 V
     t.enable();
     t.w(INPUTCTRL, 4, MUXNEG_GND | ADC_MUXPOS.SCALEDIOVCC);
@@ -209,7 +209,7 @@ describe('ADC conversions', () => {
     dac.write(0x01, 1, 0x02 | (1 << 6)); // IOEN, AVCC reference
     dac.write(0x00, 1, 0x02);
     dac.write(0x08, 2, 0x3ff / 2);
-    t.advanceUs(10);
+    t.runUs(10);
     t.w(INPUTCTRL, 4, MUXNEG_GND | ADC_MUXPOS.DAC);
     expect(t.convert()).toBeCloseTo(Math.floor(((511 / 1023) * 3.3 / 1.65) * 4096), -1);
   });

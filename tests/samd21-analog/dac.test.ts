@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DAC, DAC_INT } from '../../peripherals/samd21/dac.js';
 import { DMA_TRIGGER, EVENT_USER, GCLK_ID } from '../../peripherals/samd21/memory-map.js';
-import { makeRig, regs } from './rig.js';
+import { Samd21Rig, regs } from '../helpers/samd21-rig.js';
 
 const CTRLA = 0x00;
 const CTRLB = 0x01;
@@ -16,14 +16,14 @@ const DATA = 0x08;
 const DATABUF = 0x0c;
 
 function setup() {
-  const rig = makeRig({ [GCLK_ID.DAC]: 48_000_000 });
-  const dac = new DAC(rig.chip);
+  const rig = new Samd21Rig({ gclk: { [GCLK_ID.DAC]: 48_000_000 }, recordEvents: true, recordDma: true });
+  const dac = rig.mcu.dac;
   const { r, w } = regs(dac);
   const sync = () => rig.waitFor(() => (r(STATUS, 1) & 0x80) === 0);
   // PORT: PA02 -> PMUXEN, function B (PMUX1 low nibble = 1)
-  rig.port.write(0x30 + 1, 1, 0x01);
-  rig.port.write(0x40 + 2, 1, 0x01);
-  return { ...rig, dac, r, w, sync };
+  rig.mcu.port.write(0x30 + 1, 1, 0x01);
+  rig.mcu.port.write(0x40 + 2, 1, 0x01);
+  return Object.assign(rig, { dac, r, w, sync });
 }
 
 describe('DAC', () => {
@@ -51,12 +51,12 @@ describe('DAC', () => {
   });
 
   it('does not drive the pad unless PORT selects function B', () => {
-    const rig = makeRig({ [GCLK_ID.DAC]: 48_000_000 });
-    const dac = new DAC(rig.chip);
+    const rig = new Samd21Rig({ gclk: { [GCLK_ID.DAC]: 48_000_000 }, recordEvents: true, recordDma: true });
+    const dac = rig.mcu.dac;
     dac.write(CTRLB, 1, 0x01 | (1 << 6));
     dac.write(CTRLA, 1, 0x02);
     dac.write(DATA, 2, 1023);
-    rig.advanceUs(10);
+    rig.runUs(10);
     expect(rig.pin('PA02').voltage).toBe(0);
     expect(dac.voltage).toBeCloseTo(3.3);
   });
@@ -76,7 +76,7 @@ describe('DAC', () => {
       t.w(DATABUF, 2, v);
       expect(t.r(INTFLAG, 1) & DAC_INT.EMPTY).toBe(0);
       t.sync();
-      t.advanceUs(20);
+      t.runUs(20);
       t.chip.deliverEvent(EVENT_USER.DAC_START);
       expect(t.r(INTFLAG, 1) & DAC_INT.EMPTY).toBe(DAC_INT.EMPTY);
       expect(t.pin('PA02').voltage).toBeCloseTo((v / 1023) * 3.3, 6);

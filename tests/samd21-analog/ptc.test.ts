@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { PTC } from '../../peripherals/samd21/ptc.js';
 import { GCLK_ID, IRQ } from '../../peripherals/samd21/memory-map.js';
-import { makeRig } from './rig.js';
+import { Samd21Rig } from '../helpers/samd21-rig.js';
 
 const CONTROLA = 0x00;
 const CONTROLB = 0x01;
@@ -28,8 +28,8 @@ const RESULT = 0x1c;
 const BURSTMODE = 0x20;
 
 function setup() {
-  const rig = makeRig({ [GCLK_ID.PTC]: 8_000_000 });
-  const ptc = new PTC(rig.chip);
+  const rig = new Samd21Rig({ gclk: { [GCLK_ID.PTC]: 8_000_000 }, recordEvents: true, recordDma: true });
+  const ptc = rig.mcu.ptc;
   const r = (o: number, size: 1 | 2 = 1) => ptc.read(o, size);
   const w = (o: number, v: number) => ptc.write(o, 1, v);
   const rmw = (o: number, f: (v: number) => number) => w(o, f(r(o)));
@@ -98,7 +98,7 @@ function setup() {
     syncConfig();
     return { count: r(RESULT, 2), us };
   };
-  return { ...rig, ptc, r, w, init, measure };
+  return Object.assign(rig, { ptc, r, w, init, measure });
 }
 
 describe('PTC (FreeTouch register sequence)', () => {

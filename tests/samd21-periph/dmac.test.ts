@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness } from './harness.js';
+import { Samd21Rig as Harness } from '../helpers/samd21-rig.js';
 import { Sercom } from '../../peripherals/samd21/sercom.js';
 import { DMAC } from '../../peripherals/samd21/dmac.js';
 import { SpiBus, type SpiDevice } from '../../peripherals/devices/buses.js';
@@ -15,9 +15,8 @@ const BEAT = 2 << 22, BLOCK = 0 << 22, TRANSACTION = 3 << 22;
 const TERR = 1, TCMPL = 2, SUSP = 4;
 
 function setup() {
-  const h = new Harness();
-  const dmac = new DMAC(h.chip);
-  h.map('DMAC', dmac);
+  const h = new Harness({ gclkHz: 48_000_000, recordEvents: true });
+  const dmac = h.mcu.dmac;
   // What CircuitPython's init_shared_dma does.
   h.w16(D + CTRL, 1);
   h.w32(D + BASEADDR, DESC);
@@ -73,8 +72,7 @@ class Flash implements SpiDevice {
 describe('DMAC + SERCOM SPI (CircuitPython flash read path)', () => {
   it('reads 512 bytes into RAM with beat-triggered TX/RX channels and a TCMPL interrupt', () => {
     const { h } = setup();
-    const s = new Sercom(h.chip, 3);
-    h.map('SERCOM3', s);
+    const s = h.mcu.sercom[3];
     const bus = new SpiBus();
     const flash = new Flash(h);
     bus.attach(flash);
@@ -133,8 +131,7 @@ describe('DMAC + SERCOM SPI (CircuitPython flash read path)', () => {
 
   it('write-only transfer from a buffer (SRCINC: SRCADDR is the end address)', () => {
     const { h } = setup();
-    const s = new Sercom(h.chip, 3);
-    h.map('SERCOM3', s);
+    const s = h.mcu.sercom[3];
     const bus = new SpiBus();
     const flash = new Flash(h);
     bus.attach(flash);

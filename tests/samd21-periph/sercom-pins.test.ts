@@ -4,7 +4,7 @@
  * name (SPI DOPO/DIPO, USART TXPO/RXPO, I2C SDA PAD0 / SCL PAD1).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { Harness } from './harness.js';
+import { Samd21Rig as Harness } from '../helpers/samd21-rig.js';
 import { Sercom } from '../../peripherals/samd21/sercom.js';
 import { SERCOM_PADS, sercomPadLocation, sercomPadsOn } from '../../peripherals/samd21/sercom-pads.js';
 import { bondedPins } from '../../peripherals/samd21/memory-map.js';
@@ -17,10 +17,9 @@ const DRE = 1, TXC = 2, RXC = 4;
 const CPX_FLASH = { miso: 'PA16', mosi: 'PA20', sck: 'PA21' };
 
 function setup(n: number) {
-  const h = new Harness();
-  void h.port;
-  const s = new Sercom(h.chip, n);
-  h.map(`SERCOM${n}`, s);
+  const h = new Harness({ gclkHz: 48_000_000, recordEvents: true });
+  void h.mcu.port;
+  const s = h.mcu.sercom[n];
   return { h, s, base: SERCOM_BASE(n) };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness } from './harness.js';
+import { Samd21Rig as Harness } from '../helpers/samd21-rig.js';
 import { Sercom } from '../../peripherals/samd21/sercom.js';
 import { I2cBus, SpiBus, UartLink, type I2cDevice, type SpiDevice } from '../../peripherals/devices/buses.js';
 import { Pin } from '../../emulator/kernel/signals.js';
@@ -10,9 +10,8 @@ const CTRLA = 0x00, CTRLB = 0x04, BAUD = 0x0c, INTENSET = 0x16, INTFLAG = 0x18, 
 const DRE = 1, TXC = 2, RXC = 4;
 
 function setup(n: number) {
-  const h = new Harness();
-  const s = new Sercom(h.chip, n);
-  h.map(`SERCOM${n}`, s);
+  const h = new Harness({ gclkHz: 48_000_000, recordEvents: true });
+  const s = h.mcu.sercom[n];
   return { h, s, base: SERCOM_BASE(n) };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Harness } from './harness.js';
+import { Samd21Rig as Harness } from '../helpers/samd21-rig.js';
 import { TC } from '../../peripherals/samd21/tc.js';
 import { TCC } from '../../peripherals/samd21/tcc.js';
 import { Pin } from '../../emulator/kernel/signals.js';
@@ -27,9 +27,8 @@ const TC4 = 0x42003000;
 const CTRLA = 0x00, READREQ = 0x02, CTRLBSET = 0x05, INTENSET = 0x0d, INTFLAG = 0x0e, STATUS = 0x0f, COUNT = 0x10, PER = 0x14, CC0 = 0x18, CC1 = 0x1a;
 
 function tcSetup(n = 3) {
-  const h = new Harness();
-  const tc = new TC(h.chip, n);
-  h.map(`TC${n}`, tc);
+  const h = new Harness({ gclkHz: 48_000_000, recordEvents: true });
+  const tc = h.mcu.tc[n as 3 | 4 | 5];
   return { h, tc, base: n === 3 ? TC3 : n === 4 ? TC4 : 0x42003400 };
 }
 
@@ -120,12 +119,10 @@ describe('TC', () => {
   });
 
   it('COUNT32 on TC4 pairs with TC5 (STATUS.SLAVE) and counts 32 bits', () => {
-    const h = new Harness();
-    const tc4 = new TC(h.chip, 4);
-    const tc5 = new TC(h.chip, 5);
+    const h = new Harness({ gclkHz: 48_000_000, recordEvents: true });
+    const tc4 = h.mcu.tc[4 as 3 | 4 | 5];
+    const tc5 = h.mcu.tc[5 as 3 | 4 | 5];
     tc4.slave = tc5;
-    h.map('TC4', tc4);
-    h.map('TC5', tc5);
     h.w16(TC4 + CTRLA, (2 << 2) | 2);
     syncTc(h, TC4);
     expect(h.r8(0x42003400 + STATUS) & 0x10).toBe(0x10);
@@ -141,9 +138,8 @@ const T = { CTRLA: 0x00, CTRLBSET: 0x05, SYNCBUSY: 0x08, DRVCTRL: 0x18, INTENSET
 
 describe('TCC', () => {
   function tccSetup() {
-    const h = new Harness();
-    const tcc = new TCC(h.chip, 0);
-    h.map('TCC0', tcc);
+    const h = new Harness({ gclkHz: 48_000_000, recordEvents: true });
+    const tcc = h.mcu.tcc[0];
     return { h, tcc };
   }
   const syncTcc = (h: Harness) => h.runWhile(() => h.r32(TCC0 + T.SYNCBUSY) !== 0, 10_000);

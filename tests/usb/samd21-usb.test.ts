@@ -168,17 +168,17 @@ describe('SAMD21 USB: bus events', () => {
     w8(rig, ep(2, USB_REG.EPINTENSET), USB_EPINT.TRCPT0);
     w8(rig, ep(2, USB_REG.EPSTATUSSET), USB_EPSTATUS.STALLRQ1 | USB_EPSTATUS.BK1RDY);
     w8(rig, USB_REG.DADD, 9 | USB_DADD.ADDEN);
-    expect(rig.irqLevel()).toBe(false);
+    expect(rig.usbIrq()).toBe(false);
     rig.usb.busReset();
     expect(r16(rig, USB_REG.INTFLAG) & USB_INT.EORST).toBe(USB_INT.EORST);
-    expect(rig.irqLevel()).toBe(true);
+    expect(rig.usbIrq()).toBe(true);
     expect(r8(rig, USB_REG.DADD)).toBe(0);
     expect(r8(rig, ep(0, USB_REG.EPCFG))).toBe(0x11);
     expect(r8(rig, ep(2, USB_REG.EPCFG))).toBe(0);
     expect(r8(rig, ep(2, USB_REG.EPINTENSET))).toBe(0);
     expect(r8(rig, ep(2, USB_REG.EPSTATUS)) & USB_EPSTATUS.STALLRQ1).toBe(0);
     w16(rig, USB_REG.INTFLAG, USB_INT.EORST);
-    expect(rig.irqLevel()).toBe(false);
+    expect(rig.usbIrq()).toBe(false);
   });
 
   it('SOF stores the frame number in FNUM and sets INTFLAG.SOF', () => {
@@ -186,9 +186,9 @@ describe('SAMD21 USB: bus events', () => {
     rig.usb.startOfFrame(0x5a3);
     expect(r16(rig, USB_REG.FNUM)).toBe(0x5a3 << 3);
     expect(r16(rig, USB_REG.INTFLAG) & USB_INT.SOF).toBe(USB_INT.SOF);
-    expect(rig.irqLevel()).toBe(false); // SOF interrupt not enabled
+    expect(rig.usbIrq()).toBe(false); // SOF interrupt not enabled
     w16(rig, USB_REG.INTENSET, USB_INT.SOF);
-    expect(rig.irqLevel()).toBe(true);
+    expect(rig.usbIrq()).toBe(true);
   });
 
   it('suspend and resume set SUSPEND, then WAKEUP/EORSM', () => {
@@ -219,10 +219,10 @@ describe('SAMD21 USB: transactions', () => {
       USB_EPSTATUS.DTGLOUT | USB_EPSTATUS.DTGLIN | USB_EPSTATUS.CURBK | USB_EPSTATUS.BK0RDY,
     );
     expect(r16(rig, USB_REG.EPINTSMRY)).toBe(1);
-    expect(rig.irqLevel()).toBe(true);
+    expect(rig.usbIrq()).toBe(true);
     w8(rig, ep(0, USB_REG.EPINTFLAG), USB_EPINT.RXSTP);
     expect(r16(rig, USB_REG.EPINTSMRY)).toBe(0);
-    expect(rig.irqLevel()).toBe(false);
+    expect(rig.usbIrq()).toBe(false);
   });
 
   it('the USB CRC16 matches the USB 2.0 check value', () => {
@@ -259,7 +259,7 @@ describe('SAMD21 USB: transactions', () => {
     w8(rig, ep(1, USB_REG.EPINTENSET), USB_EPINT.TRCPT1);
     expect(rig.usb.in(0, 1)).toEqual({ handshake: 'NAK' });
     expect(r8(rig, ep(1, USB_REG.EPINTFLAG)) & USB_EPINT.TRFAIL1).toBe(USB_EPINT.TRFAIL1);
-    expect(rig.irqLevel()).toBe(false); // TRFAIL1 not enabled
+    expect(rig.usbIrq()).toBe(false); // TRFAIL1 not enabled
     const data = Uint8Array.from({ length: 150 }, (_, i) => i);
     rig.bus.writeBlock(BUF1, data);
     rig.bus.write32(bank(1, 1) + USB_DESC.ADDR, BUF1);
@@ -280,7 +280,7 @@ describe('SAMD21 USB: transactions', () => {
     expect(r8(rig, ep(1, USB_REG.EPSTATUS)) & USB_EPSTATUS.BK1RDY).toBe(0);
     expect((rig.bus.read32(bank(1, 1) + USB_DESC.PCKSIZE) & USB_PCKSIZE.MULTI_PACKET_SIZE_Msk) >>> 14).toBe(150);
     expect(rig.usb.in(0, 1).handshake).toBe('NAK');
-    expect(rig.irqLevel()).toBe(true);
+    expect(rig.usbIrq()).toBe(true);
     expect(r16(rig, USB_REG.EPINTSMRY)).toBe(1 << 1);
   });
 
@@ -336,7 +336,7 @@ describe('SAMD21 USB: transactions', () => {
     expect(r8(rig, ep(2, USB_REG.EPSTATUS)) & USB_EPSTATUS.BK0RDY).toBe(USB_EPSTATUS.BK0RDY);
     expect(rig.bus.read32(bank(2, 0) + USB_DESC.PCKSIZE) & USB_PCKSIZE.BYTE_COUNT_Msk).toBe(128);
     expect([...rig.bus.readBlock(BUF0, 128)]).toEqual([...a, ...b]);
-    expect(rig.irqLevel()).toBe(true);
+    expect(rig.usbIrq()).toBe(true);
     expect(rig.usb.out(0, 2, a, 0)).toBe('NAK');
     expect(r8(rig, ep(2, USB_REG.EPINTFLAG)) & USB_EPINT.TRFAIL0).toBe(USB_EPINT.TRFAIL0);
     expect(rig.bus.read8(bank(2, 0) + USB_DESC.STATUS_BK) & USB_STATUS_BK.ERRORFLOW).toBe(USB_STATUS_BK.ERRORFLOW);
@@ -375,7 +375,7 @@ describe('SAMD21 USB: transactions', () => {
     expect(rig.usb.in(0, 2).handshake).toBe('STALL');
     expect(rig.usb.out(0, 2, new Uint8Array(1), 0)).toBe('STALL');
     expect(r8(rig, ep(2, USB_REG.EPINTFLAG))).toBe(USB_EPINT.STALL0 | USB_EPINT.STALL1);
-    expect(rig.irqLevel()).toBe(true);
+    expect(rig.usbIrq()).toBe(true);
     // dcd_edpt_clear_stall
     w8(rig, ep(2, USB_REG.EPSTATUSCLR), USB_EPSTATUS.STALLRQ1 | USB_EPSTATUS.DTGLIN);
     expect(rig.usb.in(0, 2).handshake).toBe('NAK');
@@ -434,6 +434,6 @@ describe('SAMD21 USB: transactions', () => {
     rig.run(100);
     expect(seen).toEqual(['EORST', 'RXSTP 5', 'TRCPT1']);
     expect(calls).toBe(3);
-    expect(rig.irqLevel()).toBe(false);
+    expect(rig.usbIrq()).toBe(false);
   });
 });
