@@ -29,7 +29,8 @@ export class SysTick {
     private readonly clock: Scheduler,
     private readonly raise: () => void,
   ) {
-    this.zeroEvent = new SimEvent('SysTick', () => this.reachedZero());
+    // The core clock: a CPU clock change does not move the next zero in cycles.
+    this.zeroEvent = new SimEvent('SysTick', () => this.reachedZero(), true);
   }
 
   reset(): void {

@@ -200,7 +200,8 @@ export class Lx106 implements CpuCore {
     readonly options: Lx106Options = {},
   ) {
     this.prid = options.prid ?? 0;
-    this.timerEvent = new SimEvent('lx106.ccompare0', () => this.timerFired());
+    // CCOUNT counts CPU cycles: a CPU clock change (CPU2X) does not move CCOMPARE0's cycle.
+    this.timerEvent = new SimEvent('lx106.ccompare0', () => this.timerFired(), true);
     for (const f of options.fastMemories ?? []) this.addFastMemory(f);
     this.reset();
   }

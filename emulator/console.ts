@@ -121,8 +121,9 @@ class FirstRun {
   private held: Uint8Array[] = [];
   private heldText = '';
   private readonly timer = new SimEvent('console-first-run', () => this.timeout());
-  private readonly joinCycles: number;
-  private readonly answerCycles: number;
+  // Seconds, converted when scheduled: the CPU clock (cycles per second) changes at boot.
+  private readonly joinSeconds: number;
+  private readonly answerSeconds: number;
 
   constructor(
     host: UsbHost,
@@ -131,8 +132,8 @@ class FirstRun {
     private readonly show: (bytes: Uint8Array) => void,
     options: ShowRunOptions,
   ) {
-    this.joinCycles = Math.round((options.joinSeconds ?? 0.25) * scheduler.frequency);
-    this.answerCycles = Math.round((options.answerSeconds ?? 2) * scheduler.frequency);
+    this.joinSeconds = options.joinSeconds ?? 0.25;
+    this.answerSeconds = options.answerSeconds ?? 2;
     host.console.onConnect((up) => this.connected(up));
     raw.onData((bytes) => this.data(bytes));
   }
@@ -142,7 +143,7 @@ class FirstRun {
     // A device reset before anything was shown: start over with the next connection.
     this.phase = 'join';
     this.drop();
-    if (up) this.scheduler.scheduleIn(this.timer, this.joinCycles);
+    if (up) this.scheduler.scheduleIn(this.timer, this.scheduler.cyclesIn(this.joinSeconds));
     else this.scheduler.cancel(this.timer);
   }
 
@@ -174,7 +175,7 @@ class FirstRun {
     this.phase = next;
     if (!keep) this.drop();
     this.raw.write(key);
-    this.scheduler.scheduleIn(this.timer, this.answerCycles);
+    this.scheduler.scheduleIn(this.timer, this.scheduler.cyclesIn(this.answerSeconds));
   }
 
   private showFrom(offset: number): void {

@@ -32,6 +32,11 @@ export class SimEvent {
   constructor(
     readonly name: string,
     public callback: EventCallback,
+    /**
+     * The event counts CPU cycles (SysTick, CCOMPARE): a CPU clock change leaves its cycle as it
+     * is. Other events keep their simulated time (they are rescaled).
+     */
+    readonly cpuClock = false,
   ) {}
   get scheduled(): boolean {
     return this.index >= 0;
@@ -82,7 +87,7 @@ export class Scheduler {
     const events = this.heap.slice().sort((a, b) => (this.less(a, b) ? -1 : 1));
     this.heap.length = 0;
     for (const e of events) {
-      e.cycle = scale(e.cycle);
+      if (!e.cpuClock) e.cycle = scale(e.cycle);
       // Keep the old order among events that rounding brought to the same cycle.
       e.seq = this.nextSeq++;
       e.index = this.heap.length;

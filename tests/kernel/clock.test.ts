@@ -57,6 +57,17 @@ describe('scheduler frequency changes', () => {
     expect(order).toEqual(['e1', 'e2']);
   });
 
+  it('leaves events in the CPU clock domain (SysTick, CCOMPARE) at their cycle', () => {
+    const s = new Scheduler(1_000_000);
+    const tick = new SimEvent('systick', () => {}, true);
+    const timer = new SimEvent('timer', () => {});
+    s.scheduleAt(tick, 1000);
+    s.scheduleAt(timer, 1000);
+    s.setFrequency(48_000_000);
+    expect(tick.cycle).toBe(1000); // 1000 CPU cycles, now 20.8 µs
+    expect(timer.cycle).toBe(48_000); // 1 ms, as before
+  });
+
   it('rescales the run limit: runFor(t) still ends at t when the clock changes mid-run', () => {
     const s = new Scheduler(48_000_000);
     const m = new Machine(s, new Bus());

@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseElf } from '../../firmware-runtime/images/index.js';
 import { UsbHost, type UsbHostOptions } from '../../firmware-runtime/usb/index.js';
-import { createSamd21, PERIPHERAL_FACTORIES } from '../../peripherals/samd21/samd21.js';
-import { Samd21Usb } from '../../peripherals/samd21/usb.js';
+import { createSamd21 } from '../../boards/chips/samd21.js';
 
 const elfPath = (name: string) => fileURLToPath(new URL(`../firmware/samd21-usb/${name}`, import.meta.url));
 
@@ -33,14 +32,12 @@ export type ConsoleStatus = Record<(typeof STATUS_FIELDS)[number], number>;
  * Boots `usb_console.elf` with `config`, or (`elf`) another of our USB test images as it is.
  */
 export function bootConsoleFirmware(config: Partial<ConsoleConfig> = {}, hostOptions: UsbHostOptions = {}, elf = 'usb_console.elf') {
-  // The chip assembly registers USB itself once integrated; until then the test does.
-  if (!PERIPHERAL_FACTORIES.USB) PERIPHERAL_FACTORIES.USB = (chip) => new Samd21Usb(chip);
   const chip = createSamd21({ variant: 'G18A' });
   const image = parseElf(new Uint8Array(readFileSync(elfPath(elf))));
   if (elf === 'usb_console.elf') patchConfig(image, config);
   chip.loadSegments(image.segments);
   chip.powerOn();
-  const usb = chip.peripherals.get('USB') as Samd21Usb;
+  const usb = chip.usb;
   const host = new UsbHost(chip.scheduler, usb, hostOptions);
   const statusAt = image.symbols!.get('status')!;
   const status = (): ConsoleStatus => {
