@@ -1,7 +1,7 @@
 /** The board catalogue: every board the emulator can build, by the name the CLI uses. */
 import { CPX_SPEC } from './cpx.js';
 import { METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
-import { buildSamd21Board, type Samd21BoardSpec } from './samd21-board.js';
+import { buildSamd21Board, type Samd21BoardSpec, type Samd21PartSpec } from './samd21-board.js';
 import { FEATHER_M0_EXPRESS_SPEC } from './feather-m0-express.js';
 import { GEMMA_M0_SPEC } from './gemma-m0.js';
 import { FEATHER_M0_BASIC_SPEC } from './feather-m0-basic.js';
@@ -21,6 +21,8 @@ export interface BoardOptions {
    * 'none': the chip has no CPU and is driven from TypeScript (the hosted engine).
    */
   core?: 'cortex-m0plus' | 'none';
+  /** Parts the user wires to a SAMD21 board's pads (boards/samd21-board.ts part declarations). */
+  parts?: readonly Samd21PartSpec[];
 }
 
 export interface BoardInfo {
@@ -33,7 +35,17 @@ export interface BoardInfo {
 
 /** A SAMD21 board from its declaration; `summary` adds what the title does not say. */
 function samd21(spec: Samd21BoardSpec, summary: string): BoardInfo {
-  return { name: spec.name, description: `${spec.title} (${summary})`, hostable: true, create: (o) => buildSamd21Board(spec, { core: o?.core }) };
+  return {
+    name: spec.name,
+    description: `${spec.title} (${summary})`,
+    hostable: true,
+    create: (o) => buildSamd21Board(spec, { core: o?.core, parts: o?.parts }),
+  };
+}
+
+/** Test boards have no pads to wire parts to. */
+function noParts(name: string, o: BoardOptions | undefined): void {
+  if (o?.parts?.length) throw new Error(`board ${name} takes no user-wired parts (only SAMD21 boards do)`);
 }
 
 export const BOARDS: BoardInfo[] = [
@@ -46,12 +58,12 @@ export const BOARDS: BoardInfo[] = [
   samd21(FEATHER_M0_ADALOGGER_SPEC, 'SAMD21G18A, 32 kHz crystal, microSD slot on SERCOM4 SPI, 64 KiB CIRCUITPY in internal flash'),
   samd21(FEATHER_M0_BLUEFRUIT_LE_SPEC, 'SAMD21G18A, nRF51822 Bluefruit LE module (SDEP over SPI on SERCOM4), 64 KiB CIRCUITPY in internal flash; runs the feather_m0_adalogger firmware'),
   samd21(ARDUINO_ZERO_SPEC, 'SAMD21G18A, EDBG virtual COM port on SERCOM5, native USB, 64 KiB CIRCUITPY in internal flash'),
-  { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => createTestM0(o?.commandLine) },
+  { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => (noParts('test-m0', o), createTestM0(o?.commandLine)) },
   {
     name: 'test-lx106',
     description: 'bare Xtensa LX106 with QEMU sim memories and simcall console (test programs)',
     hostable: false,
-    create: (o) => createTestLx106(o?.commandLine),
+    create: (o) => (noParts('test-lx106', o), createTestLx106(o?.commandLine)),
   },
 ];
 

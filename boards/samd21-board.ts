@@ -22,12 +22,13 @@ import { SlideSwitch } from '../peripherals/devices/slide-switch.js';
 import { Speaker } from '../peripherals/devices/speaker.js';
 import { PdmMicrophone } from '../peripherals/devices/pdm-microphone.js';
 import { Led } from '../peripherals/devices/led.js';
+import { Potentiometer } from '../peripherals/devices/potentiometer.js';
 import { UsbUartBridge } from '../peripherals/devices/usb-uart-bridge.js';
 import { SdCard } from '../peripherals/devices/sd-card.js';
 import { BluefruitLeSpi } from '../peripherals/devices/bluefruit-le-spi.js';
 import type { Samd21Usb } from '../peripherals/samd21/usb.js';
 import type { Variant } from '../peripherals/samd21/memory-map.js';
-import { FLASH_SIZE } from '../peripherals/samd21/memory-map.js';
+import { FLASH_SIZE, bondedPins } from '../peripherals/samd21/memory-map.js';
 import { createSamd21, type Samd21 } from './chips/samd21.js';
 import { SAMD21_UF2_FAMILY_ID, samd21BootloaderImage, APPLICATION_BASE, BOOTLOADER_SIZE } from './samd21-bootloader.js';
 import type { Board, CircuitpyStorage, LoadSegment } from './types.js';
@@ -66,6 +67,8 @@ export type Samd21PartSpec =
   | { id: string; type: 'pdm-microphone'; clk: PadName; data: PadName }
   | { id: string; type: 'touch-pads'; pads: Readonly<Record<string, PadName>> }
   | { id: string; type: 'led'; anode: PadName; color: string }
+  /** A potentiometer between VDD and GND, its wiper on a pad; `position` 0..1 (default 0.5). */
+  | { id: string; type: 'potentiometer'; wiper: PadName; position?: number }
   /** A microSD card slot on an SPI bus (empty until the host inserts a card image). */
   | { id: string; type: 'sd-card'; spi: SpiWiring; cs: PadName }
   /** The Bluefruit LE SPI module (nRF51822, SDEP over SPI): chip select, IRQ out, RST in (pulled up on the module). */
@@ -110,6 +113,7 @@ interface PartModels {
   'pdm-microphone': PdmMicrophone;
   'touch-pads': TouchPads;
   led: Led;
+  potentiometer: Potentiometer;
   'usb-uart-bridge': UsbUartBridge;
   'sd-card': SdCard;
   'bluefruit-le-spi': BluefruitLeSpi;
@@ -188,6 +192,7 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     },
   }),
   led: (p, ctx) => new Led({ anode: ctx.wire(p.anode, p.id), color: p.color }),
+  potentiometer: (p, ctx) => new Potentiometer({ wiper: ctx.wire(p.wiper, p.id), position: p.position }),
   'sd-card': (p, ctx) => {
     const card = new SdCard({ cs: ctx.wire(p.cs, `${p.id} CS`), name: p.id });
     ctx.spiBus(p.spi).attach(card);
@@ -217,7 +222,9 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
 function wiringContext(mcu: Samd21): WiringContext {
   const spi = new Map<number, SpiBus>();
   const i2c = new Map<number, I2cBus>();
+  const bonded = bondedPins(mcu.variant);
   const wire = (pad: PadName, label: string): Pin => {
+    if (!bonded.includes(pad)) throw new Error(`${label}: SAMD21${mcu.variant} has no pad '${pad}' (its pads: ${bonded.join(', ')})`);
     const pin = new Pin(label, mcu.scheduler);
     connect(pin, mcu.pin(pad));
     return pin;
@@ -275,8 +282,19 @@ function circuitpyStorage(spec: Samd21BoardSpec, mcu: Samd21, parts: Record<stri
   };
 }
 
-/** Builds the board `spec` declares. `core: 'none'` gives a chip with no CPU (the hosted engine). */
-export function buildSamd21Board<S extends Samd21BoardSpec>(spec: S, options: { core?: 'cortex-m0plus' | 'none' } = {}): Samd21Board<PartsOf<S>> {
+export interface Samd21BuildOptions {
+  /** 'none': a chip with no CPU (the hosted engine, tests). */
+  core?: 'cortex-m0plus' | 'none';
+  /**
+   * Parts the user wires to the board's pads, after the board's own (an LED on D5, a knob on A1,
+   * a NeoPixel strip, a sensor on a SERCOM's pads): the same declarations a board file uses.
+   */
+  parts?: readonly Samd21PartSpec[];
+}
+
+/** Builds the board `spec` declares, with any user-wired parts. */
+export function buildSamd21Board<S extends Samd21BoardSpec>(boardSpec: S, options: Samd21BuildOptions = {}): Samd21Board<PartsOf<S>> {
+  const spec: Samd21BoardSpec = options.parts?.length ? { ...boardSpec, parts: [...boardSpec.parts, ...options.parts] } : boardSpec;
   const mcu = createSamd21({ variant: spec.chip.variant, xosc32kCrystal: spec.chip.crystal32k, core: options.core });
   const parts = buildParts(spec, wiringContext(mcu));
   return {

@@ -8,10 +8,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Samd21Board } from '../../boards/samd21-board.js';
+import type { Samd21Board, Samd21PartSpec } from '../../boards/samd21-board.js';
 import type { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import type { Apa102Chain } from '../../peripherals/devices/apa102.js';
-import { connectConsole } from '../../emulator/console.js';
+import { connectConsole, showRun } from '../../emulator/console.js';
 import { openDrive } from '../../emulator/drive.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { RunLoop } from '../../emulator/runner.js';
@@ -22,6 +22,7 @@ import type { SdCard } from '../../peripherals/devices/sd-card.js';
 import type { BluefruitLeSpi } from '../../peripherals/devices/bluefruit-le-spi.js';
 import { findBoard } from '../../boards/index.js';
 import type { Led } from '../../peripherals/devices/led.js';
+import type { PushButton } from '../../peripherals/devices/push-button.js';
 import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 
 const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
@@ -76,14 +77,18 @@ interface BoardCase {
   code: string;
   /** Other files put on CIRCUITPY before boot (boot.py); a path ending in '/' is a directory. */
   files?: Record<string, string>;
+  /** Parts the user wires to the board (createBoard's `parts`). */
+  parts?: readonly Samd21PartSpec[];
+  /** code.py keeps running after its last line (the test stops it with Ctrl-C). */
+  loops?: boolean;
   /** Wires the host side of the board's parts before boot. */
   setup?: (b: Samd21Board) => void;
   /** Libraries (compiled .mpy files or folders) copied from $CIRCUITEMU_FIRMWARE_DIR/lib to CIRCUITPY's /lib. */
   libs?: string[];
   /** What code.py must have printed before its final line. */
   output?: string;
-  /** What code.py must have made visible. */
-  check: (b: Samd21Board) => void;
+  /** What code.py must have made visible (`output`: the console text of its run). */
+  check: (b: Samd21Board, output: string) => void;
   /** What CircuitPython's own status indicator shows at the REPL, if the board has one to check. */
   replCheck?: (b: Samd21Board) => void;
 }
@@ -254,6 +259,44 @@ const BLUEFRUIT: BoardCase = {
   },
 };
 
+/**
+ * Parts a user wires to a Feather M0 Express: a knob on A1 read with analogio, a button on D6 read
+ * with digitalio (pull-up; pressed = low), an LED on D5 driven by pwmio at 1 kHz, 25 % duty.
+ */
+const USER_PARTS: BoardCase = {
+  board: 'feather_m0_express',
+  parts: [
+    { id: 'knob', type: 'potentiometer', wiper: 'PB08', position: 0.25 },
+    { id: 'button', type: 'button', pin: 'PA20', activeLevel: 0, externalPull: 'none' },
+    { id: 'userLed', type: 'led', anode: 'PA15', color: 'green' },
+  ],
+  loops: true,
+  code: [
+    'import board, analogio, digitalio, pwmio, time',
+    'knob = analogio.AnalogIn(board.A1)',
+    'button = digitalio.DigitalInOut(board.D6)',
+    'button.pull = digitalio.Pull.UP',
+    'pwm = pwmio.PWMOut(board.D5, frequency=1000, duty_cycle=16384)',
+    'print("knob", knob.value, "button", button.value)',
+    'print("parts set on", board.board_id)',
+    'while True:',
+    '    time.sleep(1)',
+    '',
+  ].join('\n'),
+  setup: (b) => (b.parts.button as PushButton).press(),
+  check: (b, output) => {
+    const [, knob, button] = /knob (\d+) button (\w+)/.exec(output) ?? [];
+    // 0.25 x 3.3 V against the 3.3 V reference, 16-bit scale: 16384, within the ADC's gain and offset.
+    expect(Math.abs(Number(knob) - 16384)).toBeLessThan(400);
+    expect(button).toBe('False');
+    const led = b.parts.userLed as Led;
+    const s = b.machine.scheduler;
+    led.dutySince(s.cycles);
+    b.machine.runFor(0.02); // 20 periods
+    expect(led.dutySince(s.cycles)).toBeCloseTo(0.25, 2);
+  },
+};
+
 const CASES: BoardCase[] = [
   neopixel('metro_m0_express', 'pixel'),
   neopixel('feather_m0_express', 'pixel'),
@@ -263,9 +306,10 @@ const CASES: BoardCase[] = [
   EDBG,
   ADALOGGER,
   BLUEFRUIT,
+  USER_PARTS,
 ];
 
-describe.each(CASES)('CircuitPython on $board', ({ board, firmware, code, files, libs, output, setup, check, replCheck }) => {
+describe.each(CASES)('CircuitPython on $board', ({ board, firmware, parts, loops, code, files, libs, output, setup, check, replCheck }) => {
   const image = uf2(firmware ?? board);
   const missingLibs = (libs ?? []).filter((l) => !dir || !existsSync(join(dir, 'lib', l)));
   const present = image !== '' && existsSync(image) && missingLibs.length === 0;
@@ -278,7 +322,7 @@ describe.each(CASES)('CircuitPython on $board', ({ board, firmware, code, files,
   }
 
   it.skipIf(!present)('boots, runs code.py from CIRCUITPY, shows its effect, and evaluates 1+1 at the REPL', async () => {
-    const b = createBoard(board) as Samd21Board;
+    const b = createBoard(board, { parts }) as Samd21Board;
     const { volume } = openDrive(b);
     for (const [path, text] of Object.entries({ ...files, '/code.py': code })) {
       if (path.endsWith('/')) volume.mkdir(path.slice(0, -1), { parents: true });
@@ -290,7 +334,8 @@ describe.each(CASES)('CircuitPython on $board', ({ board, firmware, code, files,
       else writeDriveFile(volume, `/lib/${lib}`, readFileSync(from));
     }
     setup?.(b);
-    const { console } = connectConsole(b);
+    // As `circuitemu run` does: show one complete run of code.py (a short one ends before USB is up).
+    const console = showRun(connectConsole(b), b.machine.scheduler, { reload: true });
     loadFirmware(b, readFileSync(image), image);
     /** Sends `input`, then runs until the console shows `text` (30 simulated seconds at most per step). */
     const step = async (input: string, text: string): Promise<string> => {
@@ -300,13 +345,10 @@ describe.each(CASES)('CircuitPython on $board', ({ board, firmware, code, files,
       expect(end.kind, `waiting for ${JSON.stringify(text)}:\n${loop.history.text().slice(-1000)}`).toBe('expected');
       return loop.history.text();
     };
-    // The first run of code.py may end before USB is up (its output lost, as on a real board):
-    // wait for its prompt, then reload with Ctrl-D so the run under test is seen whole.
-    await step('', 'Press any key to enter the REPL');
-    const run = await step('\x04', `set on ${firmware ?? board}`); // board.board_id is the build's
+    const run = await step('', `set on ${firmware ?? board}`); // board.board_id is the build's
     if (output) expect(run).toContain(output);
-    check(b);
-    await step('', 'Press any key to enter the REPL');
+    check(b, run);
+    await step(loops ? '\x03' : '', 'Press any key to enter the REPL');
     // The banner names the board as CircuitPython's MICROPY_HW_BOARD_NAME, and the MCU.
     // (the title of the board the firmware was built for)
     const title = firmware ? (findBoard(firmware)!.create({ core: 'none' }) as Samd21Board).spec.title : b.spec.title;
