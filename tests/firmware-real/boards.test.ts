@@ -23,6 +23,7 @@ import type { BluefruitLeSpi } from '../../peripherals/devices/bluefruit-le-spi.
 import { findBoard } from '../../boards/index.js';
 import type { Led } from '../../peripherals/devices/led.js';
 import type { PushButton } from '../../peripherals/devices/push-button.js';
+import type { Lis3dh } from '../../peripherals/devices/lis3dh.js';
 import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 
 const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
@@ -261,7 +262,8 @@ const BLUEFRUIT: BoardCase = {
 
 /**
  * Parts a user wires to a Feather M0 Express: a knob on A1 read with analogio, a button on D6 read
- * with digitalio (pull-up; pressed = low), an LED on D5 driven by pwmio at 1 kHz, 25 % duty.
+ * with digitalio (pull-up; pressed = low), an LED on D5 driven by pwmio at 1 kHz, 25 % duty, and a
+ * LIS3DH breakout at 0x18 on the Feather's I2C pads (SERCOM3) read with adafruit_lis3dh.
  */
 const USER_PARTS: BoardCase = {
   board: 'feather_m0_express',
@@ -269,7 +271,9 @@ const USER_PARTS: BoardCase = {
     { id: 'knob', type: 'potentiometer', wiper: 'PB08', position: 0.25 },
     { id: 'button', type: 'button', pin: 'PA20', activeLevel: 0, externalPull: 'none' },
     { id: 'userLed', type: 'led', anode: 'PA15', color: 'green' },
+    { id: 'imu', type: 'lis3dh', i2c: { sercom: 3, sda: 'PA22', scl: 'PA23', pullUpOhms: 10_000 }, address: 0x18, int1: 'PA21' },
   ],
+  libs: ['adafruit_lis3dh.mpy', 'adafruit_bus_device'],
   loops: true,
   code: [
     'import board, analogio, digitalio, pwmio, time',
@@ -278,13 +282,22 @@ const USER_PARTS: BoardCase = {
     'button.pull = digitalio.Pull.UP',
     'pwm = pwmio.PWMOut(board.D5, frequency=1000, duty_cycle=16384)',
     'print("knob", knob.value, "button", button.value)',
+    'import adafruit_lis3dh',
+    'imu = adafruit_lis3dh.LIS3DH_I2C(board.I2C(), address=0x18)',
+    'print("tilt %.2f %.2f %.2f" % tuple(imu.acceleration))',
     'print("parts set on", board.board_id)',
     'while True:',
     '    time.sleep(1)',
     '',
   ].join('\n'),
-  setup: (b) => (b.parts.button as PushButton).press(),
+  setup: (b) => {
+    (b.parts.button as PushButton).press();
+    (b.parts.imu as Lis3dh).setAcceleration(0, 4.9, 8.5);
+  },
   check: (b, output) => {
+    const tilt = (/tilt (\S+) (\S+) (\S+)/.exec(output) ?? []).slice(1).map(Number);
+    expect(tilt).toHaveLength(3);
+    [0, 4.9, 8.5].forEach((g, i) => expect(Math.abs(tilt[i] - g)).toBeLessThan(0.1));
     const [, knob, button] = /knob (\d+) button (\w+)/.exec(output) ?? [];
     // 0.25 x 3.3 V against the 3.3 V reference, 16-bit scale: 16384, within the ADC's gain and offset.
     expect(Math.abs(Number(knob) - 16384)).toBeLessThan(400);
