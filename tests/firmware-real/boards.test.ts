@@ -333,7 +333,7 @@ describe.each(CASES)('CircuitPython on $board', ({ board, firmware, boardId, boa
   const present = image !== '' && existsSync(image) && missingLibs.length === 0;
   if (!present) {
     console.warn(
-      `[tests/firmware-real] SKIPPED ${board}: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-${board}.uf2` +
+      `[tests/firmware-real] SKIPPED ${board}: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-${firmware ?? board}.uf2` +
         (missingLibs.length ? ` and lib/${missingLibs.join(', lib/')}` : '') +
         ' (see DEVELOPERS.md)',
     );
