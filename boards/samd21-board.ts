@@ -23,6 +23,7 @@ import { Speaker } from '../peripherals/devices/speaker.js';
 import { PdmMicrophone } from '../peripherals/devices/pdm-microphone.js';
 import { Led } from '../peripherals/devices/led.js';
 import { Potentiometer } from '../peripherals/devices/potentiometer.js';
+import { IrLed, IrReceiver } from '../peripherals/devices/infrared.js';
 import { UsbUartBridge } from '../peripherals/devices/usb-uart-bridge.js';
 import { SdCard } from '../peripherals/devices/sd-card.js';
 import { BluefruitLeSpi } from '../peripherals/devices/bluefruit-le-spi.js';
@@ -67,6 +68,10 @@ export type Samd21PartSpec =
   | { id: string; type: 'pdm-microphone'; clk: PadName; data: PadName }
   | { id: string; type: 'touch-pads'; pads: Readonly<Record<string, PadName>> }
   | { id: string; type: 'led'; anode: PadName; color: string }
+  /** An IR LED driven from a pad (carrier bursts decoded into pulse trains). */
+  | { id: string; type: 'ir-led'; anode: PadName }
+  /** A demodulating IR receiver module whose output (active low) a pad reads. */
+  | { id: string; type: 'ir-receiver'; out: PadName }
   /** A potentiometer between VDD and GND, its wiper on a pad; `position` 0..1 (default 0.5). */
   | { id: string; type: 'potentiometer'; wiper: PadName; position?: number }
   /** A microSD card slot on an SPI bus (empty until the host inserts a card image). */
@@ -114,6 +119,8 @@ interface PartModels {
   'touch-pads': TouchPads;
   led: Led;
   potentiometer: Potentiometer;
+  'ir-led': IrLed;
+  'ir-receiver': IrReceiver;
   'usb-uart-bridge': UsbUartBridge;
   'sd-card': SdCard;
   'bluefruit-le-spi': BluefruitLeSpi;
@@ -192,6 +199,8 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     },
   }),
   led: (p, ctx) => new Led({ anode: ctx.wire(p.anode, p.id), color: p.color }),
+  'ir-led': (p, ctx) => new IrLed({ anode: ctx.wire(p.anode, p.id), scheduler: ctx.mcu.scheduler, name: p.id }),
+  'ir-receiver': (p, ctx) => new IrReceiver({ out: ctx.wire(p.out, p.id), scheduler: ctx.mcu.scheduler, name: p.id }),
   potentiometer: (p, ctx) => new Potentiometer({ wiper: ctx.wire(p.wiper, p.id), position: p.position }),
   'sd-card': (p, ctx) => {
     const card = new SdCard({ cs: ctx.wire(p.cs, `${p.id} CS`), name: p.id });

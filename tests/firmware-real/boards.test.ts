@@ -23,6 +23,7 @@ import type { BluefruitLeSpi } from '../../peripherals/devices/bluefruit-le-spi.
 import type { Led } from '../../peripherals/devices/led.js';
 import type { PushButton } from '../../peripherals/devices/push-button.js';
 import type { Lis3dh } from '../../peripherals/devices/lis3dh.js';
+import { necDecode, necEncode, type IrLed, type IrReceiver } from '../../peripherals/devices/infrared.js';
 import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 
 const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
@@ -314,6 +315,53 @@ const USER_PARTS: BoardCase = {
   },
 };
 
+/**
+ * The CPX's infrared pair: code.py sends an NEC code with pulseio.PulseOut on REMOTEOUT (38 kHz
+ * carrier); the host decodes what the IR LED emitted and answers with another NEC code into the
+ * IR receiver, which code.py records with pulseio.PulseIn on REMOTEIN: all 67 edges arrive.
+ * Not yet asserted: the durations PulseIn measures. CircuitPython's SAMD21 PulseIn reads TC
+ * COUNT without a read request (common-hal/pulseio/PulseIn.c); the TC model returns the last
+ * READREQ capture then, so every duration reads 0 (a SAMD21 model change, reported).
+ */
+const IR: BoardCase = {
+  board: 'cpx',
+  boardId: 'circuitplayground_express',
+  boardName: 'Adafruit CircuitPlayground Express',
+  code: [
+    'import array, board, pulseio, time',
+    'def nec(address, command):',
+    '    p = [9000, 4500]',
+    '    for byte in (address, address ^ 0xFF, command, command ^ 0xFF):',
+    '        for i in range(8):',
+    '            p += [562, 1687 if byte >> i & 1 else 562]',
+    '    return array.array("H", p + [562])',
+    'pin_in = pulseio.PulseIn(board.REMOTEIN, maxlen=100, idle_state=True)',
+    'out = pulseio.PulseOut(board.REMOTEOUT, frequency=38000, duty_cycle=2 ** 15)',
+    'out.send(nec(0x10, 0x22))',
+    'start = time.monotonic()',
+    'while len(pin_in) < 67 and time.monotonic() - start < 2:',
+    '    pass',
+    'got = [pin_in[i] for i in range(len(pin_in))]',
+    'bits = [1 if got[3 + 2 * i] > 1000 else 0 for i in range(32)] if len(got) >= 67 else []',
+    'value = sum(b << i for i, b in enumerate(bits))',
+    'print("received", len(got), "pulses, address", value & 0xFF, "command", value >> 16 & 0xFF)',
+    'print("ir set on", board.board_id)',
+    '',
+  ].join('\n'),
+  setup: (b) => {
+    const led = b.parts.irLed as IrLed;
+    // Answer once the board's transmission has ended (a remote replying to it).
+    led.onTrain(() => (b.parts.irReceiver as IrReceiver).receive(necEncode(0x07, 0x45)));
+  },
+  output: 'received 67 pulses',
+  check: (b) => {
+    const led = b.parts.irLed as IrLed;
+    expect(led.trains.length).toBeGreaterThan(0);
+    expect(necDecode(led.trains[led.trains.length - 1])).toEqual({ address: 0x10, command: 0x22 });
+    expect(Math.abs(led.carrierHz - 38_000)).toBeLessThan(500);
+  },
+};
+
 const CASES: BoardCase[] = [
   { ...neopixel('cpx', 'pixels'), boardId: 'circuitplayground_express', boardName: 'Adafruit CircuitPlayground Express' },
   neopixel('metro_m0_express', 'pixel'),
@@ -325,6 +373,7 @@ const CASES: BoardCase[] = [
   ADALOGGER,
   BLUEFRUIT,
   USER_PARTS,
+  IR,
 ];
 
 describe.each(CASES)('CircuitPython on $board', ({ board, firmware, boardId, boardName, parts, loops, code, files, libs, output, setup, check, replCheck }) => {
