@@ -318,10 +318,8 @@ const USER_PARTS: BoardCase = {
 /**
  * The CPX's infrared pair: code.py sends an NEC code with pulseio.PulseOut on REMOTEOUT (38 kHz
  * carrier); the host decodes what the IR LED emitted and answers with another NEC code into the
- * IR receiver, which code.py records with pulseio.PulseIn on REMOTEIN: all 67 edges arrive.
- * Not yet asserted: the durations PulseIn measures. CircuitPython's SAMD21 PulseIn reads TC
- * COUNT without a read request (common-hal/pulseio/PulseIn.c); the TC model returns the last
- * READREQ capture then, so every duration reads 0 (a SAMD21 model change, reported).
+ * IR receiver, which code.py records with pulseio.PulseIn on REMOTEIN (EIC edges timed by a TC)
+ * and decodes itself.
  */
 const IR: BoardCase = {
   board: 'cpx',
@@ -353,7 +351,7 @@ const IR: BoardCase = {
     // Answer once the board's transmission has ended (a remote replying to it).
     led.onTrain(() => (b.parts.irReceiver as IrReceiver).receive(necEncode(0x07, 0x45)));
   },
-  output: 'received 67 pulses',
+  output: 'received 67 pulses, address 7 command 69\r\n',
   check: (b) => {
     const led = b.parts.irLed as IrLed;
     expect(led.trains.length).toBeGreaterThan(0);
