@@ -20,6 +20,8 @@ export const GEMMA_M0_SPEC = {
   parts: [
     // PA00/PA01 are SERCOM1 PAD0/PAD1 (function D): CircuitPython drives the status DotStar with busio.SPI.
     { id: 'dotstar', type: 'dotstars', data: 'PA00', clock: 'PA01', count: 1, sercom: 1 },
+    // Capacitive touch through the PTC (Y lines: PA02 Y0, PA04 Y2, PA05 Y3, PA06 Y4, PA07 Y5).
+    { id: 'touch', type: 'touch-pads', pads: { A0: 'PA02', A1: 'PA05', A2: 'PA04' } },
     { id: 'redLed', type: 'led', anode: 'PA23', color: 'red' },
   ],
   circuitpy: SAMD21_INTERNAL_CIRCUITPY,

@@ -19,6 +19,8 @@ export const TRINKET_M0_SPEC = {
   },
   parts: [
     { id: 'dotstar', type: 'dotstars', data: 'PA00', clock: 'PA01', count: 1, sercom: 1 },
+    // Capacitive touch through the PTC (Y lines: PA02 Y0, PA04 Y2, PA05 Y3, PA06 Y4, PA07 Y5).
+    { id: 'touch', type: 'touch-pads', pads: { A0: 'PA02', A3: 'PA07', A4: 'PA06' } },
     { id: 'redLed', type: 'led', anode: 'PA10', color: 'red' },
   ],
   circuitpy: SAMD21_INTERNAL_CIRCUITPY,

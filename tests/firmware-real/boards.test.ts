@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Samd21Board, Samd21PartSpec } from '../../boards/samd21-board.js';
+import type { Samd21Board, Samd21PartSpec, TouchPads } from '../../boards/samd21-board.js';
 import type { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import type { Apa102Chain } from '../../peripherals/devices/apa102.js';
 import { connectConsole, showRun } from '../../emulator/console.js';
@@ -360,6 +360,32 @@ const IR: BoardCase = {
   },
 };
 
+/**
+ * Gemma M0's sewable pads as capacitive touch inputs (touchio through the PTC). TouchIn takes its
+ * untouched baseline when constructed, so code.py lights D13 once both pads are set up and the
+ * host touches A1 then (not A2); code.py waits for the touch.
+ */
+const GEMMA_TOUCH: BoardCase = {
+  board: 'gemma_m0',
+  code: [
+    'import board, digitalio, time, touchio',
+    'a1 = touchio.TouchIn(board.A1)',
+    'a2 = touchio.TouchIn(board.A2)',
+    'led = digitalio.DigitalInOut(board.LED)',
+    'led.switch_to_output(True)',
+    'start = time.monotonic()',
+    'while not a1.value and time.monotonic() - start < 2:',
+    '    pass',
+    'print("touched", a1.value, a2.value)',
+    'print("touch set on", board.board_id)',
+    '',
+  ].join('\n'),
+  setup: (b) =>
+    (b.parts.redLed as Led).anode.net.onEdge((_net, level) => (b.parts.touch as TouchPads).touch('A1', level === 1)),
+  output: 'touched True False\r\n',
+  check: () => {},
+};
+
 const CASES: BoardCase[] = [
   { ...neopixel('cpx', 'pixels'), boardId: 'circuitplayground_express', boardName: 'Adafruit CircuitPlayground Express' },
   neopixel('metro_m0_express', 'pixel'),
@@ -372,6 +398,7 @@ const CASES: BoardCase[] = [
   BLUEFRUIT,
   USER_PARTS,
   IR,
+  GEMMA_TOUCH,
 ];
 
 describe.each(CASES)('CircuitPython on $board', ({ board, firmware, boardId, boardName, parts, loops, code, files, libs, output, setup, check, replCheck }) => {
