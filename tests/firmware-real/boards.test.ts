@@ -361,14 +361,17 @@ const IR: BoardCase = {
 };
 
 /**
- * Gemma M0's sewable pads as capacitive touch inputs (touchio through the PTC). TouchIn takes its
+ * Gemma M0's sewable pads: A0 as analogio.AnalogOut (the DAC), A1 and A2 as capacitive touch
+ * inputs (touchio through the PTC). TouchIn takes its
  * untouched baseline when constructed, so code.py lights D13 once both pads are set up and the
  * host touches A1 then (not A2); code.py waits for the touch.
  */
 const GEMMA_TOUCH: BoardCase = {
   board: 'gemma_m0',
   code: [
-    'import board, digitalio, time, touchio',
+    'import analogio, board, digitalio, time, touchio',
+    'dac = analogio.AnalogOut(board.A0)',
+    'dac.value = 49152',
     'a1 = touchio.TouchIn(board.A1)',
     'a2 = touchio.TouchIn(board.A2)',
     'led = digitalio.DigitalInOut(board.LED)',
@@ -383,7 +386,8 @@ const GEMMA_TOUCH: BoardCase = {
   setup: (b) =>
     (b.parts.redLed as Led).anode.net.onEdge((_net, level) => (b.parts.touch as TouchPads).touch('A1', level === 1)),
   output: 'touched True False\r\n',
-  check: () => {},
+  // AnalogOut on A0 (the DAC's VOUT, PA02): 49152 >> 6 = 768 of 1023 at VDDANA 3.3 V.
+  check: (b) => expect(b.mcu.pin('PA02').voltage).toBeCloseTo((768 / 1023) * 3.3, 3),
 };
 
 const CASES: BoardCase[] = [
