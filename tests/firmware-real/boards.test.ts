@@ -417,7 +417,7 @@ describe.each(CASES)('CircuitPython on $board', ({ board, firmware, boardId, boa
     );
   }
 
-  it.skipIf(!present)('boots, runs code.py from CIRCUITPY, shows its effect, and evaluates 1+1 at the REPL', async () => {
+  it.skipIf(!present)('boots, runs code.py from CIRCUITPY, shows its effect, and evaluates 1+1 at the REPL', { timeout: 180_000 }, async () => {
     const b = createBoard(board, { parts }) as Samd21Board;
     const { volume } = openDrive(b);
     for (const [path, text] of Object.entries({ ...files, '/code.py': code })) {
