@@ -4,7 +4,7 @@
  * USB on PA24/PA25, and the EDBG debugger's virtual COM port wired to SERCOM5: chip TX on PB22
  * (PAD2, TXPO = 1), RX on PB23 (PAD3, RXPO = 3), as Arduino's variant.cpp defines `Serial`. CircuitPython's
  * console is native USB; the EDBG port is the `edbg` part (a UART console from the board:
- * `board.parts.edbg.onData/write`), reachable from code.py through busio.UART on
+ * `board.parts.edbg`, also `board.serialPorts.edbg`: onData/write), reachable from code.py through busio.UART on
  * microcontroller.pin.PB22/PB23. CIRCUITPY in the chip's own flash (CircuitPython's
  * ports/atmel-samd/boards/arduino_zero: mpconfigboard.h, mpconfigboard.mk, pins.c).
  */

@@ -313,6 +313,7 @@ export function buildSamd21Board<S extends Samd21BoardSpec>(boardSpec: S, option
     mcu,
     parts: parts as PartsOf<S>,
     usb: mcu.usb,
+    serialPorts: Object.fromEntries(spec.parts.filter((p) => p.type === 'usb-uart-bridge').map((p) => [p.id, parts[p.id] as UsbUartBridge])),
     regions: [{ name: 'flash', base: 0, size: FLASH_SIZE }],
     binBase: APPLICATION_BASE,
     circuitpy: circuitpyStorage(spec, mcu, parts),

@@ -73,6 +73,7 @@ describe.each(samd21Boards)('board $name', ({ name, spec }) => {
   it.each(partsOf(spec, 'usb-uart-bridge'))('USB-UART bridge $id carries bytes both ways over SERCOM$sercom USART ($tx/$rx)', (p) => {
     const h = fresh(name);
     const bridge = h.board.parts[p.id] as UsbUartBridge;
+    expect(h.board.serialPorts?.[p.id]).toBe(bridge); // offered to the host as a serial port
     bridge.baud = 9600; // the host's line coding, matching the chip's 9600 baud (its clock is 1 MHz after reset)
     const line = h.usart(p.sercom, p, 9600);
     for (const c of 'hi!') line.send(c.charCodeAt(0));
