@@ -309,6 +309,7 @@ export function buildSamd21Board<S extends Samd21BoardSpec>(boardSpec: S, option
   return {
     name: spec.name,
     spec,
+    architecture: 'ARM',
     machine: mcu.machine,
     mcu,
     parts: parts as PartsOf<S>,
