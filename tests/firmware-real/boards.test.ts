@@ -12,10 +12,10 @@ import type { Samd21Board, Samd21PartSpec, TouchPads } from '../../boards/samd21
 import type { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import type { Apa102Chain } from '../../peripherals/devices/apa102.js';
 import { connectConsole, showRun } from '../../emulator/console.js';
-import { openDrive } from '../../emulator/drive.js';
+import { copyDirectoryToDrive, openDrive } from '../../emulator/drive.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { RunLoop } from '../../emulator/runner.js';
-import { copyDirectoryToDrive, readDriveText, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
+import { readDriveText, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
 import { RegionBlockDevice } from '../../firmware-runtime/fs/block-device.js';
 import { mkfs, mount } from '../../firmware-runtime/fs/fat.js';
 import type { SdCard } from '../../peripherals/devices/sd-card.js';
