@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../emulator/kernel/scheduler.js';
 import { Pin, connect } from '../../emulator/kernel/signals.js';
 import { SpiBus } from '../../peripherals/devices/buses.js';
+import { runSeconds } from '../helpers/run-scheduler.js';
 import { BLUEFRUIT_INFO, BluefruitLeSpi, SDEP } from '../../peripherals/devices/bluefruit-le-spi.js';
 
 function rig() {
@@ -23,14 +24,7 @@ function rig() {
   const module = new BluefruitLeSpi({ cs, irq, reset, scheduler, bootSeconds: 0.01 });
   const bus = new SpiBus();
   bus.attach(module);
-  const run = (s: number) => {
-    const end = scheduler.cycles + scheduler.cyclesIn(s);
-    while (scheduler.nextEventCycle <= end) {
-      scheduler.advanceTo(scheduler.nextEventCycle);
-      scheduler.runDue();
-    }
-    scheduler.advanceTo(end);
-  };
+  const run = (s: number) => runSeconds(scheduler, s);
   run(0.02);
   const transaction = (bytes: number[]) => {
     cs.drive(0);

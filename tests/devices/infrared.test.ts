@@ -7,20 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../emulator/kernel/scheduler.js';
 import { Pin } from '../../emulator/kernel/signals.js';
+import { runSeconds } from '../helpers/run-scheduler.js';
 import { IrLed, IrReceiver, necDecode, necEncode } from '../../peripherals/devices/infrared.js';
 
 function clock() {
   const scheduler = new Scheduler(48e6);
-  /** Advances simulated time, firing due events. */
-  const run = (seconds: number) => {
-    const end = scheduler.cycles + scheduler.cyclesIn(seconds);
-    while (scheduler.nextEventCycle <= end) {
-      scheduler.advanceTo(scheduler.nextEventCycle);
-      scheduler.runDue();
-    }
-    scheduler.advanceTo(end);
-  };
-  return { scheduler, run };
+  return { scheduler, run: (seconds: number) => runSeconds(scheduler, seconds) };
 }
 
 describe('NEC helpers', () => {
