@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RP2040 } from 'rp2040js';
 import { createTestM0 } from '../../boards/test-m0.js';
+import type { CortexM0Plus, CpuMode } from '../../cpu-armv6m/core.js';
 import { benchXtensa } from './xtensa-bench.js';
 import { connectConsole } from '../../emulator/console.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
@@ -27,8 +28,9 @@ export interface Measurement {
   checksum: number;
 }
 
-export function runOnCircuitemu(blob: Uint8Array): Measurement {
+export function runOnCircuitemu(blob: Uint8Array, mode: CpuMode = 'jit'): Measurement {
   const board = createTestM0('bench');
+  (board.machine.core as CortexM0Plus).setMode(mode);
   const vectors = new Uint8Array(new Uint32Array([STACK_TOP, SRAM_BASE | 1]).buffer);
   board.load([
     { address: 0, data: vectors },
@@ -75,20 +77,26 @@ function line(name: string, m: Measurement): string {
 
 export function benchArm(log: (s: string) => void = console.log): number {
   const blob = new Uint8Array(readFileSync(BENCH_BIN));
-  runOnCircuitemu(blob); // warm-up: let the JIT compile the interpreter
-  const ours = runOnCircuitemu(blob);
+  runOnCircuitemu(blob, 'interp'); // warm-up: let V8 compile the interpreter
+  const interp = runOnCircuitemu(blob, 'interp');
+  runOnCircuitemu(blob, 'jit'); // warm-up: the translator's blocks are per machine, V8's code too
+  const ours = runOnCircuitemu(blob, 'jit');
   const theirs = runOnRp2040js(blob);
-  if (ours.checksum !== theirs.checksum || ours.instructions !== theirs.instructions) {
-    throw new Error(
-      `the two cores disagree: circuitemu checksum 0x${ours.checksum.toString(16)} after ${ours.instructions} instructions, ` +
-        `rp2040js 0x${theirs.checksum.toString(16)} after ${theirs.instructions}`,
-    );
+  for (const [name, m] of [['interpreter', interp], ['translator', ours]] as const) {
+    if (m.checksum !== theirs.checksum || m.instructions !== theirs.instructions || m.cycles !== interp.cycles) {
+      throw new Error(
+        `the cores disagree: circuitemu ${name} checksum 0x${m.checksum.toString(16)} after ${m.instructions} instructions ` +
+          `and ${m.cycles} cycles, rp2040js 0x${theirs.checksum.toString(16)} after ${theirs.instructions} (interpreter: ${interp.cycles} cycles)`,
+      );
+    }
   }
-  const ratio = ours.instructions / ours.seconds / (theirs.instructions / theirs.seconds);
+  const mips = (m: Measurement) => m.instructions / m.seconds;
+  const ratio = mips(ours) / mips(theirs);
   log('Cortex-M0+ workload (tests/firmware/bench/bench.c), checksum 0x' + ours.checksum.toString(16));
-  log(line('circuitemu test-m0', ours));
+  log(line('circuitemu --cpu jit', ours));
+  log(line('circuitemu --cpu interp', interp));
   log(line('rp2040js 1.x', theirs));
-  log(`speed ratio circuitemu / rp2040js: ${ratio.toFixed(2)}x`);
+  log(`speed ratio circuitemu / rp2040js: translator ${ratio.toFixed(2)}x, interpreter ${(mips(interp) / mips(theirs)).toFixed(2)}x`);
   return ratio;
 }
 
