@@ -52,6 +52,12 @@ export interface CortexM0PlusOptions {
 
 export type CpuMode = 'interp' | 'jit';
 
+/**
+ * Defaults for cores constructed from now on, when their options do not say: the CLI's
+ * `--cpu` and the tests that run every program in both modes set them before creating a board.
+ */
+export const cpuDefaults: { mode: CpuMode; jitThreshold: number } = { mode: 'jit', jitThreshold: 16 };
+
 const XN_REGIONS = (a: number): boolean => a >= 0xe0000000 || (a >= 0x40000000 && a < 0x60000000) || (a >= 0xa0000000 && a < 0xe0000000);
 
 export class CortexM0Plus implements CpuCore {
@@ -114,11 +120,11 @@ export class CortexM0Plus implements CpuCore {
     if (fast[1]) this.setFast1(fast[1]);
     this.exceptions = new ExceptionUnit(this, options.irqCount ?? 32);
     this.scs = new SystemControlSpace(this);
-    this.translator = new Translator(this, options.jitThreshold ?? 16);
+    this.translator = new Translator(this, options.jitThreshold ?? cpuDefaults.jitThreshold);
     this.f1Code = this.translator.code[1];
     if (fast[0]) this.watchWrites(fast[0].memory, 0);
     if (fast[1]) this.watchWrites(fast[1].memory, 1);
-    this.setMode(options.mode ?? 'jit');
+    this.setMode(options.mode ?? cpuDefaults.mode);
   }
 
   /** The block translator (its cache is dropped on reset and when code is rewritten). */
