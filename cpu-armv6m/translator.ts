@@ -345,7 +345,6 @@ class Gen {
   /** Instruction index and address being generated. */
   private i = 0;
   private pc = 0;
-  private prevPc = -1;
   /** Address of the instruction the block executes after the current one. */
   private nextPc = -1;
   /** Fit check: static cycles and wait-state units of every instruction but the last. */
@@ -388,15 +387,14 @@ class Gen {
 
   /** Leaves the block before the current instruction (the interpreter will execute it). */
   private bail(): string {
-    const ip = this.prevPc >= 0 ? hex(this.prevPc) : 'eip';
-    return `{ ep = ${hex(this.pc)}; ei = ${this.i}; es = ${this.s}; ef = ${this.f}; eip = ${ip}; ok = false; break body; }`;
+    return `{ ep = ${hex(this.pc)}; ei = ${this.i}; es = ${this.s}; ef = ${this.f}; ok = false; break body; }`;
   }
 
   /** Leaves after the current instruction, which cost `extra` cycles beyond its base one. */
   private exit(target: string | number, extra: number): string {
     const link = typeof target === 'number' ? ` lk = ${this.link(target)};` : '';
     const ep = typeof target === 'number' ? hex(target) : target;
-    return `{ ep = ${ep};${link} ei = ${this.i + 1}; es = ${this.s + 1 + extra}; ef = ${this.f + this.fetchWord()}; eip = ${hex(this.pc)}; break body; }`;
+    return `{ ep = ${ep};${link} ei = ${this.i + 1}; es = ${this.s + 1 + extra}; ef = ${this.f + this.fetchWord()}; break body; }`;
   }
 
   private fetchWord(): number {
@@ -511,7 +509,6 @@ class Gen {
       }
       this.s += 1 + extra;
       this.f += this.fetchWord();
-      this.prevPc = pc;
     }
     if (this.scan.stopped) {
       // Before an instruction left to the interpreter: the caller interprets it.
@@ -528,16 +525,20 @@ class Gen {
   private wrap(): string {
     const regs = [...this.read].sort((a, b) => a - b);
     const written = [...this.written].sort((a, b) => a - b);
-    const fit = `c0 + ${this.preStatic} + ws * ${this.preWait} >= clock.deadline`;
+    // The deadline cannot move while the block runs (it touches no peripheral): `lim` is the
+    // last cycle at which the block (or another iteration of it) may begin.
+    const fit = 'c0 >= lim';
     const body = this.out.map((l) => l.replace('@FIT@', fit));
     const head = [
+      'let DC = -1, DE = null;',
       'return (function block() {',
       'const ws = core.flashWaitStates;',
       'let c0 = clock.cycles;',
+      `const lim = clock.deadline - ${this.preStatic} - ws * ${this.preWait};`,
       `if (${fit}) return BAIL;`,
       ...(regs.length ? [`let ${regs.map((n) => `r${n} = R[${n}]`).join(', ')};`] : []),
       ...(this.flagsUsed ? ['let n = core.N, z = core.Z, c = core.C, v = core.V;'] : []),
-      'let w = 0, ins = 0, ep = 0, ei = 0, es = 0, ef = 0, eip = core.ip, ok = true, lk = -1;',
+      'let w = 0, ins = 0, ep = 0, ei = 0, es = 0, ef = 0, ok = true, lk = -1;',
       'let s = 0, t = 0, x = 0, y = 0, o = 0;',
       `body: ${this.selfLoop ? 'for (;;)' : ''} {`,
     ];
@@ -545,9 +546,10 @@ class Gen {
       '}',
       ...written.map((n) => `R[${n}] = r${n};`),
       ...(this.flagsUsed ? ['core.N = n; core.Z = z; core.C = c; core.V = v;'] : []),
-      'core.pc = ep; core.ip = eip; clock.cycles = c0 + es + ws * ef + w; core.instructions += ins + ei;',
+      'core.pc = ep; clock.cycles = c0 + es + ws * ef + w; core.instructions += ins + ei;',
       'if (!ok) return BAIL;',
-      'if (lk < 0) return null;',
+      // A computed branch (a return, mostly) goes where it went last time, usually.
+      'if (lk < 0) return ep === DC ? DE : (DE = T.lookup(DC = ep));',
       'return L[lk] ?? (L[lk] = T.lookup(ep));',
       '});',
     ];
@@ -825,10 +827,10 @@ class Gen {
    */
   private jump(target: number, n: number, cost: number, fetch: number, ip: number): string {
     if (!this.selfLoop || target !== this.e.pc) {
-      return `{ ep = ${hex(target)}; lk = ${this.link(target)}; ei = ${n}; es = ${cost}; ef = ${fetch}; eip = ${hex(ip)}; break body; }`;
+      return `{ ep = ${hex(target)}; lk = ${this.link(target)}; ei = ${n}; es = ${cost}; ef = ${fetch}; break body; }`;
     }
     return (
-      `{ c0 += ${cost} + ws * ${fetch} + w; w = 0; ins += ${n}; eip = ${hex(ip)};` +
+      `{ c0 += ${cost} + ws * ${fetch} + w; w = 0; ins += ${n};` +
       ` if (@FIT@) { ep = ${hex(this.e.pc)}; lk = ${this.link(this.e.pc)}; ei = 0; es = 0; ef = 0; break body; }` +
       ' continue body; }'
     );
