@@ -39,6 +39,9 @@ import { OPCODE_TABLE } from './decoder.js';
 /** Code pages are 64 bytes: a store into one drops the blocks compiled from it. */
 export const CODE_PAGE_SHIFT = 6;
 export const MAX_BLOCK_INSTRUCTIONS = 64;
+/** A compiled function holds at most this many traces and instructions (see region()). */
+export const MAX_REGION_TRACES = 12;
+export const MAX_REGION_INSTRUCTIONS = 160;
 export const MAX_COMPILED_BLOCKS = 8192;
 /** Invalidations of one page after which its code stays interpreted. */
 const PAGE_REWRITE_LIMIT = 16;
@@ -163,7 +166,7 @@ export class Translator {
 
   /** Instructions of the block at `e` (at least 1: an untranslatable first instruction). */
   coldLength(e: BlockEntry): number {
-    if (e.length < 0) e.length = Math.max(1, this.scan(e).pcs.length);
+    if (e.length < 0) e.length = Math.max(1, this.scan(e.mem, e.pc).pcs.length);
     return e.length;
   }
 
@@ -174,21 +177,23 @@ export class Translator {
     // An entry that cannot be compiled (its first instruction is left to the interpreter, or its
     // page is rewritten too often) is not tried again until its code changes.
     e.hits = -0x7fffffff;
-    const scan = this.scan(e);
-    if (scan.pcs.length === 0) return;
+    const region = this.region(e);
+    if (region.length === 0) return;
     const pages = new Set<number>();
     const u16 = e.mem === 0 ? h.f0u16 : h.f1u16;
-    for (const pc of scan.pcs) {
-      const o = (pc - base) >>> 0;
-      pages.add(o >>> CODE_PAGE_SHIFT);
-      if (OPCODE_TABLE[u16[o >>> 1]] === 76) pages.add((o + 2) >>> CODE_PAGE_SHIFT);
+    for (const scan of region) {
+      for (const pc of scan.pcs) {
+        const o = (pc - base) >>> 0;
+        pages.add(o >>> CODE_PAGE_SHIFT);
+        if (OPCODE_TABLE[u16[o >>> 1]] === 76) pages.add((o + 2) >>> CODE_PAGE_SHIFT);
+      }
     }
     if (this.compiled >= MAX_COMPILED_BLOCKS) {
       this.flush();
       this.entries[e.mem][((e.pc - base) >>> 0) >>> 1] = e;
     }
     let factory: (...args: unknown[]) => BlockFn;
-    const gen = new Gen(this.host, e, scan);
+    const gen = new Gen(this.host, e, region);
     try {
       factory = new Function(...PARAMS, gen.emit()) as typeof factory;
     } catch (err) {
@@ -229,15 +234,63 @@ export class Translator {
 
   // ------------------------------------------------------------------ scanning
 
-  private scan(e: BlockEntry): Scan {
+  /**
+   * The code compiled for an entry: the trace from it, then traces from the targets of its
+   * static exits, and so on (up to MAX_REGION_TRACES traces, MAX_REGION_INSTRUCTIONS
+   * instructions). Branches between them stay inside the compiled function.
+   */
+  private region(e: BlockEntry): Scan[] {
+    const first = this.scan(e.mem, e.pc);
+    if (first.pcs.length === 0) return [];
+    const region = [first];
+    const starts = new Set<number>([e.pc]);
+    let total = first.pcs.length;
+    for (let k = 0; k < region.length && region.length < MAX_REGION_TRACES; k++) {
+      for (const target of this.staticExits(e.mem, region[k]!)) {
+        if (starts.has(target) || region.length >= MAX_REGION_TRACES) continue;
+        const size = e.mem === 0 ? this.host.f0Size : this.host.f1Size;
+        const base = e.mem === 0 ? this.host.f0Base : this.host.f1Base;
+        if (((target - base) >>> 0) >= size) continue;
+        const scan = this.scan(e.mem, target);
+        if (scan.pcs.length === 0 || total + scan.pcs.length > MAX_REGION_INSTRUCTIONS) continue;
+        starts.add(target);
+        region.push(scan);
+        total += scan.pcs.length;
+      }
+    }
+    return region;
+  }
+
+  /** Constant targets a trace may leave to (branches it does not follow, its end). */
+  private staticExits(mem: 0 | 1, scan: Scan): number[] {
     const h = this.host;
-    const u16 = e.mem === 0 ? h.f0u16 : h.f1u16;
-    const base = e.mem === 0 ? h.f0Base : h.f1Base;
-    const size = e.mem === 0 ? h.f0Size : h.f1Size;
-    const rewrites = this.rewrites[e.mem];
+    const u16 = mem === 0 ? h.f0u16 : h.f1u16;
+    const base = mem === 0 ? h.f0Base : h.f1Base;
+    const out: number[] = [];
+    scan.pcs.forEach((pc, k) => {
+      const hw = u16[((pc - base) >>> 0) >>> 1];
+      const op = OPCODE_TABLE[hw];
+      const next = k + 1 < scan.pcs.length ? scan.pcs[k + 1] : scan.next;
+      if (op === 72 /* B_COND */) {
+        const target = pc + 4 + (((hw & 0xff) << 24) >> 23);
+        out.push(next === target ? pc + 2 : target);
+      } else if (k === scan.pcs.length - 1 && (op === 75 || op === 76) && scan.branches) {
+        out.push(op === 75 ? pc + 4 + (((hw & 0x7ff) << 21) >> 20) : blTarget(pc, hw, u16[((pc + 2 - base) >>> 0) >>> 1]));
+      }
+    });
+    if (!scan.branches && !scan.stopped) out.push(scan.next);
+    return out;
+  }
+
+  private scan(mem: 0 | 1, start: number): Scan {
+    const h = this.host;
+    const u16 = mem === 0 ? h.f0u16 : h.f1u16;
+    const base = mem === 0 ? h.f0Base : h.f1Base;
+    const size = mem === 0 ? h.f0Size : h.f1Size;
+    const rewrites = this.rewrites[mem];
     const pcs: number[] = [];
     const seen = new Set<number>();
-    let pc = e.pc;
+    let pc = start;
     while (pcs.length < MAX_BLOCK_INSTRUCTIONS) {
       const o = (pc - base) >>> 0;
       if (o >= size || seen.has(pc)) break;
@@ -351,14 +404,19 @@ class Gen {
   private preStatic = 0;
   private preWait = 0;
   private readonly inFlash: boolean;
-  private selfLoop = false;
+
+  /** Trace index by start address: a jump there stays in the function. */
+  private readonly traceAt = new Map<number, number>();
+  private scan: Scan;
 
   constructor(
     private readonly h: TranslatorHost,
     private readonly e: BlockEntry,
-    private readonly scan: Scan,
+    private readonly region: Scan[],
   ) {
     this.inFlash = e.mem === 0;
+    region.forEach((scan, k) => this.traceAt.set(scan.pcs[0]!, k));
+    this.scan = region[0]!;
   }
 
   /** Static exit targets: the block returns their entries (cached in `L`) to save a lookup. */
@@ -487,12 +545,23 @@ class Gen {
     const e = this.e;
     const u16 = e.mem === 0 ? h.f0u16 : h.f1u16;
     const base = e.mem === 0 ? h.f0Base : h.f1Base;
-    const pcs = this.scan.pcs;
     const fetch = (pc: number) => u16[((pc - base) >>> 0) >>> 1];
-    // A block with a branch back to its own start loops in place.
-    this.selfLoop =
-      (!this.scan.branches && !this.scan.stopped && this.scan.next === e.pc) ||
-      pcs.some((pc) => this.branchTarget(fetch(pc), OPCODE_TABLE[fetch(pc)], pc) === e.pc);
+    this.region.forEach((scan, t) => {
+      this.scan = scan;
+      this.s = this.f = this.preStatic = this.preWait = 0;
+      this.line(`case ${t}: {`);
+      this.trace(fetch);
+      this.line('}');
+      this.pre.push([this.preStatic, this.preWait]);
+    });
+    return this.wrap();
+  }
+
+  /** Fit-check terms (static cycles, wait-state units) of each trace, by index. */
+  private readonly pre: [number, number][] = [];
+
+  private trace(fetch: (pc: number) => number): void {
+    const pcs = this.scan.pcs;
     for (let k = 0; k < pcs.length; k++) {
       const pc = pcs[k];
       this.i = k;
@@ -517,32 +586,32 @@ class Gen {
       this.line(this.bail());
     } else if (!this.scan.branches) {
       // At the length cap or at code the block already holds: go on from there.
-      this.line(this.jump(this.scan.next, pcs.length, this.s, this.f, pcs[pcs.length - 1]));
+      this.line(this.jump(this.scan.next, pcs.length, this.s, this.f));
     }
-    return this.wrap();
   }
 
   private wrap(): string {
     const regs = [...this.read].sort((a, b) => a - b);
     const written = [...this.written].sort((a, b) => a - b);
-    // The deadline cannot move while the block runs (it touches no peripheral): `lim` is the
-    // last cycle at which the block (or another iteration of it) may begin.
-    const fit = 'c0 >= lim';
-    const body = this.out.map((l) => l.replace('@FIT@', fit));
+    // The deadline cannot move while the block runs (it touches no peripheral): `limK` is the
+    // last cycle at which trace K may begin (its last instruction starts before the deadline).
+    const lims = this.pre.map(([st, wt], k) => `lim${k} = clock.deadline - ${st} - ws * ${wt}`);
     const head = [
       'let DC = -1, DE = null;',
       'return (function block() {',
       'const ws = core.flashWaitStates;',
       'let c0 = clock.cycles;',
-      `const lim = clock.deadline - ${this.preStatic} - ws * ${this.preWait};`,
-      `if (${fit}) return BAIL;`,
+      `const ${lims.join(', ')};`,
+      'if (c0 >= lim0) return BAIL;',
       ...(regs.length ? [`let ${regs.map((n) => `r${n} = R[${n}]`).join(', ')};`] : []),
       ...(this.flagsUsed ? ['let n = core.N, z = core.Z, c = core.C, v = core.V;'] : []),
       'let w = 0, ins = 0, ep = 0, ei = 0, es = 0, ef = 0, ok = true, lk = -1;',
-      'let s = 0, t = 0, x = 0, y = 0, o = 0;',
-      `body: ${this.selfLoop ? 'for (;;)' : ''} {`,
+      'let s = 0, t = 0, x = 0, y = 0, o = 0, tr = 0;',
+      'body: for (;;) {',
+      'switch (tr) {',
     ];
     const tail = [
+      '}',
       '}',
       ...written.map((n) => `R[${n}] = r${n};`),
       ...(this.flagsUsed ? ['core.N = n; core.Z = z; core.C = c; core.V = v;'] : []),
@@ -553,7 +622,7 @@ class Gen {
       'return L[lk] ?? (L[lk] = T.lookup(ep));',
       '});',
     ];
-    return [...head, ...body, ...tail].join('\n');
+    return [...head, ...this.out, ...tail].join('\n');
   }
 
   /** Emits one instruction; returns [extra static cycles, possible flash data-read words]. */
@@ -817,7 +886,7 @@ class Gen {
 
   /** A taken branch: loops back in place when it targets the block's own start. */
   private taken(target: number, extra: number): string {
-    return this.jump(target, this.i + 1, this.s + 1 + extra, this.f + this.fetchWord(), this.pc);
+    return this.jump(target, this.i + 1, this.s + 1 + extra, this.f + this.fetchWord());
   }
 
   /**
@@ -825,14 +894,13 @@ class Gen {
    * words (the last at `ip`): loops back in place when `target` is the block's start and the
    * next iteration fits before the deadline, else leaves the block.
    */
-  private jump(target: number, n: number, cost: number, fetch: number, ip: number): string {
-    if (!this.selfLoop || target !== this.e.pc) {
-      return `{ ep = ${hex(target)}; lk = ${this.link(target)}; ei = ${n}; es = ${cost}; ef = ${fetch}; break body; }`;
-    }
+  private jump(target: number, n: number, cost: number, fetch: number): string {
+    const t = this.traceAt.get(target);
+    if (t === undefined) return `{ ep = ${hex(target)}; lk = ${this.link(target)}; ei = ${n}; es = ${cost}; ef = ${fetch}; break body; }`;
     return (
       `{ c0 += ${cost} + ws * ${fetch} + w; w = 0; ins += ${n};` +
-      ` if (@FIT@) { ep = ${hex(this.e.pc)}; lk = ${this.link(this.e.pc)}; ei = 0; es = 0; ef = 0; break body; }` +
-      ' continue body; }'
+      ` if (c0 >= lim${t}) { ep = ${hex(target)}; lk = ${this.link(target)}; ei = 0; es = 0; ef = 0; break body; }` +
+      ` tr = ${t}; continue body; }`
     );
   }
 
