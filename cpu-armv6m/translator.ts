@@ -450,9 +450,8 @@ class Gen {
 
   /** Leaves after the current instruction, which cost `extra` cycles beyond its base one. */
   private exit(target: string | number, extra: number): string {
-    const link = typeof target === 'number' ? ` lk = ${this.link(target)};` : '';
-    const ep = typeof target === 'number' ? hex(target) : target;
-    return `{ ep = ${ep};${link} ei = ${this.i + 1}; es = ${this.s + 1 + extra}; ef = ${this.f + this.fetchWord()}; break body; }`;
+    if (typeof target === 'number') return this.taken(target, extra);
+    return `{ ep = ${target}; ei = ${this.i + 1}; es = ${this.s + 1 + extra}; ef = ${this.f + this.fetchWord()}; break body; }`;
   }
 
   private fetchWord(): number {
@@ -462,6 +461,22 @@ class Gen {
   private setNZ(t: string): void {
     this.flags();
     this.line(`n = ${t} >>> 31; z = ${t} === 0 ? 1 : 0;`);
+  }
+
+  /** dest = a + b with NZCV (AddWithCarry(a, b, 0)) in 32-bit integer operations. */
+  private add(dest: number | null, a: string, b: string): void {
+    this.flags();
+    this.line(`x = ${a}; y = ${b}; t = (x + y) | 0;`);
+    this.line('n = t >>> 31; z = t === 0 ? 1 : 0; c = (t >>> 0) < (x >>> 0) ? 1 : 0; v = ((x ^ t) & (y ^ t)) >>> 31;');
+    if (dest !== null) this.setReg(dest, 't');
+  }
+
+  /** dest = a - b with NZCV (AddWithCarry(a, NOT b, 1): C is "no borrow"). */
+  private sub(dest: number | null, a: string, b: string): void {
+    this.flags();
+    this.line(`x = ${a}; y = ${b}; t = (x - y) | 0;`);
+    this.line('n = t >>> 31; z = t === 0 ? 1 : 0; c = (x >>> 0) >= (y >>> 0) ? 1 : 0; v = ((x ^ y) & (x ^ t)) >>> 31;');
+    if (dest !== null) this.setReg(dest, 't');
   }
 
   /** dest = AddWithCarry(a, b, carry) with NZCV; `dest` null for compares. */
@@ -531,13 +546,6 @@ class Gen {
       case 12: return '(z === 0 && n === v)';
       default: return '(z === 1 || n !== v)';
     }
-  }
-
-  /** Is this halfword's branch target the block's start (a loop that can run inside the function)? */
-  private branchTarget(hw: number, op: number, pc: number): number | null {
-    if (op === 72) return pc + 4 + (((hw & 0xff) << 24) >> 23);
-    if (op === 75) return pc + 4 + (((hw & 0x7ff) << 21) >> 20);
-    return null;
   }
 
   emit(): string {
@@ -661,10 +669,10 @@ class Gen {
         this.setNZ('t');
         return [0, 0];
       }
-      case 4 /* ADD_REG */: this.addc(d, this.reg(m3), this.reg(m6), '0'); return [0, 0];
-      case 5 /* SUB_REG */: this.addc(d, this.reg(m3), `~${this.reg(m6)}`, '1'); return [0, 0];
-      case 6 /* ADD_IMM3 */: this.addc(d, this.reg(m3), String(m6), '0'); return [0, 0];
-      case 7 /* SUB_IMM3 */: this.addc(d, this.reg(m3), String(~m6), '1'); return [0, 0];
+      case 4 /* ADD_REG */: this.add(d, this.reg(m3), this.reg(m6)); return [0, 0];
+      case 5 /* SUB_REG */: this.sub(d, this.reg(m3), this.reg(m6)); return [0, 0];
+      case 6 /* ADD_IMM3 */: this.add(d, this.reg(m3), String(m6)); return [0, 0];
+      case 7 /* SUB_IMM3 */: this.sub(d, this.reg(m3), String(m6)); return [0, 0];
       case 8 /* MOV_IMM */: {
         const imm = hw & 0xff;
         this.flags();
@@ -672,9 +680,9 @@ class Gen {
         this.line(`n = 0; z = ${imm === 0 ? 1 : 0};`);
         return [0, 0];
       }
-      case 9 /* CMP_IMM */: this.addc(null, this.reg(d8), String(~(hw & 0xff)), '1'); return [0, 0];
-      case 10 /* ADD_IMM8 */: this.addc(d8, this.reg(d8), String(hw & 0xff), '0'); return [0, 0];
-      case 11 /* SUB_IMM8 */: this.addc(d8, this.reg(d8), String(~(hw & 0xff)), '1'); return [0, 0];
+      case 9 /* CMP_IMM */: this.sub(null, this.reg(d8), String(hw & 0xff)); return [0, 0];
+      case 10 /* ADD_IMM8 */: this.add(d8, this.reg(d8), String(hw & 0xff)); return [0, 0];
+      case 11 /* SUB_IMM8 */: this.sub(d8, this.reg(d8), String(hw & 0xff)); return [0, 0];
       case 12 /* AND */: return this.logic(d, `${this.reg(d)} & ${this.reg(m3)}`);
       case 13 /* EOR */: return this.logic(d, `${this.reg(d)} ^ ${this.reg(m3)}`);
       case 24 /* ORR */: return this.logic(d, `${this.reg(d)} | ${this.reg(m3)}`);
@@ -715,9 +723,9 @@ class Gen {
         return [0, 0];
       case 17 /* ADC */: this.addc(d, this.reg(d), this.reg(m3), 'c'); return [0, 0];
       case 18 /* SBC */: this.addc(d, this.reg(d), `~${this.reg(m3)}`, 'c'); return [0, 0];
-      case 21 /* RSB */: this.addc(d, `~${this.reg(m3)}`, '0', '1'); return [0, 0];
-      case 22 /* CMP_REG */: this.addc(null, this.reg(d), `~${this.reg(m3)}`, '1'); return [0, 0];
-      case 23 /* CMN */: this.addc(null, this.reg(d), this.reg(m3), '0'); return [0, 0];
+      case 21 /* RSB */: this.sub(d, '0', this.reg(m3)); return [0, 0];
+      case 22 /* CMP_REG */: this.sub(null, this.reg(d), this.reg(m3)); return [0, 0];
+      case 23 /* CMN */: this.add(null, this.reg(d), this.reg(m3)); return [0, 0];
       case 28 /* ADD_HI */: {
         const dn = (hw & 7) | ((hw >>> 4) & 8);
         const sum = `(${this.regOrPc(dn)} + ${this.regOrPc((hw >>> 3) & 15)}) | 0`;
@@ -730,7 +738,7 @@ class Gen {
         return [0, 0];
       }
       case 29 /* CMP_HI */:
-        this.addc(null, this.regOrPc((hw & 7) | ((hw >>> 4) & 8)), `~${this.regOrPc((hw >>> 3) & 15)}`, '1');
+        this.sub(null, this.regOrPc((hw & 7) | ((hw >>> 4) & 8)), this.regOrPc((hw >>> 3) & 15));
         return [0, 0];
       case 30 /* MOV_HI */: {
         const dn = (hw & 7) | ((hw >>> 4) & 8);
