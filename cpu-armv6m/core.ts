@@ -242,7 +242,7 @@ export class CortexM0Plus implements CpuCore {
         }
       }
       if (e != null && e.fn !== null) {
-        e = e.fn();
+        e = e.fn(this, e);
         if (e === BAIL) {
           this.run(1); // a bail-out, or no room before the deadline: interpret one instruction
           e = null;

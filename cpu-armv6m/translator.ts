@@ -69,15 +69,20 @@ export interface TranslatorHost {
  * did not fit before the deadline or stopped before an instruction it leaves to the
  * interpreter: the loop then interprets one instruction.
  */
-export type BlockFn = () => BlockEntry | null;
+export type BlockFn = (core: TranslatorHost, e: BlockEntry) => BlockEntry | null;
 
 /** A dispatch target: one per address the run loop has dispatched to in a fast memory. */
 export class BlockEntry {
   hits = 0;
   /** Instructions the interpreter runs for this entry while it is cold (the block's length). */
   length = -1;
-  /** The compiled block (see BlockFn). */
+  /** The compiled block (see BlockFn), called with the core and this entry. */
   fn: BlockFn | null = null;
+  /** Entries of the block's static exit targets, found on first use (`Gen.links` order). */
+  links: (BlockEntry | null)[] = [];
+  /** Where the block's computed branch went last time, and that entry. */
+  dc = -1;
+  de: BlockEntry | null = null;
   constructor(
     readonly mem: 0 | 1,
     readonly pc: number,
@@ -192,17 +197,26 @@ export class Translator {
       this.flush();
       this.entries[e.mem][((e.pc - base) >>> 0) >>> 1] = e;
     }
-    let factory: (...args: unknown[]) => BlockFn;
     const gen = new Gen(this.host, e, region);
-    try {
-      factory = new Function(...PARAMS, gen.emit()) as typeof factory;
-    } catch (err) {
-      if (err instanceof SyntaxError) throw err; // a translator bug: never hide it
-      this.unavailable = true;
-      return;
+    const source = gen.emit();
+    // Functions depend only on their source (the core comes as an argument): machines running
+    // the same code share them, and with them V8's optimised code.
+    let fn = SHARED.get(source);
+    if (!fn) {
+      try {
+        fn = (new Function('BAIL', `return function block(core, E) {\n${source}\n};`) as (bail: BlockEntry) => BlockFn)(BAIL);
+      } catch (err) {
+        if (err instanceof SyntaxError) throw err; // a translator bug: never hide it
+        this.unavailable = true;
+        return;
+      }
+      if (SHARED.size >= MAX_SHARED_FUNCTIONS) SHARED.clear();
+      SHARED.set(source, fn);
     }
-    const links = new Array<BlockEntry | null>(gen.links.length).fill(null);
-    e.fn = factory(this.host, h.clock, h.r, h.f0u8, h.f0u16, h.f0u32, h.f1u8, h.f1u16, h.f1u32, this.code[1], this, links, BAIL);
+    e.links = new Array<BlockEntry | null>(gen.links.length).fill(null);
+    e.dc = -1;
+    e.de = null;
+    e.fn = fn;
     this.compiled++;
     for (const p of pages) {
       this.code[e.mem][p] = 1;
@@ -337,7 +351,9 @@ function blTarget(pc: number, hw: number, hw2: number): number {
   return pc + 4 + imm;
 }
 
-const PARAMS = ['core', 'clock', 'R', 'F0U8', 'F0U16', 'F0U32', 'F1U8', 'F1U16', 'F1U32', 'F1CODE', 'T', 'L', 'BAIL'] as const;
+/** Compiled functions by source, shared by every core in the process (a bounded cache). */
+const SHARED = new Map<string, BlockFn>();
+const MAX_SHARED_FUNCTIONS = 4096;
 
 function classify(h: TranslatorHost, hw: number, op: number, pc: number, next: number): Kind {
   if (op >= 1 && op <= 27) return Kind.Plain;
@@ -605,8 +621,11 @@ class Gen {
     // last cycle at which trace K may begin (its last instruction starts before the deadline).
     const lims = this.pre.map(([st, wt], k) => `lim${k} = clock.deadline - ${st} - ws * ${wt}`);
     const head = [
-      'let DC = -1, DE = null;',
-      'return (function block() {',
+      'const clock = core.clock, R = core.r, T = core.translator;',
+      ...['f0u8', 'f0u16', 'f0u32', 'f1u8', 'f1u16', 'f1u32']
+        .filter((a) => this.out.some((l) => l.includes(a.toUpperCase())))
+        .map((a) => `const ${a.toUpperCase()} = core.${a};`),
+      ...(this.out.some((l) => l.includes('F1CODE')) ? ['const F1CODE = T.code[1];'] : []),
       'const ws = core.flashWaitStates;',
       'let c0 = clock.cycles;',
       `const ${lims.join(', ')};`,
@@ -626,9 +645,8 @@ class Gen {
       'core.pc = ep; clock.cycles = c0 + es + ws * ef + w; core.instructions += ins + ei;',
       'if (!ok) return BAIL;',
       // A computed branch (a return, mostly) goes where it went last time, usually.
-      'if (lk < 0) return ep === DC ? DE : (DE = T.lookup(DC = ep));',
-      'return L[lk] ?? (L[lk] = T.lookup(ep));',
-      '});',
+      'if (lk < 0) return ep === E.dc ? E.de : (E.de = T.lookup(E.dc = ep));',
+      'return E.links[lk] ?? (E.links[lk] = T.lookup(ep));',
     ];
     return [...head, ...this.out, ...tail].join('\n');
   }

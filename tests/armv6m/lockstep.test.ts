@@ -77,8 +77,8 @@ function lockstep(load: Loader, maxCycles: number, threshold: number, seed: numb
     compile(e);
     const fn = e.fn;
     if (!fn) return;
-    e.fn = () => {
-      const next = fn();
+    e.fn = (core, entry) => {
+      const next = fn(core, entry);
       exits++;
       compare(`after the block at 0x${(e.pc >>> 0).toString(16)}`);
       if (mismatch) jit.machine.stop({ reason: 'fault', exitCode: 1, message: 'lock-step mismatch' });
