@@ -21,7 +21,7 @@ import { OPCODE_TABLE } from './decoder.js';
 import { ExceptionUnit, Exc, FaultKind } from './exceptions.js';
 import { SystemControlSpace } from './scs.js';
 import { formatRegisters } from './describe.js';
-import { BAIL, BlockEntry, CODE_PAGE_SHIFT, Translator } from './translator.js';
+import { BAIL, BlockEntry, CODE_PAGE_SHIFT, NOFIT, Translator } from './translator.js';
 
 /** Thrown (never allocated per use) to abandon the current instruction after a fault. */
 export const CPU_FAULT = { cpuFault: true } as const;
@@ -42,9 +42,12 @@ export interface CortexM0PlusOptions {
   onSystemReset?: () => void;
   /** Number of external interrupt lines (SAMD21: 28 used of the 32 ARMv6-M allows). */
   irqCount?: number;
-  /** 'jit' (default): hot blocks are compiled to JavaScript; 'interp': the interpreter only. */
+  /**
+   * 'jit': hot blocks are compiled to JavaScript; 'interp': the interpreter only. Default:
+   * `cpuDefaults.mode`, 'interp' (the translator wins only on long CPU-bound runs, see README).
+   */
   mode?: CpuMode;
-  /** Dispatches of a block entry before it is compiled (default 16). */
+  /** Dispatches of a block entry before it is compiled (default `cpuDefaults`: 1000). */
   jitThreshold?: number;
   /** Told once when the translator cannot be used (`new Function` refused by a CSP). */
   onMessage?: (text: string) => void;
@@ -56,7 +59,7 @@ export type CpuMode = 'interp' | 'jit';
  * Defaults for cores constructed from now on, when their options do not say: the CLI's
  * `--cpu` and the tests that run every program in both modes set them before creating a board.
  */
-export const cpuDefaults: { mode: CpuMode; jitThreshold: number } = { mode: 'jit', jitThreshold: 16 };
+export const cpuDefaults: { mode: CpuMode; jitThreshold: number } = { mode: 'interp', jitThreshold: 1000 };
 
 const XN_REGIONS = (a: number): boolean => a >= 0xe0000000 || (a >= 0x40000000 && a < 0x60000000) || (a >= 0xa0000000 && a < 0xe0000000);
 
@@ -242,10 +245,16 @@ export class CortexM0Plus implements CpuCore {
         }
       }
       if (e != null && e.fn !== null) {
-        e = e.fn(this, e);
-        if (e === BAIL) {
-          this.run(1); // a bail-out, or no room before the deadline: interpret one instruction
+        const block: BlockEntry = e;
+        block.calls++;
+        e = block.fn!(this, block);
+        if (e === NOFIT) {
+          this.run(-1); // the deadline is near: the interpreter runs up to it
           e = null;
+        } else if (e === BAIL) {
+          this.run(1); // the instruction the block left to the interpreter
+          e = null;
+          translator.bailed(block);
         }
         continue;
       }

@@ -38,10 +38,10 @@ import { OPCODE_TABLE } from './decoder.js';
 
 /** Code pages are 64 bytes: a store into one drops the blocks compiled from it. */
 export const CODE_PAGE_SHIFT = 6;
-export const MAX_BLOCK_INSTRUCTIONS = 64;
+export const MAX_BLOCK_INSTRUCTIONS = 32;
 /** A compiled function holds at most this many traces and instructions (see region()). */
-export const MAX_REGION_TRACES = 12;
-export const MAX_REGION_INSTRUCTIONS = 160;
+export const MAX_REGION_TRACES = 4;
+export const MAX_REGION_INSTRUCTIONS = 64;
 export const MAX_COMPILED_BLOCKS = 8192;
 /** Invalidations of one page after which its code stays interpreted. */
 const PAGE_REWRITE_LIMIT = 16;
@@ -80,6 +80,9 @@ export class BlockEntry {
   fn: BlockFn | null = null;
   /** Entries of the block's static exit targets, found on first use (`Gen.links` order). */
   links: (BlockEntry | null)[] = [];
+  /** Calls of the compiled block, and how many of them bailed out to the interpreter. */
+  calls = 0;
+  bails = 0;
   /** Where the block's computed branch went last time, and that entry. */
   dc = -1;
   de: BlockEntry | null = null;
@@ -89,8 +92,20 @@ export class BlockEntry {
   ) {}
 }
 
-/** Returned by a block that did not run to an exit (see BlockFn). */
+/** Returned by a block that stopped before an instruction it leaves to the interpreter. */
 export const BAIL: BlockEntry = new BlockEntry(0, -1);
+/** Returned by a block that did not run because it would not end before the deadline. */
+export const NOFIT: BlockEntry = new BlockEntry(0, -1);
+
+/**
+ * A block that bails out on at least 1 call in BAIL_RATIO (after BAIL_MIN bail-outs) is dropped
+ * and its entry interpreted for good: it reaches peripherals (a polling loop), so it would pay
+ * a block call, a bail-out and a dispatch on every pass.
+ */
+const BAIL_MIN = 16;
+const BAIL_RATIO = 8;
+/** Instructions the interpreter runs per dispatch of an entry that is never compiled. */
+const COLD_STRETCH = 64;
 
 /**
  * The path of a block: instruction addresses in execution order. A block is a *trace*: it
@@ -169,10 +184,21 @@ export class Translator {
     return e;
   }
 
-  /** Instructions of the block at `e` (at least 1: an untranslatable first instruction). */
+  /**
+   * Instructions the interpreter runs for the cold entry `e`: its block's length (then the
+   * entry after it is dispatched to and counted), or more if `e` will never be compiled.
+   */
   coldLength(e: BlockEntry): number {
     if (e.length < 0) e.length = Math.max(1, this.scan(e.mem, e.pc).pcs.length);
-    return e.length;
+    return e.hits < 0 ? Math.max(e.length, COLD_STRETCH) : e.length;
+  }
+
+  /** `e`'s block bailed out: drop it if it does so often. */
+  bailed(e: BlockEntry): void {
+    if (++e.bails < BAIL_MIN || e.bails * BAIL_RATIO < e.calls || e.fn === null) return;
+    e.fn = null;
+    e.hits = -0x7fffffff;
+    this.compiled--;
   }
 
   /** Compiles `e`; leaves `e.fn` null if the block is empty or its page is not translated. */
@@ -204,7 +230,8 @@ export class Translator {
     let fn = SHARED.get(source);
     if (!fn) {
       try {
-        fn = (new Function('BAIL', `return function block(core, E) {\n${source}\n};`) as (bail: BlockEntry) => BlockFn)(BAIL);
+        const factory = new Function('BAIL', 'NOFIT', `return function block(core, E) {\n${source}\n};`);
+        fn = (factory as (bail: BlockEntry, nofit: BlockEntry) => BlockFn)(BAIL, NOFIT);
       } catch (err) {
         if (err instanceof SyntaxError) throw err; // a translator bug: never hide it
         this.unavailable = true;
@@ -216,6 +243,7 @@ export class Translator {
     e.links = new Array<BlockEntry | null>(gen.links.length).fill(null);
     e.dc = -1;
     e.de = null;
+    e.calls = e.bails = 0;
     e.fn = fn;
     this.compiled++;
     for (const p of pages) {
@@ -629,7 +657,7 @@ class Gen {
       'const ws = core.flashWaitStates;',
       'let c0 = clock.cycles;',
       `const ${lims.join(', ')};`,
-      'if (c0 >= lim0) return BAIL;',
+      'if (c0 >= lim0) return NOFIT;',
       ...(regs.length ? [`let ${regs.map((n) => `r${n} = R[${n}]`).join(', ')};`] : []),
       ...(this.flagsUsed ? ['let n = core.N, z = core.Z, c = core.C, v = core.V;'] : []),
       'let w = 0, ins = 0, ep = 0, ei = 0, es = 0, ef = 0, ok = true, lk = -1;',

@@ -22,8 +22,8 @@ import { cpuDefaults } from '../cpu-armv6m/core.js';
 
 const USAGE = `usage:
   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
-                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu jit|interp]
-  circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu jit|interp]
+                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit]
+  circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu boards
   circuitemu --help | --version
@@ -38,8 +38,9 @@ run sends one Ctrl-D when it connects after code.py already finished, so the pro
 is seen (as a user at a terminal would); --no-reload turns that off.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
---cpu: the Cortex-M0+ runs hot code compiled to JavaScript (jit, the default) or only in its
-interpreter (interp); both give the same results, cycle for cycle.
+--cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
+code to JavaScript (jit: faster on long CPU-bound runs, slower to start); both give the same
+results, cycle for cycle.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
 mode, Ctrl-] quits.
 Exit status: the program's own, or ${EXIT.timeout} when --timeout (simulated seconds) ran out,
@@ -133,7 +134,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, not '${opts.timeout}'`);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
-    throw new UsageError(`--cpu must be jit or interp, not '${opts.cpu}'`);
+    throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
   }
   if (opts.cpu) cpuDefaults.mode = opts.cpu;
   let board;

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RP2040 } from 'rp2040js';
 import { createTestM0 } from '../../boards/test-m0.js';
-import type { CortexM0Plus, CpuMode } from '../../cpu-armv6m/core.js';
+import { cpuDefaults, type CortexM0Plus, type CpuMode } from '../../cpu-armv6m/core.js';
 import { benchXtensa } from './xtensa-bench.js';
 import { connectConsole } from '../../emulator/console.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
@@ -148,21 +148,30 @@ function benchBoot(log: (s: string) => void): void {
       log(`${t.name.padEnd(22)} skipped: set CIRCUITEMU_FIRMWARE_DIR to a folder with ${t.file}`);
       continue;
     }
-    const start = performance.now();
-    const board = createBoard('cpx');
-    const { console } = connectConsole(board);
-    let out = '';
-    console.onData((b) => (out += new TextDecoder().decode(b)));
-    loadFirmware(board, readFileSync(path), path);
-    const m = board.machine;
-    for (const [input, prompt] of t.steps) {
-      const from = out.length;
-      if (input) console.write(new TextEncoder().encode(input));
-      while (out.indexOf(prompt, from) < 0 && m.scheduler.seconds < 60) m.runFor(0.01);
+    // Both CPU modes; they must print the same bytes and reach the prompt at the same cycle.
+    let reference: { out: string; cycles: number } | null = null;
+    for (const mode of ['interp', 'jit'] as const) {
+      const saved = cpuDefaults.mode;
+      cpuDefaults.mode = mode;
+      const start = performance.now();
+      const board = createBoard('cpx');
+      cpuDefaults.mode = saved;
+      const { console } = connectConsole(board);
+      let out = '';
+      console.onData((b) => (out += new TextDecoder().decode(b)));
+      loadFirmware(board, readFileSync(path), path);
+      const m = board.machine;
+      for (const [input, prompt] of t.steps) {
+        const from = out.length;
+        if (input) console.write(new TextEncoder().encode(input));
+        while (out.indexOf(prompt, from) < 0 && m.scheduler.seconds < 60) m.runFor(0.01);
+      }
+      const wall = (performance.now() - start) / 1000;
+      const ok = out.endsWith('>>> ');
+      reference ??= { out, cycles: m.scheduler.cycles };
+      const same = reference.out === out && reference.cycles === m.scheduler.cycles ? '' : ' DIFFERS FROM --cpu interp';
+      log(`${`${t.name} --cpu ${mode}`.padEnd(28)} ${ok ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.core.instructions.toLocaleString('en')} instructions, cycle ${m.scheduler.cycles}${same}`);
     }
-    const wall = (performance.now() - start) / 1000;
-    const ok = out.endsWith('>>> ');
-    log(`${t.name.padEnd(22)} ${ok ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.core.instructions.toLocaleString('en')} instructions`);
   }
 }
 
