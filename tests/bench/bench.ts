@@ -148,9 +148,11 @@ function benchBoot(log: (s: string) => void): void {
       log(`${t.name.padEnd(22)} skipped: set CIRCUITEMU_FIRMWARE_DIR to a folder with ${t.file}`);
       continue;
     }
-    // Both CPU modes; they must print the same bytes and reach the prompt at the same cycle.
+    // Both CPU modes, each twice in turn (the first pass warms V8 up on the peripheral models,
+    // so that neither mode profits from running second); they must print the same bytes and
+    // reach the prompt at the same cycle. The second pass is reported.
     let reference: { out: string; cycles: number } | null = null;
-    for (const mode of ['interp', 'jit'] as const) {
+    for (const [pass, mode] of [[0, 'interp'], [0, 'jit'], [1, 'interp'], [1, 'jit']] as const) {
       const saved = cpuDefaults.mode;
       cpuDefaults.mode = mode;
       const start = performance.now();
@@ -169,6 +171,7 @@ function benchBoot(log: (s: string) => void): void {
       const wall = (performance.now() - start) / 1000;
       const ok = out.endsWith('>>> ');
       reference ??= { out, cycles: m.scheduler.cycles };
+      if (pass === 0 && reference.out === out && reference.cycles === m.scheduler.cycles) continue;
       const same = reference.out === out && reference.cycles === m.scheduler.cycles ? '' : ' DIFFERS FROM --cpu interp';
       log(`${`${t.name} --cpu ${mode}`.padEnd(28)} ${ok ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.core.instructions.toLocaleString('en')} instructions, cycle ${m.scheduler.cycles}${same}`);
     }
