@@ -46,10 +46,10 @@ const PADS: PadDrawing[] = [...strip(LONG_STRIP, 0.25 * INCH, BOTTOM), ...strip(
 /** What every Feather M0 carries: USB, LiPo connector, reset button, the chip and the red #13 LED. */
 const COMMON: ComponentDrawing[] = [
   { x: 2.9, y: H / 2, w: 5.6, h: 7.8, kind: 'usb', part: null, label: 'USB' },
-  { x: 10.6, y: 5.6, w: 6, h: 4.6, kind: 'battery-connector', part: null, label: 'LIPO' },
-  { x: 9.4, y: 16.6, w: 3.4, h: 3.4, kind: 'reset-button', part: null, label: 'RESET' },
+  { x: 9.6, y: 4.8, w: 6, h: 4.6, kind: 'battery-connector', part: null, label: 'LIPO' },
+  { x: 14.3, y: 5.2, w: 2.6, h: 2.6, kind: 'reset-button', part: null, label: 'RESET' },
   { x: 24.5, y: H / 2, w: 7, h: 7, kind: 'mcu', part: null, label: 'SAMD21' },
-  { x: 8.2, y: H / 2, w: 1.6, h: 0.9, kind: 'led', part: 'redLed', label: '#13' },
+  { x: 9.8, y: H / 2, w: 1.6, h: 0.9, kind: 'led', part: 'redLed', label: '#13' },
 ];
 
 function feather(id: string, title: string, extra: ComponentDrawing[]): BoardDrawing {

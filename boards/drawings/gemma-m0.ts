@@ -40,8 +40,8 @@ export const GEMMA_M0_DRAWING: BoardDrawing = {
     { x: C, y: 24, w: 7.8, h: 5.2, kind: 'battery-connector', part: null, label: 'JST' },
     { x: C, y: C, w: 5, h: 5, kind: 'mcu', part: null, label: 'SAMD21' },
     { x: C, y: 8.6, w: 2.2, h: 2.2, kind: 'dotstar', part: 'dotstar', index: 0, label: '0' },
-    { x: C - 4.5, y: 8.4, w: 1.6, h: 0.9, kind: 'led', part: 'redLed', label: '#13' },
-    { x: C + 4.6, y: 19.6, w: 3, h: 3, kind: 'reset-button', part: null, label: 'RESET' },
+    { x: C - 3.4, y: 7.6, w: 1.6, h: 0.9, kind: 'led', part: 'redLed', label: '#13' },
+    { x: C + 4.3, y: 12.4, w: 2.2, h: 2.2, kind: 'reset-button', part: null, label: 'RESET' },
   ],
-  texts: [{ x: C, y: 18.4, text: 'GEMMA M0', size: 1.4 }],
+  texts: [{ x: C, y: 17.9, text: 'GEMMA M0', size: 1.2 }],
 };

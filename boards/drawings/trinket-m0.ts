@@ -39,7 +39,7 @@ export const TRINKET_M0_DRAWING: BoardDrawing = {
     { x: 2.9, y: H / 2, w: 5.6, h: 7.8, kind: 'usb', part: null, label: 'USB' },
     { x: 8.6, y: 5.4, w: 2.2, h: 2.2, kind: 'dotstar', part: 'dotstar', index: 0, label: '0' },
     { x: 8.6, y: 10.2, w: 1.6, h: 0.9, kind: 'led', part: 'redLed', label: '#13' },
-    { x: 19.05, y: H / 2, w: 4, h: 4, kind: 'mcu', part: null, label: 'SAMD21' },
+    { x: 19.05, y: H / 2, w: 4.4, h: 4.4, kind: 'mcu', part: null, label: 'SAMD21' },
     { x: 25.2, y: H / 2, w: 2.6, h: 3, kind: 'reset-button', part: null, label: 'RESET' },
   ],
   texts: [],
