@@ -10,7 +10,9 @@
  * 3V, AREF, GND, A0-A5, SCK, MOSI, MISO, RX, TX, and a 16th hole the M0 Feathers leave
  * unconnected; top BAT, EN, USB, 13, 12, 11, 10, 9, 6, 5, SCL, SDA (Adafruit's Feather M0
  * pinout pages). The parts (chip, connectors, LEDs, NeoPixel, flash, microSD slot, BLE module)
- * are placed from product photos, to a few millimetres; no Eagle file was read.
+ * are placed from product photos, to a few millimetres; no Eagle file was read. The microSD slot
+ * and the BLE module are drawn shorter than they are (9 mm across the board, not 14-16) so they
+ * leave the header labels visible.
  */
 import type { BoardDrawing, ComponentDrawing, PadDrawing } from './types.js';
 
@@ -75,10 +77,10 @@ export const FEATHER_M0_EXPRESS_DRAWING = feather('feather_m0_express', 'Feather
 export const FEATHER_M0_BASIC_DRAWING = feather('feather_m0_basic', 'Feather M0 Basic', []);
 
 export const FEATHER_M0_ADALOGGER_DRAWING = feather('feather_m0_adalogger', 'Feather M0 Adalogger', [
-  { x: 42, y: H / 2, w: 13, h: 13, kind: 'sd-card', part: 'sd', label: 'microSD' },
+  { x: 41.5, y: H / 2, w: 12, h: 9, kind: 'sd-card', part: 'sd', label: 'microSD' },
   { x: 33, y: 8, w: 1.6, h: 0.9, kind: 'led', part: 'greenLed', label: '#8' },
 ]);
 
 export const FEATHER_M0_BLUEFRUIT_LE_DRAWING = feather('feather_m0_bluefruit_le', 'Feather M0 Bluefruit LE', [
-  { x: 40.5, y: H / 2, w: 16, h: 12, kind: 'radio-module', part: 'ble', label: 'nRF51822' },
+  { x: 41, y: H / 2, w: 15, h: 9, kind: 'radio-module', part: 'ble', label: 'nRF51822' },
 ]);

@@ -90,4 +90,14 @@ describe.each(specs.map((spec) => ({ name: spec.name, spec })))('drawing of $nam
     }
     for (const t of drawing.texts) expect(inside(drawing, t.x, t.y), `text ${t.text}`).toBe(true);
   });
+
+  it('covers no pad with a component (the web app draws components over pads)', () => {
+    for (const c of drawing.components) {
+      for (const p of drawing.pads) {
+        // Distance from the pad's centre to the nearest point of the component's rectangle.
+        const dx = Math.max(Math.abs(p.x - c.x) - c.w / 2, 0), dy = Math.max(Math.abs(p.y - c.y) - c.h / 2, 0);
+        expect(Math.hypot(dx, dy), `${c.kind} ${c.label ?? ''} covers pad ${p.label}`).toBeGreaterThan(p.r);
+      }
+    }
+  });
 });
