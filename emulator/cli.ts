@@ -18,12 +18,14 @@ import { FatError } from '../firmware-runtime/fs/fat.js';
 import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT, loadFirmware } from './run.js';
 import { RunLoop, type RunEnd } from './runner.js';
+import { testCommand } from './scenario/cli.js';
 
 const USAGE = `usage:
   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
                  [--drive DIR] [--flash IMAGE] [--no-reload]
   circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
+  circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
   circuitemu boards
   circuitemu --help | --version
 
@@ -77,6 +79,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return runCommand(rest, true);
     case 'drive':
       return driveCommand(rest);
+    case 'test':
+      return testCommand(rest);
     case 'boards':
       for (const b of BOARDS) process.stdout.write(`${b.name.padEnd(12)} ${b.description}\n`);
       return 0;
