@@ -27,8 +27,8 @@ export const TEST_USAGE = `usage: circuitemu test [--board NAME] [--firmware FIL
 
 Runs each scenario (YAML: see the README, "Scenarios") on a fresh board: --board and --firmware
 (or the scenario's own board: and firmware:, relative to the file) say what runs. --drive DIR
-copies DIR onto CIRCUITPY before boot. --timeout is per scenario, in simulated seconds (default
-60, or the file's timeout:). --fail-text fails a scenario as soon as the console shows TEXT.
+copies DIR onto CIRCUITPY before boot. --timeout is per scenario, in simulated seconds (default:
+the file's timeout:, else 60). --fail-text fails a scenario as soon as the console shows TEXT.
 --junit writes a JUnit XML report, --serial-log the console output. --verbose streams the
 console to stdout.
 Exit status: 0 all passed, 1 an expectation failed, --timeout-exit-code (default ${EXIT.timeout}) a
@@ -165,8 +165,9 @@ async function runOne(scenario: Scenario, flags: TestFlags): Promise<ScenarioRes
     for (const [path, text] of Object.entries(scenario.files)) writeDriveFile(volume, path, text);
   }
   const engine = new FirmwareEngine(board, { reload: scenario.reload ?? flags.reload });
-  const result = await runScenario(engine, scenario, {
-    timeoutSeconds: flags.timeout ?? 60,
+  const timed = flags.timeout === undefined ? scenario : { ...scenario, timeoutSeconds: flags.timeout };
+  const result = await runScenario(engine, timed, {
+    timeoutSeconds: 60,
     failText: flags.failText,
     onSerial: flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
   });

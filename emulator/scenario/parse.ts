@@ -316,8 +316,9 @@ class StepFields {
     if (typeof v === 'number') this.fail(`${name} needs a unit: '${v}ms' or '${v}s'`);
     const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ns|us|µs|ms|s|m|min)\s*$/.exec(v) : null;
     if (!m) return this.fail(`${name} must be a duration such as 500ms, 2s or 10us, not ${show(v)}`);
-    const scale: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, min: 60 };
-    return Number(m[1]) * scale[m[2]];
+    // Divide by whole numbers: 10us is exactly 10 / 1e6, as 10 * 1e-6 is not.
+    const per: Record<string, number> = { ns: 1e9, us: 1e6, 'µs': 1e6, ms: 1e3, s: 1 };
+    return m[2] === 'm' || m[2] === 'min' ? Number(m[1]) * 60 : Number(m[1]) / per[m[2]];
   }
 
   /** '#ff8000', 'ff8000', 0xff8000, [255, 128, 0], or a few names. */

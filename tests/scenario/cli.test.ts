@@ -1,0 +1,112 @@
+/**
+ * `circuitemu test` on our own firmware (no third-party firmware needed): the USB echo firmware
+ * on the CPX and semihosting test programs on test-m0. Passes, a deliberately wrong expectation,
+ * timeouts, reports, determinism of the serial log, and bad input with its exit status.
+ * Runs the built CLI (`npm test` builds dist/ first).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+const bin = join(root, 'bin/circuitemu.js');
+const echoElf = join(root, 'tests/firmware/samd21-usb/usb_echo.elf');
+const printfElf = join(root, 'tests/firmware/armv6m/printf.elf');
+const scratch = mkdtempSync(join(tmpdir(), 'circuitemu-scenario-'));
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, 'test', ...args], { timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+function scenario(name: string, yaml: string): string {
+  const path = join(scratch, name);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+const echoHeader = `board: cpx\nfirmware: ${echoElf}\nreload: false\ntimeout: 5s\n`;
+
+describe('circuitemu test on our own firmware', () => {
+  it('passes the committed echo scenario and writes JUnit and serial-log reports', () => {
+    const junit = join(scratch, 'echo.xml');
+    const log = join(scratch, 'echo.log');
+    const r = cli([join(root, 'tests/scenario/files/echo.yaml'), '--junit', junit, '--serial-log', log]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^PASS USB echo \(.*echo\.yaml; 5 steps, 0\.300 s simulated/);
+    expect(readFileSync(log, 'latin1')).toBe('hello, board\r\nabc\x03');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<testsuite name="circuitemu" tests="1" failures="0" errors="0"');
+    expect(xml).toContain('<testcase name="USB echo"');
+  });
+
+  it('gives the same serial log, byte for byte, on every run', () => {
+    const logs = [1, 2].map((i) => {
+      const log = join(scratch, `det${i}.log`);
+      expect(cli([join(root, 'tests/scenario/files/echo.yaml'), '--serial-log', log]).status).toBe(0);
+      return readFileSync(log);
+    });
+    expect(logs[0].equals(logs[1])).toBe(true);
+  });
+
+  it('fails a wrong expectation with status 1, naming the step, its line and what was seen', () => {
+    const file = scenario('wrong.yaml', `${echoHeader}steps:\n  - write-serial: "ping\\r"\n  - wait-serial: { text: "pong", timeout: 200ms }\n`);
+    const junit = join(scratch, 'wrong.xml');
+    const r = cli([file, '--junit', junit]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('FAIL wrong');
+    expect(r.stdout).toContain('step 2 (wait-serial), line 7: "pong" did not appear within 0.2 s; serial output: "ping\\r"');
+    expect(readFileSync(junit, 'utf8')).toMatch(/<failure type="failed" message="step 2 \(wait-serial\), line 7: &quot;pong&quot; did not appear/);
+  });
+
+  it('fails on --fail-text as soon as the console shows it', () => {
+    const file = scenario('failtext.yaml', `${echoHeader}steps:\n  - write-serial: "Traceback (most recent call last)\\r"\n  - delay: 1s\n`);
+    const r = cli([file, '--fail-text', 'Traceback']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('step 2 (delay), line 7: the serial output shows the fail text "Traceback": "Traceback (most recent call last)"');
+  });
+
+  it('reports a timeout with the step it was waiting at, with --timeout-exit-code', () => {
+    const file = scenario('timeout.yaml', `${echoHeader}steps:\n  - wait-serial: "never"\n`);
+    const r = cli([file, '--timeout', '0.5']);
+    expect(r.status).toBe(124);
+    expect(r.stdout).toContain('TIMEOUT timeout');
+    expect(r.stdout).toContain('timed out after 0.5 simulated s at step 1 (wait-serial), line 6, waiting for "never"');
+    expect(cli([file, '--timeout', '0.5', '--timeout-exit-code', '42']).status).toBe(42);
+  });
+
+  it('runs semihosting programs on test-m0; a program that exits before the steps are done fails', () => {
+    const ok = scenario('printf.yaml', `board: test-m0\nfirmware: ${printfElf}\nsteps:\n  - wait-serial: "[-42] [42]"\n  - expect-serial: "[BEEF]"\n`);
+    expect(cli([ok]).status).toBe(0);
+    const late = scenario('printf-late.yaml', `board: test-m0\nfirmware: ${printfElf}\nsteps:\n  - wait-serial: "not printed"\n`);
+    const r = cli([late]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/the program exited with status 0 at step 1 \(wait-serial\), line 4, waiting for "not printed"/);
+  });
+
+  it('refuses bad input with a precise message and status 64 or 65, never a stack trace', () => {
+    const cases: [string[], number, RegExp][] = [
+      [[], 64, /test needs at least one SCENARIO file/],
+      [['--frobnicate', 'x.yaml'], 64, /Unknown option '--frobnicate'/],
+      [[join(scratch, 'missing.yaml')], 65, /cannot read scenario .*missing\.yaml: no such file/],
+      [[scenario('typo.yaml', `${echoHeader}steps:\n  - wait_serial: x\n`)], 65, /typo\.yaml:6: step 1: unknown step 'wait_serial' \(did you mean 'wait-serial'\?\)/],
+      [[scenario('pin.yaml', `${echoHeader}steps:\n  - expect-pin: { pin: D99, value: 1 }\n`)], 65, /pin\.yaml:6: step 1 \(expect-pin\): board cpx has no pin 'D99' \(pins: A0, SPEAKER/],
+      [[scenario('part.yaml', `${echoHeader}steps:\n  - set-control: { part-id: buttonC, control: pressed, value: 1 }\n`)], 65, /part\.yaml:6: step 1 \(set-control\): board cpx has no part 'buttonC' \(parts: flash, pixels/],
+      [[scenario('control.yaml', `${echoHeader}steps:\n  - set-control: { part-id: light, control: brightness, value: 1 }\n`)], 65, /control\.yaml:6: .*part 'light' \(light-sensor\) takes control lux, not 'brightness'/],
+      [[scenario('pixel.yaml', `${echoHeader}steps:\n  - expect-neopixel: { index: 10, color: red }\n`)], 65, /pixel\.yaml:6: .*index 10: pixels has 10 pixels \(0\.\.9\)/],
+      [[scenario('m0pin.yaml', `board: test-m0\nfirmware: ${printfElf}\nsteps:\n  - expect-pin: { pin: LED, value: 1 }\n`)], 65, /m0pin\.yaml:4: .*board test-m0 declares no pins or parts/],
+      [[scenario('noboard.yaml', 'steps: []\n')], 64, /no board \(give --board NAME or `board:` in the file\)/],
+      [[scenario('nofw.yaml', 'board: cpx\nfirmware: nothing-here.uf2\nsteps: []\n')], 65, /cannot read firmware .*nothing-here\.uf2/],
+      [[scenario('badboard.yaml', 'board: cpz\nfirmware: x\nsteps: []\n')], 64, /unknown board 'cpz'/],
+    ];
+    for (const [args, status, message] of cases) {
+      const r = cli(args);
+      expect({ args, status: r.status }).toEqual({ args, status });
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
