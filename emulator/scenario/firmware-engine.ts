@@ -29,6 +29,9 @@ export interface FirmwareEngineOptions {
   driveWaitSeconds?: number;
 }
 
+/** Simulated seconds per run-loop slice (see `run`). */
+const SLICE_SECONDS = 0.002;
+
 /** Controls each part type takes in `set-control`, and what they do. */
 const CONTROLS: Record<string, readonly string[]> = {
   button: ['pressed'],
@@ -76,7 +79,8 @@ export class FirmwareEngine implements ScenarioEngine {
   }
 
   run(timeoutSeconds: number): Promise<RunEnd> {
-    this.loop = new RunLoop(this.board.machine, this.console, { timeoutSeconds });
+    // Short slices: a file step's USB transfers resume between slices, so this bounds their latency.
+    this.loop = new RunLoop(this.board.machine, this.console, { timeoutSeconds, sliceSeconds: SLICE_SECONDS });
     return this.loop.run();
   }
 
