@@ -19,7 +19,7 @@ import { Machine } from '../emulator/kernel/machine.js';
 import { Scheduler } from '../emulator/kernel/scheduler.js';
 import { Lx106 } from '../cpu-xtensa/lx106.js';
 import { XtensaSemihosting } from '../cpu-xtensa/semihosting.js';
-import type { Board, BoardConsole, LoadSegment, MemoryRegion } from './types.js';
+import { semihostingConsole, type Board, type BoardConsole, type LoadSegment, type MemoryRegion } from './types.js';
 
 /** Structurally compatible with firmware-runtime/images/types.ts FirmwareImage. */
 export interface Lx106Image {
@@ -131,11 +131,7 @@ export function createTestLx106(commandLine = 'program'): TestLx106Board {
     machine,
     core,
     regions,
-    console: {
-      onData: (listener) => machine.stdout.onData(listener),
-      write: (bytes) => machine.stdin.push(bytes),
-      close: () => machine.stdin.close(),
-    },
+    console: semihostingConsole(machine),
     load(image: Lx106Image | LoadSegment[], entry?: number): void {
       const segments = Array.isArray(image) ? image : image.segments;
       const start = Array.isArray(image) ? entry : (image.entry ?? entry);
