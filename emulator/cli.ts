@@ -19,10 +19,11 @@ import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT, loadFirmware } from './run.js';
 import { RunLoop, type RunEnd } from './runner.js';
 import { testCommand } from './scenario/cli.js';
+import { debugWithGdb, GdbUsageError, parseGdbPort } from './gdb/cli.js';
 
 const USAGE = `usage:
   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
-                 [--drive DIR] [--flash IMAGE] [--no-reload]
+                 [--drive DIR] [--flash IMAGE] [--no-reload] [--gdb PORT]
   circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
@@ -119,6 +120,7 @@ function parse(args: string[]) {
         drive: { type: 'string' },
         'no-reload': { type: 'boolean', default: false },
         flash: { type: 'string' },
+        gdb: { type: 'string' },
       },
     }).values;
   } catch (e) {
@@ -163,11 +165,25 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const detach = attachInput(console, loop, interactive);
   if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
   const started = performance.now();
+  if (opts.gdb !== undefined) {
+    const status = await gdbSession(board, opts.gdb);
+    if (status !== null) return status;
+  }
   const end = await loop.run();
   detach();
   if (opts.flash) saveFlashImage(board, opts.flash);
   if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
   return report(end, timeout);
+}
+
+/** --gdb PORT: a GDB session before (or instead of) the rest of the run. */
+async function gdbSession(board: Board, port: string): Promise<number | null> {
+  try {
+    return await debugWithGdb(board, parseGdbPort(port));
+  } catch (e) {
+    if (e instanceof GdbUsageError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 function driveCommand(args: string[]): number {
