@@ -41,6 +41,8 @@ must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running)
 a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
+--gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
+127.0.0.1 only; when GDB detaches the run goes on without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
 mode, Ctrl-] quits.
 Exit status: the program's own, or ${EXIT.timeout} when --timeout (simulated seconds) ran out,
@@ -167,7 +169,10 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const started = performance.now();
   if (opts.gdb !== undefined) {
     const status = await gdbSession(board, opts.gdb);
-    if (status !== null) return status;
+    if (status !== null) {
+      detach();
+      return status;
+    }
   }
   const end = await loop.run();
   detach();

@@ -25,16 +25,27 @@ export type GdbOutcome = { kind: 'detach' } | { kind: 'kill' } | { kind: 'ended'
 export function serveGdb(options: GdbServeOptions): Promise<GdbOutcome> {
   return new Promise((resolve, reject) => {
     let busy = false;
+    let finished = false;
+    /** Clients that connected while another was being served (one debugger at a time). */
+    const waiting: Socket[] = [];
     const server = createServer({ noDelay: true });
     const finish = (outcome: GdbOutcome) => {
+      finished = true;
+      for (const s of waiting.splice(0)) s.destroy();
       server.close();
       resolve(outcome);
     };
+    const next = () => {
+      const socket = waiting.shift();
+      if (socket && !socket.destroyed) start(socket);
+      else if (socket) next();
+    };
     server.on('connection', (socket: Socket) => {
-      if (busy) {
-        socket.end(); // one debugger at a time
-        return;
-      }
+      if (finished) socket.destroy();
+      else if (busy) waiting.push(socket);
+      else start(socket);
+    });
+    const start = (socket: Socket) => {
       busy = true;
       const session = new GdbSession(options.machine, options.target, (bytes) => socket.writable && socket.write(bytes), {
         reset: options.reset,
@@ -51,8 +62,9 @@ export function serveGdb(options: GdbServeOptions): Promise<GdbOutcome> {
         if (session.closed === 'detach') finish({ kind: 'detach' });
         else if (session.closed === 'kill') finish({ kind: 'kill' });
         else if (session.programEnd) finish({ kind: 'ended', halt: session.programEnd });
+        else next();
       });
-    });
+    };
     server.on('error', reject);
     server.listen(options.port, '127.0.0.1', () => {
       const address = server.address();
