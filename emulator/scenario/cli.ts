@@ -20,16 +20,18 @@ import { FirmwareEngine } from './firmware-engine.js';
 import { junitXml } from './junit.js';
 import { parseScenario, ScenarioError, type Scenario } from './parse.js';
 import { runScenario, type ScenarioResult } from './runner.js';
+import { boardSignals, VcdRecorder } from '../trace/vcd.js';
 
 export const TEST_USAGE = `usage: circuitemu test [--board NAME] [--firmware FILE] [--drive DIR] [--timeout SIM_SECONDS]
                        [--timeout-exit-code N] [--fail-text TEXT] [--junit FILE] [--serial-log FILE]
-                       [--no-reload] [--verbose] SCENARIO.yaml...
+                       [--vcd FILE [--vcd-pins PIN,...]] [--no-reload] [--verbose] SCENARIO.yaml...
 
 Runs each scenario (YAML: see the README, "Scenarios") on a fresh board: --board and --firmware
 (or the scenario's own board: and firmware:, relative to the file) say what runs. --drive DIR
 copies DIR onto CIRCUITPY before boot. --timeout is per scenario, in simulated seconds (default:
 the file's timeout:, else 60). --fail-text fails a scenario as soon as the console shows TEXT.
---junit writes a JUnit XML report, --serial-log the console output. --verbose streams the
+--junit writes a JUnit XML report, --serial-log the console output, --vcd the board's pin
+waveforms (all pins, or --vcd-pins; with several scenarios FILE.<n>.vcd each). --verbose streams the
 console to stdout.
 Exit status: 0 all passed, 1 an expectation failed, --timeout-exit-code (default ${EXIT.timeout}) a
 scenario timed out, ${EXIT.fault} the firmware faulted, ${EXIT.usage} usage error, ${EXIT.badImage} a scenario,
@@ -51,6 +53,8 @@ interface TestFlags {
   failText?: string;
   junit?: string;
   serialLog?: string;
+  vcd?: string;
+  vcdPins?: string[];
   reload: boolean;
   verbose: boolean;
   scenarios: string[];
@@ -61,7 +65,7 @@ export async function testCommand(args: string[]): Promise<number> {
     const flags = parseTestArgs(args);
     const scenarios = flags.scenarios.map(loadScenario);
     const results: ScenarioResult[] = [];
-    for (const s of scenarios) results.push(await runOne(s, flags));
+    for (const [i, s] of scenarios.entries()) results.push(await runOne(s, flags, vcdFile(flags.vcd, i, scenarios.length)));
     writeReports(results, flags);
     return exitStatus(results, flags.timeoutExitCode);
   } catch (e) {
@@ -103,6 +107,8 @@ function parseTestArgs(args: string[]): TestFlags {
         'fail-text': { type: 'string' },
         junit: { type: 'string' },
         'serial-log': { type: 'string' },
+        vcd: { type: 'string' },
+        'vcd-pins': { type: 'string' },
         'no-reload': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
       },
@@ -116,6 +122,7 @@ function parseTestArgs(args: string[]): TestFlags {
   if (timeout !== undefined && !(timeout > 0 && Number.isFinite(timeout))) throw new TestUsageError(`--timeout must be a positive number of simulated seconds, not '${v.timeout}'`);
   const code = v['timeout-exit-code'] === undefined ? EXIT.timeout : Number(v['timeout-exit-code']);
   if (!Number.isInteger(code) || code < 0 || code > 255) throw new TestUsageError(`--timeout-exit-code must be a whole number 0..255, not '${v['timeout-exit-code']}'`);
+  if (v['vcd-pins'] !== undefined && v.vcd === undefined) throw new TestUsageError('--vcd-pins needs --vcd FILE');
   if (v['fail-text'] === '') throw new TestUsageError('--fail-text needs a non-empty text');
   return {
     board: v.board,
@@ -126,6 +133,8 @@ function parseTestArgs(args: string[]): TestFlags {
     failText: v['fail-text'],
     junit: v.junit,
     serialLog: v['serial-log'],
+    vcd: v.vcd,
+    vcdPins: v['vcd-pins']?.split(',').map((p) => p.trim()).filter(Boolean),
     reload: !v['no-reload'],
     verbose: v.verbose,
     scenarios: parsed.positionals,
@@ -143,7 +152,13 @@ function loadScenario(file: string): Scenario {
 }
 
 /** Builds the board the scenario asks for, with firmware and drive, and runs it. */
-async function runOne(scenario: Scenario, flags: TestFlags): Promise<ScenarioResult> {
+/** FILE for one scenario; FILE.<n>.vcd (n from 1) for each of several. */
+function vcdFile(file: string | undefined, index: number, count: number): string | undefined {
+  if (!file || count === 1) return file;
+  return file.replace(/(\.vcd)?$/i, `.${index + 1}.vcd`);
+}
+
+async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
   const here = dirname(scenario.file);
   const boardName = flags.board ?? scenario.board;
   if (!boardName) throw new TestUsageError(`${scenario.file}: no board (give --board NAME or \`board:\` in the file)`);
@@ -165,6 +180,14 @@ async function runOne(scenario: Scenario, flags: TestFlags): Promise<ScenarioRes
     for (const [path, text] of Object.entries(scenario.files)) writeDriveFile(volume, path, text);
   }
   const engine = new FirmwareEngine(board, { reload: scenario.reload ?? flags.reload });
+  let recorder: VcdRecorder | null = null;
+  if (vcd) {
+    try {
+      recorder = new VcdRecorder(board.machine.scheduler, boardSignals(board, flags.vcdPins));
+    } catch (e) {
+      throw new TestUsageError(`--vcd: ${(e as Error).message}`);
+    }
+  }
   const timed = flags.timeout === undefined ? scenario : { ...scenario, timeoutSeconds: flags.timeout };
   const result = await runScenario(engine, timed, {
     timeoutSeconds: 60,
@@ -172,6 +195,13 @@ async function runOne(scenario: Scenario, flags: TestFlags): Promise<ScenarioRes
     onSerial: flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
   });
   printResult(result);
+  if (vcd && recorder) {
+    try {
+      writeFileSync(vcd, recorder.text());
+    } catch (e) {
+      throw new TestDataError(`cannot write ${vcd}: ${(e as Error).message}`);
+    }
+  }
   return result;
 }
 

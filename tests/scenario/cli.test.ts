@@ -87,6 +87,46 @@ describe('circuitemu test on our own firmware', () => {
     expect(r.stdout).toMatch(/the program exited with status 0 at step 1 \(wait-serial\), line 4, waiting for "not printed"/);
   });
 
+  it('drives pins and parts on our own button/LED firmware; the pin waveforms (VCD) are the same every run', () => {
+    const file = join(root, 'tests/scenario/files/button-led.yaml');
+    const dumps = [1, 2].map((i) => {
+      const vcd = join(scratch, `bl${i}.vcd`);
+      const r = cli([file, '--vcd', vcd, '--vcd-pins', 'LED,BUTTON_A,A1']);
+      expect(r.stdout).toMatch(/^PASS LED follows button A/);
+      expect(r.status).toBe(0);
+      return readFileSync(vcd, 'utf8');
+    });
+    expect(dumps[0]).toBe(dumps[1]);
+    const vcd = dumps[0];
+    expect(vcd).toContain('$timescale 1ns $end');
+    expect(vcd).toContain('$var wire 1 ! LED $end\n$var wire 1 " BUTTON_A $end\n$var wire 1 # A1 $end');
+    // The button goes down at 10 ms (the scenario's delay) and the LED follows within a loop pass.
+    const changes = [...vcd.split('$enddefinitions $end')[1].matchAll(/#(\d+)\n((?:[01][!-~]+\n)+)/g)].flatMap((m) =>
+      m[2].trim().split('\n').map((c) => ({ t: Number(m[1]), level: c[0], id: c.slice(1) })),
+    );
+    const first = (id: string, level: string) => changes.find((c) => c.id === id && c.level === level)!.t;
+    expect(first('"', '1')).toBeGreaterThanOrEqual(10_000_000);
+    expect(first('"', '1')).toBeLessThan(10_010_000);
+    expect(first('!', '1') - first('"', '1')).toBeGreaterThan(0);
+    expect(first('!', '1') - first('"', '1')).toBeLessThan(100_000);
+    // With every pin: one wire per pad, under its first name in the board declaration.
+    const all = join(scratch, 'all.vcd');
+    expect(cli([file, '--vcd', all]).status).toBe(0);
+    const wires = [...readFileSync(all, 'utf8').matchAll(/\$var wire 1 \S+ (\S+) \$end/g)].map((m) => m[1]);
+    expect(wires.slice(0, 4)).toEqual(['A0', 'A1', 'A2', 'A3']);
+    expect(wires).toContain('D13'); // PA17, declared as D13 before LED
+    expect(wires).not.toContain('LED');
+    expect(new Set(wires).size).toBe(wires.length);
+  });
+
+  it('names the pin, its level and voltage when a pin expectation fails', () => {
+    const bl = join(root, 'tests/firmware/samd21/button_led.elf');
+    const file = scenario('pinfail.yaml', `board: cpx\nfirmware: ${bl}\nsteps:\n  - delay: 5ms\n  - expect-pin: { pin: LED, value: 1 }\n`);
+    const r = cli([file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('step 2 (expect-pin), line 5: pin LED (PA17) is 0 (0.00 V), expected 1');
+  });
+
   it('refuses bad input with a precise message and status 64 or 65, never a stack trace', () => {
     const cases: [string[], number, RegExp][] = [
       [[], 64, /test needs at least one SCENARIO file/],
@@ -101,6 +141,8 @@ describe('circuitemu test on our own firmware', () => {
       [[scenario('noboard.yaml', 'steps: []\n')], 64, /no board \(give --board NAME or `board:` in the file\)/],
       [[scenario('nofw.yaml', 'board: cpx\nfirmware: nothing-here.uf2\nsteps: []\n')], 65, /cannot read firmware .*nothing-here\.uf2/],
       [[scenario('badboard.yaml', 'board: cpz\nfirmware: x\nsteps: []\n')], 64, /unknown board 'cpz'/],
+      [[join(root, 'tests/scenario/files/echo.yaml'), '--vcd', join(scratch, 'x.vcd'), '--vcd-pins', 'LED,D99'], 64, /--vcd: board cpx has no pin 'D99'/],
+      [[join(root, 'tests/scenario/files/echo.yaml'), '--vcd-pins', 'LED'], 64, /--vcd-pins needs --vcd FILE/],
     ];
     for (const [args, status, message] of cases) {
       const r = cli(args);
