@@ -31,6 +31,9 @@ const NODE_ALLOWED = [
   /^emulator\/demo\.ts$/,
   /^emulator\/drive\.ts$/,
   /^emulator\/node\//,
+  // `circuitemu test` (reads scenarios, writes reports) and `--gdb` (a TCP server): CLI commands.
+  /^emulator\/scenario\/cli\.ts$/,
+  /^emulator\/gdb\/(cli|tcp)\.ts$/,
   // Known exception, to move up to emulator/: the host-file half of the drive helpers.
   /^firmware-runtime\/fs\/drive\.ts$/,
 ];
