@@ -47,6 +47,7 @@ export class FirmwareEngine implements ScenarioEngine {
   private readonly connection: ConsoleConnection;
   private readonly console: BoardConsole;
   private loop: RunLoop | null = null;
+  private stopBeforeRun = false;
   private readonly forced = new Map<string, Pin>();
 
   /** `board` has its firmware loaded (loadFirmware) and its drive prepared. */
@@ -79,13 +80,15 @@ export class FirmwareEngine implements ScenarioEngine {
   }
 
   run(timeoutSeconds: number): Promise<RunEnd> {
+    if (this.stopBeforeRun) return Promise.resolve({ kind: 'stopped' });
     // Short slices: a file step's USB transfers resume between slices, so this bounds their latency.
     this.loop = new RunLoop(this.board.machine, this.console, { timeoutSeconds, sliceSeconds: SLICE_SECONDS });
     return this.loop.run();
   }
 
   stop(): void {
-    this.loop?.stop();
+    if (this.loop) this.loop.stop();
+    else this.stopBeforeRun = true; // every step finished (or failed) before the run began
   }
 
   check(step: Step): void {

@@ -71,6 +71,13 @@ describe('circuitemu as a package', () => {
     expect(result.steps[0].seconds).toBeCloseTo(0.2, 9);
     expect(junitXml([result])).toContain('<failure type="failed" message="step 4 (expect-serial), line 6: &quot;zzz&quot; is not in the serial output');
 
+    // A scenario whose steps all finish at time 0 ends at once (no waiting for the timeout).
+    const quick = createBoard('cpx');
+    loadFirmware(quick, readFileSync(echoElf), 'usb_echo.elf');
+    const instant = await runScenario(new FirmwareEngine(quick), parseScenario('steps:\n  - expect-pin: { pin: LED, value: 0 }\n', 'i.yaml'), { timeoutSeconds: 100 });
+    expect(instant.status).toBe('passed');
+    expect(instant.seconds).toBe(0);
+
     const again = createBoard('cpx');
     const { console } = connectConsole(again);
     loadFirmware(again, readFileSync(echoElf), 'usb_echo.elf');
