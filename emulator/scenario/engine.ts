@@ -20,7 +20,7 @@ export interface ScenarioPin {
   onChange(listener: (level: 0 | 1) => void): () => void;
 }
 
-export type PinStep = Extract<Step, { kind: 'expect-pin' | 'wait-pin' }>;
+export type PinStep = Extract<Step, { kind: 'expect-pin' | 'wait-pin' | 'expect-pwm' }>;
 export type ControlStep = Extract<Step, { kind: 'set-control' }>;
 export type PixelStep = Extract<Step, { kind: 'expect-neopixel' }>;
 

@@ -95,6 +95,7 @@ export class FirmwareEngine implements ScenarioEngine {
     switch (step.kind) {
       case 'expect-pin':
       case 'wait-pin':
+      case 'expect-pwm':
         this.pin(step);
         return;
       case 'expect-neopixel': {

@@ -34,6 +34,7 @@ export type Step = StepBase &
     | { kind: 'expect-pin'; partId?: string; pin: string; level: PinLevel }
     | { kind: 'wait-pin'; partId?: string; pin: string; level: PinLevel; timeoutSeconds?: number }
     | { kind: 'expect-neopixel'; partId?: string; index: number; color: number; tolerance: number }
+    | { kind: 'expect-pwm'; partId?: string; pin: string; frequency?: number; duty?: number; tolerance: number; dutyTolerance: number; windowSeconds?: number }
     | { kind: 'write-file'; path: string; data: Uint8Array }
     | { kind: 'expect-file'; path: string; text?: string; contains?: string; exists?: boolean }
   );
@@ -60,12 +61,11 @@ export interface Scenario {
 
 const TOP_KEYS = ['version', 'name', 'author', 'description', 'board', 'firmware', 'drive', 'files', 'timeout', 'reload', 'steps'] as const;
 const STEP_KINDS: readonly StepKind[] = [
-  'delay', 'wait-serial', 'expect-serial', 'write-serial', 'set-control', 'expect-pin', 'wait-pin', 'expect-neopixel', 'write-file', 'expect-file',
+  'delay', 'wait-serial', 'expect-serial', 'write-serial', 'set-control', 'expect-pin', 'wait-pin', 'expect-neopixel', 'expect-pwm', 'write-file', 'expect-file',
 ];
 /** Wokwi steps this emulator does not do (yet): refused by name rather than as typos. */
 const NOT_SUPPORTED: Record<string, string> = {
   'take-screenshot': 'screenshots are not implemented yet',
-  'expect-pwm': 'PWM expectations are not implemented yet',
   'expect-tone': 'tone expectations are not implemented yet',
   snapshot: 'snapshots are not implemented yet',
 };
@@ -190,6 +190,24 @@ function parseStep(node: YamlNode, index: number, line: number, field: Fields, f
         tolerance,
       };
     }
+    case 'expect-pwm': {
+      const o = f.object(value, ['part-id', 'pin', 'frequency', 'duty', 'tolerance', 'duty-tolerance', 'window'], kind);
+      const frequency = o.frequency === undefined ? undefined : f.number(o.frequency, 'frequency');
+      if (frequency !== undefined && !(frequency > 0)) f.fail(`frequency must be positive (Hz), not ${show(o.frequency)}`);
+      const duty = o.duty === undefined ? undefined : f.fraction(o.duty, 'duty');
+      if (frequency === undefined && duty === undefined) f.fail('needs frequency (Hz), duty (0..1 or a percentage), or both');
+      return {
+        ...base,
+        kind,
+        partId: o['part-id'] === undefined ? undefined : f.string(o['part-id'], 'part-id'),
+        pin: f.string(o.pin, 'pin'),
+        frequency,
+        duty,
+        tolerance: o.tolerance === undefined ? 0.01 : f.fraction(o.tolerance, 'tolerance'),
+        dutyTolerance: o['duty-tolerance'] === undefined ? 0.01 : f.fraction(o['duty-tolerance'], 'duty-tolerance'),
+        windowSeconds: o.window === undefined ? undefined : f.duration(o.window, 'window'),
+      };
+    }
     case 'write-file': {
       const o = f.object(value, ['path', 'text'], kind);
       return { ...base, kind, path: drivePath(f.string(o.path, 'path'), line, fail), data: new TextEncoder().encode(f.string(o.text, 'text')) };
@@ -309,6 +327,13 @@ class StepFields {
     if (v === 0 || v === false || v === 'low' || v === 'LOW') return 0;
     if (v === 1 || v === true || v === 'high' || v === 'HIGH') return 1;
     return this.fail(`${name} must be a pin level: 0 or 1 (or low/high), not ${show(v)}`);
+  }
+
+  /** 0..1, or a percentage such as '50%'. */
+  fraction(v: unknown, name: string): number {
+    const n = typeof v === 'string' && /^\s*\d+(\.\d+)?\s*%\s*$/.test(v) ? parseFloat(v) / 100 : v;
+    if (typeof n !== 'number' || !(n >= 0 && n <= 1)) this.fail(`${name} must be a fraction 0..1 or a percentage such as '50%', not ${show(v)}`);
+    return n as number;
   }
 
   /** '500ms', '2s', '10us', '1.5 s'; a bare number is refused (which unit?). */

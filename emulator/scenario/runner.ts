@@ -205,6 +205,8 @@ class StepRun {
         this.fail(step, `pixel ${step.index} is ${hex(got)}, expected ${hex(step.color)}${tol} (all: ${colors.map(hex).join(' ')})`);
         return 'wait';
       }
+      case 'expect-pwm':
+        return this.measurePwm(step);
       case 'write-file':
         this.settle(step, e.writeFile(step.path, step.data).then(() => null));
         return 'wait';
@@ -212,6 +214,25 @@ class StepRun {
         this.settle(step, e.readFile(step.path).then((data) => fileMismatch(step, data)));
         return 'wait';
     }
+  }
+
+  /**
+   * Records the pin's edges for a window (`window`, or 20 periods of the expected frequency, or
+   * 100 ms) and compares the mean period and duty cycle of the whole periods seen.
+   */
+  private measurePwm(step: Extract<Step, { kind: 'expect-pwm' }>): 'wait' {
+    const pin = this.engine.pin(step);
+    const window = step.windowSeconds ?? (step.frequency ? Math.max(20 / step.frequency, 1e-4) : 0.1);
+    const edges: { t: number; level: 0 | 1 }[] = [];
+    this.cancelWait.push(pin.onChange((level) => edges.push({ t: this.engine.now(), level })));
+    this.cancelWait.push(
+      this.engine.after(window, () => {
+        const problem = pwmMismatch(step, pin.label, pin.level, edges, window);
+        if (problem) this.fail(step, problem);
+        else this.resume(step);
+      }),
+    );
+    return 'wait';
   }
 
   /** Waits until `ready()` (checked now and on each serial chunk / pin edge), or fails at `timeout`. */
@@ -307,6 +328,29 @@ function fileMismatch(step: Extract<Step, { kind: 'expect-file' }>, data: Uint8A
   const shown = JSON.stringify(text.length > 200 ? text.slice(0, 200) + '…' : text);
   if (step.text !== undefined && text !== step.text) return `${step.path} holds ${shown}, expected ${JSON.stringify(step.text)}`;
   if (step.contains !== undefined && !text.includes(step.contains)) return `${step.path} does not contain ${JSON.stringify(step.contains)}; it holds ${shown}`;
+  return null;
+}
+
+/** Why the measured PWM differs from the step's expectation, or null. */
+function pwmMismatch(step: Extract<Step, { kind: 'expect-pwm' }>, label: string, level: 0 | 1, edges: { t: number; level: 0 | 1 }[], window: number): string | null {
+  const rises = edges.filter((e) => e.level === 1).map((e) => e.t);
+  if (rises.length < 2) return `no PWM on pin ${label}: ${edges.length} edge(s) in ${fmt(window)} s, now ${level}`;
+  const periods = rises.length - 1;
+  const period = (rises[periods] - rises[0]) / periods;
+  let high = 0;
+  for (let i = 0; i < periods; i++) {
+    const fall = edges.find((e) => e.level === 0 && e.t > rises[i] && e.t <= rises[i + 1]);
+    high += (fall ? fall.t : rises[i + 1]) - rises[i];
+  }
+  const frequency = 1 / period;
+  const duty = high / (rises[periods] - rises[0]);
+  const seen = `${frequency.toPrecision(6)} Hz, duty ${(duty * 100).toFixed(2)}% (${periods} periods)`;
+  if (step.frequency !== undefined && Math.abs(frequency - step.frequency) > step.tolerance * step.frequency) {
+    return `pin ${label} runs at ${seen}, expected ${step.frequency} Hz ±${(step.tolerance * 100).toFixed(2)}%`;
+  }
+  if (step.duty !== undefined && Math.abs(duty - step.duty) > step.dutyTolerance) {
+    return `pin ${label} runs at ${seen}, expected duty ${(step.duty * 100).toFixed(2)}% ±${(step.dutyTolerance * 100).toFixed(2)}%`;
+  }
   return null;
 }
 

@@ -46,6 +46,12 @@ describe.skipIf(!have)('scenarios on CircuitPython (cpx)', () => {
     expect(r.status).toBe(0);
   }, 300_000);
 
+  it("measures PWM from CircuitPython's pwmio: frequency and duty cycle", () => {
+    const r = test([join(root, 'tests/scenario/files/pwm.yaml')]);
+    expect(r.stdout).toMatch(/^PASS PWM on the LED/);
+    expect(r.status).toBe(0);
+  }, 300_000);
+
   it('fails a deliberately wrong expectation naming the step and the observed colour, status 1', () => {
     const wrong = join(scratch, 'wrong.yaml');
     writeFileSync(

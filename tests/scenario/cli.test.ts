@@ -119,12 +119,18 @@ describe('circuitemu test on our own firmware', () => {
     expect(new Set(wires).size).toBe(wires.length);
   });
 
-  it('names the pin, its level and voltage when a pin expectation fails', () => {
+  it('names the pin, its level and voltage when a pin expectation fails, and what a PWM measured', () => {
     const bl = join(root, 'tests/firmware/samd21/button_led.elf');
     const file = scenario('pinfail.yaml', `board: cpx\nfirmware: ${bl}\nsteps:\n  - delay: 5ms\n  - expect-pin: { pin: LED, value: 1 }\n`);
     const r = cli([file]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('step 2 (expect-pin), line 5: pin LED (PA17) is 0 (0.00 V), expected 1');
+    const pwm = scenario('pwmfail.yaml', `board: cpx\nfirmware: ${bl}\nsteps:\n  - expect-pwm: { pin: A1, frequency: 1000, window: 600ms }\n  - expect-pwm: { pin: LED, duty: 50% }\n`);
+    const p = cli([pwm]);
+    expect(p.status).toBe(1);
+    expect(p.stdout).toMatch(/step 1 \(expect-pwm\), line 4: pin A1 \(PA05\) runs at [\d.]+ Hz, duty 50\.00% \(\d+ periods\), expected 1000 Hz ±1\.00%/);
+    const flat = scenario('pwmflat.yaml', `board: cpx\nfirmware: ${bl}\nsteps:\n  - expect-pwm: { pin: LED, duty: 50% }\n`);
+    expect(cli([flat]).stdout).toContain('step 1 (expect-pwm), line 4: no PWM on pin LED (PA17): 0 edge(s) in 0.1 s, now 0');
   });
 
   it('refuses bad input with a precise message and status 64 or 65, never a stack trace', () => {

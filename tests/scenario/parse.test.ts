@@ -52,6 +52,8 @@ steps:
   - expect-neopixel: { index: 2, color: "#FF8000", tolerance: 4 }
   - expect-neopixel: { color: [1, 2, 3] }
   - wait-pin: { pin: LED, value: high, timeout: 2s }
+  - expect-pwm: { pin: D13, frequency: 1000, duty: 25%, tolerance: 0.5%, window: 50ms }
+  - expect-pwm: { pin: D13, duty: 0.75, duty-tolerance: 0.02 }
 `);
     expect(s.steps[0]).toMatchObject({ seconds: 10e-6 });
     expect(s.steps[1]).toMatchObject({ seconds: 1.5 });
@@ -60,11 +62,13 @@ steps:
     expect(s.steps[4]).toMatchObject({ index: 2, color: 0xff8000, tolerance: 4 });
     expect(s.steps[5]).toMatchObject({ index: 0, color: 0x010203, tolerance: 0 });
     expect(s.steps[6]).toMatchObject({ level: 1, timeoutSeconds: 2 });
+    expect(s.steps[7]).toMatchObject({ pin: 'D13', frequency: 1000, duty: 0.25, tolerance: 0.005, dutyTolerance: 0.01, windowSeconds: 0.05 });
+    expect(s.steps[8]).toMatchObject({ duty: 0.75, tolerance: 0.01, dutyTolerance: 0.02 });
   });
 
   it('names the line and step of each mistake', () => {
     expect(error('steps:\n  - delay: 1s\n  - wait-seriall: hi\n')).toBe(
-      "test.yaml:3: step 2: unknown step 'wait-seriall' (did you mean 'wait-serial'?) (steps: delay, wait-serial, expect-serial, write-serial, set-control, expect-pin, wait-pin, expect-neopixel, write-file, expect-file)",
+      "test.yaml:3: step 2: unknown step 'wait-seriall' (did you mean 'wait-serial'?) (steps: delay, wait-serial, expect-serial, write-serial, set-control, expect-pin, wait-pin, expect-neopixel, expect-pwm, write-file, expect-file)",
     );
     expect(error('steps:\n  - delay: 500\n')).toBe("test.yaml:2: step 1 (delay): delay needs a unit: '500ms' or '500s'");
     expect(error('steps:\n  - delay: soon\n')).toMatch(/^test\.yaml:2: step 1 \(delay\): delay must be a duration such as 500ms/);
@@ -82,5 +86,7 @@ steps:
     expect(error('steps:\n  - wait-serial: [unclosed\n')).toMatch(/^test\.yaml:\d+: not valid YAML: /);
     expect(error('- 1\n- 2\n')).toMatch(/^test\.yaml:1: a scenario is a mapping/);
     expect(error('steps:\n  - expect-serial: { text: x, timeout: 1s }\n')).toMatch(/use wait-serial to wait/);
+    expect(error('steps:\n  - expect-pwm: { pin: A1, duty: 150% }\n')).toBe("test.yaml:2: step 1 (expect-pwm): duty must be a fraction 0..1 or a percentage such as '50%', not \"150%\"");
+    expect(error('steps:\n  - expect-pwm: { pin: A1 }\n')).toBe('test.yaml:2: step 1 (expect-pwm): needs frequency (Hz), duty (0..1 or a percentage), or both');
   });
 });
