@@ -20,7 +20,19 @@ export interface ScenarioPin {
   onChange(listener: (level: 0 | 1) => void): () => void;
 }
 
+/** A speaker as a scenario hears it. */
+export interface ScenarioSpeaker {
+  readonly label: string;
+  /** Whether its amplifier passes sound (SPEAKER_ENABLE on the CPX). */
+  readonly enabled: boolean;
+  /** Forgets what was recorded. */
+  clear(): void;
+  /** The pitch of what was recorded since `clear()` (Hz); 0 when there was no tone. */
+  frequency(): number;
+}
+
 export type PinStep = Extract<Step, { kind: 'expect-pin' | 'wait-pin' | 'expect-pwm' }>;
+export type ToneStep = Extract<Step, { kind: 'expect-tone' }>;
 export type ControlStep = Extract<Step, { kind: 'set-control' }>;
 export type PixelStep = Extract<Step, { kind: 'expect-neopixel' }>;
 
@@ -50,6 +62,8 @@ export interface ScenarioEngine {
   /** The colours (0xRRGGBB) of the NeoPixel chain the step names. */
   pixels(step: PixelStep): number[];
   setControl(step: ControlStep): void;
+  /** The speaker the step names (or the board's only one): sound is recorded from `clear()` on. */
+  speaker(step: ToneStep): ScenarioSpeaker;
   /** Writes a file on CIRCUITPY as the computer it is plugged into would. */
   writeFile(path: string, data: Uint8Array): Promise<void>;
   /** Reads a file on CIRCUITPY; null when there is no such file. */

@@ -16,9 +16,10 @@ import { AlsPt19 } from '../../peripherals/devices/light-sensor.js';
 import { NtcThermistor } from '../../peripherals/devices/thermistor.js';
 import { Lis3dh } from '../../peripherals/devices/lis3dh.js';
 import { PdmMicrophone } from '../../peripherals/devices/pdm-microphone.js';
+import { Speaker } from '../../peripherals/devices/speaker.js';
 import { connectConsole, showRun, type ConsoleConnection } from '../console.js';
 import { RunLoop, type RunEnd } from '../runner.js';
-import { EngineInputError, type ControlStep, type PinStep, type PixelStep, type ScenarioEngine, type ScenarioPin } from './engine.js';
+import { EngineInputError, type ControlStep, type PinStep, type PixelStep, type ScenarioEngine, type ScenarioPin, type ScenarioSpeaker, type ToneStep } from './engine.js';
 import { MscDrive } from './msc-drive.js';
 import type { Step } from './parse.js';
 
@@ -106,6 +107,9 @@ export class FirmwareEngine implements ScenarioEngine {
       case 'set-control':
         this.control(step);
         return;
+      case 'expect-tone':
+        this.speaker(step);
+        return;
       case 'write-file':
       case 'expect-file':
         if (!this.connection.usbHost || !this.board.circuitpy) throw new EngineInputError(`board ${this.boardName} has no CIRCUITPY drive on USB`);
@@ -134,6 +138,22 @@ export class FirmwareEngine implements ScenarioEngine {
 
   setControl(step: ControlStep): void {
     this.control(step)();
+  }
+
+  speaker(step: ToneStep): ScenarioSpeaker {
+    const board = this.samd21();
+    const id = step.partId ?? board.spec.parts.find((p) => p.type === 'speaker')?.id;
+    if (!id) throw new EngineInputError(`board ${board.name} has no speaker`);
+    const { model } = this.part(id);
+    if (!(model instanceof Speaker)) throw new EngineInputError(`part '${id}' is not a speaker`);
+    return {
+      label: id,
+      get enabled() {
+        return model.enabled;
+      },
+      clear: () => model.clear(),
+      frequency: () => model.estimateFrequency(),
+    };
   }
 
   async writeFile(path: string, data: Uint8Array): Promise<void> {

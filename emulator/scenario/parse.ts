@@ -34,6 +34,7 @@ export type Step = StepBase &
     | { kind: 'expect-pin'; partId?: string; pin: string; level: PinLevel }
     | { kind: 'wait-pin'; partId?: string; pin: string; level: PinLevel; timeoutSeconds?: number }
     | { kind: 'expect-neopixel'; partId?: string; index: number; color: number; tolerance: number }
+    | { kind: 'expect-tone'; partId?: string; frequency: number; tolerance: number; windowSeconds: number }
     | { kind: 'expect-pwm'; partId?: string; pin: string; frequency?: number; duty?: number; tolerance: number; dutyTolerance: number; windowSeconds?: number }
     | { kind: 'write-file'; path: string; data: Uint8Array }
     | { kind: 'expect-file'; path: string; text?: string; contains?: string; exists?: boolean }
@@ -61,12 +62,11 @@ export interface Scenario {
 
 const TOP_KEYS = ['version', 'name', 'author', 'description', 'board', 'firmware', 'drive', 'files', 'timeout', 'reload', 'steps'] as const;
 const STEP_KINDS: readonly StepKind[] = [
-  'delay', 'wait-serial', 'expect-serial', 'write-serial', 'set-control', 'expect-pin', 'wait-pin', 'expect-neopixel', 'expect-pwm', 'write-file', 'expect-file',
+  'delay', 'wait-serial', 'expect-serial', 'write-serial', 'set-control', 'expect-pin', 'wait-pin', 'expect-neopixel', 'expect-pwm', 'expect-tone', 'write-file', 'expect-file',
 ];
 /** Wokwi steps this emulator does not do (yet): refused by name rather than as typos. */
 const NOT_SUPPORTED: Record<string, string> = {
   'take-screenshot': 'screenshots are not implemented yet',
-  'expect-tone': 'tone expectations are not implemented yet',
   snapshot: 'snapshots are not implemented yet',
 };
 
@@ -206,6 +206,19 @@ function parseStep(node: YamlNode, index: number, line: number, field: Fields, f
         tolerance: o.tolerance === undefined ? 0.01 : f.fraction(o.tolerance, 'tolerance'),
         dutyTolerance: o['duty-tolerance'] === undefined ? 0.01 : f.fraction(o['duty-tolerance'], 'duty-tolerance'),
         windowSeconds: o.window === undefined ? undefined : f.duration(o.window, 'window'),
+      };
+    }
+    case 'expect-tone': {
+      const o = typeof value === 'number' ? { frequency: value } : f.object(value, ['part-id', 'frequency', 'tolerance', 'window'], kind);
+      const frequency = f.number(o.frequency, 'frequency');
+      if (!(frequency > 0)) f.fail(`frequency must be positive (Hz), not ${show(o.frequency)}`);
+      return {
+        ...base,
+        kind,
+        partId: o['part-id'] === undefined ? undefined : f.string(o['part-id'], 'part-id'),
+        frequency,
+        tolerance: o.tolerance === undefined ? 0.01 : f.fraction(o.tolerance, 'tolerance'),
+        windowSeconds: o.window === undefined ? Math.max(0.05, 20 / frequency) : f.duration(o.window, 'window'),
       };
     }
     case 'write-file': {

@@ -207,6 +207,20 @@ class StepRun {
       }
       case 'expect-pwm':
         return this.measurePwm(step);
+      case 'expect-tone': {
+        const speaker = e.speaker(step);
+        speaker.clear();
+        this.cancelWait.push(
+          e.after(step.windowSeconds, () => {
+            const f = speaker.frequency();
+            const off = Math.abs(f - step.frequency) > step.tolerance * step.frequency;
+            if (!off) return this.resume(step);
+            const heard = f ? `a ${f.toPrecision(6)} Hz tone` : `no tone${speaker.enabled ? '' : ' (its amplifier is not enabled)'}`;
+            this.fail(step, `${speaker.label} played ${heard} over ${fmt(step.windowSeconds)} s, expected ${step.frequency} Hz ±${(step.tolerance * 100).toFixed(2)}%`);
+          }),
+        );
+        return 'wait';
+      }
       case 'write-file':
         this.settle(step, e.writeFile(step.path, step.data).then(() => null));
         return 'wait';

@@ -52,6 +52,18 @@ describe.skipIf(!have)('scenarios on CircuitPython (cpx)', () => {
     expect(r.status).toBe(0);
   }, 300_000);
 
+  it("hears the tone CircuitPython's audioio plays on the speaker, and refuses a wrong pitch", () => {
+    const file = join(root, 'tests/scenario/files/tone.yaml');
+    const r = test([file]);
+    expect(r.stdout).toMatch(/^PASS A tone on the speaker/);
+    expect(r.status).toBe(0);
+    const wrong = join(scratch, 'tone-wrong.yaml');
+    writeFileSync(wrong, readFileSync(file, 'utf8').replace('drive: tone', `drive: ${join(root, 'tests/scenario/files/tone')}`).replace('444.44', '440'));
+    const w = test([wrong]);
+    expect(w.status).toBe(1);
+    expect(w.stdout).toMatch(/step 2 \(expect-tone\), line 8: speaker played a 444\.4\d* Hz tone over 0\.05 s, expected 440 Hz ±0\.50%/);
+  }, 300_000);
+
   it('fails a deliberately wrong expectation naming the step and the observed colour, status 1', () => {
     const wrong = join(scratch, 'wrong.yaml');
     writeFileSync(

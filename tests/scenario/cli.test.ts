@@ -131,6 +131,8 @@ describe('circuitemu test on our own firmware', () => {
     expect(p.stdout).toMatch(/step 1 \(expect-pwm\), line 4: pin A1 \(PA05\) runs at [\d.]+ Hz, duty 50\.00% \(\d+ periods\), expected 1000 Hz ±1\.00%/);
     const flat = scenario('pwmflat.yaml', `board: cpx\nfirmware: ${bl}\nsteps:\n  - expect-pwm: { pin: LED, duty: 50% }\n`);
     expect(cli([flat]).stdout).toContain('step 1 (expect-pwm), line 4: no PWM on pin LED (PA17): 0 edge(s) in 0.1 s, now 0');
+    const tone = scenario('tone.yaml', `board: cpx\nfirmware: ${bl}\nsteps:\n  - expect-tone: 440\n`);
+    expect(cli([tone]).stdout).toContain('step 1 (expect-tone), line 4: speaker played no tone (its amplifier is not enabled) over 0.05 s, expected 440 Hz ±1.00%');
   });
 
   it('refuses bad input with a precise message and status 64 or 65, never a stack trace', () => {

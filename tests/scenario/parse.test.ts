@@ -64,11 +64,13 @@ steps:
     expect(s.steps[6]).toMatchObject({ level: 1, timeoutSeconds: 2 });
     expect(s.steps[7]).toMatchObject({ pin: 'D13', frequency: 1000, duty: 0.25, tolerance: 0.005, dutyTolerance: 0.01, windowSeconds: 0.05 });
     expect(s.steps[8]).toMatchObject({ duty: 0.75, tolerance: 0.01, dutyTolerance: 0.02 });
+    expect(parse('steps:\n  - expect-tone: 440\n').steps[0]).toMatchObject({ kind: 'expect-tone', frequency: 440, tolerance: 0.01, windowSeconds: 0.05 });
+    expect(parse('steps:\n  - expect-tone: { frequency: 100, window: 1s }\n').steps[0]).toMatchObject({ windowSeconds: 1 });
   });
 
   it('names the line and step of each mistake', () => {
     expect(error('steps:\n  - delay: 1s\n  - wait-seriall: hi\n')).toBe(
-      "test.yaml:3: step 2: unknown step 'wait-seriall' (did you mean 'wait-serial'?) (steps: delay, wait-serial, expect-serial, write-serial, set-control, expect-pin, wait-pin, expect-neopixel, expect-pwm, write-file, expect-file)",
+      "test.yaml:3: step 2: unknown step 'wait-seriall' (did you mean 'wait-serial'?) (steps: delay, wait-serial, expect-serial, write-serial, set-control, expect-pin, wait-pin, expect-neopixel, expect-pwm, expect-tone, write-file, expect-file)",
     );
     expect(error('steps:\n  - delay: 500\n')).toBe("test.yaml:2: step 1 (delay): delay needs a unit: '500ms' or '500s'");
     expect(error('steps:\n  - delay: soon\n')).toMatch(/^test\.yaml:2: step 1 \(delay\): delay must be a duration such as 500ms/);
