@@ -55,6 +55,7 @@ export function createTestM0(commandLine = 'program'): Board {
   ];
   return {
     name: 'test-m0',
+    architecture: 'ARM',
     machine,
     regions,
     console: semihostingConsole(machine),

@@ -48,6 +48,8 @@ export interface CircuitpyStorage {
 
 export interface Board {
   readonly name: string;
+  /** The core's architecture, as an ELF image names it (e_machine): images for another are refused. */
+  readonly architecture: 'ARM' | 'Xtensa';
   readonly machine: Machine;
   /** Where firmware may be loaded. */
   readonly regions: MemoryRegion[];

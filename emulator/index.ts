@@ -28,7 +28,7 @@ export type { HaltInfo } from './kernel/core.js';
 
 // CIRCUITPY from the host's side (before boot or after the run; while firmware runs, use USB
 // mass storage: FirmwareEngine.writeFile / readFile)
-export { openDrive, copyToDrive, loadFlashImage, saveFlashImage } from './drive.js';
+export { openDrive, copyToDrive, FlashImageFile } from './drive.js';
 export { listDrive, readDriveFile, readDriveText, writeDriveFile } from '../firmware-runtime/fs/drive.js';
 export { FatError } from '../firmware-runtime/fs/fat.js';
 export type { FatVolume } from '../firmware-runtime/fs/fat.js';

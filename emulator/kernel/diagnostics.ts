@@ -66,10 +66,10 @@ export class Diagnostics {
     this.record('unimplemented', block, offset, size, write, value);
   }
 
-  /** Every (kind, block, offset) counted so far, in order of first access. */
+  /** Every (kind, block, offset) counted so far (a snapshot): guest errors, then unimplemented. */
   counts(): DiagnosticCount[] {
     const out: DiagnosticCount[] = [];
-    for (const byBlock of Object.values(this.entries)) for (const byOffset of byBlock.values()) out.push(...byOffset.values());
+    for (const byBlock of Object.values(this.entries)) for (const byOffset of byBlock.values()) for (const c of byOffset.values()) out.push({ ...c });
     return out;
   }
 

@@ -15,6 +15,7 @@ import { writeDriveFile } from '../../firmware-runtime/fs/drive.js';
 import { FatError } from '../../firmware-runtime/fs/fat.js';
 import { DriveImageError } from '../../firmware-runtime/fs/drive.js';
 import { copyToDrive, openDrive } from '../drive.js';
+import { HostFileError } from '../host-files.js';
 import { ArgumentError, createBoard, EXIT, loadFirmware } from '../run.js';
 import { FirmwareEngine } from './firmware-engine.js';
 import { junitXml } from './junit.js';
@@ -73,7 +74,7 @@ export async function testCommand(args: string[]): Promise<number> {
       process.stderr.write(`circuitemu test: ${e.message}\n${TEST_USAGE}\n`);
       return EXIT.usage;
     }
-    if (e instanceof ScenarioError || e instanceof TestDataError) {
+    if (e instanceof ScenarioError || e instanceof TestDataError || e instanceof HostFileError) {
       process.stderr.write(`circuitemu test: ${e.message}\n`);
       return EXIT.badImage;
     }

@@ -33,8 +33,8 @@ export const DAC_EVCTRL = { STARTEI: 1 << 0, EMPTYEO: 1 << 1 } as const;
 export const DAC_INT = { UNDERRUN: 1 << 0, EMPTY: 1 << 1, SYNCRDY: 1 << 2 } as const;
 /** STATUS (35.8.7). */
 export const DAC_STATUS = { SYNCBUSY: 1 << 7 } as const;
-/** DATA / DATABUF: a 10-bit value, in bits 15:6 with CTRLB.LEFTADJ (35.8.8). */
-export const DAC_DATA = { DATA_Msk: 0x3ff, LEFTADJ_Pos: 6 } as const;
+/** DATA / DATABUF (35.8.8-9): a 10-bit value in bits 9:0, or in bits 15:6 with CTRLB.LEFTADJ. */
+export const DAC_DATA = { VALUE_Msk: 0x3ff, LEFTADJ_Pos: 6 } as const;
 
 /** VOUT is PA02 on function B; VREFP (the external reference) is PA03 (table 7-1). */
 export const DAC_VOUT_PAD = padIndex('PA02');
@@ -159,7 +159,7 @@ export class DAC extends RegisterBlock implements Samd21Peripheral {
   /** VOUT in volts (whether or not it reaches the pad). */
   get voltage(): number {
     if (!this.enabled) return 0;
-    return (this.value / DAC_DATA.DATA_Msk) * this.referenceVoltage();
+    return (this.value / DAC_DATA.VALUE_Msk) * this.referenceVoltage();
   }
 
   /** The DAC as the ADC/AC see it internally. */
@@ -212,7 +212,7 @@ export class DAC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private convert(raw: number): void {
-    this.value = (this.CTRLB.value & DAC_CTRLB.LEFTADJ ? raw >>> DAC_DATA.LEFTADJ_Pos : raw) & DAC_DATA.DATA_Msk;
+    this.value = (this.CTRLB.value & DAC_CTRLB.LEFTADJ ? raw >>> DAC_DATA.LEFTADJ_Pos : raw) & DAC_DATA.VALUE_Msk;
     if (!this.enabled) return;
     this.outputs++;
     this.updateOutput();

@@ -44,7 +44,7 @@ export const I2S_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, CKEN0: 1 << 2, CKEN1: 
 /** CLKCTRLn (34.8.2). */
 export const I2S_CLKCTRL = {
   SLOTSIZE_Pos: 0, SLOTSIZE_Msk: 0x3 << 0, NBSLOTS_Pos: 2, NBSLOTS_Msk: 0x7 << 2, FSWIDTH_Pos: 5,
-  FSWIDTH_Msk: 0x3 << 5, BITDELAY: 1 << 7, FSSEL: 1 << 8, FSINV: 1 << 9, SCKSEL: 1 << 10, MCKSEL: 1 << 16,
+  FSWIDTH_Msk: 0x3 << 5, BITDELAY: 1 << 7, FSSEL: 1 << 8, FSINV: 1 << 11, SCKSEL: 1 << 12, MCKSEL: 1 << 16,
   MCKEN: 1 << 18, MCKDIV_Pos: 19, MCKDIV_Msk: 0x1f << 19, MCKOUTDIV_Pos: 24, MCKOUTDIV_Msk: 0x1f << 24,
   FSOUTINV: 1 << 29, SCKOUTINV: 1 << 30, MCKOUTINV: 1 << 31,
 } as const;
@@ -62,19 +62,13 @@ const CTRLA_WRITABLE = I2S_CTRLA.SWRST | I2S_CTRLA.ENABLE | I2S_CTRLA.CKEN0 | I2
 /** CTRLA bits synchronised on change (SWRST synchronises whenever written as 1). */
 const CTRLA_SYNCED = CTRLA_WRITABLE & ~I2S_CTRLA.SWRST;
 const C = I2S_CLKCTRL;
-/** CLKCTRL bits that exist (bit 17 is reserved). */
+/** CLKCTRL bits that exist (9, 10 and 17 are reserved). */
 const CLKCTRL_WRITABLE = (C.SLOTSIZE_Msk | C.NBSLOTS_Msk | C.FSWIDTH_Msk | C.BITDELAY | C.FSSEL | C.FSINV | C.SCKSEL | C.MCKSEL | C.MCKEN |
   C.MCKDIV_Msk | C.MCKOUTDIV_Msk | C.FSOUTINV | C.SCKOUTINV | C.MCKOUTINV) >>> 0;
 const S = I2S_SERCTRL;
-/**
- * SERCTRL bits that accept writes. This differs from the field list above, as it always has: bit 11
- * (reserved) is writable and EXTEND's upper bit (14) is not. Kept so that the vocabulary refactor
- * changes no behaviour; correcting it to the fields is a one-line follow-up (the model does not
- * act on EXTEND).
- */
-const SERCTRL_LEGACY_BIT11 = 1 << 11;
-const SERCTRL_WRITABLE = S.SERMODE_Msk | S.TXDEFAULT_Msk | S.TXSAME | S.CLKSEL | S.SLOTADJ | S.DATASIZE_Msk | SERCTRL_LEGACY_BIT11 | S.WORDADJ |
-  (1 << S.EXTEND_Pos) | S.BITREV | S.SLOTDIS_Msk | S.MONO | S.DMA | S.RXLOOP;
+/** SERCTRL bits that exist (6 and 11 are reserved). */
+const SERCTRL_WRITABLE = S.SERMODE_Msk | S.TXDEFAULT_Msk | S.TXSAME | S.CLKSEL | S.SLOTADJ | S.DATASIZE_Msk | S.WORDADJ | S.EXTEND_Msk | S.BITREV |
+  S.SLOTDIS_Msk | S.MONO | S.DMA | S.RXLOOP;
 const INT_MASK = I2S_INT.RXRDY0 | I2S_INT.RXRDY1 | I2S_INT.RXOR0 | I2S_INT.RXOR1 | I2S_INT.TXRDY0 | I2S_INT.TXRDY1 | I2S_INT.TXUR0 | I2S_INT.TXUR1;
 const SYNCBUSY_MASK = CTRLA_WRITABLE | I2S_SYNCBUSY.DATA0 | I2S_SYNCBUSY.DATA1;
 /** A PDM2 word holds 16 bits per phase. */

@@ -120,7 +120,7 @@ export class PORT extends RegisterBlock implements Samd21Peripheral, PadProvider
   readonly PINCFG: Register[][] = [[], []];
   private readonly handles: (Pad | undefined)[][] = [];
 
-  constructor(private readonly chip: Samd21Chip) {
+  constructor(chip: Samd21Chip) {
     super('PORT', 0x400);
     const scheduler: Scheduler = chip.scheduler;
     for (let i = 0; i < PAD_COUNT; i++) {

@@ -105,10 +105,6 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   readonly EVCTRL: Register;
   readonly int: InterruptRegisters;
   readonly STATUS: Register;
-  private readonly countSlot: Register;
-  private readonly perSlot: Register;
-  private readonly ccSlotA: Register;
-  private readonly ccSlotB: Register;
   readonly sync: SyncBusy;
 
   /** CTRLB (DIR, ONESHOT) as CTRLBSET/CTRLBCLR read it. */
@@ -170,8 +166,8 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
       writable: 0,
       read: () => (this.stopped ? TC_STATUS.STOP : 0) | (this.isSlave ? TC_STATUS.SLAVE : 0) | (this.sync.busy ? TC_STATUS.SYNCBUSY : 0),
     });
-    this.countSlot = this.reg({ name: 'COUNT', offset: TC_REG.COUNT, size: 4, read: () => this.readCount(), write: (v, _o, m) => this.writeCount(v, m) });
-    this.perSlot = this.reg({
+    this.reg({ name: 'COUNT', offset: TC_REG.COUNT, size: 4, read: () => this.readCount(), write: (v, _o, m) => this.writeCount(v, m) });
+    this.reg({
       name: 'PER',
       offset: TC_REG.PER,
       size: 4,
@@ -184,8 +180,8 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
         this.retime();
       },
     });
-    this.ccSlotA = this.reg({ name: 'CC', offset: TC_REG.CC0, size: 4, read: () => this.readCc(TC_REG.CC0), write: (v, _o, m) => this.writeCc(TC_REG.CC0, v, m) });
-    this.ccSlotB = this.reg({
+    this.reg({ name: 'CC', offset: TC_REG.CC0, size: 4, read: () => this.readCc(TC_REG.CC0), write: (v, _o, m) => this.writeCc(TC_REG.CC0, v, m) });
+    this.reg({
       name: 'CC32_1',
       offset: TC_REG.COUNT32_CC1,
       size: 4,

@@ -30,12 +30,11 @@ const NODE_ALLOWED = [
   /^emulator\/cli\.ts$/,
   /^emulator\/demo\.ts$/,
   /^emulator\/drive\.ts$/,
+  /^emulator\/host-files\.ts$/,
   /^emulator\/node\//,
   // `circuitemu test` (reads scenarios, writes reports) and `--gdb` (a TCP server): CLI commands.
   /^emulator\/scenario\/cli\.ts$/,
   /^emulator\/gdb\/(cli|tcp)\.ts$/,
-  // Known exception, to move up to emulator/: the host-file half of the drive helpers.
-  /^firmware-runtime\/fs\/drive\.ts$/,
 ];
 
 function layerOf(file: string) {
