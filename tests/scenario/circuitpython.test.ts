@@ -46,6 +46,12 @@ describe.skipIf(!have)('scenarios on CircuitPython (cpx)', () => {
     expect(r.status).toBe(0);
   }, 300_000);
 
+  it('puts `files:` on CIRCUITPY before boot and reads files back over USB mass storage', () => {
+    const r = test([join(root, 'tests/scenario/files/files-before-boot.yaml')]);
+    expect(r.stdout).toMatch(/^PASS Files before boot/);
+    expect(r.status).toBe(0);
+  }, 300_000);
+
   it("measures PWM from CircuitPython's pwmio: frequency and duty cycle", () => {
     const r = test([join(root, 'tests/scenario/files/pwm.yaml')]);
     expect(r.stdout).toMatch(/^PASS PWM on the LED/);

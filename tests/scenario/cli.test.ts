@@ -135,6 +135,13 @@ describe('circuitemu test on our own firmware', () => {
     expect(cli([tone]).stdout).toContain('step 1 (expect-tone), line 4: speaker played no tone (its amplifier is not enabled) over 0.05 s, expected 440 Hz ±1.00%');
   });
 
+  it('fails a file step clearly when the firmware presents no USB drive', () => {
+    const file = scenario('nomsc.yaml', `${echoHeader}steps:\n  - expect-file: { path: /code.py, exists: true }\n`);
+    const r = cli([file, '--timeout', '30']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('step 1 (expect-file), line 6: no USB mass storage appeared within 10 s (does the firmware present CIRCUITPY?)');
+  });
+
   it('refuses bad input with a precise message and status 64 or 65, never a stack trace', () => {
     const cases: [string[], number, RegExp][] = [
       [[], 64, /test needs at least one SCENARIO file/],
