@@ -31,6 +31,10 @@ export interface GdbSessionOptions {
 export class GdbSession {
   private readonly reader = new PacketReader();
   private readonly breakpoints = new Set<number>();
+  /** Write watchpoints: address -> length (Z2). */
+  private readonly watchpoints = new Map<number, number>();
+  /** The watchpoint that stopped the last continue, for its stop reply. */
+  private hitWatch: number | null = null;
   private running = false;
   private interruptRequested = false;
   private noAck = false;
@@ -135,8 +139,10 @@ export class GdbSession {
       }
       case 'Z':
       case 'z': {
+        const w = /^([Zz])2,([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
+        if (w) return this.watch(w[1] === 'Z', parseInt(w[2], 16), parseInt(w[3], 16));
         const m = /^[Zz]([01]),([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
-        if (!m) return ''; // watchpoints (Z2-Z4) are not supported: GDB is told so
+        if (!m) return ''; // read and access watchpoints (Z3, Z4) are not supported: GDB is told so
         const address = parseInt(m[2], 16) & ~1;
         if (p[0] === 'Z') this.breakpoints.add(address);
         else this.breakpoints.delete(address);
@@ -168,6 +174,33 @@ export class GdbSession {
       default:
         return ''; // unsupported: the empty reply (GDB manual, "Packets")
     }
+  }
+
+  /** A write watchpoint on plain memory (up to 64 bytes), set or removed. */
+  private watch(set: boolean, address: number, length: number): string {
+    if (!set) {
+      this.watchpoints.delete(address);
+      return 'OK';
+    }
+    if (!(length >= 1 && length <= 64) || !this.target.isPlainMemory(address, length)) return 'E01';
+    this.watchpoints.set(address, length);
+    return 'OK';
+  }
+
+  /** The watched bytes now, to compare after each instruction. */
+  private watchedBytes(): Uint8Array[] {
+    return [...this.watchpoints].map(([a, n]) => this.target.readMemory(a, n) ?? new Uint8Array(n));
+  }
+
+  /** The first watched address whose bytes differ from `before`, or null. */
+  private changedWatch(before: Uint8Array[]): number | null {
+    let i = 0;
+    for (const [a, n] of this.watchpoints) {
+      const now = this.target.readMemory(a, n);
+      const was = before[i++];
+      if (now && now.some((b, k) => b !== was[k])) return a;
+    }
+    return null;
   }
 
   private vCommand(p: string): string | null {
@@ -228,7 +261,9 @@ export class GdbSession {
 
   private stopReply(signal: number): string {
     if (this.ended) return this.ended.reason === 'exit' ? `W${(this.ended.exitCode & 0xff).toString(16).padStart(2, '0')}` : `S${SIGSEGV.toString(16).padStart(2, '0')}`;
-    return `T${signal.toString(16).padStart(2, '0')}0f:${le32(this.target.readRegister(15))};`;
+    const watch = this.hitWatch === null ? '' : `watch:${(this.hitWatch >>> 0).toString(16)};`;
+    this.hitWatch = null;
+    return `T${signal.toString(16).padStart(2, '0')}0f:${le32(this.target.readRegister(15))};${watch}`;
   }
 
   /** Runs (or steps) until a breakpoint, an interrupt, the program's end; then the stop reply. */
@@ -249,7 +284,16 @@ export class GdbSession {
         this.stepOne();
         for (;;) {
           if (this.ended || this.breakpoints.has(this.target.pc)) break;
-          if (this.breakpoints.size) {
+          if (this.watchpoints.size) {
+            // Each instruction, then the watched bytes compared (GDB reports the one that changed).
+            for (let i = 0; i < STEPS_PER_TURN && !this.ended && !this.breakpoints.has(this.target.pc); i++) {
+              const before = this.watchedBytes();
+              this.stepOne();
+              this.hitWatch = this.changedWatch(before);
+              if (this.hitWatch !== null) break;
+            }
+            if (this.hitWatch !== null) break;
+          } else if (this.breakpoints.size) {
             for (let i = 0; i < STEPS_PER_TURN && !this.ended && !this.breakpoints.has(this.target.pc); i++) this.stepOne();
           } else {
             const halt = m.runFor(SLICE_SECONDS);

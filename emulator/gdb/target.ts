@@ -18,6 +18,8 @@ export interface GdbTarget {
   readMemory(address: number, length: number): Uint8Array | null;
   /** false when any byte is not writable. */
   writeMemory(address: number, data: Uint8Array): boolean;
+  /** Whether `length` bytes at `address` are plain memory (can be watched: reading has no side effects). */
+  isPlainMemory(address: number, length: number): boolean;
 }
 
 /** org.gnu.gdb.arm.m-profile (GDB manual, "ARM Features"): r0-r12, sp, lr, pc, xpsr. */
@@ -65,6 +67,11 @@ export class CortexMTarget implements GdbTarget {
   readMemory(address: number, length: number): Uint8Array | null {
     for (let i = 0; i < length; i++) if (!this.bus.lookup((address + i) >>> 0)) return null;
     return this.bus.readBlock(address >>> 0, length);
+  }
+
+  isPlainMemory(address: number, length: number): boolean {
+    for (let i = 0; i < length; i++) if (!(this.bus.lookup((address + i) >>> 0)?.device instanceof Memory)) return false;
+    return true;
   }
 
   writeMemory(address: number, data: Uint8Array): boolean {

@@ -1,7 +1,7 @@
 /**
  * `circuitemu run --gdb PORT` with a real client, Debian's gdb-multiarch (installed by .ci/run;
  * skipped with a message where it is missing), against our own test firmware on test-m0 and on
- * the CPX: breakpoints, registers, memory, stepping, continue, detach, kill; and with a raw RSP
+ * the CPX: breakpoints, a write watchpoint, registers, memory, stepping, continue, detach, kill; and with a raw RSP
  * client: Ctrl-C, garbage packets, a client that disconnects mid-command (the server keeps
  * serving the next one). Runs the built CLI (`npm test` builds dist/ first).
  */
@@ -94,6 +94,12 @@ describe.skipIf(!haveGdb)('GDB sessions with gdb-multiarch', () => {
       'set {unsigned int}0x20008000 = 0xcafef00d',
       'print/x *(unsigned int *)0x20008000',
       'print *(unsigned int *)0xf0000000',
+      'print/x $sp',
+      // A write watchpoint below the stack pointer: the next push (in printf) writes it.
+      'watch *(unsigned int *)0x2000ff7c',
+      'continue',
+      'info symbol $pc',
+      'delete',
       'detach',
     ]);
     expect(out).toContain('$1 = 0xc0'); // the reset vector's target: Reset_Handler
@@ -106,6 +112,9 @@ describe.skipIf(!haveGdb)('GDB sessions with gdb-multiarch', () => {
     expect(out).toContain('$6 = 0x1234abcd');
     expect(out).toContain('$7 = 0xcafef00d');
     expect(out).toContain('Cannot access memory at address 0xf0000000');
+    expect(out).toContain('$8 = 0x2000ff80');
+    expect(out).toMatch(/Hardware watchpoint 2: \*\(unsigned int \*\)0x2000ff7c\s+Old value = \d+\s+New value = \d+/);
+    expect(out).toMatch(/printf \+ \d+ in section \.text/);
     expect(out).toContain('[Inferior 1 (Remote target) detached]');
     const end = await done;
     expect(end.status).toBe(0);
