@@ -77,6 +77,8 @@ export class HostedEngine {
   /** Simulated time at which a pending auto-reload happens (750 ms after the host's last write). */
   private reloadAt: number | null = null;
   private inRepl = false;
+  /** Seconds the RTC calendar is ahead of 2000-01-01 + simulated time (rtc.RTC().datetime was set). */
+  private rtcOffset = 0;
   /** boot.py is running (before USB starts). */
   private inBoot = false;
   private seed = 0x2545f491;
@@ -368,7 +370,16 @@ export class HostedEngine {
       },
       rtc_seconds: () => {
         this.tick();
-        return String(946684800 + Math.floor(this.clock.seconds));
+        return String(Math.floor(946684800 + this.rtcOffset + this.clock.seconds));
+      },
+      // rtc.RTC().datetime = ...: the calendar moves; simulated time does not.
+      rtc_set: (secs: string) => {
+        this.tick();
+        this.rtcOffset = Number(secs) - 946684800 - this.clock.seconds;
+      },
+      console_write: (s: string) => {
+        this.tick();
+        this.write(s);
       },
       localtime: (secs: number) => localtime(secs),
       mktime: (t: unknown) => String(mktime(this.numbers(t))),
