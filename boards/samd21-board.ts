@@ -232,6 +232,7 @@ export function buildSamd21Board<S extends Samd21BoardSpec>(spec: S, options: { 
   return {
     name: spec.name,
     spec,
+    architecture: 'ARM',
     machine: mcu.machine,
     mcu,
     parts: parts as PartsOf<S>,

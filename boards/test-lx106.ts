@@ -19,7 +19,7 @@ import { Machine } from '../emulator/kernel/machine.js';
 import { Scheduler } from '../emulator/kernel/scheduler.js';
 import { Lx106 } from '../cpu-xtensa/lx106.js';
 import { XtensaSemihosting } from '../cpu-xtensa/semihosting.js';
-import type { Board, BoardConsole, LoadSegment, MemoryRegion } from './types.js';
+import { semihostingConsole, type Board, type BoardConsole, type LoadSegment, type MemoryRegion } from './types.js';
 
 /** Structurally compatible with firmware-runtime/images/types.ts FirmwareImage. */
 export interface Lx106Image {
@@ -128,26 +128,26 @@ export function createTestLx106(commandLine = 'program'): TestLx106Board {
 
   return {
     name: 'test-lx106',
+    architecture: 'Xtensa',
     machine,
     core,
     regions,
-    console: {
-      onData: (listener) => machine.stdout.onData(listener),
-      write: (bytes) => machine.stdin.push(bytes),
-      close: () => machine.stdin.close(),
-    },
+    console: semihostingConsole(machine),
     load(image: Lx106Image | LoadSegment[], entry?: number): void {
       const segments = Array.isArray(image) ? image : image.segments;
       const start = Array.isArray(image) ? entry : (image.entry ?? entry);
       for (const seg of segments) {
-        const address = seg.address >>> 0;
-        const m = memories.find((r) => address >= r.base && address + seg.data.length <= r.base + r.size);
-        if (!m) {
-          throw new Error(
-            `test-lx106: segment 0x${address.toString(16)}+0x${seg.data.length.toString(16)} is outside the memory map`,
-          );
+        // A segment may run from one memory into the next (they are adjacent): each gets its part.
+        for (let done = 0; done < seg.data.length; ) {
+          const address = (seg.address + done) >>> 0;
+          const m = memories.find((r) => address >= r.base && address < r.base + r.size);
+          if (!m) {
+            throw new Error(`test-lx106: segment 0x${(seg.address >>> 0).toString(16)}+0x${seg.data.length.toString(16)} is outside the memory map`);
+          }
+          const part = seg.data.subarray(done, Math.min(seg.data.length, done + m.base + m.size - address));
+          m.memory.load(address - m.base, part);
+          done += part.length;
         }
-        m.memory.load(address - m.base, seg.data);
       }
       if (start !== undefined) core.options.resetVector = start;
       core.reset();

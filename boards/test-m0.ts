@@ -8,7 +8,7 @@ import { Machine } from '../emulator/kernel/machine.js';
 import { Scheduler } from '../emulator/kernel/scheduler.js';
 import { CortexM0Plus } from '../cpu-armv6m/core.js';
 import { ArmSemihosting } from '../cpu-armv6m/semihosting.js';
-import type { Board, LoadSegment, MemoryRegion } from './types.js';
+import { semihostingConsole, type Board, type LoadSegment, type MemoryRegion } from './types.js';
 
 export const TEST_M0 = {
   flashBase: 0x00000000,
@@ -55,13 +55,10 @@ export function createTestM0(commandLine = 'program'): Board {
   ];
   return {
     name: 'test-m0',
+    architecture: 'ARM',
     machine,
     regions,
-    console: {
-      onData: (listener) => machine.stdout.onData(listener),
-      write: (bytes) => machine.stdin.push(bytes),
-      close: () => machine.stdin.close(),
-    },
+    console: semihostingConsole(machine),
     load(segments: LoadSegment[]) {
       for (const s of segments) {
         const inFlash = s.address < TEST_M0.flashBase + TEST_M0.flashSize;

@@ -24,6 +24,15 @@ export interface BoardConsole {
   close(): void;
 }
 
+/** The console of a machine whose program talks to the host itself (semihosting, simcall). */
+export function semihostingConsole(machine: Machine): BoardConsole {
+  return {
+    onData: (listener) => void machine.stdout.onData(listener),
+    write: (bytes) => machine.stdin.push(bytes),
+    close: () => machine.stdin.close(),
+  };
+}
+
 /** Where a board keeps its CIRCUITPY drive (the bytes the FAT lives in). */
 export interface CircuitpyStorage {
   /**
@@ -39,6 +48,8 @@ export interface CircuitpyStorage {
 
 export interface Board {
   readonly name: string;
+  /** The core's architecture, as an ELF image names it (e_machine): images for another are refused. */
+  readonly architecture: 'ARM' | 'Xtensa';
   readonly machine: Machine;
   /** Where firmware may be loaded. */
   readonly regions: MemoryRegion[];

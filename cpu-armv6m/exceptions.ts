@@ -11,6 +11,7 @@
  * scheduler to break the run loop, and the core takes the exception at the next boundary.
  */
 import type { CortexM0Plus } from './core.js';
+import { captureRegisters, formatRegisterSnapshot, REGISTER_SNAPSHOT_WORDS } from './describe.js';
 
 export const enum Exc {
   Reset = 1,
@@ -38,13 +39,22 @@ export const enum FaultKind {
 const EXC_COUNT = 48;
 const THREAD_PRIORITY = 256;
 
-export interface FaultRecord {
-  kind: FaultKind;
+/**
+ * The most recent HardFault. One record per core, reused: the registers are captured as numbers
+ * and formatted only when read, so a program that handles its faults pays no formatting.
+ */
+export class FaultRecord {
+  kind: FaultKind = FaultKind.Undefined;
   /** Address of the faulting instruction (the stacked PC). */
-  pc: number;
+  pc = 0;
   /** Data address for access faults. */
-  address: number;
-  registers: string;
+  address = 0;
+  readonly snapshot = new Uint32Array(REGISTER_SNAPSHOT_WORDS);
+
+  /** The register dump at the fault. */
+  get registers(): string {
+    return formatRegisterSnapshot(this.snapshot);
+  }
 }
 
 export class ExceptionUnit {
@@ -64,6 +74,7 @@ export class ExceptionUnit {
   private readonly frameWords = new Int32Array(8);
   /** The most recent HardFault, for fault reports. */
   lastFault: FaultRecord | null = null;
+  private readonly faultRecord = new FaultRecord();
 
   constructor(
     private readonly core: CortexM0Plus,
@@ -287,7 +298,12 @@ export class ExceptionUnit {
    */
   hardFault(kind: FaultKind, returnAddress: number, address: number): void {
     const core = this.core;
-    this.lastFault = { kind, pc: returnAddress >>> 0, address: address >>> 0, registers: core.describeState() };
+    const record = this.faultRecord;
+    record.kind = kind;
+    record.pc = returnAddress >>> 0;
+    record.address = address >>> 0;
+    captureRegisters(core, record.snapshot);
+    this.lastFault = record;
     this.escalate(kind, returnAddress, address);
   }
 

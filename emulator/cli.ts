@@ -4,20 +4,34 @@
  *   circuitemu run | repl | drive | boards   (USAGE below says it all)
  *
  * Exit status of `run`: the program's own exit status, or 124 when the simulated time limit
- * ran out, 125 on an unrecoverable fault (lockup, a HardFault handler that spins), 65 for an
- * image or flash image that cannot be loaded, 64 for a usage error, 70 for anything else.
+ * ran out, 125 on an unrecoverable fault (lockup, a HardFault handler that spins); for every
+ * command the sysexits.h statuses below (HOST_EXIT, EXIT), and 141 when standard output is a
+ * pipe whose reader went away (what a Unix tool killed by SIGPIPE reports).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BOARDS } from '../boards/index.js';
-import { ImageError } from '../firmware-runtime/images/index.js';
+import { ImageError, maxImageFileSize } from '../firmware-runtime/images/index.js';
 import type { Board, BoardConsole } from '../boards/types.js';
-import { copyToDrive, loadFlashImage, openDrive, saveFlashImage } from './drive.js';
+import { copyToDrive, FlashImageFile, openDrive, storageOf } from './drive.js';
+import { HostFileError, readInputFile, readStdin, type HostFileProblem } from './host-files.js';
 import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../firmware-runtime/fs/drive.js';
 import { FatError } from '../firmware-runtime/fs/fat.js';
 import { connectConsole, showRun } from './console.js';
-import { createBoard, EXIT, loadFirmware } from './run.js';
+import { createBoard, EXIT } from './run.js';
+import { prepareFirmware } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
+
+/** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
+const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
+
+const PROBLEM_EXIT: Record<HostFileProblem, number> = {
+  missing: HOST_EXIT.noInput,
+  unreadable: HOST_EXIT.noInput,
+  'too-large': EXIT.badImage,
+  'cannot-create': HOST_EXIT.cannotCreate,
+  busy: HOST_EXIT.busy,
+};
 
 const USAGE = `usage:
   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
@@ -40,15 +54,22 @@ drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the 
 held in a flash image, without running any firmware (--board defaults to cpx).
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
 mode, Ctrl-] quits.
+--flash IMAGE follows symbolic links, is replaced atomically, and is locked while in use:
+a second user waits up to 3 s, then gives up with status ${HOST_EXIT.busy}.
 Exit status: the program's own, or ${EXIT.timeout} when --timeout (simulated seconds) ran out,
-${EXIT.fault} on a fault the program cannot recover from, ${EXIT.badImage} for a firmware or flash image
-that cannot be loaded, ${EXIT.usage} for a usage error, ${EXIT.software} for any other error.`;
+${EXIT.fault} on a fault the program cannot recover from, ${EXIT.usage} for a usage error, ${EXIT.badImage} for a firmware
+or flash image that cannot be loaded, ${HOST_EXIT.noInput} for an input file that does not exist or is
+not a regular file, ${HOST_EXIT.cannotCreate} when the flash image cannot be saved where asked,
+${HOST_EXIT.ioError} when standard output cannot be written, ${HOST_EXIT.busy} when the flash image is in use,
+${HOST_EXIT.brokenPipe} when the reader of standard output went away, ${EXIT.software} for any other error.`;
 
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
+  watchStdout();
   try {
-    return await dispatch(argv);
+    const status = await dispatch(argv);
+    return stdoutStatus() ?? status;
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`circuitemu: ${e.message}\n${USAGE}\n`);
@@ -62,11 +83,43 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`circuitemu: CIRCUITPY drive: ${e.message}\n`);
       return EXIT.badImage;
     }
+    if (e instanceof HostFileError) {
+      process.stderr.write(`circuitemu: ${e.message}\n`);
+      return PROBLEM_EXIT[e.kind];
+    }
     if (process.env.CIRCUITEMU_DEBUG) throw e;
     process.stderr.write(`circuitemu: ${(e as Error).message ?? String(e)}\n`);
     return EXIT.software;
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Standard output that breaks: a closed pipe (`| head -c 10`) or a full device (`> /dev/full`)
+
+let stdoutError: NodeJS.ErrnoException | undefined;
+let onStdoutError: (() => void) | undefined;
+
+/** A write error on stdout ends the command: quietly on EPIPE (as Unix tools do), else with a message. */
+function watchStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (stdoutError) return;
+    stdoutError = e;
+    if (e.code !== 'EPIPE') process.stderr.write(`circuitemu: cannot write to standard output: ${e.message}\n`);
+    process.exitCode = stdoutStatus();
+    onStdoutError?.();
+  });
+}
+
+function stdoutStatus(): number | undefined {
+  if (!stdoutError) return undefined;
+  return stdoutError.code === 'EPIPE' ? HOST_EXIT.brokenPipe : HOST_EXIT.ioError;
+}
+
+function writeStdout(bytes: Uint8Array | string): void {
+  if (!stdoutError) process.stdout.write(bytes);
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -78,15 +131,18 @@ async function dispatch(argv: string[]): Promise<number> {
     case 'drive':
       return driveCommand(rest);
     case 'boards':
-      for (const b of BOARDS) process.stdout.write(`${b.name.padEnd(12)} ${b.description}\n`);
+      parse(rest, {}, command);
+      for (const b of BOARDS) writeStdout(`${b.name.padEnd(12)} ${b.description}\n`);
       return 0;
     case '--help':
     case '-h':
     case 'help':
-      process.stdout.write(USAGE + '\n');
+      parse(rest, {}, command);
+      writeStdout(USAGE + '\n');
       return 0;
     case '--version':
-      process.stdout.write(`circuitemu ${version()}\n`);
+      parse(rest, {}, command);
+      writeStdout(`circuitemu ${version()}\n`);
       return 0;
     case undefined:
       throw new UsageError('no command given');
@@ -100,34 +156,61 @@ function version(): string {
   return pkg.version;
 }
 
-function parse(args: string[]) {
+type OptionSpecs = Record<string, { type: 'string' | 'boolean'; default?: boolean }>;
+
+const RUN_OPTIONS = {
+  board: { type: 'string' },
+  firmware: { type: 'string' },
+  timeout: { type: 'string' },
+  stats: { type: 'boolean', default: false },
+  'expect-text': { type: 'string' },
+  drive: { type: 'string' },
+  'no-reload': { type: 'boolean', default: false },
+  flash: { type: 'string' },
+} as const;
+
+const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
+
+/**
+ * util.parseArgs, strict, with getopt's rule for an option that takes a value: the next word is
+ * that value even when it starts with a dash (`--timeout -1` is the value -1, rejected as such,
+ * not "an ambiguous option"). Positionals only where `positionals` says so.
+ */
+function parse<T extends OptionSpecs>(args: string[], options: T, command: string, positionals = false) {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      joined.push(...args.slice(i));
+      break;
+    }
+    const spec = a.startsWith('--') ? options[a.slice(2)] : undefined;
+    if (spec?.type === 'string' && i + 1 < args.length) joined.push(`${a}=${args[++i]!}`);
+    else joined.push(a);
+  }
   try {
-    return parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        board: { type: 'string' },
-        firmware: { type: 'string' },
-        timeout: { type: 'string' },
-        stats: { type: 'boolean', default: false },
-        'expect-text': { type: 'string' },
-        drive: { type: 'string' },
-        'no-reload': { type: 'boolean', default: false },
-        flash: { type: 'string' },
-      },
-    }).values;
+    return parseArgs({ args: joined, strict: true, allowPositionals: positionals, options });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(`${command}: ${(e as Error).message}`);
   }
 }
 
+/** Simulated seconds: a positive finite number (Infinity or 1e309 is not a limit, it is a typo). */
+function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return Infinity;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`--timeout must be a positive, finite number of seconds, not '${value}'`);
+  }
+  return seconds;
+}
+
 async function runCommand(args: string[], interactive: boolean): Promise<number> {
-  const opts = parse(args);
-  if (!opts.board) throw new UsageError(`${interactive ? 'repl' : 'run'} needs --board NAME`);
-  if (!opts.firmware) throw new UsageError(`${interactive ? 'repl' : 'run'} needs --firmware FILE`);
-  const timeout = opts.timeout === undefined ? Infinity : Number(opts.timeout);
-  if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, not '${opts.timeout}'`);
+  const command = interactive ? 'repl' : 'run';
+  const opts = parse(args, RUN_OPTIONS, command).values;
+  if (!opts.board) throw new UsageError(`${command} needs --board NAME`);
+  if (!opts.firmware) throw new UsageError(`${command} needs --firmware FILE`);
+  const timeout = parseTimeout(opts.timeout);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   let board;
   try {
@@ -135,47 +218,59 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  let image: Uint8Array;
-  try {
-    image = readFileSync(opts.firmware);
-  } catch (e) {
-    process.stderr.write(`circuitemu: cannot read ${opts.firmware}: ${(e as Error).message}\n`);
-    return EXIT.badImage;
+  if ((opts.flash || opts.drive) && !board.circuitpy) {
+    throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
   }
-  const connection = connectConsole(board);
-  const reload = !!connection.usbHost && !interactive && !opts['no-reload'];
-  const console = showRun(connection, board.machine.scheduler, { reload, expectText: opts['expect-text'] });
-  connection.usbHost?.onEvent((e) => e.type === 'error' && process.stderr.write(`circuitemu: USB: ${e.message}\n`));
-  loadFirmware(board, image, opts.firmware);
-  if (opts.flash || opts.drive) prepareDrive(board, opts.flash, opts.drive);
-  const machine = board.machine;
-  machine.stderr.onData((bytes) => process.stderr.write(bytes));
-  const loop = new RunLoop(machine, console, {
-    timeoutSeconds: timeout,
-    realTime: interactive,
-    expectText: opts['expect-text'],
-  });
-  loop.onOutput((bytes) => process.stdout.write(bytes));
-  const detach = attachInput(console, loop, interactive);
-  if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
-  const started = performance.now();
-  const end = await loop.run();
-  detach();
-  if (opts.flash) saveFlashImage(board, opts.flash);
-  if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
-  return report(end, timeout);
+  const firmware = prepareFirmware(board, readFirmware(board, opts.firmware), opts.firmware);
+  // Locked (and its directory checked) before anything runs; held until it is saved.
+  const flash = opts.flash ? FlashImageFile.open(board, opts.flash, { forWriting: true }) : undefined;
+  try {
+    if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
+    const connection = connectConsole(board);
+    const reload = !!connection.usbHost && !interactive && !opts['no-reload'];
+    const console = showRun(connection, board.machine.scheduler, { reload, expectText: opts['expect-text'] });
+    connection.usbHost?.onEvent((e) => e.type === 'error' && process.stderr.write(`circuitemu: USB: ${e.message}\n`));
+    board.load(firmware.segments, firmware.entry);
+    if (flash?.existed) keepUnreadableImage(flash);
+    if (opts.drive) copyToDrive(board, opts.drive);
+    const machine = board.machine;
+    machine.stderr.onData((bytes) => process.stderr.write(bytes));
+    const loop = new RunLoop(machine, console, {
+      timeoutSeconds: timeout,
+      realTime: interactive,
+      expectText: opts['expect-text'],
+    });
+    loop.onOutput((bytes) => writeStdout(bytes));
+    onStdoutError = () => loop.stop();
+    const detach = attachInput(console, loop, interactive);
+    if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
+    const started = performance.now();
+    const end = await loop.run();
+    detach();
+    flash?.save();
+    if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
+    return stdoutStatus() ?? report(end, timeout);
+  } finally {
+    flash?.close();
+  }
+}
+
+/** The firmware file: a regular file no larger than any image the board could hold. */
+function readFirmware(board: Board, path: string): Uint8Array {
+  const limit = maxImageFileSize(board.regions);
+  return readInputFile(path, limit, (size) => new HostFileError('too-large', `${path} is ${size} bytes; no image for ${board.name} can be larger than ${limit} bytes`));
 }
 
 function driveCommand(args: string[]): number {
   const [action, ...rest] = args;
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { flash: { type: 'string' }, board: { type: 'string' } } });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  if (action !== 'list' && action !== 'read' && action !== 'write') {
+    throw new UsageError(`drive needs list, read or write, not '${action ?? ''}'`);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parse(rest, DRIVE_OPTIONS, `drive ${action}`, true);
   if (!values.flash) throw new UsageError('drive needs --flash IMAGE');
+  const maxPositionals = action === 'write' ? 2 : 1; // PATH, and HOSTFILE for write
+  if (positionals.length > maxPositionals) throw new UsageError(`drive ${action}: unexpected argument '${positionals[maxPositionals]!}'`);
+  if (action !== 'list' && !positionals[0]) throw new UsageError(`drive ${action} needs a PATH on the drive`);
   let board;
   try {
     board = createBoard(values.board ?? 'cpx');
@@ -183,52 +278,51 @@ function driveCommand(args: string[]): number {
     throw new UsageError((e as Error).message);
   }
   if (!board.circuitpy) throw new UsageError(`board ${board.name} has no CIRCUITPY drive`);
-  const existed = loadFlashImage(board, values.flash);
-  // Only a new image is formatted; an existing one that holds no FAT is reported, never wiped.
-  const { volume } = openDrive(board, { format: !existed });
-  switch (action) {
-    case 'list':
-      for (const entry of listDrive(volume, positionals[0] ?? '/', { recursive: true })) {
-        process.stdout.write(`${entry.isDirectory ? 'dir ' : String(entry.size).padStart(8)} ${entry.path}\n`);
-      }
-      return 0;
-    case 'read':
-      if (!positionals[0]) throw new UsageError('drive read needs a PATH on the drive');
-      process.stdout.write(readDriveFile(volume, positionals[0]));
-      return 0;
-    case 'write': {
-      if (!positionals[0]) throw new UsageError('drive write needs a PATH on the drive');
-      const data = readFileSync(positionals[1] ?? 0);
-      writeDriveFile(volume, positionals[0], data, { parents: true });
-      saveFlashImage(board, values.flash);
-      if (!existed) process.stderr.write(`circuitemu: created ${values.flash} with a new CIRCUITPY drive\n`);
-      return 0;
-    }
-    default:
-      throw new UsageError(`drive needs list, read or write, not '${action ?? ''}'`);
+  if (action === 'write') return driveWrite(board, values.flash, positionals[0]!, positionals[1]);
+  const flash = FlashImageFile.open(board, values.flash, { forWriting: false });
+  // An existing image that holds no FAT is reported, never wiped.
+  const { volume } = openDrive(board, { format: false });
+  flash.close();
+  if (action === 'read') {
+    writeStdout(readDriveFile(volume, positionals[0]!));
+    return 0;
   }
+  for (const entry of listDrive(volume, positionals[0] ?? '/', { recursive: true })) {
+    writeStdout(`${entry.isDirectory ? 'dir ' : String(entry.size).padStart(8)} ${entry.path}\n`);
+  }
+  return 0;
 }
 
-/** --flash IMAGE (load if present) and --drive DIR (copied onto CIRCUITPY before boot). */
-function prepareDrive(board: Board, flash: string | undefined, drive: string | undefined): void {
-  if (!board.circuitpy) throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
-  if (flash && loadFlashImage(board, flash)) keepUnreadableImage(board, flash);
-  if (drive) copyToDrive(board, drive);
+function driveWrite(board: Board, image: string, path: string, hostFile: string | undefined): number {
+  const capacity = storageOf(board).bytes.length;
+  const tooLarge = (size?: number) =>
+    new HostFileError('too-large', `${hostFile ?? 'standard input'}${size === undefined ? '' : ` (${size} bytes)`} is larger than the drive (${capacity} bytes)`);
+  const data = hostFile === undefined ? readStdin(capacity, () => tooLarge()) : readInputFile(hostFile, capacity, tooLarge);
+  const flash = FlashImageFile.open(board, image, { forWriting: true });
+  try {
+    // Only a new image is formatted; an existing one that holds no FAT is reported, never wiped.
+    const { volume } = openDrive(board, { format: !flash.existed });
+    writeDriveFile(volume, path, data, { parents: true });
+    flash.save();
+    if (!flash.existed) process.stderr.write(`circuitemu: created ${image} with a new CIRCUITPY drive\n`);
+    return 0;
+  } finally {
+    flash.close();
+  }
 }
 
 /**
  * An existing image with no CIRCUITPY filesystem on it will be reformatted (by CircuitPython
  * at boot, or by --drive) and then saved over the user's file: keep the original beside it.
  */
-function keepUnreadableImage(board: Board, flash: string): void {
+function keepUnreadableImage(flash: FlashImageFile): void {
   try {
-    openDrive(board, { format: false });
+    openDrive(flash.board, { format: false });
   } catch (e) {
     if (!(e instanceof FatError)) throw e;
-    const backup = `${flash}.bak`;
-    saveFlashImage(board, backup);
+    const backup = flash.saveCopy('.bak');
     process.stderr.write(
-      `circuitemu: warning: ${flash} holds no readable CIRCUITPY drive (${e.message}); ` +
+      `circuitemu: warning: ${flash.path} holds no readable CIRCUITPY drive (${e.message}); ` +
         `the firmware may reformat it, so the original is kept as ${backup}\n`,
     );
   }

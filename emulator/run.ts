@@ -3,7 +3,7 @@
  * (the Node API and the test suites). The loop itself is RunLoop (runner.ts), shared with the CLI.
  */
 import { findBoard, BOARDS, type Board, type BoardOptions } from '../boards/index.js';
-import { loadImage, placeImage } from '../firmware-runtime/images/index.js';
+import { prepareFirmware } from './firmware.js';
 import { connectConsole } from './console.js';
 import { RunLoop, type RunEnd } from './runner.js';
 
@@ -61,9 +61,8 @@ export function createBoard(name: string, options: BoardOptions = {}): Board {
 export function loadFirmware(board: Board, image: Uint8Array, name?: string): void {
   if (!(image instanceof Uint8Array)) throw new ArgumentError('image', `image must be the firmware file's bytes (a Uint8Array), not ${describe(image)}`);
   if (!board.machine.core) throw new ArgumentError('image', `board ${board.name} was built without a CPU: it runs no firmware`);
-  const parsed = loadImage(image, { name, binBase: board.binBase, familyId: board.uf2FamilyId });
-  placeImage(parsed, board.regions);
-  board.load(parsed.segments, parsed.entry);
+  const prepared = prepareFirmware(board, image, name);
+  board.load(prepared.segments, prepared.entry);
 }
 
 function describe(value: unknown): string {

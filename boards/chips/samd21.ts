@@ -14,6 +14,7 @@
  */
 import { Bus, Memory, type AccessSize, type BusDevice } from '../../emulator/kernel/bus.js';
 import { Machine } from '../../emulator/kernel/machine.js';
+import { Diagnostics } from '../../emulator/kernel/diagnostics.js';
 import { Scheduler } from '../../emulator/kernel/scheduler.js';
 import type { Pin } from '../../emulator/kernel/signals.js';
 import { CortexM0Plus } from '../../cpu-armv6m/core.js';
@@ -105,6 +106,8 @@ export interface Samd21 {
   readonly tcc: readonly [TCC, TCC, TCC];
   /** Every block on the bus, modelled or reserved, in memory-map order. */
   readonly blocks: readonly Samd21Peripheral[];
+  /** Accesses to reserved offsets, unimplemented registers and unmodelled slots, counted. */
+  readonly diagnostics: Diagnostics;
   /** A pad's Pin by name ('PA17'). */
   pin(name: string): Pin;
   /** Power-on reset: RCAUSE = POR, RAM cleared, every peripheral to reset values, core reset. */
@@ -214,6 +217,9 @@ export function createSamd21(options: Samd21Options): Samd21 {
   // IOBUS: PORT again, single-cycle, not behind the APB gate (23.5.6).
   bus.map('IOBUS', IOBUS_BASE, 0x400, b.port, 0);
   context.peripherals.push(...blocks);
+  // One sink for the whole chip: QEMU's guest_errors / unimp, counted, never silent.
+  const diagnostics = new Diagnostics();
+  for (const block of blocks) if ('diagnostics' in block) (block as { diagnostics: Diagnostics | null }).diagnostics = diagnostics;
 
   const core = (options.core ?? 'cortex-m0plus') === 'cortex-m0plus' ? attachCortexM0Plus(machine, context, b.nvmctrl, flash, ram) : null;
 
@@ -227,7 +233,7 @@ export function createSamd21(options: Samd21Options): Samd21 {
 
   const samd21: Samd21 = {
     variant: options.variant,
-    machine, core, bus, scheduler, context, flash, ram, nvmAux, blocks,
+    machine, core, bus, scheduler, context, flash, ram, nvmAux, blocks, diagnostics,
     ...b,
     pin: (name) => b.port.pins[padIndex(name)],
     powerOn() {

@@ -3,11 +3,11 @@
  * Every table and string is bounds-checked against the file length up front, so a truncated or
  * corrupt file produces an ImageError instead of a DataView RangeError deep inside the parser.
  */
-import { ADDRESS_SPACE, FirmwareImage, ImageError, ImageSegment, hex } from './types.js';
+import { ADDRESS_SPACE, FirmwareImage, ImageError, ImageMachine, ImageSegment, MemorySpan, hex } from './types.js';
 
 const EM_ARM = 40;
 const EM_XTENSA = 94;
-const SUPPORTED_MACHINES: ReadonlyMap<number, string> = new Map([
+const SUPPORTED_MACHINES: ReadonlyMap<number, ImageMachine> = new Map([
   [EM_ARM, 'ARM'],
   [EM_XTENSA, 'Xtensa'],
 ]);
@@ -77,7 +77,7 @@ export function parseElf(bytes: Uint8Array): FirmwareImage {
   const h = readHeader(r);
   checkMachineAndType(h);
   const segments = loadSegments(r, h);
-  const image: FirmwareImage = { format: 'elf', segments, entry: h.entry };
+  const image: FirmwareImage = { format: 'elf', segments, entry: h.entry, machine: SUPPORTED_MACHINES.get(h.machine)!, footprint: readFootprint(r, h) };
   const symbols = readSymbols(r, h);
   if (symbols) image.symbols = symbols;
   return image;
@@ -175,6 +175,23 @@ function readLoadSegment(r: Reader, off: number, index: number): ImageSegment | 
     throw new ImageError('elf', `program header ${index} at ${hex(paddr)} + ${hex(filesz)} runs past the 4 GiB address space`);
   }
   return { address: paddr, data: r.bytes.slice(offset, offset + filesz) };
+}
+
+/** Where each PT_LOAD segment lives while the program runs: p_vaddr, p_memsz bytes (zero-filled past p_filesz). */
+function readFootprint(r: Reader, h: ElfHeader): MemorySpan[] {
+  const spans: MemorySpan[] = [];
+  for (let i = 0; i < h.phnum; i++) {
+    const off = h.phoff + i * h.phentsize;
+    if (r.u32(off) !== PT_LOAD) continue;
+    const vaddr = r.u32(off + 8);
+    const memsz = r.u32(off + 20);
+    if (memsz === 0) continue;
+    if (vaddr + memsz > ADDRESS_SPACE) {
+      throw new ImageError('elf', `program header ${i} at ${hex(vaddr)} + p_memsz ${hex(memsz)} runs past the 4 GiB address space`);
+    }
+    spans.push({ address: vaddr, size: memsz });
+  }
+  return spans;
 }
 
 function checkNoOverlap(segments: ImageSegment[]): void {

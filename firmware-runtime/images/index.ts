@@ -2,7 +2,7 @@
 import { parseBin } from './bin.js';
 import { parseElf } from './elf.js';
 import { parseIntelHex } from './hex.js';
-import { FirmwareImage, ImageError, ImageFormat, hex } from './types.js';
+import { FirmwareImage, ImageError, ImageFormat, ImageMachine, hex } from './types.js';
 import { parseUf2 } from './uf2.js';
 
 export { parseBin } from './bin.js';
@@ -10,7 +10,7 @@ export { parseElf } from './elf.js';
 export { parseIntelHex } from './hex.js';
 export { ESP8266_FAMILY_ID, SAMD21_FAMILY_ID, buildUf2, parseUf2 } from './uf2.js';
 export { ImageError } from './types.js';
-export type { FirmwareImage, ImageFormat, ImageSegment } from './types.js';
+export type { FirmwareImage, ImageFormat, ImageMachine, ImageSegment, MemorySpan } from './types.js';
 
 export interface LoadImageOptions {
   /** Skip detection and use this parser. */
@@ -84,16 +84,68 @@ export function placeImage(image: FirmwareImage, regions: MemoryRegion[]): void 
   const spans = coalesce(regions);
   for (const seg of image.segments) {
     if (seg.data.length === 0) continue;
-    const start = seg.address;
-    const end = seg.address + seg.data.length;
-    if (spans.some(([lo, hi]) => lo <= start && end <= hi)) continue;
-    const list = regions.map((r) => `${r.name} ${hex(r.base)}-${hex(r.base + r.size - 1)}`).join(', ');
+    const stray = uncovered(spans, seg.address, seg.address + seg.data.length);
+    if (stray === undefined) continue;
     throw new ImageError(
       image.format,
-      `segment ${hex(start)}-${hex(end - 1)} (${seg.data.length} bytes) falls outside the memory map ` +
-        `(first stray byte at ${hex(firstUncovered(spans, start, end))}); regions: ${list || 'none'}`,
+      `segment ${hex(seg.address)}-${hex(seg.address + seg.data.length - 1)} (${seg.data.length} bytes) falls outside the memory map ` +
+        `(first stray byte at ${hex(stray)}); regions: ${describe(regions)}`,
     );
   }
+}
+
+/** What an image is checked against before it is loaded on a board. */
+export interface ImageTarget {
+  /** For messages ("board cpx"). */
+  name: string;
+  architecture: ImageMachine;
+  /** Where image bytes may be loaded. */
+  regions: MemoryRegion[];
+  /** Everything the bus maps (memories and peripherals): where a program's memory may lie. */
+  memoryMap: MemoryRegion[];
+}
+
+/**
+ * Everything that must hold before an image runs on a board: built for its architecture (when
+ * the image says), bytes only where firmware can be loaded, and the memory it uses at run time
+ * (an ELF's .data and .bss) inside the memory map.
+ */
+export function checkImageFits(image: FirmwareImage, target: ImageTarget): void {
+  if (image.machine !== undefined && image.machine !== target.architecture) {
+    throw new ImageError(image.format, `built for ${image.machine}, but ${target.name} has an ${target.architecture} core`);
+  }
+  placeImage(image, target.regions);
+  const spans = coalesce(target.memoryMap);
+  for (const use of image.footprint ?? []) {
+    const stray = uncovered(spans, use.address, use.address + use.size);
+    if (stray === undefined) continue;
+    throw new ImageError(
+      image.format,
+      `the program's memory at ${hex(use.address)}-${hex(use.address + use.size - 1)} (${use.size} bytes) falls outside the memory map ` +
+        `of ${target.name} (first unmapped byte at ${hex(stray)})`,
+    );
+  }
+}
+
+/**
+ * The largest file worth reading as firmware for a memory map. The bytes of the map in the most
+ * verbose format real tools write (Intel HEX, 16 data bytes in a 44-character record: 2.75x;
+ * UF2 2x), doubled, plus 64 MiB for an ELF's symbols and debug sections. Anything larger cannot be
+ * an image for the board and is refused before it is read.
+ */
+export function maxImageFileSize(regions: MemoryRegion[]): number {
+  const bytes = coalesce(regions).reduce((n, [lo, hi]) => n + (hi - lo), 0);
+  return 6 * bytes + 64 * 1024 * 1024;
+}
+
+function describe(regions: MemoryRegion[]): string {
+  return regions.map((r) => `${r.name} ${hex(r.base)}-${hex(r.base + r.size - 1)}`).join(', ') || 'none';
+}
+
+/** The first address of [start, end) in no span, or undefined when the spans cover it all. */
+function uncovered(spans: [number, number][], start: number, end: number): number | undefined {
+  if (spans.some(([lo, hi]) => lo <= start && end <= hi)) return undefined;
+  return firstUncovered(spans, start, end);
 }
 
 /** Merges overlapping or touching regions into disjoint [lo, hi) spans so a segment can straddle two. */

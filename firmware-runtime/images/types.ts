@@ -10,11 +10,24 @@ export interface ImageSegment {
   data: Uint8Array;
 }
 
+/** A CPU architecture an image can say it was built for (ELF e_machine). */
+export type ImageMachine = 'ARM' | 'Xtensa';
+
+/** Memory a program needs at run time (an ELF segment's p_vaddr + p_memsz: its .data and .bss too). */
+export interface MemorySpan {
+  address: number;
+  size: number;
+}
+
 export interface FirmwareImage {
   format: ImageFormat;
   /** Sorted by address, non-overlapping, never empty. */
   segments: ImageSegment[];
   entry?: number;
+  /** The architecture the image was built for, when the format records it (ELF). */
+  machine?: ImageMachine;
+  /** Memory the program uses beyond the bytes loaded, when the format records it (ELF). */
+  footprint?: MemorySpan[];
   symbols?: Map<string, number>;
   uf2FamilyId?: number;
 }

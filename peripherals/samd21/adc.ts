@@ -21,8 +21,9 @@
  * The conversion is ideal (no noise, no INL/DNL): CALIB is stored, not applied. Pads are read
  * whether or not PMUX selects function B (the data sheet requires it; we do not punish its absence).
  */
-import { CTRLA_ENABLE, CTRLA_SWRST, RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
-import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
+import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ, TEMPERATURE_LOG } from './memory-map.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
 import { dacOf } from './dac.js';
@@ -38,11 +39,67 @@ export const ADC_REFSEL = { INT1V: 0, INTVCC0: 1, INTVCC1: 2, AREFA: 3, AREFB: 4
 export const ADC_RESSEL = { BITS12: 0, BITS16: 1, BITS10: 2, BITS8: 3 } as const;
 
 /** INTFLAG bits. */
+/** INTFLAG / INTENSET / INTENCLR (33.8.10-12). */
 export const ADC_INT = { RESRDY: 1 << 0, OVERRUN: 1 << 1, WINMON: 1 << 2, SYNCRDY: 1 << 3 } as const;
 
-const SYNC_CTRLA = 1;
-const SYNC_START = 2;
-const SYNC_OTHER = 4;
+/** Register offsets (33.7 register summary). */
+export const ADC_REG = {
+  CTRLA: 0x00, REFCTRL: 0x01, AVGCTRL: 0x02, SAMPCTRL: 0x03, CTRLB: 0x04, WINCTRL: 0x08, SWTRIG: 0x0c,
+  INPUTCTRL: 0x10, EVCTRL: 0x14, INTENCLR: 0x16, INTENSET: 0x17, INTFLAG: 0x18, STATUS: 0x19, RESULT: 0x1a,
+  WINLT: 0x1c, WINUT: 0x20, GAINCORR: 0x24, OFFSETCORR: 0x26, CALIB: 0x28, DBGCTRL: 0x2a,
+} as const;
+/** CTRLA (33.8.1). */
+export const ADC_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, RUNSTDBY: 1 << 2 } as const;
+/** REFCTRL (33.8.2). */
+export const ADC_REFCTRL = { REFSEL_Pos: 0, REFSEL_Msk: 0xf << 0, REFCOMP: 1 << 7 } as const;
+/** AVGCTRL (33.8.3). */
+export const ADC_AVGCTRL = { SAMPLENUM_Pos: 0, SAMPLENUM_Msk: 0xf << 0, ADJRES_Pos: 4, ADJRES_Msk: 0x7 << 4 } as const;
+/** SAMPCTRL (33.8.4). */
+export const ADC_SAMPCTRL = { SAMPLEN_Pos: 0, SAMPLEN_Msk: 0x3f << 0 } as const;
+/** CTRLB (33.8.5); PRESCALER n divides by 4 << n. */
+export const ADC_CTRLB = {
+  DIFFMODE: 1 << 0, LEFTADJ: 1 << 1, FREERUN: 1 << 2, CORREN: 1 << 3, RESSEL_Pos: 4, RESSEL_Msk: 0x3 << 4,
+  PRESCALER_Pos: 8, PRESCALER_Msk: 0x7 << 8,
+} as const;
+/** WINCTRL (33.8.6). */
+export const ADC_WINCTRL = { WINMODE_Pos: 0, WINMODE_Msk: 0x7 << 0 } as const;
+/** WINCTRL.WINMODE values: 1 RESULT > WINLT, 2 RESULT < WINUT, 3 inside, 4 outside. */
+export const ADC_WINMODE = { DISABLE: 0, MODE1: 1, MODE2: 2, MODE3: 3, MODE4: 4 } as const;
+/** SWTRIG (33.8.7). */
+export const ADC_SWTRIG = { FLUSH: 1 << 0, START: 1 << 1 } as const;
+/** INPUTCTRL (33.8.8). */
+export const ADC_INPUTCTRL = {
+  MUXPOS_Pos: 0, MUXPOS_Msk: 0x1f << 0, MUXNEG_Pos: 8, MUXNEG_Msk: 0x1f << 8, INPUTSCAN_Pos: 16,
+  INPUTSCAN_Msk: 0xf << 16, INPUTOFFSET_Pos: 20, INPUTOFFSET_Msk: 0xf << 20, GAIN_Pos: 24,
+  GAIN_Msk: 0xf << 24,
+} as const;
+/** INPUTCTRL.GAIN values (1X..16X, then DIV2). */
+export const ADC_GAIN = { X1: 0x0, X2: 0x1, X4: 0x2, X8: 0x3, X16: 0x4, DIV2: 0xf } as const;
+/** EVCTRL (33.8.9). */
+export const ADC_EVCTRL = { STARTEI: 1 << 0, SYNCEI: 1 << 1, RESRDYEO: 1 << 4, WINMONEO: 1 << 5 } as const;
+/** STATUS (33.8.13). */
+export const ADC_STATUS = { SYNCBUSY: 1 << 7 } as const;
+/** GAINCORR / OFFSETCORR: 12-bit fields (33.8.18-19). */
+export const ADC_CORR = { Msk: 0xfff } as const;
+/** CALIB (33.8.20). */
+export const ADC_CALIB = { LINEARITY_CAL_Pos: 0, LINEARITY_CAL_Msk: 0xff << 0, BIAS_CAL_Pos: 8, BIAS_CAL_Msk: 0x7 << 8 } as const;
+/** DBGCTRL (33.8.21). */
+export const ADC_DBGCTRL = { DBGRUN: 1 << 0 } as const;
+
+const SYNC_CTRLA = 1 << 0;
+const SYNC_START = 1 << 1;
+const SYNC_OTHER = 1 << 2;
+const INT_MASK = ADC_INT.RESRDY | ADC_INT.OVERRUN | ADC_INT.WINMON | ADC_INT.SYNCRDY;
+/** MUXNEG selections below this are AIN0..7 pins (33.8.8). */
+const MUXNEG_PINS = 8;
+/** AVGCTRL.SAMPLENUM stops doubling at 1024 samples. */
+const MAX_SAMPLENUM = 10;
+/** Conversion time when GCLK_ADC is off (fallback, counted in stalledConversions). */
+const STALLED_CYCLES = 1000;
+const RESULT_Msk = 0xffff;
+/** External references: VREFA on PA03, VREFB on PA04 (table 7-1). */
+const VREFA_PAD = padIndex('PA03');
+const VREFB_PAD = padIndex('PA04');
 
 export interface AdcOptions {
   /** VDDANA in volts (3.3 on every CircuitPython board). */
@@ -102,40 +159,50 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
     this.convEvent = new SimEvent('ADC.conversion', () => this.conversionDone());
 
     const other = () => this.sync.start(SYNC_OTHER);
-    this.CTRLA = this.reg({ name: 'CTRLA', offset: 0x00, size: 1, writable: 0x07, write: () => this.sync.start(SYNC_CTRLA) });
-    this.REFCTRL = this.reg({ name: 'REFCTRL', offset: 0x01, size: 1, writable: 0x8f });
-    this.AVGCTRL = this.reg({ name: 'AVGCTRL', offset: 0x02, size: 1, writable: 0x7f });
-    this.SAMPCTRL = this.reg({ name: 'SAMPCTRL', offset: 0x03, size: 1, writable: 0x3f });
-    this.CTRLB = this.reg({ name: 'CTRLB', offset: 0x04, size: 2, writable: 0x073f, write: other });
-    this.WINCTRL = this.reg({ name: 'WINCTRL', offset: 0x08, size: 1, writable: 0x07, write: other });
+    const R = ADC_REG;
+    const IC = ADC_INPUTCTRL;
+    this.CTRLA = this.reg({
+      name: 'CTRLA',
+      offset: R.CTRLA,
+      size: 1,
+      writable: ADC_CTRLA.SWRST | ADC_CTRLA.ENABLE | ADC_CTRLA.RUNSTDBY,
+      write: () => this.sync.start(SYNC_CTRLA),
+    });
+    this.REFCTRL = this.reg({ name: 'REFCTRL', offset: R.REFCTRL, size: 1, writable: ADC_REFCTRL.REFSEL_Msk | ADC_REFCTRL.REFCOMP });
+    this.AVGCTRL = this.reg({ name: 'AVGCTRL', offset: R.AVGCTRL, size: 1, writable: ADC_AVGCTRL.SAMPLENUM_Msk | ADC_AVGCTRL.ADJRES_Msk });
+    this.SAMPCTRL = this.reg({ name: 'SAMPCTRL', offset: R.SAMPCTRL, size: 1, writable: ADC_SAMPCTRL.SAMPLEN_Msk });
+    const B = ADC_CTRLB;
+    this.CTRLB = this.reg({ name: 'CTRLB', offset: R.CTRLB, size: 2, writable: B.DIFFMODE | B.LEFTADJ | B.FREERUN | B.CORREN | B.RESSEL_Msk | B.PRESCALER_Msk, write: other });
+    this.WINCTRL = this.reg({ name: 'WINCTRL', offset: R.WINCTRL, size: 1, writable: ADC_WINCTRL.WINMODE_Msk, write: other });
     this.SWTRIG = this.reg({
       name: 'SWTRIG',
-      offset: 0x0c,
+      offset: R.SWTRIG,
       size: 1,
-      writable: 0x03,
+      writable: ADC_SWTRIG.FLUSH | ADC_SWTRIG.START,
       write: (v) => {
-        this.pendingSwtrig |= v & 0x03;
+        this.pendingSwtrig |= v & (ADC_SWTRIG.FLUSH | ADC_SWTRIG.START);
         this.sync.start(SYNC_START);
       },
     });
     this.INPUTCTRL = this.reg({
       name: 'INPUTCTRL',
-      offset: 0x10,
+      offset: R.INPUTCTRL,
       size: 4,
-      writable: 0x0fff1f1f,
+      writable: IC.MUXPOS_Msk | IC.MUXNEG_Msk | IC.INPUTSCAN_Msk | IC.INPUTOFFSET_Msk | IC.GAIN_Msk,
       // INPUTOFFSET reads the scan position (33.8.9).
-      read: (r) => ((r.value & ~0x00f00000) | ((this.inputOffset & 0xf) << 20)) >>> 0,
+      read: (r) => ((r.value & ~IC.INPUTOFFSET_Msk) | ((this.inputOffset << IC.INPUTOFFSET_Pos) & IC.INPUTOFFSET_Msk)) >>> 0,
       write: (v) => {
-        this.inputOffset = (v >>> 20) & 0xf;
+        this.inputOffset = (v & IC.INPUTOFFSET_Msk) >>> IC.INPUTOFFSET_Pos;
         other();
       },
     });
-    this.EVCTRL = this.reg({ name: 'EVCTRL', offset: 0x14, size: 1, writable: 0x33 });
-    this.int = new InterruptRegisters(this, { INTENCLR: 0x16, INTENSET: 0x17, INTFLAG: 0x18 }, 1, 0x0f, (l) => chip.irq(IRQ.ADC, l));
-    this.STATUS = this.reg({ name: 'STATUS', offset: 0x19, size: 1, writable: 0, read: () => (this.sync.busy ? 0x80 : 0) });
+    const E = ADC_EVCTRL;
+    this.EVCTRL = this.reg({ name: 'EVCTRL', offset: R.EVCTRL, size: 1, writable: E.STARTEI | E.SYNCEI | E.RESRDYEO | E.WINMONEO });
+    this.int = new InterruptRegisters(this, { INTENCLR: R.INTENCLR, INTENSET: R.INTENSET, INTFLAG: R.INTFLAG }, 1, INT_MASK, (l) => chip.irq(IRQ.ADC, l));
+    this.STATUS = this.reg({ name: 'STATUS', offset: R.STATUS, size: 1, writable: 0, read: () => (this.sync.busy ? ADC_STATUS.SYNCBUSY : 0) });
     this.RESULT = this.reg({
       name: 'RESULT',
-      offset: 0x1a,
+      offset: R.RESULT,
       size: 2,
       writable: 0,
       // Reading RESULT clears INTFLAG.RESRDY (33.8.13).
@@ -144,19 +211,20 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
         return r.value;
       },
     });
-    this.WINLT = this.reg({ name: 'WINLT', offset: 0x1c, size: 2, write: other });
-    this.WINUT = this.reg({ name: 'WINUT', offset: 0x20, size: 2, write: other });
-    this.GAINCORR = this.reg({ name: 'GAINCORR', offset: 0x24, size: 2, writable: 0x0fff, write: other });
-    this.OFFSETCORR = this.reg({ name: 'OFFSETCORR', offset: 0x26, size: 2, writable: 0x0fff, write: other });
-    this.CALIB = this.reg({ name: 'CALIB', offset: 0x28, size: 2, writable: 0x07ff });
-    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: 0x2a, size: 1, writable: 0x01 });
+    this.WINLT = this.reg({ name: 'WINLT', offset: R.WINLT, size: 2, write: other });
+    this.WINUT = this.reg({ name: 'WINUT', offset: R.WINUT, size: 2, write: other });
+    this.GAINCORR = this.reg({ name: 'GAINCORR', offset: R.GAINCORR, size: 2, writable: ADC_CORR.Msk, write: other });
+    this.OFFSETCORR = this.reg({ name: 'OFFSETCORR', offset: R.OFFSETCORR, size: 2, writable: ADC_CORR.Msk, write: other });
+    // The model's converter is ideal: the calibration is stored only.
+    this.CALIB = this.reg({ name: 'CALIB', offset: R.CALIB, size: 2, writable: ADC_CALIB.LINEARITY_CAL_Msk | ADC_CALIB.BIAS_CAL_Msk });
+    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: R.DBGCTRL, size: 1, writable: ADC_DBGCTRL.DBGRUN });
 
     chip.registerDmaSource(DMA_TRIGGER.ADC_RESRDY, () => (this.int.flags() & ADC_INT.RESRDY) !== 0);
     chip.onEventUser(EVENT_USER.ADC_START, () => {
-      if (this.EVCTRL.value & 0x01) this.start();
+      if (this.EVCTRL.value & ADC_EVCTRL.STARTEI) this.start();
     });
     chip.onEventUser(EVENT_USER.ADC_SYNC, () => {
-      if (this.EVCTRL.value & 0x02) {
+      if (this.EVCTRL.value & ADC_EVCTRL.SYNCEI) {
         this.flush();
         this.start();
       }
@@ -181,14 +249,14 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
 
   private synced(bits: number): void {
     if (bits & SYNC_CTRLA) {
-      if (this.CTRLA.value & CTRLA_SWRST) return this.softwareReset();
-      this.setEnabled((this.CTRLA.value & CTRLA_ENABLE) !== 0);
+      if (this.CTRLA.value & ADC_CTRLA.SWRST) return this.softwareReset();
+      this.setEnabled((this.CTRLA.value & ADC_CTRLA.ENABLE) !== 0);
     }
     if (bits & SYNC_START) {
       const t = this.pendingSwtrig;
       this.pendingSwtrig = 0;
-      if (t & 0x01) this.flush();
-      if (t & 0x02) this.start();
+      if (t & ADC_SWTRIG.FLUSH) this.flush();
+      if (t & ADC_SWTRIG.START) this.start();
     }
     this.int.set(ADC_INT.SYNCRDY);
   }
@@ -216,34 +284,46 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
   /** SWTRIG.FLUSH / SYNC event: abort the ongoing conversion, restart the scan (33.6.2.4). */
   private flush(): void {
     this.abort();
-    this.inputOffset = (this.INPUTCTRL.value >>> 20) & 0xf;
+    this.inputOffset = (this.INPUTCTRL.value & ADC_INPUTCTRL.INPUTOFFSET_Msk) >>> ADC_INPUTCTRL.INPUTOFFSET_Pos;
+  }
+
+  private get ressel(): number {
+    return (this.CTRLB.value & ADC_CTRLB.RESSEL_Msk) >>> ADC_CTRLB.RESSEL_Pos;
+  }
+
+  private get samplenum(): number {
+    return Math.min(MAX_SAMPLENUM, (this.AVGCTRL.value & ADC_AVGCTRL.SAMPLENUM_Msk) >>> ADC_AVGCTRL.SAMPLENUM_Pos);
+  }
+
+  private get gain(): number {
+    return (this.INPUTCTRL.value & ADC_INPUTCTRL.GAIN_Msk) >>> ADC_INPUTCTRL.GAIN_Pos;
   }
 
   private get bits(): number {
-    const ressel = (this.CTRLB.value >>> 4) & 3;
+    const ressel = this.ressel;
     return ressel === ADC_RESSEL.BITS10 ? 10 : ressel === ADC_RESSEL.BITS8 ? 8 : 12;
   }
 
   private get samples(): number {
-    const ressel = (this.CTRLB.value >>> 4) & 3;
-    if (ressel !== ADC_RESSEL.BITS16) return 1;
-    return 1 << Math.min(10, this.AVGCTRL.value & 0x0f);
+    if (this.ressel !== ADC_RESSEL.BITS16) return 1;
+    return 1 << this.samplenum;
   }
 
   /** Duration of the next conversion (all accumulated samples) in scheduler cycles. */
   conversionCycles(): number {
     const gclk = this.chip.gclkFrequency(GCLK_ID.ADC);
-    const prescaler = 4 << ((this.CTRLB.value >>> 8) & 7);
-    const gain = (this.INPUTCTRL.value >>> 24) & 0xf;
-    const diff = (this.CTRLB.value & 0x01) !== 0;
+    const prescaler = 4 << ((this.CTRLB.value & ADC_CTRLB.PRESCALER_Msk) >>> ADC_CTRLB.PRESCALER_Pos);
+    const gain = this.gain;
+    const diff = (this.CTRLB.value & ADC_CTRLB.DIFFMODE) !== 0;
     // Gain stage delay in CLK_ADC periods (33.6.2.8), differential half a period less.
-    let gainDelay = gain === 0 || gain === 0xf ? 0 : gain <= 2 ? 1 : 1.5;
+    let gainDelay = gain === ADC_GAIN.X1 || gain === ADC_GAIN.DIV2 ? 0 : gain <= ADC_GAIN.X4 ? 1 : 1.5;
     if (diff) gainDelay = Math.max(0, gainDelay - 0.5);
-    const perSample = ((this.SAMPCTRL.value & 0x3f) + 1) / 2 + 1 + this.bits / 2 + gainDelay;
+    const samplen = (this.SAMPCTRL.value & ADC_SAMPCTRL.SAMPLEN_Msk) >>> ADC_SAMPCTRL.SAMPLEN_Pos;
+    const perSample = (samplen + 1) / 2 + 1 + this.bits / 2 + gainDelay;
     const clkAdcPeriods = perSample * this.samples;
     if (gclk <= 0) {
       this.stalledConversions++;
-      return 1000;
+      return STALLED_CYCLES;
     }
     return Math.max(1, Math.ceil((clkAdcPeriods * prescaler * this.chip.scheduler.frequency) / gclk));
   }
@@ -255,24 +335,25 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
     const result = this.convert();
     const flags = this.int.flags();
     if (flags & ADC_INT.RESRDY) this.int.set(ADC_INT.OVERRUN);
-    this.RESULT.value = result & 0xffff;
+    this.RESULT.value = result & RESULT_Msk;
     let hit = false;
-    const mode = this.WINCTRL.value & 7;
-    if (mode !== 0) {
-      const signed = (this.CTRLB.value & 0x01) !== 0;
-      const v = signed ? (result << 16) >> 16 : result & 0xffff;
+    const mode = (this.WINCTRL.value & ADC_WINCTRL.WINMODE_Msk) >>> ADC_WINCTRL.WINMODE_Pos;
+    if (mode !== ADC_WINMODE.DISABLE) {
+      const signed = (this.CTRLB.value & ADC_CTRLB.DIFFMODE) !== 0;
+      const v = signed ? (result << 16) >> 16 : result & RESULT_Msk;
       const lt = signed ? (this.WINLT.value << 16) >> 16 : this.WINLT.value;
       const ut = signed ? (this.WINUT.value << 16) >> 16 : this.WINUT.value;
-      hit = mode === 1 ? v > lt : mode === 2 ? v < ut : mode === 3 ? v > lt && v < ut : mode === 4 ? v < lt || v > ut : false;
+      const W = ADC_WINMODE;
+      hit = mode === W.MODE1 ? v > lt : mode === W.MODE2 ? v < ut : mode === W.MODE3 ? v > lt && v < ut : mode === W.MODE4 ? v < lt || v > ut : false;
     }
     this.int.set(ADC_INT.RESRDY | (hit ? ADC_INT.WINMON : 0));
-    if (this.EVCTRL.value & 0x10) this.chip.generateEvent(EVENT_GENERATOR.ADC_RESRDY);
-    if (hit && this.EVCTRL.value & 0x20) this.chip.generateEvent(EVENT_GENERATOR.ADC_WINMON);
+    if (this.EVCTRL.value & ADC_EVCTRL.RESRDYEO) this.chip.generateEvent(EVENT_GENERATOR.ADC_RESRDY);
+    if (hit && this.EVCTRL.value & ADC_EVCTRL.WINMONEO) this.chip.generateEvent(EVENT_GENERATOR.ADC_WINMON);
     this.chip.dmaTrigger(DMA_TRIGGER.ADC_RESRDY);
     // Input scan: next input (33.6.2.6).
-    const scan = (this.INPUTCTRL.value >>> 16) & 0xf;
+    const scan = (this.INPUTCTRL.value & ADC_INPUTCTRL.INPUTSCAN_Msk) >>> ADC_INPUTCTRL.INPUTSCAN_Pos;
     if (scan > 0) this.inputOffset = this.inputOffset >= scan ? 0 : this.inputOffset + 1;
-    if (this.CTRLB.value & 0x04) this.start();
+    if (this.CTRLB.value & ADC_CTRLB.FREERUN) this.start();
   }
 
   /** The voltage at a MUXPOS input. */
@@ -295,7 +376,7 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private negativeInputVoltage(muxneg: number): number {
-    if (muxneg < 8) return this.padVoltage(ADC_AIN_PADS[muxneg]);
+    if (muxneg < MUXNEG_PINS) return this.padVoltage(ADC_AIN_PADS[muxneg]);
     return 0; // GND, IOGND, reserved
   }
 
@@ -321,7 +402,7 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
 
   /** The reference voltage REFCTRL selects. */
   referenceVoltage(): number {
-    switch (this.REFCTRL.value & 0x0f) {
+    switch ((this.REFCTRL.value & ADC_REFCTRL.REFSEL_Msk) >>> ADC_REFCTRL.REFSEL_Pos) {
       case ADC_REFSEL.INT1V:
         return 1.0;
       case ADC_REFSEL.INTVCC0:
@@ -329,28 +410,29 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
       case ADC_REFSEL.INTVCC1:
         return this.vddana / 2;
       case ADC_REFSEL.AREFA:
-        return this.padVoltage(3);
+        return this.padVoltage(VREFA_PAD);
       case ADC_REFSEL.AREFB:
-        return this.padVoltage(4);
+        return this.padVoltage(VREFB_PAD);
       default:
         return 1.0;
     }
   }
 
   private gainFactor(): number {
-    const g = (this.INPUTCTRL.value >>> 24) & 0xf;
-    return g === 0xf ? 0.5 : g <= 4 ? 1 << g : 1;
+    const g = this.gain;
+    return g === ADC_GAIN.DIV2 ? 0.5 : g <= ADC_GAIN.X16 ? 1 << g : 1;
   }
 
   /** One complete result (accumulation, shifts, correction, adjust) as stored in RESULT. */
   private convert(): number {
     const ic = this.INPUTCTRL.value;
-    const muxpos = ((ic & 0x1f) + this.inputOffset) & 0x1f;
-    const diff = (this.CTRLB.value & 0x01) !== 0;
+    const IC = ADC_INPUTCTRL;
+    const muxpos = (((ic & IC.MUXPOS_Msk) >>> IC.MUXPOS_Pos) + this.inputOffset) & IC.MUXPOS_Msk;
+    const diff = (this.CTRLB.value & ADC_CTRLB.DIFFMODE) !== 0;
     const vref = this.referenceVoltage();
-    const vin = (this.positiveInputVoltage(muxpos) - (diff ? this.negativeInputVoltage((ic >>> 8) & 0x1f) : 0)) * this.gainFactor();
-    const ressel = (this.CTRLB.value >>> 4) & 3;
-    const accumulate = ressel === ADC_RESSEL.BITS16;
+    const vneg = diff ? this.negativeInputVoltage((ic & IC.MUXNEG_Msk) >>> IC.MUXNEG_Pos) : 0;
+    const vin = (this.positiveInputVoltage(muxpos) - vneg) * this.gainFactor();
+    const accumulate = this.ressel === ADC_RESSEL.BITS16;
     const bits = accumulate ? 12 : this.bits;
     // One ideal sample at `bits`.
     let sample: number;
@@ -364,24 +446,25 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
     }
     let result = sample;
     if (accumulate) {
-      const n = this.AVGCTRL.value & 0x0f;
-      const count = 1 << Math.min(10, n);
-      const autoShift = Math.max(0, Math.min(10, n) - 4);
-      const adjres = (this.AVGCTRL.value >>> 4) & 7;
+      const n = this.samplenum;
+      const count = 1 << n;
+      const autoShift = Math.max(0, n - 4);
+      const adjres = (this.AVGCTRL.value & ADC_AVGCTRL.ADJRES_Msk) >>> ADC_AVGCTRL.ADJRES_Pos;
       result = Math.floor((sample * count) / (1 << autoShift) / (1 << adjres));
     }
-    if (this.CTRLB.value & 0x08) {
-      // Offset and gain correction (33.6.2.10): (result - OFFSETCORR) * GAINCORR / 2^11.
+    if (this.CTRLB.value & ADC_CTRLB.CORREN) {
+      // Offset and gain correction (33.6.2.10): (result - OFFSETCORR) * GAINCORR / 2^11, with
+      // OFFSETCORR a 12-bit two's complement number.
       const off = (this.OFFSETCORR.value << 20) >> 20;
-      const gain = this.GAINCORR.value & 0x0fff;
+      const gain = this.GAINCORR.value & ADC_CORR.Msk;
       result = Math.floor(((result - off) * gain) / 2048);
-      const max = accumulate ? 0xffff : (1 << bits) - 1;
+      const max = accumulate ? RESULT_Msk : (1 << bits) - 1;
       if (diff) {
-        const half = accumulate ? 0x8000 : 1 << (bits - 1);
+        const half = accumulate ? (RESULT_Msk + 1) / 2 : 1 << (bits - 1);
         result = Math.max(-half, Math.min(half - 1, result));
       } else result = Math.max(0, Math.min(max, result));
     }
-    if (this.CTRLB.value & 0x02 && !accumulate) result = result << (16 - bits); // LEFTADJ
-    return result & 0xffff;
+    if (this.CTRLB.value & ADC_CTRLB.LEFTADJ && !accumulate) result = result << (16 - bits);
+    return result & RESULT_Msk;
   }
 }

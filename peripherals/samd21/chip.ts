@@ -5,12 +5,13 @@
  * (GCLK channel frequencies, PM bus-clock masks, change notifications), the event system
  * (generate an event, receive a user event), DMA triggers, pad access through PORT and the
  * system reset. The concrete system peripherals (PM, SYSCTRL, GCLK, EVSYS, PORT) plug into it
- * through the small interfaces below, so a peripheral module imports only this file and
- * register-block.ts. See README.md for how a peripheral is written and registered.
+ * through the small interfaces below, so a peripheral module imports only this file,
+ * ../register-block.ts and sync-busy.ts. See README.md for how a peripheral is written and registered.
  */
 import type { AccessSize, Bus, BusDevice } from '../../emulator/kernel/bus.js';
 import type { Scheduler } from '../../emulator/kernel/scheduler.js';
 import type { Pin } from '../../emulator/kernel/signals.js';
+import { UnimplementedDevice } from '../register-block.js';
 import { EVENT_USERS, IRQ_COUNT, PERIPHERALS, type Bridge, type Variant } from './memory-map.js';
 
 /** PM RCAUSE bits (data sheet 16.8.14). */
@@ -310,12 +311,10 @@ export class ApbGate implements BusDevice {
   }
 }
 
-/** An implemented-nowhere peripheral slot: reads 0, ignores writes, never faults. */
-export class ReservedSlot implements Samd21Peripheral {
-  constructor(readonly name: string) {}
-  read(): number {
-    return 0;
-  }
-  write(): void {}
+/**
+ * A peripheral slot nothing models (PAC, MTB, SBMATRIX, AC): reads 0, ignores writes, never
+ * faults, and reports each access to its `diagnostics` sink as unimplemented.
+ */
+export class ReservedSlot extends UnimplementedDevice implements Samd21Peripheral {
   reset(): void {}
 }

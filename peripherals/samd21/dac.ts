@@ -14,20 +14,36 @@
  *
  * Output samples go to `onOutput` listeners (the speaker part records them) with their cycle.
  */
-import { CTRLA_ENABLE, CTRLA_SWRST, RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
-import type { PadHandle, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
+import { padIndex, type PadHandle, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
 
-export const DAC_INT = { UNDERRUN: 1 << 0, EMPTY: 1 << 1, SYNCRDY: 1 << 2 } as const;
-export const DAC_CTRLB = { EOEN: 1 << 0, IOEN: 1 << 1, LEFTADJ: 1 << 2, VPD: 1 << 3, BDWP: 1 << 4 } as const;
+/** Register offsets (35.7 register summary). */
+export const DAC_REG = { CTRLA: 0x00, CTRLB: 0x01, EVCTRL: 0x02, INTENCLR: 0x04, INTENSET: 0x05, INTFLAG: 0x06, STATUS: 0x07, DATA: 0x08, DATABUF: 0x0c } as const;
+/** CTRLA (35.8.1). */
+export const DAC_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, RUNSTDBY: 1 << 2 } as const;
+/** CTRLB (35.8.2). */
+export const DAC_CTRLB = { EOEN: 1 << 0, IOEN: 1 << 1, LEFTADJ: 1 << 2, VPD: 1 << 3, BDWP: 1 << 4, REFSEL_Pos: 6, REFSEL_Msk: 0x3 << 6 } as const;
+/** CTRLB.REFSEL values. */
 export const DAC_REFSEL = { INT1V: 0, AVCC: 1, VREFP: 2 } as const;
+/** EVCTRL (35.8.3). */
+export const DAC_EVCTRL = { STARTEI: 1 << 0, EMPTYEO: 1 << 1 } as const;
+/** INTFLAG / INTENSET / INTENCLR (35.8.4-6). */
+export const DAC_INT = { UNDERRUN: 1 << 0, EMPTY: 1 << 1, SYNCRDY: 1 << 2 } as const;
+/** STATUS (35.8.7). */
+export const DAC_STATUS = { SYNCBUSY: 1 << 7 } as const;
+/** DATA / DATABUF (35.8.8-9): a 10-bit value in bits 9:0, or in bits 15:6 with CTRLB.LEFTADJ. */
+export const DAC_DATA = { VALUE_Msk: 0x3ff, LEFTADJ_Pos: 6 } as const;
 
-/** VOUT pad: PA02, function B. */
-export const DAC_VOUT_PAD = 2;
+/** VOUT is PA02 on function B; VREFP (the external reference) is PA03 (table 7-1). */
+export const DAC_VOUT_PAD = padIndex('PA02');
+const VREFP_PAD = padIndex('PA03');
 
-const SYNC_CTRLA = 1;
-const SYNC_DATA = 2;
-const SYNC_DATABUF = 4;
+const SYNC_CTRLA = 1 << 0;
+const SYNC_DATA = 1 << 1;
+const SYNC_DATABUF = 1 << 2;
+const DATA_REGISTER_Msk = 0xffff;
 
 export type DacOutputListener = (cycle: number, value: number, volts: number) => void;
 
@@ -70,14 +86,34 @@ export class DAC extends RegisterBlock implements Samd21Peripheral {
     this.vddana = opts.vddana ?? 3.3;
     instances.set(chip, this);
     this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(GCLK_ID.DAC), (bits) => this.synced(bits));
-    this.CTRLA = this.reg({ name: 'CTRLA', offset: 0x00, size: 1, writable: 0x07, write: () => this.sync.start(SYNC_CTRLA) });
-    this.CTRLB = this.reg({ name: 'CTRLB', offset: 0x01, size: 1, writable: 0xdf, write: () => this.updateOutput() });
-    this.EVCTRL = this.reg({ name: 'EVCTRL', offset: 0x02, size: 1, writable: 0x03 });
-    this.int = new InterruptRegisters(this, { INTENCLR: 0x04, INTENSET: 0x05, INTFLAG: 0x06 }, 1, 0x07, (l) => chip.irq(IRQ.DAC, l));
-    this.STATUS = this.reg({ name: 'STATUS', offset: 0x07, size: 1, writable: 0, read: () => (this.sync.busy ? 0x80 : 0) });
+    const R = DAC_REG;
+    const B = DAC_CTRLB;
+    this.CTRLA = this.reg({
+      name: 'CTRLA',
+      offset: R.CTRLA,
+      size: 1,
+      writable: DAC_CTRLA.SWRST | DAC_CTRLA.ENABLE | DAC_CTRLA.RUNSTDBY,
+      write: () => this.sync.start(SYNC_CTRLA),
+    });
+    this.CTRLB = this.reg({
+      name: 'CTRLB',
+      offset: R.CTRLB,
+      size: 1,
+      writable: B.EOEN | B.IOEN | B.LEFTADJ | B.VPD | B.BDWP | B.REFSEL_Msk,
+      write: () => this.updateOutput(),
+    });
+    this.EVCTRL = this.reg({ name: 'EVCTRL', offset: R.EVCTRL, size: 1, writable: DAC_EVCTRL.STARTEI | DAC_EVCTRL.EMPTYEO });
+    this.int = new InterruptRegisters(
+      this,
+      { INTENCLR: R.INTENCLR, INTENSET: R.INTENSET, INTFLAG: R.INTFLAG },
+      1,
+      DAC_INT.UNDERRUN | DAC_INT.EMPTY | DAC_INT.SYNCRDY,
+      (l) => chip.irq(IRQ.DAC, l),
+    );
+    this.STATUS = this.reg({ name: 'STATUS', offset: R.STATUS, size: 1, writable: 0, read: () => (this.sync.busy ? DAC_STATUS.SYNCBUSY : 0) });
     this.DATA = this.reg({
       name: 'DATA',
-      offset: 0x08,
+      offset: R.DATA,
       size: 2,
       write: (v) => {
         this.pendingData = v;
@@ -86,7 +122,7 @@ export class DAC extends RegisterBlock implements Samd21Peripheral {
     });
     this.DATABUF = this.reg({
       name: 'DATABUF',
-      offset: 0x0c,
+      offset: R.DATABUF,
       size: 2,
       write: (v) => {
         this.pendingBuf = v;
@@ -123,7 +159,7 @@ export class DAC extends RegisterBlock implements Samd21Peripheral {
   /** VOUT in volts (whether or not it reaches the pad). */
   get voltage(): number {
     if (!this.enabled) return 0;
-    return (this.value / 0x3ff) * this.referenceVoltage();
+    return (this.value / DAC_DATA.VALUE_Msk) * this.referenceVoltage();
   }
 
   /** The DAC as the ADC/AC see it internally. */
@@ -132,16 +168,16 @@ export class DAC extends RegisterBlock implements Samd21Peripheral {
   }
 
   referenceVoltage(): number {
-    const sel = (this.CTRLB.value >>> 6) & 3;
+    const sel = (this.CTRLB.value & DAC_CTRLB.REFSEL_Msk) >>> DAC_CTRLB.REFSEL_Pos;
     if (sel === DAC_REFSEL.INT1V) return 1.0;
     if (sel === DAC_REFSEL.AVCC) return this.vddana;
-    return this.chip.pads ? this.chip.pads.pin(3).voltage : 0;
+    return this.chip.pads ? this.chip.pads.pin(VREFP_PAD).voltage : 0;
   }
 
   private synced(bits: number): void {
     if (bits & SYNC_CTRLA) {
-      if (this.CTRLA.value & CTRLA_SWRST) return this.softwareReset();
-      this.setEnabled((this.CTRLA.value & CTRLA_ENABLE) !== 0);
+      if (this.CTRLA.value & DAC_CTRLA.SWRST) return this.softwareReset();
+      this.setEnabled((this.CTRLA.value & DAC_CTRLA.ENABLE) !== 0);
     }
     if (bits & SYNC_DATABUF) this.bufferFull = true;
     if (bits & SYNC_DATA) this.convert(this.pendingData);
@@ -157,26 +193,26 @@ export class DAC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private startEvent(): void {
-    if (!this.enabled || !(this.EVCTRL.value & 0x01)) return;
+    if (!this.enabled || !(this.EVCTRL.value & DAC_EVCTRL.STARTEI)) return;
     if (!this.bufferFull) {
       this.underruns++;
       this.int.set(DAC_INT.UNDERRUN);
       return;
     }
     this.bufferFull = false;
-    this.DATA.value = this.pendingBuf & 0xffff;
+    this.DATA.value = this.pendingBuf & DATA_REGISTER_Msk;
     this.convert(this.pendingBuf);
     this.setEmpty();
   }
 
   private setEmpty(): void {
     this.int.set(DAC_INT.EMPTY);
-    if (this.EVCTRL.value & 0x02) this.chip.generateEvent(EVENT_GENERATOR.DAC_EMPTY);
+    if (this.EVCTRL.value & DAC_EVCTRL.EMPTYEO) this.chip.generateEvent(EVENT_GENERATOR.DAC_EMPTY);
     this.chip.dmaTrigger(DMA_TRIGGER.DAC_EMPTY);
   }
 
   private convert(raw: number): void {
-    this.value = this.CTRLB.value & DAC_CTRLB.LEFTADJ ? (raw >>> 6) & 0x3ff : raw & 0x3ff;
+    this.value = (this.CTRLB.value & DAC_CTRLB.LEFTADJ ? raw >>> DAC_DATA.LEFTADJ_Pos : raw) & DAC_DATA.VALUE_Msk;
     if (!this.enabled) return;
     this.outputs++;
     this.updateOutput();

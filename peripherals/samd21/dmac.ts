@@ -45,7 +45,8 @@
  */
 import type { Bus } from '../../emulator/kernel/bus.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, type Register } from './register-block.js';
+import { crc32Byte, reverseBits } from './bits.js';
+import { RegisterBlock, type Register } from '../register-block.js';
 import type { DmaController, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { EVENT_GENERATOR, EVENT_USER, IRQ } from './memory-map.js';
 
@@ -57,30 +58,91 @@ export const BEAT_CYCLES = 2;
 /** Cycles of a descriptor fetch (4 words) or write-back. */
 export const FETCH_CYCLES = 4;
 
-// CTRL (20.8.1)
-const CTRL_SWRST = 1 << 0;
-const CTRL_DMAENABLE = 1 << 1;
-const CTRL_CRCENABLE = 1 << 2;
-// CHCTRLA (20.8.18)
-const CHCTRLA_SWRST = 1 << 0;
-const CHCTRLA_ENABLE = 1 << 1;
-// CHINTFLAG (20.8.22)
-export const CHINTFLAG_TERR = 1 << 0;
-export const CHINTFLAG_TCMPL = 1 << 1;
-export const CHINTFLAG_SUSP = 1 << 2;
-// CHSTATUS (20.8.23)
-export const CHSTATUS_PEND = 1 << 0;
-export const CHSTATUS_BUSY = 1 << 1;
-export const CHSTATUS_FERR = 1 << 2;
-// CHCTRLB fields (20.8.19)
+/** Register offsets (20.7 register summary); CHCTRLA..CHSTATUS address the channel CHID selects. */
+export const DMAC_REG = {
+  CTRL: 0x00, CRCCTRL: 0x02, CRCDATAIN: 0x04, CRCCHKSUM: 0x08, CRCSTATUS: 0x0c, DBGCTRL: 0x0d, QOSCTRL: 0x0e,
+  SWTRIGCTRL: 0x10, PRICTRL0: 0x14, INTPEND: 0x20, INTSTATUS: 0x24, BUSYCH: 0x28, PENDCH: 0x2c, ACTIVE: 0x30,
+  BASEADDR: 0x34, WRBADDR: 0x38, CHID: 0x3f, CHCTRLA: 0x40, CHCTRLB: 0x44, CHINTENCLR: 0x4c, CHINTENSET: 0x4d,
+  CHINTFLAG: 0x4e, CHSTATUS: 0x4f,
+} as const;
+/** CTRL (20.8.1); LVLENx = LVLEN0 << x. */
+export const DMAC_CTRL = { SWRST: 1 << 0, DMAENABLE: 1 << 1, CRCENABLE: 1 << 2, LVLEN0: 1 << 8, LVLEN_Pos: 8, LVLEN_Msk: 0xf << 8 } as const;
+/** CRCCTRL (20.8.2). */
+export const DMAC_CRCCTRL = { CRCBEATSIZE_Pos: 0, CRCBEATSIZE_Msk: 0x3 << 0, CRCPOLY_Pos: 2, CRCPOLY_Msk: 0x3 << 2, CRCSRC_Pos: 8, CRCSRC_Msk: 0x3f << 8 } as const;
+/** CRCCTRL.CRCPOLY values. */
+export const DMAC_CRCPOLY = { CRC16: 0, CRC32: 1 } as const;
+/** CRCCTRL.CRCSRC values: the I/O interface, or channel n at CHN0 + n. */
+export const DMAC_CRCSRC = { NOACT: 0x00, IO: 0x01, CHN0: 0x20 } as const;
+/** CRCSTATUS (20.8.5). */
+export const DMAC_CRCSTATUS = { CRCBUSY: 1 << 0, CRCZERO: 1 << 1 } as const;
+/** DBGCTRL (20.8.6). */
+export const DMAC_DBGCTRL = { DBGRUN: 1 << 0 } as const;
+/** QOSCTRL (20.8.7): three 2-bit quality-of-service levels, each MEDIUM (1) at reset. */
+export const DMAC_QOSCTRL = { WRBQOS_Pos: 0, WRBQOS_Msk: 0x3 << 0, FQOS_Pos: 2, FQOS_Msk: 0x3 << 2, DQOS_Pos: 4, DQOS_Msk: 0x3 << 4 } as const;
+/** PRICTRL0 (20.8.9): per level x, LVLPRIx at 8x and RRLVLENx at 8x + 7. */
+export const DMAC_PRICTRL0 = { LVLPRI0_Pos: 0, LVLPRI0_Msk: 0xf << 0, RRLVLEN0: 1 << 7, LEVEL_STRIDE: 8 } as const;
+/** INTPEND (20.8.10). */
+export const DMAC_INTPEND = { ID_Pos: 0, ID_Msk: 0xf << 0, TERR: 1 << 8, TCMPL: 1 << 9, SUSP: 1 << 10, FERR: 1 << 13, BUSY: 1 << 14, PEND: 1 << 15 } as const;
+/** ACTIVE (20.8.14); LVLEXx = LVLEX0 << x. */
+export const DMAC_ACTIVE = { LVLEX0: 1 << 0, ID_Pos: 8, ID_Msk: 0x1f << 8, ABUSY: 1 << 15, BTCNT_Pos: 16, BTCNT_Msk: 0xffff << 16 } as const;
+/** CHID (20.8.17). */
+export const DMAC_CHID = { ID_Pos: 0, ID_Msk: 0xf << 0 } as const;
+/** CHCTRLA (20.8.18). */
+export const DMAC_CHCTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, RUNSTDBY: 1 << 6 } as const;
+/** CHCTRLB (20.8.19). */
+export const DMAC_CHCTRLB = {
+  EVACT_Pos: 0, EVACT_Msk: 0x7 << 0, EVIE: 1 << 3, EVOE: 1 << 4, LVL_Pos: 5, LVL_Msk: 0x3 << 5,
+  TRIGSRC_Pos: 8, TRIGSRC_Msk: 0x3f << 8, TRIGACT_Pos: 22, TRIGACT_Msk: 0x3 << 22, CMD_Pos: 24,
+  CMD_Msk: 0x3 << 24,
+} as const;
+/** CHCTRLB.TRIGACT values. */
 export const TRIGACT = { BLOCK: 0, BEAT: 2, TRANSACTION: 3 } as const;
-const EVACT = { NOACT: 0, TRIG: 1, CTRIG: 2, CBLOCK: 3, SUSPEND: 4, RESUME: 5, SSKIP: 6 } as const;
-// BTCTRL (20.10.1)
-export const BTCTRL_VALID = 1 << 0;
-export const BTCTRL_SRCINC = 1 << 10;
-export const BTCTRL_DSTINC = 1 << 11;
-export const BTCTRL_STEPSEL = 1 << 12;
+/** CHCTRLB.EVACT values. */
+export const DMAC_EVACT = { NOACT: 0, TRIG: 1, CTRIG: 2, CBLOCK: 3, SUSPEND: 4, RESUME: 5, SSKIP: 6 } as const;
+/** CHCTRLB.CMD values. */
+export const DMAC_CMD = { NOACT: 0, SUSPEND: 1, RESUME: 2 } as const;
+/** CHINTFLAG / CHINTENSET / CHINTENCLR (20.8.20-22). */
+export const DMAC_CHINT = { TERR: 1 << 0, TCMPL: 1 << 1, SUSP: 1 << 2 } as const;
+/** CHSTATUS (20.8.23). */
+export const DMAC_CHSTATUS = { PEND: 1 << 0, BUSY: 1 << 1, FERR: 1 << 2 } as const;
+/** Transfer descriptor in SRAM (20.10): 16 bytes per channel at BASEADDR / WRBADDR + 16 n. */
+export const DMAC_DESC = { SIZE: 16, BTCTRL: 0x0, BTCNT: 0x2, SRCADDR: 0x4, DSTADDR: 0x8, DESCADDR: 0xc } as const;
+/** BTCTRL (20.10.1). */
+export const DMAC_BTCTRL = {
+  VALID: 1 << 0, EVOSEL_Pos: 1, EVOSEL_Msk: 0x3 << 1, BLOCKACT_Pos: 3, BLOCKACT_Msk: 0x3 << 3,
+  BEATSIZE_Pos: 8, BEATSIZE_Msk: 0x3 << 8, SRCINC: 1 << 10, DSTINC: 1 << 11, STEPSEL: 1 << 12,
+  STEPSIZE_Pos: 13, STEPSIZE_Msk: 0x7 << 13,
+} as const;
+/** BTCTRL.EVOSEL values. */
+export const DMAC_EVOSEL = { DISABLE: 0, BLOCK: 1, BEAT: 3 } as const;
+/** BTCTRL.BLOCKACT values. */
 export const BLOCKACT = { NOACT: 0, INT: 1, SUSPEND: 2, BOTH: 3 } as const;
+/** BTCTRL.BEATSIZE values. */
+export const DMAC_BEATSIZE = { BYTE: 0, HWORD: 1, WORD: 2 } as const;
+
+const CHCTRLA_WRITABLE = DMAC_CHCTRLA.SWRST | DMAC_CHCTRLA.ENABLE | DMAC_CHCTRLA.RUNSTDBY;
+const CHCTRLB_WRITABLE = (() => {
+  const B = DMAC_CHCTRLB;
+  return B.EVACT_Msk | B.EVIE | B.EVOE | B.LVL_Msk | B.TRIGSRC_Msk | B.TRIGACT_Msk;
+})();
+const CHINT_MASK = DMAC_CHINT.TERR | DMAC_CHINT.TCMPL | DMAC_CHINT.SUSP;
+/** Priority levels 0..3. */
+const LEVELS = 4;
+/** Channels 0..3 have event inputs and outputs (20.6.3.5). */
+const EVENT_CHANNELS = 4;
+/** BTCTRL and BTCNT are 16 bits; BTCNT 0 means 65536 beats (the counter wrapping). */
+const HALF = { Msk: 0xffff, WRAP: 0x10000 } as const;
+/** Byte lanes of an INTPEND write: ID, then the flags (CHINTFLAG at bit 8). */
+const INTPEND_LANE = { ID: 0xff, FLAGS: 0xff << 8, FLAGS_Pos: 8 } as const;
+/** CRC-16-CCITT (20.6.3.7); CRC-32 is bits.ts crc32Byte. */
+const CRC16 = { POLY: 0x1021, Msk: 0xffff, TOP: 0x8000 } as const;
+const BYTE = 0xff;
+
+/** CHCTRLB field helpers. */
+const lvlOf = (chctrlb: number) => (chctrlb & DMAC_CHCTRLB.LVL_Msk) >>> DMAC_CHCTRLB.LVL_Pos;
+const trigsrcOf = (chctrlb: number) => (chctrlb & DMAC_CHCTRLB.TRIGSRC_Msk) >>> DMAC_CHCTRLB.TRIGSRC_Pos;
+const crcsrcOf = (crcctrl: number) => (crcctrl & DMAC_CRCCTRL.CRCSRC_Msk) >>> DMAC_CRCCTRL.CRCSRC_Pos;
+const evoselOf = (btctrl: number) => (btctrl & DMAC_BTCTRL.EVOSEL_Msk) >>> DMAC_BTCTRL.EVOSEL_Pos;
 
 class Channel {
   CHCTRLA = 0;
@@ -113,7 +175,7 @@ class Channel {
   descriptorAddress = 0;
 
   get enabled(): boolean {
-    return (this.CHCTRLA & CHCTRLA_ENABLE) !== 0;
+    return (this.CHCTRLA & DMAC_CHCTRLA.ENABLE) !== 0;
   }
 }
 
@@ -165,43 +227,59 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     for (let i = 0; i < DMAC_CHANNELS; i++) this.channels.push(new Channel());
     this.service = new SimEvent('DMAC.slice', () => this.slice());
 
-    this.CTRL = this.reg({ name: 'CTRL', offset: 0x00, size: 2, writable: 0x0f07, write: (v, old) => this.ctrlWritten(v, old) });
+    const R = DMAC_REG;
+    this.CTRL = this.reg({
+      name: 'CTRL',
+      offset: R.CTRL,
+      size: 2,
+      writable: DMAC_CTRL.SWRST | DMAC_CTRL.DMAENABLE | DMAC_CTRL.CRCENABLE | DMAC_CTRL.LVLEN_Msk,
+      write: (v, old) => this.ctrlWritten(v, old),
+    });
     this.CRCCTRL = this.reg({
       name: 'CRCCTRL',
-      offset: 0x02,
+      offset: R.CRCCTRL,
       size: 2,
-      writable: 0x3f0f,
+      writable: DMAC_CRCCTRL.CRCBEATSIZE_Msk | DMAC_CRCCTRL.CRCPOLY_Msk | DMAC_CRCCTRL.CRCSRC_Msk,
       write: (_v, old) => {
         // Enable-protected by CTRL.CRCENABLE (20.8.2).
-        if (this.CTRL.value & CTRL_CRCENABLE) this.CRCCTRL.value = old;
+        if (this.CTRL.value & DMAC_CTRL.CRCENABLE) this.CRCCTRL.value = old;
       },
     });
-    this.CRCDATAIN = this.reg({ name: 'CRCDATAIN', offset: 0x04, size: 4, write: (v) => this.crcDataIn(v) });
+    this.CRCDATAIN = this.reg({ name: 'CRCDATAIN', offset: R.CRCDATAIN, size: 4, write: (v) => this.crcDataIn(v) });
     this.CRCCHKSUM = this.reg({
       name: 'CRCCHKSUM',
-      offset: 0x08,
+      offset: R.CRCCHKSUM,
       size: 4,
       read: () => this.crcRead(),
       write: (v) => {
         // Writable only while the CRC module is disabled (20.8.4).
-        if (!(this.CTRL.value & CTRL_CRCENABLE)) this.crc = this.crc32Mode ? reflect32(v) : v & 0xffff;
+        if (!(this.CTRL.value & DMAC_CTRL.CRCENABLE)) this.crc = this.crc32Mode ? reverseBits(v, 32) : v & CRC16.Msk;
       },
     });
     this.CRCSTATUS = this.reg({
       name: 'CRCSTATUS',
-      offset: 0x0c,
+      offset: R.CRCSTATUS,
       size: 1,
-      writable: 0x01,
+      writable: DMAC_CRCSTATUS.CRCBUSY,
       w1c: true,
-      read: (r) => (r.value & 1) | (this.crcRead() === 0 ? 2 : 0),
+      read: (r) => (r.value & DMAC_CRCSTATUS.CRCBUSY) | (this.crcRead() === 0 ? DMAC_CRCSTATUS.CRCZERO : 0),
     });
-    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: 0x0d, size: 1, writable: 0x01 });
-    this.QOSCTRL = this.reg({ name: 'QOSCTRL', offset: 0x0e, size: 1, reset: 0x15, writable: 0x3f });
+    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: R.DBGCTRL, size: 1, writable: DMAC_DBGCTRL.DBGRUN });
+    const Q = DMAC_QOSCTRL;
+    const MEDIUM = 1;
+    // Quality of service only orders bus masters on the real chip: stored only.
+    this.QOSCTRL = this.reg({
+      name: 'QOSCTRL',
+      offset: R.QOSCTRL,
+      size: 1,
+      reset: (MEDIUM << Q.WRBQOS_Pos) | (MEDIUM << Q.FQOS_Pos) | (MEDIUM << Q.DQOS_Pos),
+      writable: Q.WRBQOS_Msk | Q.FQOS_Msk | Q.DQOS_Msk,
+    });
     this.SWTRIGCTRL = this.reg({
       name: 'SWTRIGCTRL',
-      offset: 0x10,
+      offset: R.SWTRIGCTRL,
       size: 4,
-      writable: 0xfff,
+      writable: (1 << DMAC_CHANNELS) - 1,
       read: () => {
         let v = 0;
         for (let i = 0; i < DMAC_CHANNELS; i++) if (this.channels[i].swTrigger) v |= 1 << i;
@@ -209,75 +287,59 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       },
       write: (v) => this.swtrigWritten(v),
     });
-    this.PRICTRL0 = this.reg({ name: 'PRICTRL0', offset: 0x14, size: 4, writable: 0x8f8f8f8f });
-    this.INTPEND = this.reg({
-      name: 'INTPEND',
-      offset: 0x20,
-      size: 2,
-      read: () => this.intpendRead(),
-      write: (v, _old, mask) => this.intpendWritten(v, mask),
-    });
-    this.INTSTATUS = this.reg({ name: 'INTSTATUS', offset: 0x24, size: 4, writable: 0, read: () => this.intstatus() });
-    this.BUSYCH = this.reg({ name: 'BUSYCH', offset: 0x28, size: 4, writable: 0, read: () => this.chanMask((c) => c.busy) });
-    this.PENDCH = this.reg({ name: 'PENDCH', offset: 0x2c, size: 4, writable: 0, read: () => this.chanMask((c) => c.pending) });
-    this.ACTIVE = this.reg({ name: 'ACTIVE', offset: 0x30, size: 4, writable: 0, read: () => this.activeRead() });
+    let prictrl = 0;
+    for (let lvl = 0; lvl < LEVELS; lvl++) prictrl |= (DMAC_PRICTRL0.LVLPRI0_Msk | DMAC_PRICTRL0.RRLVLEN0) << (DMAC_PRICTRL0.LEVEL_STRIDE * lvl);
+    this.PRICTRL0 = this.reg({ name: 'PRICTRL0', offset: R.PRICTRL0, size: 4, writable: prictrl >>> 0 });
+    this.INTPEND = this.reg({ name: 'INTPEND', offset: R.INTPEND, size: 2, read: () => this.intpendRead(), write: (v, _old, mask) => this.intpendWritten(v, mask) });
+    this.INTSTATUS = this.reg({ name: 'INTSTATUS', offset: R.INTSTATUS, size: 4, writable: 0, read: () => this.intstatus() });
+    this.BUSYCH = this.reg({ name: 'BUSYCH', offset: R.BUSYCH, size: 4, writable: 0, read: () => this.chanMask((c) => c.busy) });
+    this.PENDCH = this.reg({ name: 'PENDCH', offset: R.PENDCH, size: 4, writable: 0, read: () => this.chanMask((c) => c.pending) });
+    this.ACTIVE = this.reg({ name: 'ACTIVE', offset: R.ACTIVE, size: 4, writable: 0, read: () => this.activeRead() });
     const protect = (r: () => Register) => (_v: number, old: number) => {
       // BASEADDR/WRBADDR are enable-protected by CTRL.DMAENABLE (20.8.16/17).
-      if (this.CTRL.value & CTRL_DMAENABLE) r().value = old;
+      if (this.CTRL.value & DMAC_CTRL.DMAENABLE) r().value = old;
     };
-    this.BASEADDR = this.reg({ name: 'BASEADDR', offset: 0x34, size: 4, write: protect(() => this.BASEADDR) });
-    this.WRBADDR = this.reg({ name: 'WRBADDR', offset: 0x38, size: 4, write: protect(() => this.WRBADDR) });
-    this.CHID = this.reg({ name: 'CHID', offset: 0x3f, size: 1, writable: 0x0f });
-    this.CHCTRLA = this.reg({
-      name: 'CHCTRLA',
-      offset: 0x40,
-      size: 1,
-      read: () => this.sel()?.CHCTRLA ?? 0,
-      write: (v, _old, mask) => this.chctrlaWritten(v, mask),
-    });
-    this.CHCTRLB = this.reg({
-      name: 'CHCTRLB',
-      offset: 0x44,
-      size: 4,
-      read: () => this.sel()?.CHCTRLB ?? 0,
-      write: (v, _old, mask) => this.chctrlbWritten(v, mask),
-    });
+    this.BASEADDR = this.reg({ name: 'BASEADDR', offset: R.BASEADDR, size: 4, write: protect(() => this.BASEADDR) });
+    this.WRBADDR = this.reg({ name: 'WRBADDR', offset: R.WRBADDR, size: 4, write: protect(() => this.WRBADDR) });
+    this.CHID = this.reg({ name: 'CHID', offset: R.CHID, size: 1, writable: DMAC_CHID.ID_Msk });
+    this.CHCTRLA = this.reg({ name: 'CHCTRLA', offset: R.CHCTRLA, size: 1, read: () => this.sel()?.CHCTRLA ?? 0, write: (v, _old, mask) => this.chctrlaWritten(v, mask) });
+    this.CHCTRLB = this.reg({ name: 'CHCTRLB', offset: R.CHCTRLB, size: 4, read: () => this.sel()?.CHCTRLB ?? 0, write: (v, _old, mask) => this.chctrlbWritten(v, mask) });
     this.CHINTENCLR = this.reg({
       name: 'CHINTENCLR',
-      offset: 0x4c,
+      offset: R.CHINTENCLR,
       size: 1,
       read: () => this.sel()?.CHINTENSET ?? 0,
       write: (v) => {
         const c = this.sel();
-        if (c) c.CHINTENSET &= ~(v & 7);
+        if (c) c.CHINTENSET &= ~(v & CHINT_MASK);
         this.updateIrq();
       },
     });
     this.CHINTENSET = this.reg({
       name: 'CHINTENSET',
-      offset: 0x4d,
+      offset: R.CHINTENSET,
       size: 1,
       read: () => this.sel()?.CHINTENSET ?? 0,
       write: (v) => {
         const c = this.sel();
-        if (c) c.CHINTENSET |= v & 7;
+        if (c) c.CHINTENSET |= v & CHINT_MASK;
         this.updateIrq();
       },
     });
     this.CHINTFLAG = this.reg({
       name: 'CHINTFLAG',
-      offset: 0x4e,
+      offset: R.CHINTFLAG,
       size: 1,
       read: () => this.sel()?.CHINTFLAG ?? 0,
       write: (v) => {
         const c = this.sel();
-        if (c) c.CHINTFLAG &= ~(v & 7);
+        if (c) c.CHINTFLAG &= ~(v & CHINT_MASK);
         this.updateIrq();
       },
     });
     this.CHSTATUS = this.reg({
       name: 'CHSTATUS',
-      offset: 0x4f,
+      offset: R.CHSTATUS,
       size: 1,
       writable: 0,
       read: () => {
@@ -287,7 +349,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     });
 
     chip.dma = this;
-    for (let n = 0; n < 4; n++) chip.onEventUser(EVENT_USER.DMAC_CH0 + n, () => this.eventIn(n));
+    for (let n = 0; n < EVENT_CHANNELS; n++) chip.onEventUser(EVENT_USER.DMAC_CH0 + n, () => this.eventIn(n));
   }
 
   // ---------------------------------------------------------------- reset
@@ -310,11 +372,11 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   // ---------------------------------------------------------------- registers
 
   private sel(): Channel | undefined {
-    return this.channels[this.CHID.value & 0x0f];
+    return this.channels[(this.CHID.value & DMAC_CHID.ID_Msk) >>> DMAC_CHID.ID_Pos];
   }
 
   private chstatus(c: Channel): number {
-    return (c.pending ? CHSTATUS_PEND : 0) | (c.busy ? CHSTATUS_BUSY : 0) | (c.ferr ? CHSTATUS_FERR : 0);
+    return (c.pending ? DMAC_CHSTATUS.PEND : 0) | (c.busy ? DMAC_CHSTATUS.BUSY : 0) | (c.ferr ? DMAC_CHSTATUS.FERR : 0);
   }
 
   private chanMask(pred: (c: Channel) => boolean): number {
@@ -324,16 +386,16 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   }
 
   private ctrlWritten(v: number, old: number): void {
-    if (v & CTRL_SWRST) {
+    if (v & DMAC_CTRL.SWRST) {
       // SWRST works only with DMAENABLE = CRCENABLE = 0 (20.8.1); otherwise it is ignored.
-      if (old & (CTRL_DMAENABLE | CTRL_CRCENABLE)) {
+      if (old & (DMAC_CTRL.DMAENABLE | DMAC_CTRL.CRCENABLE)) {
         this.CTRL.value = old;
         return;
       }
       this.fullReset();
       return;
     }
-    if (old & CTRL_DMAENABLE && !(v & CTRL_DMAENABLE)) {
+    if (old & DMAC_CTRL.DMAENABLE && !(v & DMAC_CTRL.DMAENABLE)) {
       // Disabling the DMAC stops at the next beat boundary (20.6.2.2): slices stop here.
       for (const c of this.channels) if (c.loaded) this.writeBack(c);
     }
@@ -343,9 +405,9 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   private chctrlaWritten(v: number, mask: number): void {
     const c = this.sel();
     if (!c) return;
-    const n = this.CHID.value & 0x0f;
-    const next = ((c.CHCTRLA & ~mask) | (v & mask)) & 0x43;
-    if (next & CHCTRLA_SWRST) {
+    const n = (this.CHID.value & DMAC_CHID.ID_Msk) >>> DMAC_CHID.ID_Pos;
+    const next = ((c.CHCTRLA & ~mask) | (v & mask)) & CHCTRLA_WRITABLE;
+    if (next & DMAC_CHCTRLA.SWRST) {
       // Channel reset only while the channel is disabled (20.8.18).
       if (!c.enabled) this.channels[n] = new Channel();
       this.updateIrq();
@@ -372,11 +434,11 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     const c = this.sel();
     if (!c) return;
     const merged = ((c.CHCTRLB & ~mask) | (v & mask)) >>> 0;
-    const cmd = (merged >>> 24) & 3;
+    const cmd = (merged & DMAC_CHCTRLB.CMD_Msk) >>> DMAC_CHCTRLB.CMD_Pos;
     // Everything but CMD is enable-protected (20.8.19).
-    if (!c.enabled) c.CHCTRLB = merged & 0x00c03f7f;
-    if (cmd === 1) this.suspend(c);
-    else if (cmd === 2) this.resume(c);
+    if (!c.enabled) c.CHCTRLB = merged & CHCTRLB_WRITABLE;
+    if (cmd === DMAC_CMD.SUSPEND) this.suspend(c);
+    else if (cmd === DMAC_CMD.RESUME) this.resume(c);
   }
 
   private swtrigWritten(v: number): void {
@@ -395,16 +457,23 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       const c = this.channels[i];
       if (c.CHINTFLAG & c.CHINTENSET) {
         const st = this.chstatus(c);
-        return i | (c.CHINTFLAG << 8) | ((st & CHSTATUS_FERR) << 11) | ((st & CHSTATUS_BUSY) << 13) | ((st & CHSTATUS_PEND) << 15);
+        const P = DMAC_INTPEND;
+        return (
+          (i << P.ID_Pos) |
+          (c.CHINTFLAG << INTPEND_LANE.FLAGS_Pos) |
+          (st & DMAC_CHSTATUS.FERR ? P.FERR : 0) |
+          (st & DMAC_CHSTATUS.BUSY ? P.BUSY : 0) |
+          (st & DMAC_CHSTATUS.PEND ? P.PEND : 0)
+        );
       }
     }
     return this.intpendId;
   }
 
   private intpendWritten(v: number, mask: number): void {
-    if (mask & 0xff) this.intpendId = v & 0x0f;
+    if (mask & INTPEND_LANE.ID) this.intpendId = (v & DMAC_INTPEND.ID_Msk) >>> DMAC_INTPEND.ID_Pos;
     const c = this.channels[this.intpendId];
-    if (c && mask & 0xff00) c.CHINTFLAG &= ~((v >>> 8) & 7);
+    if (c && mask & INTPEND_LANE.FLAGS) c.CHINTFLAG &= ~((v >>> INTPEND_LANE.FLAGS_Pos) & CHINT_MASK);
     this.updateIrq();
   }
 
@@ -414,13 +483,13 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
 
   private activeRead(): number {
     let v = 0;
-    for (let lvl = 0; lvl < 4; lvl++) {
-      for (const c of this.channels) if (c.pending && ((c.CHCTRLB >>> 5) & 3) === lvl && c.enabled) v |= 1 << lvl;
+    for (let lvl = 0; lvl < LEVELS; lvl++) {
+      for (const c of this.channels) if (c.pending && lvlOf(c.CHCTRLB) === lvl && c.enabled) v |= DMAC_ACTIVE.LVLEX0 << lvl;
     }
     const a = this.activeChannel;
     if (a >= 0 && this.service.scheduled) {
       const c = this.channels[a];
-      v |= (a << 8) | (1 << 15) | ((c.btcnt & 0xffff) << 16);
+      v |= (a << DMAC_ACTIVE.ID_Pos) | DMAC_ACTIVE.ABUSY | ((c.btcnt & HALF.Msk) << DMAC_ACTIVE.BTCNT_Pos);
     }
     return v >>> 0;
   }
@@ -445,7 +514,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     if (source === 0) return;
     let any = false;
     for (const c of this.channels) {
-      if (c.enabled && !c.suspended && ((c.CHCTRLB >>> 8) & 0x3f) === source) {
+      if (c.enabled && !c.suspended && trigsrcOf(c.CHCTRLB) === source) {
         c.pending = true;
         any = true;
       }
@@ -455,28 +524,28 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
 
   /** A level-type trigger still requesting makes the channel pending again. */
   private checkLevel(c: Channel): void {
-    const src = (c.CHCTRLB >>> 8) & 0x3f;
+    const src = trigsrcOf(c.CHCTRLB);
     if (src !== 0 && c.enabled && !c.suspended && this.chip.dmaRequestActive(src)) c.pending = true;
   }
 
   private eventIn(n: number): void {
     const c = this.channels[n];
-    if (!(c.CHCTRLB & (1 << 3))) return; // EVIE
-    switch (c.CHCTRLB & 7) {
-      case EVACT.TRIG:
-      case EVACT.CTRIG:
+    if (!(c.CHCTRLB & DMAC_CHCTRLB.EVIE)) return;
+    switch ((c.CHCTRLB & DMAC_CHCTRLB.EVACT_Msk) >>> DMAC_CHCTRLB.EVACT_Pos) {
+      case DMAC_EVACT.TRIG:
+      case DMAC_EVACT.CTRIG:
         if (c.enabled && !c.suspended) c.pending = true;
         break;
-      case EVACT.CBLOCK:
+      case DMAC_EVACT.CBLOCK:
         if (c.enabled && !c.suspended) {
           c.pending = true;
           c.granted = true;
         }
         break;
-      case EVACT.SUSPEND:
+      case DMAC_EVACT.SUSPEND:
         this.suspend(c);
         break;
-      case EVACT.RESUME:
+      case DMAC_EVACT.RESUME:
         this.resume(c);
         break;
     }
@@ -487,7 +556,7 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     if (!c.enabled || c.suspended) return;
     c.suspended = true;
     if (c.loaded) this.writeBack(c);
-    this.setFlag(c, CHINTFLAG_SUSP);
+    this.setFlag(c, DMAC_CHINT.SUSP);
   }
 
   private resume(c: Channel): void {
@@ -514,23 +583,23 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
 
   /** Schedules a slice if there is work and none is scheduled. */
   private kick(): void {
-    if (this.service.scheduled || !(this.CTRL.value & CTRL_DMAENABLE)) return;
+    if (this.service.scheduled || !(this.CTRL.value & DMAC_CTRL.DMAENABLE)) return;
     if (this.pickChannel() < 0) return;
     // Arbitration + the AHB access latency before the first beat.
     this.chip.scheduler.scheduleIn(this.service, 1);
   }
 
   private pickChannel(): number {
-    const lvlen = (this.CTRL.value >>> 8) & 0xf;
+    const lvlen = (this.CTRL.value & DMAC_CTRL.LVLEN_Msk) >>> DMAC_CTRL.LVLEN_Pos;
     const pri = this.PRICTRL0.value;
     for (let lvl = 3; lvl >= 0; lvl--) {
       if (!(lvlen & (1 << lvl))) continue;
-      const rr = (pri >>> (8 * lvl + 7)) & 1;
+      const rr = pri & (DMAC_PRICTRL0.RRLVLEN0 << (DMAC_PRICTRL0.LEVEL_STRIDE * lvl)) ? 1 : 0;
       const start = rr ? (this.lastServed[lvl] + 1) % DMAC_CHANNELS : 0;
       for (let k = 0; k < DMAC_CHANNELS; k++) {
         const i = (start + k) % DMAC_CHANNELS;
         const c = this.channels[i];
-        if (c.enabled && !c.suspended && (c.pending || c.granted) && ((c.CHCTRLB >>> 5) & 3) === lvl) return i;
+        if (c.enabled && !c.suspended && (c.pending || c.granted) && lvlOf(c.CHCTRLB) === lvl) return i;
       }
     }
     return -1;
@@ -540,15 +609,15 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
 
   private slice(): void {
     this.activeChannel = -1;
-    if (!(this.CTRL.value & CTRL_DMAENABLE)) return;
+    if (!(this.CTRL.value & DMAC_CTRL.DMAENABLE)) return;
     const n = this.pickChannel();
     if (n < 0) return;
     const c = this.channels[n];
-    this.lastServed[(c.CHCTRLB >>> 5) & 3] = n;
+    this.lastServed[lvlOf(c.CHCTRLB)] = n;
     this.activeChannel = n;
     let cost = 0;
 
-    const trigact = (c.CHCTRLB >>> 22) & 3;
+    const trigact = (c.CHCTRLB & DMAC_CHCTRLB.TRIGACT_Msk) >>> DMAC_CHCTRLB.TRIGACT_Pos;
     if (c.pending) {
       c.pending = false;
       if (c.swTrigger) c.swTrigger = false;
@@ -594,16 +663,16 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   /** Loads the next descriptor; false when the channel stopped (error, invalid). */
   private fetch(c: Channel, n: number): boolean {
     this.fetches++;
-    const address = c.nextDescriptor >= 0 ? c.nextDescriptor : (this.BASEADDR.value + 16 * n) >>> 0;
+    const address = c.nextDescriptor >= 0 ? c.nextDescriptor : (this.BASEADDR.value + DMAC_DESC.SIZE * n) >>> 0;
     c.descriptorAddress = address;
     const bus = this.bus;
     const savedError = bus.error;
     const savedStall = bus.stall;
     bus.error = false;
-    const w0 = bus.read(address, 4);
-    const src = bus.read(address + 4, 4);
-    const dst = bus.read(address + 8, 4);
-    const next = bus.read(address + 12, 4);
+    const w0 = bus.read(address + DMAC_DESC.BTCTRL, 4); // BTCTRL and BTCNT
+    const src = bus.read(address + DMAC_DESC.SRCADDR, 4);
+    const dst = bus.read(address + DMAC_DESC.DSTADDR, 4);
+    const next = bus.read(address + DMAC_DESC.DESCADDR, 4);
     const failed = bus.error;
     bus.error = savedError;
     bus.stall = savedStall;
@@ -611,22 +680,22 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       this.transferError(c);
       return false;
     }
-    c.btctrl = w0 & 0xffff;
-    c.btcnt = w0 >>> 16;
+    c.btctrl = w0 & HALF.Msk;
+    c.btcnt = w0 >>> (8 * DMAC_DESC.BTCNT);
     c.srcaddr = src >>> 0;
     c.dstaddr = dst >>> 0;
     c.descaddr = next >>> 0;
-    if (!(c.btctrl & BTCTRL_VALID)) {
+    if (!(c.btctrl & DMAC_BTCTRL.VALID)) {
       // Fetch error: the channel is suspended with CHSTATUS.FERR (20.6.2.8).
       c.ferr = true;
       c.busy = false;
       c.loaded = false;
       c.granted = false;
       c.suspended = true;
-      this.setFlag(c, CHINTFLAG_SUSP);
+      this.setFlag(c, DMAC_CHINT.SUSP);
       return false;
     }
-    c.beats = c.btcnt === 0 ? 0x10000 : c.btcnt;
+    c.beats = c.btcnt === 0 ? HALF.WRAP : c.btcnt;
     c.beat = 0;
     c.busy = true;
     c.loaded = true;
@@ -635,24 +704,24 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   }
 
   private beatSize(c: Channel): number {
-    const bs = (c.btctrl >>> 8) & 3;
-    return bs === 0 ? 1 : bs === 1 ? 2 : 4;
+    const bs = (c.btctrl & DMAC_BTCTRL.BEATSIZE_Msk) >>> DMAC_BTCTRL.BEATSIZE_Pos;
+    return bs === DMAC_BEATSIZE.BYTE ? 1 : bs === DMAC_BEATSIZE.HWORD ? 2 : 4;
   }
 
   /** Address of beat `beat` on one side (20.6.2.7: incrementing addresses are END addresses). */
   private address(c: Channel, end: number, inc: boolean, stepHere: boolean, beat: number): number {
     if (!inc) return end;
     const size = this.beatSize(c);
-    const step = stepHere ? size << ((c.btctrl >>> 13) & 7) : size;
+    const step = stepHere ? size << ((c.btctrl & DMAC_BTCTRL.STEPSIZE_Msk) >>> DMAC_BTCTRL.STEPSIZE_Pos) : size;
     return (end - c.beats * step + beat * step) >>> 0;
   }
 
   /** Moves one beat; returns the bus wait states it cost, or -1 after a transfer error. */
   private beat(c: Channel, n: number): number {
     const size = this.beatSize(c);
-    const stepSrc = (c.btctrl & BTCTRL_STEPSEL) !== 0;
-    const src = this.address(c, c.srcaddr, (c.btctrl & BTCTRL_SRCINC) !== 0, stepSrc, c.beat);
-    const dst = this.address(c, c.dstaddr, (c.btctrl & BTCTRL_DSTINC) !== 0, !stepSrc, c.beat);
+    const stepSrc = (c.btctrl & DMAC_BTCTRL.STEPSEL) !== 0;
+    const src = this.address(c, c.srcaddr, (c.btctrl & DMAC_BTCTRL.SRCINC) !== 0, stepSrc, c.beat);
+    const dst = this.address(c, c.dstaddr, (c.btctrl & DMAC_BTCTRL.DSTINC) !== 0, !stepSrc, c.beat);
     const bus = this.bus;
     const savedError = bus.error;
     const savedStall = bus.stall;
@@ -674,46 +743,46 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
     }
     this.beatsDone++;
     c.beat++;
-    c.btcnt = (c.beats - c.beat) & 0xffff;
-    if (this.CTRL.value & CTRL_CRCENABLE && ((this.CRCCTRL.value >>> 8) & 0x3f) === 0x20 + n) this.crcFeed(value, size);
+    c.btcnt = (c.beats - c.beat) & HALF.Msk;
+    if (this.CTRL.value & DMAC_CTRL.CRCENABLE && crcsrcOf(this.CRCCTRL.value) === DMAC_CRCSRC.CHN0 + n) this.crcFeed(value, size);
     // EVOSEL = BEAT (3): an event per beat on channels 0-3 with EVOE.
-    if (n < 4 && c.CHCTRLB & (1 << 4) && ((c.btctrl >>> 1) & 3) === 3) this.chip.generateEvent(EVENT_GENERATOR.DMAC_CH0 + n);
+    if (n < EVENT_CHANNELS && c.CHCTRLB & DMAC_CHCTRLB.EVOE && evoselOf(c.btctrl) === DMAC_EVOSEL.BEAT) this.chip.generateEvent(EVENT_GENERATOR.DMAC_CH0 + n);
     return stall;
   }
 
   private transferError(c: Channel): void {
     this.errors++;
     if (c.loaded) this.writeBack(c);
-    c.CHCTRLA &= ~CHCTRLA_ENABLE;
+    c.CHCTRLA &= ~DMAC_CHCTRLA.ENABLE;
     c.busy = false;
     c.loaded = false;
     c.pending = false;
     c.granted = false;
-    this.setFlag(c, CHINTFLAG_TERR);
+    this.setFlag(c, DMAC_CHINT.TERR);
   }
 
   private blockDone(c: Channel, n: number, trigact: number): void {
     this.writeBack(c);
-    const blockact = (c.btctrl >>> 3) & 3;
-    if (n < 4 && c.CHCTRLB & (1 << 4) && ((c.btctrl >>> 1) & 3) === 1) this.chip.generateEvent(EVENT_GENERATOR.DMAC_CH0 + n);
+    const blockact = (c.btctrl & DMAC_BTCTRL.BLOCKACT_Msk) >>> DMAC_BTCTRL.BLOCKACT_Pos;
+    if (n < EVENT_CHANNELS && c.CHCTRLB & DMAC_CHCTRLB.EVOE && evoselOf(c.btctrl) === DMAC_EVOSEL.BLOCK) this.chip.generateEvent(EVENT_GENERATOR.DMAC_CH0 + n);
     c.loaded = false;
     c.nextDescriptor = c.descaddr;
     const last = c.descaddr === 0;
     let flags = 0;
-    if (blockact === BLOCKACT.INT || blockact === BLOCKACT.BOTH) flags |= CHINTFLAG_TCMPL;
+    if (blockact === BLOCKACT.INT || blockact === BLOCKACT.BOTH) flags |= DMAC_CHINT.TCMPL;
     if (last) {
       c.busy = false;
-      c.CHCTRLA &= ~CHCTRLA_ENABLE;
+      c.CHCTRLA &= ~DMAC_CHCTRLA.ENABLE;
       c.pending = false;
       c.granted = false;
       c.swTrigger = false;
-      flags |= CHINTFLAG_TCMPL;
+      flags |= DMAC_CHINT.TCMPL;
     } else {
       // BLOCK: the next block waits for a new trigger; TRANSACTION continues.
       if (trigact !== TRIGACT.TRANSACTION) c.granted = false;
       if (blockact === BLOCKACT.SUSPEND || blockact === BLOCKACT.BOTH) {
         c.suspended = true;
-        flags |= CHINTFLAG_SUSP;
+        flags |= DMAC_CHINT.SUSP;
       }
       if (trigact === TRIGACT.BEAT) this.checkLevel(c);
     }
@@ -723,11 +792,11 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   private writeBack(c: Channel): void {
     const n = this.channels.indexOf(c);
     if (n < 0) return;
-    const address = (this.WRBADDR.value + 16 * n) >>> 0;
+    const address = (this.WRBADDR.value + DMAC_DESC.SIZE * n) >>> 0;
     const bus = this.bus;
     const savedError = bus.error;
     const savedStall = bus.stall;
-    bus.write(address, 4, ((c.btcnt & 0xffff) << 16) | c.btctrl);
+    bus.write(address + DMAC_DESC.BTCTRL, 4, ((c.btcnt & HALF.Msk) << (8 * DMAC_DESC.BTCNT)) | c.btctrl);
     bus.write(address + 4, 4, c.srcaddr);
     bus.write(address + 8, 4, c.dstaddr);
     bus.write(address + 12, 4, c.descaddr);
@@ -739,37 +808,30 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
   // ---------------------------------------------------------------- CRC
 
   private get crc32Mode(): boolean {
-    return ((this.CRCCTRL.value >>> 2) & 3) === 1;
+    return (this.CRCCTRL.value & DMAC_CRCCTRL.CRCPOLY_Msk) >>> DMAC_CRCCTRL.CRCPOLY_Pos === DMAC_CRCPOLY.CRC32;
   }
 
   private crcRead(): number {
-    return this.crc32Mode ? ~this.crc >>> 0 : this.crc & 0xffff;
+    return this.crc32Mode ? ~this.crc >>> 0 : this.crc & CRC16.Msk;
   }
 
   private crcDataIn(v: number): void {
-    if (!(this.CTRL.value & CTRL_CRCENABLE) || ((this.CRCCTRL.value >>> 8) & 0x3f) !== 1) return;
-    const bs = this.CRCCTRL.value & 3;
+    if (!(this.CTRL.value & DMAC_CTRL.CRCENABLE) || crcsrcOf(this.CRCCTRL.value) !== DMAC_CRCSRC.IO) return;
+    const bs = (this.CRCCTRL.value & DMAC_CRCCTRL.CRCBEATSIZE_Msk) >>> DMAC_CRCCTRL.CRCBEATSIZE_Pos;
     this.crcFeed(v, bs === 0 ? 1 : bs === 1 ? 2 : 4);
   }
 
   private crcFeed(value: number, bytes: number): void {
     for (let i = 0; i < bytes; i++) {
-      const b = (value >>> (8 * i)) & 0xff;
+      const b = (value >>> (8 * i)) & BYTE;
       if (this.crc32Mode) {
-        let c = (this.crc ^ b) >>> 0;
-        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-        this.crc = c >>> 0;
+        this.crc = crc32Byte(this.crc, b);
       } else {
-        let c = (this.crc ^ (b << 8)) & 0xffff;
-        for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+        let c = (this.crc ^ (b << 8)) & CRC16.Msk;
+        for (let k = 0; k < 8; k++) c = c & CRC16.TOP ? ((c << 1) ^ CRC16.POLY) & CRC16.Msk : (c << 1) & CRC16.Msk;
         this.crc = c;
       }
     }
   }
 }
 
-function reflect32(v: number): number {
-  let r = 0;
-  for (let i = 0; i < 32; i++) r |= ((v >>> i) & 1) << (31 - i);
-  return r >>> 0;
-}

@@ -10,13 +10,39 @@
  * The NMI (pad PA08, function A) sets NMIFLAG and raises the core's NMI.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
-import type { PadHandle, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
+import { ResetCause, type PadHandle, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { EVENT_GENERATOR, GCLK_ID, IRQ } from './memory-map.js';
 import { PAD_COUNT } from './port.js';
 
+/** Register offsets (21.7 register summary); CONFIGn at CONFIG0 + 4n. */
+export const EIC_REG = {
+  CTRL: 0x00, STATUS: 0x01, NMICTRL: 0x02, NMIFLAG: 0x03, EVCTRL: 0x04, INTENCLR: 0x08, INTENSET: 0x0c,
+  INTFLAG: 0x10, WAKEUP: 0x14, CONFIG0: 0x18,
+} as const;
+/** CTRL (21.8.1). */
+export const EIC_CTRL = { SWRST: 1 << 0, ENABLE: 1 << 1 } as const;
+/** STATUS (21.8.2). */
+export const EIC_STATUS = { SYNCBUSY: 1 << 7 } as const;
+/** NMICTRL (21.8.3). */
+export const EIC_NMICTRL = { NMISENSE_Pos: 0, NMISENSE_Msk: 0x7 << 0, NMIFILTEN: 1 << 3 } as const;
+/** NMIFLAG (21.8.4). */
+export const EIC_NMIFLAG = { NMI: 1 << 0 } as const;
+/**
+ * CONFIGn (21.8.10): line x = 8n + k has SENSEk at bits 4k+2:4k and FILTENk at bit 4k+3.
+ * EVCTRL.EXTINTEOx, WAKEUP.WAKEUPENx and INTFLAG/INTENSET/INTENCLR.EXTINTx are bit x.
+ */
+export const EIC_CONFIG = { SENSE0_Pos: 0, SENSE0_Msk: 0x7 << 0, FILTEN0: 1 << 3, FIELD_WIDTH: 4, LINES: 8 } as const;
+/** CONFIG.SENSEx / NMICTRL.NMISENSE values. */
 export const EIC_SENSE = { NONE: 0, RISE: 1, FALL: 2, BOTH: 3, HIGH: 4, LOW: 5 } as const;
+/** The 16 EXTINT lines: one bit each in EVCTRL, WAKEUP and the interrupt registers. */
+export const EIC_EXTINT_Msk = 0xffff;
+export const EIC_EXTINTS = 16;
+
 const NMI = -2;
+const SYNC_SWRST = EIC_CTRL.SWRST;
+const SYNC_ENABLE = EIC_CTRL.ENABLE;
 
 /**
  * EXTINT line of a pad (data sheet 7.1, I/O multiplexing, column A): the pad number modulo 16,
@@ -55,25 +81,29 @@ export class EIC extends RegisterBlock implements Samd21Peripheral {
     super('EIC', 0x400);
     this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(GCLK_ID.EIC), (bits) => this.syncDone(bits));
     // CTRL (21.8.1): SWRST 0, ENABLE 1; both write-synchronised (STATUS.SYNCBUSY).
+    const R = EIC_REG;
     this.CTRL = this.reg({
-      name: 'CTRL', offset: 0x00, size: 1, writable: 0x03,
-      write: (v) => this.sync.start(v & 1 ? 1 : 2),
+      name: 'CTRL', offset: R.CTRL, size: 1, writable: EIC_CTRL.SWRST | EIC_CTRL.ENABLE,
+      write: (v) => this.sync.start(v & EIC_CTRL.SWRST ? SYNC_SWRST : SYNC_ENABLE),
     });
-    this.STATUS = this.reg({ name: 'STATUS', offset: 0x01, size: 1, writable: 0, read: () => (this.sync.busy ? 0x80 : 0) });
-    this.NMICTRL = this.reg({ name: 'NMICTRL', offset: 0x02, size: 1, writable: 0x0f, write: () => this.evaluateNmi() });
-    this.NMIFLAG = this.reg({ name: 'NMIFLAG', offset: 0x03, size: 1, writable: 0x01, w1c: true, write: () => this.evaluateNmi() });
-    this.EVCTRL = this.reg({ name: 'EVCTRL', offset: 0x04, size: 4, writable: 0x0000ffff });
-    this.int = new InterruptRegisters(this, { INTENCLR: 0x08, INTENSET: 0x0c, INTFLAG: 0x10 }, 4, 0x0000ffff, (l) => chip.irq(IRQ.EIC, l));
+    this.STATUS = this.reg({ name: 'STATUS', offset: R.STATUS, size: 1, writable: 0, read: () => (this.sync.busy ? EIC_STATUS.SYNCBUSY : 0) });
+    this.NMICTRL = this.reg({ name: 'NMICTRL', offset: R.NMICTRL, size: 1, writable: EIC_NMICTRL.NMISENSE_Msk | EIC_NMICTRL.NMIFILTEN, write: () => this.evaluateNmi() });
+    this.NMIFLAG = this.reg({ name: 'NMIFLAG', offset: R.NMIFLAG, size: 1, writable: EIC_NMIFLAG.NMI, w1c: true, write: () => this.evaluateNmi() });
+    this.EVCTRL = this.reg({ name: 'EVCTRL', offset: R.EVCTRL, size: 4, writable: EIC_EXTINT_Msk });
+    this.int = new InterruptRegisters(this, { INTENCLR: R.INTENCLR, INTENSET: R.INTENSET, INTFLAG: R.INTFLAG }, 4, EIC_EXTINT_Msk, (l) =>
+      chip.irq(IRQ.EIC, l),
+    );
     // Clearing a level-sensed flag while the level persists sets it again.
     const flagHook = this.int.INTFLAG.writeHook!;
     this.int.INTFLAG.writeHook = (v, o, m, r) => {
       flagHook(v, o, m, r);
       this.evaluateLevels();
     };
-    this.WAKEUP = this.reg({ name: 'WAKEUP', offset: 0x14, size: 4, writable: 0x0000ffff });
-    this.CONFIG = [0, 1].map((i) => this.reg({ name: `CONFIG${i}`, offset: 0x18 + 4 * i, size: 4, write: () => this.evaluateLevels() }));
+    // Sleep is the core's WFI only: wake-up enables are stored.
+    this.WAKEUP = this.reg({ name: 'WAKEUP', offset: R.WAKEUP, size: 4, writable: EIC_EXTINT_Msk, unimplemented: true });
+    this.CONFIG = [0, 1].map((i) => this.reg({ name: `CONFIG${i}`, offset: R.CONFIG0 + 4 * i, size: 4, write: () => this.evaluateLevels() }));
 
-    for (let n = 0; n < 16; n++) this.lines.push(new Line());
+    for (let n = 0; n < EIC_EXTINTS; n++) this.lines.push(new Line());
     for (let index = 0; index < PAD_COUNT; index++) {
       const x = extintOfPad(index);
       const line = x === NMI ? this.nmiLine : this.lines[x];
@@ -94,11 +124,11 @@ export class EIC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private syncDone(bits: number): void {
-    if (bits & 1) {
-      this.reset(0x40);
+    if (bits & SYNC_SWRST) {
+      this.reset(ResetCause.SYST);
       return;
     }
-    this.enabled = (this.CTRL.value & 2) !== 0;
+    this.enabled = (this.CTRL.value & EIC_CTRL.ENABLE) !== 0;
     this.evaluateLevels();
   }
 
@@ -108,8 +138,10 @@ export class EIC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private config(x: number): { sense: number; filten: boolean } {
-    const c = x === NMI ? this.NMICTRL.value : this.CONFIG[x >> 3].value >>> (4 * (x & 7));
-    return { sense: c & 7, filten: (c & 8) !== 0 };
+    // NMICTRL has the layout of one CONFIG field (NMISENSE, NMIFILTEN).
+    const C = EIC_CONFIG;
+    const c = x === NMI ? this.NMICTRL.value : this.CONFIG[Math.floor(x / C.LINES)].value >>> (C.FIELD_WIDTH * (x % C.LINES));
+    return { sense: (c & C.SENSE0_Msk) >>> C.SENSE0_Pos, filten: (c & C.FILTEN0) !== 0 };
   }
 
   private padChanged(x: number): void {
@@ -148,8 +180,8 @@ export class EIC extends RegisterBlock implements Samd21Peripheral {
 
   private detected(x: number): void {
     if (x === NMI) {
-      if (!(this.NMIFLAG.value & 1)) {
-        this.NMIFLAG.value = 1;
+      if (!(this.NMIFLAG.value & EIC_NMIFLAG.NMI)) {
+        this.NMIFLAG.value = EIC_NMIFLAG.NMI;
         this.chip.nmi();
       }
       return;
@@ -161,7 +193,7 @@ export class EIC extends RegisterBlock implements Samd21Peripheral {
   /** Re-applies level sensing (after INTFLAG clears, CONFIG writes and enabling). */
   private evaluateLevels(): void {
     if (!this.enabled) return;
-    for (let x = 0; x < 16; x++) {
+    for (let x = 0; x < EIC_EXTINTS; x++) {
       const { sense } = this.config(x);
       if (sense < EIC_SENSE.HIGH) continue;
       const level = this.lines[x].level;

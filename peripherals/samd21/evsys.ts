@@ -11,13 +11,33 @@
  * Timing: generators here emit pulses and users react at once; the 2-3 GCLK latency of the
  * resynchronised path is not modelled. OVRn is never set since users never stay busy.
  */
-import { RegisterBlock, InterruptRegisters, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
 import type { EventSystem, ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { EVENT_USERS, GCLK_ID, IRQ } from './memory-map.js';
 
 export const EVSYS_CHANNELS = 12;
 /** CHANNEL.PATH values (24.8.2). */
 export const EVSYS_PATH = { SYNCHRONOUS: 0, RESYNCHRONIZED: 1, ASYNCHRONOUS: 2 } as const;
+/** CHANNEL.EDGSEL values (24.8.2). */
+export const EVSYS_EDGSEL = { NO_EVT_OUTPUT: 0, RISING_EDGE: 1, FALLING_EDGE: 2, BOTH_EDGES: 3 } as const;
+
+/** Register offsets (24.7 register summary). */
+export const EVSYS_REG = { CTRL: 0x00, CHANNEL: 0x04, USER: 0x08, CHSTATUS: 0x0c, INTENCLR: 0x10, INTENSET: 0x14, INTFLAG: 0x18 } as const;
+/** CTRL (24.8.1). */
+export const EVSYS_CTRL = { SWRST: 1 << 0, GCLKREQ: 1 << 4 } as const;
+/** CHANNEL (24.8.2). */
+export const EVSYS_CHANNEL = {
+  CHANNEL_Pos: 0, CHANNEL_Msk: 0xf << 0, SWEVT: 1 << 8, EVGEN_Pos: 16, EVGEN_Msk: 0x7f << 16, PATH_Pos: 24,
+  PATH_Msk: 0x3 << 24, EDGSEL_Pos: 26, EDGSEL_Msk: 0x3 << 26,
+} as const;
+/** USER (24.8.3): CHANNEL n + 1 routes channel n to the user, 0 none. */
+export const EVSYS_USER = { USER_Pos: 0, USER_Msk: 0x1f << 0, CHANNEL_Pos: 8, CHANNEL_Msk: 0x1f << 8 } as const;
+/**
+ * CHSTATUS (24.8.4) and INTFLAG/INTENSET/INTENCLR (24.8.5-7) split their per-channel bits:
+ * channels 0-7 in the low half-word, 8-11 in the high one (`evdBit`, `ovrBit`, `usrrdyBit`).
+ */
+export const EVSYS_CHSTATUS = { USRRDY0: 1 << 0, CHBUSY0: 1 << 8, USRRDY8: 1 << 16, CHBUSY8: 1 << 24 } as const;
+export const EVSYS_INT = { OVR0: 1 << 0, EVD0: 1 << 8, OVR8: 1 << 16, EVD8: 1 << 24 } as const;
 
 interface Channel {
   evgen: number;
@@ -25,13 +45,33 @@ interface Channel {
   edgsel: number;
 }
 
+/** Channels whose bits sit in the low half of CHSTATUS and the interrupt registers. */
+const LOW_CHANNELS = 8;
+
 /** INTFLAG bit of EVDn / OVRn (24.8.6): channels 0-7 at 8+n / n, 8-11 at 24+(n-8) / 16+(n-8). */
 export function evdBit(n: number): number {
-  return n < 8 ? 1 << (8 + n) : 1 << (24 + n - 8);
+  return n < LOW_CHANNELS ? EVSYS_INT.EVD0 << n : EVSYS_INT.EVD8 << (n - LOW_CHANNELS);
 }
 export function ovrBit(n: number): number {
-  return n < 8 ? 1 << n : 1 << (16 + n - 8);
+  return n < LOW_CHANNELS ? EVSYS_INT.OVR0 << n : EVSYS_INT.OVR8 << (n - LOW_CHANNELS);
 }
+function usrrdyBit(n: number): number {
+  return n < LOW_CHANNELS ? EVSYS_CHSTATUS.USRRDY0 << n : EVSYS_CHSTATUS.USRRDY8 << (n - LOW_CHANNELS);
+}
+
+/** Every channel's EVDn and OVRn. */
+let INT_MASK = 0;
+/** Every channel's USRRDYn: users are always ready, channels never busy. */
+let CHSTATUS_IDLE = 0;
+for (let n = 0; n < EVSYS_CHANNELS; n++) {
+  INT_MASK |= evdBit(n) | ovrBit(n);
+  CHSTATUS_IDLE |= usrrdyBit(n);
+}
+/** Byte lanes of a CHANNEL/USER write: the low byte alone selects (24.8.2). */
+const SELECT_LANE = 0xff;
+const SWEVT_LANE = 0xff << 8;
+const EVGEN_LANE = 0xff << 16;
+const PATH_LANE = 0xff << 24;
 
 export class EVSYS extends RegisterBlock implements Samd21Peripheral, EventSystem {
   readonly CTRL: Register;
@@ -51,17 +91,17 @@ export class EVSYS extends RegisterBlock implements Samd21Peripheral, EventSyste
     super('EVSYS', 0x400);
     for (let i = 0; i < EVSYS_CHANNELS; i++) this.channels.push({ evgen: 0, path: 0, edgsel: 0 });
     // CTRL (24.8.1): SWRST 0 (immediate), GCLKREQ 4.
+    const R = EVSYS_REG;
     this.CTRL = this.reg({
-      name: 'CTRL', offset: 0x00, size: 1, writable: 0x11,
+      name: 'CTRL', offset: R.CTRL, size: 1, writable: EVSYS_CTRL.SWRST | EVSYS_CTRL.GCLKREQ,
       write: (v) => {
-        if (v & 1) this.softwareReset();
+        if (v & EVSYS_CTRL.SWRST) this.softwareReset();
       },
     });
-    this.CHANNEL = this.reg({ name: 'CHANNEL', offset: 0x04, size: 4, read: () => this.readChannel(), write: (v, _o, m) => this.writeChannel(v, m) });
-    this.USER = this.reg({ name: 'USER', offset: 0x08, size: 2, read: () => this.readUser(), write: (v, _o, m) => this.writeUser(v, m) });
-    // CHSTATUS (24.8.4): users always ready, channels never busy.
-    this.CHSTATUS = this.reg({ name: 'CHSTATUS', offset: 0x0c, size: 4, writable: 0, read: () => 0x000f00ff });
-    this.int = new InterruptRegisters(this, { INTENCLR: 0x10, INTENSET: 0x14, INTFLAG: 0x18 }, 4, 0x0f0fffff, (l) => chip.irq(IRQ.EVSYS, l));
+    this.CHANNEL = this.reg({ name: 'CHANNEL', offset: R.CHANNEL, size: 4, read: () => this.readChannel(), write: (v, _o, m) => this.writeChannel(v, m) });
+    this.USER = this.reg({ name: 'USER', offset: R.USER, size: 2, read: () => this.readUser(), write: (v, _o, m) => this.writeUser(v, m) });
+    this.CHSTATUS = this.reg({ name: 'CHSTATUS', offset: R.CHSTATUS, size: 4, writable: 0, read: () => CHSTATUS_IDLE });
+    this.int = new InterruptRegisters(this, { INTENCLR: R.INTENCLR, INTENSET: R.INTENSET, INTFLAG: R.INTFLAG }, 4, INT_MASK, (l) => chip.irq(IRQ.EVSYS, l));
     chip.events = this;
   }
 
@@ -79,32 +119,34 @@ export class EVSYS extends RegisterBlock implements Samd21Peripheral, EventSyste
 
   private readChannel(): number {
     const c = this.channels[this.channelSel];
-    return (this.channelSel | (c.evgen << 16) | (c.path << 24) | (c.edgsel << 26)) >>> 0;
+    const C = EVSYS_CHANNEL;
+    return ((this.channelSel << C.CHANNEL_Pos) | (c.evgen << C.EVGEN_Pos) | (c.path << C.PATH_Pos) | (c.edgsel << C.EDGSEL_Pos)) >>> 0;
   }
 
   private writeChannel(v: number, mask: number): void {
-    const n = v & 0xf;
-    if (mask & 0xff && n < EVSYS_CHANNELS) this.channelSel = n;
-    if ((mask & 0xffffff00) === 0 || n >= EVSYS_CHANNELS) return;
+    const C = EVSYS_CHANNEL;
+    const n = (v & C.CHANNEL_Msk) >>> C.CHANNEL_Pos;
+    if (mask & SELECT_LANE && n < EVSYS_CHANNELS) this.channelSel = n;
+    if ((mask & ~SELECT_LANE) === 0 || n >= EVSYS_CHANNELS) return;
     const c = this.channels[n];
-    if (mask & 0x00ff0000) c.evgen = (v >>> 16) & 0x7f;
-    if (mask & 0xff000000) {
-      c.path = (v >>> 24) & 3;
-      c.edgsel = (v >>> 26) & 3;
+    if (mask & EVGEN_LANE) c.evgen = (v & C.EVGEN_Msk) >>> C.EVGEN_Pos;
+    if (mask & PATH_LANE) {
+      c.path = (v & C.PATH_Msk) >>> C.PATH_Pos;
+      c.edgsel = (v & C.EDGSEL_Msk) >>> C.EDGSEL_Pos;
     }
-    // SWEVT (bit 8): a software event on the channel, written together with the configuration.
-    if (mask & 0xff00 && v & 0x100) this.fire(n);
+    // SWEVT: a software event on the channel, written together with the configuration.
+    if (mask & SWEVT_LANE && v & C.SWEVT) this.fire(n);
   }
 
   private readUser(): number {
-    return this.userSel | (this.userChannel[this.userSel] << 8);
+    return (this.userSel << EVSYS_USER.USER_Pos) | (this.userChannel[this.userSel] << EVSYS_USER.CHANNEL_Pos);
   }
 
   private writeUser(v: number, mask: number): void {
-    const u = v & 0x1f;
-    if (mask & 0xff && u <= EVENT_USERS) this.userSel = u;
-    if ((mask & 0xff00) === 0 || u > EVENT_USERS) return;
-    this.userChannel[u] = (v >>> 8) & 0x1f;
+    const u = (v & EVSYS_USER.USER_Msk) >>> EVSYS_USER.USER_Pos;
+    if (mask & SELECT_LANE && u <= EVENT_USERS) this.userSel = u;
+    if ((mask & EVSYS_USER.CHANNEL_Msk) === 0 || u > EVENT_USERS) return;
+    this.userChannel[u] = (v & EVSYS_USER.CHANNEL_Msk) >>> EVSYS_USER.CHANNEL_Pos;
   }
 
   /** A generator fired (EventSystem). */
@@ -117,7 +159,7 @@ export class EVSYS extends RegisterBlock implements Samd21Peripheral, EventSyste
     const c = this.channels[n];
     if (c.path !== EVSYS_PATH.ASYNCHRONOUS) {
       // Synchronous/resynchronised paths need the channel's GCLK and an edge selection (24.6.2.6).
-      if (c.edgsel === 0) return;
+      if (c.edgsel === EVSYS_EDGSEL.NO_EVT_OUTPUT) return;
       if (this.chip.gclkFrequency(GCLK_ID.EVSYS_CHANNEL_0 + n) <= 0) return;
       this.int.set(evdBit(n));
     }

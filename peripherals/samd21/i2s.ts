@@ -18,8 +18,10 @@
  * SDm pads (SD0: PA07/PA19, SD1: PA08/PB16). Without a source a serializer receives the pad's
  * static level. TX words go to `onTransmit` listeners.
  */
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
-import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
+import { reverseBits } from './bits.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
+import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, GCLK_ID, IRQ } from './memory-map.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
 import type { Pin } from '../../emulator/kernel/signals.js';
@@ -31,23 +33,53 @@ export interface I2sBitSource {
   nextBits(count: number, bitRateHz: number): number;
 }
 
-export const I2S_INT = {
-  RXRDY0: 1 << 0,
-  RXRDY1: 1 << 1,
-  RXOR0: 1 << 4,
-  RXOR1: 1 << 5,
-  TXRDY0: 1 << 8,
-  TXRDY1: 1 << 9,
-  TXUR0: 1 << 12,
-  TXUR1: 1 << 13,
-} as const;
+export const I2S_INT = { RXRDY0: 1 << 0, RXRDY1: 1 << 1, RXOR0: 1 << 4, RXOR1: 1 << 5, TXRDY0: 1 << 8, TXRDY1: 1 << 9, TXUR0: 1 << 12, TXUR1: 1 << 13 } as const;
 
 export const I2S_SERMODE = { RX: 0, TX: 1, PDM2: 2 } as const;
 
+/** Register offsets (34.7 register summary); CLKCTRLn, SERCTRLm and DATAm repeat every 4 bytes. */
+export const I2S_REG = { CTRLA: 0x00, CLKCTRL0: 0x04, INTENCLR: 0x0c, INTENSET: 0x10, INTFLAG: 0x14, SYNCBUSY: 0x18, SERCTRL0: 0x20, DATA0: 0x30 } as const;
+/** CTRLA (34.8.1); CKENn = CKEN0 << n, SERENm = SEREN0 << m. */
+export const I2S_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, CKEN0: 1 << 2, CKEN1: 1 << 3, SEREN0: 1 << 4, SEREN1: 1 << 5 } as const;
+/** CLKCTRLn (34.8.2). */
+export const I2S_CLKCTRL = {
+  SLOTSIZE_Pos: 0, SLOTSIZE_Msk: 0x3 << 0, NBSLOTS_Pos: 2, NBSLOTS_Msk: 0x7 << 2, FSWIDTH_Pos: 5,
+  FSWIDTH_Msk: 0x3 << 5, BITDELAY: 1 << 7, FSSEL: 1 << 8, FSINV: 1 << 11, SCKSEL: 1 << 12, MCKSEL: 1 << 16,
+  MCKEN: 1 << 18, MCKDIV_Pos: 19, MCKDIV_Msk: 0x1f << 19, MCKOUTDIV_Pos: 24, MCKOUTDIV_Msk: 0x1f << 24,
+  FSOUTINV: 1 << 29, SCKOUTINV: 1 << 30, MCKOUTINV: 1 << 31,
+} as const;
+/** SYNCBUSY (34.8.6): the CTRLA bits, then DATAm = DATA0 << m. */
+export const I2S_SYNCBUSY = { SWRST: 1 << 0, ENABLE: 1 << 1, CKEN0: 1 << 2, CKEN1: 1 << 3, SEREN0: 1 << 4, SEREN1: 1 << 5, DATA0: 1 << 8, DATA1: 1 << 9 } as const;
+/** SERCTRLm (34.8.7). */
+export const I2S_SERCTRL = {
+  SERMODE_Pos: 0, SERMODE_Msk: 0x3 << 0, TXDEFAULT_Pos: 2, TXDEFAULT_Msk: 0x3 << 2, TXSAME: 1 << 4,
+  CLKSEL: 1 << 5, SLOTADJ: 1 << 7, DATASIZE_Pos: 8, DATASIZE_Msk: 0x7 << 8, WORDADJ: 1 << 12, EXTEND_Pos: 13,
+  EXTEND_Msk: 0x3 << 13, BITREV: 1 << 15, SLOTDIS_Pos: 16, SLOTDIS_Msk: 0xff << 16, MONO: 1 << 24,
+  DMA: 1 << 25, RXLOOP: 1 << 26,
+} as const;
+
+const CTRLA_WRITABLE = I2S_CTRLA.SWRST | I2S_CTRLA.ENABLE | I2S_CTRLA.CKEN0 | I2S_CTRLA.CKEN1 | I2S_CTRLA.SEREN0 | I2S_CTRLA.SEREN1;
+/** CTRLA bits synchronised on change (SWRST synchronises whenever written as 1). */
+const CTRLA_SYNCED = CTRLA_WRITABLE & ~I2S_CTRLA.SWRST;
+const C = I2S_CLKCTRL;
+/** CLKCTRL bits that exist (9, 10 and 17 are reserved). */
+const CLKCTRL_WRITABLE = (C.SLOTSIZE_Msk | C.NBSLOTS_Msk | C.FSWIDTH_Msk | C.BITDELAY | C.FSSEL | C.FSINV | C.SCKSEL | C.MCKSEL | C.MCKEN |
+  C.MCKDIV_Msk | C.MCKOUTDIV_Msk | C.FSOUTINV | C.SCKOUTINV | C.MCKOUTINV) >>> 0;
+const S = I2S_SERCTRL;
+/** SERCTRL bits that exist (6 and 11 are reserved). */
+const SERCTRL_WRITABLE = S.SERMODE_Msk | S.TXDEFAULT_Msk | S.TXSAME | S.CLKSEL | S.SLOTADJ | S.DATASIZE_Msk | S.WORDADJ | S.EXTEND_Msk | S.BITREV |
+  S.SLOTDIS_Msk | S.MONO | S.DMA | S.RXLOOP;
+const INT_MASK = I2S_INT.RXRDY0 | I2S_INT.RXRDY1 | I2S_INT.RXOR0 | I2S_INT.RXOR1 | I2S_INT.TXRDY0 | I2S_INT.TXRDY1 | I2S_INT.TXUR0 | I2S_INT.TXUR1;
+const SYNCBUSY_MASK = CTRLA_WRITABLE | I2S_SYNCBUSY.DATA0 | I2S_SYNCBUSY.DATA1;
+/** A PDM2 word holds 16 bits per phase. */
+const PDM_BITS_PER_PHASE = 16;
+/** SLOTSIZE n: (n + 1) × 8-bit slots. */
+const SLOT_BITS_PER_STEP = 8;
+
 /** SDm pads (pad indices): SD0 = PA07, PA19; SD1 = PA08, PB16. */
 export const I2S_SD_PADS: readonly (readonly number[])[] = [
-  [7, 19],
-  [8, 48],
+  [padIndex('PA07'), padIndex('PA19')],
+  [padIndex('PA08'), padIndex('PB16')],
 ];
 
 export class I2S extends RegisterBlock implements Samd21Peripheral {
@@ -77,24 +109,26 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
     this.events = [0, 1].map((m) => new SimEvent(`I2S.serializer${m}`, () => this.word(m)));
     this.CTRLA = this.reg({
       name: 'CTRLA',
-      offset: 0x00,
+      offset: I2S_REG.CTRLA,
       size: 1,
-      writable: 0x3f,
-      write: (v, old) => this.sync.start((v ^ old) & 0x3e | (v & 0x01)),
+      writable: CTRLA_WRITABLE,
+      write: (v, old) => this.sync.start(((v ^ old) & CTRLA_SYNCED) | (v & I2S_CTRLA.SWRST)),
     });
     for (let n = 0; n < 2; n++) {
-      this.CLKCTRL.push(this.reg({ name: `CLKCTRL${n}`, offset: 0x04 + 4 * n, size: 4, writable: 0xfffd07ff, write: () => this.reschedule() }));
+      this.CLKCTRL.push(this.reg({ name: `CLKCTRL${n}`, offset: I2S_REG.CLKCTRL0 + 4 * n, size: 4, writable: CLKCTRL_WRITABLE, write: () => this.reschedule() }));
     }
-    this.int = new InterruptRegisters(this, { INTENCLR: 0x0c, INTENSET: 0x10, INTFLAG: 0x14 }, 2, 0x3333, (l) => chip.irq(IRQ.I2S, l));
-    this.SYNCBUSY = this.reg({ name: 'SYNCBUSY', offset: 0x18, size: 2, writable: 0, read: () => this.sync.bits & 0x33f });
+    this.int = new InterruptRegisters(this, { INTENCLR: I2S_REG.INTENCLR, INTENSET: I2S_REG.INTENSET, INTFLAG: I2S_REG.INTFLAG }, 2, INT_MASK, (l) =>
+      chip.irq(IRQ.I2S, l),
+    );
+    this.SYNCBUSY = this.reg({ name: 'SYNCBUSY', offset: I2S_REG.SYNCBUSY, size: 2, writable: 0, read: () => this.sync.bits & SYNCBUSY_MASK });
     for (let m = 0; m < 2; m++) {
-      this.SERCTRL.push(this.reg({ name: `SERCTRL${m}`, offset: 0x20 + 4 * m, size: 4, writable: 0x07ffbfbf, write: () => this.reschedule() }));
+      this.SERCTRL.push(this.reg({ name: `SERCTRL${m}`, offset: I2S_REG.SERCTRL0 + 4 * m, size: 4, writable: SERCTRL_WRITABLE, write: () => this.reschedule() }));
     }
     for (let m = 0; m < 2; m++) {
       this.DATA.push(
         this.reg({
           name: `DATA${m}`,
-          offset: 0x30 + 4 * m,
+          offset: I2S_REG.DATA0 + 4 * m,
           size: 4,
           read: () => {
             this.int.clear(m ? I2S_INT.RXRDY1 : I2S_INT.RXRDY0);
@@ -135,20 +169,20 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
   /** SCK frequency of clock unit `n` in Hz (0 when it has no internal clock). */
   sckFrequency(n: number): number {
     const c = this.CLKCTRL[n].value;
-    if (c & (1 << 10) || c & (1 << 16)) return 0; // SCKSEL / MCKSEL: external pins
+    if (c & I2S_CLKCTRL.SCKSEL || c & I2S_CLKCTRL.MCKSEL) return 0; // external pins
     const gclk = this.chip.gclkFrequency(n ? GCLK_ID.I2S_1 : GCLK_ID.I2S_0);
-    return gclk / (((c >>> 19) & 0x1f) + 1);
+    return gclk / (((c & I2S_CLKCTRL.MCKDIV_Msk) >>> I2S_CLKCTRL.MCKDIV_Pos) + 1);
   }
 
   private synced(bits: number): void {
-    if (bits & 0x01 && this.CTRLA.value & 0x01) {
+    if (bits & I2S_SYNCBUSY.SWRST && this.CTRLA.value & I2S_CTRLA.SWRST) {
       this.resetBlock(this.int, this.sync);
       this.active = 0;
       this.txFull.fill(false);
       this.reschedule();
       return;
     }
-    this.active = this.CTRLA.value & 0x3e;
+    this.active = this.CTRLA.value & CTRLA_SYNCED;
     for (let m = 0; m < 2; m++) {
       // A transmitter ready for data as soon as it is enabled.
       if (this.serializerRunning(m) && this.mode(m) === I2S_SERMODE.TX && !this.txFull[m]) this.setTxReady(m);
@@ -157,17 +191,22 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
   }
 
   private mode(m: number): number {
-    return this.SERCTRL[m].value & 3;
+    return (this.SERCTRL[m].value & I2S_SERCTRL.SERMODE_Msk) >>> I2S_SERCTRL.SERMODE_Pos;
   }
 
   private clockUnit(m: number): number {
-    return (this.SERCTRL[m].value >>> 5) & 1;
+    return this.SERCTRL[m].value & I2S_SERCTRL.CLKSEL ? 1 : 0;
+  }
+
+  /** Bits per slot of clock unit `u`. */
+  private slotBits(u: number): number {
+    return (((this.CLKCTRL[u].value & I2S_CLKCTRL.SLOTSIZE_Msk) >>> I2S_CLKCTRL.SLOTSIZE_Pos) + 1) * SLOT_BITS_PER_STEP;
   }
 
   private serializerRunning(m: number): boolean {
     const a = this.active;
     const u = this.clockUnit(m);
-    return (a & 0x02) !== 0 && (a & (1 << (2 + u))) !== 0 && (a & (1 << (4 + m))) !== 0;
+    return (a & I2S_CTRLA.ENABLE) !== 0 && (a & (I2S_CTRLA.CKEN0 << u)) !== 0 && (a & (I2S_CTRLA.SEREN0 << m)) !== 0;
   }
 
   /** Scheduler cycles between words of serializer m, or 0 when it does not run. */
@@ -175,8 +214,7 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
     if (!this.serializerRunning(m)) return 0;
     const sck = this.sckFrequency(this.clockUnit(m));
     if (sck <= 0) return 0;
-    const slotBits = (((this.CLKCTRL[this.clockUnit(m)].value & 3) + 1) * 8) | 0;
-    const periods = this.mode(m) === I2S_SERMODE.PDM2 ? 16 : slotBits;
+    const periods = this.mode(m) === I2S_SERMODE.PDM2 ? PDM_BITS_PER_PHASE : this.slotBits(this.clockUnit(m));
     return Math.max(1, Math.round((periods * this.chip.scheduler.frequency) / sck));
   }
 
@@ -215,14 +253,15 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
     }
     const sck = this.sckFrequency(this.clockUnit(m));
     const src = this.sourceFor(m);
-    const rev = (this.SERCTRL[m].value & (1 << 15)) !== 0;
+    const rev = (this.SERCTRL[m].value & I2S_SERCTRL.BITREV) !== 0;
     let w: number;
     if (mode === I2S_SERMODE.PDM2) {
-      const lowPhase = src && src.select === 'low' ? src.nextBits(16, sck) : this.idleBits(m, 16);
-      const highPhase = src && src.select === 'high' ? src.nextBits(16, sck) : this.idleBits(m, 16);
-      w = (((rev ? reverse16(highPhase) : highPhase) << 16) | (rev ? reverse16(lowPhase) : lowPhase)) >>> 0;
+      const n = PDM_BITS_PER_PHASE;
+      const lowPhase = src && src.select === 'low' ? src.nextBits(n, sck) : this.idleBits(m, n);
+      const highPhase = src && src.select === 'high' ? src.nextBits(n, sck) : this.idleBits(m, n);
+      w = (((rev ? reverseBits(highPhase, n) : highPhase) << n) | (rev ? reverseBits(lowPhase, n) : lowPhase)) >>> 0;
     } else {
-      const bits = ((this.CLKCTRL[this.clockUnit(m)].value & 3) + 1) * 8;
+      const bits = this.slotBits(this.clockUnit(m));
       const raw = src ? src.nextBits(Math.min(32, bits), sck) : this.idleBits(m, Math.min(32, bits));
       w = rev ? reverseBits(raw, Math.min(32, bits)) : raw;
     }
@@ -250,12 +289,3 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
   }
 }
 
-function reverse16(v: number): number {
-  return reverseBits(v, 16);
-}
-
-function reverseBits(v: number, n: number): number {
-  let r = 0;
-  for (let i = 0; i < n; i++) r = (r << 1) | ((v >>> i) & 1);
-  return r >>> 0;
-}

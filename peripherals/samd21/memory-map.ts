@@ -27,11 +27,6 @@ export const SERIAL_NUMBER_WORDS = [0x0080a00c, 0x0080a040, 0x0080a044, 0x0080a0
 /** Single-cycle I/O port (IOBUS alias of PORT), data sheet 11.2.3 / 23.5.6. */
 export const IOBUS_BASE = 0x60000000;
 
-/** AHB-APB bridges (data sheet 10.2). */
-export const APBA_BASE = 0x40000000;
-export const APBB_BASE = 0x41000000;
-export const APBC_BASE = 0x42000000;
-
 /**
  * Extra CPU cycles per access through an AHB-APB bridge (the IOBUS and SRAM have none). A real
  * SAMD21 at 48 MHz with the APB dividers at 1 takes about 2-3 extra cycles per APB access; the
@@ -50,57 +45,8 @@ export interface PeripheralSlot {
   bridge: Bridge;
   /** Bit of PM APBxMASK gating the bus clock, or -1 when not gated there. */
   apbBit: number;
-  /** NVIC line (table 11-3), or -1. */
+  /** NVIC line (`IRQ`, table 11-3), or -1. */
   irq: number;
-}
-
-/** Every peripheral slot of the SAMD21 (data sheet 10.2 "Product Mapping", figure 10-1). */
-export const PERIPHERALS: readonly PeripheralSlot[] = [
-  // Bridge A: PM APBAMASK bits
-  { name: 'PAC0', base: 0x40000000, size: 0x400, bridge: 'A', apbBit: 0, irq: -1 },
-  { name: 'PM', base: 0x40000400, size: 0x400, bridge: 'A', apbBit: 1, irq: 0 },
-  { name: 'SYSCTRL', base: 0x40000800, size: 0x400, bridge: 'A', apbBit: 2, irq: 1 },
-  { name: 'GCLK', base: 0x40000c00, size: 0x400, bridge: 'A', apbBit: 3, irq: -1 },
-  { name: 'WDT', base: 0x40001000, size: 0x400, bridge: 'A', apbBit: 4, irq: 2 },
-  { name: 'RTC', base: 0x40001400, size: 0x400, bridge: 'A', apbBit: 5, irq: 3 },
-  { name: 'EIC', base: 0x40001800, size: 0x400, bridge: 'A', apbBit: 6, irq: 4 },
-  // Bridge B: PM APBBMASK bits
-  { name: 'PAC1', base: 0x41000000, size: 0x400, bridge: 'B', apbBit: 0, irq: -1 },
-  { name: 'DSU', base: 0x41002000, size: 0x2000, bridge: 'B', apbBit: 1, irq: -1 },
-  { name: 'NVMCTRL', base: 0x41004000, size: 0x400, bridge: 'B', apbBit: 2, irq: 5 },
-  { name: 'PORT', base: 0x41004400, size: 0x400, bridge: 'B', apbBit: 3, irq: -1 },
-  { name: 'DMAC', base: 0x41004800, size: 0x400, bridge: 'B', apbBit: 4, irq: 6 },
-  { name: 'USB', base: 0x41005000, size: 0x400, bridge: 'B', apbBit: 5, irq: 7 },
-  { name: 'MTB', base: 0x41006000, size: 0x400, bridge: 'B', apbBit: -1, irq: -1 },
-  { name: 'SBMATRIX', base: 0x41007000, size: 0x400, bridge: 'B', apbBit: 6, irq: -1 },
-  // Bridge C: PM APBCMASK bits
-  { name: 'PAC2', base: 0x42000000, size: 0x400, bridge: 'C', apbBit: 0, irq: -1 },
-  { name: 'EVSYS', base: 0x42000400, size: 0x400, bridge: 'C', apbBit: 1, irq: 8 },
-  { name: 'SERCOM0', base: 0x42000800, size: 0x400, bridge: 'C', apbBit: 2, irq: 9 },
-  { name: 'SERCOM1', base: 0x42000c00, size: 0x400, bridge: 'C', apbBit: 3, irq: 10 },
-  { name: 'SERCOM2', base: 0x42001000, size: 0x400, bridge: 'C', apbBit: 4, irq: 11 },
-  { name: 'SERCOM3', base: 0x42001400, size: 0x400, bridge: 'C', apbBit: 5, irq: 12 },
-  { name: 'SERCOM4', base: 0x42001800, size: 0x400, bridge: 'C', apbBit: 6, irq: 13 },
-  { name: 'SERCOM5', base: 0x42001c00, size: 0x400, bridge: 'C', apbBit: 7, irq: 14 },
-  { name: 'TCC0', base: 0x42002000, size: 0x400, bridge: 'C', apbBit: 8, irq: 15 },
-  { name: 'TCC1', base: 0x42002400, size: 0x400, bridge: 'C', apbBit: 9, irq: 16 },
-  { name: 'TCC2', base: 0x42002800, size: 0x400, bridge: 'C', apbBit: 10, irq: 17 },
-  { name: 'TC3', base: 0x42002c00, size: 0x400, bridge: 'C', apbBit: 11, irq: 18 },
-  { name: 'TC4', base: 0x42003000, size: 0x400, bridge: 'C', apbBit: 12, irq: 19 },
-  { name: 'TC5', base: 0x42003400, size: 0x400, bridge: 'C', apbBit: 13, irq: 20 },
-  { name: 'TC6', base: 0x42003800, size: 0x400, bridge: 'C', apbBit: 14, irq: 21 },
-  { name: 'TC7', base: 0x42003c00, size: 0x400, bridge: 'C', apbBit: 15, irq: 22 },
-  { name: 'ADC', base: 0x42004000, size: 0x400, bridge: 'C', apbBit: 16, irq: 23 },
-  { name: 'AC', base: 0x42004400, size: 0x400, bridge: 'C', apbBit: 17, irq: 24 },
-  { name: 'DAC', base: 0x42004800, size: 0x400, bridge: 'C', apbBit: 18, irq: 25 },
-  { name: 'PTC', base: 0x42004c00, size: 0x400, bridge: 'C', apbBit: 19, irq: 26 },
-  { name: 'I2S', base: 0x42005000, size: 0x400, bridge: 'C', apbBit: 20, irq: 27 },
-];
-
-export function peripheralSlot(name: string): PeripheralSlot {
-  const slot = PERIPHERALS.find((p) => p.name === name);
-  if (!slot) throw new Error(`SAMD21 has no peripheral ${name}`);
-  return slot;
 }
 
 /** NVIC lines (table 11-3). */
@@ -111,6 +57,56 @@ export const IRQ = {
   ADC: 23, AC: 24, DAC: 25, PTC: 26, I2S: 27,
 } as const;
 export const IRQ_COUNT = 28;
+
+/** Every peripheral slot of the SAMD21 (data sheet 10.2 "Product Mapping", figure 10-1). */
+export const PERIPHERALS: readonly PeripheralSlot[] = [
+  // Bridge A: PM APBAMASK bits
+  { name: 'PAC0', base: 0x40000000, size: 0x400, bridge: 'A', apbBit: 0, irq: -1 },
+  { name: 'PM', base: 0x40000400, size: 0x400, bridge: 'A', apbBit: 1, irq: IRQ.PM },
+  { name: 'SYSCTRL', base: 0x40000800, size: 0x400, bridge: 'A', apbBit: 2, irq: IRQ.SYSCTRL },
+  { name: 'GCLK', base: 0x40000c00, size: 0x400, bridge: 'A', apbBit: 3, irq: -1 },
+  { name: 'WDT', base: 0x40001000, size: 0x400, bridge: 'A', apbBit: 4, irq: IRQ.WDT },
+  { name: 'RTC', base: 0x40001400, size: 0x400, bridge: 'A', apbBit: 5, irq: IRQ.RTC },
+  { name: 'EIC', base: 0x40001800, size: 0x400, bridge: 'A', apbBit: 6, irq: IRQ.EIC },
+  // Bridge B: PM APBBMASK bits
+  { name: 'PAC1', base: 0x41000000, size: 0x400, bridge: 'B', apbBit: 0, irq: -1 },
+  { name: 'DSU', base: 0x41002000, size: 0x2000, bridge: 'B', apbBit: 1, irq: -1 },
+  { name: 'NVMCTRL', base: 0x41004000, size: 0x400, bridge: 'B', apbBit: 2, irq: IRQ.NVMCTRL },
+  { name: 'PORT', base: 0x41004400, size: 0x400, bridge: 'B', apbBit: 3, irq: -1 },
+  { name: 'DMAC', base: 0x41004800, size: 0x400, bridge: 'B', apbBit: 4, irq: IRQ.DMAC },
+  { name: 'USB', base: 0x41005000, size: 0x400, bridge: 'B', apbBit: 5, irq: IRQ.USB },
+  { name: 'MTB', base: 0x41006000, size: 0x400, bridge: 'B', apbBit: -1, irq: -1 },
+  { name: 'SBMATRIX', base: 0x41007000, size: 0x400, bridge: 'B', apbBit: 6, irq: -1 },
+  // Bridge C: PM APBCMASK bits
+  { name: 'PAC2', base: 0x42000000, size: 0x400, bridge: 'C', apbBit: 0, irq: -1 },
+  { name: 'EVSYS', base: 0x42000400, size: 0x400, bridge: 'C', apbBit: 1, irq: IRQ.EVSYS },
+  { name: 'SERCOM0', base: 0x42000800, size: 0x400, bridge: 'C', apbBit: 2, irq: IRQ.SERCOM0 },
+  { name: 'SERCOM1', base: 0x42000c00, size: 0x400, bridge: 'C', apbBit: 3, irq: IRQ.SERCOM1 },
+  { name: 'SERCOM2', base: 0x42001000, size: 0x400, bridge: 'C', apbBit: 4, irq: IRQ.SERCOM2 },
+  { name: 'SERCOM3', base: 0x42001400, size: 0x400, bridge: 'C', apbBit: 5, irq: IRQ.SERCOM3 },
+  { name: 'SERCOM4', base: 0x42001800, size: 0x400, bridge: 'C', apbBit: 6, irq: IRQ.SERCOM4 },
+  { name: 'SERCOM5', base: 0x42001c00, size: 0x400, bridge: 'C', apbBit: 7, irq: IRQ.SERCOM5 },
+  { name: 'TCC0', base: 0x42002000, size: 0x400, bridge: 'C', apbBit: 8, irq: IRQ.TCC0 },
+  { name: 'TCC1', base: 0x42002400, size: 0x400, bridge: 'C', apbBit: 9, irq: IRQ.TCC1 },
+  { name: 'TCC2', base: 0x42002800, size: 0x400, bridge: 'C', apbBit: 10, irq: IRQ.TCC2 },
+  { name: 'TC3', base: 0x42002c00, size: 0x400, bridge: 'C', apbBit: 11, irq: IRQ.TC3 },
+  { name: 'TC4', base: 0x42003000, size: 0x400, bridge: 'C', apbBit: 12, irq: IRQ.TC4 },
+  { name: 'TC5', base: 0x42003400, size: 0x400, bridge: 'C', apbBit: 13, irq: IRQ.TC5 },
+  { name: 'TC6', base: 0x42003800, size: 0x400, bridge: 'C', apbBit: 14, irq: IRQ.TC6 },
+  { name: 'TC7', base: 0x42003c00, size: 0x400, bridge: 'C', apbBit: 15, irq: IRQ.TC7 },
+  { name: 'ADC', base: 0x42004000, size: 0x400, bridge: 'C', apbBit: 16, irq: IRQ.ADC },
+  { name: 'AC', base: 0x42004400, size: 0x400, bridge: 'C', apbBit: 17, irq: IRQ.AC },
+  { name: 'DAC', base: 0x42004800, size: 0x400, bridge: 'C', apbBit: 18, irq: IRQ.DAC },
+  { name: 'PTC', base: 0x42004c00, size: 0x400, bridge: 'C', apbBit: 19, irq: IRQ.PTC },
+  { name: 'I2S', base: 0x42005000, size: 0x400, bridge: 'C', apbBit: 20, irq: IRQ.I2S },
+];
+
+export function peripheralSlot(name: string): PeripheralSlot {
+  const slot = PERIPHERALS.find((p) => p.name === name);
+  if (!slot) throw new Error(`SAMD21 has no peripheral ${name}`);
+  return slot;
+}
+
 
 /** GCLK clock channel IDs (CLKCTRL.ID, data sheet 15.8.3 table). */
 export const GCLK_ID = {
@@ -164,7 +160,6 @@ export const EVENT_GENERATOR = {
   DAC_EMPTY: 0x47,
   PTC_EOC: 0x48, PTC_WCOMP: 0x49,
 } as const;
-export const EVENT_GENERATORS = 0x4a;
 
 /** EVSYS event users (USER.USER, data sheet 24.8.3). */
 export const EVENT_USER = {
@@ -189,10 +184,7 @@ export type Variant = 'G18A' | 'E18A';
  * FAMILY = 0, SERIES = 1 (SAMD21), DIE = 0, REVISION = 3 (rev D), DEVSEL = 0x05 for SAMD21G18A and
  * 0x0A for SAMD21E18A.
  */
-export const DEVICE_ID: Record<Variant, number> = {
-  G18A: 0x10010305,
-  E18A: 0x1001030a,
-};
+export const DEVICE_ID: Record<Variant, number> = { G18A: 0x10010305, E18A: 0x1001030a };
 
 /** Pads bonded out per package (48-pin G, 32-pin E); data sheet 7 "I/O Multiplexing". */
 export function bondedPins(variant: Variant): string[] {

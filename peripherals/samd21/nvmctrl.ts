@@ -13,24 +13,50 @@
  */
 import type { AccessSize, BusDevice, Mapping, Memory } from '../../emulator/kernel/bus.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { FLASH_PAGE_SIZE, FLASH_ROW_SIZE, FLASH_SIZE, IRQ, NVM_AUX_BASE, NVM_USER_ROW } from './memory-map.js';
 
 /** CTRLA.CMD values (22.8.1). */
-export const NVM_CMD = {
+export const NVMCTRL_CMD = {
   ER: 0x02, WP: 0x04, EAR: 0x05, WAP: 0x06, SF: 0x0a, WL: 0x0f,
   LR: 0x40, UR: 0x41, SPRM: 0x42, CPRM: 0x43, PBC: 0x44, SSB: 0x45, INVALL: 0x46,
 } as const;
-const CMDEX_KEY = 0xa5;
+/** CTRLA.CMDEX: a command executes only with this key (22.8.1). */
+export const NVMCTRL_CMDEX_KEY = 0xa5;
 
+/** Register offsets (22.7 register summary). */
+export const NVMCTRL_REG = { CTRLA: 0x00, CTRLB: 0x04, PARAM: 0x08, INTENCLR: 0x0c, INTENSET: 0x10, INTFLAG: 0x14, STATUS: 0x18, ADDR: 0x1c, LOCK: 0x20 } as const;
+/** CTRLA (22.8.1). */
+export const NVMCTRL_CTRLA = { CMD_Pos: 0, CMD_Msk: 0x7f << 0, CMDEX_Pos: 8, CMDEX_Msk: 0xff << 8 } as const;
+/** CTRLB (22.8.2). */
+export const NVMCTRL_CTRLB = {
+  RWS_Pos: 1, RWS_Msk: 0xf << 1, MANW: 1 << 7, SLEEPPRM_Pos: 8, SLEEPPRM_Msk: 0x3 << 8, READMODE_Pos: 16,
+  READMODE_Msk: 0x3 << 16, CACHEDIS: 1 << 18,
+} as const;
+/** PARAM (22.8.3). */
+export const NVMCTRL_PARAM = { NVMP_Pos: 0, NVMP_Msk: 0xffff << 0, PSZ_Pos: 16, PSZ_Msk: 0x7 << 16, RWWEEP_Pos: 20 } as const;
+/** INTFLAG / INTENSET / INTENCLR (22.8.4-6): READY is a status, ERROR is write-1-to-clear. */
+export const NVMCTRL_INT = { READY: 1 << 0, ERROR: 1 << 1 } as const;
 /** STATUS bits (22.8.7). */
-const STATUS = { PRM: 1 << 0, LOAD: 1 << 1, PROGE: 1 << 2, LOCKE: 1 << 3, NVME: 1 << 4, SB: 1 << 8 } as const;
+export const NVMCTRL_STATUS = { PRM: 1 << 0, LOAD: 1 << 1, PROGE: 1 << 2, LOCKE: 1 << 3, NVME: 1 << 4, SB: 1 << 8 } as const;
+/** ADDR (22.8.8): a 16-bit-word address (byte address / 2), 22 bits. */
+export const NVMCTRL_ADDR = { ADDR_Pos: 0, ADDR_Msk: 0x3fffff << 0 } as const;
+
+const STATUS = NVMCTRL_STATUS;
+/** PARAM: 4096 pages of 64 bytes (PSZ = 3). */
+const PARAM_VALUE = ((FLASH_SIZE / FLASH_PAGE_SIZE) << NVMCTRL_PARAM.NVMP_Pos) | (Math.log2(FLASH_PAGE_SIZE / 8) << NVMCTRL_PARAM.PSZ_Pos);
+/** 16 lock regions, one LOCK bit each; 1 = unlocked. */
+const LOCK_REGIONS = 16;
+const ALL_UNLOCKED = (1 << LOCK_REGIONS) - 1;
+/** Erased flash reads 1s. */
+const ERASED_BYTE = 0xff;
+const ERASED_WORD = 0xffffffff;
 
 /** Command times (electrical characteristics, NVM timing): page write 2.5 ms, row erase 6 ms max. */
 const PAGE_WRITE_SECONDS = 2.5e-3;
 const ROW_ERASE_SECONDS = 6e-3;
-const REGION_SIZE = FLASH_SIZE / 16;
+const REGION_SIZE = FLASH_SIZE / LOCK_REGIONS;
 
 export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
   readonly CTRLA: Register;
@@ -42,7 +68,7 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
   readonly LOCK: Register;
 
   /** The page buffer (64 bytes); unloaded bytes are 0xFF. */
-  readonly pageBuffer = new Uint8Array(FLASH_PAGE_SIZE).fill(0xff);
+  readonly pageBuffer = new Uint8Array(FLASH_PAGE_SIZE).fill(ERASED_BYTE);
   private busy = false;
   private readonly doneEvent: SimEvent;
   private pendingCommand = 0;
@@ -61,27 +87,27 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
   ) {
     super('NVMCTRL', 0x400);
     this.doneEvent = new SimEvent('NVMCTRL command', () => this.complete());
-    this.CTRLA = this.reg({ name: 'CTRLA', offset: 0x00, size: 2, writable: 0xff7f, write: (v) => this.command(v) });
-    // CTRLB (22.8.2): RWS 1-4, MANW 7, SLEEPPRM 8-9, READMODE 16-17, CACHEDIS 18.
+    const R = NVMCTRL_REG;
+    const B = NVMCTRL_CTRLB;
+    this.CTRLA = this.reg({ name: 'CTRLA', offset: R.CTRLA, size: 2, writable: NVMCTRL_CTRLA.CMD_Msk | NVMCTRL_CTRLA.CMDEX_Msk, write: (v) => this.command(v) });
     this.CTRLB = this.reg({
-      name: 'CTRLB', offset: 0x04, size: 4, reset: 0x00000000, writable: 0x0007039e,
+      name: 'CTRLB', offset: R.CTRLB, size: 4, reset: 0, writable: B.RWS_Msk | B.MANW | B.SLEEPPRM_Msk | B.READMODE_Msk | B.CACHEDIS,
       write: () => this.applyWaitStates(),
     });
-    // PARAM (22.8.3): NVMP = 4096 pages, PSZ = 3 (64 bytes), RWWEEP = 0.
-    this.PARAM = this.reg({ name: 'PARAM', offset: 0x08, size: 4, reset: 0x00031000, writable: 0 });
-    // INTFLAG (22.8.6): READY (bit 0) is a status, not a latch; ERROR (bit 1) is write-1-to-clear.
-    this.int = new InterruptRegisters(this, { INTENCLR: 0x0c, INTENSET: 0x10, INTFLAG: 0x14 }, 1, 0x03, (l) => chip.irq(IRQ.NVMCTRL, l));
-    this.STATUS = this.reg({ name: 'STATUS', offset: 0x18, size: 2, writable: 0x001c, w1c: true });
-    // ADDR (22.8.8): a 16-bit-word address (byte address / 2), 22 bits.
-    this.ADDR = this.reg({ name: 'ADDR', offset: 0x1c, size: 4, writable: 0x003fffff });
+    this.PARAM = this.reg({ name: 'PARAM', offset: R.PARAM, size: 4, reset: PARAM_VALUE, writable: 0 });
+    this.int = new InterruptRegisters(this, { INTENCLR: R.INTENCLR, INTENSET: R.INTENSET, INTFLAG: R.INTFLAG }, 1, NVMCTRL_INT.READY | NVMCTRL_INT.ERROR, (l) =>
+      chip.irq(IRQ.NVMCTRL, l),
+    );
+    this.STATUS = this.reg({ name: 'STATUS', offset: R.STATUS, size: 2, writable: STATUS.PROGE | STATUS.LOCKE | STATUS.NVME, w1c: true });
+    this.ADDR = this.reg({ name: 'ADDR', offset: R.ADDR, size: 4, writable: NVMCTRL_ADDR.ADDR_Msk });
     // LOCK (22.8.9): one bit per 16 KiB region, 1 = unlocked; reset from the user row.
-    this.LOCK = this.reg({ name: 'LOCK', offset: 0x20, size: 2, reset: 0xffff, writable: 0 });
-    this.int.set(1);
+    this.LOCK = this.reg({ name: 'LOCK', offset: R.LOCK, size: 2, reset: ALL_UNLOCKED, writable: 0 });
+    this.int.set(NVMCTRL_INT.READY);
   }
 
   /** Read wait states (CTRLB.RWS). */
   get rws(): number {
-    return (this.CTRLB.value >>> 1) & 0xf;
+    return (this.CTRLB.value & NVMCTRL_CTRLB.RWS_Msk) >>> NVMCTRL_CTRLB.RWS_Pos;
   }
 
   get ready(): boolean {
@@ -93,8 +119,8 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
     this.busy = false;
     this.resetRegisters();
     this.int.reset();
-    this.int.set(1);
-    this.pageBuffer.fill(0xff);
+    this.int.set(NVMCTRL_INT.READY);
+    this.pageBuffer.fill(ERASED_BYTE);
     this.applyWaitStates();
   }
 
@@ -117,21 +143,21 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
     }
     const o = address & (FLASH_PAGE_SIZE - 1);
     for (let i = 0; i < size; i++) this.pageBuffer[o + i] = (value >>> (8 * i)) & 0xff;
-    this.ADDR.value = (address >>> 1) & 0x003fffff;
+    this.ADDR.value = (address >>> 1) & NVMCTRL_ADDR.ADDR_Msk;
     this.STATUS.value |= STATUS.LOAD;
-    const manw = (this.CTRLB.value & 0x80) !== 0;
+    const manw = (this.CTRLB.value & NVMCTRL_CTRLB.MANW) !== 0;
     if (!manw && o + size === FLASH_PAGE_SIZE) {
       const aux = address >= NVM_AUX_BASE;
-      this.execute(aux ? NVM_CMD.WAP : NVM_CMD.WP);
+      this.execute(aux ? NVMCTRL_CMD.WAP : NVMCTRL_CMD.WP);
     }
   }
 
   // ---------------------------------------------------------------- commands
 
   private command(v: number): void {
-    const cmd = v & 0x7f;
-    const key = (v >>> 8) & 0xff;
-    if (key !== CMDEX_KEY) {
+    const cmd = (v & NVMCTRL_CTRLA.CMD_Msk) >>> NVMCTRL_CTRLA.CMD_Pos;
+    const key = (v & NVMCTRL_CTRLA.CMDEX_Msk) >>> NVMCTRL_CTRLA.CMDEX_Pos;
+    if (key !== NVMCTRL_CMDEX_KEY) {
       // Wrong key: PROGE (22.8.1).
       this.error(STATUS.PROGE);
       return;
@@ -142,7 +168,7 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
 
   private error(bits: number): void {
     this.STATUS.value |= bits;
-    this.int.set(2);
+    this.int.set(NVMCTRL_INT.ERROR);
   }
 
   private byteAddress(): number {
@@ -157,43 +183,43 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
   private execute(cmd: number): void {
     const address = this.byteAddress();
     switch (cmd) {
-      case NVM_CMD.ER:
-      case NVM_CMD.WP:
+      case NVMCTRL_CMD.ER:
+      case NVMCTRL_CMD.WP:
         if (address >= FLASH_SIZE) return this.error(STATUS.PROGE);
         if (this.locked(address)) return this.error(STATUS.LOCKE);
-        return this.start(cmd, address, cmd === NVM_CMD.ER ? ROW_ERASE_SECONDS : PAGE_WRITE_SECONDS);
-      case NVM_CMD.EAR:
-      case NVM_CMD.WAP: {
+        return this.start(cmd, address, cmd === NVMCTRL_CMD.ER ? ROW_ERASE_SECONDS : PAGE_WRITE_SECONDS);
+      case NVMCTRL_CMD.EAR:
+      case NVMCTRL_CMD.WAP: {
         // ADDR has 22 bits (halfwords, 8 MiB): 0x00804000 / 2 = 0x402000 is truncated to 0x2000,
         // and the auxiliary commands add the 0x00800000 base themselves.
         const aux = (NVM_AUX_BASE | (address & (NVM_AUX_BASE - 1))) >>> 0;
         // Only the user row is writable in the auxiliary space.
         if (aux < NVM_USER_ROW || aux >= NVM_USER_ROW + FLASH_ROW_SIZE) return this.error(STATUS.PROGE);
-        return this.start(cmd, aux, cmd === NVM_CMD.EAR ? ROW_ERASE_SECONDS : PAGE_WRITE_SECONDS);
+        return this.start(cmd, aux, cmd === NVMCTRL_CMD.EAR ? ROW_ERASE_SECONDS : PAGE_WRITE_SECONDS);
       }
-      case NVM_CMD.PBC:
-        this.pageBuffer.fill(0xff);
+      case NVMCTRL_CMD.PBC:
+        this.pageBuffer.fill(ERASED_BYTE);
         this.STATUS.value &= ~STATUS.LOAD;
         return;
-      case NVM_CMD.LR:
-      case NVM_CMD.UR: {
+      case NVMCTRL_CMD.LR:
+      case NVMCTRL_CMD.UR: {
         if (address >= FLASH_SIZE) return this.error(STATUS.PROGE);
         const bit = 1 << Math.floor(address / REGION_SIZE);
-        this.LOCK.value = cmd === NVM_CMD.UR ? this.LOCK.value | bit : this.LOCK.value & ~bit;
+        this.LOCK.value = cmd === NVMCTRL_CMD.UR ? this.LOCK.value | bit : this.LOCK.value & ~bit;
         return;
       }
-      case NVM_CMD.SPRM:
+      case NVMCTRL_CMD.SPRM:
         this.STATUS.value |= STATUS.PRM;
         return;
-      case NVM_CMD.CPRM:
+      case NVMCTRL_CMD.CPRM:
         this.STATUS.value &= ~STATUS.PRM;
         return;
-      case NVM_CMD.SSB:
-      case NVM_CMD.SF:
+      case NVMCTRL_CMD.SSB:
+      case NVMCTRL_CMD.SF:
         this.STATUS.value |= STATUS.SB;
         return;
-      case NVM_CMD.WL:
-      case NVM_CMD.INVALL:
+      case NVMCTRL_CMD.WL:
+      case NVMCTRL_CMD.INVALL:
         return;
       default:
         return this.error(STATUS.PROGE);
@@ -202,7 +228,7 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
 
   private start(cmd: number, address: number, seconds: number): void {
     this.busy = true;
-    this.int.clear(1);
+    this.int.clear(NVMCTRL_INT.READY);
     this.pendingCommand = cmd;
     this.pendingAddress = address;
     this.chip.scheduler.scheduleIn(this.doneEvent, Math.ceil(seconds * this.chip.scheduler.frequency));
@@ -211,12 +237,12 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
   private complete(): void {
     const cmd = this.pendingCommand;
     const address = this.pendingAddress;
-    const inAux = cmd === NVM_CMD.EAR || cmd === NVM_CMD.WAP;
+    const inAux = cmd === NVMCTRL_CMD.EAR || cmd === NVMCTRL_CMD.WAP;
     const mem = inAux ? this.aux : this.flash;
     const base = inAux ? address - NVM_AUX_BASE : address;
-    if (cmd === NVM_CMD.ER || cmd === NVM_CMD.EAR) {
+    if (cmd === NVMCTRL_CMD.ER || cmd === NVMCTRL_CMD.EAR) {
       const row = base & ~(FLASH_ROW_SIZE - 1);
-      for (let o = row; o < row + FLASH_ROW_SIZE; o += 4) mem.store(o, 4, 0xffffffff);
+      for (let o = row; o < row + FLASH_ROW_SIZE; o += 4) mem.store(o, 4, ERASED_WORD);
     } else {
       // Programming can only turn 1s into 0s (22.6.4.2: erase before write).
       const page = base & ~(FLASH_PAGE_SIZE - 1);
@@ -225,11 +251,11 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
         const word = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
         mem.store(page + o, 4, (mem.u32[(page + o) >>> 2] & word) >>> 0);
       }
-      this.pageBuffer.fill(0xff);
+      this.pageBuffer.fill(ERASED_BYTE);
       this.STATUS.value &= ~STATUS.LOAD;
     }
     this.busy = false;
-    this.int.set(1);
+    this.int.set(NVMCTRL_INT.READY);
   }
 }
 

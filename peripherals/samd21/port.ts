@@ -16,7 +16,7 @@
  */
 import type { Scheduler } from '../../emulator/kernel/scheduler.js';
 import { Pin, type Pull } from '../../emulator/kernel/signals.js';
-import { RegisterBlock, type Register } from './register-block.js';
+import { RegisterBlock, type Register } from '../register-block.js';
 import {
   PAD_FUNCTION_INDEX,
   padName,
@@ -28,10 +28,32 @@ import {
   type Samd21Peripheral,
 } from './chip.js';
 
+/**
+ * Register offsets (23.7 register summary). Group n (0 = PA, 1 = PB) starts at n * GROUP_STRIDE;
+ * PMUXk is at PMUX + k (k = 0..15), PINCFGk at PINCFG + k (k = 0..31).
+ */
+export const PORT_REG = {
+  GROUP_STRIDE: 0x80, DIR: 0x00, DIRCLR: 0x04, DIRSET: 0x08, DIRTGL: 0x0c, OUT: 0x10, OUTCLR: 0x14,
+  OUTSET: 0x18, OUTTGL: 0x1c, IN: 0x20, CTRL: 0x24, WRCONFIG: 0x28, PMUX: 0x30, PINCFG: 0x40,
+} as const;
 /** PINCFG bits (23.8.14). */
-export const PINCFG = { PMUXEN: 1 << 0, INEN: 1 << 1, PULLEN: 1 << 2, DRVSTR: 1 << 6 } as const;
+export const PORT_PINCFG = { PMUXEN: 1 << 0, INEN: 1 << 1, PULLEN: 1 << 2, DRVSTR: 1 << 6 } as const;
+/** PMUX fields (23.8.13): the even pin's function in PMUXE, the odd pin's in PMUXO (0..7 = A..H). */
+export const PORT_PMUX = { PMUXE_Pos: 0, PMUXE_Msk: 0xf << 0, PMUXO_Pos: 4, PMUXO_Msk: 0xf << 4 } as const;
+/** WRCONFIG fields (23.8.11). */
+export const PORT_WRCONFIG = {
+  PINMASK_Pos: 0, PINMASK_Msk: 0xffff << 0, PMUXEN: 1 << 16, INEN: 1 << 17, PULLEN: 1 << 18, DRVSTR: 1 << 22,
+  PMUX_Pos: 24, PMUX_Msk: 0xf << 24, WRPMUX: 1 << 28, WRPINCFG: 1 << 30, HWSEL: 1 << 31,
+} as const;
+/** PINCFG bits that exist (the rest read 0). */
+const PINCFG_MASK = PORT_PINCFG.PMUXEN | PORT_PINCFG.INEN | PORT_PINCFG.PULLEN | PORT_PINCFG.DRVSTR;
+/** WRCONFIG's PINCFG bits sit 16 places above PINCFG's own. */
+const WRCONFIG_PINCFG_Pos = 16;
+/** Pins one WRCONFIG write reaches: the low or (HWSEL) high half of the group. */
+const WRCONFIG_PINS = 16;
 
 export const PAD_COUNT = 64;
+const PINS_PER_GROUP = 32;
 const FUNCTIONS = 8;
 
 class Pad implements PadHandle {
@@ -98,7 +120,7 @@ export class PORT extends RegisterBlock implements Samd21Peripheral, PadProvider
   readonly PINCFG: Register[][] = [[], []];
   private readonly handles: (Pad | undefined)[][] = [];
 
-  constructor(private readonly chip: Samd21Chip) {
+  constructor(chip: Samd21Chip) {
     super('PORT', 0x400);
     const scheduler: Scheduler = chip.scheduler;
     for (let i = 0; i < PAD_COUNT; i++) {
@@ -106,25 +128,29 @@ export class PORT extends RegisterBlock implements Samd21Peripheral, PadProvider
       this.handles.push(new Array<Pad | undefined>(FUNCTIONS));
     }
     for (let g = 0; g < 2; g++) {
-      const b = g * 0x80;
+      const b = g * PORT_REG.GROUP_STRIDE;
       const n = (s: string) => `Group[${g}].${s}`;
-      const dir = this.reg({ name: n('DIR'), offset: b + 0x00, size: 4, write: (v, old) => this.pinsChanged(g, v ^ old) });
-      this.reg({ name: n('DIRCLR'), offset: b + 0x04, size: 4, alias: { target: dir, op: 'clear' } });
-      this.reg({ name: n('DIRSET'), offset: b + 0x08, size: 4, alias: { target: dir, op: 'set' } });
-      this.reg({ name: n('DIRTGL'), offset: b + 0x0c, size: 4, alias: { target: dir, op: 'toggle' } });
-      const out = this.reg({ name: n('OUT'), offset: b + 0x10, size: 4, write: (v, old) => this.pinsChanged(g, v ^ old) });
-      this.reg({ name: n('OUTCLR'), offset: b + 0x14, size: 4, alias: { target: out, op: 'clear' } });
-      this.reg({ name: n('OUTSET'), offset: b + 0x18, size: 4, alias: { target: out, op: 'set' } });
-      this.reg({ name: n('OUTTGL'), offset: b + 0x1c, size: 4, alias: { target: out, op: 'toggle' } });
-      const inReg = this.reg({ name: n('IN'), offset: b + 0x20, size: 4, writable: 0, read: () => this.readIn(g) });
+      const dir = this.reg({ name: n('DIR'), offset: b + PORT_REG.DIR, size: 4, write: (v, old) => this.pinsChanged(g, v ^ old) });
+      this.reg({ name: n('DIRCLR'), offset: b + PORT_REG.DIRCLR, size: 4, alias: { target: dir, op: 'clear' } });
+      this.reg({ name: n('DIRSET'), offset: b + PORT_REG.DIRSET, size: 4, alias: { target: dir, op: 'set' } });
+      this.reg({ name: n('DIRTGL'), offset: b + PORT_REG.DIRTGL, size: 4, alias: { target: dir, op: 'toggle' } });
+      const out = this.reg({ name: n('OUT'), offset: b + PORT_REG.OUT, size: 4, write: (v, old) => this.pinsChanged(g, v ^ old) });
+      this.reg({ name: n('OUTCLR'), offset: b + PORT_REG.OUTCLR, size: 4, alias: { target: out, op: 'clear' } });
+      this.reg({ name: n('OUTSET'), offset: b + PORT_REG.OUTSET, size: 4, alias: { target: out, op: 'set' } });
+      this.reg({ name: n('OUTTGL'), offset: b + PORT_REG.OUTTGL, size: 4, alias: { target: out, op: 'toggle' } });
+      const inReg = this.reg({ name: n('IN'), offset: b + PORT_REG.IN, size: 4, writable: 0, read: () => this.readIn(g) });
       // CTRL.SAMPLING: continuous sampling per pin; the model always samples, so this only stores.
-      const ctrl = this.reg({ name: n('CTRL'), offset: b + 0x24, size: 4 });
-      this.reg({ name: n('WRCONFIG'), offset: b + 0x28, size: 4, writeOnly: true, write: (v) => this.wrconfig(g, v) });
-      for (let k = 0; k < 16; k++) {
-        this.PMUX[g].push(this.reg({ name: n(`PMUX${k}`), offset: b + 0x30 + k, size: 1, write: (v, old) => this.pinsChanged(g, this.pmuxPins(k, v ^ old)) }));
+      const ctrl = this.reg({ name: n('CTRL'), offset: b + PORT_REG.CTRL, size: 4 });
+      this.reg({ name: n('WRCONFIG'), offset: b + PORT_REG.WRCONFIG, size: 4, writeOnly: true, write: (v) => this.wrconfig(g, v) });
+      for (let k = 0; k < PINS_PER_GROUP / 2; k++) {
+        this.PMUX[g].push(
+          this.reg({ name: n(`PMUX${k}`), offset: b + PORT_REG.PMUX + k, size: 1, write: (v, old) => this.pinsChanged(g, this.pmuxPins(k, v ^ old)) }),
+        );
       }
-      for (let k = 0; k < 32; k++) {
-        this.PINCFG[g].push(this.reg({ name: n(`PINCFG${k}`), offset: b + 0x40 + k, size: 1, writable: 0x47, write: () => this.refresh(g * 32 + k) }));
+      for (let k = 0; k < PINS_PER_GROUP; k++) {
+        this.PINCFG[g].push(
+          this.reg({ name: n(`PINCFG${k}`), offset: b + PORT_REG.PINCFG + k, size: 1, writable: PINCFG_MASK, write: () => this.refresh(g * PINS_PER_GROUP + k) }),
+        );
       }
       this.DIR.push(dir);
       this.OUT.push(out);
@@ -157,21 +183,21 @@ export class PORT extends RegisterBlock implements Samd21Peripheral, PadProvider
 
   /** Function letter currently selected on pad `index` (PMUXEN set), or null. */
   selectedFunction(index: number): PadFunction | null {
-    const g = index >> 5;
+    const g = index >> 5; // PINS_PER_GROUP = 32
     const k = index & 31;
-    if (!(this.PINCFG[g][k].value & PINCFG.PMUXEN)) return null;
+    if (!(this.PINCFG[g][k].value & PORT_PINCFG.PMUXEN)) return null;
     return 'ABCDEFGH'[this.pmuxOf(index)] as PadFunction;
   }
 
   private pmuxOf(index: number): number {
-    const g = index >> 5;
+    const g = index >> 5; // PINS_PER_GROUP = 32
     const k = index & 31;
     const v = this.PMUX[g][k >> 1].value;
-    return (k & 1 ? v >>> 4 : v) & 0xf;
+    return k & 1 ? (v & PORT_PMUX.PMUXO_Msk) >>> PORT_PMUX.PMUXO_Pos : (v & PORT_PMUX.PMUXE_Msk) >>> PORT_PMUX.PMUXE_Pos;
   }
 
   private pmuxPins(k: number, changed: number): number {
-    return (changed & 0x0f ? 1 << (2 * k) : 0) | (changed & 0xf0 ? 1 << (2 * k + 1) : 0);
+    return (changed & PORT_PMUX.PMUXE_Msk ? 1 << (2 * k) : 0) | (changed & PORT_PMUX.PMUXO_Msk ? 1 << (2 * k + 1) : 0);
   }
 
   private pinsChanged(g: number, bits: number): void {
@@ -185,13 +211,13 @@ export class PORT extends RegisterBlock implements Samd21Peripheral, PadProvider
 
   /** Applies the pad's configuration to its Pin (drive, pull, analog). */
   refresh(index: number): void {
-    const g = index >> 5;
+    const g = index >> 5; // PINS_PER_GROUP = 32
     const k = index & 31;
     const cfg = this.PINCFG[g][k].value;
     const dir = (this.DIR[g].value >>> k) & 1;
     const out = ((this.OUT[g].value >>> k) & 1) as 0 | 1;
     const pin = this.pins[index];
-    const muxed = (cfg & PINCFG.PMUXEN) !== 0;
+    const muxed = (cfg & PORT_PINCFG.PMUXEN) !== 0;
     const fn = muxed ? this.pmuxOf(index) : -1;
     const handles = this.handles[index];
     for (let f = 0; f < FUNCTIONS; f++) handles[f]?.setSelected(f === fn);
@@ -206,7 +232,7 @@ export class PORT extends RegisterBlock implements Samd21Peripheral, PadProvider
     } else if (dir) {
       drive = out;
     }
-    const pull: Pull = drive === null && cfg & PINCFG.PULLEN ? (out ? 'up' : 'down') : 'none';
+    const pull: Pull = drive === null && cfg & PORT_PINCFG.PULLEN ? (out ? 'up' : 'down') : 'none';
     // Order matters only for edge bookkeeping; each call re-resolves the net.
     pin.setPull(pull);
     pin.forceVoltage(volts);
@@ -216,29 +242,31 @@ export class PORT extends RegisterBlock implements Samd21Peripheral, PadProvider
   private readIn(g: number): number {
     let v = 0;
     const cfg = this.PINCFG[g];
-    for (let k = 0; k < 32; k++) {
-      if (cfg[k].value & PINCFG.INEN && this.pins[g * 32 + k].net.level) v |= 1 << k;
+    for (let k = 0; k < PINS_PER_GROUP; k++) {
+      if (cfg[k].value & PORT_PINCFG.INEN && this.pins[g * PINS_PER_GROUP + k].net.level) v |= 1 << k;
     }
     return v >>> 0;
   }
 
   /** WRCONFIG (23.8.11): writes PINCFG and/or PMUX of up to 16 pins at once. */
   private wrconfig(g: number, v: number): void {
-    const mask = v & 0xffff;
-    const hwsel = (v >>> 31) & 1;
-    const cfg = ((v >>> 16) & 0x07) | ((v >>> 16) & 0x40);
-    const pmux = (v >>> 24) & 0xf;
-    const wrpmux = (v >>> 28) & 1;
-    const wrpincfg = (v >>> 30) & 1;
-    for (let i = 0; i < 16; i++) {
+    const W = PORT_WRCONFIG;
+    const mask = (v & W.PINMASK_Msk) >>> W.PINMASK_Pos;
+    const first = v & W.HWSEL ? WRCONFIG_PINS : 0;
+    const cfg = (v >>> WRCONFIG_PINCFG_Pos) & PINCFG_MASK;
+    const pmux = (v & W.PMUX_Msk) >>> W.PMUX_Pos;
+    for (let i = 0; i < WRCONFIG_PINS; i++) {
       if (!(mask & (1 << i))) continue;
-      const k = hwsel * 16 + i;
-      if (wrpincfg) this.PINCFG[g][k].value = cfg;
-      if (wrpmux) {
+      const k = first + i;
+      if (v & W.WRPINCFG) this.PINCFG[g][k].value = cfg;
+      if (v & W.WRPMUX) {
         const r = this.PMUX[g][k >> 1];
-        r.value = k & 1 ? (r.value & 0x0f) | (pmux << 4) : (r.value & 0xf0) | pmux;
+        r.value =
+          k & 1
+            ? (r.value & ~PORT_PMUX.PMUXO_Msk) | (pmux << PORT_PMUX.PMUXO_Pos)
+            : (r.value & ~PORT_PMUX.PMUXE_Msk) | (pmux << PORT_PMUX.PMUXE_Pos);
       }
-      this.refresh(g * 32 + k);
+      this.refresh(g * PINS_PER_GROUP + k);
     }
   }
 }

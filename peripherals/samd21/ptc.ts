@@ -37,7 +37,8 @@
  * FreeTouch default (4 samples) reads about 520 untouched and 1720 touched; CircuitPython's
  * threshold is the first reading + 100. Y lines: PA02..PA07 = Y0..Y5, PB00..PB09 = Y6..Y15.
  */
-import { CTRLA_ENABLE, CTRLA_SWRST, RegisterBlock, InterruptRegisters, SyncBusy, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
 import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
@@ -45,7 +46,34 @@ import { SimEvent } from '../../emulator/kernel/scheduler.js';
 /** Y line -> pad index. */
 export const PTC_Y_PADS: readonly number[] = [2, 3, 4, 5, 6, 7, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41];
 
+/** Register offsets (FreeTouch's layout, see the table above). */
+export const PTC_REG = {
+  CONTROLA: 0x00, CONTROLB: 0x01, UNK4C04: 0x04, CONTROLC: 0x05, INTDISABLE: 0x08, INTENABLE: 0x09,
+  INTFLAGS: 0x0a, FREQCONTROL: 0x0c, CONVCONTROL: 0x0d, YSELECTL: 0x10, YSELECTH: 0x11, XSELECTL: 0x12,
+  XSELECTH: 0x13, YENABLEL: 0x14, YENABLEH: 0x15, XENABLEL: 0x16, XENABLEH: 0x17, COMPCAPL: 0x18,
+  COMPCAPH: 0x19, INTCAP: 0x1a, SERRES: 0x1b, RESULT: 0x1c, BURSTMODE: 0x20, WCOMODE: 0x21,
+  WCOTHRESHOLDA: 0x24, WCOTHRESHOLDB: 0x26,
+} as const;
+export const PTC_CONTROLA = { SWRESET: 1 << 0, ENABLE: 1 << 1, RUNINSTANDBY: 1 << 2 } as const;
+export const PTC_CONTROLB = { SYNCFLAG: 1 << 7 } as const;
+export const PTC_CONTROLC = { INIT: 1 << 0 } as const;
+/** INTFLAGS / INTENABLE / INTDISABLE. */
 export const PTC_INT = { EOC: 1 << 0, WCO: 1 << 1 } as const;
+export const PTC_FREQCONTROL = { SAMPLEDELAY_Pos: 0, SAMPLEDELAY_Msk: 0xf << 0, FREQSPREADEN: 1 << 4 } as const;
+export const PTC_CONVCONTROL = { ADCACCUM_Pos: 0, ADCACCUM_Msk: 0x7 << 0, CONVERT: 1 << 7 } as const;
+/** COMPCAPH holds the upper 6 bits of the 14-bit compensation capacitor. */
+export const PTC_COMPCAPH = { VALUE_Msk: 0x3f } as const;
+export const PTC_INTCAP = { VALUE_Msk: 0x3f } as const;
+export const PTC_SERRES = { RESISTOR_Pos: 0, RESISTOR_Msk: 0x3 << 0 } as const;
+/** BURSTMODE: FreeTouch writes 0xA4 (CTSLOWPOWER 2, BURSTMODE 7:4); stored only. */
+export const PTC_BURSTMODE = { CTSLOWPOWER: 1 << 2, BURSTMODE_Pos: 4, BURSTMODE_Msk: 0xf << 4 } as const;
+export const PTC_WCOMODE = { MODE_Pos: 0, MODE_Msk: 0x7 << 0 } as const;
+
+/** SyncBusy bits: CONTROLA, and any other synchronised write; both show as CONTROLB.SYNCFLAG. */
+const SYNC = { CONTROLA: 1 << 0, OTHER: 1 << 1 } as const;
+/** Conversion time when GCLK_PTC is off (fallback), and RESULT's 16 bits. */
+const STALLED_CYCLES = 2000;
+const RESULT_Msk = 0xffff;
 
 /** PTC clock periods per sample (charge transfer + ADC); about 16 µs per sample at 8 MHz. */
 const PERIODS_PER_SAMPLE = 128;
@@ -88,46 +116,49 @@ export class PTC extends RegisterBlock implements Samd21Peripheral {
     this.touchCount = opts.touchCount ?? 300;
     this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(GCLK_ID.PTC), (bits) => this.synced(bits), 2);
     this.convEvent = new SimEvent('PTC.conversion', () => this.conversionDone());
-    const syncAny = () => this.sync.start(2);
+    const syncAny = () => this.sync.start(SYNC.OTHER);
+    const R = PTC_REG;
+    const A = PTC_CONTROLA;
 
-    this.CONTROLA = this.reg({ name: 'CONTROLA', offset: 0x00, size: 1, writable: 0x07, write: () => this.sync.start(1) });
-    this.CONTROLB = this.reg({ name: 'CONTROLB', offset: 0x01, size: 1, writable: 0, read: () => (this.sync.busy ? 0x80 : 0) });
-    this.reg({ name: 'UNK4C04', offset: 0x04, size: 1, write: syncAny });
-    this.reg({ name: 'CONTROLC', offset: 0x05, size: 1, writable: 0x01, write: syncAny });
-    // INTDISABLE / INTENABLE / INTFLAGS (0x08 / 0x09 / 0x0A): the usual clear/set/w1c triple.
-    this.int = new InterruptRegisters(this, { INTENCLR: 0x08, INTENSET: 0x09, INTFLAG: 0x0a }, 1, 0x03, (l) => chip.irq(IRQ.PTC, l), {
+    this.CONTROLA = this.reg({ name: 'CONTROLA', offset: R.CONTROLA, size: 1, writable: A.SWRESET | A.ENABLE | A.RUNINSTANDBY, write: () => this.sync.start(SYNC.CONTROLA) });
+    this.CONTROLB = this.reg({ name: 'CONTROLB', offset: R.CONTROLB, size: 1, writable: 0, read: () => (this.sync.busy ? PTC_CONTROLB.SYNCFLAG : 0) });
+    this.reg({ name: 'UNK4C04', offset: R.UNK4C04, size: 1, write: syncAny });
+    this.reg({ name: 'CONTROLC', offset: R.CONTROLC, size: 1, writable: PTC_CONTROLC.INIT, write: syncAny });
+    // INTDISABLE / INTENABLE / INTFLAGS: the usual clear/set/w1c triple under other names.
+    this.int = new InterruptRegisters(this, { INTENCLR: R.INTDISABLE, INTENSET: R.INTENABLE, INTFLAG: R.INTFLAGS }, 1, PTC_INT.EOC | PTC_INT.WCO, (l) => chip.irq(IRQ.PTC, l), {
       INTENCLR: 'INTDISABLE',
       INTENSET: 'INTENABLE',
       INTFLAG: 'INTFLAGS',
     });
-    this.reg({ name: 'FREQCONTROL', offset: 0x0c, size: 1, writable: 0x1f, write: syncAny });
+    this.reg({ name: 'FREQCONTROL', offset: R.FREQCONTROL, size: 1, writable: PTC_FREQCONTROL.SAMPLEDELAY_Msk | PTC_FREQCONTROL.FREQSPREADEN, write: syncAny });
     this.CONVCONTROL = this.reg({
       name: 'CONVCONTROL',
-      offset: 0x0d,
+      offset: R.CONVCONTROL,
       size: 1,
-      writable: 0x87,
+      writable: PTC_CONVCONTROL.ADCACCUM_Msk | PTC_CONVCONTROL.CONVERT,
       write: (v, old) => {
-        if (v & 0x80 && !(old & 0x80)) this.startConversion();
+        if (v & PTC_CONVCONTROL.CONVERT && !(old & PTC_CONVCONTROL.CONVERT)) this.startConversion();
         syncAny();
       },
     });
-    this.YSELECTL = this.reg({ name: 'YSELECTL', offset: 0x10, size: 1, write: syncAny });
-    this.YSELECTH = this.reg({ name: 'YSELECTH', offset: 0x11, size: 1, write: syncAny });
-    this.reg({ name: 'XSELECTL', offset: 0x12, size: 1, write: syncAny });
-    this.reg({ name: 'XSELECTH', offset: 0x13, size: 1, write: syncAny });
-    this.YENABLEL = this.reg({ name: 'YENABLEL', offset: 0x14, size: 1, write: syncAny });
-    this.YENABLEH = this.reg({ name: 'YENABLEH', offset: 0x15, size: 1, write: syncAny });
-    this.reg({ name: 'XENABLEL', offset: 0x16, size: 1, write: syncAny });
-    this.reg({ name: 'XENABLEH', offset: 0x17, size: 1, write: syncAny });
-    this.reg({ name: 'COMPCAPL', offset: 0x18, size: 1, write: syncAny });
-    this.reg({ name: 'COMPCAPH', offset: 0x19, size: 1, writable: 0x3f, write: syncAny });
-    this.reg({ name: 'INTCAP', offset: 0x1a, size: 1, writable: 0x3f, write: syncAny });
-    this.reg({ name: 'SERRES', offset: 0x1b, size: 1, writable: 0x03, write: syncAny });
-    this.RESULT = this.reg({ name: 'RESULT', offset: 0x1c, size: 2, writable: 0 });
-    this.reg({ name: 'BURSTMODE', offset: 0x20, size: 1, writable: 0xf4, write: syncAny });
-    this.reg({ name: 'WCOMODE', offset: 0x21, size: 1, writable: 0x07 });
-    this.reg({ name: 'WCOTHRESHOLDA', offset: 0x24, size: 2 });
-    this.reg({ name: 'WCOTHRESHOLDB', offset: 0x26, size: 2 });
+    this.YSELECTL = this.reg({ name: 'YSELECTL', offset: R.YSELECTL, size: 1, write: syncAny });
+    this.YSELECTH = this.reg({ name: 'YSELECTH', offset: R.YSELECTH, size: 1, write: syncAny });
+    this.reg({ name: 'XSELECTL', offset: R.XSELECTL, size: 1, write: syncAny });
+    this.reg({ name: 'XSELECTH', offset: R.XSELECTH, size: 1, write: syncAny });
+    this.YENABLEL = this.reg({ name: 'YENABLEL', offset: R.YENABLEL, size: 1, write: syncAny });
+    this.YENABLEH = this.reg({ name: 'YENABLEH', offset: R.YENABLEH, size: 1, write: syncAny });
+    this.reg({ name: 'XENABLEL', offset: R.XENABLEL, size: 1, write: syncAny });
+    this.reg({ name: 'XENABLEH', offset: R.XENABLEH, size: 1, write: syncAny });
+    this.reg({ name: 'COMPCAPL', offset: R.COMPCAPL, size: 1, write: syncAny });
+    this.reg({ name: 'COMPCAPH', offset: R.COMPCAPH, size: 1, writable: PTC_COMPCAPH.VALUE_Msk, write: syncAny });
+    this.reg({ name: 'INTCAP', offset: R.INTCAP, size: 1, writable: PTC_INTCAP.VALUE_Msk, write: syncAny });
+    this.reg({ name: 'SERRES', offset: R.SERRES, size: 1, writable: PTC_SERRES.RESISTOR_Msk, write: syncAny });
+    this.RESULT = this.reg({ name: 'RESULT', offset: R.RESULT, size: 2, writable: 0 });
+    this.reg({ name: 'BURSTMODE', offset: R.BURSTMODE, size: 1, writable: PTC_BURSTMODE.CTSLOWPOWER | PTC_BURSTMODE.BURSTMODE_Msk, write: syncAny });
+    // The window comparator never fires: its mode and thresholds are stored only.
+    this.reg({ name: 'WCOMODE', offset: R.WCOMODE, size: 1, writable: PTC_WCOMODE.MODE_Msk, unimplemented: true });
+    this.reg({ name: 'WCOTHRESHOLDA', offset: R.WCOTHRESHOLDA, size: 2, unimplemented: true });
+    this.reg({ name: 'WCOTHRESHOLDB', offset: R.WCOTHRESHOLDB, size: 2, unimplemented: true });
     chip.onEventUser(EVENT_USER.PTC_STCONV, () => this.startConversion());
   }
 
@@ -158,16 +189,15 @@ export class PTC extends RegisterBlock implements Samd21Peripheral {
   countFor(yline: number, accum: number): number {
     const pad = PTC_Y_PADS[yline];
     const perSample = this.baseCount + ((yline * 7) % 13) + this.touchCount * (pad === undefined ? 0 : this.touch[pad]);
-    return Math.min(0xffff, Math.round(perSample * (1 << accum)));
+    return Math.min(RESULT_Msk, Math.round(perSample * (1 << accum)));
   }
 
   // ---------------------------------------------------------------- hardware side
 
   private synced(bits: number): void {
-    if (bits & 1) {
-      // CONTROLA.SWRESET and ENABLE sit where SAMD21 peripherals have CTRLA.SWRST and ENABLE.
-      if (this.CONTROLA.value & CTRLA_SWRST) return this.softwareReset();
-      this.setEnabled((this.CONTROLA.value & CTRLA_ENABLE) !== 0);
+    if (bits & SYNC.CONTROLA) {
+      if (this.CONTROLA.value & PTC_CONTROLA.SWRESET) return this.softwareReset();
+      this.setEnabled((this.CONTROLA.value & PTC_CONTROLA.ENABLE) !== 0);
     }
   }
 
@@ -176,30 +206,34 @@ export class PTC extends RegisterBlock implements Samd21Peripheral {
     this.enabled = on;
     if (!on) {
       this.chip.scheduler.cancel(this.convEvent);
-      this.CONVCONTROL.value &= ~0x80;
+      this.CONVCONTROL.value &= ~PTC_CONVCONTROL.CONVERT;
     }
   }
 
+  private get adcaccum(): number {
+    return (this.CONVCONTROL.value & PTC_CONVCONTROL.ADCACCUM_Msk) >>> PTC_CONVCONTROL.ADCACCUM_Pos;
+  }
+
   private startConversion(): void {
-    this.CONVCONTROL.value |= 0x80;
+    this.CONVCONTROL.value |= PTC_CONVCONTROL.CONVERT;
     const hz = this.chip.gclkFrequency(GCLK_ID.PTC);
-    const samples = 1 << (this.CONVCONTROL.value & 7);
-    const cycles = hz > 0 ? Math.ceil((PERIODS_PER_SAMPLE * samples * this.chip.scheduler.frequency) / hz) : 2000;
+    const samples = 1 << this.adcaccum;
+    const cycles = hz > 0 ? Math.ceil((PERIODS_PER_SAMPLE * samples * this.chip.scheduler.frequency) / hz) : STALLED_CYCLES;
     this.chip.scheduler.scheduleIn(this.convEvent, cycles);
   }
 
   private conversionDone(): void {
-    const enabled = this.enabled || (this.CONTROLA.value & 0x02) !== 0;
+    const enabled = this.enabled || (this.CONTROLA.value & PTC_CONTROLA.ENABLE) !== 0;
     if (!enabled) {
       // A disabled PTC measures nothing; CONVERT is cleared anyway so a polling loop ends.
-      this.CONVCONTROL.value &= ~0x80;
+      this.CONVCONTROL.value &= ~PTC_CONVCONTROL.CONVERT;
       this.disabledConversions++;
       return;
     }
     const sel = this.YSELECTL.value | (this.YSELECTH.value << 8);
     const yline = sel ? 31 - Math.clz32(sel & -sel) : -1;
-    this.RESULT.value = yline >= 0 ? this.countFor(yline, this.CONVCONTROL.value & 7) : 0;
-    this.CONVCONTROL.value &= ~0x80;
+    this.RESULT.value = yline >= 0 ? this.countFor(yline, this.adcaccum) : 0;
+    this.CONVCONTROL.value &= ~PTC_CONVCONTROL.CONVERT;
     this.measurements++;
     this.int.set(PTC_INT.EOC);
     this.chip.generateEvent(EVENT_GENERATOR.PTC_EOC);

@@ -7,17 +7,17 @@
  * A module of its own, not part of sercom.ts: sercom.ts imports the engines, and a class they
  * extend must be defined before they are.
  */
-import {
-  CTRLB_RXEN,
-  INTFLAG_DRE,
-  INTFLAG_ERROR,
-  INTFLAG_RXC,
-  INTFLAG_TXC,
-  STATUS_BUFOVF,
-  type Sercom,
-  type SercomEngine,
-} from './sercom.js';
+import { type Sercom, type SercomEngine } from './sercom.js';
+import { SERCOM_USART_CTRLB, SERCOM_USART_INT, SERCOM_USART_STATUS } from './sercom-registers.js';
 import type { SimEvent } from '../../emulator/kernel/scheduler.js';
+
+// SPI and USART share these bits (27.8.2/6/9 and 26.8.2/6/9): the USART names serve both.
+const INTFLAG_DRE = SERCOM_USART_INT.DRE;
+const INTFLAG_TXC = SERCOM_USART_INT.TXC;
+const INTFLAG_RXC = SERCOM_USART_INT.RXC;
+const INTFLAG_ERROR = SERCOM_USART_INT.ERROR;
+const STATUS_BUFOVF = SERCOM_USART_STATUS.BUFOVF;
+const CTRLB_RXEN = SERCOM_USART_CTRLB.RXEN;
 
 export abstract class SercomBufferedEngine implements SercomEngine {
   readonly readOnlyFlags = INTFLAG_DRE | INTFLAG_RXC;

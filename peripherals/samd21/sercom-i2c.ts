@@ -36,19 +36,19 @@
  * board-level "device not answering" looks like to firmware.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { INTFLAG_ERROR, INTFLAG_MB, INTFLAG_SB, SYNCBUSY_SYSOP, type Sercom, type SercomEngine } from './sercom.js';
+import { type Sercom, type SercomEngine } from './sercom.js';
+import { SERCOM_I2CM_ADDR, SERCOM_I2CM_BAUD, SERCOM_I2CM_BUSSTATE as BUSSTATE, SERCOM_I2CM_CMD, SERCOM_I2CM_CTRLA, SERCOM_I2CM_CTRLB, SERCOM_I2CM_INT, SERCOM_I2CM_STATUS, SERCOM_SYNCBUSY } from './sercom-registers.js';
 
-export const BUSSTATE = { UNKNOWN: 0, IDLE: 1, OWNER: 2, BUSY: 3 } as const;
-
-const STATUS_BUSERR = 1 << 0;
-const STATUS_RXNACK = 1 << 2;
-const STATUS_BUSSTATE_SHIFT = 4;
-const STATUS_CLKHOLD = 1 << 7;
-
-const CTRLB_SMEN = 1 << 8;
-const CTRLB_CMD_SHIFT = 16;
-const CTRLB_ACKACT = 1 << 18;
-const ADDR_TENBITEN = 1 << 15;
+const { MB: INTFLAG_MB, SB: INTFLAG_SB, ERROR: INTFLAG_ERROR } = SERCOM_I2CM_INT;
+const { BUSERR: STATUS_BUSERR, RXNACK: STATUS_RXNACK, CLKHOLD: STATUS_CLKHOLD, BUSSTATE_Pos, BUSSTATE_Msk } = SERCOM_I2CM_STATUS;
+const { SMEN: CTRLB_SMEN, ACKACT: CTRLB_ACKACT, CMD_Pos, CMD_Msk } = SERCOM_I2CM_CTRLB;
+/** INACTOUT 1/2/3 → SCL periods before the bus counts as idle (5-6 / 10-11 / 20-21, 28.10.1). */
+const INACTOUT_SCL_PERIODS = [0, 6, 11, 21] as const;
+/** What DATA reads when no slave drives SDA. */
+const SDA_IDLE = 0xff;
+/** 7-bit address field of ADDR (bits 7:1; bit 0 is R/W). */
+const ADDR7_Msk = 0x7f;
+const BYTE = 0xff;
 
 type Pending = 'none' | 'address' | 'write' | 'read' | 'stop';
 
@@ -59,7 +59,7 @@ export class SercomI2cMaster implements SercomEngine {
 
   busState: number = BUSSTATE.UNKNOWN;
   private reading = false;
-  private rxByte = 0xff;
+  private rxByte = SDA_IDLE;
   /** A received byte awaits the ACK/NACK decision (smart-mode DATA read or CMD). */
   private awaitingAck = false;
   private pending: Pending = 'none';
@@ -91,7 +91,7 @@ export class SercomI2cMaster implements SercomEngine {
 
   private refreshStatus(): void {
     const st = this.s.STATUS;
-    let v = (st.value & ~((3 << STATUS_BUSSTATE_SHIFT) | STATUS_CLKHOLD)) | (this.busState << STATUS_BUSSTATE_SHIFT);
+    let v = (st.value & ~(BUSSTATE_Msk | STATUS_CLKHOLD)) | (this.busState << BUSSTATE_Pos);
     if (this.s.int.flags() & (INTFLAG_MB | INTFLAG_SB)) v |= STATUS_CLKHOLD;
     st.value = v >>> 0;
   }
@@ -104,9 +104,8 @@ export class SercomI2cMaster implements SercomEngine {
   setEnabled(on: boolean): void {
     this.reset();
     if (on) {
-      // INACTOUT (CTRLA 29:28): 0 off, 1/2/3 = 5-6 / 10-11 / 20-21 SCL periods (28.10.1).
-      const inactout = (this.s.CTRLA.value >>> 28) & 3;
-      if (inactout) this.s.chip.scheduler.scheduleIn(this.inactive, [0, 6, 11, 21][inactout] * this.sclCycles());
+      const inactout = (this.s.CTRLA.value & SERCOM_I2CM_CTRLA.INACTOUT_Msk) >>> SERCOM_I2CM_CTRLA.INACTOUT_Pos;
+      if (inactout) this.s.chip.scheduler.scheduleIn(this.inactive, INACTOUT_SCL_PERIODS[inactout] * this.sclCycles());
     }
     this.refreshStatus();
     if (!on) this.s.lower(INTFLAG_MB | INTFLAG_SB | INTFLAG_ERROR);
@@ -115,14 +114,14 @@ export class SercomI2cMaster implements SercomEngine {
   /** Scheduler cycles per SCL period. */
   sclCycles(): number {
     const b = this.s.BAUD.value;
-    const baud = b & 0xff;
-    const baudlow = (b >>> 8) & 0xff;
+    const baud = (b & SERCOM_I2CM_BAUD.BAUD_Msk) >>> SERCOM_I2CM_BAUD.BAUD_Pos;
+    const baudlow = (b & SERCOM_I2CM_BAUD.BAUDLOW_Msk) >>> SERCOM_I2CM_BAUD.BAUDLOW_Pos;
     const div = baudlow ? 10 + baud + baudlow : 10 + 2 * baud;
     return Math.max(1, div * this.s.cyclesPerGclk());
   }
 
   private sysop(): void {
-    this.s.sync.start(SYNCBUSY_SYSOP, 3);
+    this.s.sync.start(SERCOM_SYNCBUSY.SYSOP, 3);
   }
 
   private schedule(op: Pending, sclPeriods: number): void {
@@ -156,7 +155,7 @@ export class SercomI2cMaster implements SercomEngine {
   private startAddress(value: number): void {
     this.awaitingAck = false;
     this.setBusState(BUSSTATE.OWNER);
-    this.reading = (value & 1) === 1;
+    this.reading = (value & SERCOM_I2CM_ADDR.READ) !== 0;
     this.txByte = value;
     // (repeated) START + 8 address bits + ACK; a read also clocks in the first byte.
     this.schedule('address', 10);
@@ -175,7 +174,7 @@ export class SercomI2cMaster implements SercomEngine {
     switch (op) {
       case 'address': {
         const value = this.txByte;
-        const ack = !(value & ADDR_TENBITEN) && bus !== null && bus.start((value >>> 1) & 0x7f, this.reading);
+        const ack = !(value & SERCOM_I2CM_ADDR.TENBITEN) && bus !== null && bus.start((value >>> 1) & ADDR7_Msk, this.reading);
         this.setRxNack(!ack);
         if (ack && this.reading) {
           this.pending = 'read';
@@ -192,7 +191,7 @@ export class SercomI2cMaster implements SercomEngine {
         return;
       }
       case 'read':
-        this.rxByte = bus ? bus.read() : 0xff;
+        this.rxByte = bus ? bus.read() : SDA_IDLE;
         this.awaitingAck = true;
         this.raise(INTFLAG_SB);
         return;
@@ -208,7 +207,7 @@ export class SercomI2cMaster implements SercomEngine {
     this.sysop();
     this.clearHold();
     if (this.busState !== BUSSTATE.OWNER || this.reading || this.pending !== 'none') return;
-    this.txByte = value & 0xff;
+    this.txByte = value & BYTE;
     this.schedule('write', 9);
   }
 
@@ -225,22 +224,22 @@ export class SercomI2cMaster implements SercomEngine {
   }
 
   ctrlbWritten(value: number): void {
-    const cmd = (value >>> CTRLB_CMD_SHIFT) & 3;
-    if (!cmd) return;
+    const cmd = (value & CMD_Msk) >>> CMD_Pos;
+    if (cmd === SERCOM_I2CM_CMD.NONE) return;
     // CMD is a strobe: it reads 0 after execution.
-    this.s.CTRLB.value = (value & ~(3 << CTRLB_CMD_SHIFT)) >>> 0;
+    this.s.CTRLB.value = (value & ~CMD_Msk) >>> 0;
     if (!this.s.enabled || this.busState !== BUSSTATE.OWNER) return;
     this.sysop();
     this.clearHold();
     // The ACK/NACK of a received byte goes out first (1 SCL period).
     const ackBit = this.reading && this.awaitingAck ? 1 : 0;
     this.awaitingAck = false;
-    if (cmd === 1) {
+    if (cmd === SERCOM_I2CM_CMD.REPEATED_START) {
       this.s.chip.scheduler.cancel(this.done);
       this.pending = 'none';
       this.startAddress(this.s.ADDR.value);
       if (ackBit) this.schedule('address', 11);
-    } else if (cmd === 2) {
+    } else if (cmd === SERCOM_I2CM_CMD.READ) {
       if (this.reading && this.pending === 'none') this.schedule('read', 9 + ackBit);
     } else {
       this.s.chip.scheduler.cancel(this.done);
@@ -249,8 +248,8 @@ export class SercomI2cMaster implements SercomEngine {
   }
 
   statusWritten(written: number, mask: number): void {
-    if (mask & (3 << STATUS_BUSSTATE_SHIFT)) {
-      const state = (written >>> STATUS_BUSSTATE_SHIFT) & 3;
+    if (mask & BUSSTATE_Msk) {
+      const state = (written & BUSSTATE_Msk) >>> BUSSTATE_Pos;
       // Only IDLE may be forced (28.10.7); it needs SYSOP synchronisation.
       if (state === BUSSTATE.IDLE && this.s.enabled) {
         this.sysop();

@@ -23,12 +23,20 @@
  * an idle-high MISO with no device driving it gives, as `SpiBus` does with no device selected.)
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { INTFLAG_TXC, reverseBits, type Sercom } from './sercom.js';
+import { reverseBits } from './bits.js';
+import type { Sercom } from './sercom.js';
+import { SERCOM_SPI_BAUD, SERCOM_SPI_CTRLA, SERCOM_SPI_CTRLB, SERCOM_SPI_INT } from './sercom-registers.js';
 import { SercomBufferedEngine } from './sercom-buffered.js';
 import { SPI_ROUTE } from './sercom-pads.js';
 
 /** DO and SCK both routed: the devices are clocked. */
 const CLOCKED = SPI_ROUTE.MOSI | SPI_ROUTE.SCK;
+/** CTRLB.CHSIZE: 1 = 9-bit characters, otherwise 8 (27.8.2). */
+const CHSIZE_9BIT = 1;
+const CHAR_8 = 0xff;
+const CHAR_9 = 0x1ff;
+/** The ninth bit of a received character: MISO idles high. */
+const BIT_8 = 1 << 8;
 
 export class SercomSpiMaster extends SercomBufferedEngine {
   private readonly shiftDone: SimEvent;
@@ -46,22 +54,22 @@ export class SercomSpiMaster extends SercomBufferedEngine {
   }
 
   private get charBits(): number {
-    return (this.s.CTRLB.value & 7) === 1 ? 9 : 8;
+    return (this.s.CTRLB.value & SERCOM_SPI_CTRLB.CHSIZE_Msk) >>> SERCOM_SPI_CTRLB.CHSIZE_Pos === CHSIZE_9BIT ? 9 : 8;
   }
 
   private get lsbFirst(): boolean {
-    return (this.s.CTRLA.value & (1 << 30)) !== 0;
+    return (this.s.CTRLA.value & SERCOM_SPI_CTRLA.DORD) !== 0;
   }
 
   /** Scheduler cycles per character: CHSIZE bits of SCK at f_GCLK / (2 (BAUD + 1)). */
   characterCycles(): number {
-    const baud = this.s.BAUD.value & 0xff;
+    const baud = (this.s.BAUD.value & SERCOM_SPI_BAUD.BAUD_Msk) >>> SERCOM_SPI_BAUD.BAUD_Pos;
     return Math.max(1, Math.round(this.charBits * 2 * (baud + 1) * this.s.cyclesPerGclk()));
   }
 
   writeData(value: number): void {
     if (!this.s.enabled) return;
-    this.writeTx(value & (this.charBits === 9 ? 0x1ff : 0xff));
+    this.writeTx(value & (this.charBits === 9 ? CHAR_9 : CHAR_8));
     if (!this.shifting) this.startShift(this.shiftDone, this.characterCycles());
   }
 
@@ -70,20 +78,20 @@ export class SercomSpiMaster extends SercomBufferedEngine {
     this.shifting = false;
     this.transfers++;
     const bits = this.charBits;
-    const out = this.lsbFirst ? reverseBits(this.shiftOut & 0xff, 8) : this.shiftOut & 0xff;
+    const out = this.lsbFirst ? reverseBits(this.shiftOut & CHAR_8, 8) : this.shiftOut & CHAR_8;
     const bus = this.s.spiBus;
-    let miso = 0xff;
+    let miso = CHAR_8; // nothing drives MISO: it idles high
     if (bus) {
       const route = this.s.spiRouting();
       if ((route & CLOCKED) === CLOCKED) {
-        const answer = bus.transfer(out) & 0xff;
+        const answer = bus.transfer(out) & CHAR_8;
         if (route & SPI_ROUTE.MISO) miso = answer;
       }
     }
     if (this.lsbFirst) miso = reverseBits(miso, 8);
-    if (bits === 9) miso |= 0x100; // the ninth bit reads the idle-high MISO
+    if (bits === 9) miso |= BIT_8; // the ninth bit reads the idle-high MISO
     this.receive(miso);
     if (this.txBuffer >= 0) this.startShift(this.shiftDone, this.characterCycles());
-    else this.s.raise(INTFLAG_TXC);
+    else this.s.raise(SERCOM_SPI_INT.TXC);
   }
 }

@@ -23,12 +23,21 @@
  * completes; otherwise it is lost (no RXC, no RXS) while the line still paces the following ones.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { CTRLB_TXEN, INTFLAG_RXS, INTFLAG_TXC, reverseBits, type Sercom } from './sercom.js';
+import { reverseBits } from './bits.js';
+import type { Sercom } from './sercom.js';
+import { SERCOM_USART_BAUD, SERCOM_USART_CTRLA, SERCOM_USART_CTRLB, SERCOM_USART_FORM, SERCOM_USART_INT } from './sercom-registers.js';
 import { SercomBufferedEngine } from './sercom-buffered.js';
 import { UART_ROUTE } from './sercom-pads.js';
 
-const CTRLB_SBMODE = 1 << 6;
-const CTRLB_SFDE = 1 << 9;
+const { SBMODE: CTRLB_SBMODE, SFDE: CTRLB_SFDE, TXEN: CTRLB_TXEN } = SERCOM_USART_CTRLB;
+const { RXS: INTFLAG_RXS, TXC: INTFLAG_TXC } = SERCOM_USART_INT;
+/** CTRLB.CHSIZE: 0 = 8 bits, 1 = 9 bits, 5..7 = 5..7 bits (26.8.2). */
+const CHSIZE_9BIT = 1;
+/** CTRLA.SAMPR (26.8.1): 0/1 16x, 2/3 8x, 4 3x oversampling; odd values use fractional BAUD. */
+const SAMPR = { X16_FRACTIONAL: 1, X8_FRACTIONAL: 3, X8_LAST: 3 } as const;
+const CHAR = { BITS8: 0xff, BITS9: 0x1ff } as const;
+/** frameCycles() of a line that never moves (an asynchronous BAUD of 65536). */
+const NEVER = 1 << 30;
 /** Bytes the line may hold in flight towards the chip before the oldest are dropped. */
 export const RX_LINE_LIMIT = 4096;
 
@@ -63,20 +72,22 @@ export class SercomUsart extends SercomBufferedEngine {
   }
 
   private get dataBits(): number {
-    const chsize = this.s.CTRLB.value & 7;
-    return chsize === 0 ? 8 : chsize === 1 ? 9 : chsize >= 5 ? chsize : 8;
+    const chsize = (this.s.CTRLB.value & SERCOM_USART_CTRLB.CHSIZE_Msk) >>> SERCOM_USART_CTRLB.CHSIZE_Pos;
+    return chsize === CHSIZE_9BIT ? 9 : chsize >= 5 ? chsize : 8;
   }
 
   /** Bit rate in Hz from BAUD/SAMPR/CMODE (26.6.2.3). */
   baudRate(): number {
     const gclkHz = this.s.chip.scheduler.frequency / this.s.cyclesPerGclk();
     const ctrla = this.s.CTRLA.value;
-    const baud = this.s.BAUD.value & 0xffff;
-    if (ctrla & (1 << 28)) return gclkHz / (2 * ((baud & 0xff) + 1)); // CMODE synchronous
-    const sampr = (ctrla >>> 13) & 7;
-    const S = sampr <= 1 ? 16 : sampr <= 3 ? 8 : 3;
-    if (sampr === 1 || sampr === 3) {
-      const divider = (baud & 0x1fff) + (baud >>> 13) / 8;
+    const baud = this.s.BAUD.value & SERCOM_USART_BAUD.BAUD_Msk;
+    // Synchronous (CMODE): f = f_GCLK / (2 (BAUD + 1)), BAUD 8 bits wide (26.6.2.3 table 26-2).
+    if (ctrla & SERCOM_USART_CTRLA.CMODE) return gclkHz / (2 * ((baud & CHAR.BITS8) + 1));
+    const sampr = (ctrla & SERCOM_USART_CTRLA.SAMPR_Msk) >>> SERCOM_USART_CTRLA.SAMPR_Pos;
+    const S = sampr <= SAMPR.X16_FRACTIONAL ? 16 : sampr <= SAMPR.X8_LAST ? 8 : 3;
+    if (sampr === SAMPR.X16_FRACTIONAL || sampr === SAMPR.X8_FRACTIONAL) {
+      const divider =
+        (baud & SERCOM_USART_BAUD.FRAC_BAUD_Msk) + ((baud & SERCOM_USART_BAUD.FRAC_FP_Msk) >>> SERCOM_USART_BAUD.FRAC_FP_Pos) / 8;
       return divider > 0 ? gclkHz / (S * divider) : gclkHz / S;
     }
     return (gclkHz / S) * (1 - baud / 65536);
@@ -85,17 +96,17 @@ export class SercomUsart extends SercomBufferedEngine {
   /** Scheduler cycles per frame (start + data + parity + stop bits). */
   frameCycles(): number {
     const ctrla = this.s.CTRLA.value;
-    const parity = ((ctrla >>> 24) & 0xf) === 1 ? 1 : 0;
+    const parity = (ctrla & SERCOM_USART_CTRLA.FORM_Msk) >>> SERCOM_USART_CTRLA.FORM_Pos === SERCOM_USART_FORM.FRAME_PARITY ? 1 : 0;
     const stop = this.s.CTRLB.value & CTRLB_SBMODE ? 2 : 1;
     const bits = 1 + this.dataBits + parity + stop;
     const rate = this.baudRate();
-    if (!(rate > 0)) return 1 << 30; // BAUD = 65536 * (1 - 0): the line never moves
+    if (!(rate > 0)) return NEVER; // BAUD = 65536 * (1 - 0): the line never moves
     return Math.max(1, Math.round((bits * this.s.chip.scheduler.frequency) / rate));
   }
 
   writeData(value: number): void {
     if (!this.s.enabled) return;
-    this.writeTx(value & (this.dataBits === 9 ? 0x1ff : 0xff));
+    this.writeTx(value & (this.dataBits === 9 ? CHAR.BITS9 : CHAR.BITS8));
     if (!this.shifting && this.s.CTRLB.value & CTRLB_TXEN) this.loadShifter();
   }
 
@@ -105,10 +116,10 @@ export class SercomUsart extends SercomBufferedEngine {
 
   private finishTx(): void {
     this.shifting = false;
-    const lsbFirst = (this.s.CTRLA.value & (1 << 30)) !== 0;
+    const lsbFirst = (this.s.CTRLA.value & SERCOM_USART_CTRLA.DORD) !== 0;
     // DORD = 1 is LSB first, the usual UART order; MSB first is sent bit-reversed.
     const bits = Math.min(8, this.dataBits);
-    const byte = lsbFirst ? this.shiftOut & 0xff : reverseBits(this.shiftOut, bits);
+    const byte = lsbFirst ? this.shiftOut & CHAR.BITS8 : reverseBits(this.shiftOut, bits);
     if (this.s.uartLink && this.s.uartRouting() & UART_ROUTE.TX) this.s.uartLink.transmit(byte & ((1 << bits) - 1));
     if (this.txBuffer >= 0 && this.s.CTRLB.value & CTRLB_TXEN) this.loadShifter();
     else this.s.raise(INTFLAG_TXC);
@@ -120,7 +131,7 @@ export class SercomUsart extends SercomBufferedEngine {
       this.lineDropped++;
       return;
     }
-    this.line[(this.lineHead + this.lineCount) % RX_LINE_LIMIT] = byte & 0x1ff;
+    this.line[(this.lineHead + this.lineCount) % RX_LINE_LIMIT] = byte & CHAR.BITS9;
     this.lineCount++;
     if (this.s.enabled && !this.rxDone.scheduled) {
       if (this.s.CTRLB.value & CTRLB_SFDE && this.rxRouted()) this.s.raise(INTFLAG_RXS);

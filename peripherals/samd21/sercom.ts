@@ -44,7 +44,8 @@
  * routing is cached: recomputed after a PMUX/PINCFG change on a wired pin (PadHandle.onSelect)
  * or a CTRLA write, so a character costs one flag test.
  */
-import { RegisterBlock, InterruptRegisters, SyncBusy, writeCtrlaSwrstEnable, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy, writeCtrlaSwrstEnable } from './sync-busy.js';
 import { padIndex, type PadHandle, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, GCLK_ID, IRQ } from './memory-map.js';
 import type { I2cBus, SpiBus, UartLink } from '../devices/buses.js';
@@ -52,46 +53,21 @@ import { SPI_ROUTE, UART_ROUTE, sercomPadLocation } from './sercom-pads.js';
 import { SercomSpiMaster } from './sercom-spi.js';
 import { SercomUsart } from './sercom-usart.js';
 import { SercomI2cMaster } from './sercom-i2c.js';
+import {
+  SERCOM_CTRLA,
+  SERCOM_DBGCTRL,
+  SERCOM_I2CM_CTRLB,
+  SERCOM_MODE,
+  SERCOM_REG,
+  SERCOM_SPI_CTRLA,
+  SERCOM_SYNCBUSY,
+  SERCOM_USART_CTRLA,
+  SERCOM_USART_CTRLB,
+  SERCOM_USART_INT,
+} from './sercom-registers.js';
 
-/** CTRLA.MODE values (25.x / 26.8.1). */
-export const SERCOM_MODE = {
-  USART_EXT_CLK: 0,
-  USART_INT_CLK: 1,
-  SPI_SLAVE: 2,
-  SPI_MASTER: 3,
-  I2C_SLAVE: 4,
-  I2C_MASTER: 5,
-} as const;
-
-export const CTRLA_SWRST = 1 << 0;
-export const CTRLA_ENABLE = 1 << 1;
-/** SYNCBUSY bits: SWRST, ENABLE, CTRLB (SPI/USART) or SYSOP (I2C master). */
-export const SYNCBUSY_SWRST = 1 << 0;
-export const SYNCBUSY_ENABLE = 1 << 1;
-export const SYNCBUSY_CTRLB = 1 << 2;
-export const SYNCBUSY_SYSOP = 1 << 2;
-
-/** INTFLAG bits in SPI/USART modes. */
-export const INTFLAG_DRE = 1 << 0;
-export const INTFLAG_TXC = 1 << 1;
-export const INTFLAG_RXC = 1 << 2;
-export const INTFLAG_SSL = 1 << 3; // SPI; RXS in USART
-export const INTFLAG_RXS = 1 << 3;
-export const INTFLAG_CTSIC = 1 << 4;
-export const INTFLAG_RXBRK = 1 << 5;
-export const INTFLAG_ERROR = 1 << 7;
-/** INTFLAG bits in I2C master mode. */
-export const INTFLAG_MB = 1 << 0;
-export const INTFLAG_SB = 1 << 1;
-
-/** STATUS bits (SPI/USART). */
-export const STATUS_PERR = 1 << 0;
-export const STATUS_FERR = 1 << 1;
-export const STATUS_BUFOVF = 1 << 2;
-
-/** CTRLB.RXEN and CTRLB.TXEN (SPI/USART, 26.8.2 / 27.8.2). */
-export const CTRLB_RXEN = 1 << 17;
-export const CTRLB_TXEN = 1 << 16;
+/** Bits that exist in INTFLAG/INTENSET/INTENCLR in some mode. */
+const INT_MASK = SERCOM_USART_INT.DRE | SERCOM_USART_INT.TXC | SERCOM_USART_INT.RXC | SERCOM_USART_INT.RXS | SERCOM_USART_INT.CTSIC | SERCOM_USART_INT.RXBRK | SERCOM_USART_INT.ERROR;
 
 /** Pins an SPI bus is wired to (pin names such as 'PA16'). `miso` may be absent (write-only parts). */
 export interface SpiPins {
@@ -121,7 +97,12 @@ const DOPO_SCK = [1, 3, 1, 3];
 /** USART CTRLA.TXPO → pad of TxD and of XCK (26.8.1); -1 = none. */
 const TXPO_TX = [0, 2, 0, -1];
 const TXPO_XCK = [1, 3, -1, -1];
-const CTRLA_CMODE = 1 << 28;
+/** I2C: SDA on PAD0, SCL on PAD1 (28.5.1). */
+const I2C_SDA_PAD = 0;
+const I2C_SCL_PAD = 1;
+/** CTRLB bits that stay writable while enabled: RXEN/TXEN (SPI/USART), CMD/ACKACT (I2C master). */
+const CTRLB_OPEN_BUFFERED = SERCOM_USART_CTRLB.RXEN | SERCOM_USART_CTRLB.TXEN;
+const CTRLB_OPEN_I2CM = SERCOM_I2CM_CTRLB.CMD_Msk | SERCOM_I2CM_CTRLB.ACKACT;
 
 /** A board wire on one pin: the SERCOM pad the pin carries and the PORT handle for its function. */
 interface PadWire {
@@ -237,20 +218,24 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
     this.dmaTxSource = DMA_TRIGGER.sercomTx(index);
     this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(this.gclkId), (bits) => this.syncDone(bits));
 
-    this.CTRLA = this.reg({ name: 'CTRLA', offset: 0x00, size: 4, write: (v, old) => this.ctrlaWritten(v, old) });
-    this.CTRLB = this.reg({ name: 'CTRLB', offset: 0x04, size: 4, write: (v, old) => this.ctrlbWritten(v, old) });
+    this.CTRLA = this.reg({ name: 'CTRLA', offset: SERCOM_REG.CTRLA, size: 4, write: (v, old) => this.ctrlaWritten(v, old) });
+    this.CTRLB = this.reg({ name: 'CTRLB', offset: SERCOM_REG.CTRLB, size: 4, write: (v, old) => this.ctrlbWritten(v, old) });
     this.BAUD = this.reg({
       name: 'BAUD',
-      offset: 0x0c,
+      offset: SERCOM_REG.BAUD,
       size: 4,
       write: (v, old, mask) => {
         // BAUD is enable-protected in every mode (26.8.3, 27.8.3, 28.10.3); RXPL (USART, 0x0E) too.
-        if (this.CTRLA.value & CTRLA_ENABLE) this.BAUD.value = old;
+        if (this.CTRLA.value & SERCOM_CTRLA.ENABLE) this.BAUD.value = old;
         void mask;
       },
     });
-    this.int = new InterruptRegisters(this, { INTENCLR: 0x14, INTENSET: 0x16, INTFLAG: 0x18 }, 1, 0xbf, (l) =>
-      chip.irq(this.irqLine, l),
+    this.int = new InterruptRegisters(
+      this,
+      { INTENCLR: SERCOM_REG.INTENCLR, INTENSET: SERCOM_REG.INTENSET, INTFLAG: SERCOM_REG.INTFLAG },
+      1,
+      INT_MASK,
+      (l) => chip.irq(this.irqLine, l),
     );
     const flag = this.int.INTFLAG;
     flag.writeHook = (v, old) => {
@@ -263,7 +248,7 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
     };
     this.STATUS = this.reg({
       name: 'STATUS',
-      offset: 0x1a,
+      offset: SERCOM_REG.STATUS,
       size: 2,
       write: (v, old, mask) => {
         // Error bits are write-one-to-clear; the engine handles I2C BUSSTATE (28.10.7).
@@ -272,16 +257,10 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
         this.engine.statusWritten(written, mask);
       },
     });
-    this.SYNCBUSY = this.reg({ name: 'SYNCBUSY', offset: 0x1c, size: 4, writable: 0, read: () => this.sync.bits });
-    this.ADDR = this.reg({ name: 'ADDR', offset: 0x24, size: 4, write: (v) => this.engine.addrWritten(v) });
-    this.DATA = this.reg({
-      name: 'DATA',
-      offset: 0x28,
-      size: 4,
-      read: () => this.engine.readData(),
-      write: (v) => this.engine.writeData(v),
-    });
-    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: 0x30, size: 1, writable: 0x01 });
+    this.SYNCBUSY = this.reg({ name: 'SYNCBUSY', offset: SERCOM_REG.SYNCBUSY, size: 4, writable: 0, read: () => this.sync.bits });
+    this.ADDR = this.reg({ name: 'ADDR', offset: SERCOM_REG.ADDR, size: 4, write: (v) => this.engine.addrWritten(v) });
+    this.DATA = this.reg({ name: 'DATA', offset: SERCOM_REG.DATA, size: 4, read: () => this.engine.readData(), write: (v) => this.engine.writeData(v) });
+    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: SERCOM_REG.DBGCTRL, size: 1, writable: SERCOM_DBGCTRL.DBGSTOP });
 
     this.spi = new SercomSpiMaster(this);
     this.usart = new SercomUsart(this);
@@ -294,11 +273,7 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
 
   /** The SPI bus wired to `pins` (each must carry this SERCOM, data sheet table 7-1). */
   attachSpi(bus: SpiBus, pins: SpiPins): void {
-    const wires = {
-      mosi: this.wire(pins.mosi, 'mosi'),
-      sck: this.wire(pins.sck, 'sck'),
-      miso: pins.miso ? this.wire(pins.miso, 'miso') : null,
-    };
+    const wires = { mosi: this.wire(pins.mosi, 'mosi'), sck: this.wire(pins.sck, 'sck'), miso: pins.miso ? this.wire(pins.miso, 'miso') : null };
     this.spiBus = bus;
     this.spiWires = wires;
     this.routingStale = true;
@@ -315,11 +290,7 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
   /** The UART line wired to `pins`. */
   attachUart(link: UartLink, pins: UartPins): void {
     if (!pins.tx && !pins.rx) throw new Error(`${this.name}: attachUart needs a tx and/or an rx pin`);
-    const wires = {
-      tx: pins.tx ? this.wire(pins.tx, 'tx') : null,
-      rx: pins.rx ? this.wire(pins.rx, 'rx') : null,
-      xck: pins.xck ? this.wire(pins.xck, 'xck') : null,
-    };
+    const wires = { tx: pins.tx ? this.wire(pins.tx, 'tx') : null, rx: pins.rx ? this.wire(pins.rx, 'rx') : null, xck: pins.xck ? this.wire(pins.xck, 'xck') : null };
     this.uartLink = link;
     this.uartWires = wires;
     this.routingStale = true;
@@ -364,8 +335,9 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
   private route(): void {
     this.routingStale = false;
     const ctrla = this.CTRLA.value;
-    const po = (ctrla >>> 16) & 3;
-    const pi = (ctrla >>> 20) & 3;
+    // DOPO/TXPO and DIPO/RXPO share their positions (27.8.1, 26.8.1).
+    const po = (ctrla & SERCOM_SPI_CTRLA.DOPO_Msk) >>> SERCOM_SPI_CTRLA.DOPO_Pos;
+    const pi = (ctrla & SERCOM_SPI_CTRLA.DIPO_Msk) >>> SERCOM_SPI_CTRLA.DIPO_Pos;
     const spi = this.spiWires;
     this.spiRoute = spi
       ? (live(spi.mosi, DOPO_DO[po]) ? SPI_ROUTE.MOSI : 0) |
@@ -373,10 +345,10 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
         (live(spi.miso, pi) ? SPI_ROUTE.MISO : 0)
       : 0;
     const i2c = this.i2cWires;
-    this.i2cRoute = i2c !== null && live(i2c.sda, 0) && live(i2c.scl, 1);
+    this.i2cRoute = i2c !== null && live(i2c.sda, I2C_SDA_PAD) && live(i2c.scl, I2C_SCL_PAD);
     const u = this.uartWires;
     // Synchronous mode: the far end is clocked by XCK, so without it nothing moves.
-    const clocked = !(ctrla & CTRLA_CMODE) || (u !== null && live(u.xck, TXPO_XCK[po]));
+    const clocked = !(ctrla & SERCOM_USART_CTRLA.CMODE) || (u !== null && live(u.xck, TXPO_XCK[po]));
     this.uartRoute =
       u && clocked ? (live(u.tx, TXPO_TX[po]) ? UART_ROUTE.TX : 0) | (live(u.rx, pi) ? UART_ROUTE.RX : 0) : 0;
   }
@@ -400,7 +372,7 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
   // ---------------------------------------------------------------- register hooks
 
   get mode(): number {
-    return (this.CTRLA.value >>> 2) & 7;
+    return (this.CTRLA.value & SERCOM_CTRLA.MODE_Msk) >>> SERCOM_CTRLA.MODE_Pos;
   }
 
   private engineFor(mode: number): SercomEngine {
@@ -419,36 +391,36 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
 
   private ctrlaWritten(value: number, old: number): void {
     this.routingStale = true; // DOPO/DIPO, TXPO/RXPO, CMODE
-    if (this.sync.bits & SYNCBUSY_SWRST) {
+    if (this.sync.bits & SERCOM_SYNCBUSY.SWRST) {
       // A reset in progress: writes are ignored (26.6.6 "Synchronization").
       this.CTRLA.value = old;
       return;
     }
-    if (!writeCtrlaSwrstEnable(this.CTRLA, value, old, this.sync, SYNCBUSY_SWRST, SYNCBUSY_ENABLE)) return;
+    if (!writeCtrlaSwrstEnable(this.CTRLA, value, old, this.sync, SERCOM_SYNCBUSY.SWRST, SERCOM_SYNCBUSY.ENABLE)) return;
     // MODE is enable-protected: it picks the engine only while disabled.
-    if (!(old & CTRLA_ENABLE)) this.engine = this.engineFor(this.mode);
+    if (!(old & SERCOM_CTRLA.ENABLE)) this.engine = this.engineFor(this.mode);
   }
 
   private ctrlbWritten(value: number, old: number): void {
     let v = value;
-    if (this.CTRLA.value & CTRLA_ENABLE) {
-      // While enabled only RXEN/TXEN (SPI/USART, with SYNCBUSY.CTRLB) or CMD/ACKACT/SMEN... (I2C
+    if (this.CTRLA.value & SERCOM_CTRLA.ENABLE) {
+      // While enabled only RXEN/TXEN (SPI/USART, with SYNCBUSY.CTRLB) or CMD/ACKACT (I2C
       // master: CMD and ACKACT are not enable-protected, 28.10.2) may change.
-      const open = this.engine === this.i2c ? 0x00070000 : 0x00030000;
+      const open = this.engine === this.i2c ? CTRLB_OPEN_I2CM : CTRLB_OPEN_BUFFERED;
       v = ((old & ~open) | (value & open)) >>> 0;
-      if (this.engine !== this.i2c && (v ^ old) & 0x00030000) this.sync.start(SYNCBUSY_CTRLB);
+      if (this.engine !== this.i2c && (v ^ old) & CTRLB_OPEN_BUFFERED) this.sync.start(SERCOM_SYNCBUSY.CTRLB);
     }
     this.CTRLB.value = v;
     this.engine.ctrlbWritten(v, old);
   }
 
   private syncDone(bits: number): void {
-    if (bits & SYNCBUSY_SWRST) {
+    if (bits & SERCOM_SYNCBUSY.SWRST) {
       this.softwareReset();
       return;
     }
-    if (bits & SYNCBUSY_ENABLE) {
-      const on = (this.CTRLA.value & CTRLA_ENABLE) !== 0;
+    if (bits & SERCOM_SYNCBUSY.ENABLE) {
+      const on = (this.CTRLA.value & SERCOM_CTRLA.ENABLE) !== 0;
       if (on !== this.enabled) {
         this.enabled = on;
         this.engine.setEnabled(on);
@@ -483,11 +455,4 @@ export class Sercom extends RegisterBlock implements Samd21Peripheral {
     this.stalledClock++;
     return this.chip.scheduler.frequency / 48_000_000;
   }
-}
-
-/** Reverses the low `bits` bits of `v` (DORD = 1, LSB first, on an MSB-first byte bus). */
-export function reverseBits(v: number, bits: number): number {
-  let r = 0;
-  for (let i = 0; i < bits; i++) r |= ((v >>> i) & 1) << (bits - 1 - i);
-  return r;
 }

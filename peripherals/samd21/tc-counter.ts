@@ -211,11 +211,11 @@ export class TimelineCounter {
   }
 }
 
-/** Scheduler cycles per counter tick: CTRLA.PRESCALER periods of the GCLK (30.8.1, 31.8.1);
- *  Infinity while the GCLK is off. */
-export function prescaledTickCycles(schedulerHz: number, gclkHz: number, ctrla: number): number {
+/** Scheduler cycles per counter tick: `prescaler` (the CTRLA.PRESCALER value) periods of the GCLK
+ *  (30.8.1, 31.8.1); Infinity while the GCLK is off. */
+export function prescaledTickCycles(schedulerHz: number, gclkHz: number, prescaler: number): number {
   if (!(gclkHz > 0)) return Infinity;
-  return (schedulerHz * PRESCALER_DIV[(ctrla >>> 8) & 7]) / gclkHz;
+  return (schedulerHz * PRESCALER_DIV[prescaler]) / gclkHz;
 }
 
 /** Prescaler dividers of CTRLA.PRESCALER (30.8.1, 31.8.1). */

@@ -29,7 +29,8 @@
  * DMA triggers: OVF (0x18 + 3(n-3)), MC0/MC1.
  */
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, writeCtrlaSwrstEnable, type Register } from './register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
+import { SyncBusy, writeCtrlaSwrstEnable } from './sync-busy.js';
 import { padIndex, type ResetCause, type Samd21Chip, type Samd21Peripheral } from './chip.js';
 import { DMA_TRIGGER, EVENT_GENERATOR, EVENT_USER, GCLK_ID, IRQ } from './memory-map.js';
 import { TimelineCounter, prescaledTickCycles } from './tc-counter.js';
@@ -46,14 +47,53 @@ export const TC_WO_PADS: Record<number, [string[], string[]]> = {
   5: [['PA24', 'PB10', 'PB14'], ['PA25', 'PB11', 'PB15']],
 };
 
+/**
+ * Register offsets (30.8 register summary). From COUNT on the layout depends on CTRLA.MODE: CC1 is
+ * at CC0 + 1 (COUNT8), + 2 (COUNT16) or + 4 (COUNT32); PER exists in COUNT8 only.
+ */
+export const TC_REG = {
+  CTRLA: 0x00, READREQ: 0x02, CTRLBCLR: 0x04, CTRLBSET: 0x05, CTRLC: 0x06, DBGCTRL: 0x08, EVCTRL: 0x0a,
+  INTENCLR: 0x0c, INTENSET: 0x0d, INTFLAG: 0x0e, STATUS: 0x0f, COUNT: 0x10, PER: 0x14, CC0: 0x18,
+  COUNT8_CC1: 0x19, COUNT16_CC1: 0x1a, COUNT32_CC1: 0x1c,
+} as const;
+/** CTRLA (30.8.1). */
+export const TC_CTRLA = {
+  SWRST: 1 << 0, ENABLE: 1 << 1, MODE_Pos: 2, MODE_Msk: 0x3 << 2, WAVEGEN_Pos: 5, WAVEGEN_Msk: 0x3 << 5,
+  PRESCALER_Pos: 8, PRESCALER_Msk: 0x7 << 8, RUNSTDBY: 1 << 11, PRESCSYNC_Pos: 12, PRESCSYNC_Msk: 0x3 << 12,
+} as const;
+/** CTRLA.MODE values. */
 export const TC_MODE = { COUNT16: 0, COUNT8: 1, COUNT32: 2 } as const;
-export const WAVEGEN = { NFRQ: 0, MFRQ: 1, NPWM: 2, MPWM: 3 } as const;
-export const TC_INTFLAG = { OVF: 1 << 0, ERR: 1 << 1, SYNCRDY: 1 << 3, MC0: 1 << 4, MC1: 1 << 5 } as const;
-const STATUS_STOP = 1 << 3;
-const STATUS_SLAVE = 1 << 4;
-const CTRLB_DIR = 1 << 0;
-const CTRLB_ONESHOT = 1 << 2;
-const EVACT = { OFF: 0, RETRIGGER: 1, COUNT: 2, START: 3 } as const;
+/** CTRLA.WAVEGEN values (table 30-2). */
+export const TC_WAVEGEN = { NFRQ: 0, MFRQ: 1, NPWM: 2, MPWM: 3 } as const;
+/** READREQ (30.8.2). */
+export const TC_READREQ = { ADDR_Pos: 0, ADDR_Msk: 0x1f << 0, RCONT: 1 << 14, RREQ: 1 << 15 } as const;
+/** CTRLBSET / CTRLBCLR (30.8.3-4). */
+export const TC_CTRLB = { DIR: 1 << 0, ONESHOT: 1 << 2, CMD_Pos: 6, CMD_Msk: 0x3 << 6 } as const;
+/** CTRLBSET.CMD values. */
+export const TC_CMD = { NONE: 0, RETRIGGER: 1, STOP: 2 } as const;
+/** CTRLC (30.8.5). */
+export const TC_CTRLC = { INVEN0: 1 << 0, INVEN1: 1 << 1, CPTEN0: 1 << 4, CPTEN1: 1 << 5 } as const;
+/** DBGCTRL (30.8.7). */
+export const TC_DBGCTRL = { DBGRUN: 1 << 0 } as const;
+/** EVCTRL (30.8.8). */
+export const TC_EVCTRL = { EVACT_Pos: 0, EVACT_Msk: 0x7 << 0, TCINV: 1 << 4, TCEI: 1 << 5, OVFEO: 1 << 8, MCEO0: 1 << 12, MCEO1: 1 << 13 } as const;
+/** EVCTRL.EVACT values (PPW/PWP not modelled). */
+export const TC_EVACT = { OFF: 0, RETRIGGER: 1, COUNT: 2, START: 3, PPW: 5, PWP: 6 } as const;
+/** INTFLAG / INTENSET / INTENCLR (30.8.9-11). */
+export const TC_INT = { OVF: 1 << 0, ERR: 1 << 1, SYNCRDY: 1 << 3, MC0: 1 << 4, MC1: 1 << 5 } as const;
+/** STATUS (30.8.12). */
+export const TC_STATUS = { STOP: 1 << 3, SLAVE: 1 << 4, SYNCBUSY: 1 << 7 } as const;
+
+const CTRLA_WRITABLE =
+  TC_CTRLA.SWRST | TC_CTRLA.ENABLE | TC_CTRLA.MODE_Msk | TC_CTRLA.WAVEGEN_Msk | TC_CTRLA.PRESCALER_Msk | TC_CTRLA.RUNSTDBY | TC_CTRLA.PRESCSYNC_Msk;
+const READREQ_WRITABLE = TC_READREQ.ADDR_Msk | TC_READREQ.RCONT | TC_READREQ.RREQ;
+const CTRLC_WRITABLE = TC_CTRLC.INVEN0 | TC_CTRLC.INVEN1 | TC_CTRLC.CPTEN0 | TC_CTRLC.CPTEN1;
+const EVCTRL_WRITABLE = TC_EVCTRL.EVACT_Msk | TC_EVCTRL.TCINV | TC_EVCTRL.TCEI | TC_EVCTRL.OVFEO | TC_EVCTRL.MCEO0 | TC_EVCTRL.MCEO1;
+const INT_MASK = TC_INT.OVF | TC_INT.ERR | TC_INT.SYNCRDY | TC_INT.MC0 | TC_INT.MC1;
+/** SyncBusy bits: SWRST and ENABLE as in CTRLA, every other synchronised write as STATUS.SYNCBUSY. */
+const SYNC = { SWRST: TC_CTRLA.SWRST, ENABLE: TC_CTRLA.ENABLE, REGISTER: TC_STATUS.SYNCBUSY } as const;
+/** Counter maxima per mode. */
+const MAX = { COUNT8: 0xff, COUNT16: 0xffff, COUNT32: 0xffffffff } as const;
 
 export class TC extends RegisterBlock implements Samd21Peripheral {
   readonly CTRLA: Register;
@@ -65,15 +105,11 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   readonly EVCTRL: Register;
   readonly int: InterruptRegisters;
   readonly STATUS: Register;
-  private readonly countSlot: Register;
-  private readonly perSlot: Register;
-  private readonly ccSlotA: Register;
-  private readonly ccSlotB: Register;
   readonly sync: SyncBusy;
 
   /** CTRLB (DIR, ONESHOT) as CTRLBSET/CTRLBCLR read it. */
   ctrlb = 0;
-  PER = 0xff;
+  PER: number = MAX.COUNT8;
   readonly CC = [0, 0];
   /** COUNT as the bus reads it without RCONT (last read request). */
   private countRead = 0;
@@ -104,46 +140,54 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     this.pulseEnd = new SimEvent(`${this.name}.wo0pulse`, () => this.setWo(0, 1));
     this.sync = new SyncBusy(chip.scheduler, () => chip.gclkFrequency(this.gclkId), (bits) => this.syncDone(bits), 3);
 
-    this.CTRLA = this.reg({ name: 'CTRLA', offset: 0x00, size: 2, writable: 0x3f6f, write: (v, old) => this.ctrlaWritten(v, old) });
-    this.READREQ = this.reg({ name: 'READREQ', offset: 0x02, size: 2, writable: 0xc01f, write: (v) => this.readreqWritten(v) });
-    this.CTRLBCLR = this.reg({ name: 'CTRLBCLR', offset: 0x04, size: 1, read: () => this.ctrlb, write: (v, _o, m) => this.ctrlbWritten(v & m, false) });
-    this.CTRLBSET = this.reg({ name: 'CTRLBSET', offset: 0x05, size: 1, read: () => this.ctrlb, write: (v, _o, m) => this.ctrlbWritten(v & m, true) });
+    this.CTRLA = this.reg({ name: 'CTRLA', offset: TC_REG.CTRLA, size: 2, writable: CTRLA_WRITABLE, write: (v, old) => this.ctrlaWritten(v, old) });
+    this.READREQ = this.reg({ name: 'READREQ', offset: TC_REG.READREQ, size: 2, writable: READREQ_WRITABLE, write: (v) => this.readreqWritten(v) });
+    this.CTRLBCLR = this.reg({ name: 'CTRLBCLR', offset: TC_REG.CTRLBCLR, size: 1, read: () => this.ctrlb, write: (v, _o, m) => this.ctrlbWritten(v & m, false) });
+    this.CTRLBSET = this.reg({ name: 'CTRLBSET', offset: TC_REG.CTRLBSET, size: 1, read: () => this.ctrlb, write: (v, _o, m) => this.ctrlbWritten(v & m, true) });
     this.CTRLC = this.reg({
       name: 'CTRLC',
-      offset: 0x06,
+      offset: TC_REG.CTRLC,
       size: 1,
-      writable: 0x33,
+      writable: CTRLC_WRITABLE,
       write: (_v, old) => {
-        if (this.CTRLA.value & 2) this.CTRLC.value = old; // enable-protected
+        if (this.CTRLA.value & TC_CTRLA.ENABLE) this.CTRLC.value = old; // enable-protected
         this.driveOutputs();
       },
     });
-    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: 0x08, size: 1, writable: 0x01 });
-    this.EVCTRL = this.reg({ name: 'EVCTRL', offset: 0x0a, size: 2, writable: 0x3137 });
-    this.int = new InterruptRegisters(this, { INTENCLR: 0x0c, INTENSET: 0x0d, INTFLAG: 0x0e }, 1, 0x3b, (l) => chip.irq(this.irqLine, l));
+    this.DBGCTRL = this.reg({ name: 'DBGCTRL', offset: TC_REG.DBGCTRL, size: 1, writable: TC_DBGCTRL.DBGRUN });
+    this.EVCTRL = this.reg({ name: 'EVCTRL', offset: TC_REG.EVCTRL, size: 2, writable: EVCTRL_WRITABLE });
+    this.int = new InterruptRegisters(this, { INTENCLR: TC_REG.INTENCLR, INTENSET: TC_REG.INTENSET, INTFLAG: TC_REG.INTFLAG }, 1, INT_MASK, (l) =>
+      chip.irq(this.irqLine, l),
+    );
     this.STATUS = this.reg({
       name: 'STATUS',
-      offset: 0x0f,
+      offset: TC_REG.STATUS,
       size: 1,
       writable: 0,
-      read: () => (this.stopped ? STATUS_STOP : 0) | (this.isSlave ? STATUS_SLAVE : 0) | (this.sync.busy ? 0x80 : 0),
+      read: () => (this.stopped ? TC_STATUS.STOP : 0) | (this.isSlave ? TC_STATUS.SLAVE : 0) | (this.sync.busy ? TC_STATUS.SYNCBUSY : 0),
     });
-    this.countSlot = this.reg({ name: 'COUNT', offset: 0x10, size: 4, read: () => this.readCount(), write: (v, _o, m) => this.writeCount(v, m) });
-    this.perSlot = this.reg({
+    this.reg({ name: 'COUNT', offset: TC_REG.COUNT, size: 4, read: () => this.readCount(), write: (v, _o, m) => this.writeCount(v, m) });
+    this.reg({
       name: 'PER',
-      offset: 0x14,
+      offset: TC_REG.PER,
       size: 4,
       read: () => (this.mode === TC_MODE.COUNT8 ? this.PER : 0),
       write: (v, _o, m) => {
-        if (this.mode !== TC_MODE.COUNT8 || !(m & 0xff)) return;
+        if (this.mode !== TC_MODE.COUNT8 || !(m & MAX.COUNT8)) return;
         this.counter.rebase();
-        this.PER = v & 0xff;
-        this.sync.start(0x80);
+        this.PER = v & MAX.COUNT8;
+        this.sync.start(SYNC.REGISTER);
         this.retime();
       },
     });
-    this.ccSlotA = this.reg({ name: 'CC', offset: 0x18, size: 4, read: () => this.readCc(0x18), write: (v, _o, m) => this.writeCc(0x18, v, m) });
-    this.ccSlotB = this.reg({ name: 'CC32_1', offset: 0x1c, size: 4, read: () => this.readCc(0x1c), write: (v, _o, m) => this.writeCc(0x1c, v, m) });
+    this.reg({ name: 'CC', offset: TC_REG.CC0, size: 4, read: () => this.readCc(TC_REG.CC0), write: (v, _o, m) => this.writeCc(TC_REG.CC0, v, m) });
+    this.reg({
+      name: 'CC32_1',
+      offset: TC_REG.COUNT32_CC1,
+      size: 4,
+      read: () => this.readCc(TC_REG.COUNT32_CC1),
+      write: (v, _o, m) => this.writeCc(TC_REG.COUNT32_CC1, v, m),
+    });
 
     chip.onClockChange(() => this.retime());
     chip.onEventUser(EVENT_USER.TC3 + (index - 3), () => this.eventIn());
@@ -174,7 +218,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     this.chip.scheduler.cancel(this.next);
     this.chip.scheduler.cancel(this.pulseEnd);
     this.ctrlb = 0;
-    this.PER = 0xff;
+    this.PER = MAX.COUNT8;
     this.CC[0] = this.CC[1] = 0;
     this.countRead = 0;
     this.counter.reset();
@@ -186,28 +230,29 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   // ---------------------------------------------------------------- configuration
 
   get mode(): number {
-    return (this.CTRLA.value >>> 2) & 3;
+    return (this.CTRLA.value & TC_CTRLA.MODE_Msk) >>> TC_CTRLA.MODE_Pos;
   }
 
   get wavegen(): number {
-    return (this.CTRLA.value >>> 5) & 3;
+    return (this.CTRLA.value & TC_CTRLA.WAVEGEN_Msk) >>> TC_CTRLA.WAVEGEN_Pos;
   }
 
   private get max(): number {
     const m = this.mode;
-    return m === TC_MODE.COUNT8 ? 0xff : m === TC_MODE.COUNT32 ? 0xffffffff : 0xffff;
+    return m === TC_MODE.COUNT8 ? MAX.COUNT8 : m === TC_MODE.COUNT32 ? MAX.COUNT32 : MAX.COUNT16;
   }
 
   /** TOP for the current waveform mode (table 30-2). */
   get top(): number {
     const w = this.wavegen;
-    if (w === WAVEGEN.MFRQ || w === WAVEGEN.MPWM) return this.CC[0];
+    if (w === TC_WAVEGEN.MFRQ || w === TC_WAVEGEN.MPWM) return this.CC[0];
     return this.mode === TC_MODE.COUNT8 ? this.PER : this.max;
   }
 
   /** Scheduler cycles per counter tick. */
   tickCycles(): number {
-    return prescaledTickCycles(this.chip.scheduler.frequency, this.chip.gclkFrequency(this.gclkId), this.CTRLA.value);
+    const prescaler = (this.CTRLA.value & TC_CTRLA.PRESCALER_Msk) >>> TC_CTRLA.PRESCALER_Pos;
+    return prescaledTickCycles(this.chip.scheduler.frequency, this.chip.gclkFrequency(this.gclkId), prescaler);
   }
 
   private setSlave(on: boolean): void {
@@ -215,20 +260,20 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private ctrlaWritten(v: number, old: number): void {
-    writeCtrlaSwrstEnable(this.CTRLA, v, old, this.sync, 0x01, 0x02);
+    writeCtrlaSwrstEnable(this.CTRLA, v, old, this.sync, SYNC.SWRST, SYNC.ENABLE);
   }
 
   private syncDone(bits: number): void {
-    if (bits & 0x01) {
+    if (bits & SYNC.SWRST) {
       this.softwareReset();
       return;
     }
-    if (bits & 0x02) {
-      const on = (this.CTRLA.value & 2) !== 0;
+    if (bits & SYNC.ENABLE) {
+      const on = (this.CTRLA.value & TC_CTRLA.ENABLE) !== 0;
       if (on && !this.enabled) this.enable();
       else if (!on && this.enabled) this.disable();
     }
-    this.int.set(TC_INTFLAG.SYNCRDY);
+    this.int.set(TC_INT.SYNCRDY);
   }
 
   private enable(): void {
@@ -239,10 +284,10 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     const c = this.counter;
     c.max = this.max;
     c.top = this.top;
-    c.up = !(this.ctrlb & CTRLB_DIR);
+    c.up = !(this.ctrlb & TC_CTRLB.DIR);
     // Counting by events only (EVACT COUNT) or waiting for START: the clock does not advance it.
-    const evact = this.EVCTRL.value & 7;
-    const eventDriven = this.EVCTRL.value & (1 << 5) && (evact === EVACT.COUNT || evact === EVACT.START);
+    const evact = (this.EVCTRL.value & TC_EVCTRL.EVACT_Msk) >>> TC_EVCTRL.EVACT_Pos;
+    const eventDriven = this.EVCTRL.value & TC_EVCTRL.TCEI && (evact === TC_EVACT.COUNT || evact === TC_EVACT.START);
     c.enable(this.tickCycles(), !eventDriven);
     this.initialOutputs();
     this.reschedule();
@@ -262,14 +307,14 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private ctrlbWritten(bits: number, set: boolean): void {
-    const cmd = (bits >>> 6) & 3;
-    const flags = bits & (CTRLB_DIR | CTRLB_ONESHOT);
+    const cmd = (bits & TC_CTRLB.CMD_Msk) >>> TC_CTRLB.CMD_Pos;
+    const flags = bits & (TC_CTRLB.DIR | TC_CTRLB.ONESHOT);
     this.counter.rebase();
     this.ctrlb = set ? this.ctrlb | flags : this.ctrlb & ~flags;
-    this.counter.up = !(this.ctrlb & CTRLB_DIR);
-    this.sync.start(0x80);
-    if (set && cmd === 1) this.retrigger();
-    else if (set && cmd === 2) {
+    this.counter.up = !(this.ctrlb & TC_CTRLB.DIR);
+    this.sync.start(SYNC.REGISTER);
+    if (set && cmd === TC_CMD.RETRIGGER) this.retrigger();
+    else if (set && cmd === TC_CMD.STOP) {
       this.counter.stop();
       this.stopped = true;
       this.chip.scheduler.cancel(this.next);
@@ -288,47 +333,50 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private readreqWritten(v: number): void {
-    if (v & 0x8000 && (v & 0x1f) === 0x10) {
+    if (v & TC_READREQ.RREQ && (v & TC_READREQ.ADDR_Msk) >>> TC_READREQ.ADDR_Pos === TC_REG.COUNT) {
       // Read request: COUNT is synchronised into the APB domain (30.6.6.3).
-      this.sync.start(0x80);
+      this.sync.start(SYNC.REGISTER);
       this.countRead = this.counter.count;
     }
   }
 
   private readCount(): number {
-    if (this.READREQ.value & 0x4000) this.countRead = this.counter.count; // RCONT
+    if (this.READREQ.value & TC_READREQ.RCONT) this.countRead = this.counter.count;
     return this.countRead & this.max;
   }
 
   private writeCount(v: number, mask: number): void {
     this.counter.writeCount(v, mask, this.max);
-    this.sync.start(0x80);
+    this.sync.start(SYNC.REGISTER);
     if (this.enabled) this.reschedule();
   }
 
   private readCc(slot: number): number {
+    // The 32-bit slot at CC0 holds CC0 and CC1 in COUNT8 (bytes 0, 1) and COUNT16 (halves).
     const m = this.mode;
-    if (m === TC_MODE.COUNT8) return slot === 0x18 ? (this.CC[0] & 0xff) | ((this.CC[1] & 0xff) << 8) : 0;
-    if (m === TC_MODE.COUNT32) return slot === 0x18 ? this.CC[0] : this.CC[1];
-    return slot === 0x18 ? ((this.CC[0] & 0xffff) | ((this.CC[1] & 0xffff) << 16)) >>> 0 : 0;
+    const first = slot === TC_REG.CC0;
+    if (m === TC_MODE.COUNT8) return first ? (this.CC[0] & MAX.COUNT8) | ((this.CC[1] & MAX.COUNT8) << 8) : 0;
+    if (m === TC_MODE.COUNT32) return first ? this.CC[0] : this.CC[1];
+    return first ? ((this.CC[0] & MAX.COUNT16) | ((this.CC[1] & MAX.COUNT16) << 16)) >>> 0 : 0;
   }
 
   private writeCc(slot: number, v: number, mask: number): void {
     const m = this.mode;
     this.counter.rebase();
+    const first = slot === TC_REG.CC0;
     if (m === TC_MODE.COUNT8) {
-      if (slot !== 0x18) return;
-      if (mask & 0xff) this.CC[0] = v & 0xff;
-      if (mask & 0xff00) this.CC[1] = (v >>> 8) & 0xff;
+      if (!first) return;
+      if (mask & MAX.COUNT8) this.CC[0] = v & MAX.COUNT8;
+      if (mask & (MAX.COUNT8 << 8)) this.CC[1] = (v >>> 8) & MAX.COUNT8;
     } else if (m === TC_MODE.COUNT32) {
-      const i = slot === 0x18 ? 0 : 1;
+      const i = first ? 0 : 1;
       this.CC[i] = ((this.CC[i] & ~mask) | (v & mask)) >>> 0;
     } else {
-      if (slot !== 0x18) return;
-      if (mask & 0xffff) this.CC[0] = ((this.CC[0] & ~mask) | (v & mask)) & 0xffff;
-      if (mask & 0xffff0000) this.CC[1] = ((((this.CC[1] << 16) & ~mask) | (v & mask)) >>> 16) & 0xffff;
+      if (!first) return;
+      if (mask & MAX.COUNT16) this.CC[0] = ((this.CC[0] & ~mask) | (v & mask)) & MAX.COUNT16;
+      if (mask & (MAX.COUNT16 << 16)) this.CC[1] = ((((this.CC[1] << 16) & ~mask) | (v & mask)) >>> 16) & MAX.COUNT16;
     }
-    this.sync.start(0x80);
+    this.sync.start(SYNC.REGISTER);
     this.counter.top = this.top;
     if (this.enabled) this.reschedule();
   }
@@ -359,28 +407,28 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     let wo0 = this.wo[0];
     let wo1 = this.wo[1];
     if (update) {
-      flags |= TC_INTFLAG.OVF;
-      if (w === WAVEGEN.NPWM) wo0 = wo1 = up ? 1 : 0;
-      else if (w === WAVEGEN.MPWM) {
+      flags |= TC_INT.OVF;
+      if (w === TC_WAVEGEN.NPWM) wo0 = wo1 = up ? 1 : 0;
+      else if (w === TC_WAVEGEN.MPWM) {
         wo1 = up ? 1 : 0;
         wo0 = 0; // one-tick low pulse on WO[0] at each update (30.6.2.6.3)
         this.chip.scheduler.scheduleAt(this.pulseEnd, c.cycleOfTick(1));
       }
     }
     if (count === this.CC[0]) {
-      flags |= TC_INTFLAG.MC0;
-      if (w === WAVEGEN.NFRQ || w === WAVEGEN.MFRQ) wo0 = wo0 ? 0 : 1;
-      else if (w === WAVEGEN.NPWM) wo0 = up ? 0 : 1;
+      flags |= TC_INT.MC0;
+      if (w === TC_WAVEGEN.NFRQ || w === TC_WAVEGEN.MFRQ) wo0 = wo0 ? 0 : 1;
+      else if (w === TC_WAVEGEN.NPWM) wo0 = up ? 0 : 1;
     }
     if (count === this.CC[1]) {
-      flags |= TC_INTFLAG.MC1;
-      if (w === WAVEGEN.NFRQ || w === WAVEGEN.MFRQ) wo1 = wo1 ? 0 : 1;
+      flags |= TC_INT.MC1;
+      if (w === TC_WAVEGEN.NFRQ || w === TC_WAVEGEN.MFRQ) wo1 = wo1 ? 0 : 1;
       else wo1 = up ? 0 : 1;
     }
     this.setWo(0, wo0);
     this.setWo(1, wo1);
     this.signal(flags);
-    if (update && this.ctrlb & CTRLB_ONESHOT) {
+    if (update && this.ctrlb & TC_CTRLB.ONESHOT) {
       // One-shot: the counter stops at the next update (30.6.2.8); STATUS.STOP reads 1.
       c.running = false;
       this.stopped = true;
@@ -394,14 +442,14 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     this.int.set(flags);
     const ev = this.EVCTRL.value;
     const n = this.index - 3;
-    if (flags & TC_INTFLAG.OVF) {
+    if (flags & TC_INT.OVF) {
       this.chip.dmaTrigger(DMA_TRIGGER.tcOvf(this.index));
-      if (ev & (1 << 8)) this.chip.generateEvent(EVENT_GENERATOR.TC3_OVF + 3 * n);
+      if (ev & TC_EVCTRL.OVFEO) this.chip.generateEvent(EVENT_GENERATOR.TC3_OVF + 3 * n);
     }
     for (let x = 0; x < 2; x++) {
-      if (!(flags & (TC_INTFLAG.MC0 << x))) continue;
+      if (!(flags & (TC_INT.MC0 << x))) continue;
       this.chip.dmaTrigger(DMA_TRIGGER.tcMc(this.index, x));
-      if (ev & (1 << (12 + x))) this.chip.generateEvent(EVENT_GENERATOR.TC3_OVF + 3 * n + 1 + x);
+      if (ev & (TC_EVCTRL.MCEO0 << x)) this.chip.generateEvent(EVENT_GENERATOR.TC3_OVF + 3 * n + 1 + x);
     }
   }
 
@@ -410,38 +458,38 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     if (!this.enabled) return;
     const c = this.counter;
     // Capture channels (CTRLC.CPTENx) take the count on any input event (30.6.2.9).
-    const cptx = this.CTRLC.value >>> 4;
-    if (cptx & 3) {
+    const cpten = this.CTRLC.value & (TC_CTRLC.CPTEN0 | TC_CTRLC.CPTEN1);
+    if (cpten) {
       c.rebase();
       for (let x = 0; x < 2; x++) {
-        if (!(cptx & (1 << x))) continue;
-        const bit = TC_INTFLAG.MC0 << x;
-        if (this.int.flags() & bit) this.int.set(TC_INTFLAG.ERR);
+        if (!(cpten & (TC_CTRLC.CPTEN0 << x))) continue;
+        const bit = TC_INT.MC0 << x;
+        if (this.int.flags() & bit) this.int.set(TC_INT.ERR);
         this.CC[x] = c.count;
         this.signal(bit);
       }
     }
-    if (!(ev & (1 << 5))) return; // TCEI
-    switch (ev & 7) {
-      case EVACT.RETRIGGER:
+    if (!(ev & TC_EVCTRL.TCEI)) return;
+    switch ((ev & TC_EVCTRL.EVACT_Msk) >>> TC_EVCTRL.EVACT_Pos) {
+      case TC_EVACT.RETRIGGER:
         c.rebase();
         this.retrigger();
         break;
-      case EVACT.START:
+      case TC_EVACT.START:
         if (!c.running) {
           c.start();
           this.reschedule();
         }
         break;
-      case EVACT.COUNT: {
+      case TC_EVACT.COUNT: {
         // Each event is one count step; overflow and matches are checked on the new value.
         const r = c.countAfter(1);
         const prev = c.baseCount;
         c.baseCount = r.count;
         const flags =
-          (r.count === 0 && prev !== 0 ? TC_INTFLAG.OVF : 0) |
-          (r.count === this.CC[0] ? TC_INTFLAG.MC0 : 0) |
-          (r.count === this.CC[1] ? TC_INTFLAG.MC1 : 0);
+          (r.count === 0 && prev !== 0 ? TC_INT.OVF : 0) |
+          (r.count === this.CC[0] ? TC_INT.MC0 : 0) |
+          (r.count === this.CC[1] ? TC_INT.MC1 : 0);
         this.signal(flags);
         break;
       }
@@ -455,10 +503,10 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     const up = this.counter.up;
     for (let x = 0; x < 2; x++) {
       let level: 0 | 1 = 0;
-      if (w === WAVEGEN.NPWM || (w === WAVEGEN.MPWM && x === 1)) {
+      if (w === TC_WAVEGEN.NPWM || (w === TC_WAVEGEN.MPWM && x === 1)) {
         // Starting at ZERO (up) is an update: set, unless CCx = 0 clears it on the same tick.
         level = up ? (this.CC[x] === 0 ? 0 : 1) : 0;
-      } else if (w === WAVEGEN.MPWM) level = 1;
+      } else if (w === TC_WAVEGEN.MPWM) level = 1;
       this.wo[x] = level;
     }
     this.driveOutputs();
@@ -472,7 +520,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   }
 
   private outLevel(x: number): 0 | 1 {
-    const inv = (this.CTRLC.value >>> x) & 1;
+    const inv = this.CTRLC.value & (TC_CTRLC.INVEN0 << x) ? 1 : 0;
     return (this.wo[x] ^ inv) as 0 | 1;
   }
 

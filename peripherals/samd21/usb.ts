@@ -43,7 +43,8 @@ import type { Bus } from '../../emulator/kernel/bus.js';
 import type { UsbDataPid, UsbDevicePort, UsbHandshake, UsbInResponse, UsbSpeed } from '../usb-port.js';
 import type { ResetCause, Samd21Chip, Samd21Peripheral } from './chip.js';
 import { GCLK_ID, IRQ } from './memory-map.js';
-import { Register, RegisterBlock, SyncBusy } from './register-block.js';
+import { Register, RegisterBlock } from '../register-block.js';
+import { SyncBusy } from './sync-busy.js';
 
 /** CTRLA bits (32.8.1). */
 export const USB_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, RUNSTDBY: 1 << 2, MODE: 1 << 7 } as const;
@@ -51,51 +52,34 @@ export const USB_CTRLA = { SWRST: 1 << 0, ENABLE: 1 << 1, RUNSTDBY: 1 << 2, MODE
 export const USB_SYNCBUSY = { SWRST: 1 << 0, ENABLE: 1 << 1 } as const;
 /** Device CTRLB bits (32.8.4.1). */
 export const USB_CTRLB = {
-  DETACH: 1 << 0,
-  UPRSM: 1 << 1,
-  SPDCONF_Pos: 2,
-  NREPLY: 1 << 4,
-  TSTJ: 1 << 5,
-  TSTK: 1 << 6,
-  TSTPCKT: 1 << 7,
-  OPMODE2: 1 << 8,
-  GNAK: 1 << 9,
-  LPMHDSK_Pos: 10,
+  DETACH: 1 << 0, UPRSM: 1 << 1, SPDCONF_Pos: 2, SPDCONF_Msk: 0x3 << 2, NREPLY: 1 << 4, TSTJ: 1 << 5,
+  TSTK: 1 << 6, TSTPCKT: 1 << 7, OPMODE2: 1 << 8, GNAK: 1 << 9, LPMHDSK_Pos: 10, LPMHDSK_Msk: 0x3 << 10,
 } as const;
 /** DADD (32.8.4.2). */
-export const USB_DADD = { ADDEN: 1 << 7 } as const;
+export const USB_DADD = { DADD_Pos: 0, DADD_Msk: 0x7f << 0, ADDEN: 1 << 7 } as const;
+/** QOSCTRL (32.8.3). */
+export const USB_QOSCTRL = { CQOS_Pos: 0, CQOS_Msk: 0x3 << 0, DQOS_Pos: 2, DQOS_Msk: 0x3 << 2 } as const;
+/** Device STATUS (32.8.4.3). */
+export const USB_STATUS = { SPEED_Pos: 2, SPEED_Msk: 0x3 << 2, LINESTATE_Pos: 6, LINESTATE_Msk: 0x3 << 6 } as const;
+/** STATUS.LINESTATE values. */
+export const USB_LINESTATE = { SE0: 0, J: 1, K: 2 } as const;
+/** CTRLB.SPDCONF values. */
+export const USB_SPDCONF = { FS: 0, LS: 1 } as const;
+/** FNUM (32.8.4.6). */
+export const USB_FNUM = { MFNUM_Pos: 0, MFNUM_Msk: 0x7 << 0, FNUM_Pos: 3, FNUM_Msk: 0x7ff << 3, FNCERR: 1 << 15 } as const;
+/** PADCAL (32.8.4.11), loaded by firmware from the NVM calibration row. */
+export const USB_PADCAL = { TRANSP_Pos: 0, TRANSP_Msk: 0x1f << 0, TRANSN_Pos: 6, TRANSN_Msk: 0x1f << 6, TRIM_Pos: 12, TRIM_Msk: 0x7 << 12 } as const;
+/** EPCFG (32.8.5.1): EPTYPE0 is bank 0 (OUT/SETUP), EPTYPE1 bank 1 (IN); values in USB_EPTYPE. */
+export const USB_EPCFG = { EPTYPE0_Pos: 0, EPTYPE0_Msk: 0x7 << 0, EPTYPE1_Pos: 4, EPTYPE1_Msk: 0x7 << 4 } as const;
 /** Device INTFLAG / INTENSET / INTENCLR bits (32.8.4.8). */
 export const USB_INT = {
-  SUSPEND: 1 << 0,
-  SOF: 1 << 2,
-  EORST: 1 << 3,
-  WAKEUP: 1 << 4,
-  EORSM: 1 << 5,
-  UPRSM: 1 << 6,
-  RAMACER: 1 << 7,
-  LPMNYET: 1 << 8,
-  LPMSUSP: 1 << 9,
+  SUSPEND: 1 << 0, SOF: 1 << 2, EORST: 1 << 3, WAKEUP: 1 << 4, EORSM: 1 << 5, UPRSM: 1 << 6, RAMACER: 1 << 7,
+  LPMNYET: 1 << 8, LPMSUSP: 1 << 9,
 } as const;
 /** EPSTATUS / EPSTATUSSET / EPSTATUSCLR bits (32.8.5.4). */
-export const USB_EPSTATUS = {
-  DTGLOUT: 1 << 0,
-  DTGLIN: 1 << 1,
-  CURBK: 1 << 2,
-  STALLRQ0: 1 << 4,
-  STALLRQ1: 1 << 5,
-  BK0RDY: 1 << 6,
-  BK1RDY: 1 << 7,
-} as const;
+export const USB_EPSTATUS = { DTGLOUT: 1 << 0, DTGLIN: 1 << 1, CURBK: 1 << 2, STALLRQ0: 1 << 4, STALLRQ1: 1 << 5, BK0RDY: 1 << 6, BK1RDY: 1 << 7 } as const;
 /** EPINTFLAG / EPINTENSET / EPINTENCLR bits (32.8.5.5). */
-export const USB_EPINT = {
-  TRCPT0: 1 << 0,
-  TRCPT1: 1 << 1,
-  TRFAIL0: 1 << 2,
-  TRFAIL1: 1 << 3,
-  RXSTP: 1 << 4,
-  STALL0: 1 << 5,
-  STALL1: 1 << 6,
-} as const;
+export const USB_EPINT = { TRCPT0: 1 << 0, TRCPT1: 1 << 1, TRFAIL0: 1 << 2, TRFAIL1: 1 << 3, RXSTP: 1 << 4, STALL0: 1 << 5, STALL1: 1 << 6 } as const;
 /** EPCFG.EPTYPEn values (32.8.5.1). */
 export const USB_EPTYPE = { DISABLED: 0, CONTROL: 1, ISOCHRONOUS: 2, BULK: 3, INTERRUPT: 4, DUAL_BANK: 5 } as const;
 /** FSMSTATUS.FSMSTATE values (32.8.4.5). */
@@ -112,13 +96,8 @@ export const USB_DESC = {
   STATUS_BK: 0x0a,
 } as const;
 export const USB_PCKSIZE = {
-  BYTE_COUNT_Pos: 0,
-  BYTE_COUNT_Msk: 0x3fff,
-  MULTI_PACKET_SIZE_Pos: 14,
-  MULTI_PACKET_SIZE_Msk: 0x3fff << 14,
-  SIZE_Pos: 28,
-  SIZE_Msk: 0x7 << 28,
-  AUTO_ZLP: 1 << 31,
+  BYTE_COUNT_Pos: 0, BYTE_COUNT_Msk: 0x3fff, MULTI_PACKET_SIZE_Pos: 14, MULTI_PACKET_SIZE_Msk: 0x3fff << 14,
+  SIZE_Pos: 28, SIZE_Msk: 0x7 << 28, AUTO_ZLP: 1 << 31,
 } as const;
 export const USB_STATUS_BK = { CRCERR: 1 << 0, ERRORFLOW: 1 << 1 } as const;
 
@@ -156,18 +135,30 @@ export const USB_REG = {
   EPINTENSET: 0x09,
 } as const;
 
-const INT_MASK = 0x3fd;
-const EPINT_MASK = 0x7f;
-const EPSTATUS_MASK = 0xf7;
+const INT_MASK = Object.values(USB_INT).reduce((m, b) => m | b, 0);
+const EPINT_MASK = Object.values(USB_EPINT).reduce((m, b) => m | b, 0);
+const EPSTATUS_MASK = Object.values(USB_EPSTATUS).reduce((m, b) => m | b, 0);
+const CTRLB_WRITABLE =
+  USB_CTRLB.DETACH | USB_CTRLB.UPRSM | USB_CTRLB.SPDCONF_Msk | USB_CTRLB.NREPLY | USB_CTRLB.TSTJ | USB_CTRLB.TSTK | USB_CTRLB.TSTPCKT |
+  USB_CTRLB.OPMODE2 | USB_CTRLB.GNAK | USB_CTRLB.LPMHDSK_Msk;
+const EPCFG_WRITABLE = USB_EPCFG.EPTYPE0_Msk | USB_EPCFG.EPTYPE1_Msk;
+const epType0 = (epcfg: number) => (epcfg & USB_EPCFG.EPTYPE0_Msk) >>> USB_EPCFG.EPTYPE0_Pos;
+const epType1 = (epcfg: number) => (epcfg & USB_EPCFG.EPTYPE1_Msk) >>> USB_EPCFG.EPTYPE1_Pos;
+const pckSize = (pcksize: number) => USB_PACKET_SIZES[(pcksize & USB_PCKSIZE.SIZE_Msk) >>> USB_PCKSIZE.SIZE_Pos];
+/** EPSTATUS is an 8-bit register. */
+const BYTE = 0xff;
+/** USB 2.0 data CRC16 (x^16 + x^15 + x^2 + 1), reflected. */
+const CRC16_POLY_REFLECTED = 0xa001;
+const CRC16_Msk = 0xffff;
 
 /** USB data CRC16 (x^16 + x^15 + x^2 + 1, reflected, init 0xFFFF, inverted; USB 2.0 8.3.5.2). */
 export function usbCrc16(data: Uint8Array, length = data.length): number {
-  let crc = 0xffff;
+  let crc = CRC16_Msk;
   for (let i = 0; i < length; i++) {
     crc ^= data[i];
-    for (let b = 0; b < 8; b++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
+    for (let b = 0; b < 8; b++) crc = crc & 1 ? (crc >>> 1) ^ CRC16_POLY_REFLECTED : crc >>> 1;
   }
-  return ~crc & 0xffff;
+  return ~crc & CRC16_Msk;
 }
 
 interface EndpointRegisters {
@@ -235,13 +226,15 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
       write: (value, old) => this.writeCtrla(value, old),
     });
     this.SYNCBUSY = this.reg({ name: 'SYNCBUSY', offset: USB_REG.SYNCBUSY, size: 1, writable: 0, read: () => this.sync.bits });
-    this.QOSCTRL = this.reg({ name: 'QOSCTRL', offset: USB_REG.QOSCTRL, size: 1, reset: 0x0f, writable: 0x0f });
+    // Quality of service only orders bus masters on the real chip: stored only (reset: both HIGH).
+    const qos = USB_QOSCTRL.CQOS_Msk | USB_QOSCTRL.DQOS_Msk;
+    this.QOSCTRL = this.reg({ name: 'QOSCTRL', offset: USB_REG.QOSCTRL, size: 1, reset: qos, writable: qos });
     this.CTRLB = this.reg({
       name: 'CTRLB',
       offset: USB_REG.CTRLB,
       size: 2,
       reset: USB_CTRLB.DETACH,
-      writable: 0x0fff,
+      writable: CTRLB_WRITABLE,
       write: (value, old) => this.writeCtrlb(value, old),
     });
     this.DADD = this.reg({ name: 'DADD', offset: USB_REG.DADD, size: 1 });
@@ -275,7 +268,8 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
     this.INTFLAG = this.reg({ name: 'INTFLAG', offset: USB_REG.INTFLAG, size: 2, writable: INT_MASK, w1c: true, write: () => this.updateLine() });
     this.EPINTSMRY = this.reg({ name: 'EPINTSMRY', offset: USB_REG.EPINTSMRY, size: 2, writable: 0, read: () => this.summary() });
     this.DESCADD = this.reg({ name: 'DESCADD', offset: USB_REG.DESCADD, size: 4 });
-    this.PADCAL = this.reg({ name: 'PADCAL', offset: USB_REG.PADCAL, size: 2, writable: 0x77df });
+    // The transceiver is not modelled: the pad calibration is stored only.
+    this.PADCAL = this.reg({ name: 'PADCAL', offset: USB_REG.PADCAL, size: 2, writable: USB_PADCAL.TRANSP_Msk | USB_PADCAL.TRANSN_Msk | USB_PADCAL.TRIM_Msk });
 
     for (let n = 0; n < USB_ENDPOINTS; n++) {
       const base = USB_REG.ENDPOINT + n * USB_REG.ENDPOINT_STRIDE;
@@ -286,7 +280,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
           name: `EPCFG${n}`,
           offset: base + USB_REG.EPCFG,
           size: 1,
-          writable: 0x77,
+          writable: EPCFG_WRITABLE,
           write: (value, old) => this.writeEpcfg(n, value, old),
         }),
         EPSTATUSCLR: this.reg({
@@ -304,7 +298,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
           size: 1,
           writeOnly: true,
           write: (value) => {
-            EPSTATUS.value = (EPSTATUS.value | (value & EPSTATUS_MASK)) & 0xff;
+            EPSTATUS.value = (EPSTATUS.value | (value & EPSTATUS_MASK)) & BYTE;
           },
         }),
         EPSTATUS,
@@ -421,16 +415,16 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
 
   private writeEpcfg(n: number, value: number, old: number): void {
     const st = this.endpoints[n].EPSTATUS;
-    if ((value & 0x07) !== 0 && (old & 0x07) === 0) st.value &= ~USB_EPSTATUS.DTGLOUT;
-    if ((value & 0x70) !== 0 && (old & 0x70) === 0) st.value &= ~USB_EPSTATUS.DTGLIN;
-    if ((value & 0x07) === USB_EPTYPE.DUAL_BANK || ((value >> 4) & 0x07) === USB_EPTYPE.DUAL_BANK) {
+    if (epType0(value) !== USB_EPTYPE.DISABLED && epType0(old) === USB_EPTYPE.DISABLED) st.value &= ~USB_EPSTATUS.DTGLOUT;
+    if (epType1(value) !== USB_EPTYPE.DISABLED && epType1(old) === USB_EPTYPE.DISABLED) st.value &= ~USB_EPSTATUS.DTGLIN;
+    if (epType0(value) === USB_EPTYPE.DUAL_BANK || epType1(value) === USB_EPTYPE.DUAL_BANK) {
       this.diagnostic(`EPCFG${n}: dual-bank endpoints (EPTYPE 5) are not modelled; treated as disabled`);
     }
   }
 
   private statusValue(): number {
-    // SPEED = 0 (full speed); LINESTATE: 1 = J (idle, attached) else 0 = SE0.
-    return this.attached ? 0x40 : 0;
+    // SPEED = 0 (full speed); LINESTATE J (idle) while attached, else SE0.
+    return (this.attached ? USB_LINESTATE.J : USB_LINESTATE.SE0) << USB_STATUS.LINESTATE_Pos;
   }
 
   private summary(): number {
@@ -481,7 +475,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
 
   get speed(): UsbSpeed {
     // SPDCONF: 0 = full speed, 1 = low speed (32.8.4.1).
-    return ((this.CTRLB.value >> USB_CTRLB.SPDCONF_Pos) & 3) === 1 ? 'low' : 'full';
+    return (this.CTRLB.value & USB_CTRLB.SPDCONF_Msk) >>> USB_CTRLB.SPDCONF_Pos === USB_SPDCONF.LS ? 'low' : 'full';
   }
 
   /** Without GCLK_USB the transceiver logic does not run. A chip without a clock tree installed
@@ -492,7 +486,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
 
   private get address(): number {
     const d = this.DADD.value;
-    return d & USB_DADD.ADDEN ? d & 0x7f : 0;
+    return d & USB_DADD.ADDEN ? (d & USB_DADD.DADD_Msk) >>> USB_DADD.DADD_Pos : 0;
   }
 
   busReset(): void {
@@ -517,7 +511,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
   startOfFrame(frameNumber: number): void {
     if (!this.attached) return;
     this.stats.sof++;
-    this.FNUM.value = (frameNumber & 0x7ff) << 3;
+    this.FNUM.value = (frameNumber << USB_FNUM.FNUM_Pos) & USB_FNUM.FNUM_Msk;
     this.intFlag(USB_INT.SOF);
     this.chip.usbStartOfFrame(); // DFLL48M USB clock recovery locks on SOFs (17.6.7.2.2)
   }
@@ -551,7 +545,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
 
   setup(address: number, endpoint: number, packet: Uint8Array): UsbHandshake {
     const cfg = this.tokenTarget(address, endpoint);
-    if (cfg < 0 || (cfg & 7) !== USB_EPTYPE.CONTROL) return 'NONE';
+    if (cfg < 0 || epType0(cfg) !== USB_EPTYPE.CONTROL) return 'NONE';
     if (packet.length !== 8) this.diagnostic(`SETUP with ${packet.length} data bytes (expected 8)`);
     const ep = this.endpoints[endpoint];
     this.stats.setup++;
@@ -564,7 +558,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
     this.busBegin();
     const addr = this.rd(bank + USB_DESC.ADDR, 4);
     const pck = this.rd(bank + USB_DESC.PCKSIZE, 4);
-    const size = USB_PACKET_SIZES[(pck >>> 28) & 7];
+    const size = pckSize(pck);
     const n = Math.min(packet.length, size);
     if (!this.ioFault) {
       this.storePacket(addr, packet, n, size);
@@ -575,7 +569,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
     st.value =
       (st.value | USB_EPSTATUS.DTGLOUT | USB_EPSTATUS.DTGLIN | USB_EPSTATUS.CURBK | USB_EPSTATUS.BK0RDY) &
       ~(USB_EPSTATUS.BK1RDY | USB_EPSTATUS.STALLRQ0 | USB_EPSTATUS.STALLRQ1) &
-      0xff;
+      BYTE;
     this.epFlag(endpoint, USB_EPINT.RXSTP);
     return 'ACK';
   }
@@ -583,7 +577,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
   out(address: number, endpoint: number, data: Uint8Array, pid: UsbDataPid): UsbHandshake {
     const cfg = this.tokenTarget(address, endpoint);
     if (cfg < 0) return 'NONE';
-    const type = cfg & 7;
+    const type = epType0(cfg);
     if (type === USB_EPTYPE.DISABLED || type > USB_EPTYPE.INTERRUPT) return 'NONE';
     const ep = this.endpoints[endpoint];
     const st = ep.EPSTATUS;
@@ -611,7 +605,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
     }
     const addr = this.rd(bank + USB_DESC.ADDR, 4);
     const pck = this.rd(bank + USB_DESC.PCKSIZE, 4);
-    const size = USB_PACKET_SIZES[(pck >>> 28) & 7];
+    const size = pckSize(pck);
     const count = pck & USB_PCKSIZE.BYTE_COUNT_Msk;
     const multi = (pck & USB_PCKSIZE.MULTI_PACKET_SIZE_Msk) >>> USB_PCKSIZE.MULTI_PACKET_SIZE_Pos;
     // Bytes beyond the bank size are discarded (32.6.2.7).
@@ -636,7 +630,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
   in(address: number, endpoint: number): UsbInResponse {
     const cfg = this.tokenTarget(address, endpoint);
     if (cfg < 0) return NO_RESPONSE;
-    const type = (cfg >> 4) & 7;
+    const type = epType1(cfg);
     if (type === USB_EPTYPE.DISABLED || type > USB_EPTYPE.INTERRUPT) return NO_RESPONSE;
     const ep = this.endpoints[endpoint];
     const st = ep.EPSTATUS;
@@ -657,7 +651,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
     this.busBegin();
     const addr = this.rd(bank + USB_DESC.ADDR, 4);
     const pck = this.rd(bank + USB_DESC.PCKSIZE, 4);
-    const size = USB_PACKET_SIZES[(pck >>> 28) & 7];
+    const size = pckSize(pck);
     const count = pck & USB_PCKSIZE.BYTE_COUNT_Msk;
     const sent = (pck & USB_PCKSIZE.MULTI_PACKET_SIZE_Msk) >>> USB_PCKSIZE.MULTI_PACKET_SIZE_Pos;
     // Multi-packet IN (32.6.2.10): BYTE_COUNT is the transfer length, MULTI_PACKET_SIZE counts
@@ -666,7 +660,7 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
     const data = new Uint8Array(n);
     const from = (addr + sent) >>> 0;
     for (let i = 0; i < n; i++) data[i] = this.rd(from + i, 1);
-    const nextSent = (sent + n) & 0x3fff;
+    const nextSent = (sent + n) & (USB_PCKSIZE.MULTI_PACKET_SIZE_Msk >>> USB_PCKSIZE.MULTI_PACKET_SIZE_Pos);
     if (!this.ioFault) {
       this.wr(bank + USB_DESC.PCKSIZE, 4, ((pck & ~USB_PCKSIZE.MULTI_PACKET_SIZE_Msk) | (nextSent << USB_PCKSIZE.MULTI_PACKET_SIZE_Pos)) >>> 0);
     }

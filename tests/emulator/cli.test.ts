@@ -161,7 +161,7 @@ describe('circuitemu run', () => {
     expect(cli(['run', '--bogus']).status).toBe(64);
     expect(cli(['run', '--board', 'test-m0', '--firmware', demo, '--timeout', 'abc']).stderr).toMatch(/--timeout/);
     expect(cli(['frobnicate']).status).toBe(64);
-    expect(cli(['run', '--board', 'test-m0', '--firmware', join(scratch, 'missing.elf')]).status).toBe(65);
+    expect(cli(['run', '--board', 'test-m0', '--firmware', join(scratch, 'missing.elf')]).status).toBe(66); // EX_NOINPUT
   });
 
   it('lists boards and prints help', () => {

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryBlockDevice } from '../../firmware-runtime/fs/block-device.js';
 import { CPX_SPI_FLASH_SIZE, ensureCircuitpy, spiFlashCircuitpyDevice } from '../../firmware-runtime/fs/circuitpy.js';
-import { copyDirectoryToDrive, DriveImageError, listDrive, loadImage, readDriveFile, readDriveText, saveImage, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
+import { listDrive, MAX_DRIVE_DEPTH, readDriveFile, readDriveText, writeDriveFile } from '../../firmware-runtime/fs/drive.js';
+import { copyDirectoryToDrive } from '../../emulator/drive.js';
 import { FatError, mkfs, mount } from '../../firmware-runtime/fs/fat.js';
-import { expectBytes, pattern, removeDir, tempDir } from './helpers.js';
+import { expectBytes, fatCode, pattern, removeDir, tempDir } from './helpers.js';
 
 const dirs: string[] = [];
 const scratch = (): string => {
@@ -62,31 +63,27 @@ describe('host helpers', () => {
   });
 });
 
-describe('flash images', () => {
-  it('saves atomically (no temp files left, previous image replaced) and loads back', () => {
-    const dir = scratch();
-    const path = join(dir, 'cpx-flash.bin');
-    saveImage(path, pattern(CPX_SPI_FLASH_SIZE, 1));
-    saveImage(path, pattern(CPX_SPI_FLASH_SIZE, 2));
-    expect(readdirSync(dir)).toEqual(['cpx-flash.bin']);
-    expectBytes(loadImage(path, CPX_SPI_FLASH_SIZE), pattern(CPX_SPI_FLASH_SIZE, 2));
+describe('nesting depth', () => {
+  it('refuses to write deeper than a listing reads back, and lists what it accepts', () => {
+    const { volume } = ensureCircuitpy(memoryBlockDevice(4088, 0xff));
+    const path = (n: number): string => '/' + Array.from({ length: n }, (_, i) => `d${i}`).join('/') + '/f';
+    expect(() => writeDriveFile(volume, path(MAX_DRIVE_DEPTH + 1), 'x')).toThrow(/nested too deeply: 65 directories/);
+    writeDriveFile(volume, path(MAX_DRIVE_DEPTH), 'x');
+    expect(listDrive(volume).some((e) => e.path === path(MAX_DRIVE_DEPTH))).toBe(true);
   });
 
-  it('leaves the old image intact when saving fails', () => {
-    const dir = scratch();
-    const path = join(dir, 'img.bin');
-    saveImage(path, pattern(1024));
-    expect(() => saveImage(join(dir, 'no such dir', 'img.bin'), pattern(10))).toThrow(DriveImageError);
-    expectBytes(loadImage(path), pattern(1024));
-    expect(readdirSync(dir)).toEqual(['img.bin']);
+  it('refuses a host tree deeper than that in copyDirectoryToDrive', () => {
+    const host = scratch();
+    mkdirSync(join(host, ...Array.from({ length: MAX_DRIVE_DEPTH + 1 }, (_, i) => `d${i}`)), { recursive: true });
+    const { volume } = ensureCircuitpy(memoryBlockDevice(4088, 0xff));
+    expect(() => copyDirectoryToDrive(volume, host)).toThrow(/nested too deeply/);
   });
 
-  it('reports a wrong size or a missing file clearly', () => {
-    const dir = scratch();
-    const path = join(dir, 'small.bin');
-    saveImage(path, new Uint8Array(1000));
-    expect(() => loadImage(path, CPX_SPI_FLASH_SIZE)).toThrow(/is 1000 bytes, but the flash is 2097152 bytes \(2 MiB\)/);
-    expect(() => loadImage(join(dir, 'nope.bin'))).toThrow(/cannot read flash image/);
-    expect(existsSync(join(dir, 'nope.bin'))).toBe(false);
+  it('refuses a host file larger than the drive without reading it', () => {
+    const host = scratch();
+    writeFileSync(join(host, 'huge.bin'), '');
+    truncateSync(join(host, 'huge.bin'), 3 * 2 ** 30); // sparse: no disk, but no read either
+    const { volume } = ensureCircuitpy(memoryBlockDevice(4088, 0xff));
+    expect(fatCode(() => copyDirectoryToDrive(volume, host))).toBe('NO_SPACE');
   });
 });

@@ -140,6 +140,11 @@ export class Samd21Rig {
     return this.now;
   }
 
+  /** Runs until the register at `address` (a SYNCBUSY) reads 0. */
+  waitSync(address: number, limit = 10_000): void {
+    this.runWhile(() => this.r32(address) !== 0, limit);
+  }
+
   /** Polls `cond`, advancing `step` cycles at a time, up to `maxUs`; returns the µs waited. */
   waitFor(cond: () => boolean, maxUs = 100_000, step = 4): number {
     const start = this.now;

@@ -23,9 +23,7 @@ function setup(n: number) {
   return { h, s, base: SERCOM_BASE(n) };
 }
 
-function waitSync(h: Harness, base: number): void {
-  h.runWhile(() => h.r32(base + SYNCBUSY) !== 0, 10_000);
-}
+const waitSync = (h: Harness, base: number) => h.waitSync(base + SYNCBUSY);
 
 /** A GD25Q16C-like JEDEC ID responder: 0x9F, then C8 40 15; records every byte it is clocked. */
 class JedecFlash implements SpiDevice {

@@ -36,9 +36,7 @@ function wireI2c(h: Harness, s: Sercom, bus: I2cBus): void {
   s.attachI2c(bus, { sda: 'PA00', scl: 'PA01' });
 }
 
-function waitSync(h: Harness, base: number): void {
-  h.runWhile(() => h.r32(base + SYNCBUSY) !== 0, 10_000);
-}
+const waitSync = (h: Harness, base: number) => h.waitSync(base + SYNCBUSY);
 
 /** A device that answers each MOSI byte with a counter and records what it got. */
 class FakeSpi implements SpiDevice {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../emulator/kernel/scheduler.js';
-import { RegisterBlock, InterruptRegisters, SyncBusy, type Register } from '../../peripherals/samd21/register-block.js';
+import { RegisterBlock, InterruptRegisters, type Register } from '../../peripherals/register-block.js';
+import { SyncBusy } from '../../peripherals/samd21/sync-busy.js';
 import { DEVICE_ID } from '../../peripherals/samd21/memory-map.js';
 import { chip, r8, r16, r32, w8, w16, w32, advance, runProgram, words, STOP } from './helpers.js';
 

@@ -1,5 +1,5 @@
 /**
- * RegisterBlock: a `BusDevice` for a data-sheet register map.
+ * RegisterBlock: a `BusDevice` for a data-sheet register map, for any chip (SAMD21, ESP8266).
  *
  * A peripheral declares its registers (name as the data sheet spells it, offset, size 1/2/4,
  * reset value, writable mask, optional read/write hooks) and the block handles every access
@@ -11,7 +11,10 @@
  *    byte-lane behaviour of the SAMD21 (data sheet 11.x "8-, 16- and 32-bit access"), which
  *    select-then-read registers rely on (GCLK GENCTRL: an 8-bit write of ID only selects).
  *  - reserved offsets read 0 and ignore writes (the SAMD21's APB bridge does not fault on
- *    reserved addresses inside a peripheral's slot; see PAC chapter).
+ *    reserved addresses inside a peripheral's slot; see PAC chapter). An access that touches no
+ *    declared register is reported to `diagnostics` as a guest error; one to a register declared
+ *    `unimplemented` as unimplemented (QEMU's LOG_GUEST_ERROR / LOG_UNIMP). An access that
+ *    covers a register and reserved bytes beside it is an ordinary byte-lane access.
  *
  * Register kinds:
  *  - plain read/write: stored = (old & ~(mask & writable)) | (written & mask & writable); then
@@ -25,9 +28,16 @@
  *    registers such as WDT CLEAR or PORT WRCONFIG).
  *
  * Hooks run synchronously in the bus access: they must not allocate in steady state.
+ *
+ * Interrupts: `InterruptRegisters` is the SAMD21's INTENCLR/INTENSET/INTFLAG triple,
+ * `RawInterruptRegisters` the ESP8266's INT_RAW/INT_ST/INT_ENA/INT_CLR quad; both drive one
+ * level-sensitive line from (flags & enables) through the same hardware-side API (`InterruptLine`).
+ *
+ * `UnimplementedDevice` fills a peripheral slot nothing models (QEMU's unimplemented-device):
+ * reads 0, ignores writes, reports every access.
  */
-import type { AccessSize, BusDevice } from '../../emulator/kernel/bus.js';
-import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
+import type { AccessSize, BusDevice } from '../emulator/kernel/bus.js';
+import type { DiagnosticSource, Diagnostics } from '../emulator/kernel/diagnostics.js';
 
 export type ReadHook = (reg: Register) => number;
 /** `value` is the register's new stored value, `old` its previous value, `mask` the bits written. */
@@ -54,6 +64,12 @@ export interface RegisterSpec {
   writeOnly?: boolean;
   /** Set/clear/toggle alias of another register. */
   alias?: { target: Register; op: 'set' | 'clear' | 'toggle' };
+  /**
+   * The register exists on the chip but the model does not act on it (it is only stored, or
+   * reads its reset value): every access is reported to the block's `diagnostics` as
+   * unimplemented. Accesses otherwise behave as declared.
+   */
+  unimplemented?: boolean;
 }
 
 export class Register {
@@ -131,11 +147,18 @@ export class Register {
 /** Mask of the low 0..4 bytes. */
 const LANE_MASK = [0, 0xff, 0xffff, 0xffffff, 0xffffffff] as const;
 
-export class RegisterBlock implements BusDevice {
+/** Something with pending work a reset drops (a SAMD21 `SyncBusy`, a scheduled event). */
+export interface Cancellable {
+  cancel(): void;
+}
+
+export class RegisterBlock implements BusDevice, DiagnosticSource {
   /** Register covering each byte offset (undefined: reserved). */
   private readonly byteMap: (Register | undefined)[];
   readonly registers: Register[] = [];
   private readonly byName = new Map<string, Register>();
+  /** Where reserved and unimplemented accesses are reported; null: not counted. */
+  diagnostics: Diagnostics | null = null;
 
   constructor(
     readonly name: string,
@@ -157,7 +180,27 @@ export class RegisterBlock implements BusDevice {
     }
     this.registers.push(r);
     this.byName.set(r.name, r);
+    if (spec.unimplemented) this.reportAccesses(r);
     return r;
+  }
+
+  /**
+   * Wraps an unimplemented register's hooks so each access is reported. The wrapping is done
+   * once here, so declared registers keep a fast path with no diagnostics test in it.
+   */
+  private reportAccesses(r: Register): void {
+    if (r.alias) throw new Error(`${this.name}.${r.name}: an alias cannot be declared unimplemented`);
+    const read = r.readHook;
+    const write = r.writeHook;
+    r.readHook = (reg) => {
+      this.diagnostics?.unimplemented(this.name, reg.offset, reg.size, false, 0);
+      if (read) return read(reg);
+      return reg.writeOnly ? reg.reset : reg.value;
+    };
+    r.writeHook = (value, old, mask, reg) => {
+      this.diagnostics?.unimplemented(this.name, reg.offset, reg.size, true, value & mask);
+      write?.(value, old, mask, reg);
+    };
   }
 
   /** A declared register by data-sheet name (tests, debuggers). */
@@ -173,12 +216,12 @@ export class RegisterBlock implements BusDevice {
   }
 
   /**
-   * SWRST or a system reset of a block with interrupts and write synchronisation: every register
-   * back to its reset value, the interrupt line low, and pending synchronisations dropped (the
-   * writes they carried never take effect).
+   * A software or system reset of a block with interrupts and pending work (SAMD21 write
+   * synchronisation): every register back to its reset value, the interrupt line low, and the
+   * pending work dropped (the writes a synchronisation carried never take effect).
    */
-  protected resetBlock(int: InterruptRegisters, sync: SyncBusy): void {
-    sync.cancel();
+  protected resetBlock(int: InterruptLine, pending: Cancellable): void {
+    pending.cancel();
     this.resetRegisters();
     int.reset();
   }
@@ -204,6 +247,7 @@ export class RegisterBlock implements BusDevice {
    */
   private lanes(offset: number, size: AccessSize, value: number, write: boolean): number {
     let result = 0;
+    let touched = false;
     const end = offset + size;
     let o = offset;
     while (o < end) {
@@ -212,6 +256,7 @@ export class RegisterBlock implements BusDevice {
         o++;
         continue;
       }
+      touched = true;
       // The bytes of r within [offset, end): `o - r.offset` into r, `o - offset` into the access.
       const last = Math.min(r.offset + r.size, end);
       const regShift = 8 * (o - r.offset);
@@ -221,44 +266,28 @@ export class RegisterBlock implements BusDevice {
       else result |= ((r.get() & mask) >>> regShift) << accessShift;
       o = last;
     }
+    if (!touched) this.diagnostics?.guestError(this.name, offset, size, write, write ? value & LANE_MASK[size] : 0);
     return (result >>> 0) & LANE_MASK[size];
   }
 }
 
 /**
- * The INTENCLR / INTENSET / INTFLAG triple most SAMD21 peripherals have, driving one NVIC line:
- * the line is high while (INTFLAG & INTENSET) != 0 (level-sensitive, data sheet 11.2 NVIC).
+ * One level-sensitive interrupt line driven by a flag register and an enable register: high while
+ * (flags & enables) != 0. The subclasses declare the registers in their chip's style; the
+ * peripheral's hardware side uses this API whichever style it is.
  */
-export class InterruptRegisters {
-  readonly INTENCLR: Register;
-  readonly INTENSET: Register;
-  readonly INTFLAG: Register;
+export abstract class InterruptLine {
+  /** The flags the hardware raises (SAMD21 INTFLAG, ESP8266 INT_RAW). */
+  protected abstract readonly raw: Register;
+  /** The enable mask (SAMD21 INTENSET, ESP8266 INT_ENA). */
+  protected abstract readonly enable: Register;
   private level = false;
 
-  constructor(
-    block: RegisterBlock,
-    offsets: { INTENCLR: number; INTENSET: number; INTFLAG: number },
-    size: AccessSize,
-    /** Bits that exist in the three registers. */
-    mask: number,
-    private readonly line: (level: boolean) => void,
-    names: { INTENCLR?: string; INTENSET?: string; INTFLAG?: string } = {},
-  ) {
-    const update = () => this.update();
-    // INTENSET: writing 1 sets an enable, writing 0 has no effect; INTENCLR is its clear alias.
-    this.INTENSET = block.reg({ name: names.INTENSET ?? 'INTENSET', offset: offsets.INTENSET, size, writable: mask, w1s: true, write: update });
-    this.INTENCLR = block.reg({
-      name: names.INTENCLR ?? 'INTENCLR',
-      offset: offsets.INTENCLR,
-      size,
-      alias: { target: this.INTENSET, op: 'clear' },
-    });
-    this.INTFLAG = block.reg({ name: names.INTFLAG ?? 'INTFLAG', offset: offsets.INTFLAG, size, writable: mask, w1c: true, write: update });
-  }
+  constructor(private readonly line: (level: boolean) => void) {}
 
   /** Sets flags (the peripheral's hardware side) and updates the line. */
   set(bits: number): void {
-    const f = this.INTFLAG;
+    const f = this.raw;
     const next = (f.value | (bits & f.writable)) >>> 0;
     if (next !== f.value) {
       f.value = next;
@@ -268,7 +297,7 @@ export class InterruptRegisters {
 
   /** Clears flags from the hardware side (e.g. reading DATA clears RXC). */
   clear(bits: number): void {
-    const f = this.INTFLAG;
+    const f = this.raw;
     const next = (f.value & ~bits) >>> 0;
     if (next !== f.value) {
       f.value = next;
@@ -283,18 +312,18 @@ export class InterruptRegisters {
   }
 
   flags(): number {
-    return this.INTFLAG.value;
+    return this.raw.value;
   }
 
   enabled(): number {
-    return this.INTENSET.value;
+    return this.enable.value;
   }
 
-  /** Recomputes the interrupt line. Call after changing INTFLAG/INTENSET values directly. */
+  /** Recomputes the interrupt line. Call after changing the flag/enable values directly. */
   update(): void {
-    const level = (this.INTFLAG.value & this.INTENSET.value) !== 0;
-    // The NVIC re-pends a line that is still high when its handler returns (level-sensitive),
-    // so only changes need reporting.
+    const level = (this.raw.value & this.enable.value) !== 0;
+    // A level-sensitive controller (the NVIC) re-pends a line that is still high when its
+    // handler returns, so only changes need reporting.
     if (level !== this.level) {
       this.level = level;
       this.line(level);
@@ -302,103 +331,110 @@ export class InterruptRegisters {
   }
 
   reset(): void {
-    this.INTFLAG.doReset();
-    this.INTENSET.doReset();
+    this.raw.doReset();
+    this.enable.doReset();
     this.level = false;
     this.line(false);
   }
 }
 
 /**
- * Write synchronisation between the APB clock domain and a peripheral's GCLK domain
- * (data sheet 13.3 "Synchronization"): a write to a synchronised register sets a SYNCBUSY bit,
- * and the value takes effect when it clears, between 3 and 6 GCLK periods (+ 2-3 APB cycles)
- * later. Firmware polls the bit, so it must read 1 and then 0.
- *
- * `start(bits)` sets `bits` and (re)schedules completion `gclkPeriods` periods of the
- * peripheral's GCLK later; `onDone(bits)` then applies the pending effect. Overlapping syncs
- * accumulate their bits and complete together.
- *
- * With the peripheral's GCLK stopped the real chip would stay busy forever; we complete after
- * `fallbackCycles` CPU cycles instead so a firmware bug cannot wedge the emulation, and count it
- * in `stalledSyncs` for diagnostics.
+ * The INTENCLR / INTENSET / INTFLAG triple most SAMD21 peripherals have, driving one NVIC line:
+ * the line is high while (INTFLAG & INTENSET) != 0 (level-sensitive, data sheet 11.2 NVIC).
+ * INTENSET/INTENCLR write-1-to-set/clear one enable mask (both read it), INTFLAG is w1c.
  */
-export class SyncBusy {
-  bits = 0;
-  private pending = 0;
-  stalledSyncs = 0;
-  private readonly event: SimEvent;
+export class InterruptRegisters extends InterruptLine {
+  readonly INTENCLR: Register;
+  readonly INTENSET: Register;
+  readonly INTFLAG: Register;
+  protected readonly raw: Register;
+  protected readonly enable: Register;
 
   constructor(
-    private readonly scheduler: Scheduler,
-    /** The peripheral's GCLK frequency in Hz (0 when its clock channel is off). */
-    private readonly gclkHz: () => number,
-    private readonly onDone: (bits: number) => void = () => {},
-    private readonly gclkPeriods = 5,
-    private readonly apbCycles = 3,
-    private readonly fallbackCycles = 64,
+    block: RegisterBlock,
+    offsets: { INTENCLR: number; INTENSET: number; INTFLAG: number },
+    size: AccessSize,
+    /** Bits that exist in the three registers. */
+    mask: number,
+    line: (level: boolean) => void,
+    names: { INTENCLR?: string; INTENSET?: string; INTFLAG?: string } = {},
   ) {
-    this.event = new SimEvent('syncbusy', () => this.complete());
-  }
-
-  get busy(): boolean {
-    return this.bits !== 0;
-  }
-
-  /** Starts a synchronisation of `bits` (SYNCBUSY bit positions of the peripheral). */
-  start(bits: number, gclkPeriods = this.gclkPeriods): void {
-    this.bits |= bits;
-    this.pending |= bits;
-    const hz = this.gclkHz();
-    let delay: number;
-    if (hz > 0) {
-      delay = Math.ceil((gclkPeriods * this.scheduler.frequency) / hz) + this.apbCycles;
-    } else {
-      this.stalledSyncs++;
-      delay = this.fallbackCycles;
-    }
-    const at = this.scheduler.cycles + delay;
-    if (!this.event.scheduled || this.event.cycle < at) this.scheduler.scheduleAt(this.event, at);
-  }
-
-  /** Completes any pending synchronisation now (a reset). */
-  cancel(): void {
-    this.scheduler.cancel(this.event);
-    this.bits = 0;
-    this.pending = 0;
-  }
-
-  private complete(): void {
-    const done = this.pending;
-    this.pending = 0;
-    this.bits = 0;
-    this.onDone(done);
+    super(line);
+    const update = () => this.update();
+    // INTENSET: writing 1 sets an enable, writing 0 has no effect; INTENCLR is its clear alias.
+    this.INTENSET = block.reg({ name: names.INTENSET ?? 'INTENSET', offset: offsets.INTENSET, size, writable: mask, w1s: true, write: update });
+    this.INTENCLR = block.reg({
+      name: names.INTENCLR ?? 'INTENCLR',
+      offset: offsets.INTENCLR,
+      size,
+      alias: { target: this.INTENSET, op: 'clear' },
+    });
+    this.INTFLAG = block.reg({ name: names.INTFLAG ?? 'INTFLAG', offset: offsets.INTFLAG, size, writable: mask, w1c: true, write: update });
+    this.raw = this.INTFLAG;
+    this.enable = this.INTENSET;
   }
 }
-
-/** CTRLA.SWRST and CTRLA.ENABLE: bits 0 and 1 of CTRLA in every SAMD21 peripheral that has them. */
-export const CTRLA_SWRST = 1 << 0;
-export const CTRLA_ENABLE = 1 << 1;
 
 /**
- * A CTRLA write in a peripheral with SWRST, an enable-protected CTRLA and SYNCBUSY.SWRST/ENABLE
- * (SERCOM 26.8.1, TC 30.8.1, TCC 31.8.1): SWRST = 1 ignores everything else, reads 1 and starts
- * the reset's synchronisation; while enabled only ENABLE may change; a change of ENABLE starts
- * its synchronisation (the peripheral enables or disables when it completes).
- * `ctrla.value` already holds the merged write; returns false when a reset was started.
+ * The ESP8266's INT_RAW / INT_ST / INT_ENA / INT_CLR quad (ESP8266 Technical Reference, UART and
+ * SPI register lists): INT_RAW holds the raw flags (read-only), INT_ST reads INT_RAW & INT_ENA,
+ * INT_ENA is a plain enable mask, and writing 1s to INT_CLR (write-only, reads 0) clears those
+ * raw flags. The line is high while INT_ST != 0.
  */
-export function writeCtrlaSwrstEnable(ctrla: Register, value: number, old: number, sync: SyncBusy, syncSwrst: number, syncEnable: number): boolean {
-  if (value & CTRLA_SWRST) {
-    ctrla.value = (old | CTRLA_SWRST) >>> 0;
-    sync.start(syncSwrst);
-    return false;
+export class RawInterruptRegisters extends InterruptLine {
+  readonly INT_RAW: Register;
+  readonly INT_ST: Register;
+  readonly INT_ENA: Register;
+  readonly INT_CLR: Register;
+  protected readonly raw: Register;
+  protected readonly enable: Register;
+
+  constructor(
+    block: RegisterBlock,
+    offsets: { INT_RAW: number; INT_ST: number; INT_ENA: number; INT_CLR: number },
+    size: AccessSize,
+    /** Bits that exist in the four registers. */
+    mask: number,
+    line: (level: boolean) => void,
+    names: { INT_RAW?: string; INT_ST?: string; INT_ENA?: string; INT_CLR?: string } = {},
+  ) {
+    super(line);
+    // INT_RAW's `writable` is the set of flags the hardware side may raise; firmware writes to it
+    // are ignored (the write hook puts the old value back).
+    this.INT_RAW = block.reg({
+      name: names.INT_RAW ?? 'INT_RAW',
+      offset: offsets.INT_RAW,
+      size,
+      writable: mask,
+      write: (_value, old, _mask, reg) => (reg.value = old),
+    });
+    this.INT_ST = block.reg({ name: names.INT_ST ?? 'INT_ST', offset: offsets.INT_ST, size, writable: 0, read: () => this.INT_RAW.value & this.INT_ENA.value });
+    this.INT_ENA = block.reg({ name: names.INT_ENA ?? 'INT_ENA', offset: offsets.INT_ENA, size, writable: mask, write: () => this.update() });
+    this.INT_CLR = block.reg({
+      name: names.INT_CLR ?? 'INT_CLR',
+      offset: offsets.INT_CLR,
+      size,
+      writeOnly: true,
+      read: () => 0,
+      write: (value, _old, written) => this.clear(value & written & mask),
+    });
+    this.raw = this.INT_RAW;
+    this.enable = this.INT_ENA;
   }
-  if (old & CTRLA_ENABLE) ctrla.value = ((old & ~CTRLA_ENABLE) | (value & CTRLA_ENABLE)) >>> 0;
-  if ((ctrla.value ^ old) & CTRLA_ENABLE) sync.start(syncEnable);
-  return true;
 }
 
-/** Extracts a bit field. */
-export function field(value: number, pos: number, width: number): number {
-  return (value >>> pos) & ((1 << width) - 1 || 0xffffffff);
+/**
+ * A peripheral slot no model fills (QEMU's unimplemented-device): reads 0, ignores writes, never
+ * faults, and reports every access to `diagnostics` as unimplemented.
+ */
+export class UnimplementedDevice implements BusDevice, DiagnosticSource {
+  diagnostics: Diagnostics | null = null;
+  constructor(readonly name: string) {}
+  read(offset: number, size: AccessSize): number {
+    this.diagnostics?.unimplemented(this.name, offset, size, false, 0);
+    return 0;
+  }
+  write(offset: number, size: AccessSize, value: number): void {
+    this.diagnostics?.unimplemented(this.name, offset, size, true, value);
+  }
 }

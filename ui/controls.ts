@@ -1,0 +1,97 @@
+/**
+ * The sensor controls beside the board: light, temperature, sound level, tilt and shake, plus
+ * the run controls. Buttons A/B, the slide switch, the touch pads and reset are on the board
+ * drawing itself (board-view.ts). Every control is a native form element with a label.
+ */
+import { store, setInputs, type Inputs } from './store.js';
+import { machine } from './machine.js';
+import { tiltToG } from './tilt.js';
+
+interface SliderSpec {
+  key: 'lux' | 'celsius' | 'dbSpl' | 'pitch' | 'roll';
+  /** The board part the slider moves; hidden on boards without it. */
+  part: 'light' | 'temperature' | 'sound' | 'accelerometer';
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  unit: string;
+  /** Slider position <-> value (the light slider is logarithmic). */
+  toValue?: (v: number) => number;
+  toSlider?: (v: number) => number;
+}
+
+const SLIDERS: SliderSpec[] = [
+  { key: 'lux', part: 'light', label: 'Light', min: 0, max: 4, step: 0.01, unit: 'lux', toValue: (v) => Math.round(10 ** v - 1), toSlider: (v) => Math.log10(v + 1) },
+  { key: 'celsius', part: 'temperature', label: 'Temperature', min: -20, max: 60, step: 0.5, unit: '°C' },
+  { key: 'dbSpl', part: 'sound', label: 'Sound level', min: 30, max: 110, step: 1, unit: 'dB SPL' },
+  { key: 'roll', part: 'accelerometer', label: 'Tilt left/right', min: -90, max: 90, step: 1, unit: '°' },
+  { key: 'pitch', part: 'accelerometer', label: 'Tilt forward/back', min: -90, max: 90, step: 1, unit: '°' },
+];
+
+
+function sendSlider(key: SliderSpec['key'], inputs: Inputs): void {
+  if (key === 'lux') machine.input({ kind: 'light', lux: inputs.lux });
+  else if (key === 'celsius') machine.input({ kind: 'temperature', celsius: inputs.celsius });
+  else if (key === 'dbSpl') machine.input({ kind: 'sound', dbSpl: inputs.dbSpl });
+  else machine.input({ kind: 'tilt', ...tiltToG(inputs.pitch, inputs.roll) });
+}
+
+export function mountControls(host: HTMLElement): void {
+  const fieldset = document.createElement('fieldset');
+  fieldset.className = 'sensors';
+  const legend = document.createElement('legend');
+  legend.textContent = 'Sensors';
+  fieldset.append(legend);
+  for (const s of SLIDERS) {
+    const row = document.createElement('label');
+    row.className = 'slider';
+    const name = document.createElement('span');
+    name.textContent = s.label;
+    const input = document.createElement('input');
+    input.type = 'range';
+    input.min = String(s.min);
+    input.max = String(s.max);
+    input.step = String(s.step);
+    input.dataset.control = s.key;
+    const value = store.getState().inputs[s.key];
+    input.value = String(s.toSlider ? s.toSlider(value) : value);
+    const out = document.createElement('output');
+    const show = (v: number) => {
+      out.textContent = `${v} ${s.unit}`;
+      input.setAttribute('aria-valuetext', `${v} ${s.unit}`);
+    };
+    show(value);
+    input.addEventListener('input', () => {
+      const raw = Number(input.value);
+      const v = s.toValue ? s.toValue(raw) : raw;
+      show(v);
+      setInputs({ [s.key]: v } as Partial<Inputs>);
+      sendSlider(s.key, store.getState().inputs);
+    });
+    // Follow changes made elsewhere (dragging the board tilts it); hide what the board lacks.
+    store.subscribe((st, prev) => {
+      if (st.board && st.board !== prev.board) row.hidden = !st.board.has[s.part];
+      const v = st.inputs[s.key];
+      if (v !== prev.inputs[s.key] && document.activeElement !== input) {
+        input.value = String(s.toSlider ? s.toSlider(v) : v);
+        show(v);
+      }
+    });
+    row.append(name, input, out);
+    fieldset.append(row);
+  }
+  const shake = document.createElement('button');
+  shake.type = 'button';
+  shake.textContent = 'Shake';
+  shake.dataset.control = 'shake';
+  shake.setAttribute('aria-label', 'Shake the board');
+  shake.addEventListener('click', () => machine.input({ kind: 'shake' }));
+  fieldset.append(shake);
+  host.append(fieldset);
+  store.subscribe((st, prev) => {
+    if (!st.board || st.board === prev.board) return;
+    shake.hidden = !st.board.has.accelerometer;
+    fieldset.hidden = !SLIDERS.some((s) => st.board!.has[s.part]);
+  });
+}

@@ -1,0 +1,70 @@
+/** The page's end of the worker: starts it, feeds the store from its messages, sends inputs. */
+import { store, notify } from './store.js';
+import type { BoardInput, DriveEntry, DriveRequest, FromWorker, ToWorker } from './worker/protocol.js';
+
+const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
+const consoleListeners: ((bytes: Uint8Array) => void)[] = [];
+const soundListeners: ((start: number, rate: number, samples: Float32Array) => void)[] = [];
+const pending = new Map<number, { resolve: (r: { entries?: DriveEntry[]; data?: Uint8Array }) => void; reject: (e: Error) => void }>();
+let nextId = 1;
+
+function send(msg: ToWorker, transfer: Transferable[] = []): void {
+  worker.postMessage(msg, transfer);
+}
+
+worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+  const m = ev.data;
+  switch (m.type) {
+    case 'board':
+      store.setState({ board: m.info, engine: m.engine, firmware: m.firmware, halted: null });
+      if (m.firmware) notify('info', `Running ${m.firmware}.`);
+      break;
+    case 'frame':
+      store.setState({ frame: m.frame });
+      break;
+    case 'console':
+      for (const l of consoleListeners) l(m.bytes);
+      break;
+    case 'sound':
+      for (const l of soundListeners) l(m.start, m.rate, m.samples);
+      break;
+    case 'halted':
+      store.setState({ halted: m.message });
+      notify('error', `The machine stopped: ${m.message}. Press reset to start again.`);
+      break;
+    case 'error':
+      notify('error', `${m.message}. The board keeps running.`);
+      break;
+    case 'reply': {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (!p) break;
+      if (m.ok) p.resolve({ entries: m.entries, data: m.data });
+      else p.reject(new Error(m.error));
+      break;
+    }
+  }
+};
+worker.onerror = (ev) => notify('error', `The emulator worker failed: ${ev.message}`);
+
+export const machine = {
+  boot: (board: string, realTime = true) => send({ type: 'boot', board, realTime }),
+  input: (input: BoardInput) => send({ type: 'input', input }),
+  reset: () => send({ type: 'reset' }),
+  pause: (paused: boolean) => {
+    store.setState({ paused });
+    send({ type: 'pause', paused });
+  },
+  loadFirmware: (name: string, bytes: Uint8Array) => send({ type: 'load-firmware', name, bytes }, [bytes.buffer]),
+  type: (bytes: Uint8Array) => send({ type: 'console-input', bytes }),
+  onConsole: (l: (bytes: Uint8Array) => void) => consoleListeners.push(l),
+  sound: (on: boolean) => send({ type: 'sound', on }),
+  onSound: (l: (start: number, rate: number, samples: Float32Array) => void) => soundListeners.push(l),
+  drive(request: DriveRequest): Promise<{ entries?: DriveEntry[]; data?: Uint8Array }> {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      send({ type: 'drive', id, request });
+    });
+  },
+};

@@ -1,0 +1,88 @@
+/** The web app's entry: a virtual board, its controls, console and files, on one page. */
+import './style.css';
+import { store, notify, type Notice } from './store.js';
+import { machine } from './machine.js';
+import { mountBoardView } from './board-view.js';
+import { mountControls } from './controls.js';
+import { mountTerminal } from './terminal.js';
+import { mountFirmwareDrop } from './firmware.js';
+import { mountCode, currentCode } from './code.js';
+import { readShared, shareLink } from './share.js';
+import { mountSound } from './sound.js';
+import { mountParts } from './parts.js';
+import { DRAWINGS } from '../boards/drawings/index.js';
+
+const $ = (id: string) => document.getElementById(id)!;
+
+const view = mountBoardView($('board'));
+mountControls($('controls'));
+mountParts($('controls'));
+const term = mountTerminal($('terminal'), $('status-line'));
+mountSound($('sound') as HTMLButtonElement);
+mountFirmwareDrop($('firmware-input') as HTMLInputElement, $('drop-hint'));
+// A shared link brings a board and a code.py; a damaged one is reported and ignored.
+let shared: { board: string | null; code: string | null } = { board: null, code: null };
+try {
+  shared = readShared(location.hash);
+} catch (e) {
+  notify('error', `This shared link is broken: ${(e as Error).message} Your own files were left as they are.`);
+}
+mountCode($('code'), shared.code);
+$('share').addEventListener('click', async () => {
+  const code = await currentCode();
+  const link = shareLink(store.getState().board?.name ?? 'cpx', code);
+  history.replaceState(null, '', link);
+  try {
+    await navigator.clipboard.writeText(link);
+    notify('info', 'Link copied: it opens this board with this code.py.');
+  } catch {
+    notify('info', `Share this link: ${link}`);
+  }
+});
+
+$('ctrl-c').addEventListener('click', () => machine.type(new Uint8Array([3])));
+$('ctrl-d').addEventListener('click', () => machine.type(new Uint8Array([4])));
+$('pause').addEventListener('click', () => machine.pause(!store.getState().paused));
+
+function showNotice(notice: Notice | null): void {
+  const n = $('notice');
+  n.hidden = !notice;
+  n.className = `notice ${notice?.kind ?? ''}`;
+  n.textContent = notice?.text ?? '';
+}
+// The board picker: another board is another page (its own drive, its own firmware).
+const select = $('board-select') as HTMLSelectElement;
+for (const d of Object.values(DRAWINGS)) select.append(new Option(d.title, d.id));
+select.addEventListener('change', () => {
+  const url = new URL(location.href);
+  url.hash = '';
+  url.searchParams.set('board', select.value);
+  location.assign(url.toString());
+});
+const showEngine = (engine: string, firmware: string | null) => {
+  $('engine').textContent = engine === 'firmware' ? `firmware: ${firmware}` : 'no firmware: drop a .uf2 here';
+};
+showEngine('none', null);
+store.subscribe((s, prev) => {
+  if (s.board !== prev.board && s.board) (select as HTMLSelectElement).value = s.board.name;
+  if (s.engine !== prev.engine || s.firmware !== prev.firmware) {
+    showEngine(s.engine, s.firmware);
+  }
+  if (s.frame !== prev.frame && s.frame) {
+    $('speed').textContent = `${s.frame.simSeconds.toFixed(1)} s · ${(s.frame.speed * 100).toFixed(0)}% real time`;
+  }
+  if (s.paused !== prev.paused) {
+    $('pause').textContent = s.paused ? 'Run' : 'Pause';
+    $('pause').setAttribute('aria-pressed', String(s.paused));
+  }
+  if (s.notice !== prev.notice) showNotice(s.notice);
+});
+showNotice(store.getState().notice);
+
+const params = new URLSearchParams(location.search);
+// ?pace=off runs the machine as fast as it goes (to measure the emulator), not in real time.
+machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off');
+if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
+
+// For tests and the curious: the store and the terminal, read-only by convention.
+(window as unknown as { circuitemu: unknown }).circuitemu = { store, term, machine, view };

@@ -1,0 +1,56 @@
+/** The page's state: one vanilla zustand store; views subscribe to the slices they draw. */
+import { createStore } from 'zustand/vanilla';
+import type { BoardInfo, DriveEntry, EngineKind, Frame } from './worker/protocol.js';
+
+export interface Inputs {
+  buttonA: boolean;
+  buttonB: boolean;
+  slideSwitch: boolean;
+  touched: Record<string, boolean>;
+  lux: number;
+  celsius: number;
+  dbSpl: number;
+  /** Tilt in degrees about the board's x (pitch) and y (roll) axes. */
+  pitch: number;
+  roll: number;
+}
+
+export interface Notice {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export interface AppState {
+  board: BoardInfo | null;
+  engine: EngineKind;
+  firmware: string | null;
+  frame: Frame | null;
+  halted: string | null;
+  notice: Notice | null;
+  inputs: Inputs;
+  files: DriveEntry[];
+  /** The file open in the editor. */
+  openPath: string | null;
+  paused: boolean;
+}
+
+export const store = createStore<AppState>(() => ({
+  board: null,
+  engine: 'none',
+  firmware: null,
+  frame: null,
+  halted: null,
+  notice: null,
+  inputs: { buttonA: false, buttonB: false, slideSwitch: false, touched: {}, lux: 100, celsius: 25, dbSpl: 40, pitch: 0, roll: 0 },
+  files: [],
+  openPath: null,
+  paused: false,
+}));
+
+export function setInputs(patch: Partial<Inputs>): void {
+  store.setState((s) => ({ inputs: { ...s.inputs, ...patch } }));
+}
+
+export function notify(kind: Notice['kind'], text: string): void {
+  store.setState({ notice: { kind, text } });
+}

@@ -1,0 +1,184 @@
+/**
+ * The ONLY file of the web app that calls into emulator/ and boards/: it builds a board with the
+ * project's API and exposes what the worker needs (run a slice, read a frame, apply an input,
+ * reach the drive). When the run loop or the board API changes, this file is re-pointed and
+ * nothing else in ui/ moves.
+ */
+import { createBoard, loadFirmware } from '../../emulator/run.js';
+import { connectConsole, showRun } from '../../emulator/console.js';
+import { RunLoop, type RunHost } from '../../emulator/runner.js';
+import type { Samd21Board, Samd21BoardSpec, PartModel } from '../../boards/samd21-board.js';
+import type { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
+import type { Led } from '../../peripherals/devices/led.js';
+import type { PushButton } from '../../peripherals/devices/push-button.js';
+import type { SlideSwitch } from '../../peripherals/devices/slide-switch.js';
+import type { AlsPt19 } from '../../peripherals/devices/light-sensor.js';
+import type { NtcThermistor } from '../../peripherals/devices/thermistor.js';
+import type { PdmMicrophone } from '../../peripherals/devices/pdm-microphone.js';
+import type { Lis3dh } from '../../peripherals/devices/lis3dh.js';
+import type { Speaker } from '../../peripherals/devices/speaker.js';
+import type { TouchPads } from '../../boards/samd21-board.js';
+import { ResetCause } from '../../peripherals/samd21/chip.js';
+import { Pin, connect } from '../../emulator/kernel/signals.js';
+import type { BoardInfo, EngineKind } from './protocol.js';
+
+/** The USB mass-storage function as the drive code needs it (whole 512-byte blocks). */
+export interface BlockWriter {
+  readBlocks(lba: number, count: number): Promise<Uint8Array>;
+  writeBlocks(lba: number, data: Uint8Array): Promise<void>;
+}
+
+export type { RunHost };
+
+export interface Engine {
+  readonly info: BoardInfo;
+  readonly kind: EngineKind;
+  /**
+   * Runs the machine in real time on the project's run loop, giving the host a turn between
+   * slices, until it stops: resolves with why (an exit or fault message), or null after `stop()`.
+   */
+  run(): Promise<string | null>;
+  /** Ends `run` at the next slice boundary. */
+  stop(): void;
+  /** Simulated seconds since power-on. */
+  seconds(): number;
+  /** Simulated CPU cycles since power-on. */
+  cycles(): number;
+  onConsole(listener: (bytes: Uint8Array) => void): void;
+  writeConsole(bytes: Uint8Array): void;
+  pixels(): number[];
+  /** Speaker input samples (simulated seconds, volts at the amplifier) while it is enabled. */
+  onSound(listener: (seconds: number, volts: number) => void): void;
+  /** Red LED duty since the last call (0..1), or 0 on boards without it. */
+  redLedDuty(): number;
+  /** Pad levels in `info.pads` order: 0, 1, or 2 (floating). */
+  padLevels(out: number[]): void;
+  button(id: 'buttonA' | 'buttonB', pressed: boolean): void;
+  slideSwitch(closed: boolean): void;
+  touch(pad: string, touched: boolean): void;
+  light(lux: number): void;
+  temperature(celsius: number): void;
+  sound(dbSpl: number): void;
+  /** Acceleration in g. */
+  acceleration(x: number, y: number, z: number): void;
+  /** An external push button from `pad` to GND, pressed or not. */
+  externalButton(pad: string, pressed: boolean): void;
+  /** The RESET pad pulled low: an external reset (RCAUSE.EXT). */
+  reset(): void;
+  /** CIRCUITPY's storage bytes (live), or null; `kind` says how they are laid out. */
+  circuitpy(): { kind: 'spi-flash' | 'internal-flash'; bytes: Uint8Array } | null;
+  /** Replaces the CIRCUITPY storage (a drive kept across firmware loads). */
+  loadCircuitpy(bytes: Uint8Array): void;
+  /** The drive as a computer sees it over USB, once the firmware presents one. */
+  usbDrive(): BlockWriter | null;
+}
+
+/** The part of `type` the board declares, if any. */
+function partOfType<T extends PartModel>(board: Samd21Board, type: Samd21BoardSpec['parts'][number]['type'], id?: string): T | null {
+  const spec = board.spec.parts.find((p) => p.type === type && (id === undefined || p.id === id));
+  return spec ? (board.parts[spec.id] as T) : null;
+}
+
+/**
+ * Builds `boardName`; with firmware bytes, loads them on the CPU (throws the loader's error for a
+ * bad image); without, builds the chip with no CPU (the peripherals still run).
+ */
+export function createEngine(boardName: string, host: RunHost, firmware?: { bytes: Uint8Array; name: string }, realTime = true): Engine {
+  const board = createBoard(boardName, { core: firmware ? 'cortex-m0plus' : 'none' }) as Samd21Board;
+  if (!('spec' in board)) throw new Error(`board '${boardName}' has no drawing and parts the web app knows`);
+  const connection = firmware ? connectConsole(board) : null;
+  const usbHost = connection?.usbHost;
+  // As `circuitemu run` does: one complete run of code.py is shown (CircuitPython drops its
+  // console output until a terminal connects, so the terminal sends Ctrl-D as a user would).
+  const console = connection ? showRun(connection, board.machine.scheduler, { reload: true }) : null;
+  if (firmware) loadFirmware(board, firmware.bytes, firmware.name);
+  // Without firmware there is no console; the loop still runs the peripherals' events.
+  const loopConsole = console ?? { onData() {}, write() {}, close() {} };
+  const loop = new RunLoop(board.machine, loopConsole, { realTime, sliceSeconds: 0.01, historyBytes: 4096 }, host);
+
+  const pixels = partOfType<Ws2812bChain>(board, 'neopixels');
+  const redLed = partOfType<Led>(board, 'led');
+  const buttonA = partOfType<PushButton>(board, 'button', 'buttonA');
+  const buttonB = partOfType<PushButton>(board, 'button', 'buttonB');
+  const slide = partOfType<SlideSwitch>(board, 'slide-switch');
+  const light = partOfType<AlsPt19>(board, 'light-sensor');
+  const thermistor = partOfType<NtcThermistor>(board, 'thermistor');
+  const mic = partOfType<PdmMicrophone>(board, 'pdm-microphone');
+  const accel = partOfType<Lis3dh>(board, 'lis3dh');
+  const touch = partOfType<TouchPads>(board, 'touch-pads');
+  const speaker = partOfType<Speaker>(board, 'speaker');
+
+  const pads = [...new Set(Object.values(board.spec.pins))].sort();
+  const padPins = pads.map((p) => board.mcu.pin(p));
+  const scheduler = board.machine.scheduler;
+  const info: BoardInfo = {
+    name: board.spec.name,
+    title: board.spec.title,
+    drawing: board.spec.drawing,
+    pins: { ...board.spec.pins },
+    pads,
+    pixelCount: pixels?.count ?? 0,
+    touchPads: touch ? [...touch.names] : [],
+    has: {
+      buttonA: !!buttonA, buttonB: !!buttonB, slideSwitch: !!slide, light: !!light, temperature: !!thermistor,
+      sound: !!mic, accelerometer: !!accel, redLed: !!redLed,
+    },
+    circuitpyBytes: board.circuitpy?.bytes.length ?? 0,
+  };
+
+  // Terminals of parts the user wired to pads (one per pad), created on first use.
+  const external = new Map<string, Pin>();
+  const externalPin = (pad: string): Pin => {
+    if (!pads.includes(pad)) throw new Error(`no pad ${pad} on ${info.title}`);
+    let pin = external.get(pad);
+    if (!pin) {
+      pin = new Pin(`external ${pad}`, scheduler);
+      connect(pin, board.mcu.pin(pad));
+      external.set(pad, pin);
+    }
+    return pin;
+  };
+
+  return {
+    info,
+    kind: firmware ? 'firmware' : 'none',
+    externalButton: (pad, pressed) => externalPin(pad).drive(pressed ? 0 : null),
+    async run() {
+      const end = await loop.run();
+      if (end.kind === 'exit') return `the program exited with status ${end.exitCode}`;
+      if (end.kind === 'fault') return end.halt.message;
+      return null;
+    },
+    stop: () => loop.stop(),
+    seconds: () => scheduler.seconds,
+    cycles: () => scheduler.cycles,
+    onConsole(listener) {
+      loop.onOutput(listener);
+    },
+    writeConsole(bytes) {
+      if (!console) throw new Error('no firmware is running: drop a .uf2 to start one');
+      console.write(bytes);
+    },
+    pixels: () => pixels?.rgb() ?? [],
+    onSound(listener) {
+      speaker?.onSample((_cycle, volts) => listener(scheduler.seconds, volts));
+    },
+    redLedDuty: () => redLed?.dutySince(scheduler.cycles) ?? 0,
+    padLevels(out) {
+      for (let i = 0; i < padPins.length; i++) out[i] = padPins[i].net.floating ? 2 : padPins[i].level;
+    },
+    button(id, pressed) {
+      (id === 'buttonA' ? buttonA : buttonB)?.set(pressed);
+    },
+    slideSwitch: (closed) => slide?.set(closed),
+    touch: (pad, touched) => touch?.touch(pad, touched),
+    light: (lux) => light?.setLux(lux),
+    temperature: (celsius) => thermistor?.setTemperature(celsius),
+    sound: (dbSpl) => mic?.setSoundLevelDb(dbSpl),
+    acceleration: (x, y, z) => accel?.setAccelerationG(x, y, z),
+    reset: () => board.mcu.context.systemReset(ResetCause.EXT),
+    circuitpy: () => (board.circuitpy ? { kind: board.circuitpy.kind, bytes: board.circuitpy.bytes } : null),
+    loadCircuitpy: (bytes) => board.circuitpy?.load(bytes),
+    usbDrive: () => usbHost?.msc ?? null,
+  };
+}
