@@ -21,6 +21,7 @@ import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT } from './run.js';
 import { prepareFirmware } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
+import { hostable, runHosted } from './node/hosted-cli.js';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -34,9 +35,9 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 };
 
 const USAGE = `usage:
-  circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
+  circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
                  [--drive DIR] [--flash IMAGE] [--no-reload]
-  circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE]
+  circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu boards
   circuitemu --help | --version
@@ -50,6 +51,9 @@ back when the run ends, so the drive persists across runs. On a USB console (Cir
 run shows one complete run of code.py: when it connects after code.py started (as any host
 must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running), as a user at
 a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
+Without --firmware, run and repl use the hosted CircuitPython engine (boards: cpx): CircuitPython
+9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
+console input and standard input has ended.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
@@ -209,9 +213,22 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const command = interactive ? 'repl' : 'run';
   const opts = parse(args, RUN_OPTIONS, command).values;
   if (!opts.board) throw new UsageError(`${command} needs --board NAME`);
-  if (!opts.firmware) throw new UsageError(`${command} needs --firmware FILE`);
   const timeout = parseTimeout(opts.timeout);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
+  if (!opts.firmware) {
+    if (!hostable(opts.board)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
+    return runHosted({
+      board: opts.board,
+      interactive,
+      timeout,
+      expectText: opts['expect-text'],
+      drive: opts.drive,
+      flash: opts.flash,
+      stats: opts.stats,
+      write: writeStdout,
+      onStop: (stop) => (onStdoutError = stop),
+    });
+  }
   let board;
   try {
     board = createBoard(opts.board, { commandLine: opts.firmware });

@@ -737,6 +737,7 @@ export class HostedEngine {
     try {
       await this.replLoop(resumed);
     } finally {
+      this.vm?.closeFiles();
       this.inRepl = false;
       Atomics.store(this.views.ctrl, CTRL.mode, 0);
     }

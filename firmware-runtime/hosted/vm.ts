@@ -32,6 +32,8 @@ export interface HostedVm {
   /** Runs REPL input ('single': an interactive line; 'exec': a pasted block). */
   runRepl(src: string, mode: 'single' | 'exec'): string;
   interrupt(): void;
+  /** Closes (writes) files the program left open: the end of a VM's life. */
+  closeFiles(): void;
   /** Converts a Python list or tuple (a PyProxy in JS) to a JS array. */
   toJs(value: unknown): unknown;
 }
@@ -60,7 +62,7 @@ export async function createVm(opts: VmOptions): Promise<HostedVm> {
   // gc.collect() only marks a collection pending; it happens when this call returns to the top level.
   mp.runPython('import gc\ngc.collect()\n');
   mp.runPython('_rt.set_baseline()\n');
-  const rt = mp.pyimport('_rt') as { run_file(p: string): string; run_repl(s: string, m: string): string };
+  const rt = mp.pyimport('_rt') as { run_file(p: string): string; run_repl(s: string, m: string): string; close_all(): void };
   const module = mp._module as { _mp_sched_keyboard_interrupt(): void };
   return {
     mp,
@@ -68,5 +70,6 @@ export async function createVm(opts: VmOptions): Promise<HostedVm> {
     runRepl: (src, mode) => String(rt.run_repl(src, mode)),
     interrupt: () => module._mp_sched_keyboard_interrupt(),
     toJs: (value) => mp.PyProxy.toJs(value),
+    closeFiles: () => rt.close_all(),
   };
 }

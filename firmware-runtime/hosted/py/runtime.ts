@@ -80,6 +80,16 @@ def _check(r):
         raise OSError(-r)
     return r
 
+# Files still open when a program ends are closed (written) then, as the board's VM finalisers do.
+_open_files = []
+
+def close_all():
+    for f in list(_open_files):
+        try:
+            f.close()
+        except Exception:
+            pass
+
 class _File(io.IOBase):
     def __init__(self, path, data, mode):
         self._path = path
@@ -89,6 +99,8 @@ class _File(io.IOBase):
         self._pos = len(self._buf) if 'a' in mode else 0
         self._dirty = 'w' in mode
         self._closed = False
+        if self._write:
+            _open_files.append(self)
     def readinto(self, b):
         n = min(len(b), len(self._buf) - self._pos)
         b[:n] = self._buf[self._pos:self._pos + n]
@@ -146,6 +158,8 @@ class _File(io.IOBase):
         if not self._closed:
             self.flush()
             self._closed = True
+            if self in _open_files:
+                _open_files.remove(self)
     def ioctl(self, req, arg):
         if req == 4:  # MP_STREAM_CLOSE
             self.close()
@@ -364,6 +378,8 @@ def _run(code, g):
         _hal.write_error(text)
         return _where(text, e)
     finally:
+        if g is not _repl_globals:
+            close_all()
         _hal.flush()
 
 def run_file(path):
