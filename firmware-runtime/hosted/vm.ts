@@ -62,11 +62,17 @@ export async function createVm(opts: VmOptions): Promise<HostedVm> {
   // gc.collect() only marks a collection pending; it happens when this call returns to the top level.
   mp.runPython('import gc\ngc.collect()\n');
   mp.runPython('_rt.set_baseline()\n');
-  const rt = mp.pyimport('_rt') as { run_file(p: string): string; run_repl(s: string, m: string): string; close_all(): void };
+  const rt = mp.pyimport('_rt') as {
+    compile_file(p: string): string;
+    run_compiled(): string;
+    run_repl(s: string, m: string): string;
+    close_all(): void;
+  };
   const module = mp._module as { _mp_sched_keyboard_interrupt(): void };
   return {
     mp,
-    runFile: (path) => String(rt.run_file(path)),
+    // Two calls: the compiler's garbage is collected when the first returns to the top level.
+    runFile: (path) => String(rt.compile_file(path)) || String(rt.run_compiled()),
     runRepl: (src, mode) => String(rt.run_repl(src, mode)),
     interrupt: () => module._mp_sched_keyboard_interrupt(),
     toJs: (value) => mp.PyProxy.toJs(value),

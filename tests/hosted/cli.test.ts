@@ -71,6 +71,20 @@ describe('circuitemu run with no --firmware (hosted CircuitPython)', () => {
     expect(listed.stdout).toBe('2');
   });
 
+  it('runs on the Metro M0 Express too: its identity, heap and NeoPixel (PA30)', () => {
+    const dir = driveDir('metro', {
+      'code.py':
+        'import os, board, gc, digitalio, neopixel_write\nprint(os.uname().machine, board.board_id, board.LED, board.RX)\nprint("free", gc.mem_free())\n' +
+        'p = digitalio.DigitalInOut(board.NEOPIXEL)\np.switch_to_output()\nneopixel_write.neopixel_write(p, bytes([1, 2, 3]))\nprint("ok")\n',
+    });
+    const r = cli(['run', '--board', 'metro_m0_express', '--drive', dir]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Adafruit Metro M0 Express with samd21g18 metro_m0_express board.LED board.D0\r\n');
+    // 15424 on CircuitPython 9.2.9 on the Metro M0 Express.
+    expect(Math.abs(Number(/free (\d+)/.exec(r.stdout)![1]) - 15424) / 15424).toBeLessThan(0.1);
+    expect(r.stdout).toContain('ok\r\n');
+  });
+
   it('a board without the hosted engine still needs --firmware', () => {
     const r = cli(['run', '--board', 'test-m0']);
     expect(r.status).toBe(64);

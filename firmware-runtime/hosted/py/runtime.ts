@@ -286,11 +286,14 @@ def _import(name, g=None, l=None, fromlist=(), level=0):
                 path = list(sys.path)
                 sys.path.clear()
                 sys.path.append(HOSTED)
+                # On the board a core module is C in flash: what importing ours allocates is not the program's.
+                before = _gc.mem_alloc()
                 try:
                     mod = _orig_import('_c_' + top)
                 finally:
                     sys.path.clear()
                     sys.path.extend(path)
+                    baseline[0] += _gc.mem_alloc() - before
                 sys.modules[top] = mod
                 sys.modules.pop('_c_' + top, None)
                 return mod
@@ -382,20 +385,34 @@ def _run(code, g):
             close_all()
         _hal.flush()
 
-def run_file(path):
-    # What pyexec_file does: read, compile under the file's name, run in __main__'s globals.
-    g = {'__name__': '__main__'}
+_compiled = [None]
+
+def compile_file(path):
+    # What pyexec_file does first: read and compile under the file's name. The engine returns to JS
+    # before running it, so the compiler's garbage is collected (the VM collects only at the top level).
+    _compiled[0] = None
     try:
         f = open(path, 'rb')
         src = f.read()
         f.close()
-        code = compile(src, path.lstrip('/'), 'exec')
+        _compiled[0] = compile(src, path.lstrip('/'), 'exec')
+        src = None
+        _gc.collect()
+        return ''
     except BaseException as e:
         text = format_exception(e)
         _hal.write_text(text)
         _hal.flush()
         return _where(text, e)
-    return _run(code, g)
+
+def run_compiled():
+    code = _compiled[0]
+    _compiled[0] = None
+    return _run(code, {'__name__': '__main__'})
+
+def run_file(path):
+    r = compile_file(path)
+    return r if r else run_compiled()
 
 _repl_globals = {'__name__': '__main__'}
 
