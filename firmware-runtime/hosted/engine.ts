@@ -560,6 +560,7 @@ export class HostedEngine {
     this.vm = null;
     this.hw.resetAll();
     this.vm = await createVm({
+      wasmUrl: this.config.wasmUrl,
       stdout: (b) => this.writeCooked(b),
       hal: this.guardedHal(),
       frozen: FROZEN_PY,

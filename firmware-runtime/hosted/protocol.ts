@@ -147,6 +147,8 @@ export interface EngineConfig {
   startSeconds?: number;
   /** Auto-reload on (default true). */
   autoReload?: boolean;
+  /** Where the VM's micropython.wasm is (a bundled browser worker must say; Node finds it beside the package's .mjs). */
+  wasmUrl?: string;
 }
 
 export type WorkerMessage =

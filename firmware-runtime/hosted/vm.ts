@@ -20,6 +20,8 @@ export const CORE_MODULES = [...Object.keys(CORE_PY), ...Object.keys(IO_PY), ...
 export const VM_INITIAL_HEAP = 96 * 1024;
 
 export interface VmOptions {
+  /** micropython.wasm's URL when the default (beside the package's .mjs) does not work (bundlers). */
+  wasmUrl?: string;
   stdout: (bytes: Uint8Array) => void;
   hal: Record<string, unknown>;
   frozen: Record<string, string>;
@@ -41,6 +43,7 @@ export interface HostedVm {
 export async function createVm(opts: VmOptions): Promise<HostedVm> {
   const mp = await loadMicroPython({
     heapsize: VM_INITIAL_HEAP,
+    url: opts.wasmUrl,
     linebuffer: false,
     stdout: opts.stdout,
     stderr: opts.stdout,
