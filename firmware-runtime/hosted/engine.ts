@@ -176,10 +176,13 @@ export class HostedEngine {
       const part = (this.board.parts as Record<string, unknown>)[c.part] as Record<string, unknown> | undefined;
       const fn = part?.[c.method];
       if (typeof fn !== 'function') {
-        this.port.post({ type: 'error', message: `board ${this.info.name} has no part '${c.part}' with a method '${c.method}'` });
+        const message = `board ${this.info.name} has no part '${c.part}' with a method '${c.method}'`;
+        this.port.post(c.id === undefined ? { type: 'error', message } : { type: 'result', id: c.id, error: message });
         continue;
       }
-      (fn as (...a: unknown[]) => unknown).apply(part, c.args);
+      const args = c.args.map((a) => (a === '@now' ? this.board.machine.scheduler.cycles : a));
+      const value = (fn as (...a: unknown[]) => unknown).apply(part, args);
+      if (c.id !== undefined) this.port.post({ type: 'result', id: c.id, value });
     }
   }
 
@@ -348,6 +351,10 @@ export class HostedEngine {
       dio_get: guard((pad: string) => this.hw.dioGet(pad)),
       analogin_construct: guard((pad: string, name: string) => this.hw.analogInConstruct(pad, name)),
       analogin_read: guard((pad: string) => this.hw.analogInRead(pad)),
+      pwm_construct: guard((pad: string, name: string, duty: number, freq: number, variable: boolean) => this.hw.pwmConstruct(pad, name, duty, freq, variable)),
+      pwm_duty: guard((id: number, duty: number) => this.hw.pwmDuty(id, duty)),
+      pwm_frequency: guard((id: number) => this.hw.pwmFrequency(id)),
+      pwm_deinit: guard((id: number) => this.hw.pwmDeinit(id)),
       touch_construct: guard((pad: string, name: string) => this.hw.touchConstruct(pad, name)),
       touch_read: guard((pad: string) => this.hw.touchRead(pad)),
       neopixel_write: guard((pad: string, bytes: unknown) => this.hw.neopixelWrite(pad, this.numbers(bytes))),

@@ -66,6 +66,8 @@ export interface HostedEngineHandle {
    * 0, 0, 1; 'buttonA', 'press'); applied at Python's next call into a module or while it waits.
    */
   setPart(part: string, method: string, ...args: (number | string | boolean)[]): void;
+  /** Like setPart, and resolves with the method's result ('@now' as an argument is the current cycle). */
+  queryPart(part: string, method: string, ...args: (number | string | boolean)[]): Promise<unknown>;
   /**
    * Writes a file onto CIRCUITPY as a host would over USB: the running code is stopped and rerun 0.75 s
    * (simulated) later when auto-reload is on and the REPL is not in use.
@@ -99,6 +101,8 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
   let graceTimer: ReturnType<typeof setTimeout> | null = null;
   let finished = false;
   let state: BoardSnapshot | null = null;
+  const queries = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextQuery = 1;
   let resolveDone!: (end: HostedRunEnd) => void;
   const done = new Promise<HostedRunEnd>((r) => (resolveDone = r));
 
@@ -128,6 +132,12 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
       if (m.type === 'console') options.onConsole?.(m.bytes);
       else if (m.type === 'waiting') options.onWaiting?.(m.seconds);
       else if (m.type === 'error') options.onError?.(m.message);
+      else if (m.type === 'result') {
+        const p = queries.get(m.id);
+        queries.delete(m.id);
+        if (m.error !== undefined) p?.reject(new Error(m.error));
+        else p?.resolve(m.value);
+      }
       else if (m.type === 'state') {
         state = m.state;
         options.onState?.(m.state);
@@ -182,6 +192,17 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
       pushInput(views, bytes.subarray(start));
     },
     interrupt,
+    queryPart(part, method, ...args) {
+      if (finished) return Promise.reject(new Error('the run has ended'));
+      const id = nextQuery++;
+      return new Promise((resolve, reject) => {
+        queries.set(id, { resolve, reject });
+        if (!pushCommand(views, { part, method, args, id })) {
+          queries.delete(id);
+          reject(new Error('too many part commands queued'));
+        }
+      });
+    },
     setPart(part, method, ...args) {
       if (!finished && !pushCommand(views, { part, method, args })) throw new Error('too many part commands queued');
     },
