@@ -353,6 +353,7 @@ export class HostedEngine {
       analogin_read: guard((pad: string) => this.hw.analogInRead(pad)),
       pwm_construct: guard((pad: string, name: string, duty: number, freq: number, variable: boolean) => this.hw.pwmConstruct(pad, name, duty, freq, variable)),
       pwm_duty: guard((id: number, duty: number) => this.hw.pwmDuty(id, duty)),
+      pwm_get_duty: guard((id: number) => this.hw.pwmGetDuty(id)),
       pwm_frequency: guard((id: number) => this.hw.pwmFrequency(id)),
       pwm_deinit: guard((id: number) => this.hw.pwmDeinit(id)),
       touch_construct: guard((pad: string, name: string) => this.hw.touchConstruct(pad, name)),

@@ -263,7 +263,7 @@ class PWMOut:
     @property
     def duty_cycle(self):
         self._ok()
-        return self._duty
+        return _hal.pwm_get_duty(self._id)
     @duty_cycle.setter
     def duty_cycle(self, d):
         self._ok()

@@ -341,16 +341,26 @@ export class Samd21Hal {
     if (options.length === 0) throw new HalError('ValueError', 'Invalid pin');
     if (!(frequency > 0)) throw new HalError('ValueError', 'Invalid PWM frequency');
     let chosen: PwmTimer | undefined;
+    const channelFree = (t: PwmTimer) => t.tc || !this.timers.get(Samd21Hal.timerKey(t))?.channels.has(Samd21Hal.tccChannel(t));
     // A TCC already running at this frequency with our channel free is shared (not for variable frequency).
     if (!variable) {
-      chosen = options.find((t) => {
-        const used = this.timers.get(Samd21Hal.timerKey(t));
-        return !t.tc && used && used.frequency === frequency && !used.channels.has(Samd21Hal.tccChannel(t));
-      });
+      chosen = options.find((t) => !t.tc && this.timers.get(Samd21Hal.timerKey(t))?.frequency === frequency && channelFree(t));
     }
-    // Otherwise a free timer; a TC's PWM (MPWM: CC0 is TOP) is only on WO[1].
-    chosen ??= options.find((t) => !this.timers.has(Samd21Hal.timerKey(t)) && (!t.tc || t.wo === 1));
-    if (!chosen) throw new HalError('RuntimeError', 'All timers for this pin are in use');
+    // Else a stopped timer: fixed frequency searches the pin's list from its end (TCCs, to share later),
+    // variable frequency from its start (TCs first); a TC's PWM (MPWM: CC0 is TOP) is only on WO[1].
+    let hasTc = false;
+    if (!chosen) {
+      const order = variable ? options : [...options].reverse();
+      chosen = order.find((t) => {
+        if (t.tc) hasTc = true;
+        return !this.timers.has(Samd21Hal.timerKey(t)) && (t.tc ? t.wo === 1 : channelFree(t));
+      });
+      hasTc ||= options.some((t) => t.tc);
+    }
+    if (!chosen) {
+      if (hasTc) throw new HalError('ValueError', 'All timers for this pin are in use');
+      throw new HalError('RuntimeError', 'Internal resource(s) in use');
+    }
     this.claim(pad, name);
     const key = Samd21Hal.timerKey(chosen);
     let state = this.timers.get(key);
@@ -424,6 +434,20 @@ export class Samd21Hal {
     } else {
       this.w32(TCC_BASE + 0x400 * timer.n + 0x70 + 4 * Samd21Hal.tccChannel(timer), value);
     }
+  }
+
+  /** get_duty_cycle: the compare value read back, scaled to 16 bits (so 1000 reads 999 at TOP 47999). */
+  pwmGetDuty(id: number): number {
+    const { timer } = this.pwm(id);
+    if (timer.tc) {
+      const base = TC_BASE + 0x400 * (timer.n - 3);
+      return Math.floor((this.r16(base + 0x1a) * 0xffff) / this.r16(base + 0x18));
+    }
+    const base = TCC_BASE + 0x400 * timer.n;
+    const ch = Samd21Hal.tccChannel(timer);
+    const buffered = (this.r32(base + 0x30) & (1 << (16 + ch))) !== 0; // STATUS.CCBVx (31.8.13)
+    const cv = this.r32(base + (buffered ? 0x70 : 0x44) + 4 * ch);
+    return Math.floor((cv * 0xffff) / this.r32(base + 0x40));
   }
 
   /** The frequency the timer really runs at: 48 MHz / prescaler / (TOP + 1). */
