@@ -24,6 +24,7 @@ import { RunLoop, type RunEnd } from './runner.js';
 import { cpuDefaults } from '../cpu-armv6m/core.js';
 import { testCommand } from './scenario/cli.js';
 import { debugWithGdb, GdbUsageError, parseGdbPort } from './gdb/cli.js';
+import { hostable, runHosted } from './node/hosted-cli.js';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -37,9 +38,9 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 };
 
 const USAGE = `usage:
-  circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
+  circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
-  circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
+  circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
   circuitemu boards
@@ -54,6 +55,9 @@ back when the run ends, so the drive persists across runs. On a USB console (Cir
 run shows one complete run of code.py: when it connects after code.py started (as any host
 must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running), as a user at
 a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
+Without --firmware, run and repl use the hosted CircuitPython engine (cpx, metro_m0_express): CircuitPython
+9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
+console input and standard input has ended.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
 --cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
@@ -222,13 +226,26 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const command = interactive ? 'repl' : 'run';
   const opts = parse(args, RUN_OPTIONS, command).values;
   if (!opts.board) throw new UsageError(`${command} needs --board NAME`);
-  if (!opts.firmware) throw new UsageError(`${command} needs --firmware FILE`);
   const timeout = parseTimeout(opts.timeout);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
     throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
   }
   if (opts.cpu) cpuDefaults.mode = opts.cpu;
+  if (!opts.firmware) {
+    if (!hostable(opts.board)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
+    return runHosted({
+      board: opts.board,
+      interactive,
+      timeout,
+      expectText: opts['expect-text'],
+      drive: opts.drive,
+      flash: opts.flash,
+      stats: opts.stats,
+      write: writeStdout,
+      onStop: (stop) => (onStdoutError = stop),
+    });
+  }
   let board;
   try {
     board = createBoard(opts.board, { commandLine: opts.firmware });

@@ -54,7 +54,20 @@ export const CPX_HOSTED: HostedBoardInfo = {
   userSafeModeText: 'You pressed both buttons at start up.',
 };
 
-export const HOSTED_BOARDS: HostedBoardInfo[] = [CPX_HOSTED];
+/** Metro M0 Express: CIRCUITPY on SPI flash (SERCOM5); figures measured on CircuitPython 9.2.9 as for the CPX. */
+export const METRO_M0_EXPRESS_HOSTED: HostedBoardInfo = {
+  name: 'metro_m0_express',
+  boardId: 'metro_m0_express',
+  machine: 'Adafruit Metro M0 Express with samd21g18',
+  mcu: 'samd21g18',
+  platform: 'Atmel SAMD21',
+  heapFree: 15424,
+  heapAllocAtStart: 704,
+  pinRepr: { PA11: 'D0', PA10: 'D1', PA17: 'LED' },
+  userSafeModeText: 'You pressed the reset button during boot.',
+};
+
+export const HOSTED_BOARDS: HostedBoardInfo[] = [CPX_HOSTED, METRO_M0_EXPRESS_HOSTED];
 
 export function hostedBoard(name: string): HostedBoardInfo {
   const b = HOSTED_BOARDS.find((x) => x.name === name);

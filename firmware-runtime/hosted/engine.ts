@@ -77,6 +77,8 @@ export class HostedEngine {
   /** Simulated time at which a pending auto-reload happens (750 ms after the host's last write). */
   private reloadAt: number | null = null;
   private inRepl = false;
+  /** Seconds the RTC calendar is ahead of 2000-01-01 + simulated time (rtc.RTC().datetime was set). */
+  private rtcOffset = 0;
   /** boot.py is running (before USB starts). */
   private inBoot = false;
   private seed = 0x2545f491;
@@ -174,10 +176,13 @@ export class HostedEngine {
       const part = (this.board.parts as Record<string, unknown>)[c.part] as Record<string, unknown> | undefined;
       const fn = part?.[c.method];
       if (typeof fn !== 'function') {
-        this.port.post({ type: 'error', message: `board ${this.info.name} has no part '${c.part}' with a method '${c.method}'` });
+        const message = `board ${this.info.name} has no part '${c.part}' with a method '${c.method}'`;
+        this.port.post(c.id === undefined ? { type: 'error', message } : { type: 'result', id: c.id, error: message });
         continue;
       }
-      (fn as (...a: unknown[]) => unknown).apply(part, c.args);
+      const args = c.args.map((a) => (a === '@now' ? this.board.machine.scheduler.cycles : a));
+      const value = (fn as (...a: unknown[]) => unknown).apply(part, args);
+      if (c.id !== undefined) this.port.post({ type: 'result', id: c.id, value });
     }
   }
 
@@ -346,6 +351,11 @@ export class HostedEngine {
       dio_get: guard((pad: string) => this.hw.dioGet(pad)),
       analogin_construct: guard((pad: string, name: string) => this.hw.analogInConstruct(pad, name)),
       analogin_read: guard((pad: string) => this.hw.analogInRead(pad)),
+      pwm_construct: guard((pad: string, name: string, duty: number, freq: number, variable: boolean) => this.hw.pwmConstruct(pad, name, duty, freq, variable)),
+      pwm_duty: guard((id: number, duty: number) => this.hw.pwmDuty(id, duty)),
+      pwm_get_duty: guard((id: number) => this.hw.pwmGetDuty(id)),
+      pwm_frequency: guard((id: number) => this.hw.pwmFrequency(id)),
+      pwm_deinit: guard((id: number) => this.hw.pwmDeinit(id)),
       touch_construct: guard((pad: string, name: string) => this.hw.touchConstruct(pad, name)),
       touch_read: guard((pad: string) => this.hw.touchRead(pad)),
       neopixel_write: guard((pad: string, bytes: unknown) => this.hw.neopixelWrite(pad, this.numbers(bytes))),
@@ -368,7 +378,16 @@ export class HostedEngine {
       },
       rtc_seconds: () => {
         this.tick();
-        return String(946684800 + Math.floor(this.clock.seconds));
+        return String(Math.floor(946684800 + this.rtcOffset + this.clock.seconds));
+      },
+      // rtc.RTC().datetime = ...: the calendar moves; simulated time does not.
+      rtc_set: (secs: string) => {
+        this.tick();
+        this.rtcOffset = Number(secs) - 946684800 - this.clock.seconds;
+      },
+      console_write: (s: string) => {
+        this.tick();
+        this.write(s);
       },
       localtime: (secs: number) => localtime(secs),
       mktime: (t: unknown) => String(mktime(this.numbers(t))),
@@ -549,6 +568,7 @@ export class HostedEngine {
     this.vm = null;
     this.hw.resetAll();
     this.vm = await createVm({
+      wasmUrl: this.config.wasmUrl,
       stdout: (b) => this.writeCooked(b),
       hal: this.guardedHal(),
       frozen: FROZEN_PY,
@@ -726,6 +746,7 @@ export class HostedEngine {
     try {
       await this.replLoop(resumed);
     } finally {
+      this.vm?.closeFiles();
       this.inRepl = false;
       Atomics.store(this.views.ctrl, CTRL.mode, 0);
     }

@@ -15,6 +15,7 @@ declare module '@micropython/micropython-webassembly-pyscript' {
   }
   export interface LoadOptions {
     heapsize?: number;
+    url?: string;
     pystack?: number;
     linebuffer?: boolean;
     stdout?: (data: Uint8Array) => void;

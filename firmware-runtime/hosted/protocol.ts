@@ -93,7 +93,10 @@ export function takeInput(v: ControlViews): number {
 export interface PartCommand {
   part: string;
   method: string;
+  /** The string '@now' stands for the scheduler's current cycle (e.g. Led.dutySince(now)). */
   args: (number | string | boolean)[];
+  /** Set for a query: the worker answers with a 'result' message carrying this id. */
+  id?: number;
 }
 
 /** Main thread: queues a part command; false when the ring is full. */
@@ -147,6 +150,8 @@ export interface EngineConfig {
   startSeconds?: number;
   /** Auto-reload on (default true). */
   autoReload?: boolean;
+  /** Where the VM's micropython.wasm is (a bundled browser worker must say; Node finds it beside the package's .mjs). */
+  wasmUrl?: string;
 }
 
 export type WorkerMessage =
@@ -157,6 +162,8 @@ export type WorkerMessage =
   | { type: 'state'; state: BoardSnapshot }
   /** A request from the main thread could not be carried out (the run goes on). */
   | { type: 'error'; message: string }
+  /** The answer to a part query. */
+  | { type: 'result'; id: number; value?: unknown; error?: string }
   | { type: 'ended'; reason: 'timeout' | 'stopped' | 'error'; seconds: number; message?: string };
 
 /** What the UI and tests see of the board's parts: NeoPixel colours (0xRRGGBB per pixel) and LEDs, by part id. */

@@ -20,6 +20,8 @@ export const CORE_MODULES = [...Object.keys(CORE_PY), ...Object.keys(IO_PY), ...
 export const VM_INITIAL_HEAP = 96 * 1024;
 
 export interface VmOptions {
+  /** micropython.wasm's URL when the default (beside the package's .mjs) does not work (bundlers). */
+  wasmUrl?: string;
   stdout: (bytes: Uint8Array) => void;
   hal: Record<string, unknown>;
   frozen: Record<string, string>;
@@ -32,6 +34,8 @@ export interface HostedVm {
   /** Runs REPL input ('single': an interactive line; 'exec': a pasted block). */
   runRepl(src: string, mode: 'single' | 'exec'): string;
   interrupt(): void;
+  /** Closes (writes) files the program left open: the end of a VM's life. */
+  closeFiles(): void;
   /** Converts a Python list or tuple (a PyProxy in JS) to a JS array. */
   toJs(value: unknown): unknown;
 }
@@ -39,6 +43,7 @@ export interface HostedVm {
 export async function createVm(opts: VmOptions): Promise<HostedVm> {
   const mp = await loadMicroPython({
     heapsize: VM_INITIAL_HEAP,
+    url: opts.wasmUrl,
     linebuffer: false,
     stdout: opts.stdout,
     stderr: opts.stdout,
@@ -60,13 +65,20 @@ export async function createVm(opts: VmOptions): Promise<HostedVm> {
   // gc.collect() only marks a collection pending; it happens when this call returns to the top level.
   mp.runPython('import gc\ngc.collect()\n');
   mp.runPython('_rt.set_baseline()\n');
-  const rt = mp.pyimport('_rt') as { run_file(p: string): string; run_repl(s: string, m: string): string };
+  const rt = mp.pyimport('_rt') as {
+    compile_file(p: string): string;
+    run_compiled(): string;
+    run_repl(s: string, m: string): string;
+    close_all(): void;
+  };
   const module = mp._module as { _mp_sched_keyboard_interrupt(): void };
   return {
     mp,
-    runFile: (path) => String(rt.run_file(path)),
+    // Two calls: the compiler's garbage is collected when the first returns to the top level.
+    runFile: (path) => String(rt.compile_file(path)) || String(rt.run_compiled()),
     runRepl: (src, mode) => String(rt.run_repl(src, mode)),
     interrupt: () => module._mp_sched_keyboard_interrupt(),
     toJs: (value) => mp.PyProxy.toJs(value),
+    closeFiles: () => rt.close_all(),
   };
 }

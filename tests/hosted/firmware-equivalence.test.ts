@@ -25,6 +25,7 @@ const PROGRAMS: Record<string, string> = {
   index: 'print([1, 2][2])\n',
   missing: 'import foo_missing\n',
   files: 'import os\ntry:\n    open("/x.txt", "w")\nexcept OSError as e:\n    print(e)\ntry:\n    os.mkdir("/lib")\nexcept OSError as e:\n    print(e.errno, e)\nprint(sorted(os.listdir("/")))\nopen("/nope.txt")\n',
+  pwm: 'import board, pwmio\np = pwmio.PWMOut(board.LED, frequency=1000, duty_cycle=1000)\nprint(p.frequency, p.duty_cycle)\nq = pwmio.PWMOut(board.A1, frequency=440)\nprint(q.frequency)\ntry:\n    pwmio.PWMOut(board.A0)\nexcept Exception as e:\n    print(type(e).__name__, e)\n',
   storage: 'import storage\ntry:\n    storage.remount("/", readonly=False)\nexcept Exception as e:\n    print(type(e).__name__, e)\n',
 };
 

@@ -130,4 +130,32 @@ describe('hosted engine: hardware through the chip', () => {
       await s.stop();
     }
   });
+
+  it('pwmio: a TCC in NPWM mode dims the red LED to the duty cycle (measured on the LED part), at the asked frequency', async () => {
+    const code =
+      'import board, pwmio, time\nled = pwmio.PWMOut(board.LED, frequency=1000, duty_cycle=16384)\n' +
+      'print("f", led.frequency)\ninput("w1")\ntime.sleep(1)\ninput("w2")\nled.duty_cycle = 49152\ninput("w3")\ntime.sleep(1)\ninput("w4")\n' +
+      'try:\n    pwmio.PWMOut(board.A0)\nexcept ValueError as e:\n    print(e)\n';
+    const s = start({ board: 'cpx', files: { 'code.py': code } });
+    try {
+      // The program waits in input() (prompts w1..w4) so the LED is measured over exactly its 1 s sleep.
+      const measure = async (start: string, end: string): Promise<number> => {
+        await s.waitFor(start);
+        await s.handle.queryPart('redLed', 'dutySince', '@now'); // start a window
+        s.handle.write('\r');
+        await s.waitFor(end);
+        const duty = (await s.handle.queryPart('redLed', 'dutySince', '@now')) as number;
+        s.handle.write('\r');
+        return duty;
+      };
+      await s.waitFor('f ');
+      expect(s.text).toContain('f 1000\r\n');
+      expect(Math.abs((await measure('w1', 'w2')) - 0.25)).toBeLessThan(0.01);
+      expect(Math.abs((await measure('w3', 'w4')) - 0.75)).toBeLessThan(0.01);
+      await s.waitFor('Press any key');
+      expect(s.text).toContain('Invalid pin\r\n');
+    } finally {
+      await s.stop();
+    }
+  });
 });

@@ -335,3 +335,16 @@ describe('hosted engine: reset and safe mode', () => {
     }
   });
 });
+
+describe('hosted engine: rtc and usb_cdc', () => {
+  it('rtc.RTC().datetime sets the calendar time.localtime reads, which then follows simulated time; usb_cdc.console writes raw', async () => {
+    const text = await runCode({
+      'code.py':
+        'import rtc, time, usb_cdc\nr = rtc.RTC()\nr.datetime = time.struct_time((2024, 5, 6, 7, 8, 9, 0, -1, -1))\n' +
+        'time.sleep(61)\nt = time.localtime()\nprint(t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, t.tm_wday, t.tm_yday)\n' +
+        'usb_cdc.console.write(b"raw\\n")\nprint(usb_cdc.data)\n',
+    });
+    // 2024-05-06 is a Monday (tm_wday 0), day 127 of a leap year.
+    expect(text).toContain('2024 5 6 7 9 10 0 127\r\nraw\nNone\r\n');
+  });
+});

@@ -63,7 +63,13 @@ isenabled = _g.isenabled
     String.raw`
 import _hal
 from collections import namedtuple
-struct_time = namedtuple('struct_time', ('tm_year', 'tm_mon', 'tm_mday', 'tm_hour', 'tm_min', 'tm_sec', 'tm_wday', 'tm_yday', 'tm_isdst'))
+_struct_time = namedtuple('struct_time', ('tm_year', 'tm_mon', 'tm_mday', 'tm_hour', 'tm_min', 'tm_sec', 'tm_wday', 'tm_yday', 'tm_isdst'))
+def struct_time(*args):
+    # Nine values or one 9-sequence, as CircuitPython's time.struct_time takes (a factory here: MicroPython's
+    # namedtuple types cannot be subclassed with __new__; the instances print as struct_time(...)).
+    if len(args) == 1:
+        args = tuple(args[0])
+    return _struct_time(*args)
 def monotonic():
     return _hal.monotonic()
 def monotonic_ns():
@@ -240,6 +246,69 @@ def enable_interrupts():
 nvm = bytearray(256)
 del _chip, _board
 ` + hide('microcontroller'),
+
+  rtc:
+    String.raw`
+import _hal, time
+class RTC:
+    # The SAMD21 RTC as CircuitPython's rtc module shows it: a calendar starting at 2000-01-01.
+    @property
+    def datetime(self):
+        return time.localtime()
+    @datetime.setter
+    def datetime(self, t):
+        _hal.rtc_set(str(time.mktime(t)))
+    @property
+    def calibration(self):
+        return 0
+    @calibration.setter
+    def calibration(self, v):
+        if not -127 <= v <= 127:
+            raise ValueError('calibration value out of range +/-127')
+def set_time_source(rtc):
+    pass
+` + hide('rtc'),
+
+  usb_cdc:
+    String.raw`
+import _hal
+class Serial:
+    # usb_cdc.console: the REPL's USB serial, read and written raw.
+    def read(self, size=1):
+        r = _hal.input_read(size)
+        if r is None:
+            raise KeyboardInterrupt
+        return r.encode()
+    def readline(self, size=-1):
+        out = b''
+        while not out.endswith(b'\n'):
+            out += self.read(1)
+        return out
+    def write(self, buf):
+        b = bytes(buf)
+        _hal.console_write(b.decode())
+        return len(b)
+    @property
+    def in_waiting(self):
+        return _hal.input_available()
+    @property
+    def out_waiting(self):
+        return 0
+    @property
+    def connected(self):
+        return True
+    def reset_input_buffer(self):
+        while _hal.input_available():
+            _hal.input_read(1)
+    def reset_output_buffer(self):
+        pass
+    def flush(self):
+        pass
+console = Serial()
+data = None
+def enable(*, console=True, data=False):
+    raise RuntimeError('Cannot change USB devices now')
+` + hide('usb_cdc'),
 
   board:
     String.raw`

@@ -236,6 +236,53 @@ class AnalogIn:
         return 3.3
 ` + hide('analogio'),
 
+  pwmio:
+    String.raw`
+import _hal, _hw
+class PWMOut:
+    def __init__(self, pin, *, duty_cycle=0, frequency=500, variable_frequency=False):
+        _hw.pin_of(pin)
+        if not 0 <= duty_cycle <= 65535:
+            raise ValueError('duty_cycle must be 0-65535')
+        self._duty = duty_cycle
+        self._variable = variable_frequency
+        self._id = _hw.check(_hal.pwm_construct(pin._name, _hw.name_of(pin), duty_cycle, frequency, bool(variable_frequency)))
+    def _ok(self):
+        if self._id is None:
+            raise ValueError('Object has been deinitialized and can no longer be used. Create a new object.')
+    def deinit(self):
+        if self._id is not None:
+            _hal.pwm_deinit(self._id)
+            self._id = None
+    def deinited(self):
+        return self._id is None
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        self.deinit()
+    @property
+    def duty_cycle(self):
+        self._ok()
+        return _hal.pwm_get_duty(self._id)
+    @duty_cycle.setter
+    def duty_cycle(self, d):
+        self._ok()
+        if not 0 <= d <= 65535:
+            raise ValueError('duty_cycle must be 0-65535')
+        self._duty = d
+        _hal.pwm_duty(self._id, d)
+    @property
+    def frequency(self):
+        self._ok()
+        return int(_hal.pwm_frequency(self._id))
+    @frequency.setter
+    def frequency(self, f):
+        self._ok()
+        if not self._variable:
+            raise AttributeError('PWM frequency not writable when variable_frequency is False.')
+        raise NotImplementedError('changing the frequency is not supported by the hosted engine yet')
+` + hide('pwmio'),
+
   touchio:
     String.raw`
 import _hal, _hw

@@ -80,6 +80,16 @@ def _check(r):
         raise OSError(-r)
     return r
 
+# Files still open when a program ends are closed (written) then, as the board's VM finalisers do.
+_open_files = []
+
+def close_all():
+    for f in list(_open_files):
+        try:
+            f.close()
+        except Exception:
+            pass
+
 class _File(io.IOBase):
     def __init__(self, path, data, mode):
         self._path = path
@@ -89,6 +99,8 @@ class _File(io.IOBase):
         self._pos = len(self._buf) if 'a' in mode else 0
         self._dirty = 'w' in mode
         self._closed = False
+        if self._write:
+            _open_files.append(self)
     def readinto(self, b):
         n = min(len(b), len(self._buf) - self._pos)
         b[:n] = self._buf[self._pos:self._pos + n]
@@ -146,6 +158,8 @@ class _File(io.IOBase):
         if not self._closed:
             self.flush()
             self._closed = True
+            if self in _open_files:
+                _open_files.remove(self)
     def ioctl(self, req, arg):
         if req == 4:  # MP_STREAM_CLOSE
             self.close()
@@ -272,11 +286,14 @@ def _import(name, g=None, l=None, fromlist=(), level=0):
                 path = list(sys.path)
                 sys.path.clear()
                 sys.path.append(HOSTED)
+                # On the board a core module is C in flash: what importing ours allocates is not the program's.
+                before = _gc.mem_alloc()
                 try:
                     mod = _orig_import('_c_' + top)
                 finally:
                     sys.path.clear()
                     sys.path.extend(path)
+                    baseline[0] += _gc.mem_alloc() - before
                 sys.modules[top] = mod
                 sys.modules.pop('_c_' + top, None)
                 return mod
@@ -364,22 +381,38 @@ def _run(code, g):
         _hal.write_error(text)
         return _where(text, e)
     finally:
+        if g is not _repl_globals:
+            close_all()
         _hal.flush()
 
-def run_file(path):
-    # What pyexec_file does: read, compile under the file's name, run in __main__'s globals.
-    g = {'__name__': '__main__'}
+_compiled = [None]
+
+def compile_file(path):
+    # What pyexec_file does first: read and compile under the file's name. The engine returns to JS
+    # before running it, so the compiler's garbage is collected (the VM collects only at the top level).
+    _compiled[0] = None
     try:
         f = open(path, 'rb')
         src = f.read()
         f.close()
-        code = compile(src, path.lstrip('/'), 'exec')
+        _compiled[0] = compile(src, path.lstrip('/'), 'exec')
+        src = None
+        _gc.collect()
+        return ''
     except BaseException as e:
         text = format_exception(e)
         _hal.write_text(text)
         _hal.flush()
         return _where(text, e)
-    return _run(code, g)
+
+def run_compiled():
+    code = _compiled[0]
+    _compiled[0] = None
+    return _run(code, {'__name__': '__main__'})
+
+def run_file(path):
+    r = compile_file(path)
+    return r if r else run_compiled()
 
 _repl_globals = {'__name__': '__main__'}
 

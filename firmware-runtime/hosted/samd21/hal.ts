@@ -11,6 +11,8 @@ type Samd21 = Samd21Board['mcu'];
 import { sercomPadsOn } from '../../../peripherals/samd21/sercom-pads.js';
 import { ADC_AIN_PADS } from '../../../peripherals/samd21/adc.js';
 import { PTC_Y_PADS } from '../../../peripherals/samd21/ptc.js';
+import { TC_WO_PADS } from '../../../peripherals/samd21/tc.js';
+import { TCC_WO_PADS } from '../../../peripherals/samd21/tcc.js';
 import type { HostedClock } from '../clock.js';
 
 const PM = 0x40000400;
@@ -20,6 +22,18 @@ const NVMCTRL = 0x41004000;
 const PORT = 0x41004400;
 const SERCOM_BASE = 0x42000800;
 const ADC = 0x42004000;
+const TCC_BASE = 0x42002000;
+const TC_BASE = 0x42002c00;
+/** TC/TCC CTRLA.PRESCALER divisions. */
+const PRESCALERS = [1, 2, 4, 8, 16, 64, 256, 1024] as const;
+
+/** A timer a pin's PWM can use: TCn or TCCn, its wave output WO[x], and the pin function that routes it. */
+interface PwmTimer {
+  tc: boolean;
+  n: number;
+  wo: number;
+  fn: string;
+}
 const PTC = 0x42004c00;
 /** The GCLK generator CircuitPython's touchio takes for the PTC (find_free_gclk: the first unused one). */
 const PTC_GCLK_GENERATOR = 1;
@@ -103,6 +117,7 @@ export class Samd21Hal {
   /** reset_port between VM runs: every SERCOM in use reset, every claimed pin back to its reset state. */
   resetAll(): void {
     for (const id of [...this.i2c.keys()]) this.i2cDeinit(id);
+    for (const id of [...this.pwms.keys()]) this.pwmDeinit(id);
     for (const pad of [...this.claimed]) this.release(pad);
   }
 
@@ -292,6 +307,169 @@ export class Samd21Hal {
     this.w8(PTC + 0x0d, this.r8(PTC + 0x0d) | 0x80); // CONVERT
     this.waitFor(() => (this.r8(PTC + 0x0d) & 0x80) === 0, 'PTC CONVCONTROL.CONVERT');
     return this.r16(PTC + 0x1c);
+  }
+
+  // ---- pwmio (common-hal/pwmio/PWMOut.c) ---------------------------------------------------------------
+  private readonly timers = new Map<string, { users: number; frequency: number; top: number; divisor: number; channels: Set<number> }>();
+  private readonly pwms = new Map<number, { pad: string; timer: PwmTimer }>();
+
+  /** The timers a pad's PWM can use, as the port's pin table lists them: function E first, then F. */
+  private pwmTimers(pad: string): PwmTimer[] {
+    const out: PwmTimer[] = [];
+    for (const n of [3, 4, 5] as const) {
+      TC_WO_PADS[n]!.forEach((pads, wo) => {
+        if (pads.includes(pad)) out.push({ tc: true, n, wo, fn: 'E' });
+      });
+    }
+    for (const n of [0, 1, 2]) {
+      for (const [p, fn, wo] of TCC_WO_PADS[n] ?? []) if (p === pad) out.push({ tc: false, n, wo, fn });
+    }
+    return out.sort((a, b) => (a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0));
+  }
+
+  private static timerKey(t: PwmTimer): string {
+    return `${t.tc ? 'TC' : 'TCC'}${t.n}`;
+  }
+
+  /** TCC channel of a wave output (WO[x] follows CC[x mod CC_NUM], WEXCTRL.OTMX = 0). */
+  private static tccChannel(t: PwmTimer): number {
+    return t.wo % (t.n === 0 ? 4 : 2);
+  }
+
+  pwmConstruct(pad: string, name: string, duty: number, frequency: number, variable: boolean): number {
+    const options = this.pwmTimers(pad);
+    if (options.length === 0) throw new HalError('ValueError', 'Invalid pin');
+    if (!(frequency > 0)) throw new HalError('ValueError', 'Invalid PWM frequency');
+    let chosen: PwmTimer | undefined;
+    const channelFree = (t: PwmTimer) => t.tc || !this.timers.get(Samd21Hal.timerKey(t))?.channels.has(Samd21Hal.tccChannel(t));
+    // A TCC already running at this frequency with our channel free is shared (not for variable frequency).
+    if (!variable) {
+      chosen = options.find((t) => !t.tc && this.timers.get(Samd21Hal.timerKey(t))?.frequency === frequency && channelFree(t));
+    }
+    // Else a stopped timer: fixed frequency searches the pin's list from its end (TCCs, to share later),
+    // variable frequency from its start (TCs first); a TC's PWM (MPWM: CC0 is TOP) is only on WO[1].
+    let hasTc = false;
+    if (!chosen) {
+      const order = variable ? options : [...options].reverse();
+      chosen = order.find((t) => {
+        if (t.tc) hasTc = true;
+        return !this.timers.has(Samd21Hal.timerKey(t)) && (t.tc ? t.wo === 1 : channelFree(t));
+      });
+      hasTc ||= options.some((t) => t.tc);
+    }
+    if (!chosen) {
+      if (hasTc) throw new HalError('ValueError', 'All timers for this pin are in use');
+      throw new HalError('RuntimeError', 'Internal resource(s) in use');
+    }
+    this.claim(pad, name);
+    const key = Samd21Hal.timerKey(chosen);
+    let state = this.timers.get(key);
+    if (!state) {
+      state = this.startTimer(chosen, frequency);
+      this.timers.set(key, state);
+    }
+    state.users++;
+    if (!chosen.tc) state.channels.add(Samd21Hal.tccChannel(chosen));
+    this.resetPin(pad);
+    this.pmux(pad, chosen.fn);
+    const id = this.nextId++;
+    this.pwms.set(id, { pad, timer: chosen });
+    this.pwmDuty(id, duty);
+    return id;
+  }
+
+  /** Clocks the timer from the 48 MHz generator and starts it with the largest TOP that fits (most resolution). */
+  private startTimer(t: PwmTimer, frequency: number): { users: number; frequency: number; top: number; divisor: number; channels: Set<number> } {
+    const resolution = t.tc || t.n === 2 ? 16 : 24;
+    let divisor = 0;
+    let top = 0;
+    for (divisor = 0; divisor < 8; divisor++) {
+      top = Math.floor(48e6 / PRESCALERS[divisor]! / frequency) - 1;
+      if (top < 2 ** resolution) break;
+    }
+    divisor = Math.min(divisor, 7);
+    top = Math.max(1, Math.min(top, 2 ** resolution - 1));
+    if (t.tc) {
+      const base = TC_BASE + 0x400 * (t.n - 3);
+      this.apbc(11 + t.n - 3);
+      this.clockChannel(t.n === 3 ? 27 : 28);
+      this.w16(base, 1); // CTRLA.SWRST
+      this.waitFor(() => (this.r16(base) & 1) === 0 && (this.r8(base + 0x0f) & 0x80) === 0, 'TC SWRST');
+      this.w16(base, (0 << 2) | (3 << 5) | (divisor << 8)); // COUNT16, WAVEGEN MPWM, PRESCALER
+      this.w16(base + 0x18, top); // CC0 = TOP
+      this.waitFor(() => (this.r8(base + 0x0f) & 0x80) === 0, 'TC STATUS.SYNCBUSY');
+      this.w16(base, this.r16(base) | 2); // ENABLE
+      this.waitFor(() => (this.r8(base + 0x0f) & 0x80) === 0, 'TC STATUS.SYNCBUSY');
+    } else {
+      const base = TCC_BASE + 0x400 * t.n;
+      this.apbc(8 + t.n);
+      this.clockChannel(t.n === 2 ? 27 : 26);
+      this.w32(base, 1); // CTRLA.SWRST
+      this.waitFor(() => (this.r32(base + 0x08) & 1) === 0, 'TCC SYNCBUSY.SWRST');
+      this.w32(base, (divisor << 8) | (1 << 12)); // PRESCALER, PRESCSYNC = PRESC
+      this.w32(base + 0x3c, 2); // WAVE.WAVEGEN = NPWM
+      this.w32(base + 0x40, top); // PER
+      this.waitFor(() => (this.r32(base + 0x08) & ((1 << 6) | (1 << 7))) === 0, 'TCC SYNCBUSY.WAVE/PER');
+      this.w32(base, this.r32(base) | 2); // ENABLE
+      this.waitFor(() => (this.r32(base + 0x08) & 2) === 0, 'TCC SYNCBUSY.ENABLE');
+    }
+    return { users: 0, frequency, top, divisor, channels: new Set() };
+  }
+
+  private pwm(id: number): { pad: string; timer: PwmTimer } {
+    const p = this.pwms.get(id);
+    if (!p) throw new HalError('ValueError', 'Object has been deinitialized and can no longer be used. Create a new object.');
+    return p;
+  }
+
+  /** set_duty_cycle: TOP * duty / 0xFFFF into CC1 (TC) or the channel's CCB (TCC, applied at the next period). */
+  pwmDuty(id: number, duty: number): void {
+    const { timer } = this.pwm(id);
+    const state = this.timers.get(Samd21Hal.timerKey(timer))!;
+    const value = Math.floor((state.top * duty) / 0xffff);
+    if (timer.tc) {
+      const base = TC_BASE + 0x400 * (timer.n - 3);
+      this.w16(base + 0x1a, value);
+      this.waitFor(() => (this.r8(base + 0x0f) & 0x80) === 0, 'TC STATUS.SYNCBUSY');
+    } else {
+      this.w32(TCC_BASE + 0x400 * timer.n + 0x70 + 4 * Samd21Hal.tccChannel(timer), value);
+    }
+  }
+
+  /** get_duty_cycle: the compare value read back, scaled to 16 bits (so 1000 reads 999 at TOP 47999). */
+  pwmGetDuty(id: number): number {
+    const { timer } = this.pwm(id);
+    if (timer.tc) {
+      const base = TC_BASE + 0x400 * (timer.n - 3);
+      return Math.floor((this.r16(base + 0x1a) * 0xffff) / this.r16(base + 0x18));
+    }
+    const base = TCC_BASE + 0x400 * timer.n;
+    const ch = Samd21Hal.tccChannel(timer);
+    const buffered = (this.r32(base + 0x30) & (1 << (16 + ch))) !== 0; // STATUS.CCBVx (31.8.13)
+    const cv = this.r32(base + (buffered ? 0x70 : 0x44) + 4 * ch);
+    return Math.floor((cv * 0xffff) / this.r32(base + 0x40));
+  }
+
+  /** The frequency the timer really runs at: 48 MHz / prescaler / (TOP + 1). */
+  pwmFrequency(id: number): number {
+    const state = this.timers.get(Samd21Hal.timerKey(this.pwm(id).timer))!;
+    return 48e6 / PRESCALERS[state.divisor]! / (state.top + 1);
+  }
+
+  pwmDeinit(id: number): void {
+    const p = this.pwms.get(id);
+    if (!p) return;
+    this.pwms.delete(id);
+    const key = Samd21Hal.timerKey(p.timer);
+    const state = this.timers.get(key)!;
+    state.users--;
+    if (!p.timer.tc) state.channels.delete(Samd21Hal.tccChannel(p.timer));
+    if (state.users === 0) {
+      this.timers.delete(key);
+      if (p.timer.tc) this.w16(TC_BASE + 0x400 * (p.timer.n - 3), 1);
+      else this.w32(TCC_BASE + 0x400 * p.timer.n, 1);
+    }
+    this.release(p.pad);
   }
 
   // ---- neopixel_write ----------------------------------------------------------------------------

@@ -1,0 +1,142 @@
+/**
+ * `circuitemu run` / `repl` with no --firmware: the hosted CircuitPython engine
+ * (firmware-runtime/hosted/) on a board it supports, with the same drive, flash, timeout,
+ * expected-text and statistics options as a firmware run.
+ *
+ * A non-interactive run ends when the program can make no more progress: the engine waits for
+ * console input and standard input has ended (status 0); or at --expect-text (0), or when
+ * --timeout simulated seconds have passed (124).
+ */
+import { createBoard, EXIT } from '../run.js';
+import { copyToDrive, FlashImageFile, storageOf } from '../drive.js';
+import { hostedBoard } from '../../firmware-runtime/hosted/boards.js';
+import { startHostedEngine, type HostedRunEnd } from './hosted-engine.js';
+
+export interface HostedCliOptions {
+  board: string;
+  interactive: boolean;
+  timeout: number;
+  expectText?: string;
+  drive?: string;
+  flash?: string;
+  stats: boolean;
+  write: (bytes: Uint8Array | string) => void;
+  /** Called once with a function that ends the run (stdout went away). */
+  onStop?: (stop: () => void) => void;
+}
+
+/** True when `board` can run the hosted engine (no firmware needed). */
+export function hostable(board: string): boolean {
+  try {
+    hostedBoard(board);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function runHosted(o: HostedCliOptions): Promise<number> {
+  hostedBoard(o.board); // a clear error for boards without the engine
+  const board = createBoard(o.board, { core: 'none' });
+  const flash = o.flash ? FlashImageFile.open(board, o.flash, { forWriting: true }) : undefined;
+  try {
+    if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
+    if (o.drive) copyToDrive(board, o.drive);
+    const storage = storageOf(board);
+    const end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes));
+    flash?.save();
+    return end;
+  } finally {
+    flash?.close();
+  }
+}
+
+async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void): Promise<number> {
+  let seen = '';
+  let expected = false;
+  let stdinEnded = false;
+  let lastWasWaiting = false;
+  const run = startHostedEngine({
+    board: o.board,
+    flashImage: image,
+    realTime: o.interactive,
+    timeoutSeconds: Number.isFinite(o.timeout) ? o.timeout : undefined,
+    onConsole: (bytes) => {
+      lastWasWaiting = false;
+      if (expected) return;
+      if (!o.expectText) return o.write(bytes);
+      // Output stops at the expected text, as for a firmware run.
+      const text = Buffer.from(bytes).toString('latin1');
+      const before = seen.length;
+      seen += text;
+      const at = seen.indexOf(o.expectText, Math.max(0, before - o.expectText.length));
+      if (at < 0) return o.write(bytes);
+      expected = true;
+      o.write(Buffer.from(seen.slice(before, at + o.expectText.length), 'latin1'));
+      void run.stop();
+    },
+    onWaiting: () => {
+      lastWasWaiting = true;
+      if (stdinEnded && !o.interactive) void run.stop();
+    },
+  });
+  o.onStop?.(() => void run.stop());
+  const detach = attachStdin(o.interactive, (bytes) => {
+    lastWasWaiting = false;
+    run.write(bytes);
+  }, () => {
+    stdinEnded = true;
+    if (lastWasWaiting && !o.interactive) void run.stop();
+  }, () => void run.stop());
+  if (o.interactive) process.stderr.write('circuitemu: connected to the console (hosted CircuitPython); Ctrl-] quits\n');
+  const started = performance.now();
+  const end = await run.done;
+  detach();
+  keep(run.flash);
+  if (o.stats) {
+    process.stderr.write(
+      `circuitemu: hosted engine, ${end.seconds.toFixed(6)} simulated s, ${((performance.now() - started) / 1000).toFixed(3)} wall s, ${end.hardStops} hard stop(s)\n`,
+    );
+  }
+  return status(end, o.timeout);
+}
+
+function status(end: HostedRunEnd, timeout: number): number {
+  switch (end.reason) {
+    case 'stopped':
+      return 0;
+    case 'timeout':
+      process.stderr.write(`circuitemu: timeout: the program was still running after ${timeout} simulated seconds\n`);
+      return EXIT.timeout;
+    case 'error':
+      process.stderr.write(`circuitemu: hosted engine failed: ${end.message ?? 'unknown error'}\n`);
+      return EXIT.software;
+  }
+}
+
+/** Standard input to the console: raw keys on a terminal in `repl` (Ctrl-] quits), else the byte stream. */
+function attachStdin(interactive: boolean, onBytes: (b: Uint8Array) => void, onEnd: () => void, onQuit: () => void): () => void {
+  const stdin = process.stdin;
+  const raw = interactive && stdin.isTTY;
+  if (raw) stdin.setRawMode(true);
+  const onData = (chunk: Buffer) => {
+    const quit = raw ? chunk.indexOf(0x1d) : -1;
+    if (quit >= 0) {
+      if (quit > 0) onBytes(chunk.subarray(0, quit));
+      onQuit();
+      return;
+    }
+    onBytes(chunk);
+  };
+  stdin.on('data', onData);
+  stdin.on('end', onEnd);
+  stdin.on('error', onEnd);
+  return () => {
+    stdin.off('data', onData);
+    stdin.off('end', onEnd);
+    stdin.off('error', onEnd);
+    if (raw) stdin.setRawMode(false);
+    stdin.pause();
+    stdin.unref?.();
+  };
+}
