@@ -18,24 +18,13 @@
 # Needs (Debian): gcc-arm-none-eabi binutils-arm-none-eabi
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cc=arm-none-eabi-gcc
-strip=arm-none-eabi-strip
-if ! command -v "$cc" >/dev/null; then
-    echo "build.sh: $cc not found (apt-get install gcc-arm-none-eabi)" >&2
-    exit 1
-fi
-cflags=(-mcpu=cortex-m0plus -mthumb -Os -std=gnu11 -Wall -Wextra -Werror
-        -ffreestanding -nostdlib -ffunction-sections -fdata-sections -Icommon)
-ldflags=(-T common/samd21.ld -Wl,--gc-sections -Wl,-z,max-page-size=16 -Wl,--no-warn-rwx-segments -lgcc)
+source "$here/../arm-baremetal.sh"
 cd "$here"
-mkdir -p build
 build() {
     local name="$1" src="$2"; shift 2
     local extra=()
     case "$src" in periph_*) extra=(src/periph_common.c) ;; esac
-    "$cc" "${cflags[@]}" "$@" common/startup.c "${extra[@]}" "src/$src.c" "${ldflags[@]}" -Wl,-Map="build/$name.map" -o "build/$name.full.elf"
-    "$strip" --strip-debug -o "$name.elf" "build/$name.full.elf"
-    printf '  %-24s %7d bytes\n' "$name.elf" "$(stat -c %s "$name.elf")"
+    link_elf "$name" -Icommon "$@" common/startup.c "${extra[@]}" "src/$src.c" -T common/samd21.ld
 }
 echo "samd21:"
 build system_osc32k system
