@@ -297,7 +297,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     // The worker saves to IndexedDB right after the write; give the transaction a moment.
     await page.waitForTimeout(500);
     await page.reload();
-    await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c.trimEnd(), code, { timeout: 15_000 });
+    await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c.trimEnd(), code, { timeout: 60_000 }); // generous: CI shares 2 cores with the whole suite
     expect(errors).toEqual([]);
   });
 
@@ -315,14 +315,14 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().notice?.text === 'Saved /code.py.');
     await page.goto('about:blank');
     await page.goto(link);
-    await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c, shared, { timeout: 15_000 });
+    await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c, shared, { timeout: 60_000 }); // generous: CI shares 2 cores with the whole suite
     await page.waitForFunction(() => (window as unknown as { circuitemu: { store: { getState(): { files: { path: string }[] } } } }).circuitemu.store.getState().files.some((f) => f.path === '/code-before-link.py'));
     // A link cut short: a clear message, and code.py stays as it was.
     await page.goto('about:blank');
     await page.goto(link.slice(0, link.indexOf('&code=') + 12) + '%%');
     await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().notice?.kind === 'error');
     expect(await page.locator('[role=alert]').textContent()).toMatch(/^This shared link is broken: /);
-    await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c, shared, { timeout: 15_000 });
+    await page.waitForFunction((c) => document.querySelector('.cm-content')?.textContent === c, shared, { timeout: 60_000 }); // generous: CI shares 2 cores with the whole suite
     await page.goto('about:blank');
     await page.goto(url);
     await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
