@@ -15,13 +15,21 @@ import type { Scheduler } from '../../emulator/kernel/scheduler.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
 import type { Pin } from '../../emulator/kernel/signals.js';
 import { PAD_FUNCTION_INDEX, padIndex, type PadFunction, type Samd21Chip } from '../../peripherals/samd21/chip.js';
-import { peripheralSlot } from '../../peripherals/samd21/memory-map.js';
+import { peripheralSlot, type Variant } from '../../peripherals/samd21/memory-map.js';
 
 export const RIG_HZ = 48_000_000;
 /** Cycles from an NVIC line rising to a handler's first instruction (M0+: 15 + stacking). */
 const IRQ_LATENCY = 24;
 
 export interface RigOptions {
+  variant?: Variant;
+  /** The board fits a 32.768 kHz crystal (XOSC32K becomes ready). */
+  xosc32kCrystal?: boolean;
+  /**
+   * A Cortex-M0+ in the core slot, asleep (so running the machine only advances time) until a
+   * test loads and starts a program: for the suites that run tiny Thumb programs.
+   */
+  cpu?: boolean;
   /** Fixed GCLK channel frequencies (Hz by GCLK_ID); stubs the clock tree (see above). */
   gclk?: Record<number, number>;
   /** Frequency of the channels `gclk` does not list (with a stubbed tree). Default 48 MHz. */
@@ -55,7 +63,8 @@ export class Samd21Rig {
   private readonly isrs = new Map<number, { run: () => void; event: SimEvent }>();
 
   constructor(options: RigOptions = {}) {
-    this.mcu = createSamd21({ variant: 'G18A', core: 'none' });
+    this.mcu = createSamd21({ variant: options.variant ?? 'G18A', xosc32kCrystal: options.xosc32kCrystal, core: options.cpu ? 'cortex-m0plus' : 'none' });
+    if (this.mcu.core) this.mcu.core.state = 'sleeping';
     this.scheduler = this.mcu.scheduler;
     this.bus = this.mcu.bus;
     this.chip = this.mcu.context;
@@ -64,7 +73,8 @@ export class Samd21Rig {
     if (options.noClockTree) this.chip.clocks = null;
     if (options.recordEvents) this.chip.events = { generate: (g) => this.events.push(g) };
     if (options.recordDma) this.chip.dma = { trigger: (s) => this.dma.push(s) };
-    this.chip.attachCore({ setInterrupt: (line, level) => this.interrupt(line, level), nmi: () => {} });
+    // With no CPU, a recorder takes the NVIC lines (a CPU keeps its own).
+    if (!this.mcu.core) this.chip.attachCore({ setInterrupt: (line, level) => this.interrupt(line, level), nmi: () => {} });
   }
 
   private stubClocks(channels: Record<number, number>): void {

@@ -2,14 +2,13 @@
  * Helpers for the SAMD21 suites: a chip, register access as firmware does it (bus reads/writes),
  * time advanced with the machine, and tiny Thumb programs for tests that need the CPU.
  */
-import { createSamd21, type Samd21 } from '../../boards/chips/samd21.js';
+import type { Samd21 } from '../../boards/chips/samd21.js';
 import type { Variant } from '../../peripherals/samd21/memory-map.js';
+import { Samd21Rig } from '../helpers/samd21-rig.js';
 
+/** A whole SAMD21 with its real clock tree and a sleeping Cortex-M0+ (see Samd21Rig). */
 export function chip(variant: Variant = 'G18A', options: { xosc32kCrystal?: boolean } = {}): Samd21 {
-  const s = createSamd21({ variant, ...options });
-  // No program: keep the core asleep so that running the machine only advances time.
-  s.core!.state = 'sleeping';
-  return s;
+  return new Samd21Rig({ variant, xosc32kCrystal: options.xosc32kCrystal, cpu: true }).mcu;
 }
 
 export const r8 = (s: Samd21, a: number) => s.bus.read(a, 1);
