@@ -2,6 +2,7 @@
 import { CPX_SPEC } from './cpx.js';
 import { METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
 import { buildSamd21Board, type Samd21BoardSpec } from './samd21-board.js';
+import { createFeatherHuzzah } from './feather-huzzah.js';
 import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
 import type { Board } from './types.js';
@@ -32,6 +33,12 @@ function samd21(spec: Samd21BoardSpec, summary: string): BoardInfo {
 export const BOARDS: BoardInfo[] = [
   samd21(CPX_SPEC, 'SAMD21G18A, 2 MiB SPI flash, 10 NeoPixels, sensors'),
   samd21(METRO_M0_EXPRESS_SPEC, 'SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash, 1 NeoPixel'),
+  {
+    name: 'feather_huzzah',
+    description: 'Adafruit Feather HUZZAH ESP8266 (ESP8266, 4 MiB flash, red LED GPIO0, blue LED GPIO2, UART0 console; mask ROM emulated)',
+    hostable: false,
+    create: () => createFeatherHuzzah(),
+  },
   { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => createTestM0(o?.commandLine) },
   {
     name: 'test-lx106',
