@@ -528,9 +528,12 @@ export class Esp8266Rom {
     for (let cause = 0; cause < 64; cause++) {
       this.write32(ROM_RAM.exceptionTable + 4 * cause, cause === 4 ? ROM_ENTRIES._xtos_l1int_handler : UNHANDLED_EXCEPTION);
     }
-    // SpiFlashChip: deviceId, chip_size, block_size, sector_size, page_size, status_mask.
+    // `flashchip` holds a pointer to the ROM's SpiFlashChip, which follows it: deviceId,
+    // chip_size, block_size, sector_size, page_size, status_mask (the SDK writes chip_size at
+    // pointer+4 and reads sector_size at pointer+12).
     const size = FLASH_SIZES[sizeCode] ?? this.host.flash.length;
-    const fc = ROM_RAM.flashchip;
+    const fc = ROM_RAM.flashchip + 4;
+    this.write32(ROM_RAM.flashchip, fc);
     this.write32(fc + 0, 0x1640ef);
     this.write32(fc + 4, Math.min(size, this.host.flash.length));
     this.write32(fc + 8, BLOCK_SIZE);
