@@ -1,0 +1,29 @@
+/**
+ * Our ESP8266 C programs (tests/firmware/esp8266, built by build.sh with Debian's lx106 GCC and
+ * linked against the ROM's entry points) boot from an esptool v1 image through the emulated
+ * boot ROM and call its routines; their output must equal the same source's host build
+ * (host printf and arithmetic as the oracle).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { boardWithFlash, PROGRAMS, programImage, runUntil } from './helpers.js';
+
+describe('ESP8266 ROM routines called by our C program', () => {
+  test('rom-calls: libgcc division/multiplication, soft double, ets_printf formats, memory routines = host build', () => {
+    const board = boardWithFlash(programImage('rom-calls'));
+    const { halt, output } = runUntil(board, 'DONE\n', 5);
+    expect(halt, output).toBeNull();
+    const expected = readFileSync(join(PROGRAMS, 'rom-calls.expected.txt'), 'utf8');
+    const start = output.indexOf('rom-calls start');
+    expect(start).toBeGreaterThan(0);
+    expect(output.slice(start)).toBe(expected);
+  });
+
+  test('the boot banner comes first, as the ROM prints it, and names each loaded segment', () => {
+    const board = boardWithFlash(programImage('rom-calls'));
+    const { output } = runUntil(board, 'rom-calls start', 1);
+    expect(output).toMatch(/^\r\n ets Jan {2}8 2013,rst cause:1, boot mode:\(3,0\)\r\n\r\nload 0x[0-9a-f]{8}, len \d+, room 16 \r\n/);
+    expect(output).toMatch(/chksum 0x[0-9a-f]{2}\r\nrom-calls start/);
+  });
+});
