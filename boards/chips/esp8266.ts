@@ -146,7 +146,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     core.setInterrupt(n, true);
     core.setInterrupt(n, false);
   });
-  const rtc = new Esp8266Rtc();
+  const rtc = new Esp8266Rtc(() => scheduler.seconds);
   const iomux = new IoMux();
   const wdev = new Wdev(scheduler);
 

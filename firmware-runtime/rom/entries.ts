@@ -27,6 +27,8 @@ export const ROM_ENTRIES = {
   // console
   ets_printf: 0x400024cc,
   ets_putc: 0x40002be8,
+  ets_vprintf: 0x40001f00,
+  ets_write_char: 0x40001da0,
   ets_install_putc1: 0x4000242c,
   ets_install_uart_printf: 0x40002438,
   uart_div_modify: 0x400039d8,

@@ -85,6 +85,15 @@ const SPI_FLASH_RESULT_ERR = 1;
 const SECTOR_SIZE = 0x1000;
 const BLOCK_SIZE = 0x10000;
 const UNHANDLED_EXCEPTION = 0x4000dc44;
+/**
+ * phy_get_romfuncs returns a table of the ROM's PHY helpers, which the SDK's libphy calls
+ * through. Ours lives at the top of the ROM region: PHY_TABLE_ENTRIES words pointing at traps
+ * 8 bytes apart, each returning 0 (no radio is modelled; the facts sheet's "benign success").
+ */
+const PHY_TRAPS = 0x4000f000;
+/** In ROM-owned RAM (the SDK overwrites entries with its own ram_* versions), after Td4s. */
+const PHY_TABLE = 0x3fffd600;
+const PHY_TABLE_ENTRIES = 128;
 
 export class Esp8266Rom {
   private readonly handlers = new Map<number, Handler>();
@@ -102,6 +111,9 @@ export class Esp8266Rom {
   constructor(private readonly host: RomHost) {
     this.define();
   }
+
+  /** Calls through the PHY table, by table index (for reports). */
+  readonly phyCalls = new Uint32Array(PHY_TABLE_ENTRIES);
 
   /** The ROM region's bytes: traps only. */
   image(): Uint8Array {
@@ -250,6 +262,19 @@ export class Esp8266Rom {
     this.defineSoftFloat();
     this.on('_xtos_l1int_handler' as RomEntryName, (cpu) => this.unhandled(cpu, 'level-1 interrupt dispatch (_xtos_l1int_handler) is not emulated yet'));
     this.handlers.set(UNHANDLED_EXCEPTION, (cpu) => this.unhandled(cpu, 'unhandled exception'));
+    this.definePhy();
+  }
+
+  /** PHY/RF: no radio is modelled; the ROM's helpers report success (0) and are counted. */
+  private definePhy(): void {
+    this.fn('phy_get_romfuncs', () => PHY_TABLE);
+    for (let i = 0; i < PHY_TABLE_ENTRIES; i++) {
+      this.handlers.set(PHY_TRAPS + 8 * i, (cpu) => {
+        this.phyCalls[i]!++;
+        cpu.a[2] = 0;
+      });
+    }
+    for (const name of ['rom_i2c_readReg', 'rom_i2c_readReg_Mask', 'rom_i2c_writeReg', 'rom_i2c_writeReg_Mask'] as const) this.fn(name, () => 0);
   }
 
   private unhandled(cpu: RomCpu, what: string): void {
@@ -272,12 +297,49 @@ export class Esp8266Rom {
     };
   }
 
+  /**
+   * GCC's Xtensa va_list { __va_stk, __va_reg, __va_ndx } (xtensa.c, va_arg expansion): the
+   * first 24 bytes of arguments come from the register save area, then the stack area from
+   * offset 32; 8-byte arguments are aligned.
+   */
+  private vaList(stk: number, reg: number, ndx: number): VarArgs {
+    let index = ndx | 0;
+    const MAX_REG_BYTES = 24;
+    return {
+      next: () => {
+        const orig = index;
+        index = orig + 4;
+        let base = reg >>> 0;
+        if (index > MAX_REG_BYTES) {
+          if (orig <= MAX_REG_BYTES) index = 32 + 4;
+          base = stk >>> 0;
+        }
+        return this.read32(base + index - 4);
+      },
+      align64: () => {
+        index = (index + 7) & ~7;
+      },
+    };
+  }
+
   private defineConsole(): void {
     this.on('ets_printf', (cpu) => {
       const text = formatPrintf(this.readString(cpu.a[2]! >>> 0), this.varargs(cpu, 1), (p) => this.readString(p));
       this.print(text);
       cpu.a[2] = text.length;
     });
+    // ets_vprintf(putc, format, va_list): the va_list struct arrives by value in a4..a6.
+    this.on('ets_vprintf', (cpu) => {
+      const putc = cpu.a[2]! >>> 0;
+      if (putc !== ROM_ENTRIES.ets_write_char) {
+        this.host.halt(`ets_vprintf with a firmware putc function (${hex(putc)}) is not emulated yet`);
+        return;
+      }
+      const text = formatPrintf(this.readString(cpu.a[3]! >>> 0), this.vaList(cpu.a[4]!, cpu.a[5]!, cpu.a[6]!), (p) => this.readString(p));
+      this.print(text);
+      cpu.a[2] = text.length;
+    });
+    this.fn('ets_write_char', (c) => this.host.uart0Transmit(c & 0xff));
     this.fn('ets_putc', (c) => this.host.uart0Transmit(c & 0xff));
     this.fn('uart_tx_one_char', (c) => {
       this.host.uart0Transmit(c & 0xff);
@@ -528,6 +590,7 @@ export class Esp8266Rom {
     for (let cause = 0; cause < 64; cause++) {
       this.write32(ROM_RAM.exceptionTable + 4 * cause, cause === 4 ? ROM_ENTRIES._xtos_l1int_handler : UNHANDLED_EXCEPTION);
     }
+    for (let i = 0; i < PHY_TABLE_ENTRIES; i++) this.write32(PHY_TABLE + 4 * i, PHY_TRAPS + 8 * i);
     // `flashchip` holds a pointer to the ROM's SpiFlashChip, which follows it: deviceId,
     // chip_size, block_size, sector_size, page_size, status_mask (the SDK writes chip_size at
     // pointer+4 and reads sector_size at pointer+12).
