@@ -8,7 +8,7 @@
  *   0x3FF20C00  WDEV_NOW (microsecond counter)        0x40100000  32 KiB IRAM
  *   0x3FFE8000  96 KiB DRAM (user 80 KiB + ROM's)     0x40200000  1 MiB flash window (read-only)
  *   0x60000000  UART0   0x60000300 GPIO   0x60000600 FRC1/FRC2   0x60000700 RTC
- *   0x60000800  IO_MUX  0x60000F00 UART1  0x60001000 RTC memory
+ *   0x60000800  IO_MUX  0x60000D00 SAR/RF measurement  0x60000F00 UART1  0x60001000 RTC memory
  * Other 256-byte slots of 0x60000000-0x60000FFF are unmodelled (reads 0, reported).
  *
  * Clock: the CPU runs at 80 MHz, 160 MHz with DPORT CPU2X bit 0 (scheduler.setFrequency); the
@@ -28,6 +28,7 @@ import { Esp8266Gpio } from '../../peripherals/esp8266/gpio.js';
 import { FrcTimers } from '../../peripherals/esp8266/timers.js';
 import { Esp8266Rtc } from '../../peripherals/esp8266/rtc.js';
 import { IoMux } from '../../peripherals/esp8266/iomux.js';
+import { SarBlock } from '../../peripherals/esp8266/sar.js';
 import { Esp8266Rom } from '../../firmware-runtime/rom/hle.js';
 import { ROM_BASE, ROM_ENTRIES, ROM_SIZE } from '../../firmware-runtime/rom/entries.js';
 
@@ -149,8 +150,9 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   const rtc = new Esp8266Rtc(() => scheduler.seconds);
   const iomux = new IoMux();
   const wdev = new Wdev(scheduler);
+  const sar = new SarBlock();
 
-  const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev];
+  const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev, sar];
   for (const b of blocks) b.diagnostics = diagnostics;
 
   const dportWindow = new SlotWindow('DPORT', 4, 0x3ff00000, diagnostics);
@@ -163,6 +165,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   io.place(0x60000600, frc);
   io.place(0x60000700, rtc);
   io.place(0x60000800, iomux);
+  io.place(0x60000d00, sar);
   io.place(0x60000f00, uart1);
 
   bus.map('DPORT', 0x3ff00000, 0x400, dportWindow);
@@ -232,6 +235,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
       frc.reset();
       rtc.reset();
       iomux.reset();
+      sar.reset();
       mappedMiB = null;
       refreshWindow();
       core!.reset();

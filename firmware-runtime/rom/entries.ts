@@ -139,9 +139,79 @@ export const ROM_ENTRIES = {
   roundup2: 0x400031b4,
 } as const;
 
+/**
+ * The ROM's PHY/RF helpers (rom_*), called directly by the SDK's libphy. No radio is modelled:
+ * each returns 0 (success), the facts sheet's "benign success".
+ */
+export const ROM_PHY_ENTRIES = {
+  rom_abs_temp: 0x400060c0,
+  rom_ana_inf_gating_en: 0x40006b10,
+  rom_cal_tos_v50: 0x40007a28,
+  rom_chip_50_set_channel: 0x40006f84,
+  rom_chip_v5_disable_cca: 0x400060d0,
+  rom_chip_v5_enable_cca: 0x400060ec,
+  rom_chip_v5_rx_init: 0x4000711c,
+  rom_chip_v5_sense_backoff: 0x4000610c,
+  rom_chip_v5_tx_init: 0x4000718c,
+  rom_dc_iq_est: 0x4000615c,
+  rom_en_pwdet: 0x400061b8,
+  rom_get_bb_atten: 0x40006238,
+  rom_get_corr_power: 0x40006260,
+  rom_get_fm_sar_dout: 0x400062dc,
+  rom_get_noisefloor: 0x40006394,
+  rom_get_power_db: 0x400063b0,
+  rom_iq_est_disable: 0x40006400,
+  rom_iq_est_enable: 0x40006430,
+  rom_linear_to_db: 0x40006484,
+  rom_mhz2ieee: 0x400065a4,
+  rom_pbus_dco___SA2: 0x40007bf0,
+  rom_pbus_debugmode: 0x4000737c,
+  rom_pbus_enter_debugmode: 0x40007410,
+  rom_pbus_exit_debugmode: 0x40007448,
+  rom_pbus_force_test: 0x4000747c,
+  rom_pbus_rd: 0x400074d8,
+  rom_pbus_set_rxgain: 0x4000754c,
+  rom_pbus_set_txgain: 0x40007610,
+  rom_pbus_workmode: 0x40007648,
+  rom_pbus_xpd_rx_off: 0x40007688,
+  rom_pbus_xpd_rx_on: 0x400076cc,
+  rom_pbus_xpd_tx_off: 0x400076fc,
+  rom_pbus_xpd_tx_on: 0x40007740,
+  rom_pbus_xpd_tx_on__low_gain: 0x400077a0,
+  rom_phy_reset_req: 0x40007804,
+  rom_restart_cal: 0x4000781c,
+  rom_rfcal_pwrctrl: 0x40007eb4,
+  rom_rfcal_rxiq: 0x4000804c,
+  rom_rfcal_rxiq_set_reg: 0x40008264,
+  rom_rfcal_txcap: 0x40008388,
+  rom_rfcal_txiq: 0x40008610,
+  rom_rfcal_txiq_cover: 0x400088b8,
+  rom_rfcal_txiq_set_reg: 0x40008a70,
+  rom_rfpll_reset: 0x40007868,
+  rom_rfpll_set_freq: 0x40007968,
+  rom_rxiq_cover_mg_mp: 0x40008b6c,
+  rom_rxiq_get_mis: 0x40006628,
+  rom_sar_init: 0x40006738,
+  rom_set_ana_inf_tx_scale: 0x4000678c,
+  rom_set_channel_freq: 0x40006c50,
+  rom_set_loopback_gain: 0x400067c8,
+  rom_set_noise_floor: 0x40006830,
+  rom_set_rxclk_en: 0x40006550,
+  rom_set_txbb_atten: 0x40008c6c,
+  rom_set_txclk_en: 0x4000650c,
+  rom_set_txiq_cal: 0x40008d34,
+  rom_start_noisefloor: 0x40006874,
+  rom_start_tx_tone: 0x400068b4,
+  rom_stop_tx_tone: 0x4000698c,
+  rom_tx_mac_disable: 0x40006a98,
+  rom_tx_mac_enable: 0x40006ad4,
+  rom_txtone_linear_pwr: 0x40006a1c,
+  rom_write_rfpll_sdm: 0x400078dc,
+} as const;
+
 export type RomEntryName = keyof typeof ROM_ENTRIES;
 
-const NAMES = new Map<number, string>(Object.entries(ROM_ENTRIES).map(([n, a]) => [a, n]));
+const NAMES = new Map<number, string>([...Object.entries(ROM_ENTRIES), ...Object.entries(ROM_PHY_ENTRIES)].map(([n, a]) => [a, n]));
 
 /** The ROM function at `address`, for reports ('0x40001234' when the table does not name it). */
 export function romName(address: number): string {

@@ -17,7 +17,7 @@
  * vector) points at `_xtos_unhandled_exception`, whose trap reports the exception; the level-1
  * interrupt dispatcher (cause 4) is not emulated yet and is reported the same way.
  */
-import { ROM_BASE, ROM_ENTRIES, ROM_RAM, ROM_SIZE, romName, type RomEntryName } from './entries.js';
+import { ROM_BASE, ROM_ENTRIES, ROM_PHY_ENTRIES, ROM_RAM, ROM_SIZE, romName, type RomEntryName } from './entries.js';
 import { formatPrintf, type VarArgs } from './printf.js';
 import * as gcc from './libgcc.js';
 import { EspImageError, FLASH_SIZES, parseEspImage } from './boot-image.js';
@@ -274,6 +274,33 @@ export class Esp8266Rom {
         cpu.a[2] = 0;
       });
     }
+    // lldesc_build_chain(desc, desclen, buf, buflen, blksz, owner, &head, &tail): the DMA
+    // descriptor chain the WiFi MAC receives into: one 12-byte descriptor per block (word 0:
+    // size bits 11:0, length bits 23:12, eof bit 30, owner bit 31; then buffer, next). Inferred
+    // from the SDK's use (sdio_queue layout); nothing in the model reads the chain.
+    this.on('lldesc_build_chain', (cpu) => {
+      const a = cpu.a;
+      const [desc, desclen, buf, buflen, blksz, owner] = [a[2]! >>> 0, a[3]! >>> 0, a[4]! >>> 0, a[5]! >>> 0, a[6]! >>> 0, a[7]! & 1];
+      const headPtr = this.read32((a[1]! >>> 0) + 0);
+      const tailPtr = this.read32((a[1]! >>> 0) + 4);
+      const count = Math.min(blksz ? Math.ceil(buflen / blksz) : 0, Math.floor(desclen / 12));
+      for (let i = 0; i < count; i++) {
+        const d = desc + 12 * i;
+        const len = Math.min(blksz, buflen - i * blksz);
+        const last = i === count - 1;
+        this.write32(d, (blksz & 0xfff) | ((len & 0xfff) << 12) | (last ? 1 << 30 : 0) | (owner << 31));
+        this.write32(d + 4, buf + i * blksz);
+        this.write32(d + 8, last ? 0 : d + 12);
+      }
+      this.write32(headPtr, count ? desc : 0);
+      this.write32(tailPtr, count ? desc + 12 * (count - 1) : 0);
+    });
+    for (const [name, address] of Object.entries(ROM_PHY_ENTRIES)) {
+      this.handlers.set(address, (cpu) => {
+        this.lastCall = name;
+        cpu.a[2] = 0;
+      });
+    }
     for (const name of ['rom_i2c_readReg', 'rom_i2c_readReg_Mask', 'rom_i2c_writeReg', 'rom_i2c_writeReg_Mask'] as const) this.fn(name, () => 0);
   }
 
@@ -424,6 +451,8 @@ export class Esp8266Rom {
     this.fn('ets_wdt_disable', () => undefined);
     this.fn('ets_wdt_enable', () => undefined);
     this.on('xthal_get_ccount', (cpu) => (cpu.a[2] = cpu.readSpecial(234)));
+    // roundup2(x, n): x rounded up to a multiple of the power of two n.
+    this.fn('roundup2', (x, n) => (x + n - 1) & -n);
     this.fn('srand', (seed) => {
       this.randState = seed >>> 0;
     });
