@@ -14,13 +14,15 @@
  * the first-stage boot (image at flash offset 0) and leaves the image's entry in a0.
  *
  * The exception table at 0x3FFFC000 (one word per EXCCAUSE, jumped through by the SDK's user
- * vector) points at `_xtos_unhandled_exception`, whose trap reports the exception; the level-1
- * interrupt dispatcher (cause 4) is not emulated yet and is reported the same way.
+ * vector) points at `_xtos_unhandled_exception`, whose trap reports the exception, except for
+ * cause 4 (level-1 interrupt): `_xtos_l1int_handler` is real Xtensa code of ours (asm/l1int.S)
+ * that calls the handlers ets_isr_attach registered (ISR_TABLE in ROM-owned RAM).
  */
 import { ROM_BASE, ROM_ENTRIES, ROM_PHY_ENTRIES, ROM_RAM, ROM_SIZE, romName, type RomEntryName } from './entries.js';
 import { formatPrintf, type VarArgs } from './printf.js';
 import * as gcc from './libgcc.js';
 import { EspImageError, FLASH_SIZES, parseEspImage } from './boot-image.js';
+import { L1INT_BASE, L1INT_CODE } from './l1int-code.js';
 
 /** The core, as the ROM sees it (structurally cpu-xtensa's Lx106). */
 export interface RomCpu {
@@ -94,12 +96,11 @@ const PHY_TRAPS = 0x4000f000;
 /** In ROM-owned RAM (the SDK overwrites entries with its own ram_* versions), after Td4s. */
 const PHY_TABLE = 0x3fffd600;
 const PHY_TABLE_ENTRIES = 128;
+/** ets_isr_attach's table: {handler, arg} per interrupt line (read by asm/l1int.S). */
+export const ISR_TABLE = 0x3fffd800;
 
 export class Esp8266Rom {
   private readonly handlers = new Map<number, Handler>();
-  /** ets_isr_attach table: handler and argument per interrupt line. */
-  readonly isrHandlers = new Uint32Array(16);
-  readonly isrArgs = new Uint32Array(16);
   private savedPs = 0;
   private randState = 1;
   /** The last ROM call, for reports ("how far did it get"). */
@@ -124,7 +125,9 @@ export class Esp8266Rom {
       const o = address - ROM_BASE;
       rom.set(SIMCALL, o);
       rom.set(address === ROM_ENTRIES._ResetVector ? JX_A0 : RET_N, o + 3);
+      if (address + 5 > L1INT_BASE && address < L1INT_BASE + L1INT_CODE.length) throw new Error(`ROM trap ${romName(address)} overlaps the interrupt dispatcher`);
     }
+    rom.set(L1INT_CODE, L1INT_BASE - ROM_BASE);
     return rom;
   }
 
@@ -260,7 +263,6 @@ export class Esp8266Rom {
     this.defineMemory();
     this.defineLibgcc();
     this.defineSoftFloat();
-    this.on('_xtos_l1int_handler' as RomEntryName, (cpu) => this.unhandled(cpu, 'level-1 interrupt dispatch (_xtos_l1int_handler) is not emulated yet'));
     this.handlers.set(UNHANDLED_EXCEPTION, (cpu) => this.unhandled(cpu, 'unhandled exception'));
     this.definePhy();
   }
@@ -419,8 +421,8 @@ export class Esp8266Rom {
   private defineInterrupts(): void {
     this.fn('ets_isr_attach', (line, handler, arg) => {
       if (line >>> 0 < 16) {
-        this.isrHandlers[line] = handler;
-        this.isrArgs[line] = arg;
+        this.write32(ISR_TABLE + 8 * line, handler);
+        this.write32(ISR_TABLE + 8 * line + 4, arg);
       }
     });
     this.on('ets_isr_mask', (cpu) => cpu.writeSpecial(SR_INTENABLE, cpu.readSpecial(SR_INTENABLE) & ~cpu.a[2]!));
@@ -620,6 +622,7 @@ export class Esp8266Rom {
       this.write32(ROM_RAM.exceptionTable + 4 * cause, cause === 4 ? ROM_ENTRIES._xtos_l1int_handler : UNHANDLED_EXCEPTION);
     }
     for (let i = 0; i < PHY_TABLE_ENTRIES; i++) this.write32(PHY_TABLE + 4 * i, PHY_TRAPS + 8 * i);
+    for (let i = 0; i < 32; i++) this.write32(ISR_TABLE + 4 * i, 0);
     // `flashchip` holds a pointer to the ROM's SpiFlashChip, which follows it: deviceId,
     // chip_size, block_size, sector_size, page_size, status_mask (the SDK writes chip_size at
     // pointer+4 and reads sector_size at pointer+12).

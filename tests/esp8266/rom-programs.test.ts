@@ -20,6 +20,14 @@ describe('ESP8266 ROM routines called by our C program', () => {
     expect(output.slice(start)).toBe(expected);
   });
 
+  test('timer-irq: FRC1 interrupts every 1 ms reach an ets_isr_attach handler through the ROM dispatcher', () => {
+    const board = boardWithFlash(programImage('timer-irq'));
+    const { halt, output } = runUntil(board, 'DONE\n', 1);
+    expect(halt, output).toBeNull();
+    // Ten ticks of exactly 1 ms: nine periods between the first and the tenth (WDEV_NOW in us).
+    expect(output).toContain('timer-irq start\nticks 10, first to last 9000 us\nDONE\n');
+  });
+
   test('the boot banner comes first, as the ROM prints it, and names each loaded segment', () => {
     const board = boardWithFlash(programImage('rom-calls'));
     const { output } = runUntil(board, 'rom-calls start', 1);

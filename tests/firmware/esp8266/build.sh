@@ -8,9 +8,13 @@ cd "$(dirname "$0")"
 CC=${CC:-xtensa-lx106-elf-gcc}
 for src in *.c; do
   p=${src%.c}
-  "$CC" -O2 -mlongcalls -ffreestanding -fno-builtin -nostdlib -Wall -Wextra -T esp8266.ld -Wl,--gc-sections "$src" -lgcc -o "$p.elf"
+  "$CC" -O2 -mlongcalls -ffreestanding -fno-builtin -nostdlib -Wall -Wextra -T esp8266.ld -Wl,--gc-sections vectors.S "$src" -lgcc -o "$p.elf"
   xtensa-lx106-elf-strip -g "$p.elf"
-  gcc -O2 -DHOST -Wall -Wno-format "$src" -o "/tmp/$p.host"
-  "/tmp/$p.host" > "$p.expected.txt"
-  echo "built $p.elf ($(stat -c %s "$p.elf") bytes), $p.expected.txt ($(wc -l < "$p.expected.txt") lines)"
+  # Programs that build for the host too get their expected output from the host build; the
+  # others (hardware programs) have a hand-written expectation in the test.
+  if grep -q '#ifdef HOST' "$src"; then
+    gcc -O2 -DHOST -Wall -Wno-format "$src" -o "/tmp/$p.host"
+    "/tmp/$p.host" > "$p.expected.txt"
+  fi
+  echo "built $p.elf ($(stat -c %s "$p.elf") bytes)"
 done
