@@ -63,6 +63,19 @@ function uartConsole(chip: Esp8266, machine: Machine): BoardConsole {
   };
 }
 
+/** Size code of the board's 4 MiB flash in an esptool image header (byte 3, high nibble). */
+const FLASH_SIZE_CODE_4MB = 4;
+
+/**
+ * `esptool.py write_flash --flash_size detect` (as MicroPython's and Adafruit's instructions
+ * flash the board) rewrites the size nibble of an image header written at offset 0 to the
+ * detected chip's size; the boot ROM then reports that size to firmware (flashchip.chip_size).
+ * The header's checksum does not cover it.
+ */
+function flashedAsEsptoolWould(flash: Uint8Array): void {
+  if (flash[0] === 0xe9) flash[3] = (FLASH_SIZE_CODE_4MB << 4) | (flash[3]! & 0x0f);
+}
+
 export function createFeatherHuzzah(): FeatherHuzzahBoard {
   const chip = createEsp8266({ flashSize: FEATHER_HUZZAH_SPEC.flashSize });
   const machine = chip.machine;
@@ -97,6 +110,7 @@ export function createFeatherHuzzah(): FeatherHuzzahBoard {
         if (offset >= 0 && offset + seg.data.length <= chip.flash.length) chip.flash.set(seg.data, offset);
         else ram.push(seg);
       }
+      flashedAsEsptoolWould(chip.flash);
       chip.powerOn();
       if (ram.length > 0) {
         // An ELF for RAM: loaded as the ROM would load an image, then started at its entry.

@@ -129,6 +129,8 @@ export const ROM_ENTRIES = {
   SHA1Final: 0x4000b648,
   hmac_md5: 0x4000a2cc,
   hmac_sha1: 0x4000ba28,
+  pbkdf2_sha1: 0x4000b840,
+  sha1_prf: 0x4000ba48,
   rc4_skip: 0x4000dd68,
   phy_get_romfuncs: 0x40006b08,
   rom_i2c_readReg: 0x40007268,

@@ -23,6 +23,7 @@ import { formatPrintf, type VarArgs } from './printf.js';
 import * as gcc from './libgcc.js';
 import { EspImageError, FLASH_SIZES, parseEspImage } from './boot-image.js';
 import { L1INT_BASE, L1INT_CODE } from './l1int-code.js';
+import { pbkdf2Sha1, sha1Prf } from './sha1.js';
 
 /** The core, as the ROM sees it (structurally cpu-xtensa's Lx106). */
 export interface RomCpu {
@@ -265,6 +266,35 @@ export class Esp8266Rom {
     this.defineSoftFloat();
     this.handlers.set(UNHANDLED_EXCEPTION, (cpu) => this.unhandled(cpu, 'unhandled exception'));
     this.definePhy();
+    this.defineCrypto();
+  }
+
+  private bytes(address: number, length: number): Uint8Array {
+    const out = new Uint8Array(length >>> 0);
+    for (let i = 0; i < out.length; i++) out[i] = this.read8(address + i);
+    return out;
+  }
+
+  /** Crypto helpers of the ROM (hostapd/wpa_supplicant signatures). */
+  private defineCrypto(): void {
+    // int sha1_prf(const u8 *key, size_t key_len, const char *label, const u8 *data, size_t data_len, u8 *buf, size_t buf_len)
+    this.on('sha1_prf', (cpu) => {
+      const a = cpu.a;
+      const bufLen = this.read32(a[1]! >>> 0);
+      const label = new TextEncoder().encode(this.readString(a[4]! >>> 0, 256));
+      const out = sha1Prf(this.bytes(a[2]!, a[3]!), label, this.bytes(a[5]!, a[6]!), bufLen);
+      for (let i = 0; i < out.length; i++) this.write8(a[7]! + i, out[i]!);
+      a[2] = 0;
+    });
+    // int pbkdf2_sha1(const char *passphrase, const u8 *ssid, size_t ssid_len, int iterations, u8 *buf, size_t buflen)
+    this.fn('pbkdf2_sha1', (pass, ssid, ssidLen, iterations, buf, bufLen) => {
+      const password = new TextEncoder().encode(this.readString(pass >>> 0, 64));
+      const salt = new Uint8Array(ssidLen >>> 0);
+      for (let i = 0; i < salt.length; i++) salt[i] = this.read8(ssid + i);
+      const key = pbkdf2Sha1(password, salt, iterations >>> 0, bufLen >>> 0);
+      for (let i = 0; i < key.length; i++) this.write8(buf + i, key[i]!);
+      return 0;
+    });
   }
 
   /** PHY/RF: no radio is modelled; the ROM's helpers report success (0) and are counted. */
