@@ -23,6 +23,7 @@ import { formatPrintf, type VarArgs } from './printf.js';
 import * as gcc from './libgcc.js';
 import { EspImageError, FLASH_SIZES, parseEspImage } from './boot-image.js';
 import { L1INT_BASE, L1INT_CODE } from './l1int-code.js';
+import { EMIT_CODE } from './emit-code.js';
 import { pbkdf2Sha1, sha1Prf } from './sha1.js';
 
 /** The core, as the ROM sees it (structurally cpu-xtensa's Lx106). */
@@ -99,13 +100,20 @@ const PHY_TABLE = 0x3fffd600;
 const PHY_TABLE_ENTRIES = 128;
 /** ets_isr_attach's table: {handler, arg} per interrupt line (read by asm/l1int.S). */
 export const ISR_TABLE = 0x3fffd800;
+/** Where printf output is formatted for asm/emit.S to pass to putc1 (ROM-owned RAM). */
+const EMIT_BUFFER = 0x3fffd880;
+const EMIT_BUFFER_SIZE = 0x400;
+/** Entries whose SIMCALL is followed by asm/emit.S instead of RET.N. */
+const EMITTERS: readonly RomEntryName[] = ['ets_printf', 'ets_vprintf', 'ets_putc', 'ets_write_char'];
 
 export class Esp8266Rom {
   private readonly handlers = new Map<number, Handler>();
   private savedPs = 0;
+  /** The character output ets_install_putc1 installed (0: the ROM's own, UART0). */
+  private putc1 = 0;
   private randState = 1;
-  /** The last ROM call, for reports ("how far did it get"). */
-  lastCall = '';
+  /** Address of the last ROM call, for reports ("how far did it get"). */
+  private lastPc = 0;
   calls = 0;
   /** Lines of the boot banner and the image loaded (for tests and reports). */
   bootInfo: { entry: number; segments: number } | null = null;
@@ -122,10 +130,14 @@ export class Esp8266Rom {
     const rom = new Uint8Array(ROM_SIZE);
     for (let o = 0; o < ROM_SIZE; o += 4) rom.set(SIMCALL, o);
     for (const address of this.handlers.keys()) {
+      const length = EMITTERS.some((n) => ROM_ENTRIES[n] === address) ? 3 + EMIT_CODE.length : 5;
+      for (let next = address + 4; next < address + length; next += 4)
+        if (this.handlers.has(next)) throw new Error(`ROM traps at ${romName(address)} and ${romName(next)} overlap`);
       if (this.handlers.has(address + 4)) throw new Error(`ROM traps at ${romName(address)} and ${romName(address + 4)} overlap`);
       const o = address - ROM_BASE;
       rom.set(SIMCALL, o);
-      rom.set(address === ROM_ENTRIES._ResetVector ? JX_A0 : RET_N, o + 3);
+      const emitter = EMITTERS.some((n) => ROM_ENTRIES[n] === address);
+      rom.set(address === ROM_ENTRIES._ResetVector ? JX_A0 : emitter ? EMIT_CODE : RET_N, o + 3);
       if (address + 5 > L1INT_BASE && address < L1INT_BASE + L1INT_CODE.length) throw new Error(`ROM trap ${romName(address)} overlaps the interrupt dispatcher`);
     }
     rom.set(L1INT_CODE, L1INT_BASE - ROM_BASE);
@@ -145,7 +157,7 @@ export class Esp8266Rom {
       }
       return;
     }
-    this.lastCall = romName(pc);
+    this.lastPc = pc;
     try {
       handler(cpu);
     } catch (e) {
@@ -153,6 +165,11 @@ export class Esp8266Rom {
       else throw e;
     }
   };
+
+  /** The last ROM function called (name or address). */
+  get lastCall(): string {
+    return this.lastPc ? romName(this.lastPc) : '';
+  }
 
   private on(name: RomEntryName, handler: Handler): void {
     this.handlers.set(ROM_ENTRIES[name], handler);
@@ -249,6 +266,26 @@ export class Esp8266Rom {
     return 0;
   }
 
+  /**
+   * Output of the printf family: straight to UART0 while no putc1 is installed; otherwise the
+   * text goes to EMIT_BUFFER and the emit routine after the SIMCALL calls putc1 per byte.
+   */
+  private output(cpu: RomCpu, text: string, putc = this.putc1): void {
+    const a = cpu.a;
+    if (putc === 0) {
+      this.print(text);
+      a[2] = EMIT_BUFFER;
+      a[3] = 0;
+      a[4] = 0;
+      return;
+    }
+    const n = Math.min(text.length, EMIT_BUFFER_SIZE);
+    for (let i = 0; i < n; i++) this.write8(EMIT_BUFFER + i, text.charCodeAt(i));
+    a[2] = EMIT_BUFFER;
+    a[3] = n;
+    a[4] = putc;
+  }
+
   private print(text: string): void {
     for (let i = 0; i < text.length; i++) this.host.uart0Transmit(text.charCodeAt(i) & 0xff);
   }
@@ -327,12 +364,7 @@ export class Esp8266Rom {
       this.write32(headPtr, count ? desc : 0);
       this.write32(tailPtr, count ? desc + 12 * (count - 1) : 0);
     });
-    for (const [name, address] of Object.entries(ROM_PHY_ENTRIES)) {
-      this.handlers.set(address, (cpu) => {
-        this.lastCall = name;
-        cpu.a[2] = 0;
-      });
-    }
+    for (const address of Object.values(ROM_PHY_ENTRIES)) this.handlers.set(address, (cpu) => void (cpu.a[2] = 0));
     for (const name of ['rom_i2c_readReg', 'rom_i2c_readReg_Mask', 'rom_i2c_writeReg', 'rom_i2c_writeReg_Mask'] as const) this.fn(name, () => 0);
   }
 
@@ -384,30 +416,25 @@ export class Esp8266Rom {
   private defineConsole(): void {
     this.on('ets_printf', (cpu) => {
       const text = formatPrintf(this.readString(cpu.a[2]! >>> 0), this.varargs(cpu, 1), (p) => this.readString(p));
-      this.print(text);
-      cpu.a[2] = text.length;
+      this.output(cpu, text);
     });
     // ets_vprintf(putc, format, va_list): the va_list struct arrives by value in a4..a6.
     this.on('ets_vprintf', (cpu) => {
       const putc = cpu.a[2]! >>> 0;
-      if (putc !== ROM_ENTRIES.ets_write_char) {
-        this.host.halt(`ets_vprintf with a firmware putc function (${hex(putc)}) is not emulated yet`);
-        return;
-      }
       const text = formatPrintf(this.readString(cpu.a[3]! >>> 0), this.vaList(cpu.a[4]!, cpu.a[5]!, cpu.a[6]!), (p) => this.readString(p));
-      this.print(text);
-      cpu.a[2] = text.length;
+      this.output(cpu, text, putc === ROM_ENTRIES.ets_write_char ? this.putc1 : putc);
     });
-    this.fn('ets_write_char', (c) => this.host.uart0Transmit(c & 0xff));
-    this.fn('ets_putc', (c) => this.host.uart0Transmit(c & 0xff));
+    this.on('ets_write_char', (cpu) => this.output(cpu, String.fromCharCode(cpu.a[2]! & 0xff)));
+    this.on('ets_putc', (cpu) => this.output(cpu, String.fromCharCode(cpu.a[2]! & 0xff)));
     this.fn('uart_tx_one_char', (c) => {
       this.host.uart0Transmit(c & 0xff);
       return 0;
     });
     this.fn('uart_div_modify', (uart, div) => this.host.uartDivisor(uart & 1, div >>> 0));
-    // The ROM's putc1 hook (os_printf's sink) is the firmware's business once installed; the
-    // ROM keeps printing to UART0 itself.
-    this.fn('ets_install_putc1', () => undefined);
+    // putc1 (os_printf's sink): ets_printf & co. print through it once firmware installs one.
+    this.fn('ets_install_putc1', (putc) => {
+      this.putc1 = putc >>> 0;
+    });
     this.fn('ets_install_uart_printf', () => undefined);
   }
 
@@ -594,6 +621,7 @@ export class Esp8266Rom {
    */
   private boot(cpu: RomCpu): void {
     const host = this.host;
+    this.putc1 = 0;
     host.uartDivisor(0, Math.round(80_000_000 / 74880));
     this.print(`\r\n ets Jan  8 2013,rst cause:${host.resetReason}, boot mode:(${host.bootMode},0)\r\n\r\n`);
     let image;
