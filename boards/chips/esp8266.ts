@@ -189,15 +189,20 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   }
 
   let mappedMiB: number | null = null;
+  /**
+   * The MiB of flash the window's memory holds (-1: none yet). Cache_Read_Disable leaves the
+   * contents in place (the SDK disables the cache around every flash operation and re-enables
+   * the same MiB; copying 1 MiB each time would dominate the run); SPI writes under it keep it
+   * coherent. Firmware does not read the window while the cache is off (on a real chip that
+   * hangs or reads garbage).
+   */
+  let windowMiB = -1;
   const refreshWindow = () => {
-    if (mappedMiB === null) {
-      flashWindow.load(0, new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff));
-      return;
-    }
+    if (mappedMiB === null || mappedMiB === windowMiB) return;
+    windowMiB = mappedMiB;
     const start = mappedMiB * FLASH_WINDOW_SIZE;
-    const part = flash.subarray(Math.min(start, flash.length), Math.min(start + FLASH_WINDOW_SIZE, flash.length));
     const bytes = new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff);
-    bytes.set(part);
+    bytes.set(flash.subarray(Math.min(start, flash.length), Math.min(start + FLASH_WINDOW_SIZE, flash.length)));
     flashWindow.load(0, bytes);
   };
 
@@ -237,7 +242,8 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
       iomux.reset();
       sar.reset();
       mappedMiB = null;
-      refreshWindow();
+      windowMiB = -1;
+      flashWindow.load(0, new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff));
       core!.reset();
     },
   };
@@ -250,8 +256,8 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
       refreshWindow();
     },
     flashChanged(offset, length) {
-      if (mappedMiB === null) return;
-      const start = mappedMiB * FLASH_WINDOW_SIZE;
+      if (windowMiB < 0) return;
+      const start = windowMiB * FLASH_WINDOW_SIZE;
       const lo = Math.max(offset, start);
       const hi = Math.min(offset + length, start + FLASH_WINDOW_SIZE);
       if (lo < hi) flashWindow.load(lo - start, flash.subarray(lo, hi));
