@@ -36,6 +36,7 @@ export interface RomCpu {
 
 /** Special register numbers (Xtensa ISA). */
 const SR_EPC1 = 177;
+const SR_DEPC = 192;
 const SR_INTENABLE = 228;
 const SR_PS = 230;
 const SR_EXCCAUSE = 232;
@@ -151,9 +152,9 @@ export class Esp8266Rom {
     this.calls++;
     if (!handler) {
       if (pc < ROM_BASE || pc >= ROM_BASE + ROM_SIZE) {
-        this.host.halt(`SIMCALL at ${hex(pc)} outside the ROM (the ESP8266 has no semihosting)`);
+        this.fail(cpu, `SIMCALL at ${hex(pc)} outside the ROM (the ESP8266 has no semihosting)`);
       } else {
-        this.host.halt(`ROM function ${romName(pc)} at ${hex(pc)} is not implemented by circuitemu's ROM emulation (called from ${hex(cpu.a[0]! - 3)})`);
+        this.fail(cpu, `ROM function ${romName(pc)} at ${hex(pc)} is not implemented by circuitemu's ROM emulation (called from ${hex(cpu.a[0]! - 3)})`);
       }
       return;
     }
@@ -161,7 +162,7 @@ export class Esp8266Rom {
     try {
       handler(cpu);
     } catch (e) {
-      if (e instanceof gcc.DivideByZero) this.host.halt(`integer division by zero in ${e.message} (ROM ${hex(pc)}, called from ${hex(cpu.a[0]! - 3)})`);
+      if (e instanceof gcc.DivideByZero) this.fail(cpu, `integer division by zero in ${e.message} (called from ${hex(cpu.a[0]! - 3)})`);
       else throw e;
     }
   };
@@ -169,6 +170,11 @@ export class Esp8266Rom {
   /** The last ROM function called (name or address). */
   get lastCall(): string {
     return this.lastPc ? romName(this.lastPc) : '';
+  }
+
+  /** Stops the machine with `message` and the PC of the ROM call (reports name a PC). */
+  private fail(cpu: RomCpu, message: string): void {
+    this.host.halt(`${message} (pc ${hex(cpu.pc)})`);
   }
 
   private on(name: RomEntryName, handler: Handler): void {
@@ -302,6 +308,15 @@ export class Esp8266Rom {
     this.defineLibgcc();
     this.defineSoftFloat();
     this.handlers.set(UNHANDLED_EXCEPTION, (cpu) => this.unhandled(cpu, 'unhandled exception'));
+    // The vectors at the reset VECBASE (0x40000000): firmware that has not installed its own.
+    for (const [offset, what] of [
+      [0x10, 'debug exception'],
+      [0x20, 'NMI'],
+      [0x30, 'kernel exception'],
+      [0x50, 'user exception'],
+      [0x70, 'double exception'],
+    ] as const)
+      this.handlers.set(ROM_BASE + offset, (cpu) => this.unhandled(cpu, `${what} at the ROM's vector (no firmware vectors installed)`));
     this.definePhy();
     this.defineCrypto();
   }
@@ -370,7 +385,8 @@ export class Esp8266Rom {
 
   private unhandled(cpu: RomCpu, what: string): void {
     const cause = cpu.readSpecial(SR_EXCCAUSE);
-    this.host.halt(`${what}: EXCCAUSE ${cause} at EPC1 ${hex(cpu.readSpecial(SR_EPC1))} (EXCVADDR ${hex(cpu.readSpecial(SR_EXCVADDR))})`);
+    const epc = cpu.readSpecial(what.startsWith('double') ? SR_DEPC : SR_EPC1);
+    this.host.halt(`${what}: EXCCAUSE ${cause} at pc ${hex(epc)} (EXCVADDR ${hex(cpu.readSpecial(SR_EXCVADDR))})`);
   }
 
   /** Variadic arguments after `fixed` register arguments: the rest of a2..a7, then the stack. */
@@ -629,7 +645,7 @@ export class Esp8266Rom {
       image = parseEspImage(host.flash, 0);
     } catch (e) {
       if (e instanceof EspImageError) {
-        host.halt(`boot ROM: ${e.message}`);
+        this.fail(cpu, `boot ROM: ${e.message}`);
         return;
       }
       throw e;
@@ -637,14 +653,14 @@ export class Esp8266Rom {
     for (const seg of image.segments) {
       this.print(`load 0x${seg.address.toString(16).padStart(8, '0')}, len ${seg.data.length}, room 16 \r\n`);
       if (!this.loadSegment(seg.address, seg.data)) {
-        host.halt(`boot ROM: image segment 0x${seg.address.toString(16)}+${seg.data.length} does not lie in RAM`);
+        this.fail(cpu, `boot ROM: image segment 0x${seg.address.toString(16)}+${seg.data.length} does not lie in RAM`);
         return;
       }
     }
     this.print(`tail ${image.length & 15}\r\nchksum 0x${image.storedChecksum.toString(16).padStart(2, '0')}\r\n`);
     if (image.storedChecksum !== image.checksum) {
       this.print(`csum 0x${image.checksum.toString(16).padStart(2, '0')}\r\n`);
-      host.halt(`boot ROM: image checksum 0x${image.storedChecksum.toString(16)} does not match the data (0x${image.checksum.toString(16)})`);
+      this.fail(cpu, `boot ROM: image checksum 0x${image.storedChecksum.toString(16)} does not match the data (0x${image.checksum.toString(16)})`);
       return;
     }
     this.setUpRam(image.flashSizeCode);

@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { createFeatherHuzzah } from '../../boards/feather-huzzah.js';
+import { loadImage } from '../../firmware-runtime/images/index.js';
 import { boardWithFlash, PROGRAMS, programImage, runUntil } from './helpers.js';
 
 describe('ESP8266 ROM routines called by our C program', () => {
@@ -26,6 +28,15 @@ describe('ESP8266 ROM routines called by our C program', () => {
     expect(halt, output).toBeNull();
     // Ten ticks of exactly 1 ms: nine periods between the first and the tenth (WDEV_NOW in us).
     expect(output).toContain('timer-irq start\nticks 10, first to last 9000 us\nDONE\n');
+  });
+
+  test('an ELF for IRAM/DRAM loads through the generic Board interface (as `circuitemu run` does) and starts with the ROM state', () => {
+    const board = createFeatherHuzzah();
+    const image = loadImage(new Uint8Array(readFileSync(join(PROGRAMS, 'timer-irq.elf'))), { name: 'timer-irq.elf' });
+    board.load(image.segments, image.entry);
+    const { halt, output } = runUntil(board, 'DONE\n', 1);
+    expect(halt, output).toBeNull();
+    expect(output).toBe('timer-irq start\nticks 10, first to last 9000 us\nDONE\n');
   });
 
   test('the boot banner comes first, as the ROM prints it, and names each loaded segment', () => {

@@ -55,10 +55,15 @@ describe('ROM entry points', () => {
     expect(b.machine.bus.read(0x40200000, 4) >>> 0).toBe(0xffffffff);
     b.chip.flash.set(Uint8Array.of(1, 2, 3, 4), 3 << 20);
     const core = b.chip.core;
-    [1, 1, 1].forEach((v, i) => (core.a[2 + i] = v));
-    core.a[0] = 0x40100000;
-    core.pc = ROM_ENTRIES.Cache_Read_Enable;
-    b.machine.runFor(0.0001);
+    const enable = (oddEven: number, mbCount: number) => {
+      [oddEven, mbCount, 1].forEach((v, i) => (core.a[2 + i] = v));
+      core.a[0] = 0x40100000;
+      core.pc = ROM_ENTRIES.Cache_Read_Enable;
+      b.machine.runFor(0.0001);
+    };
+    enable(0, 0);
+    expect(b.chip.mappedMiB).toBe(0);
+    enable(1, 1);
     expect(b.machine.bus.read(0x40200000, 4) >>> 0).toBe(0x04030201);
     b.machine.bus.write(0x40200000, 4, 0); // the window is read-only
     expect(b.machine.bus.error).toBe(true);
