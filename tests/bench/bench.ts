@@ -112,10 +112,11 @@ async function loadOptionalSections(): Promise<((log: (s: string) => void) => vo
 function benchBoot(log: (s: string) => void): void {
   const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
   log('');
-  log('Boot to the REPL prompt (board cpx, blank flash)');
+  log('Boot to the REPL prompt (board cpx, or feather_huzzah for the ESP8266; blank flash)');
   const targets = [
-    { file: 'circuitpython-cpx.uf2', name: 'CircuitPython', steps: [['', 'Press any key'], ['\r', '>>> ']] },
-    { file: 'micropython-samd21.uf2', name: 'MicroPython samd', steps: [['', '>>> ']] },
+    { file: 'circuitpython-cpx.uf2', name: 'CircuitPython', board: 'cpx', steps: [['', 'Press any key'], ['\r', '>>> ']] },
+    { file: 'micropython-samd21.uf2', name: 'MicroPython samd', board: 'cpx', steps: [['', '>>> ']] },
+    { file: 'micropython-esp8266.bin', name: 'MicroPython esp8266', board: 'feather_huzzah', steps: [['', '>>> ']] },
   ];
   for (const t of targets) {
     const path = dir ? join(dir, t.file) : '';
@@ -124,7 +125,7 @@ function benchBoot(log: (s: string) => void): void {
       continue;
     }
     const start = performance.now();
-    const board = createBoard('cpx');
+    const board = createBoard(t.board);
     const { console } = connectConsole(board);
     let out = '';
     console.onData((b) => (out += new TextDecoder().decode(b)));
@@ -133,7 +134,13 @@ function benchBoot(log: (s: string) => void): void {
     for (const [input, prompt] of t.steps) {
       const from = out.length;
       if (input) console.write(new TextEncoder().encode(input));
-      while (out.indexOf(prompt, from) < 0 && m.scheduler.seconds < 60) m.runFor(0.01);
+      while (out.indexOf(prompt, from) < 0 && m.scheduler.seconds < 60) {
+        const halt = m.runFor(0.01);
+        if (halt) {
+          log(`${t.name.padEnd(22)} stopped: ${halt.message.split('\n')[0]}`);
+          break;
+        }
+      }
     }
     const wall = (performance.now() - start) / 1000;
     const ok = out.endsWith('>>> ');
