@@ -88,6 +88,7 @@ const JX_A0 = [0xa0, 0x00, 0x00];
 const SPI_FLASH_RESULT_OK = 0;
 const SPI_FLASH_RESULT_ERR = 1;
 const SECTOR_SIZE = 0x1000;
+const GPIO_BASE = 0x60000300;
 const BLOCK_SIZE = 0x10000;
 const UNHANDLED_EXCEPTION = 0x4000dc44;
 /**
@@ -526,6 +527,14 @@ export class Esp8266Rom {
     this.fn('ets_wdt_disable', () => undefined);
     this.fn('ets_wdt_enable', () => undefined);
     this.on('xthal_get_ccount', (cpu) => (cpu.a[2] = cpu.readSpecial(234)));
+    // gpio_output_set(set, clear, enable, disable): the GPIO block's W1TS/W1TC registers.
+    this.fn('gpio_output_set', (set, clear, enable, disable) => {
+      this.write32(GPIO_BASE + 0x04, set);
+      this.write32(GPIO_BASE + 0x08, clear);
+      this.write32(GPIO_BASE + 0x10, enable);
+      this.write32(GPIO_BASE + 0x14, disable);
+    });
+    this.fn('gpio_input_get', () => this.read32(GPIO_BASE + 0x18));
     // roundup2(x, n): x rounded up to a multiple of the power of two n.
     this.fn('roundup2', (x, n) => (x + n - 1) & -n);
     this.fn('srand', (seed) => {

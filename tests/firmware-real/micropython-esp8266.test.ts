@@ -1,7 +1,8 @@
 /**
  * Unmodified MicroPython for the ESP8266 (micropython-esp8266.bin in $CIRCUITEMU_FIRMWARE_DIR; see
  * DEVELOPERS.md) on the Feather HUZZAH: the emulated boot ROM loads it, the SDK initialises,
- * MicroPython creates its filesystem, prints its banner and `>>>` on UART0, and evaluates 1+1.
+ * MicroPython creates its filesystem, prints its banner and `>>>` on UART0, evaluates 1+1, lights
+ * the blue LED with machine.Pin and sleeps 100 ms by time.ticks_ms.
  * Skipped, with a message, without the firmware, or when the image lacks the SDK's exception
  * vectors (a link defect that crashes real hardware at the first interrupt too).
  */
@@ -53,5 +54,12 @@ describe.skipIf(why !== '')('MicroPython on the Feather HUZZAH (ESP8266)', () =>
     const from = board.machine.stdout.text().length;
     board.console.write(new TextEncoder().encode('1+1\r'));
     expect(runUntil(board, '\r\n>>> ', from, 2)).toBe('1+1\r\n2\r\n>>> ');
+
+    // machine.Pin drives the blue LED (GPIO2, lit when low); time.sleep_ms lasts 100 ms.
+    const from2 = board.machine.stdout.text().length;
+    board.console.write(new TextEncoder().encode('import machine, time\rp = machine.Pin(2, machine.Pin.OUT)\rp.value(0)\r'));
+    board.console.write(new TextEncoder().encode('t = time.ticks_ms(); time.sleep_ms(100); print("slept", time.ticks_diff(time.ticks_ms(), t))\r'));
+    expect(runUntil(board, 'slept 100\r\n>>> ', from2, 2)).toContain('slept 100');
+    expect(board.leds).toEqual({ red: false, blue: true });
   }, 60_000);
 });
