@@ -2,7 +2,7 @@
  * Unmodified MicroPython for the ESP8266 (micropython-esp8266.bin in $CIRCUITEMU_FIRMWARE_DIR; see
  * DEVELOPERS.md) on the Feather HUZZAH: the emulated boot ROM loads it, the SDK initialises,
  * MicroPython creates its filesystem, prints its banner and `>>>` on UART0, evaluates 1+1, lights
- * the blue LED with machine.Pin and sleeps 100 ms by time.ticks_ms.
+ * the blue LED with machine.Pin, sleeps 100 ms by time.ticks_ms, and survives machine.reset().
  * Skipped, with a message, without the firmware, or when the image lacks the SDK's exception
  * vectors (a link defect that crashes real hardware at the first interrupt too).
  */
@@ -61,5 +61,12 @@ describe.skipIf(why !== '')('MicroPython on the Feather HUZZAH (ESP8266)', () =>
     board.console.write(new TextEncoder().encode('t = time.ticks_ms(); time.sleep_ms(100); print("slept", time.ticks_diff(time.ticks_ms(), t))\r'));
     expect(runUntil(board, 'slept 100\r\n>>> ', from2, 2)).toContain('slept 100');
     expect(board.leds).toEqual({ red: false, blue: true });
+
+    // machine.reset(): the ROM boots again, and the filesystem made on first boot is kept.
+    const from3 = board.machine.stdout.text().length;
+    board.console.write(new TextEncoder().encode('machine.reset()\r'));
+    const reboot = runUntil(board, 'ESP8266\r\nType "help()" for more information.\r\n>>> ', from3, 5);
+    expect(reboot).toContain(' ets Jan  8 2013,rst cause:');
+    expect(reboot).not.toContain('Performing initial setup');
   }, 60_000);
 });
