@@ -2,7 +2,7 @@
  * The ESP8266 chip (ESP8266EX): the Xtensa LX106 core, its memories, the peripheral blocks at
  * the addresses of Espressif's eagle_soc.h, interrupt wiring, the SPI flash with its cache
  * window, and the mask ROM's high-level emulation (firmware-runtime/rom: the ROM region holds
- * trap code only; see firmware-runtime/rom/README.md).
+ * trap code only; see peripherals/esp8266/rom/README.md).
  *
  *   0x3FF00000  DPORT (EDGE_INT_ENABLE, CPU2X)       0x40000000  64 KiB ROM (traps)
  *   0x3FF20C00  WDEV_NOW (microsecond counter)        0x40100000  32 KiB IRAM
@@ -29,8 +29,8 @@ import { FrcTimers } from '../../peripherals/esp8266/timers.js';
 import { Esp8266Rtc } from '../../peripherals/esp8266/rtc.js';
 import { IoMux } from '../../peripherals/esp8266/iomux.js';
 import { SarBlock } from '../../peripherals/esp8266/sar.js';
-import { Esp8266Rom } from '../../firmware-runtime/rom/hle.js';
-import { ROM_BASE, ROM_ENTRIES, ROM_SIZE } from '../../firmware-runtime/rom/entries.js';
+import { Esp8266Rom } from '../../peripherals/esp8266/rom/hle.js';
+import { ROM_BASE, ROM_ENTRIES, ROM_SIZE } from '../../peripherals/esp8266/rom/entries.js';
 
 export const DRAM_BASE = 0x3ffe8000;
 export const DRAM_SIZE = 0x18000;

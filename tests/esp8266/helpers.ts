@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFeatherHuzzah, type FeatherHuzzahBoard } from '../../boards/feather-huzzah.js';
 import { parseElf } from '../../firmware-runtime/images/elf.js';
-import { buildEspImage } from '../../firmware-runtime/rom/boot-image.js';
+import { buildEspImage } from '../../peripherals/esp8266/rom/boot-image.js';
 
 export const PROGRAMS = join(import.meta.dirname, '..', 'firmware', 'esp8266');
 

@@ -5,10 +5,10 @@
  */
 import { describe, expect, test } from 'vitest';
 import { createFeatherHuzzah } from '../../boards/feather-huzzah.js';
-import { ROM_ENTRIES, type RomEntryName } from '../../firmware-runtime/rom/entries.js';
-import { buildEspImage } from '../../firmware-runtime/rom/boot-image.js';
-import { formatPrintf } from '../../firmware-runtime/rom/printf.js';
-import * as gcc from '../../firmware-runtime/rom/libgcc.js';
+import { ROM_ENTRIES, type RomEntryName } from '../../peripherals/esp8266/rom/entries.js';
+import { buildEspImage } from '../../peripherals/esp8266/rom/boot-image.js';
+import { formatPrintf } from '../../peripherals/esp8266/rom/printf.js';
+import * as gcc from '../../peripherals/esp8266/rom/libgcc.js';
 import { boardWithFlash, runUntil } from './helpers.js';
 
 /** Calls a ROM entry from IRAM: a2.. = args, a0 = a `j .` loop to return to. */

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFeatherHuzzah } from '../../boards/feather-huzzah.js';
-import { parseEspImage } from '../../firmware-runtime/rom/boot-image.js';
+import { parseEspImage } from '../../peripherals/esp8266/rom/boot-image.js';
 
 const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
 const file = dir ? join(dir, 'micropython-esp8266.bin') : '';
