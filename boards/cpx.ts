@@ -38,6 +38,9 @@ export const CPX_SPEC = {
     { id: 'microphone', type: 'pdm-microphone', clk: 'PA10', data: 'PA08' },
     { id: 'touch', type: 'touch-pads', pads: { A1: 'PA05', A2: 'PA06', A3: 'PA07', A4: 'PB03', A5: 'PB02', A6: 'PB09', A7: 'PB08' } },
     { id: 'redLed', type: 'led', anode: 'PA17', color: 'red' },
+    // IR transmitter LED on REMOTEOUT, IR receiver module (demodulated, active low) on REMOTEIN.
+    { id: 'irLed', type: 'ir-led', anode: 'PA23' },
+    { id: 'irReceiver', type: 'ir-receiver', out: 'PA12' },
   ],
   circuitpy: { kind: 'spi-flash', part: 'flash' },
   drawing: 'cpx',

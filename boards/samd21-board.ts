@@ -13,6 +13,7 @@ import { Pin, connect } from '../emulator/kernel/signals.js';
 import { SpiBus, I2cBus } from '../peripherals/devices/buses.js';
 import { Gd25q16c } from '../peripherals/devices/gd25q16c.js';
 import { Ws2812bChain } from '../peripherals/devices/ws2812b.js';
+import { Apa102Chain } from '../peripherals/devices/apa102.js';
 import { Lis3dh } from '../peripherals/devices/lis3dh.js';
 import { AlsPt19 } from '../peripherals/devices/light-sensor.js';
 import { NtcThermistor } from '../peripherals/devices/thermistor.js';
@@ -21,9 +22,14 @@ import { SlideSwitch } from '../peripherals/devices/slide-switch.js';
 import { Speaker } from '../peripherals/devices/speaker.js';
 import { PdmMicrophone } from '../peripherals/devices/pdm-microphone.js';
 import { Led } from '../peripherals/devices/led.js';
+import { Potentiometer } from '../peripherals/devices/potentiometer.js';
+import { IrLed, IrReceiver } from '../peripherals/devices/infrared.js';
+import { UsbUartBridge } from '../peripherals/devices/usb-uart-bridge.js';
+import { SdCard } from '../peripherals/devices/sd-card.js';
+import { BluefruitLeSpi } from '../peripherals/devices/bluefruit-le-spi.js';
 import type { Samd21Usb } from '../peripherals/samd21/usb.js';
 import type { Variant } from '../peripherals/samd21/memory-map.js';
-import { FLASH_SIZE } from '../peripherals/samd21/memory-map.js';
+import { FLASH_SIZE, bondedPins } from '../peripherals/samd21/memory-map.js';
 import { createSamd21, type Samd21 } from './chips/samd21.js';
 import { SAMD21_UF2_FAMILY_ID, samd21BootloaderImage, APPLICATION_BASE, BOOTLOADER_SIZE } from './samd21-bootloader.js';
 import type { Board, CircuitpyStorage, LoadSegment } from './types.js';
@@ -31,10 +37,10 @@ import type { Board, CircuitpyStorage, LoadSegment } from './types.js';
 /** A chip pad by data-sheet name: 'PA17', 'PB23'. */
 export type PadName = string;
 
-/** A SERCOM in SPI master mode and the pads its MISO/MOSI/SCK signals are wired to. */
+/** A SERCOM in SPI master mode and the pads its MISO/MOSI/SCK signals are wired to (no MISO: write-only parts). */
 export interface SpiWiring {
   sercom: number;
-  miso: PadName;
+  miso?: PadName;
   mosi: PadName;
   sck: PadName;
 }
@@ -51,6 +57,8 @@ export interface I2cWiring {
 export type Samd21PartSpec =
   | { id: string; type: 'spi-flash'; part: 'GD25Q16C'; spi: SpiWiring; cs: PadName }
   | { id: string; type: 'neopixels'; din: PadName; count: number }
+  /** APA102 DotStars on two pads, which are also SERCOM `sercom`'s MOSI/SCK (firmware may use either). */
+  | { id: string; type: 'dotstars'; data: PadName; clock: PadName; count: number; sercom: number }
   | { id: string; type: 'lis3dh'; i2c: I2cWiring; address: 0x18 | 0x19; int1: PadName }
   | { id: string; type: 'light-sensor'; out: PadName }
   | { id: string; type: 'thermistor'; out: PadName; highSide: boolean }
@@ -59,7 +67,19 @@ export type Samd21PartSpec =
   | { id: string; type: 'speaker'; input: PadName; enable: PadName }
   | { id: string; type: 'pdm-microphone'; clk: PadName; data: PadName }
   | { id: string; type: 'touch-pads'; pads: Readonly<Record<string, PadName>> }
-  | { id: string; type: 'led'; anode: PadName; color: string };
+  | { id: string; type: 'led'; anode: PadName; color: string }
+  /** An IR LED driven from a pad (carrier bursts decoded into pulse trains). */
+  | { id: string; type: 'ir-led'; anode: PadName }
+  /** A demodulating IR receiver module whose output (active low) a pad reads. */
+  | { id: string; type: 'ir-receiver'; out: PadName }
+  /** A potentiometer between VDD and GND, its wiper on a pad; `position` 0..1 (default 0.5). */
+  | { id: string; type: 'potentiometer'; wiper: PadName; position?: number }
+  /** A microSD card slot on an SPI bus (empty until the host inserts a card image). */
+  | { id: string; type: 'sd-card'; spi: SpiWiring; cs: PadName }
+  /** The Bluefruit LE SPI module (nRF51822, SDEP over SPI): chip select, IRQ out, RST in (pulled up on the module). */
+  | { id: string; type: 'bluefruit-le-spi'; spi: SpiWiring; cs: PadName; irq: PadName; reset: PadName }
+  /** A USB-to-UART bridge (the Arduino Zero's EDBG virtual COM port) on SERCOM `sercom`: chip TX and RX pads. */
+  | { id: string; type: 'usb-uart-bridge'; sercom: number; tx: PadName; rx: PadName; baud: number };
 
 /** Where CIRCUITPY lives: the whole external SPI flash (a part of the board), or internal flash. */
 export type CircuitpyPlacement = { kind: 'spi-flash'; part: string } | { kind: 'internal-flash'; offset: number; size: number };
@@ -88,6 +108,7 @@ export interface TouchPads {
 interface PartModels {
   'spi-flash': Gd25q16c;
   neopixels: Ws2812bChain;
+  dotstars: Apa102Chain;
   lis3dh: Lis3dh;
   'light-sensor': AlsPt19;
   thermistor: NtcThermistor;
@@ -97,6 +118,12 @@ interface PartModels {
   'pdm-microphone': PdmMicrophone;
   'touch-pads': TouchPads;
   led: Led;
+  potentiometer: Potentiometer;
+  'ir-led': IrLed;
+  'ir-receiver': IrReceiver;
+  'usb-uart-bridge': UsbUartBridge;
+  'sd-card': SdCard;
+  'bluefruit-le-spi': BluefruitLeSpi;
 }
 export type PartModel = PartModels[keyof PartModels];
 
@@ -132,6 +159,17 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     return flash;
   },
   neopixels: (p, ctx) => new Ws2812bChain({ din: ctx.wire(p.din, `${p.id} DIN`), count: p.count, scheduler: ctx.mcu.scheduler, name: p.id }),
+  dotstars: (p, ctx) => {
+    const chain = new Apa102Chain({
+      data: ctx.wire(p.data, `${p.id} DI`),
+      clock: ctx.wire(p.clock, `${p.id} CI`),
+      count: p.count,
+      scheduler: ctx.mcu.scheduler,
+      name: p.id,
+    });
+    ctx.spiBus({ sercom: p.sercom, mosi: p.data, sck: p.clock }).attach(chain);
+    return chain;
+  },
   lis3dh: (p, ctx) => {
     const chip = new Lis3dh({ scheduler: ctx.mcu.scheduler, address: p.address, int1: ctx.wire(p.int1, `${p.id} INT1`) });
     ctx.i2cBus(p.i2c).attach(chip);
@@ -161,13 +199,41 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     },
   }),
   led: (p, ctx) => new Led({ anode: ctx.wire(p.anode, p.id), color: p.color }),
+  'ir-led': (p, ctx) => new IrLed({ anode: ctx.wire(p.anode, p.id), scheduler: ctx.mcu.scheduler, name: p.id }),
+  'ir-receiver': (p, ctx) => new IrReceiver({ out: ctx.wire(p.out, p.id), scheduler: ctx.mcu.scheduler, name: p.id }),
+  potentiometer: (p, ctx) => new Potentiometer({ wiper: ctx.wire(p.wiper, p.id), position: p.position }),
+  'sd-card': (p, ctx) => {
+    const card = new SdCard({ cs: ctx.wire(p.cs, `${p.id} CS`), name: p.id });
+    ctx.spiBus(p.spi).attach(card);
+    return card;
+  },
+  'bluefruit-le-spi': (p, ctx) => {
+    const reset = ctx.wire(p.reset, `${p.id} RST`);
+    reset.setPull('up'); // the nRF51's reset pin has its own pull-up
+    const module = new BluefruitLeSpi({
+      cs: ctx.wire(p.cs, `${p.id} CS`),
+      irq: ctx.wire(p.irq, `${p.id} IRQ`),
+      reset,
+      scheduler: ctx.mcu.scheduler,
+      name: p.id,
+    });
+    ctx.spiBus(p.spi).attach(module);
+    return module;
+  },
+  'usb-uart-bridge': (p, ctx) => {
+    const bridge = new UsbUartBridge({ scheduler: ctx.mcu.scheduler, baud: p.baud, name: p.id });
+    ctx.mcu.sercom[p.sercom].attachUart(bridge.link, { tx: p.tx, rx: p.rx });
+    return bridge;
+  },
 };
 
 /** Wiring helpers for one chip: part terminals on pad nets, one bus object per SERCOM. */
 function wiringContext(mcu: Samd21): WiringContext {
   const spi = new Map<number, SpiBus>();
   const i2c = new Map<number, I2cBus>();
+  const bonded = bondedPins(mcu.variant);
   const wire = (pad: PadName, label: string): Pin => {
+    if (!bonded.includes(pad)) throw new Error(`${label}: SAMD21${mcu.variant} has no pad '${pad}' (its pads: ${bonded.join(', ')})`);
     const pin = new Pin(label, mcu.scheduler);
     connect(pin, mcu.pin(pad));
     return pin;
@@ -225,8 +291,19 @@ function circuitpyStorage(spec: Samd21BoardSpec, mcu: Samd21, parts: Record<stri
   };
 }
 
-/** Builds the board `spec` declares. `core: 'none'` gives a chip with no CPU (the hosted engine). */
-export function buildSamd21Board<S extends Samd21BoardSpec>(spec: S, options: { core?: 'cortex-m0plus' | 'none' } = {}): Samd21Board<PartsOf<S>> {
+export interface Samd21BuildOptions {
+  /** 'none': a chip with no CPU (the hosted engine, tests). */
+  core?: 'cortex-m0plus' | 'none';
+  /**
+   * Parts the user wires to the board's pads, after the board's own (an LED on D5, a knob on A1,
+   * a NeoPixel strip, a sensor on a SERCOM's pads): the same declarations a board file uses.
+   */
+  parts?: readonly Samd21PartSpec[];
+}
+
+/** Builds the board `spec` declares, with any user-wired parts. */
+export function buildSamd21Board<S extends Samd21BoardSpec>(boardSpec: S, options: Samd21BuildOptions = {}): Samd21Board<PartsOf<S>> {
+  const spec: Samd21BoardSpec = options.parts?.length ? { ...boardSpec, parts: [...boardSpec.parts, ...options.parts] } : boardSpec;
   const mcu = createSamd21({ variant: spec.chip.variant, xosc32kCrystal: spec.chip.crystal32k, core: options.core });
   const parts = buildParts(spec, wiringContext(mcu));
   return {
@@ -237,6 +314,7 @@ export function buildSamd21Board<S extends Samd21BoardSpec>(spec: S, options: { 
     mcu,
     parts: parts as PartsOf<S>,
     usb: mcu.usb,
+    serialPorts: Object.fromEntries(spec.parts.filter((p) => p.type === 'usb-uart-bridge').map((p) => [p.id, parts[p.id] as UsbUartBridge])),
     regions: [{ name: 'flash', base: 0, size: FLASH_SIZE }],
     binBase: APPLICATION_BASE,
     circuitpy: circuitpyStorage(spec, mcu, parts),

@@ -41,7 +41,11 @@ export function samd21BootloaderImage(): Uint8Array {
   const dv = new DataView(image.buffer);
   dv.setUint32(0, 0x20008000, true); // initial MSP: top of the 32 KiB SRAM
   dv.setUint32(4, RESET_HANDLER | 1, true);
-  for (let exc = 2; exc < 16; exc++) dv.setUint32(4 * exc, STAY | 1, true);
+  // NMI, HardFault, SVCall, PendSV, SysTick; the reserved slots (7-10, 12, 13) stay 0 as in the
+  // real bootloader's vector table (ASF startup code). Firmware reads them: CircuitPython's status
+  // DotStar code deinitialises a never-initialised busio.SPI whose SERCOM pointer is NULL and waits
+  // on "SYNCBUSY" at 0x0000001C, which must read 0 for the boot to go on.
+  for (const exc of [2, 3, 11, 14, 15]) dv.setUint32(4 * exc, STAY | 1, true);
   RESET_CODE.forEach((h, i) => dv.setUint16(RESET_HANDLER + 2 * i, h, true));
   return image;
 }

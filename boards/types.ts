@@ -55,6 +55,11 @@ export interface Board {
   readonly regions: MemoryRegion[];
   /** A console the board provides itself (semihosting, a UART wired to the host). */
   readonly console?: BoardConsole;
+  /**
+   * Serial ports the board gives the host besides its console, by part id (the Arduino Zero's
+   * EDBG virtual COM port, wired to a SERCOM UART): what firmware that talks on a UART uses.
+   */
+  readonly serialPorts?: Readonly<Record<string, BoardConsole>>;
   /** The USB device port, when the console (and drive) are reached over USB by an emulated host. */
   readonly usb?: UsbDevicePort;
   /** Where a raw .bin is loaded (the application base behind a bootloader). */

@@ -21,8 +21,11 @@
  *
  * Synchronisation (30.6.6): writes to CTRLA.ENABLE/SWRST, CTRLBSET/CLR, COUNT, PER, CCx and a
  * READREQ.RREQ set STATUS.SYNCBUSY for a few GCLK_TC periods; INTFLAG.SYNCRDY when it clears.
- * COUNT reads return the value captured by the last read request (READREQ.RREQ with ADDR = 0x10),
- * or the live count with READREQ.RCONT = 1 (30.6.6.3 "Read request").
+ * A COUNT read right after a read request (READREQ.RREQ with ADDR = 0x10) returns the value that
+ * request captured; with READREQ.RCONT = 1 every read is the live count (30.6.6.3 "Read
+ * request"). Any other read returns the live count too: CircuitPython's SAMD21 pulseio.PulseIn
+ * reads COUNT with neither (common-hal/pulseio/PulseIn.c) and measures correct NEC durations on
+ * a real CPX (circuitpython issue #3216 shows them), so silicon does not return a stale value.
  * Events in (EVCTRL.TCEI, EVACT): RETRIGGER, COUNT, START; with CTRLC.CPTENx an event captures
  * COUNT into CCx (MCx; ERR if MCx was still set). PPW/PWP period/pulse-width capture needs the
  * input level, which events do not carry: not modelled. Events out: OVFEO, MCEOx.
@@ -111,8 +114,9 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   ctrlb = 0;
   PER: number = MAX.COUNT8;
   readonly CC = [0, 0];
-  /** COUNT as the bus reads it without RCONT (last read request). */
+  /** COUNT as the last read request captured it, and whether a read has yet to return it. */
   private countRead = 0;
+  private countReadPending = false;
   readonly counter: TimelineCounter;
   private enabled = false;
   private stopped = false;
@@ -221,6 +225,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     this.PER = MAX.COUNT8;
     this.CC[0] = this.CC[1] = 0;
     this.countRead = 0;
+    this.countReadPending = false;
     this.counter.reset();
     this.enabled = false;
     this.stopped = false;
@@ -337,12 +342,14 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
       // Read request: COUNT is synchronised into the APB domain (30.6.6.3).
       this.sync.start(SYNC.REGISTER);
       this.countRead = this.counter.count;
+      this.countReadPending = true;
     }
   }
 
   private readCount(): number {
-    if (this.READREQ.value & TC_READREQ.RCONT) this.countRead = this.counter.count;
-    return this.countRead & this.max;
+    const requested = this.countReadPending && !(this.READREQ.value & TC_READREQ.RCONT);
+    this.countReadPending = false;
+    return (requested ? this.countRead : this.counter.count) & this.max;
   }
 
   private writeCount(v: number, mask: number): void {

@@ -92,6 +92,10 @@ describe('TC', () => {
     const c = h.r16(base + COUNT);
     expect(c).toBeGreaterThanOrEqual(0);
     expect(c).toBeLessThanOrEqual(479);
+    // Without RREQ or RCONT a read is the live count (what CircuitPython's SAMD21 PulseIn relies on).
+    const live0 = h.r16(base + COUNT);
+    h.run(40);
+    expect((h.r16(base + COUNT) - live0 + 480) % 480).toBe(10);
     h.w16(base + READREQ, 0x4000 | 0x10); // RCONT
     const a = h.r16(base + COUNT);
     h.run(40); // 10 ticks

@@ -1,0 +1,167 @@
+/**
+ * What the main thread and the hosted engine's worker share: the control block (a SharedArrayBuffer:
+ * interrupt flag, console input ring, run state) and the messages they post.
+ *
+ * Input travels through the shared ring rather than messages because the worker is synchronous while
+ * Python runs (a module call may block in Atomics.wait for a key or a sleep) and cannot take a message
+ * then. Only the worker's own reports (console output, snapshots, run end) are posted.
+ */
+
+/** Int32 slots at the start of the control block. */
+export const CTRL = {
+  /** 1: Ctrl-C pending for running Python (set by the main thread, cleared by the worker when taken). */
+  interrupt: 0,
+  /** Total bytes ever written to the input ring (main thread). */
+  inputWritten: 1,
+  /** Total bytes ever read from the input ring (worker). */
+  inputRead: 2,
+  /** Bumped with Atomics.notify whenever input arrives or a stop is requested: the worker waits on it. */
+  wake: 3,
+  /** 1 while Python code runs (Ctrl-C is then an interrupt, not a key); see RunState. */
+  state: 4,
+  /** 1: the main thread asks the worker to stop (checked like the interrupt). */
+  stop: 5,
+  /** 1 while the REPL (rather than a code file) is the engine's current place: where a hard stop resumes. */
+  mode: 6,
+  /** Bytes written to / read from the command ring (part inputs as JSON lines). */
+  commandsWritten: 7,
+  commandsRead: 8,
+} as const;
+
+/** A slot nobody writes: a worker that has reported its end waits on it until it is terminated. */
+export const CTRL_PARK = 15;
+
+export const CTRL_SLOTS = 16;
+/** Byte offset of a Float64 slot: the worker's simulated time (seconds), kept for a restart after a hard stop. */
+const SECONDS_OFFSET = CTRL_SLOTS * 4;
+const RING_OFFSET = SECONDS_OFFSET + 64;
+export const INPUT_RING_BYTES = 1 << 16;
+const COMMAND_OFFSET = RING_OFFSET + INPUT_RING_BYTES;
+export const COMMAND_RING_BYTES = 1 << 20;
+export const CONTROL_BYTES = COMMAND_OFFSET + COMMAND_RING_BYTES;
+
+export const enum RunState {
+  idle = 0,
+  python = 1,
+}
+
+export interface ControlViews {
+  ctrl: Int32Array;
+  /** [0]: simulated seconds, written by the worker as time advances. */
+  seconds: Float64Array;
+  ring: Uint8Array;
+  commands: Uint8Array;
+}
+
+export function controlViews(buffer: SharedArrayBuffer): ControlViews {
+  return {
+    ctrl: new Int32Array(buffer, 0, CTRL_SLOTS),
+    seconds: new Float64Array(buffer, SECONDS_OFFSET, 1),
+    ring: new Uint8Array(buffer, RING_OFFSET, INPUT_RING_BYTES),
+    commands: new Uint8Array(buffer, COMMAND_OFFSET, COMMAND_RING_BYTES),
+  };
+}
+
+/** Main thread: appends console input; returns the bytes that did not fit (the worker is not reading). */
+export function pushInput(v: ControlViews, bytes: Uint8Array): number {
+  const written = Atomics.load(v.ctrl, CTRL.inputWritten);
+  const read = Atomics.load(v.ctrl, CTRL.inputRead);
+  const room = INPUT_RING_BYTES - ((written - read) | 0);
+  const n = Math.min(room, bytes.length);
+  for (let i = 0; i < n; i++) v.ring[(written + i) & (INPUT_RING_BYTES - 1)] = bytes[i]!;
+  Atomics.store(v.ctrl, CTRL.inputWritten, (written + n) | 0);
+  Atomics.add(v.ctrl, CTRL.wake, 1);
+  Atomics.notify(v.ctrl, CTRL.wake);
+  return bytes.length - n;
+}
+
+/** Worker: bytes waiting in the ring. */
+export function inputAvailable(v: ControlViews): number {
+  return (Atomics.load(v.ctrl, CTRL.inputWritten) - Atomics.load(v.ctrl, CTRL.inputRead)) | 0;
+}
+
+/** Worker: takes one byte, or -1 when the ring is empty. */
+export function takeInput(v: ControlViews): number {
+  const read = Atomics.load(v.ctrl, CTRL.inputRead);
+  if (((Atomics.load(v.ctrl, CTRL.inputWritten) - read) | 0) === 0) return -1;
+  const b = v.ring[read & (INPUT_RING_BYTES - 1)]!;
+  Atomics.store(v.ctrl, CTRL.inputRead, (read + 1) | 0);
+  return b;
+}
+
+/** A call on one of the board's parts, made by the main thread (UI control, test input). */
+export interface PartCommand {
+  part: string;
+  method: string;
+  args: (number | string | boolean)[];
+}
+
+/** Main thread: queues a part command; false when the ring is full. */
+export function pushCommand(v: ControlViews, command: PartCommand): boolean {
+  const bytes = new TextEncoder().encode(JSON.stringify(command) + '\n');
+  const written = Atomics.load(v.ctrl, CTRL.commandsWritten);
+  const read = Atomics.load(v.ctrl, CTRL.commandsRead);
+  if (COMMAND_RING_BYTES - ((written - read) | 0) < bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) v.commands[(written + i) & (COMMAND_RING_BYTES - 1)] = bytes[i]!;
+  Atomics.store(v.ctrl, CTRL.commandsWritten, (written + bytes.length) | 0);
+  Atomics.add(v.ctrl, CTRL.wake, 1);
+  Atomics.notify(v.ctrl, CTRL.wake);
+  return true;
+}
+
+/** Worker: every complete command queued so far. */
+export function takeCommands(v: ControlViews): PartCommand[] {
+  const written = Atomics.load(v.ctrl, CTRL.commandsWritten);
+  let read = Atomics.load(v.ctrl, CTRL.commandsRead);
+  if (written === read) return [];
+  const bytes: number[] = [];
+  while (read !== written) {
+    bytes.push(v.commands[read & (COMMAND_RING_BYTES - 1)]!);
+    read = (read + 1) | 0;
+  }
+  Atomics.store(v.ctrl, CTRL.commandsRead, read);
+  return new TextDecoder()
+    .decode(Uint8Array.from(bytes))
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => JSON.parse(l) as PartCommand);
+}
+
+/** Options the main thread sends to start a worker. */
+export interface EngineConfig {
+  board: string;
+  /** The board's CIRCUITPY flash as a SharedArrayBuffer the worker writes through (survives a hard stop). */
+  flash: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  realTime: boolean;
+  /** Python heap bytes; default the board's (gc.mem_free() after boot like the real firmware). */
+  heapBytes?: number;
+  /**
+   * A restart after a hard stop (the previous worker was terminated while Python ran a loop that never
+   * called in): 'code' finishes code.py's block as a Ctrl-C would, 'repl' returns to the REPL prompt.
+   */
+  resume?: 'code' | 'repl';
+  /** Simulated seconds the run may last; the worker reports 'timeout' then. */
+  timeoutSeconds?: number;
+  /** Simulated seconds already elapsed (kept across a hard stop). */
+  startSeconds?: number;
+  /** Auto-reload on (default true). */
+  autoReload?: boolean;
+}
+
+export type WorkerMessage =
+  | { type: 'console'; bytes: Uint8Array }
+  | { type: 'ready' }
+  /** The engine waits for console input with none pending (a CLI run may end here when its input is done). */
+  | { type: 'waiting'; seconds: number }
+  | { type: 'state'; state: BoardSnapshot }
+  /** A request from the main thread could not be carried out (the run goes on). */
+  | { type: 'error'; message: string }
+  | { type: 'ended'; reason: 'timeout' | 'stopped' | 'error'; seconds: number; message?: string };
+
+/** What the UI and tests see of the board's parts: NeoPixel colours (0xRRGGBB per pixel) and LEDs, by part id. */
+export interface BoardSnapshot {
+  seconds: number;
+  pixels: Record<string, number[]>;
+  leds: Record<string, boolean>;
+}

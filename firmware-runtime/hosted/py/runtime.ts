@@ -1,0 +1,395 @@
+/**
+ * The Python half of the hosted runtime, imported once into every fresh VM (as /hosted/_rt.py on the VM's
+ * private Emscripten file system, which is then unmounted from `/`).
+ *
+ * It mounts CIRCUITPY (a user-defined VFS over the JS FAT code), sets CircuitPython's sys.path, installs an
+ * `__import__` that serves our core modules (built-ins on a board: they win over files) and our frozen
+ * libraries (found where `.frozen` sits in sys.path), refuses modules the SAMD21 build lacks, and runs files
+ * and REPL input with CircuitPython's error texts. Frames from these files are removed from tracebacks.
+ */
+export const RT_PY = String.raw`
+import sys, vfs, builtins, io, _hal_js
+
+class _Hal:
+    # The JS module with its error strings ('\x00<type>\x00<message>\x00<errno>') raised as exceptions.
+    def __getattr__(self, name):
+        f = getattr(_hal_js, name)
+        def call(*args):
+            r = f(*args)
+            if isinstance(r, str) and r.startswith('\x00'):
+                _, kind, msg, errno = r.split('\x00')
+                if kind == 'OSError':
+                    raise OSError(int(errno))
+                if kind == 'ValueError':
+                    raise ValueError(msg)
+                raise RuntimeError(msg)
+            return r
+        setattr(self, name, call)
+        return call
+
+_hal = _Hal()
+sys.modules['_hal'] = _hal
+del sys.modules['_hal_js']
+
+HOSTED = '/.hosted'
+# gc.mem_alloc() of the VM once this runtime is set up and collected (set by the engine).
+baseline = [0]
+
+def set_baseline():
+    baseline[0] = _real['gc'].mem_alloc()
+import gc as _gc, os as _vm_os
+# The VM's own modules our core modules wrap (others are imported on first use: start-up time matters).
+_real = {'sys': sys, 'gc': _gc, 'os': _vm_os}
+
+def real(name):
+    m = _real.get(name)
+    if m is None:
+        m = _real[name] = _orig_import(name)
+        if name in CORE:
+            sys.modules.pop(name, None)
+    return m
+
+# ---- CIRCUITPY: the VFS protocol over the FAT volume held by JS -------------------------------------
+_ENOENT = 2
+_EIO = 5
+_EEXIST = 17
+_EINVAL = 22
+_EROFS = 30
+
+# CircuitPython's errno texts (py/moderrno.c there; checked on the firmware), and an OSError whose str()
+# uses them. Tracebacks of any OSError get the same text (format_exception).
+_ERRNO_TEXT = {1: 'Operation not permitted', 2: 'No such file/directory', 5: 'Input/output error', 13: 'Permission denied', 17: 'File exists', 19: 'No such device', 21: 'EISDIR', 22: 'Invalid argument', 28: 'No space left on device', 30: 'Read-only filesystem'}
+
+def errno_text(args):
+    n = args[0]
+    t = _ERRNO_TEXT.get(n)
+    s = ('[Errno %d] %s' % (n, t)) if t else str(n)
+    if len(args) > 1:
+        s += ': ' + str(args[1])
+    return s
+
+_BaseOSError = OSError
+
+class OSError(_BaseOSError):
+    def __str__(self):
+        return errno_text(self.args) if self.args and isinstance(self.args[0], int) else _BaseOSError.__str__(self)
+
+def _check(r):
+    # JS returns an errno (int) on failure, or a value.
+    if isinstance(r, int) and r < 0:
+        raise OSError(-r)
+    return r
+
+class _File(io.IOBase):
+    def __init__(self, path, data, mode):
+        self._path = path
+        self._binary = 'b' in mode
+        self._write = ('w' in mode) or ('a' in mode) or ('+' in mode)
+        self._buf = bytearray(data)
+        self._pos = len(self._buf) if 'a' in mode else 0
+        self._dirty = 'w' in mode
+        self._closed = False
+    def readinto(self, b):
+        n = min(len(b), len(self._buf) - self._pos)
+        b[:n] = self._buf[self._pos:self._pos + n]
+        self._pos += n
+        return n
+    def read(self, n=-1):
+        if n is None or n < 0:
+            n = len(self._buf) - self._pos
+        d = bytes(self._buf[self._pos:self._pos + n])
+        self._pos += len(d)
+        return d if self._binary else d.decode()
+    def readline(self):
+        i = self._buf.find(b'\n', self._pos)
+        end = len(self._buf) if i < 0 else i + 1
+        d = bytes(self._buf[self._pos:end])
+        self._pos = end
+        return d if self._binary else d.decode()
+    def readlines(self):
+        out = []
+        while True:
+            l = self.readline()
+            if not l:
+                return out
+            out.append(l)
+    def __iter__(self):
+        return self
+    def __next__(self):
+        l = self.readline()
+        if not l:
+            raise StopIteration
+        return l
+    def write(self, d):
+        if not self._write:
+            raise OSError(_EINVAL)
+        if isinstance(d, str):
+            d = d.encode()
+        end = self._pos + len(d)
+        if end > len(self._buf):
+            self._buf.extend(bytes(end - len(self._buf)))
+        self._buf[self._pos:end] = d
+        self._pos = end
+        self._dirty = True
+        return len(d)
+    def seek(self, off, whence=0):
+        base = 0 if whence == 0 else (self._pos if whence == 1 else len(self._buf))
+        self._pos = max(0, base + off)
+        return self._pos
+    def tell(self):
+        return self._pos
+    def flush(self):
+        if self._dirty and not self._closed:
+            _check(_hal.fs_write(self._path, _hal_hex(self._buf)))
+            self._dirty = False
+    def close(self):
+        if not self._closed:
+            self.flush()
+            self._closed = True
+    def ioctl(self, req, arg):
+        if req == 4:  # MP_STREAM_CLOSE
+            self.close()
+        return 0
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        self.close()
+
+def _hal_hex(b):
+    import binascii
+    return binascii.hexlify(b).decode()
+
+def _mpy_fix(data):
+    # CircuitPython 9 .mpy: magic 'C', version 6, flags 0; this VM reads 'M', 6, sub-version 3.
+    if len(data) >= 4 and data[0] == 0x43 and data[1] == 6:
+        data = bytearray(data)
+        data[0] = 0x4D
+        data[2] = 3
+    return data
+
+class VfsFat:
+    # Named and printed as CircuitPython's FAT VFS (storage.getmount("/") shows <VfsFat>).
+    def __repr__(self):
+        return "<VfsFat>"
+    def mount(self, readonly, mkfs):
+        pass
+    def umount(self):
+        pass
+    def _p(self, path):
+        if not path.startswith('/'):
+            path = self._cwd.rstrip('/') + '/' + path
+        return path
+    def __init__(self):
+        self._cwd = '/'
+    def ilistdir(self, path):
+        for e in _check(_hal.fs_listdir(self._p(path))):
+            yield (e[0], e[1], 0, e[2])
+    def stat(self, path):
+        r = _check(_hal.fs_stat(self._p(path)))
+        return (r[0], 0, 0, 0, 0, 0, r[1], r[2], r[2], r[2])
+    def statvfs(self, path):
+        r = _hal.fs_statvfs()
+        return (r[0], r[0], r[1], r[2], r[2], 0, 0, 0, 0, 255)
+    def open(self, path, mode):
+        p = self._p(path)
+        if 'w' in mode:
+            _check(_hal.fs_writable())
+            _check(_hal.fs_write(p, ''))
+            data = b''
+        else:
+            r = _hal.fs_read(p)
+            if isinstance(r, int):
+                if r == -_ENOENT and 'a' in mode:
+                    _check(_hal.fs_writable())
+                    data = b''
+                elif r == -_ENOENT:
+                    raise OSError(_ENOENT, path)
+                else:
+                    raise OSError(-r)
+            else:
+                data = bytes(r)
+            if 'a' in mode or '+' in mode:
+                _check(_hal.fs_writable())
+        if p.endswith('.mpy'):
+            data = _mpy_fix(data)
+        return _File(p, data, mode)
+    def remove(self, path):
+        _check(_hal.fs_remove(self._p(path)))
+    def rename(self, a, b):
+        _check(_hal.fs_rename(self._p(a), self._p(b)))
+    def mkdir(self, path):
+        _check(_hal.fs_mkdir(self._p(path)))
+    def rmdir(self, path):
+        _check(_hal.fs_rmdir(self._p(path)))
+    def chdir(self, path):
+        p = self._p(path)
+        if (_check(_hal.fs_stat(p))[0] & 0x4000) == 0:
+            raise OSError(20)
+        self._cwd = p if p == '/' else p.rstrip('/')
+    def getcwd(self):
+        return self._cwd
+
+_posix = vfs.VfsPosix('/hosted')
+vfs.umount('/')
+vfs.mount(VfsFat(), '/')
+import os as _os
+_os.chdir('/')
+sys.path.clear()
+for _p in ('', '/', '.frozen', '/lib'):
+    sys.path.append(_p)
+
+# ---- imports ----------------------------------------------------------------------------------------
+CORE = set(_hal.core_modules())
+FROZEN = set(_hal.frozen_modules())
+MISSING = set(_hal.missing_modules())
+# The VM's own time/os are Python modules already in sys.modules: ours must replace them on import.
+for _n in CORE:
+    sys.modules.pop(_n, None)
+_orig_import = builtins.__import__
+_depth = [0]
+
+def _with_hosted(fn):
+    # Our sources live on the VM's own file system; it is mounted only while one of them is imported.
+    if _depth[0] == 0:
+        vfs.mount(_posix, HOSTED)
+    _depth[0] += 1
+    try:
+        return fn()
+    finally:
+        _depth[0] -= 1
+        if _depth[0] == 0:
+            vfs.umount(HOSTED)
+
+def _import(name, g=None, l=None, fromlist=(), level=0):
+    if level == 0:
+        top = name.split('.')[0]
+        if top in sys.modules and top not in CORE:
+            return _orig_import(name, g, l, fromlist, level)
+        if top in MISSING:
+            raise ImportError("no module named '%s'" % top)
+        if top in CORE:
+            def core():
+                path = list(sys.path)
+                sys.path.clear()
+                sys.path.append(HOSTED)
+                try:
+                    mod = _orig_import('_c_' + top)
+                finally:
+                    sys.path.clear()
+                    sys.path.extend(path)
+                sys.modules[top] = mod
+                sys.modules.pop('_c_' + top, None)
+                return mod
+            mod = sys.modules.get(top) or _with_hosted(core)
+            if name != top or fromlist:
+                # Submodules of a core package live beside it in the hosted directory.
+                return _with_hosted(lambda: _orig_import(name, g, l, fromlist, level))
+            return mod
+        if top in FROZEN and '.frozen' in sys.path:
+            i = sys.path.index('.frozen')
+            def frozen():
+                sys.path[i] = HOSTED
+                try:
+                    return _orig_import(name, g, l, fromlist, level)
+                finally:
+                    sys.path[i] = '.frozen'
+            return _with_hosted(frozen)
+    return _orig_import(name, g, l, fromlist, level)
+
+builtins.__import__ = _import
+
+def _input(prompt=''):
+    if prompt:
+        print(prompt, end='')
+    r = _hal.input_line()
+    if r is None:
+        raise KeyboardInterrupt
+    return r
+builtins.input = _input
+
+# ---- running code -----------------------------------------------------------------------------------
+# MicroPython's wording -> CircuitPython 9's (checked on the firmware engine), for tracebacks we print.
+_MESSAGES = (
+    ("isn't", 'is not'),
+    ('divide by zero', 'division by zero'),
+    ('list index out of range', 'index out of range'),
+    ('tuple index out of range', 'index out of range'),
+)
+
+def format_exception(e):
+    buf = io.StringIO()
+    sys.print_exception(e, buf)
+    lines = buf.getvalue().split('\n')
+    out = []
+    for ln in lines:
+        if ln.startswith('  File "' + HOSTED) or ln.startswith('  File "/hosted/'):
+            continue
+        out.append(ln)
+    if isinstance(e, _BaseOSError) and type(e).__name__ == 'OSError' and e.args and isinstance(e.args[0], int):
+        while out and out[-1] == '':
+            out.pop()
+        out[-1] = 'OSError: ' + errno_text(e.args)
+        out.append('')
+    text = '\n'.join(out)
+    for a, b in _MESSAGES:
+        text = text.replace(a, b)
+    return text
+
+def _where(text, e):
+    line = 0
+    fname = ''
+    for ln in text.split('\n'):
+        if ln.startswith('  File "'):
+            q = ln.index('"', 8)
+            fname = ln[8:q]
+            j = ln.find('line ', q)
+            if j >= 0:
+                k = j + 5
+                while k < len(ln) and ln[k].isdigit():
+                    k += 1
+                line = int(ln[j + 5:k])
+    return '%d@%s %s' % (line, fname, type(e).__name__)
+
+def _run(code, g):
+    try:
+        exec(code, g)
+        return ''
+    except SystemExit:
+        return ''
+    except BaseException as e:
+        if isinstance(e, KeyboardInterrupt) and _hal.reload_requested():
+            # A reload stops the program without a traceback (main.c prints its own line).
+            return ''
+        text = format_exception(e)
+        _hal.write_error(text)
+        return _where(text, e)
+    finally:
+        _hal.flush()
+
+def run_file(path):
+    # What pyexec_file does: read, compile under the file's name, run in __main__'s globals.
+    g = {'__name__': '__main__'}
+    try:
+        f = open(path, 'rb')
+        src = f.read()
+        f.close()
+        code = compile(src, path.lstrip('/'), 'exec')
+    except BaseException as e:
+        text = format_exception(e)
+        _hal.write_text(text)
+        _hal.flush()
+        return _where(text, e)
+    return _run(code, g)
+
+_repl_globals = {'__name__': '__main__'}
+
+def run_repl(src, mode):
+    try:
+        code = compile(src, '<stdin>', mode)
+    except BaseException as e:
+        text = format_exception(e)
+        _hal.write_error(text)
+        _hal.flush()
+        return _where(text, e)
+    return _run(code, _repl_globals)
+`;

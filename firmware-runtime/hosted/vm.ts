@@ -1,0 +1,72 @@
+/**
+ * One MicroPython VM (the npm WebAssembly "pyscript" build) set up as a CircuitPython runtime: our Python
+ * sources written to its private file system, the `_hal` JS module registered, `_rt` imported (it mounts
+ * CIRCUITPY at `/`). A fresh VM is made for every run of a file and for the REPL, as CircuitPython resets
+ * its VM between them.
+ */
+import { loadMicroPython, type MicroPython } from '@micropython/micropython-webassembly-pyscript';
+import { RT_PY } from './py/runtime.js';
+import { CORE_PY } from './py/core.js';
+import { IO_PACKAGES, IO_PY } from './py/io-modules.js';
+
+/** Names of our core modules (built into the board's firmware: they win over files of the same name). */
+export const CORE_MODULES = [...Object.keys(CORE_PY), ...Object.keys(IO_PY), ...new Set(Object.keys(IO_PACKAGES).map((p) => p.split('/')[0]!.slice(3)))];
+
+/**
+ * The VM's first heap area. The pyscript build adds areas on demand (MICROPY_GC_SPLIT_HEAP_AUTO) and
+ * collects garbage only when control returns to JS at the top level, so this is not the board's limit;
+ * `gc` reports the board's figures instead (py/core.ts).
+ */
+export const VM_INITIAL_HEAP = 96 * 1024;
+
+export interface VmOptions {
+  stdout: (bytes: Uint8Array) => void;
+  hal: Record<string, unknown>;
+  frozen: Record<string, string>;
+}
+
+export interface HostedVm {
+  mp: MicroPython;
+  /** Runs a file of CIRCUITPY; returns '' or the status text of an uncaught error ('3@code.py NameError'). */
+  runFile(path: string): string;
+  /** Runs REPL input ('single': an interactive line; 'exec': a pasted block). */
+  runRepl(src: string, mode: 'single' | 'exec'): string;
+  interrupt(): void;
+  /** Converts a Python list or tuple (a PyProxy in JS) to a JS array. */
+  toJs(value: unknown): unknown;
+}
+
+export async function createVm(opts: VmOptions): Promise<HostedVm> {
+  const mp = await loadMicroPython({
+    heapsize: VM_INITIAL_HEAP,
+    linebuffer: false,
+    stdout: opts.stdout,
+    stderr: opts.stdout,
+  });
+  const fs = mp.FS;
+  fs.mkdir('/hosted');
+  fs.writeFile('/hosted/_rt.py', RT_PY);
+  for (const [name, src] of Object.entries({ ...CORE_PY, ...IO_PY })) fs.writeFile(`/hosted/_c_${name}.py`, src);
+  for (const [name, src] of Object.entries({ ...IO_PACKAGES, ...opts.frozen })) {
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = '/hosted/' + parts.slice(0, i).join('/');
+      if (!fs.analyzePath(dir).exists) fs.mkdir(dir);
+    }
+    fs.writeFile('/hosted/' + name, src);
+  }
+  mp.registerJsModule('_hal_js', opts.hal);
+  mp.runPython("import sys\nsys.path.append('/hosted')\nimport _rt\n");
+  // gc.collect() only marks a collection pending; it happens when this call returns to the top level.
+  mp.runPython('import gc\ngc.collect()\n');
+  mp.runPython('_rt.set_baseline()\n');
+  const rt = mp.pyimport('_rt') as { run_file(p: string): string; run_repl(s: string, m: string): string };
+  const module = mp._module as { _mp_sched_keyboard_interrupt(): void };
+  return {
+    mp,
+    runFile: (path) => String(rt.run_file(path)),
+    runRepl: (src, mode) => String(rt.run_repl(src, mode)),
+    interrupt: () => module._mp_sched_keyboard_interrupt(),
+    toJs: (value) => mp.PyProxy.toJs(value),
+  };
+}
