@@ -22,6 +22,8 @@ import { createBoard, EXIT } from './run.js';
 import { prepareFirmware } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
 import { cpuDefaults } from '../cpu-armv6m/core.js';
+import { testCommand } from './scenario/cli.js';
+import { debugWithGdb, GdbUsageError, parseGdbPort } from './gdb/cli.js';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -36,9 +38,10 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 
 const USAGE = `usage:
   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
-                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit]
+                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
   circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
+  circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
   circuitemu boards
   circuitemu --help | --version
 
@@ -56,6 +59,8 @@ held in a flash image, without running any firmware (--board defaults to cpx).
 --cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
 code to JavaScript (jit: faster on long CPU-bound runs, slower to start); both give the same
 results, cycle for cycle.
+--gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
+127.0.0.1 only; when GDB detaches the run goes on without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
 mode, Ctrl-] quits.
 --flash IMAGE follows symbolic links, is replaced atomically, and is locked while in use:
@@ -134,6 +139,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return runCommand(rest, true);
     case 'drive':
       return driveCommand(rest);
+    case 'test':
+      return testCommand(rest);
     case 'boards':
       parse(rest, {}, command);
       for (const b of BOARDS) writeStdout(`${b.name.padEnd(12)} ${b.description}\n`);
@@ -172,6 +179,7 @@ const RUN_OPTIONS = {
   'no-reload': { type: 'boolean', default: false },
   flash: { type: 'string' },
   cpu: { type: 'string' },
+  gdb: { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -254,6 +262,14 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     const detach = attachInput(console, loop, interactive);
     if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
     const started = performance.now();
+    if (opts.gdb !== undefined) {
+      const status = await gdbSession(board, opts.gdb);
+      if (status !== null) {
+        detach();
+        flash?.save();
+        return status;
+      }
+    }
     const end = await loop.run();
     detach();
     flash?.save();
@@ -268,6 +284,16 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
 function readFirmware(board: Board, path: string): Uint8Array {
   const limit = maxImageFileSize(board.regions);
   return readInputFile(path, limit, (size) => new HostFileError('too-large', `${path} is ${size} bytes; no image for ${board.name} can be larger than ${limit} bytes`));
+}
+
+/** --gdb PORT: a GDB session before (or instead of) the rest of the run. */
+async function gdbSession(board: Board, port: string): Promise<number | null> {
+  try {
+    return await debugWithGdb(board, parseGdbPort(port));
+  } catch (e) {
+    if (e instanceof GdbUsageError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 function driveCommand(args: string[]): number {

@@ -3,6 +3,8 @@
  * (the Node API and the test suites). The loop itself is RunLoop (runner.ts), shared with the CLI.
  */
 import { findBoard, BOARDS, type Board, type BoardOptions } from '../boards/index.js';
+import type { CpxBoard } from '../boards/cpx.js';
+import type { MetroM0ExpressBoard } from '../boards/metro-m0-express.js';
 import { prepareFirmware } from './firmware.js';
 import { connectConsole } from './console.js';
 import { RunLoop, type RunEnd } from './runner.js';
@@ -49,6 +51,14 @@ export class ArgumentError extends TypeError {
   }
 }
 
+/** The board types by name, so `createBoard('cpx').parts.pixels` is typed. */
+export interface BoardTypes {
+  cpx: CpxBoard;
+  metro_m0_express: MetroM0ExpressBoard;
+}
+
+export function createBoard<N extends keyof BoardTypes>(name: N, options?: BoardOptions): BoardTypes[N];
+export function createBoard(name: string, options?: BoardOptions): Board;
 export function createBoard(name: string, options: BoardOptions = {}): Board {
   if (typeof name !== 'string') throw new ArgumentError('board', `board must be a board name, not ${describe(name)}`);
   const info = findBoard(name);

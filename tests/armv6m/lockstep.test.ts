@@ -109,7 +109,7 @@ function elfLoader(name: string): Loader {
   const stdinPath = join(FIRMWARE_DIR, `${name}.stdin`);
   const stdin = existsSync(stdinPath) ? new Uint8Array(readFileSync(stdinPath)) : undefined;
   return () => {
-    const board = createBoard('test-m0', name);
+    const board = createBoard('test-m0', { commandLine: name });
     const { console } = connectConsole(board);
     loadFirmware(board, image, name);
     if (stdin) console.write(stdin);

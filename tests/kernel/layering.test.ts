@@ -32,6 +32,9 @@ const NODE_ALLOWED = [
   /^emulator\/drive\.ts$/,
   /^emulator\/host-files\.ts$/,
   /^emulator\/node\//,
+  // `circuitemu test` (reads scenarios, writes reports) and `--gdb` (a TCP server): CLI commands.
+  /^emulator\/scenario\/cli\.ts$/,
+  /^emulator\/gdb\/(cli|tcp)\.ts$/,
 ];
 
 function layerOf(file: string) {

@@ -11,6 +11,7 @@
 #                 ->  periph_timer.elf   (TCC2 PWM on PA17, TC3 overflow interrupt)
 #                 ->  periph_i2c.elf     (SERCOM1 I2C: LIS3DH WHO_AM_I and OUT_X/Y/Z)
 #                 ->  periph_usart.elf   (SERCOM4 USART on PB08/PB09: transmit, receive, echo)
+#   src/button_led.c -> button_led.elf (LED follows button A, A1 square wave: tests/scenario scenarios)
 #                 ->  periph_pinmux.elf  (SERCOM3 SPI / SERCOM1 I2C with pins unmuxed, wrong DOPO,
 #                                         wrong function: nothing reaches the parts;
 #                                         run by tests/samd21-periph/sercom-pins-firmware.test.ts)
@@ -41,6 +42,7 @@ build system_osc32k system
 build system_xosc32k system -DUSE_XOSC32K
 build system_usbcrm system -DUSE_USBCRM
 build reset reset
+build button_led button_led
 for p in periph_flash periph_analog periph_timer periph_i2c periph_usart periph_pinmux; do
     if [ -f "src/$p.c" ]; then build "$p" "$p"; fi
 done

@@ -1,0 +1,240 @@
+/**
+ * `circuitemu test SCENARIO...`: runs scenario files on the firmware engine and reports for CI
+ * (console summary, --junit, --serial-log). Part of the CLI layer (it reads and writes files).
+ *
+ * Exit status: 0 all passed; 1 an expectation failed; the --timeout-exit-code (default 124) when
+ * a scenario ran out of simulated time; 125 a firmware fault; 64 a usage error; 65 a scenario,
+ * firmware or drive that cannot be read or is wrong (the message names the file and line); 70
+ * anything else. With several scenarios, the worst counts: fault, then timeout, then failure.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ImageError } from '../../firmware-runtime/images/index.js';
+import { writeDriveFile } from '../../firmware-runtime/fs/drive.js';
+import { FatError } from '../../firmware-runtime/fs/fat.js';
+import { DriveImageError } from '../../firmware-runtime/fs/drive.js';
+import { copyToDrive, openDrive } from '../drive.js';
+import { HostFileError } from '../host-files.js';
+import { ArgumentError, createBoard, EXIT, loadFirmware } from '../run.js';
+import { FirmwareEngine } from './firmware-engine.js';
+import { junitXml } from './junit.js';
+import { parseScenario, ScenarioError, type Scenario } from './parse.js';
+import { runScenario, type ScenarioResult } from './runner.js';
+import { boardSignals, VcdRecorder } from '../trace/vcd.js';
+
+export const TEST_USAGE = `usage: circuitemu test [--board NAME] [--firmware FILE] [--drive DIR] [--timeout SIM_SECONDS]
+                       [--timeout-exit-code N] [--fail-text TEXT] [--junit FILE] [--serial-log FILE]
+                       [--vcd FILE [--vcd-pins PIN,...]] [--no-reload] [--verbose] SCENARIO.yaml...
+
+Runs each scenario (YAML: see the README, "Scenarios") on a fresh board: --board and --firmware
+(or the scenario's own board: and firmware:, relative to the file) say what runs. --drive DIR
+copies DIR onto CIRCUITPY before boot. --timeout is per scenario, in simulated seconds (default:
+the file's timeout:, else 60). --fail-text fails a scenario as soon as the console shows TEXT.
+--junit writes a JUnit XML report, --serial-log the console output, --vcd the board's pin
+waveforms (all pins, or --vcd-pins; with several scenarios FILE.<n>.vcd each). --verbose streams the
+console to stdout.
+Exit status: 0 all passed, 1 an expectation failed, --timeout-exit-code (default ${EXIT.timeout}) a
+scenario timed out, ${EXIT.fault} the firmware faulted, ${EXIT.usage} usage error, ${EXIT.badImage} a scenario,
+firmware or drive that cannot be read or is wrong, ${EXIT.software} anything else.`;
+
+/** Exit status for a failed expectation. */
+export const EXIT_FAILED = 1;
+
+class TestUsageError extends Error {}
+/** A file that cannot be used (exit 65). */
+class TestDataError extends Error {}
+
+interface TestFlags {
+  board?: string;
+  firmware?: string;
+  drive?: string;
+  timeout?: number;
+  timeoutExitCode: number;
+  failText?: string;
+  junit?: string;
+  serialLog?: string;
+  vcd?: string;
+  vcdPins?: string[];
+  reload: boolean;
+  verbose: boolean;
+  scenarios: string[];
+}
+
+export async function testCommand(args: string[]): Promise<number> {
+  try {
+    const flags = parseTestArgs(args);
+    const scenarios = flags.scenarios.map(loadScenario);
+    const results: ScenarioResult[] = [];
+    for (const [i, s] of scenarios.entries()) results.push(await runOne(s, flags, vcdFile(flags.vcd, i, scenarios.length)));
+    writeReports(results, flags);
+    return exitStatus(results, flags.timeoutExitCode);
+  } catch (e) {
+    if (e instanceof TestUsageError || e instanceof ArgumentError) {
+      process.stderr.write(`circuitemu test: ${e.message}\n${TEST_USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof ScenarioError || e instanceof TestDataError || e instanceof HostFileError) {
+      process.stderr.write(`circuitemu test: ${e.message}\n`);
+      return EXIT.badImage;
+    }
+    if (e instanceof ImageError) {
+      process.stderr.write(`circuitemu test: cannot load firmware: ${e.message}\n`);
+      return EXIT.badImage;
+    }
+    if (e instanceof FatError || e instanceof DriveImageError) {
+      process.stderr.write(`circuitemu test: CIRCUITPY drive: ${e.message}\n`);
+      return EXIT.badImage;
+    }
+    if (process.env.CIRCUITEMU_DEBUG) throw e;
+    process.stderr.write(`circuitemu test: ${(e as Error).message ?? String(e)}\n`);
+    return EXIT.software;
+  }
+}
+
+function parseTestArgs(args: string[]): TestFlags {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        board: { type: 'string' },
+        firmware: { type: 'string' },
+        drive: { type: 'string' },
+        timeout: { type: 'string' },
+        'timeout-exit-code': { type: 'string' },
+        'fail-text': { type: 'string' },
+        junit: { type: 'string' },
+        'serial-log': { type: 'string' },
+        vcd: { type: 'string' },
+        'vcd-pins': { type: 'string' },
+        'no-reload': { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    throw new TestUsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (!parsed.positionals.length) throw new TestUsageError('test needs at least one SCENARIO file');
+  const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
+  if (timeout !== undefined && !(timeout > 0 && Number.isFinite(timeout))) throw new TestUsageError(`--timeout must be a positive number of simulated seconds, not '${v.timeout}'`);
+  const code = v['timeout-exit-code'] === undefined ? EXIT.timeout : Number(v['timeout-exit-code']);
+  if (!Number.isInteger(code) || code < 0 || code > 255) throw new TestUsageError(`--timeout-exit-code must be a whole number 0..255, not '${v['timeout-exit-code']}'`);
+  if (v['vcd-pins'] !== undefined && v.vcd === undefined) throw new TestUsageError('--vcd-pins needs --vcd FILE');
+  if (v['fail-text'] === '') throw new TestUsageError('--fail-text needs a non-empty text');
+  return {
+    board: v.board,
+    firmware: v.firmware,
+    drive: v.drive,
+    timeout,
+    timeoutExitCode: code,
+    failText: v['fail-text'],
+    junit: v.junit,
+    serialLog: v['serial-log'],
+    vcd: v.vcd,
+    vcdPins: v['vcd-pins']?.split(',').map((p) => p.trim()).filter(Boolean),
+    reload: !v['no-reload'],
+    verbose: v.verbose,
+    scenarios: parsed.positionals,
+  };
+}
+
+function loadScenario(file: string): Scenario {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new TestDataError(`cannot read scenario ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  return parseScenario(source, file);
+}
+
+/** Builds the board the scenario asks for, with firmware and drive, and runs it. */
+/** FILE for one scenario; FILE.<n>.vcd (n from 1) for each of several. */
+function vcdFile(file: string | undefined, index: number, count: number): string | undefined {
+  if (!file || count === 1) return file;
+  return file.replace(/(\.vcd)?$/i, `.${index + 1}.vcd`);
+}
+
+async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
+  const here = dirname(scenario.file);
+  const boardName = flags.board ?? scenario.board;
+  if (!boardName) throw new TestUsageError(`${scenario.file}: no board (give --board NAME or \`board:\` in the file)`);
+  const firmware = flags.firmware ?? (scenario.firmware && resolve(here, scenario.firmware));
+  if (!firmware) throw new TestUsageError(`${scenario.file}: no firmware (give --firmware FILE or \`firmware:\` in the file)`);
+  const board = createBoard(boardName, { commandLine: firmware });
+  let image: Uint8Array;
+  try {
+    image = readFileSync(firmware);
+  } catch (e) {
+    throw new TestDataError(`cannot read firmware ${firmware}: ${(e as Error).message}`);
+  }
+  loadFirmware(board, image, firmware);
+  const drive = flags.drive ?? (scenario.drive && resolve(here, scenario.drive));
+  if (drive || Object.keys(scenario.files).length) {
+    if (!board.circuitpy) throw new TestDataError(`${scenario.file}: board ${board.name} has no CIRCUITPY drive (drive:/files:)`);
+    if (drive) copyToDrive(board, drive);
+    const { volume } = openDrive(board);
+    for (const [path, text] of Object.entries(scenario.files)) writeDriveFile(volume, path, text);
+  }
+  const engine = new FirmwareEngine(board, { reload: scenario.reload ?? flags.reload });
+  let recorder: VcdRecorder | null = null;
+  if (vcd) {
+    try {
+      recorder = new VcdRecorder(board.machine.scheduler, boardSignals(board, flags.vcdPins));
+    } catch (e) {
+      throw new TestUsageError(`--vcd: ${(e as Error).message}`);
+    }
+  }
+  const timed = flags.timeout === undefined ? scenario : { ...scenario, timeoutSeconds: flags.timeout };
+  const result = await runScenario(engine, timed, {
+    timeoutSeconds: 60,
+    failText: flags.failText,
+    onSerial: flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
+  });
+  printResult(result);
+  if (vcd && recorder) {
+    try {
+      writeFileSync(vcd, recorder.text());
+    } catch (e) {
+      throw new TestDataError(`cannot write ${vcd}: ${(e as Error).message}`);
+    }
+  }
+  return result;
+}
+
+function printResult(r: ScenarioResult): void {
+  const figures = `${r.steps.length} steps, ${r.seconds.toFixed(3)} s simulated, ${r.wallSeconds.toFixed(2)} s wall`;
+  if (r.status === 'passed') {
+    process.stdout.write(`PASS ${r.scenario.name} (${r.scenario.file}; ${figures})\n`);
+    return;
+  }
+  process.stdout.write(`${r.status === 'failed' ? 'FAIL' : r.status.toUpperCase()} ${r.scenario.name} (${r.scenario.file}; ${figures})\n  ${r.message}\n`);
+  const lines = new TextDecoder().decode(r.serial).split(/\r?\n/);
+  const tail = lines.slice(-15).join('\n  | ');
+  process.stdout.write(`  serial output (last ${Math.min(15, lines.length)} lines):\n  | ${tail}\n`);
+}
+
+function writeReports(results: ScenarioResult[], flags: TestFlags): void {
+  try {
+    if (flags.junit) writeFileSync(flags.junit, junitXml(results));
+    if (flags.serialLog) {
+      const parts = results.map((r) =>
+        results.length === 1 ? r.serial : Buffer.concat([Buffer.from(`===== ${r.scenario.name} (${r.scenario.file}) =====\n`), r.serial, Buffer.from('\n')]),
+      );
+      writeFileSync(flags.serialLog, Buffer.concat(parts));
+    }
+  } catch (e) {
+    throw new TestDataError(`cannot write report: ${(e as Error).message}`);
+  }
+}
+
+function exitStatus(results: ScenarioResult[], timeoutExitCode: number): number {
+  if (results.some((r) => r.status === 'fault')) return EXIT.fault;
+  if (results.some((r) => r.status === 'timeout')) return timeoutExitCode;
+  if (results.some((r) => r.status === 'failed')) return EXIT_FAILED;
+  return 0;
+}
