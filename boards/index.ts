@@ -1,6 +1,7 @@
 /** The board catalogue: every board the emulator can build, by the name the CLI uses. */
 import { CPX_SPEC } from './cpx.js';
 import { METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
+import { createFeatherHuzzah } from './feather-huzzah.js';
 import { buildSamd21Board, type Samd21BoardSpec, type Samd21PartSpec } from './samd21-board.js';
 import { FEATHER_M0_EXPRESS_SPEC } from './feather-m0-express.js';
 import { GEMMA_M0_SPEC } from './gemma-m0.js';
@@ -58,6 +59,12 @@ export const BOARDS: BoardInfo[] = [
   samd21(FEATHER_M0_ADALOGGER_SPEC, 'SAMD21G18A, 32 kHz crystal, microSD slot on SERCOM4 SPI, 64 KiB CIRCUITPY in internal flash'),
   samd21(FEATHER_M0_BLUEFRUIT_LE_SPEC, 'SAMD21G18A, nRF51822 Bluefruit LE module (SDEP over SPI on SERCOM4), 64 KiB CIRCUITPY in internal flash; runs the feather_m0_adalogger firmware'),
   samd21(ARDUINO_ZERO_SPEC, 'SAMD21G18A, EDBG virtual COM port on SERCOM5, native USB, 64 KiB CIRCUITPY in internal flash'),
+  {
+    name: 'feather_huzzah',
+    description: 'Adafruit Feather HUZZAH ESP8266 (ESP8266, 4 MiB flash, red LED GPIO0, blue LED GPIO2, UART0 console; mask ROM emulated)',
+    hostable: false,
+    create: (o) => (noParts('feather_huzzah', o), createFeatherHuzzah()),
+  },
   { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => (noParts('test-m0', o), createTestM0(o?.commandLine)) },
   {
     name: 'test-lx106',

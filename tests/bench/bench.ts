@@ -126,7 +126,7 @@ if (isMain) {
 
 /** Benchmarks of the other engines. */
 async function loadOptionalSections(): Promise<((log: (s: string) => void) => void)[]> {
-  return [benchLx106, benchBoot];
+  return [benchLx106, benchBoot, benchBootEsp8266];
 }
 
 /**
@@ -176,6 +176,34 @@ function benchBoot(log: (s: string) => void): void {
       log(`${`${t.name} --cpu ${mode}`.padEnd(28)} ${ok ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.instructions.toLocaleString('en')} instructions, cycle ${m.scheduler.cycles}${same}`);
     }
   }
+}
+
+/** MicroPython on the ESP8266 (feather_huzzah, mask ROM emulated): power-on to `>>> `. */
+function benchBootEsp8266(log: (s: string) => void): void {
+  const file = 'micropython-esp8266.bin';
+  const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
+  const path = dir ? join(dir, file) : '';
+  const name = 'MicroPython esp8266'.padEnd(28);
+  if (!path || !existsSync(path)) {
+    log(`${name} skipped: set CIRCUITEMU_FIRMWARE_DIR to a folder with ${file}`);
+    return;
+  }
+  const start = performance.now();
+  const board = createBoard('feather_huzzah');
+  const { console } = connectConsole(board);
+  let out = '';
+  console.onData((b) => (out += new TextDecoder().decode(b)));
+  loadFirmware(board, readFileSync(path), path);
+  const m = board.machine;
+  while (!out.includes('>>> ') && m.scheduler.seconds < 60) {
+    const halt = m.runFor(0.01);
+    if (halt) {
+      log(`${name} stopped: ${halt.message.split('\n')[0]}`);
+      return;
+    }
+  }
+  const wall = (performance.now() - start) / 1000;
+  log(`${name} ${out.includes('>>> ') ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.instructions.toLocaleString('en')} instructions (goal: under 1 s wall)`);
 }
 
 function benchLx106(log: (s: string) => void): void {

@@ -70,6 +70,8 @@ const LAYOUTS: Record<string, Layout> = {
   cpx: { arm: true, codeBase: 0x2000, ramBase: 0x20000000, ramSize: 32 * 1024, familyId: SAMD21_FAMILY_ID },
   'test-m0': { arm: true, codeBase: 0, ramBase: 0x20000000, ramSize: 64 * 1024 },
   'test-lx106': { arm: false, codeBase: 0x40000000, ramBase: 0x3ffc0000, ramSize: 0x40000 },
+  // ESP8266: code in IRAM, data in user DRAM (a .bin goes to flash and meets the boot ROM).
+  feather_huzzah: { arm: false, codeBase: 0x40100000, ramBase: 0x3ffe8000, ramSize: 0x14000 },
 };
 
 /** Every SAMD21 board has the same memory map and bootloader: the CPX's layout. */

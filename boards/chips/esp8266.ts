@@ -1,0 +1,295 @@
+/**
+ * The ESP8266 chip (ESP8266EX): the Xtensa LX106 core, its memories, the peripheral blocks at
+ * the addresses of Espressif's eagle_soc.h, interrupt wiring, the SPI flash with its cache
+ * window, and the mask ROM's high-level emulation (firmware-runtime/rom: the ROM region holds
+ * trap code only; see peripherals/esp8266/rom/README.md).
+ *
+ *   0x3FF00000  DPORT (EDGE_INT_ENABLE, CPU2X)       0x40000000  64 KiB ROM (traps)
+ *   0x3FF20C00  WDEV_NOW (microsecond counter)        0x40100000  32 KiB IRAM
+ *   0x3FFE8000  96 KiB DRAM (user 80 KiB + ROM's)     0x40200000  1 MiB flash window (read-only)
+ *   0x60000000  UART0   0x60000300 GPIO   0x60000600 FRC1/FRC2   0x60000700 RTC
+ *   0x60000800  IO_MUX  0x60000D00 SAR/RF measurement  0x60000F00 UART1  0x60001000 RTC memory
+ * Other 256-byte slots of 0x60000000-0x60000FFF are unmodelled (reads 0, reported).
+ *
+ * Clock: the CPU runs at 80 MHz, 160 MHz with DPORT CPU2X bit 0 (scheduler.setFrequency); the
+ * peripherals' APB clock stays 80 MHz.
+ *
+ * Interrupt lines (SDK numbering): 4 GPIO, 5 UART0/UART1, 9 FRC1 (edge), 10 FRC2 (edge).
+ */
+import { Bus, Memory, type AccessSize, type BusDevice } from '../../emulator/kernel/bus.js';
+import { Machine } from '../../emulator/kernel/machine.js';
+import { Diagnostics } from '../../emulator/kernel/diagnostics.js';
+import { Scheduler } from '../../emulator/kernel/scheduler.js';
+import { Lx106 } from '../../cpu-xtensa/lx106.js';
+import { RegisterBlock, UnimplementedDevice } from '../../peripherals/register-block.js';
+import { Dport, CPU_CLOCK_80MHZ, EDGE_INT_FRC1, EDGE_INT_FRC2 } from '../../peripherals/esp8266/dport.js';
+import { Esp8266Uart } from '../../peripherals/esp8266/uart.js';
+import { Esp8266Gpio } from '../../peripherals/esp8266/gpio.js';
+import { FrcTimers } from '../../peripherals/esp8266/timers.js';
+import { Esp8266Rtc } from '../../peripherals/esp8266/rtc.js';
+import { IoMux } from '../../peripherals/esp8266/iomux.js';
+import { SarBlock } from '../../peripherals/esp8266/sar.js';
+import { Esp8266Rom } from '../../peripherals/esp8266/rom/hle.js';
+import { ROM_BASE, ROM_ENTRIES, ROM_SIZE } from '../../peripherals/esp8266/rom/entries.js';
+
+export const DRAM_BASE = 0x3ffe8000;
+export const DRAM_SIZE = 0x18000;
+export const IRAM_BASE = 0x40100000;
+export const IRAM_SIZE = 0x8000;
+export const FLASH_WINDOW_BASE = 0x40200000;
+export const FLASH_WINDOW_SIZE = 0x100000;
+export const RTC_MEMORY_BASE = 0x60001000;
+export const RTC_MEMORY_SIZE = 0x400;
+
+export const INT_GPIO = 4;
+export const INT_UART = 5;
+export const INT_FRC1 = 9;
+export const INT_FRC2 = 10;
+
+/** Reset causes as rtc_get_reset_reason reports them. */
+export const RESET_POWER_ON = 1;
+export const RESET_EXTERNAL = 2;
+
+export interface Esp8266Options {
+  /** SPI flash size in bytes (the Feather HUZZAH has 4 MiB). */
+  flashSize: number;
+}
+
+/** 256-byte peripheral slots inside one 1 KiB-aligned bus mapping. */
+class SlotWindow implements BusDevice {
+  readonly slots: BusDevice[];
+  constructor(
+    readonly name: string,
+    count: number,
+    private readonly base: number,
+    diagnostics: Diagnostics,
+  ) {
+    this.slots = Array.from({ length: count }, (_, i) => {
+      const d = new UnimplementedDevice(`${name}+0x${(i * 0x100).toString(16)}`);
+      d.diagnostics = diagnostics;
+      return d;
+    });
+  }
+  place(address: number, device: BusDevice): void {
+    this.slots[(address - this.base) >>> 8] = device;
+  }
+  read(offset: number, size: AccessSize): number {
+    return this.slots[offset >>> 8]!.read(offset & 0xff, size);
+  }
+  write(offset: number, size: AccessSize, value: number): void {
+    this.slots[offset >>> 8]!.write(offset & 0xff, size, value);
+  }
+}
+
+/** The WiFi MAC's free-running microsecond counter (WDEV_NOW, read by the SDK's system_get_time). */
+class Wdev extends RegisterBlock {
+  constructor(scheduler: Scheduler) {
+    super('WDEV', 0x100);
+    this.reg({ name: 'WDEV_NOW', offset: 0x00, size: 4, writable: 0, read: () => Math.floor(scheduler.seconds * 1e6) >>> 0 });
+  }
+}
+
+export interface Esp8266 {
+  readonly machine: Machine;
+  readonly bus: Bus;
+  readonly scheduler: Scheduler;
+  readonly core: Lx106;
+  readonly dram: Memory;
+  readonly iram: Memory;
+  readonly rom: Memory;
+  readonly flashWindow: Memory;
+  readonly rtcMemory: Memory;
+  /** The SPI flash contents. */
+  readonly flash: Uint8Array;
+  readonly hle: Esp8266Rom;
+  readonly dport: Dport;
+  readonly uart0: Esp8266Uart;
+  readonly uart1: Esp8266Uart;
+  readonly gpio: Esp8266Gpio;
+  readonly frc: FrcTimers;
+  readonly rtc: Esp8266Rtc;
+  readonly iomux: IoMux;
+  readonly diagnostics: Diagnostics;
+  /** The flash MiB the cache window shows, or null (Cache_Read_Disable). */
+  readonly mappedMiB: number | null;
+  /** Reset cause reported to firmware. */
+  resetReason: number;
+  /** Power-on: RAM cleared, blocks to reset values, the core at the ROM's reset vector. */
+  powerOn(): void;
+}
+
+export function createEsp8266(options: Esp8266Options): Esp8266 {
+  const scheduler = new Scheduler(CPU_CLOCK_80MHZ);
+  const bus = new Bus();
+  const diagnostics = new Diagnostics();
+  const dram = new Memory(DRAM_SIZE);
+  const iram = new Memory(IRAM_SIZE);
+  const rom = new Memory(ROM_SIZE, true);
+  const flashWindow = new Memory(FLASH_WINDOW_SIZE, true);
+  const rtcMemory = new Memory(RTC_MEMORY_SIZE);
+  const flash = new Uint8Array(options.flashSize).fill(0xff);
+  const machine = new Machine(scheduler, bus);
+
+  let core: Lx106 | null = null;
+  let uartLevels = 0;
+  const uartLine = (bit: number) => (level: boolean) => {
+    uartLevels = level ? uartLevels | bit : uartLevels & ~bit;
+    core?.setInterrupt(INT_UART, uartLevels !== 0);
+  };
+  const dport = new Dport((hz) => scheduler.setFrequency(hz));
+  const uart0 = new Esp8266Uart('UART0', uartLine(1));
+  const uart1 = new Esp8266Uart('UART1', uartLine(2));
+  const gpio = new Esp8266Gpio();
+  const frc = new FrcTimers(scheduler, (timer) => {
+    const [bit, n] = timer === 1 ? [EDGE_INT_FRC1, INT_FRC1] : [EDGE_INT_FRC2, INT_FRC2];
+    if (!dport.edgeEnabled(bit) || !core) return;
+    // An edge: the core latches the rising edge; drop the line again at once.
+    core.setInterrupt(n, true);
+    core.setInterrupt(n, false);
+  });
+  const rtc = new Esp8266Rtc(() => scheduler.seconds);
+  const iomux = new IoMux();
+  const wdev = new Wdev(scheduler);
+  const sar = new SarBlock();
+
+  const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev, sar];
+  for (const b of blocks) b.diagnostics = diagnostics;
+
+  const dportWindow = new SlotWindow('DPORT', 4, 0x3ff00000, diagnostics);
+  dportWindow.place(0x3ff00000, dport);
+  const wdevWindow = new SlotWindow('WDEV', 4, 0x3ff20c00, diagnostics);
+  wdevWindow.place(0x3ff20c00, wdev);
+  const io = new SlotWindow('IO', 16, 0x60000000, diagnostics);
+  io.place(0x60000000, uart0);
+  io.place(0x60000300, gpio);
+  io.place(0x60000600, frc);
+  io.place(0x60000700, rtc);
+  io.place(0x60000800, iomux);
+  io.place(0x60000d00, sar);
+  io.place(0x60000f00, uart1);
+
+  bus.map('DPORT', 0x3ff00000, 0x400, dportWindow);
+  bus.map('WDEV', 0x3ff20c00, 0x400, wdevWindow);
+  bus.map('DRAM', DRAM_BASE, DRAM_SIZE, dram);
+  bus.map('ROM', ROM_BASE, ROM_SIZE, rom);
+  bus.map('IRAM', IRAM_BASE, IRAM_SIZE, iram);
+  bus.map('FLASH', FLASH_WINDOW_BASE, FLASH_WINDOW_SIZE, flashWindow);
+  bus.map('IO', 0x60000000, 0x1000, io);
+  bus.map('RTCMEM', RTC_MEMORY_BASE, RTC_MEMORY_SIZE, rtcMemory);
+  // The rest of the two peripheral spaces (WiFi MAC, RF, PHY and other undocumented blocks):
+  // reads 0, writes ignored, every access reported.
+  for (const [name, base, end] of [
+    ['DPORT+0x400', 0x3ff00400, 0x3ff20c00],
+    ['WDEV+0x400', 0x3ff21000, 0x3ff40000],
+    ['IO+0x1400', 0x60001400, 0x60010000],
+  ] as const) {
+    const gap = new UnimplementedDevice(name);
+    gap.diagnostics = diagnostics;
+    bus.map(name, base, end - base, gap);
+  }
+
+  let mappedMiB: number | null = null;
+  /**
+   * The MiB of flash the window's memory holds (-1: none yet). Cache_Read_Disable leaves the
+   * contents in place (the SDK disables the cache around every flash operation and re-enables
+   * the same MiB; copying 1 MiB each time would dominate the run); SPI writes under it keep it
+   * coherent. Firmware does not read the window while the cache is off (on a real chip that
+   * hangs or reads garbage).
+   */
+  let windowMiB = -1;
+  const refreshWindow = () => {
+    if (mappedMiB === null || mappedMiB === windowMiB) return;
+    windowMiB = mappedMiB;
+    const start = mappedMiB * FLASH_WINDOW_SIZE;
+    const bytes = new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff);
+    bytes.set(flash.subarray(Math.min(start, flash.length), Math.min(start + FLASH_WINDOW_SIZE, flash.length)));
+    flashWindow.load(0, bytes);
+  };
+
+  const chip: Esp8266 = {
+    machine,
+    bus,
+    scheduler,
+    core: null as unknown as Lx106,
+    dram,
+    iram,
+    rom,
+    flashWindow,
+    rtcMemory,
+    flash,
+    hle: null as unknown as Esp8266Rom,
+    dport,
+    uart0,
+    uart1,
+    gpio,
+    frc,
+    rtc,
+    iomux,
+    diagnostics,
+    get mappedMiB() {
+      return mappedMiB;
+    },
+    resetReason: RESET_POWER_ON,
+    powerOn() {
+      for (const m of [dram, iram, rtcMemory]) m.load(0, new Uint8Array(m.size));
+      scheduler.setFrequency(CPU_CLOCK_80MHZ);
+      dport.reset();
+      uart0.reset();
+      uart1.reset();
+      gpio.reset();
+      frc.reset();
+      rtc.reset();
+      iomux.reset();
+      sar.reset();
+      mappedMiB = null;
+      windowMiB = -1;
+      flashWindow.load(0, new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff));
+      core!.reset();
+    },
+  };
+
+  const hle = new Esp8266Rom({
+    bus,
+    flash,
+    mapFlash(mib) {
+      mappedMiB = mib;
+      refreshWindow();
+    },
+    flashChanged(offset, length) {
+      if (windowMiB < 0) return;
+      const start = windowMiB * FLASH_WINDOW_SIZE;
+      const lo = Math.max(offset, start);
+      const hi = Math.min(offset + length, start + FLASH_WINDOW_SIZE);
+      if (lo < hi) flashWindow.load(lo - start, flash.subarray(lo, hi));
+    },
+    uart0Transmit: (byte) => uart0.onTransmit?.(byte),
+    uartDivisor: (n, div) => (n === 0 ? uart0 : uart1).register('UART_CLKDIV').put(div, 0xffffffff),
+    delayMicroseconds: (us) => scheduler.advanceTo(scheduler.cycles + Math.round((us * scheduler.frequency) / 1e6)),
+    get cpuFrequency() {
+      return scheduler.frequency;
+    },
+    get resetReason() {
+      return chip.resetReason;
+    },
+    get bootMode() {
+      return gpio.bootMode;
+    },
+    halt: (message) => machine.stop({ reason: 'fault', exitCode: 1, message }),
+  });
+  rom.load(0, hle.image());
+
+  core = new Lx106(bus, scheduler, {
+    resetVector: ROM_ENTRIES._ResetVector,
+    fastMemories: [
+      { base: DRAM_BASE, memory: dram },
+      { base: ROM_BASE, memory: rom },
+      { base: IRAM_BASE, memory: iram },
+      { base: FLASH_WINDOW_BASE, memory: flashWindow },
+    ],
+    simcall: hle.call,
+    onHalt: (info) => machine.stop(info),
+  });
+  machine.attachCore(core);
+  Object.assign(chip, { core, hle });
+  return chip;
+}
