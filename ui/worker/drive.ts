@@ -81,6 +81,13 @@ export class Drive {
     }
     const copy = bytes.slice();
     const vol = this.volume(copy, kind, true);
+    const engine = this.engine();
+    if (req.op === 'write' && engine.writeFile) {
+      // The hosted engine writes the file itself, as CircuitPython sees a USB write (auto-reload follows).
+      vol.writeFile(req.path, req.data, { parents: true });
+      engine.writeFile(req.path, req.data);
+      return { entries: list(vol) };
+    }
     if (req.op === 'write') vol.writeFile(req.path, req.data, { parents: true });
     else if (req.op === 'delete') {
       if (vol.stat(req.path).isDirectory) vol.rmdir(req.path, { recursive: true });
@@ -106,8 +113,8 @@ export class Drive {
       }
     }
     if (changed.length === 0) return;
-    if (engine.kind === 'none') {
-      // No firmware: the flash is written directly, as a programmer would.
+    if (engine.kind !== 'firmware') {
+      // No firmware on the CPU: the flash is written directly, as a programmer would.
       for (const s of changed) live.set(edited.subarray(s * SECTOR, (s + 1) * SECTOR), s * SECTOR);
       return;
     }

@@ -33,6 +33,8 @@ export type { RunHost };
 export interface Engine {
   readonly info: BoardInfo;
   readonly kind: EngineKind;
+  /** Ids of the board's controllable parts (the hosted engine addresses its worker's parts by id). */
+  readonly partIds: PartIds;
   /**
    * Runs the machine in real time on the project's run loop, giving the host a turn between
    * slices, until it stops: resolves with why (an exit or fault message), or null after `stop()`.
@@ -71,6 +73,29 @@ export interface Engine {
   loadCircuitpy(bytes: Uint8Array): void;
   /** The drive as a computer sees it over USB, once the firmware presents one. */
   usbDrive(): BlockWriter | null;
+  /**
+   * Writes a file as a computer would over USB when the engine takes whole files (the hosted engine:
+   * CircuitPython's auto-reload follows); absent when edits go through `usbDrive` or the raw flash.
+   */
+  writeFile?(path: string, data: Uint8Array): void;
+}
+
+/** Part ids by what the controls move (null: the board has no such part). */
+export interface PartIds {
+  buttonA: string | null;
+  buttonB: string | null;
+  slideSwitch: string | null;
+  light: string | null;
+  thermistor: string | null;
+  mic: string | null;
+  accelerometer: string | null;
+  touch: string | null;
+  redLed: string | null;
+  pixels: string | null;
+}
+
+function idOf(board: Samd21Board, type: Samd21BoardSpec['parts'][number]['type'], id?: string): string | null {
+  return board.spec.parts.find((p) => p.type === type && (id === undefined || p.id === id))?.id ?? null;
 }
 
 /** The part of `type` the board declares, if any. */
@@ -96,6 +121,11 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
   const loopConsole = console ?? { onData() {}, write() {}, close() {} };
   const loop = new RunLoop(board.machine, loopConsole, { realTime, sliceSeconds: 0.01, historyBytes: 4096 }, host);
 
+  const partIds: PartIds = {
+    buttonA: idOf(board, 'button', 'buttonA'), buttonB: idOf(board, 'button', 'buttonB'), slideSwitch: idOf(board, 'slide-switch'),
+    light: idOf(board, 'light-sensor'), thermistor: idOf(board, 'thermistor'), mic: idOf(board, 'pdm-microphone'),
+    accelerometer: idOf(board, 'lis3dh'), touch: idOf(board, 'touch-pads'), redLed: idOf(board, 'led'), pixels: idOf(board, 'neopixels'),
+  };
   const pixels = partOfType<Ws2812bChain>(board, 'neopixels');
   const redLed = partOfType<Led>(board, 'led');
   const buttonA = partOfType<PushButton>(board, 'button', 'buttonA');
@@ -142,6 +172,7 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
   return {
     info,
     kind: firmware ? 'firmware' : 'none',
+    partIds,
     externalButton: (pad, pressed) => externalPin(pad).drive(pressed ? 0 : null),
     async run() {
       const end = await loop.run();

@@ -22,8 +22,12 @@ export interface BoardInfo {
   circuitpyBytes: number;
 }
 
-/** The engine in use: no program yet, or a firmware image on the emulated CPU. */
-export type EngineKind = 'none' | 'firmware';
+/**
+ * The engine in use: CircuitPython hosted (MicroPython wasm over the CPU-less chip; the default on
+ * hostable boards), a firmware image on the emulated CPU, or nothing (a board the hosted engine
+ * cannot run, before a .uf2 is dropped).
+ */
+export type EngineKind = 'none' | 'hosted' | 'firmware';
 
 /** A snapshot of what the user can see, posted at frame rate. */
 export interface Frame {
@@ -70,8 +74,11 @@ export interface DriveEntry {
 
 export type ToWorker =
   /** `realTime: false` runs flat out (for measuring the emulator's speed). */
-  | { type: 'boot'; board: string; realTime: boolean }
+  /** `hosted: false` keeps the CPU-less chip until firmware is dropped (tests of pads and drawings). */
+  | { type: 'boot'; board: string; realTime: boolean; hosted: boolean }
   | { type: 'load-firmware'; name: string; bytes: Uint8Array }
+  /** Leave the firmware engine: CircuitPython hosted runs the same drive. */
+  | { type: 'use-hosted' }
   | { type: 'console-input'; bytes: Uint8Array }
   | { type: 'input'; input: BoardInput }
   | { type: 'reset' }

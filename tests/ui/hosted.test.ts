@@ -1,0 +1,192 @@
+/**
+ * The web app's default engine in a real browser (Debian's Chromium, the built site on Vite's preview
+ * server, as tests/ui/webapp.test.ts): with no firmware, code.py runs on CircuitPython hosted in the
+ * page. The oracles are what the page shows (the terminal's text, the store's pixel colours, the
+ * canvas) against what the Python program does and what CircuitPython's console prints
+ * (circuitpython-console.md; the hosted engine's transcript is checked byte for byte against the
+ * firmware by tests/hosted/firmware-equivalence.test.ts).
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = join(import.meta.dirname, '../..');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`[tests/ui] SKIPPED hosted-engine browser tests: ${CHROMIUM} is absent`);
+/** SCREENSHOTS=<dir> saves what the page looks like at each step (to look at). */
+const shots = process.env.SCREENSHOTS;
+
+interface Hook {
+  circuitemu: {
+    store: { getState(): { frame: { pixels: number[]; simSeconds: number } | null; engine: string; notice: { kind: string; text: string } | null } };
+    term: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } };
+    view: { colorAt(x: number, y: number): [number, number, number, number] };
+    machine: { drive(r: { op: 'write'; path: string; data: Uint8Array }): Promise<unknown> };
+  };
+}
+
+function terminalText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const b = (window as unknown as Hook).circuitemu.term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  });
+}
+
+/** Waits until the terminal's text matches `pattern` (a RegExp source) or contains `text`. */
+async function waitForTerminal(page: Page, text: string | RegExp, timeout = 30_000): Promise<void> {
+  const source = typeof text === 'string' ? text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : text.source;
+  try {
+    await page.waitForFunction(
+      (src) => {
+        const b = (window as unknown as Hook).circuitemu.term.buffer.active;
+        let s = '';
+        for (let i = 0; i < b.length; i++) s += (b.getLine(i)?.translateToString(true) ?? '') + '\n';
+        return new RegExp(src).test(s);
+      },
+      source,
+      { timeout },
+    );
+  } catch (e) {
+    throw new Error(`the terminal never showed ${String(text)}; it shows:\n${await terminalText(page)}`, { cause: e });
+  }
+}
+
+/** Replaces code.py as the editor's Save does (a host write: CircuitPython auto-reloads). */
+async function saveCode(page: Page, code: string): Promise<void> {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(code);
+  await page.keyboard.press('Control+S');
+  await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().notice?.text === 'Saved /code.py.');
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (shots) writeFileSync(join(shots, `${name}.png`), await page.screenshot());
+}
+
+describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engine)', () => {
+  let server: PreviewServer;
+  let context: BrowserContext;
+  let page: Page;
+  let url: string;
+  const outDir = mkdtempSync(join(tmpdir(), 'circuitemu-ui-'));
+  const profile = mkdtempSync(join(tmpdir(), 'circuitemu-chromium-'));
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const configFile = join(root, 'vite.config.ts');
+    await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+    url = server.resolvedUrls!.local[0];
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 950 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('loads with no errors and runs the default code.py (Hello World!) on the hosted engine at once', async () => {
+    const t0 = Date.now();
+    await page.goto(url);
+    await waitForTerminal(page, 'code.py output:');
+    const firstLineMs = Date.now() - t0;
+    console.log(`[tests/ui] page load to the first "code.py output:" line: ${firstLineMs} ms`);
+    await waitForTerminal(page, /code\.py output:\nHello World!\n\nCode done running\.\n\nPress any key to enter the REPL\. Use CTRL-D to reload\./);
+    expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('hosted');
+    expect(await page.locator('#engine').textContent()).toBe('CircuitPython (hosted)');
+    expect(await page.locator('#use-hosted').isHidden()).toBe(true);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await shot(page, 'hosted-hello');
+    expect(errors).toEqual([]);
+  });
+
+  it('runs a saved code.py that prints and lights the NeoPixels (auto-reload); the canvas shows the colours', async () => {
+    // GRB bytes, as neopixel_write sends them: pixel 0 red, pixel 1 green, pixel 9 blue, the rest off.
+    await saveCode(page, [
+      'import board, digitalio, neopixel_write',
+      'pin = digitalio.DigitalInOut(board.NEOPIXEL)',
+      'pin.direction = digitalio.Direction.OUTPUT',
+      'buf = bytearray(30)',
+      'buf[0:3] = bytes((0, 255, 0))',
+      'buf[3:6] = bytes((255, 0, 0))',
+      'buf[27:30] = bytes((0, 0, 255))',
+      'neopixel_write.neopixel_write(pin, buf)',
+      'print("lit", sum(buf))',
+      '',
+    ].join('\n'));
+    await waitForTerminal(page, /Code stopped by auto-reload\. Reloading soon\.\n[^]*code\.py output:\nlit 765\n/);
+    const expected = [0xff0000, 0x00ff00, 0, 0, 0, 0, 0, 0, 0, 0x0000ff];
+    await page.waitForFunction((e) => JSON.stringify((window as unknown as Hook).circuitemu.store.getState().frame?.pixels) === JSON.stringify(e), expected);
+    await page.waitForTimeout(200);
+    const colour = (i: number) => {
+      const p = CPX_DRAWING.components.find((c) => c.kind === 'neopixel' && c.index === i)!;
+      return page.evaluate(([x, y]) => (window as unknown as Hook).circuitemu.view.colorAt(x, y), [p.x, p.y]);
+    };
+    const [r0, g0, b0] = await colour(0);
+    expect(r0).toBeGreaterThan(200);
+    expect(r0 - Math.max(g0, b0)).toBeGreaterThan(60);
+    const [r1, g1, b1] = await colour(1);
+    expect(g1 - Math.max(r1, b1)).toBeGreaterThan(60);
+    const [r9, g9, b9] = await colour(9);
+    expect(b9 - Math.max(r9, g9)).toBeGreaterThan(60);
+    await shot(page, 'hosted-pixels');
+    expect(errors).toEqual([]);
+  });
+
+  it('Ctrl-C stops a running loop and a key enters the REPL, where 1+1 gives 2; Ctrl-D reloads', async () => {
+    await saveCode(page, 'import time\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.1)\n');
+    await page.waitForTimeout(1500);
+    await page.locator('#ctrl-c').click();
+    await waitForTerminal(page, /KeyboardInterrupt: \n\nCode done running\.\n\nPress any key to enter the REPL/);
+    await page.locator('.xterm').click();
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /Adafruit CircuitPython 9\.2\.9 on [^\n]*; Adafruit CircuitPlayground Express with samd21g18\n>>> /);
+    await page.keyboard.type('1+1\r');
+    await waitForTerminal(page, />>> 1\+1\n2\n>>> /);
+    await page.keyboard.type('n > 5\r');
+    await waitForTerminal(page, />>> n > 5\nTrue\n>>> /);
+    await shot(page, 'hosted-repl');
+    await page.keyboard.press('Control+D');
+    await waitForTerminal(page, /soft reboot\n[^]*code\.py output:\n(?![^]*soft reboot)/);
+    expect(errors).toEqual([]);
+  });
+
+  it('a button pressed on the page is read by code.py', async () => {
+    await saveCode(page, [
+      'import board, digitalio, time',
+      'a = digitalio.DigitalInOut(board.BUTTON_A)',
+      'a.switch_to_input(pull=digitalio.Pull.DOWN)',
+      'while not a.value:',
+      '    time.sleep(0.01)',
+      'print("button A pressed")',
+      '',
+    ].join('\n'));
+    await waitForTerminal(page, /Reloading soon\.\n[^]*code\.py output:\n$/m);
+    await page.waitForTimeout(500);
+    expect(await terminalText(page)).not.toMatch(/button A pressed/);
+    await page.locator('[data-control="buttonA"]').dispatchEvent('pointerdown', { pointerId: 1 });
+    await waitForTerminal(page, /code\.py output:\nbutton A pressed\n/);
+    await page.locator('[data-control="buttonA"]').dispatchEvent('pointerup', { pointerId: 1 });
+    expect(errors).toEqual([]);
+  });
+});
