@@ -24,18 +24,22 @@ const shots = process.env.SCREENSHOTS;
 interface Hook {
   circuitemu: {
     store: { getState(): { frame: { pixels: number[]; simSeconds: number } | null; engine: string; notice: { kind: string; text: string } | null } };
-    term: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } };
+    term: { buffer: { active: { length: number; getLine(i: number): { isWrapped: boolean; translateToString(trim: boolean): string } | undefined } } };
     view: { colorAt(x: number, y: number): [number, number, number, number] };
     machine: { drive(r: { op: 'write'; path: string; data: Uint8Array }): Promise<unknown> };
   };
 }
 
+/** Everything the terminal shows, scrollback included; a line the terminal wrapped is joined again. */
 function terminalText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const b = (window as unknown as Hook).circuitemu.term.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
-    return lines.join('\n');
+    let s = '';
+    for (let i = 0; i < b.length; i++) {
+      const line = b.getLine(i);
+      s += (i > 0 && !line?.isWrapped ? '\n' : '') + (line?.translateToString(!b.getLine(i + 1)?.isWrapped) ?? '');
+    }
+    return s;
   });
 }
 
@@ -47,8 +51,11 @@ async function waitForTerminal(page: Page, text: string | RegExp, timeout = 30_0
       (src) => {
         const b = (window as unknown as Hook).circuitemu.term.buffer.active;
         let s = '';
-        for (let i = 0; i < b.length; i++) s += (b.getLine(i)?.translateToString(true) ?? '') + '\n';
-        return new RegExp(src).test(s);
+        for (let i = 0; i < b.length; i++) {
+          const line = b.getLine(i);
+          s += (i > 0 && !line?.isWrapped ? '\n' : '') + (line?.translateToString(!b.getLine(i + 1)?.isWrapped) ?? '');
+        }
+        return new RegExp(src).test(s + '\n');
       },
       source,
       { timeout },
@@ -134,7 +141,8 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
       'print("lit", sum(buf))',
       '',
     ].join('\n'));
-    await waitForTerminal(page, /Code stopped by auto-reload\. Reloading soon\.\n[^]*code\.py output:\nlit 765\n/);
+    // code.py had finished: the save reloads it at once (a soft reboot, no "Code stopped" line).
+    await waitForTerminal(page, /Press any key to enter the REPL\. Use CTRL-D to reload\.\nsoft reboot\n\nAuto-reload is on\.[^\n]*\ncode\.py output:\nlit 765\n/);
     const expected = [0xff0000, 0x00ff00, 0, 0, 0, 0, 0, 0, 0, 0x0000ff];
     await page.waitForFunction((e) => JSON.stringify((window as unknown as Hook).circuitemu.store.getState().frame?.pixels) === JSON.stringify(e), expected);
     await page.waitForTimeout(200);
@@ -157,17 +165,18 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     await saveCode(page, 'import time\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.1)\n');
     await page.waitForTimeout(1500);
     await page.locator('#ctrl-c').click();
-    await waitForTerminal(page, /KeyboardInterrupt: \n\nCode done running\.\n\nPress any key to enter the REPL/);
+    await waitForTerminal(page, /KeyboardInterrupt: ?\n\nCode done running\.\n\nPress any key to enter the REPL/);
     await page.locator('.xterm').click();
     await page.keyboard.press('Enter');
-    await waitForTerminal(page, /Adafruit CircuitPython 9\.2\.9 on [^\n]*; Adafruit CircuitPlayground Express with samd21g18\n>>> /);
+    await waitForTerminal(page, /Adafruit CircuitPython 9\.2\.9 on [^\n]*; Adafruit CircuitPlayground Express with samd21g18\n>>> ?\n/);
     await page.keyboard.type('1+1\r');
-    await waitForTerminal(page, />>> 1\+1\n2\n>>> /);
-    await page.keyboard.type('n > 5\r');
-    await waitForTerminal(page, />>> n > 5\nTrue\n>>> /);
+    await waitForTerminal(page, />>> 1\+1\n2\n>>> ?\n/);
+    // As on the board, the REPL starts clean: code.py's variables are gone.
+    await page.keyboard.type('n\r');
+    await waitForTerminal(page, />>> n\nTraceback \(most recent call last\):\n  File "<stdin>", line 1, in <module>\nNameError: name 'n' is not defined\n>>> ?\n/);
     await shot(page, 'hosted-repl');
     await page.keyboard.press('Control+D');
-    await waitForTerminal(page, /soft reboot\n[^]*code\.py output:\n(?![^]*soft reboot)/);
+    await waitForTerminal(page, />>> ?\nsoft reboot\n[^]*code\.py output:\n(?![^]*\S)/);
     expect(errors).toEqual([]);
   });
 
@@ -181,7 +190,8 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
       'print("button A pressed")',
       '',
     ].join('\n'));
-    await waitForTerminal(page, /Reloading soon\.\n[^]*code\.py output:\n$/m);
+    // The previous code.py still runs (after Ctrl-D): the save stops it, as CircuitPython's auto-reload does.
+    await waitForTerminal(page, /Code stopped by auto-reload\. Reloading soon\.\n[^]*code\.py output:\n(?![^]*\S)/);
     await page.waitForTimeout(500);
     expect(await terminalText(page)).not.toMatch(/button A pressed/);
     await page.locator('[data-control="buttonA"]').dispatchEvent('pointerdown', { pointerId: 1 });
