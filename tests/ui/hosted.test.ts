@@ -199,4 +199,43 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     await page.locator('[data-control="buttonA"]').dispatchEvent('pointerup', { pointerId: 1 });
     expect(errors).toEqual([]);
   });
+
+  it('the slide switch, touch pad A1, light and temperature sliders reach the parts code.py reads', async () => {
+    // Each wait ends when the part's reading moves away from the value read at the start.
+    await saveCode(page, [
+      'import board, digitalio, touchio, analogio, time',
+      'sw = digitalio.DigitalInOut(board.SLIDE_SWITCH)',
+      'sw.switch_to_input(pull=digitalio.Pull.UP)',
+      'touch = touchio.TouchIn(board.A1)',
+      'light = analogio.AnalogIn(board.LIGHT)',
+      'temp = analogio.AnalogIn(board.TEMPERATURE)',
+      's0, l0, t0 = sw.value, light.value, temp.value',
+      'print("ready")',
+      'while sw.value == s0:',
+      '    time.sleep(0.01)',
+      'print("switch", s0, "->", sw.value)',
+      'while not touch.value:',
+      '    time.sleep(0.01)',
+      'print("touched A1")',
+      'while light.value < l0 + 5000:',
+      '    time.sleep(0.01)',
+      'print("brighter")',
+      'while abs(temp.value - t0) < 2000:',
+      '    time.sleep(0.01)',
+      'print("warmer or colder")',
+      '',
+    ].join('\n'));
+    await waitForTerminal(page, /code\.py output:\nready\n(?![^]*\S)/);
+    await page.locator('[data-control="slideSwitch"]').click();
+    await waitForTerminal(page, /\nswitch (True -> False|False -> True)\n/);
+    await page.locator('[data-pad="A1"]').click();
+    await waitForTerminal(page, /\ntouched A1\n/);
+    await page.locator('[data-control="lux"]').fill('3.5');
+    await waitForTerminal(page, /\nbrighter\n/);
+    await page.locator('[data-control="celsius"]').fill('60');
+    await waitForTerminal(page, /\nwarmer or colder\n/);
+    await page.locator('[data-pad="A1"]').click();
+    await shot(page, 'hosted-controls');
+    expect(errors).toEqual([]);
+  });
 });
