@@ -82,18 +82,14 @@ export class Drive {
     const copy = bytes.slice();
     const vol = this.volume(copy, kind, true);
     const engine = this.engine();
-    if (req.op === 'write' && engine.writeFile) {
-      // The hosted engine writes the file itself, as CircuitPython sees a USB write (auto-reload follows).
-      vol.writeFile(req.path, req.data, { parents: true });
-      engine.writeFile(req.path, req.data);
-      return { entries: list(vol) };
-    }
     if (req.op === 'write') vol.writeFile(req.path, req.data, { parents: true });
     else if (req.op === 'delete') {
       if (vol.stat(req.path).isDirectory) vol.rmdir(req.path, { recursive: true });
       else vol.unlink(req.path);
     } else vol.rename(req.from, req.to);
     await this.commit(copy, kind);
+    // The hosted engine is told of the write as CircuitPython sees one over USB (auto-reload follows).
+    if (req.op === 'write' && engine.writeFile) await engine.writeFile(req.path, req.data);
     return { entries: list(this.volume(copy, kind, false)) };
   }
 

@@ -74,10 +74,10 @@ export interface Engine {
   /** The drive as a computer sees it over USB, once the firmware presents one. */
   usbDrive(): BlockWriter | null;
   /**
-   * Writes a file as a computer would over USB when the engine takes whole files (the hosted engine:
-   * CircuitPython's auto-reload follows); absent when edits go through `usbDrive` or the raw flash.
+   * Tells an engine that takes whole files (the hosted engine) that a computer wrote `path`, after the
+   * drive's sectors were written: CircuitPython's auto-reload follows. Resolves once the engine took it.
    */
-  writeFile?(path: string, data: Uint8Array): void;
+  writeFile?(path: string, data: Uint8Array): Promise<void>;
 }
 
 /** Part ids by what the controls move (null: the board has no such part). */

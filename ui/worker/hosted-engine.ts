@@ -20,6 +20,8 @@ import type { Engine, RunHost } from './engine.js';
 export const HARD_STOP_GRACE_MS = 250;
 /** How often the machine's worker posts console output and a frame while the hosted engine runs. */
 const TURN_MS = 1000 / 60;
+/** How long a drive write waits for the engine to take it (a Python loop that calls nothing never does). */
+const WRITE_TAKEN_MS = 1000;
 
 /** Boards the hosted engine can run (the page starts them on it when no firmware is loaded). */
 export function isHostable(board: string): boolean {
@@ -184,9 +186,17 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
       if (worker) restart();
     },
     usbDrive: () => null,
-    writeFile(path, data) {
+    async writeFile(path, data) {
+      // The sectors are on the flash already (drive.ts); the engine writes the same bytes again through
+      // its own volume and starts the auto-reload countdown.
       if (!pushCommand(views, { part: DRIVE_COMMAND, method: 'write', args: [path, base64(data)] })) {
         throw new Error(`${path}: too large to send to the hosted engine while other inputs are queued`);
+      }
+      // Wait until it has taken the command (at Python's next module call or while it waits), so a
+      // later rename or delete cannot be undone by this write arriving after it.
+      const target = Atomics.load(views.ctrl, CTRL.commandsWritten);
+      for (let t = 0; t < WRITE_TAKEN_MS && worker && Atomics.load(views.ctrl, CTRL.commandsRead) !== target; t += 5) {
+        await new Promise((r) => setTimeout(r, 5));
       }
     },
   };
