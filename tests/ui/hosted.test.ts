@@ -7,12 +7,13 @@
  * firmware by tests/hosted/firmware-equivalence.test.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
+import { loadImage, buildUf2, SAMD21_FAMILY_ID } from '../../firmware-runtime/images/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '../..');
@@ -236,6 +237,31 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     await waitForTerminal(page, /\nwarmer or colder\n/);
     await page.locator('[data-pad="A1"]').click();
     await shot(page, 'hosted-controls');
+    expect(errors).toEqual([]);
+  });
+
+  it('a dropped .uf2 switches to the firmware engine; "Use hosted CircuitPython" comes back to code.py on the same drive', async () => {
+    await saveCode(page, 'print("back on the hosted engine")\n');
+    await waitForTerminal(page, /code\.py output:\nback on the hosted engine\n/);
+    const elf = readFileSync(join(root, 'tests/firmware/samd21-usb/usb_echo.elf'));
+    const uf2 = buildUf2(loadImage(new Uint8Array(elf), { name: 'usb_echo.elf' }).segments, SAMD21_FAMILY_ID);
+    await page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'usb_echo.uf2'));
+      document.querySelector('#board')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, Array.from(uf2));
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().engine === 'firmware');
+    expect(await page.locator('#engine').textContent()).toBe('firmware: usb_echo.uf2');
+    await page.locator('.xterm').click();
+    await page.keyboard.type('echoed by the firmware');
+    await waitForTerminal(page, 'echoed by the firmware', 20_000);
+    await shot(page, 'hosted-firmware');
+    await page.locator('#use-hosted').click();
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().engine === 'hosted');
+    expect(await page.locator('#engine').textContent()).toBe('CircuitPython (hosted)');
+    expect(await page.locator('#use-hosted').isHidden()).toBe(true);
+    // The same drive: the code.py saved before the firmware ran runs again from boot.
+    await waitForTerminal(page, /echoed by the firmware[^]*code\.py output:\nback on the hosted engine\n/);
     expect(errors).toEqual([]);
   });
 });
