@@ -240,7 +240,7 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     expect(errors).toEqual([]);
   });
 
-  it('a dropped .uf2 switches to the firmware engine; "Use hosted CircuitPython" comes back to code.py on the same drive', async () => {
+  it('a dropped .uf2 switches to the firmware engine; "Back to hosted" comes back to code.py on the same drive', async () => {
     await saveCode(page, 'print("back on the hosted engine")\n');
     await waitForTerminal(page, /code\.py output:\nback on the hosted engine\n/);
     const elf = readFileSync(join(root, 'tests/firmware/samd21-usb/usb_echo.elf'));
