@@ -21,6 +21,7 @@ import { OPCODE_TABLE } from './decoder.js';
 import { ExceptionUnit, Exc, FaultKind } from './exceptions.js';
 import { SystemControlSpace } from './scs.js';
 import { formatRegisters } from './describe.js';
+import { BAIL, BlockEntry, CODE_PAGE_SHIFT, NOFIT, Translator } from './translator.js';
 
 /** Thrown (never allocated per use) to abandon the current instruction after a fault. */
 export const CPU_FAULT = { cpuFault: true } as const;
@@ -41,7 +42,24 @@ export interface CortexM0PlusOptions {
   onSystemReset?: () => void;
   /** Number of external interrupt lines (SAMD21: 28 used of the 32 ARMv6-M allows). */
   irqCount?: number;
+  /**
+   * 'jit': hot blocks are compiled to JavaScript; 'interp': the interpreter only. Default:
+   * `cpuDefaults.mode`, 'interp' (the translator wins only on long CPU-bound runs, see README).
+   */
+  mode?: CpuMode;
+  /** Dispatches of a block entry before it is compiled (default `cpuDefaults`: 1000). */
+  jitThreshold?: number;
+  /** Told once when the translator cannot be used (`new Function` refused by a CSP). */
+  onMessage?: (text: string) => void;
 }
+
+export type CpuMode = 'interp' | 'jit';
+
+/**
+ * Defaults for cores constructed from now on, when their options do not say: the CLI's
+ * `--cpu` and the tests that run every program in both modes set them before creating a board.
+ */
+export const cpuDefaults: { mode: CpuMode; jitThreshold: number } = { mode: 'interp', jitThreshold: 1000 };
 
 const XN_REGIONS = (a: number): boolean => a >= 0xe0000000 || (a >= 0x40000000 && a < 0x60000000) || (a >= 0xa0000000 && a < 0xe0000000);
 
@@ -72,23 +90,27 @@ export class CortexM0Plus implements CpuCore {
   private readonly ldmTemp = new Int32Array(9);
 
   // Fast memories: offsets are computed as (address - base) >>> 0 and compared to size.
-  private f0Base = 0;
-  private f0Size = 0;
-  private f0u8: Uint8Array = new Uint8Array(0);
-  private f0u16: Uint16Array = new Uint16Array(0);
-  private f0u32: Uint32Array = new Uint32Array(0);
-  private f0Writable = false;
+  /** @internal (read by the translator) */
+  f0Base = 0;
+  /** @internal (read by the translator) */
+  f0Size = 0;
+  f0u8: Uint8Array = new Uint8Array(0);
+  f0u16: Uint16Array = new Uint16Array(0);
+  f0u32: Uint32Array = new Uint32Array(0);
+  f0Writable = false;
   /**
    * Wait states of the first fast memory (flash; NVMCTRL.CTRLB.RWS on SAMD21). Charged per data
    * access and per 32-bit instruction fetch (a fetch brings in two halfwords).
    */
   flashWaitStates = 0;
-  private f1Base = 0;
-  private f1Size = 0;
-  private f1u8: Uint8Array = new Uint8Array(0);
-  private f1u16: Uint16Array = new Uint16Array(0);
-  private f1u32: Uint32Array = new Uint32Array(0);
-  private f1Writable = false;
+  /** @internal (read by the translator) */
+  f1Base = 0;
+  /** @internal (read by the translator) */
+  f1Size = 0;
+  f1u8: Uint8Array = new Uint8Array(0);
+  f1u16: Uint16Array = new Uint16Array(0);
+  f1u32: Uint32Array = new Uint32Array(0);
+  f1Writable = false;
 
   constructor(
     readonly bus: Bus,
@@ -101,6 +123,39 @@ export class CortexM0Plus implements CpuCore {
     if (fast[1]) this.setFast1(fast[1]);
     this.exceptions = new ExceptionUnit(this, options.irqCount ?? 32);
     this.scs = new SystemControlSpace(this);
+    this.translator = new Translator(this, options.jitThreshold ?? cpuDefaults.jitThreshold);
+    this.f1Code = this.translator.code[1];
+    if (fast[0]) this.watchWrites(fast[0].memory, 0);
+    if (fast[1]) this.watchWrites(fast[1].memory, 1);
+    this.setMode(options.mode ?? cpuDefaults.mode);
+  }
+
+  /** The block translator (its cache is dropped on reset and when code is rewritten). */
+  readonly translator: Translator;
+  /** Per 64-byte page of the second fast memory (SRAM): 1 when compiled code was read from it. */
+  private readonly f1Code: Uint8Array;
+  private jit = false;
+
+  get mode(): CpuMode {
+    return this.jit ? 'jit' : 'interp';
+  }
+
+  /** Switches between the interpreter and the translator (at any instruction boundary). */
+  setMode(mode: CpuMode, jitThreshold?: number): void {
+    if (jitThreshold !== undefined) this.translator.threshold = Math.max(1, jitThreshold);
+    this.jit = mode === 'jit' && !this.translator.unavailable;
+  }
+
+  /** Writes by anything but the core's own stores (NVMCTRL, DMA, loaders) drop compiled code. */
+  private watchWrites(memory: Memory, index: 0 | 1): void {
+    const previous = memory.onWrite;
+    const code = this.translator.code[index];
+    memory.onWrite = (offset, size) => {
+      if (previous) previous(offset, size);
+      if (code[offset >>> CODE_PAGE_SHIFT] !== 0 || code[(offset + size - 1) >>> CODE_PAGE_SHIFT] !== 0) {
+        this.translator.written(index, offset, size);
+      }
+    };
   }
 
   private setFast0(f: FastMemory): void {
@@ -131,6 +186,7 @@ export class CortexM0Plus implements CpuCore {
     this.eventRegister = 0;
     this.thumb = true;
     this.state = 'running';
+    this.translator.flush();
     this.exceptions.reset();
     this.scs.reset();
     const vtor = this.scs.vtor;
@@ -159,13 +215,67 @@ export class CortexM0Plus implements CpuCore {
         if (!this.thumb) this.fault(FaultKind.InvalidState, this.pc, this.pc);
         if (this.exceptions.checkNeeded) this.exceptions.takePending();
         if (this.state !== 'running') return;
-        this.run();
+        if (this.jit) this.runTranslated();
+        else this.run(-1);
         return;
       } catch (e) {
         if (e !== CPU_FAULT) throw e;
         // The faulting instruction was abandoned; HardFault entry was arranged by fault().
       }
     }
+  }
+
+  /**
+   * The run loop with the translator: compiled blocks where they are hot and fit before the
+   * deadline, the interpreter for everything else (one cold block, or one instruction, at a time).
+   */
+  private runTranslated(): void {
+    const clock = this.clock;
+    const translator = this.translator;
+    let e: BlockEntry | null | undefined = null;
+    while (clock.cycles < clock.deadline) {
+      if (e == null) {
+        // translator.lookup() without the call, and without creating entries on the hot path.
+        const pc = this.pc;
+        let o = (pc - this.f0Base) >>> 0;
+        if (o < this.f0Size) e = translator.entries[0][o >>> 1];
+        else {
+          o = (pc - this.f1Base) >>> 0;
+          e = o < this.f1Size ? translator.entries[1][o >>> 1] : null;
+        }
+      }
+      if (e != null && e.fn !== null) {
+        const block: BlockEntry = e;
+        block.calls++;
+        e = block.fn!(this, block);
+        if (e === NOFIT) {
+          this.run(-1); // the deadline is near: the interpreter runs up to it
+          e = null;
+        } else if (e === BAIL) {
+          this.run(1); // the instruction the block left to the interpreter
+          e = null;
+          translator.bailed(block);
+        }
+        continue;
+      }
+      e = translator.lookup(this.pc);
+      if (e === null) {
+        this.run(1);
+        continue;
+      }
+      if (++e.hits >= translator.threshold) {
+        translator.compile(e);
+        if (translator.unavailable) return this.translatorUnavailable();
+        if (e.fn !== null) continue;
+      }
+      this.run(translator.coldLength(e));
+      e = null;
+    }
+  }
+
+  private translatorUnavailable(): void {
+    this.jit = false;
+    this.options.onMessage?.('cortex-m0+: the block translator is unavailable (new Function is refused); using the interpreter');
   }
 
   /** Stops the core for good and tells the machine why. */
@@ -237,21 +347,27 @@ export class CortexM0Plus implements CpuCore {
   write32(a: number, v: number): void {
     if ((a & 3) !== 0) this.fault(FaultKind.Unaligned, a);
     const o = (a - this.f1Base) >>> 0;
-    if (o < this.f1Size && this.f1Writable) this.f1u32[o >>> 2] = v;
-    else this.slowWrite(a >>> 0, 4, v >>> 0);
+    if (o < this.f1Size && this.f1Writable) {
+      this.f1u32[o >>> 2] = v;
+      if (this.f1Code[o >>> CODE_PAGE_SHIFT] !== 0) this.translator.written(1, o, 4);
+    } else this.slowWrite(a >>> 0, 4, v >>> 0);
   }
 
   write16(a: number, v: number): void {
     if ((a & 1) !== 0) this.fault(FaultKind.Unaligned, a);
     const o = (a - this.f1Base) >>> 0;
-    if (o < this.f1Size && this.f1Writable) this.f1u16[o >>> 1] = v;
-    else this.slowWrite(a >>> 0, 2, v & 0xffff);
+    if (o < this.f1Size && this.f1Writable) {
+      this.f1u16[o >>> 1] = v;
+      if (this.f1Code[o >>> CODE_PAGE_SHIFT] !== 0) this.translator.written(1, o, 2);
+    } else this.slowWrite(a >>> 0, 2, v & 0xffff);
   }
 
   write8(a: number, v: number): void {
     const o = (a - this.f1Base) >>> 0;
-    if (o < this.f1Size && this.f1Writable) this.f1u8[o] = v;
-    else this.slowWrite(a >>> 0, 1, v & 0xff);
+    if (o < this.f1Size && this.f1Writable) {
+      this.f1u8[o] = v;
+      if (this.f1Code[o >>> CODE_PAGE_SHIFT] !== 0) this.translator.written(1, o, 1);
+    } else this.slowWrite(a >>> 0, 1, v & 0xff);
   }
 
   private slowRead(a: number, size: 1 | 2 | 4): number {
@@ -445,11 +561,13 @@ export class CortexM0Plus implements CpuCore {
    * bundlers that transpile file by file (Vite/oxc, esbuild) do not inline a `const enum`, and a
    * switch over property loads is an order of magnitude slower than one over literals.
    */
-  private run(): void {
+  private run(budget: number): void {
     const clock = this.clock;
     const r = this.r;
     const table = OPCODE_TABLE;
+    // budget: instructions to run (-1: until the deadline). The translator's loop steps cold code.
     while (clock.cycles < clock.deadline) {
+      if (budget-- === 0) return;
       const pc = this.pc;
       this.ip = pc;
       let h: number;

@@ -21,6 +21,7 @@ import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT } from './run.js';
 import { prepareFirmware } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
+import { cpuDefaults } from '../cpu-armv6m/core.js';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -35,8 +36,8 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 
 const USAGE = `usage:
   circuitemu run --board NAME --firmware FILE [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
-                 [--drive DIR] [--flash IMAGE] [--no-reload]
-  circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE]
+                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit]
+  circuitemu repl --board NAME --firmware FILE [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu boards
   circuitemu --help | --version
@@ -52,6 +53,9 @@ must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running)
 a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
+--cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
+code to JavaScript (jit: faster on long CPU-bound runs, slower to start); both give the same
+results, cycle for cycle.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
 mode, Ctrl-] quits.
 --flash IMAGE follows symbolic links, is replaced atomically, and is locked while in use:
@@ -167,6 +171,7 @@ const RUN_OPTIONS = {
   drive: { type: 'string' },
   'no-reload': { type: 'boolean', default: false },
   flash: { type: 'string' },
+  cpu: { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -212,6 +217,10 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (!opts.firmware) throw new UsageError(`${command} needs --firmware FILE`);
   const timeout = parseTimeout(opts.timeout);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
+  if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
+    throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
+  }
+  if (opts.cpu) cpuDefaults.mode = opts.cpu;
   let board;
   try {
     board = createBoard(opts.board, { commandLine: opts.firmware });

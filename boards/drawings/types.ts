@@ -15,14 +15,21 @@ export interface PadDrawing extends Point {
   label: string;
   /** The CircuitPython board name the pad is (keys of the board's pins), or null for power pads. */
   pin: string | null;
-  kind: 'io' | 'ground' | 'power';
+  /** 'nc': a header hole wired to nothing (the Feather's 16th pin on the M0 boards). */
+  kind: 'io' | 'ground' | 'power' | 'nc';
   /** Pad radius. */
   r: number;
 }
 
 export type ComponentKind =
   | 'neopixel' | 'button' | 'slide-switch' | 'led' | 'light-sensor' | 'thermistor' | 'speaker'
-  | 'microphone' | 'usb' | 'battery-connector' | 'mcu' | 'accelerometer' | 'flash' | 'ir' | 'reset-button';
+  | 'microphone' | 'usb' | 'battery-connector' | 'mcu' | 'accelerometer' | 'flash' | 'ir' | 'reset-button'
+  /** An APA102 DotStar (a 'dotstars' part): glows like a NeoPixel, from that chain's colours. */
+  | 'dotstar'
+  /** A microSD slot (an 'sd-card' part). */
+  | 'sd-card'
+  /** A radio module in a shield can (the Bluefruit LE SPI module, a 'bluefruit-le-spi' part). */
+  | 'radio-module';
 
 export interface ComponentDrawing extends Point {
   kind: ComponentKind;

@@ -8,6 +8,7 @@ import { createTestM0 } from '../../boards/test-m0.js';
 import type { CortexM0Plus } from '../../cpu-armv6m/core.js';
 import { FaultKind } from '../../cpu-armv6m/exceptions.js';
 import type { Machine } from '../../emulator/kernel/machine.js';
+import { forEachCpuMode } from './cpu-modes.js';
 
 const CODE = 0x100;
 const HANDLERS = 0x400; // HardFault, SVC, PendSV, SysTick handlers: each `bkpt 0xab` unless given
@@ -72,6 +73,7 @@ function alu(op: number, r0: number, r1: number, carryIn = 0): { r0: number; nzc
   return { r0: u(core.r[0]), nzcv: flags(core) };
 }
 
+forEachCpuMode(() => {
 describe('ALU flags at the edges', () => {
   it.each([
     // [name, op, r0, r1, carry in, result, NZCV]
@@ -385,4 +387,5 @@ describe('garbage code', () => {
     }
     expect(outcomes.has('lockup')).toBe(true);
   });
+});
 });

@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import * as T from '../helpers/thumb-asm.js';
 import type { Insn } from '../helpers/thumb-asm.js';
 import { runFirmware } from '../../emulator/run.js';
+import { forEachCpuMode } from './cpu-modes.js';
 
 // ---- parameters ------------------------------------------------------------------
 
@@ -586,11 +587,15 @@ describe('ARMv6-M differential test against QEMU', () => {
     return;
   }
 
+  // QEMU runs once per seed; test-m0 once per CPU mode.
+  const qemuRuns = new Map<number, Uint8Array>();
+  forEachCpuMode(() => {
   for (const { seed, seqs } of generated) {
     it(`seed 0x${seed.toString(16)}: ${seqs.length} random sequences give identical results on QEMU and test-m0`, () => {
       const { elf, listing } = buildImage(seed, seqs);
       const name = `diff-${seed.toString(16)}.elf`;
-      const qemuOut = runQemu(elf, name);
+      let qemuOut = qemuRuns.get(seed);
+      if (!qemuOut) qemuRuns.set(seed, (qemuOut = runQemu(elf, name)));
       expect(qemuOut.length, 'QEMU output size (harness sanity)').toBe(seqs.length * RECORD_BYTES);
 
       const res = runFirmware({ board: 'test-m0', image: elf, name, timeoutSeconds: 10 });
@@ -621,4 +626,5 @@ describe('ARMv6-M differential test against QEMU', () => {
       expect(res.exitCode).toBe(0);
     });
   }
+  });
 });

@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFirmware, type RunResult } from '../../emulator/run.js';
+import { forEachCpuMode } from './cpu-modes.js';
 
 const FIRMWARE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'firmware', 'armv6m');
 
@@ -59,6 +60,7 @@ function timingTable(stdout: string): Map<string, number> {
   return table;
 }
 
+forEachCpuMode(() => {
 describe('ARMv6-M test programs on test-m0', () => {
   it('finds the committed images and their expected outputs', () => {
     expect(programs.length).toBeGreaterThanOrEqual(17);
@@ -98,4 +100,5 @@ describe('ARMv6-M test programs on test-m0', () => {
     expect(res.reason, info).toBe('exit');
     expect(res.exitCode, info).toBe(0);
   });
+});
 });

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestM0 } from '../../boards/test-m0.js';
 import type { CortexM0Plus } from '../../cpu-armv6m/core.js';
+import { forEachCpuMode } from './cpu-modes.js';
 
 const BLOCK = 0x20001000;
 const DATA = 0x20002000;
@@ -28,6 +29,7 @@ function rig() {
   return { board, core, bus, call, put };
 }
 
+forEachCpuMode(() => {
 describe('ARM semihosting', () => {
   it('opens the console as :tt and writes through SYS_WRITE, SYS_WRITE0 and SYS_WRITEC', () => {
     const { board, call, put, bus } = rig();
@@ -115,4 +117,5 @@ describe('ARM semihosting', () => {
     expect(d.call(0x99)).toBe(-1);
     expect(d.call(0x13)).toBe(22); // EINVAL
   });
+});
 });
