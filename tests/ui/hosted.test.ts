@@ -13,18 +13,24 @@ import { join } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
+import { FEATHER_M0_ADALOGGER_DRAWING } from '../../boards/drawings/feather-m0.js';
+import { TRINKET_M0_DRAWING } from '../../boards/drawings/trinket-m0.js';
 import { loadImage, buildUf2, SAMD21_FAMILY_ID } from '../../firmware-runtime/images/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = join(import.meta.dirname, '../..');
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`[tests/ui] SKIPPED hosted-engine browser tests: ${CHROMIUM} is absent`);
+const firmwareDir = process.env.CIRCUITEMU_FIRMWARE_DIR;
+const trinketFirmware = firmwareDir ? join(firmwareDir, 'circuitpython-trinket_m0.uf2') : null;
+const haveTrinketFirmware = !!trinketFirmware && existsSync(trinketFirmware);
+if (haveChromium && !haveTrinketFirmware) console.warn('[tests/ui] SKIPPED the DotStar test: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-trinket_m0.uf2');
 /** SCREENSHOTS=<dir> saves what the page looks like at each step (to look at). */
 const shots = process.env.SCREENSHOTS;
 
 interface Hook {
   circuitemu: {
-    store: { getState(): { frame: { pixels: number[]; simSeconds: number } | null; engine: string; notice: { kind: string; text: string } | null } };
+    store: { getState(): { frame: { pixels: number[]; simSeconds: number; dotstars: Record<string, number[]> } | null; engine: string; notice: { kind: string; text: string } | null } };
     term: { buffer: { active: { length: number; getLine(i: number): { isWrapped: boolean; translateToString(trim: boolean): string } | undefined } } };
     view: { colorAt(x: number, y: number): [number, number, number, number] };
     machine: { drive(r: { op: 'write'; path: string; data: Uint8Array }): Promise<unknown> };
@@ -264,4 +270,37 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     await waitForTerminal(page, /echoed by the firmware[^]*code\.py output:\nback on the hosted engine\n/);
     expect(errors).toEqual([]);
   });
+
+  it('draws a board without a hosted engine: the Adalogger\'s microSD slot, and its NC pad says it is not connected', async () => {
+    await page.goto(`${url}?board=feather_m0_adalogger`);
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
+    expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('none');
+    const sd = FEATHER_M0_ADALOGGER_DRAWING.components.find((c) => c.kind === 'sd-card')!;
+    // Beside the label, inside the slot: the shield's silver (#b9bcc0).
+    const [r, g, b] = await page.evaluate(([x, y]) => (window as unknown as Hook).circuitemu.view.colorAt(x, y), [sd.x - sd.w * 0.4, sd.y - sd.h * 0.4]);
+    expect(Math.min(r, g, b)).toBeGreaterThan(150);
+    expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeLessThan(20);
+    await page.locator('[data-pad="NC"]').focus();
+    expect(await page.locator('#pin-tip').textContent()).toBe('NC: not connected');
+    await shot(page, 'adalogger');
+    expect(errors).toEqual([]);
+  });
+
+  it.skipIf(!haveTrinketFirmware)('glows the Trinket M0\'s DotStar with the colour CircuitPython\'s status LED sets', async () => {
+    await page.goto(`${url}?board=trinket_m0`);
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
+    await page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'circuitpython-trinket_m0.uf2'));
+      document.querySelector('#board')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, Array.from(readFileSync(trinketFirmware!)));
+    // CircuitPython drives its status DotStar over SPI (APA102 frames) while it boots and runs code.py.
+    await page.waitForFunction(() => ((window as unknown as Hook).circuitemu.store.getState().frame?.dotstars.dotstar?.[0] ?? 0) !== 0, null, { timeout: 90_000, polling: 5 });
+    const rgb = await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame!.dotstars.dotstar[0]);
+    console.log(`[tests/ui] Trinket M0 status DotStar: #${rgb.toString(16).padStart(6, '0')}`);
+    const d = TRINKET_M0_DRAWING.components.find((c) => c.kind === 'dotstar')!;
+    await shot(page, 'trinket-dotstar');
+    expect(d.part).toBe('dotstar');
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

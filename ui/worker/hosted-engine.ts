@@ -161,7 +161,9 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     onSound() {
       // The hosted engine has no audio modules yet (audioio is missing): the speaker stays silent.
     },
-    redLedDuty: () => (ids.redLed && state?.leds[ids.redLed] ? 1 : 0),
+    ledDuties: () => Object.fromEntries(Object.keys(base.info.ledColors).map((id) => [id, state?.leds[id] ? 1 : 0])),
+    // The hosted boards (the CPX) have no DotStars.
+    dotstars: () => ({}),
     padLevels(out) {
       // The hosted engine reports parts, not pad levels: every pad is shown as not driven.
       for (let i = 0; i < base.info.pads.length; i++) out[i] = 2;

@@ -20,6 +20,8 @@ export interface BoardInfo {
   has: { buttonA: boolean; buttonB: boolean; slideSwitch: boolean; light: boolean; temperature: boolean; sound: boolean; accelerometer: boolean; redLed: boolean };
   /** Bytes of the CIRCUITPY storage (0 when the board has none). */
   circuitpyBytes: number;
+  /** Each LED part's colour as 0xRRGGBB (from the board's declaration: 'red', 'amber', ...). */
+  ledColors: Record<string, number>;
 }
 
 /**
@@ -35,6 +37,10 @@ export interface Frame {
   pixels: number[];
   /** Red LED brightness since the last frame (PWM duty, 0..1). */
   redLed: number;
+  /** Every LED part's brightness since the last frame (PWM duty, 0..1), by part id. */
+  leds: Record<string, number>;
+  /** DotStar chains by part id: colours as 0xRRGGBB with the 5-bit global brightness applied. */
+  dotstars: Record<string, number[]>;
   /** Pad levels in `BoardInfo.pads` order: 0 low, 1 high, 2 floating. */
   pins: number[];
   simSeconds: number;

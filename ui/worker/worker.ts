@@ -256,9 +256,10 @@ function flush(now: number, force = false): void {
   }
   const pins: number[] = [];
   e.padLevels(pins);
+  const leds = e.ledDuties();
   post({
     type: 'frame',
-    frame: { pixels: e.pixels(), redLed: e.redLedDuty(), pins, simSeconds: e.seconds(), speed, running: !paused },
+    frame: { pixels: e.pixels(), redLed: (e.partIds.redLed && leds[e.partIds.redLed]) || 0, leds, dotstars: e.dotstars(), pins, simSeconds: e.seconds(), speed, running: !paused },
   });
 }
 
