@@ -246,9 +246,26 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     expect(errors).toEqual([]);
   });
 
+  it('Ctrl-C on a loop that never calls a module: its worker is replaced (the hard stop) and the board carries on', async () => {
+    await saveCode(page, 'print("spinning")\nwhile True:\n    pass\n');
+    await waitForTerminal(page, /code\.py output:\nspinning\n(?![^]*\S)/);
+    await page.waitForTimeout(300);
+    await page.locator('#ctrl-c').click();
+    // The lost VM's traceback cannot be printed; the run ends as a Ctrl-C's would (firmware-runtime/hosted/README.md).
+    await waitForTerminal(page, /spinning\n[^]*KeyboardInterrupt: ?\n\nCode done running\.\n\nPress any key to enter the REPL/);
+    await page.locator('.xterm').click();
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /spinning\n[^]*>>> ?\n?$/m);
+    await page.keyboard.type('2**10\r');
+    await waitForTerminal(page, />>> 2\*\*10\n1024\n/);
+    await page.keyboard.press('Control+D');
+    expect(errors).toEqual([]);
+  });
+
   it('a dropped .uf2 switches to the firmware engine; "Back to hosted" comes back to code.py on the same drive', async () => {
+    // code.py spins again after the Ctrl-D above and cannot see the write: the board restarts on the new drive.
     await saveCode(page, 'print("back on the hosted engine")\n');
-    await waitForTerminal(page, /code\.py output:\nback on the hosted engine\n/);
+    await waitForTerminal(page, /spinning\n[^]*code\.py output:\nback on the hosted engine\n/);
     const elf = readFileSync(join(root, 'tests/firmware/samd21-usb/usb_echo.elf'));
     const uf2 = buildUf2(loadImage(new Uint8Array(elf), { name: 'usb_echo.elf' }).segments, SAMD21_FAMILY_ID);
     await page.evaluate((data) => {

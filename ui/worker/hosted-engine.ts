@@ -20,7 +20,7 @@ import type { Engine, RunHost } from './engine.js';
 export const HARD_STOP_GRACE_MS = 250;
 /** How often the machine's worker posts console output and a frame while the hosted engine runs. */
 const TURN_MS = 1000 / 60;
-/** How long a drive write waits for the engine to take it (a Python loop that calls nothing never does). */
+/** How long a drive write waits for the engine to take it (a Python loop that calls nothing never does; then the board restarts). */
 const WRITE_TAKEN_MS = 1000;
 
 /** Boards the hosted engine can run (the page starts them on it when no firmware is loaded). */
@@ -197,9 +197,11 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
       // Wait until it has taken the command (at Python's next module call or while it waits), so a
       // later rename or delete cannot be undone by this write arriving after it.
       const target = Atomics.load(views.ctrl, CTRL.commandsWritten);
-      for (let t = 0; t < WRITE_TAKEN_MS && worker && Atomics.load(views.ctrl, CTRL.commandsRead) !== target; t += 5) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      const taken = () => Atomics.load(views.ctrl, CTRL.commandsRead) === target;
+      for (let t = 0; t < WRITE_TAKEN_MS && worker && !taken(); t += 5) await new Promise((r) => setTimeout(r, 5));
+      // Python in a loop that never calls a module cannot see the write (CircuitPython's VM would,
+      // from its background tasks): the board restarts on the drive as written, so the save still runs.
+      if (worker && !taken()) restart();
     },
   };
 }
