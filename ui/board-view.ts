@@ -86,6 +86,7 @@ export function mountBoardView(host: HTMLElement): BoardView {
 
   /** "A1 · pad PA05 · also D6, SCK · touch pad · level high". */
   function pinout(pad: PadDrawing, i: BoardInfo): string {
+    if (pad.kind === 'nc') return `${pad.label}: not connected`;
     if (!pad.pin) return pad.kind === 'ground' ? 'GND: ground' : `${pad.label}: power`;
     const chipPad = i.pins[pad.pin];
     const aliases = Object.keys(i.pins).filter((n) => i.pins[n] === chipPad && n !== pad.pin);
@@ -258,11 +259,31 @@ export function mountBoardView(host: HTMLElement): BoardView {
         if (rgb) glow(ctx, c.x, c.y, c.w * 1.3, rgb);
         break;
       }
+      case 'dotstar': {
+        const rgb = (c.part && frame?.dotstars[c.part]?.[c.index ?? 0]) || 0;
+        ctx.fillStyle = '#f4f1e8';
+        ctx.fillRect(x0, y0, c.w, c.h);
+        ctx.fillStyle = '#d9d4c4';
+        ctx.fillRect(x0 + c.w * 0.2, y0 + c.h * 0.2, c.w * 0.6, c.h * 0.6);
+        if (rgb) glow(ctx, c.x, c.y, c.w * 1.3, rgb);
+        break;
+      }
+      case 'sd-card':
+      case 'radio-module':
+        // A microSD slot's or a radio module's metal shield, with its name.
+        ctx.fillStyle = '#b9bcc0';
+        ctx.strokeStyle = '#8d9095';
+        ctx.lineWidth = 0.2;
+        ctx.fillRect(x0, y0, c.w, c.h);
+        ctx.strokeRect(x0, y0, c.w, c.h);
+        label(ctx, c.label ?? '', c.x, c.y, 1.4, '#3a3a3a');
+        break;
       case 'led': {
         ctx.fillStyle = '#c9c9c9';
         ctx.fillRect(x0, y0, c.w, c.h);
-        const duty = frame?.redLed ?? 0;
-        if (duty > 0) glow(ctx, c.x, c.y, 3.2, 0xff0000, duty);
+        const duty = (c.part ? frame?.leds[c.part] : frame?.redLed) ?? 0;
+        const color = (c.part && store.getState().board?.ledColors[c.part]) || 0xff0000;
+        if (duty > 0) glow(ctx, c.x, c.y, 3.2, color, duty);
         label(ctx, c.label ?? '', c.x - 2.6, c.y, 1.1, d.colors.silk);
         break;
       }

@@ -15,10 +15,13 @@ function send(msg: ToWorker, transfer: Transferable[] = []): void {
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
   const m = ev.data;
   switch (m.type) {
-    case 'board':
+    case 'board': {
+      const before = store.getState().engine;
       store.setState({ board: m.info, engine: m.engine, firmware: m.firmware, halted: null });
       if (m.firmware) notify('info', `Running ${m.firmware}.`);
+      else if (m.engine === 'hosted' && before === 'firmware') notify('info', 'Running CircuitPython (hosted) on the same drive.');
       break;
+    }
     case 'frame':
       store.setState({ frame: m.frame });
       break;
@@ -48,7 +51,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
 worker.onerror = (ev) => notify('error', `The emulator worker failed: ${ev.message}`);
 
 export const machine = {
-  boot: (board: string, realTime = true) => send({ type: 'boot', board, realTime }),
+  boot: (board: string, realTime = true, hosted = true) => send({ type: 'boot', board, realTime, hosted }),
   input: (input: BoardInput) => send({ type: 'input', input }),
   reset: () => send({ type: 'reset' }),
   pause: (paused: boolean) => {
@@ -56,6 +59,8 @@ export const machine = {
     send({ type: 'pause', paused });
   },
   loadFirmware: (name: string, bytes: Uint8Array) => send({ type: 'load-firmware', name, bytes }, [bytes.buffer]),
+  /** Back from firmware to CircuitPython hosted, on the same drive. */
+  useHosted: () => send({ type: 'use-hosted' }),
   type: (bytes: Uint8Array) => send({ type: 'console-input', bytes }),
   onConsole: (l: (bytes: Uint8Array) => void) => consoleListeners.push(l),
   sound: (on: boolean) => send({ type: 'sound', on }),

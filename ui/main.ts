@@ -60,8 +60,13 @@ select.addEventListener('change', () => {
   location.assign(url.toString());
 });
 const showEngine = (engine: string, firmware: string | null) => {
-  $('engine').textContent = engine === 'firmware' ? `firmware: ${firmware}` : 'no firmware: drop a .uf2 here';
+  $('engine').textContent =
+    engine === 'firmware' ? `firmware: ${firmware}` : engine === 'hosted' ? 'CircuitPython (hosted)' : 'no firmware: drop a .uf2 here';
+  $('engine').title =
+    engine === 'hosted' ? 'code.py runs on CircuitPython hosted in the page; drop a .uf2 to run real firmware instead' : '';
+  $('use-hosted').hidden = engine !== 'firmware';
 };
+$('use-hosted').addEventListener('click', () => machine.useHosted());
 showEngine('none', null);
 store.subscribe((s, prev) => {
   if (s.board !== prev.board && s.board) (select as HTMLSelectElement).value = s.board.name;
@@ -81,7 +86,8 @@ showNotice(store.getState().notice);
 
 const params = new URLSearchParams(location.search);
 // ?pace=off runs the machine as fast as it goes (to measure the emulator), not in real time.
-machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off');
+// ?engine=none keeps the CPU-less chip until a .uf2 is dropped (no hosted CircuitPython).
+machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off', params.get('engine') !== 'none');
 if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
 
 // For tests and the curious: the store and the terminal, read-only by convention.

@@ -125,7 +125,9 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const configFile = join(root, 'vite.config.ts');
     await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-    url = server.resolvedUrls!.local[0];
+    // The CPU-less chip (no hosted CircuitPython): these tests read pad levels and draw an idle board;
+    // tests/ui/hosted.test.ts covers the default engine.
+    url = server.resolvedUrls!.local[0] + '?engine=none';
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,

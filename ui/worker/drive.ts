@@ -81,12 +81,15 @@ export class Drive {
     }
     const copy = bytes.slice();
     const vol = this.volume(copy, kind, true);
+    const engine = this.engine();
     if (req.op === 'write') vol.writeFile(req.path, req.data, { parents: true });
     else if (req.op === 'delete') {
       if (vol.stat(req.path).isDirectory) vol.rmdir(req.path, { recursive: true });
       else vol.unlink(req.path);
     } else vol.rename(req.from, req.to);
     await this.commit(copy, kind);
+    // The hosted engine is told of the write as CircuitPython sees one over USB (auto-reload follows).
+    if (req.op === 'write' && engine.writeFile) await engine.writeFile(req.path, req.data);
     return { entries: list(this.volume(copy, kind, false)) };
   }
 
@@ -106,8 +109,8 @@ export class Drive {
       }
     }
     if (changed.length === 0) return;
-    if (engine.kind === 'none') {
-      // No firmware: the flash is written directly, as a programmer would.
+    if (engine.kind !== 'firmware') {
+      // No firmware on the CPU: the flash is written directly, as a programmer would.
       for (const s of changed) live.set(edited.subarray(s * SECTOR, (s + 1) * SECTOR), s * SECTOR);
       return;
     }

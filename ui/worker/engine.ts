@@ -9,6 +9,7 @@ import { connectConsole, showRun } from '../../emulator/console.js';
 import { RunLoop, type RunHost } from '../../emulator/runner.js';
 import type { Samd21Board, Samd21BoardSpec, PartModel } from '../../boards/samd21-board.js';
 import type { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
+import type { Apa102Chain } from '../../peripherals/devices/apa102.js';
 import type { Led } from '../../peripherals/devices/led.js';
 import type { PushButton } from '../../peripherals/devices/push-button.js';
 import type { SlideSwitch } from '../../peripherals/devices/slide-switch.js';
@@ -33,6 +34,8 @@ export type { RunHost };
 export interface Engine {
   readonly info: BoardInfo;
   readonly kind: EngineKind;
+  /** Ids of the board's controllable parts (the hosted engine addresses its worker's parts by id). */
+  readonly partIds: PartIds;
   /**
    * Runs the machine in real time on the project's run loop, giving the host a turn between
    * slices, until it stops: resolves with why (an exit or fault message), or null after `stop()`.
@@ -49,8 +52,10 @@ export interface Engine {
   pixels(): number[];
   /** Speaker input samples (simulated seconds, volts at the amplifier) while it is enabled. */
   onSound(listener: (seconds: number, volts: number) => void): void;
-  /** Red LED duty since the last call (0..1), or 0 on boards without it. */
-  redLedDuty(): number;
+  /** Every LED part's duty since the last call (0..1), by part id. */
+  ledDuties(): Record<string, number>;
+  /** DotStar colours by part id, brightness applied. */
+  dotstars(): Record<string, number[]>;
   /** Pad levels in `info.pads` order: 0, 1, or 2 (floating). */
   padLevels(out: number[]): void;
   button(id: 'buttonA' | 'buttonB', pressed: boolean): void;
@@ -71,6 +76,49 @@ export interface Engine {
   loadCircuitpy(bytes: Uint8Array): void;
   /** The drive as a computer sees it over USB, once the firmware presents one. */
   usbDrive(): BlockWriter | null;
+  /**
+   * Tells an engine that takes whole files (the hosted engine) that a computer wrote `path`, after the
+   * drive's sectors were written: CircuitPython's auto-reload follows. Resolves once the engine took it.
+   */
+  writeFile?(path: string, data: Uint8Array): Promise<void>;
+}
+
+/** Part ids by what the controls move (null: the board has no such part). */
+export interface PartIds {
+  buttonA: string | null;
+  buttonB: string | null;
+  slideSwitch: string | null;
+  light: string | null;
+  thermistor: string | null;
+  mic: string | null;
+  accelerometer: string | null;
+  touch: string | null;
+  redLed: string | null;
+  pixels: string | null;
+}
+
+function idOf(board: Samd21Board, type: Samd21BoardSpec['parts'][number]['type'], id?: string): string | null {
+  return board.spec.parts.find((p) => p.type === type && (id === undefined || p.id === id))?.id ?? null;
+}
+
+/** LED colours the boards declare, as drawn (an amber or yellow LED's light, not its package). */
+const LED_COLORS: Record<string, number> = { red: 0xff0000, green: 0x00ff00, blue: 0x0050ff, yellow: 0xffdd00, amber: 0xffaa00, orange: 0xff7700, white: 0xffffff };
+
+/** 0xRRGGBB of a declared LED colour ('red' or '#ff2000'); unknown names glow red. */
+export function ledColor(color: string): number {
+  if (/^#[0-9a-f]{6}$/i.test(color)) return parseInt(color.slice(1), 16);
+  return LED_COLORS[color.toLowerCase()] ?? 0xff0000;
+}
+
+/** An APA102's colour as seen: each channel scaled by the 5-bit global brightness. */
+function dotstarRgb(chain: Apa102Chain, count: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = chain.pixel(i);
+    const k = p.brightness / 31;
+    out.push((Math.round(p.r * k) << 16) | (Math.round(p.g * k) << 8) | Math.round(p.b * k));
+  }
+  return out;
 }
 
 /** The part of `type` the board declares, if any. */
@@ -96,6 +144,11 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
   const loopConsole = console ?? { onData() {}, write() {}, close() {} };
   const loop = new RunLoop(board.machine, loopConsole, { realTime, sliceSeconds: 0.01, historyBytes: 4096 }, host);
 
+  const partIds: PartIds = {
+    buttonA: idOf(board, 'button', 'buttonA'), buttonB: idOf(board, 'button', 'buttonB'), slideSwitch: idOf(board, 'slide-switch'),
+    light: idOf(board, 'light-sensor'), thermistor: idOf(board, 'thermistor'), mic: idOf(board, 'pdm-microphone'),
+    accelerometer: idOf(board, 'lis3dh'), touch: idOf(board, 'touch-pads'), redLed: idOf(board, 'led'), pixels: idOf(board, 'neopixels'),
+  };
   const pixels = partOfType<Ws2812bChain>(board, 'neopixels');
   const redLed = partOfType<Led>(board, 'led');
   const buttonA = partOfType<PushButton>(board, 'button', 'buttonA');
@@ -108,6 +161,8 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
   const touch = partOfType<TouchPads>(board, 'touch-pads');
   const speaker = partOfType<Speaker>(board, 'speaker');
 
+  const ledParts = board.spec.parts.filter((p) => p.type === 'led').map((p) => ({ id: p.id, led: board.parts[p.id] as Led, color: ledColor((p as { color: string }).color) }));
+  const dotstarParts = board.spec.parts.filter((p) => p.type === 'dotstars').map((p) => ({ id: p.id, chain: board.parts[p.id] as Apa102Chain, count: (p as { count: number }).count }));
   const pads = [...new Set(Object.values(board.spec.pins))].sort();
   const padPins = pads.map((p) => board.mcu.pin(p));
   const scheduler = board.machine.scheduler;
@@ -124,6 +179,7 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
       sound: !!mic, accelerometer: !!accel, redLed: !!redLed,
     },
     circuitpyBytes: board.circuitpy?.bytes.length ?? 0,
+    ledColors: Object.fromEntries(ledParts.map((l) => [l.id, l.color])),
   };
 
   // Terminals of parts the user wired to pads (one per pad), created on first use.
@@ -142,6 +198,7 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
   return {
     info,
     kind: firmware ? 'firmware' : 'none',
+    partIds,
     externalButton: (pad, pressed) => externalPin(pad).drive(pressed ? 0 : null),
     async run() {
       const end = await loop.run();
@@ -163,7 +220,8 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
     onSound(listener) {
       speaker?.onSample((_cycle, volts) => listener(scheduler.seconds, volts));
     },
-    redLedDuty: () => redLed?.dutySince(scheduler.cycles) ?? 0,
+    ledDuties: () => Object.fromEntries(ledParts.map((l) => [l.id, l.led.dutySince(scheduler.cycles)])),
+    dotstars: () => Object.fromEntries(dotstarParts.map((d) => [d.id, dotstarRgb(d.chain, d.count)])),
     padLevels(out) {
       for (let i = 0; i < padPins.length; i++) out[i] = padPins[i].net.floating ? 2 : padPins[i].level;
     },

@@ -20,10 +20,16 @@ export interface BoardInfo {
   has: { buttonA: boolean; buttonB: boolean; slideSwitch: boolean; light: boolean; temperature: boolean; sound: boolean; accelerometer: boolean; redLed: boolean };
   /** Bytes of the CIRCUITPY storage (0 when the board has none). */
   circuitpyBytes: number;
+  /** Each LED part's colour as 0xRRGGBB (from the board's declaration: 'red', 'amber', ...). */
+  ledColors: Record<string, number>;
 }
 
-/** The engine in use: no program yet, or a firmware image on the emulated CPU. */
-export type EngineKind = 'none' | 'firmware';
+/**
+ * The engine in use: CircuitPython hosted (MicroPython wasm over the CPU-less chip; the default on
+ * hostable boards), a firmware image on the emulated CPU, or nothing (a board the hosted engine
+ * cannot run, before a .uf2 is dropped).
+ */
+export type EngineKind = 'none' | 'hosted' | 'firmware';
 
 /** A snapshot of what the user can see, posted at frame rate. */
 export interface Frame {
@@ -31,6 +37,10 @@ export interface Frame {
   pixels: number[];
   /** Red LED brightness since the last frame (PWM duty, 0..1). */
   redLed: number;
+  /** Every LED part's brightness since the last frame (PWM duty, 0..1), by part id. */
+  leds: Record<string, number>;
+  /** DotStar chains by part id: colours as 0xRRGGBB with the 5-bit global brightness applied. */
+  dotstars: Record<string, number[]>;
   /** Pad levels in `BoardInfo.pads` order: 0 low, 1 high, 2 floating. */
   pins: number[];
   simSeconds: number;
@@ -70,8 +80,11 @@ export interface DriveEntry {
 
 export type ToWorker =
   /** `realTime: false` runs flat out (for measuring the emulator's speed). */
-  | { type: 'boot'; board: string; realTime: boolean }
+  /** `hosted: false` keeps the CPU-less chip until firmware is dropped (tests of pads and drawings). */
+  | { type: 'boot'; board: string; realTime: boolean; hosted: boolean }
   | { type: 'load-firmware'; name: string; bytes: Uint8Array }
+  /** Leave the firmware engine: CircuitPython hosted runs the same drive. */
+  | { type: 'use-hosted' }
   | { type: 'console-input'; bytes: Uint8Array }
   | { type: 'input'; input: BoardInput }
   | { type: 'reset' }

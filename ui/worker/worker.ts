@@ -5,6 +5,7 @@
  * wall clock; only the pacing here does.
  */
 import { createEngine, type Engine } from './engine.js';
+import { createHostedEngine, isHostable } from './hosted-engine.js';
 import { Drive } from './drive.js';
 import { differs, loadDrive, saveDrive } from './persist.js';
 import type { BoardInput, FromWorker, ToWorker } from './protocol.js';
@@ -22,6 +23,8 @@ const FRAME_MS = 1000 / 60;
 
 let boardName = 'cpx';
 let realTime = true;
+/** Without firmware, run CircuitPython hosted (when the board supports it). */
+let hostedWanted = true;
 let engine: Engine | null = null;
 let firmwareName: string | null = null;
 let paused = false;
@@ -152,7 +155,9 @@ function deferred(): { promise: Promise<never>; reject: (e: Error) => void } {
 
 function start(firmware?: { bytes: Uint8Array; name: string }, restored?: Uint8Array | null): void {
   const previousDrive = restored ?? engine?.circuitpy()?.bytes.slice();
-  const next = createEngine(boardName, host, firmware, realTime); // throws for a bad image: the old board keeps running
+  // No firmware: CircuitPython hosted runs code.py on boards it supports (the CPU-less chip otherwise).
+  const built = createEngine(boardName, host, firmware, realTime); // throws for a bad image: the old board keeps running
+  const next = !firmware && hostedWanted && isHostable(boardName) ? createHostedEngine(built, host, realTime, (message) => post({ type: 'error', message })) : built;
   engine?.stop();
   replaced.reject(new Error('the board was restarted with new firmware before the operation finished; try again'));
   replaced = deferred();
@@ -251,9 +256,10 @@ function flush(now: number, force = false): void {
   }
   const pins: number[] = [];
   e.padLevels(pins);
+  const leds = e.ledDuties();
   post({
     type: 'frame',
-    frame: { pixels: e.pixels(), redLed: e.redLedDuty(), pins, simSeconds: e.seconds(), speed, running: !paused },
+    frame: { pixels: e.pixels(), redLed: (e.partIds.redLed && leds[e.partIds.redLed]) || 0, leds, dotstars: e.dotstars(), pins, simSeconds: e.seconds(), speed, running: !paused },
   });
 }
 
@@ -272,6 +278,7 @@ scope.onmessage = (ev) => {
       case 'boot':
         boardName = msg.board;
         realTime = msg.realTime;
+        hostedWanted = msg.hosted;
         loadDrive(boardName)
           .catch((err) => {
             post({ type: 'error', message: `The saved drive could not be read: ${errorText(err)}` });
@@ -295,6 +302,10 @@ scope.onmessage = (ev) => {
         } catch (err) {
           post({ type: 'error', message: `Could not load ${msg.name}: ${errorText(err)}` });
         }
+        break;
+      case 'use-hosted':
+        hostedWanted = true;
+        start();
         break;
       case 'console-input':
         engine?.writeConsole(msg.bytes);

@@ -1,0 +1,323 @@
+/**
+ * The web app's default engine in a real browser (Debian's Chromium, the built site on Vite's preview
+ * server, as tests/ui/webapp.test.ts): with no firmware, code.py runs on CircuitPython hosted in the
+ * page. The oracles are what the page shows (the terminal's text, the store's pixel colours, the
+ * canvas) against what the Python program does and what CircuitPython's console prints
+ * (circuitpython-console.md; the hosted engine's transcript is checked byte for byte against the
+ * firmware by tests/hosted/firmware-equivalence.test.ts).
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
+import { FEATHER_M0_ADALOGGER_DRAWING } from '../../boards/drawings/feather-m0.js';
+import { TRINKET_M0_DRAWING } from '../../boards/drawings/trinket-m0.js';
+import { loadImage, buildUf2, SAMD21_FAMILY_ID } from '../../firmware-runtime/images/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = join(import.meta.dirname, '../..');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`[tests/ui] SKIPPED hosted-engine browser tests: ${CHROMIUM} is absent`);
+const firmwareDir = process.env.CIRCUITEMU_FIRMWARE_DIR;
+const trinketFirmware = firmwareDir ? join(firmwareDir, 'circuitpython-trinket_m0.uf2') : null;
+const haveTrinketFirmware = !!trinketFirmware && existsSync(trinketFirmware);
+if (haveChromium && !haveTrinketFirmware) console.warn('[tests/ui] SKIPPED the DotStar test: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-trinket_m0.uf2');
+/** SCREENSHOTS=<dir> saves what the page looks like at each step (to look at). */
+const shots = process.env.SCREENSHOTS;
+
+interface Hook {
+  circuitemu: {
+    store: { getState(): { frame: { pixels: number[]; simSeconds: number; dotstars: Record<string, number[]> } | null; engine: string; notice: { kind: string; text: string } | null } };
+    term: { buffer: { active: { length: number; getLine(i: number): { isWrapped: boolean; translateToString(trim: boolean): string } | undefined } } };
+    view: { colorAt(x: number, y: number): [number, number, number, number] };
+    machine: { drive(r: { op: 'write'; path: string; data: Uint8Array }): Promise<unknown> };
+  };
+}
+
+/** Everything the terminal shows, scrollback included; a line the terminal wrapped is joined again. */
+function terminalText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const b = (window as unknown as Hook).circuitemu.term.buffer.active;
+    let s = '';
+    for (let i = 0; i < b.length; i++) {
+      const line = b.getLine(i);
+      s += (i > 0 && !line?.isWrapped ? '\n' : '') + (line?.translateToString(!b.getLine(i + 1)?.isWrapped) ?? '');
+    }
+    return s;
+  });
+}
+
+/** Waits until the terminal's text matches `pattern` (a RegExp source) or contains `text`. */
+async function waitForTerminal(page: Page, text: string | RegExp, timeout = 30_000): Promise<void> {
+  const source = typeof text === 'string' ? text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : text.source;
+  try {
+    await page.waitForFunction(
+      (src) => {
+        const b = (window as unknown as Hook).circuitemu.term.buffer.active;
+        let s = '';
+        for (let i = 0; i < b.length; i++) {
+          const line = b.getLine(i);
+          s += (i > 0 && !line?.isWrapped ? '\n' : '') + (line?.translateToString(!b.getLine(i + 1)?.isWrapped) ?? '');
+        }
+        return new RegExp(src).test(s + '\n');
+      },
+      source,
+      { timeout },
+    );
+  } catch (e) {
+    throw new Error(`the terminal never showed ${String(text)}; it shows:\n${await terminalText(page)}`, { cause: e });
+  }
+}
+
+/** Replaces code.py as the editor's Save does (a host write: CircuitPython auto-reloads). */
+async function saveCode(page: Page, code: string): Promise<void> {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(code);
+  await page.keyboard.press('Control+S');
+  await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().notice?.text === 'Saved /code.py.');
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (shots) writeFileSync(join(shots, `${name}.png`), await page.screenshot());
+}
+
+describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engine)', () => {
+  let server: PreviewServer;
+  let context: BrowserContext;
+  let page: Page;
+  let url: string;
+  const outDir = mkdtempSync(join(tmpdir(), 'circuitemu-ui-'));
+  const profile = mkdtempSync(join(tmpdir(), 'circuitemu-chromium-'));
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const configFile = join(root, 'vite.config.ts');
+    await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+    url = server.resolvedUrls!.local[0];
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 950 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('loads with no errors and runs the default code.py (Hello World!) on the hosted engine at once', async () => {
+    const t0 = Date.now();
+    await page.goto(url);
+    await waitForTerminal(page, 'code.py output:');
+    const firstLineMs = Date.now() - t0;
+    console.log(`[tests/ui] page load to the first "code.py output:" line: ${firstLineMs} ms`);
+    await waitForTerminal(page, /code\.py output:\nHello World!\n\nCode done running\.\n\nPress any key to enter the REPL\. Use CTRL-D to reload\./);
+    expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('hosted');
+    expect(await page.locator('#engine').textContent()).toBe('CircuitPython (hosted)');
+    expect(await page.locator('#use-hosted').isHidden()).toBe(true);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await shot(page, 'hosted-hello');
+    expect(errors).toEqual([]);
+  });
+
+  it('runs a saved code.py that prints and lights the NeoPixels (auto-reload); the canvas shows the colours', async () => {
+    // GRB bytes, as neopixel_write sends them: pixel 0 red, pixel 1 green, pixel 9 blue, the rest off.
+    await saveCode(page, [
+      'import board, digitalio, neopixel_write',
+      'pin = digitalio.DigitalInOut(board.NEOPIXEL)',
+      'pin.direction = digitalio.Direction.OUTPUT',
+      'buf = bytearray(30)',
+      'buf[0:3] = bytes((0, 255, 0))',
+      'buf[3:6] = bytes((255, 0, 0))',
+      'buf[27:30] = bytes((0, 0, 255))',
+      'neopixel_write.neopixel_write(pin, buf)',
+      'print("lit", sum(buf))',
+      '',
+    ].join('\n'));
+    // code.py had finished: the save reloads it at once (a soft reboot, no "Code stopped" line).
+    await waitForTerminal(page, /Press any key to enter the REPL\. Use CTRL-D to reload\.\nsoft reboot\n\nAuto-reload is on\.[^\n]*\ncode\.py output:\nlit 765\n/);
+    const expected = [0xff0000, 0x00ff00, 0, 0, 0, 0, 0, 0, 0, 0x0000ff];
+    await page.waitForFunction((e) => JSON.stringify((window as unknown as Hook).circuitemu.store.getState().frame?.pixels) === JSON.stringify(e), expected);
+    await page.waitForTimeout(200);
+    const colour = (i: number) => {
+      const p = CPX_DRAWING.components.find((c) => c.kind === 'neopixel' && c.index === i)!;
+      return page.evaluate(([x, y]) => (window as unknown as Hook).circuitemu.view.colorAt(x, y), [p.x, p.y]);
+    };
+    const [r0, g0, b0] = await colour(0);
+    expect(r0).toBeGreaterThan(200);
+    expect(r0 - Math.max(g0, b0)).toBeGreaterThan(60);
+    const [r1, g1, b1] = await colour(1);
+    expect(g1 - Math.max(r1, b1)).toBeGreaterThan(60);
+    const [r9, g9, b9] = await colour(9);
+    expect(b9 - Math.max(r9, g9)).toBeGreaterThan(60);
+    await shot(page, 'hosted-pixels');
+    expect(errors).toEqual([]);
+  });
+
+  it('Ctrl-C stops a running loop and a key enters the REPL, where 1+1 gives 2; Ctrl-D reloads', async () => {
+    await saveCode(page, 'import time\nn = 0\nwhile True:\n    n += 1\n    time.sleep(0.1)\n');
+    await page.waitForTimeout(1500);
+    await page.locator('#ctrl-c').click();
+    await waitForTerminal(page, /KeyboardInterrupt: ?\n\nCode done running\.\n\nPress any key to enter the REPL/);
+    await page.locator('.xterm').click();
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /Adafruit CircuitPython 9\.2\.9 on [^\n]*; Adafruit CircuitPlayground Express with samd21g18\n>>> ?\n/);
+    await page.keyboard.type('1+1\r');
+    await waitForTerminal(page, />>> 1\+1\n2\n>>> ?\n/);
+    // As on the board, the REPL starts clean: code.py's variables are gone.
+    await page.keyboard.type('n\r');
+    await waitForTerminal(page, />>> n\nTraceback \(most recent call last\):\n  File "<stdin>", line 1, in <module>\nNameError: name 'n' is not defined\n>>> ?\n/);
+    await shot(page, 'hosted-repl');
+    await page.keyboard.press('Control+D');
+    await waitForTerminal(page, />>> ?\nsoft reboot\n[^]*code\.py output:\n(?![^]*\S)/);
+    expect(errors).toEqual([]);
+  });
+
+  it('a button pressed on the page is read by code.py', async () => {
+    await saveCode(page, [
+      'import board, digitalio, time',
+      'a = digitalio.DigitalInOut(board.BUTTON_A)',
+      'a.switch_to_input(pull=digitalio.Pull.DOWN)',
+      'while not a.value:',
+      '    time.sleep(0.01)',
+      'print("button A pressed")',
+      '',
+    ].join('\n'));
+    // The previous code.py still runs (after Ctrl-D): the save stops it, as CircuitPython's auto-reload does.
+    await waitForTerminal(page, /Code stopped by auto-reload\. Reloading soon\.\n[^]*code\.py output:\n(?![^]*\S)/);
+    await page.waitForTimeout(500);
+    expect(await terminalText(page)).not.toMatch(/button A pressed/);
+    await page.locator('[data-control="buttonA"]').dispatchEvent('pointerdown', { pointerId: 1 });
+    await waitForTerminal(page, /code\.py output:\nbutton A pressed\n/);
+    await page.locator('[data-control="buttonA"]').dispatchEvent('pointerup', { pointerId: 1 });
+    expect(errors).toEqual([]);
+  });
+
+  it('the slide switch, touch pad A1, light and temperature sliders reach the parts code.py reads', async () => {
+    // Each wait ends when the part's reading moves away from the value read at the start.
+    await saveCode(page, [
+      'import board, digitalio, touchio, analogio, time',
+      'sw = digitalio.DigitalInOut(board.SLIDE_SWITCH)',
+      'sw.switch_to_input(pull=digitalio.Pull.UP)',
+      'touch = touchio.TouchIn(board.A1)',
+      'light = analogio.AnalogIn(board.LIGHT)',
+      'temp = analogio.AnalogIn(board.TEMPERATURE)',
+      's0, l0, t0 = sw.value, light.value, temp.value',
+      'print("ready")',
+      'while sw.value == s0:',
+      '    time.sleep(0.01)',
+      'print("switch", s0, "->", sw.value)',
+      'while not touch.value:',
+      '    time.sleep(0.01)',
+      'print("touched A1")',
+      'while light.value < l0 + 5000:',
+      '    time.sleep(0.01)',
+      'print("brighter")',
+      'while abs(temp.value - t0) < 2000:',
+      '    time.sleep(0.01)',
+      'print("warmer or colder")',
+      '',
+    ].join('\n'));
+    await waitForTerminal(page, /code\.py output:\nready\n(?![^]*\S)/);
+    await page.locator('[data-control="slideSwitch"]').click();
+    await waitForTerminal(page, /\nswitch (True -> False|False -> True)\n/);
+    await page.locator('[data-pad="A1"]').click();
+    await waitForTerminal(page, /\ntouched A1\n/);
+    await page.locator('[data-control="lux"]').fill('3.5');
+    await waitForTerminal(page, /\nbrighter\n/);
+    await page.locator('[data-control="celsius"]').fill('60');
+    await waitForTerminal(page, /\nwarmer or colder\n/);
+    await page.locator('[data-pad="A1"]').click();
+    await shot(page, 'hosted-controls');
+    expect(errors).toEqual([]);
+  });
+
+  it('Ctrl-C on a loop that never calls a module: its worker is replaced (the hard stop) and the board carries on', async () => {
+    await saveCode(page, 'print("spinning")\nwhile True:\n    pass\n');
+    await waitForTerminal(page, /code\.py output:\nspinning\n(?![^]*\S)/);
+    await page.waitForTimeout(300);
+    await page.locator('#ctrl-c').click();
+    // The lost VM's traceback cannot be printed; the run ends as a Ctrl-C's would (firmware-runtime/hosted/README.md).
+    await waitForTerminal(page, /spinning\n[^]*KeyboardInterrupt: ?\n\nCode done running\.\n\nPress any key to enter the REPL/);
+    await page.locator('.xterm').click();
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /spinning\n[^]*>>> ?\n?$/m);
+    await page.keyboard.type('2**10\r');
+    await waitForTerminal(page, />>> 2\*\*10\n1024\n/);
+    await page.keyboard.press('Control+D');
+    expect(errors).toEqual([]);
+  });
+
+  it('a dropped .uf2 switches to the firmware engine; "Back to hosted" comes back to code.py on the same drive', async () => {
+    // code.py spins again after the Ctrl-D above and cannot see the write: the board restarts on the new drive.
+    await saveCode(page, 'print("back on the hosted engine")\n');
+    await waitForTerminal(page, /spinning\n[^]*code\.py output:\nback on the hosted engine\n/);
+    const elf = readFileSync(join(root, 'tests/firmware/samd21-usb/usb_echo.elf'));
+    const uf2 = buildUf2(loadImage(new Uint8Array(elf), { name: 'usb_echo.elf' }).segments, SAMD21_FAMILY_ID);
+    await page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'usb_echo.uf2'));
+      document.querySelector('#board')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, Array.from(uf2));
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().engine === 'firmware');
+    expect(await page.locator('#engine').textContent()).toBe('firmware: usb_echo.uf2');
+    await page.locator('.xterm').click();
+    await page.keyboard.type('echoed by the firmware');
+    await waitForTerminal(page, 'echoed by the firmware', 20_000);
+    await shot(page, 'hosted-firmware');
+    await page.locator('#use-hosted').click();
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().engine === 'hosted');
+    expect(await page.locator('#engine').textContent()).toBe('CircuitPython (hosted)');
+    expect(await page.locator('#use-hosted').isHidden()).toBe(true);
+    // The same drive: the code.py saved before the firmware ran runs again from boot.
+    await waitForTerminal(page, /echoed by the firmware[^]*code\.py output:\nback on the hosted engine\n/);
+    expect(errors).toEqual([]);
+  });
+
+  it('draws a board without a hosted engine: the Adalogger\'s microSD slot, and its NC pad says it is not connected', async () => {
+    await page.goto(`${url}?board=feather_m0_adalogger`);
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
+    expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('none');
+    const sd = FEATHER_M0_ADALOGGER_DRAWING.components.find((c) => c.kind === 'sd-card')!;
+    // Beside the label, inside the slot: the shield's silver (#b9bcc0).
+    const [r, g, b] = await page.evaluate(([x, y]) => (window as unknown as Hook).circuitemu.view.colorAt(x, y), [sd.x - sd.w * 0.4, sd.y - sd.h * 0.4]);
+    expect(Math.min(r, g, b)).toBeGreaterThan(150);
+    expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeLessThan(20);
+    await page.locator('[data-pad="NC"]').focus();
+    expect(await page.locator('#pin-tip').textContent()).toBe('NC: not connected');
+    await shot(page, 'adalogger');
+    expect(errors).toEqual([]);
+  });
+
+  it.skipIf(!haveTrinketFirmware)('glows the Trinket M0\'s DotStar with the colour CircuitPython\'s status LED sets', async () => {
+    await page.goto(`${url}?board=trinket_m0`);
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
+    await page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'circuitpython-trinket_m0.uf2'));
+      document.querySelector('#board')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, Array.from(readFileSync(trinketFirmware!)));
+    // CircuitPython drives its status DotStar over SPI (APA102 frames) while it boots and runs code.py.
+    await page.waitForFunction(() => ((window as unknown as Hook).circuitemu.store.getState().frame?.dotstars.dotstar?.[0] ?? 0) !== 0, null, { timeout: 90_000, polling: 5 });
+    const rgb = await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame!.dotstars.dotstar[0]);
+    console.log(`[tests/ui] Trinket M0 status DotStar: #${rgb.toString(16).padStart(6, '0')}`);
+    const d = TRINKET_M0_DRAWING.components.find((c) => c.kind === 'dotstar')!;
+    await shot(page, 'trinket-dotstar');
+    expect(d.part).toBe('dotstar');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
