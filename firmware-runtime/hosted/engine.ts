@@ -19,7 +19,7 @@ import { Led } from '../../peripherals/devices/led.js';
 import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, type HostedBoardInfo } from './boards.js';
 import { CORE_MODULES, createVm, type HostedVm } from './vm.js';
 import { HalError, Samd21Hal } from './samd21/hal.js';
-import { FROZEN_PY } from './py/frozen.js';
+import { frozenFor } from './py/frozen.js';
 import { Repl, type ReplAction } from './repl.js';
 
 export interface EnginePort {
@@ -319,7 +319,7 @@ export class HostedEngine {
         else this.writeCooked(enc.encode(s));
       },
       core_modules: () => CORE_MODULES,
-      frozen_modules: () => [...new Set(Object.keys(FROZEN_PY).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))],
+      frozen_modules: () => [...new Set(Object.keys(frozenFor(this.config.board)).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))],
       missing_modules: () => MISSING_MODULES,
       identity: () => ({
         version: CIRCUITPYTHON_VERSION,
@@ -571,7 +571,7 @@ export class HostedEngine {
       wasmUrl: this.config.wasmUrl,
       stdout: (b) => this.writeCooked(b),
       hal: this.guardedHal(),
-      frozen: FROZEN_PY,
+      frozen: frozenFor(this.config.board),
     });
     return this.vm;
   }
