@@ -26,6 +26,8 @@ const PROGRAMS: Record<string, string> = {
   missing: 'import foo_missing\n',
   files: 'import os\ntry:\n    open("/x.txt", "w")\nexcept OSError as e:\n    print(e)\ntry:\n    os.mkdir("/lib")\nexcept OSError as e:\n    print(e.errno, e)\nprint(sorted(os.listdir("/")))\nopen("/nope.txt")\n',
   pwm: 'import board, pwmio\np = pwmio.PWMOut(board.LED, frequency=1000, duty_cycle=1000)\nprint(p.frequency, p.duty_cycle)\nq = pwmio.PWMOut(board.A1, frequency=440)\nprint(q.frequency)\ntry:\n    pwmio.PWMOut(board.A0)\nexcept Exception as e:\n    print(type(e).__name__, e)\n',
+  lifecycle: "import board, digitalio, analogio, touchio, pwmio, busio\nmakers = (('DigitalInOut', lambda: digitalio.DigitalInOut(board.D13), 'value'), ('AnalogIn', lambda: analogio.AnalogIn(board.A1), 'value'),\n          ('TouchIn', lambda: touchio.TouchIn(board.A2), 'value'), ('PWMOut', lambda: pwmio.PWMOut(board.A3), 'duty_cycle'),\n          ('I2C', lambda: busio.I2C(board.ACCELEROMETER_SCL, board.ACCELEROMETER_SDA), None))\nfor name, make, attr in makers:\n    o = make()\n    print(name, hasattr(o, 'deinited'))\n    o.deinit()\n    o.deinit()\n    try:\n        getattr(o, attr) if attr else o.try_lock()\n    except ValueError as e:\n        print('ValueError:', e)\n    with make() as again:\n        print('again', type(again).__name__)\n    make().deinit()\n    print('reclaimed')\n",
+  neopixel: "import board, neopixel\npx = neopixel.NeoPixel(board.NEOPIXEL, 10, brightness=0.5, auto_write=False)\npx.fill((200, 100, 0))\npx[9] = 0x0000FF\npx.show()\nprint(len(px), px[9], px.n, repr(px)[:40])\n",
   storage: 'import storage\ntry:\n    storage.remount("/", readonly=False)\nexcept Exception as e:\n    print(type(e).__name__, e)\n',
 };
 

@@ -26,6 +26,25 @@ def pin_of(pin):
     return pin
 def name_of(pin):
     return pin._board or pin._name
+class Owner:
+    # An object that holds a hal resource (a pin, or an instance id in _id) until deinit(), with
+    # CircuitPython's deinit and context-manager behaviour (no public deinited(): CircuitPython 9's
+    # classes have none). _key names the attribute that holds it; _release() frees it.
+    _key = '_pin'
+    def _ok(self):
+        if getattr(self, self._key) is None:
+            raise ValueError('Object has been deinitialized and can no longer be used. Create a new object.')
+    def _release(self, pin):
+        check(_hal.pin_release(pin._name))
+    def deinit(self):
+        held = getattr(self, self._key)
+        if held is not None:
+            self._release(held)
+            setattr(self, self._key, None)
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        self.deinit()
 ` + hide('_hw'),
 
   digitalio:
@@ -41,7 +60,7 @@ class DriveMode:
     PUSH_PULL = 'digitalio.DriveMode.PUSH_PULL'
     OPEN_DRAIN = 'digitalio.DriveMode.OPEN_DRAIN'
 _PULL = {None: 'none', Pull.UP: 'up', Pull.DOWN: 'down'}
-class DigitalInOut:
+class DigitalInOut(_hw.Owner):
     def __init__(self, pin):
         _hw.pin_of(pin)
         _hw.check(_hal.dio_construct(pin._name, _hw.name_of(pin)))
@@ -50,19 +69,6 @@ class DigitalInOut:
         self._pull = None
         self._drive = DriveMode.PUSH_PULL
         self._value = False
-    def _ok(self):
-        if self._pin is None:
-            raise ValueError('Object has been deinitialized and can no longer be used. Create a new object.')
-    def deinit(self):
-        if self._pin is not None:
-            _hw.check(_hal.pin_release(self._pin._name))
-            self._pin = None
-    def deinited(self):
-        return self._pin is None
-    def __enter__(self):
-        return self
-    def __exit__(self, *a):
-        self.deinit()
     def switch_to_output(self, value=False, drive_mode=DriveMode.PUSH_PULL):
         self._ok()
         self._dir = Direction.OUTPUT
@@ -140,25 +146,15 @@ def neopixel_write(digitalinout, buf):
   busio:
     String.raw`
 import _hal, _hw
-class I2C:
+class I2C(_hw.Owner):
     def __init__(self, scl, sda, *, frequency=100000, timeout=255):
         _hw.pin_of(scl)
         _hw.pin_of(sda)
         self._id = _hw.check(_hal.i2c_construct(scl._name, sda._name, frequency, _hw.name_of(scl), _hw.name_of(sda)))
         self._locked = False
-    def _ok(self):
-        if self._id is None:
-            raise ValueError('Object has been deinitialized and can no longer be used. Create a new object.')
-    def deinit(self):
-        if self._id is not None:
-            _hal.i2c_deinit(self._id)
-            self._id = None
-    def deinited(self):
-        return self._id is None
-    def __enter__(self):
-        return self
-    def __exit__(self, *a):
-        self.deinit()
+    _key = '_id'
+    def _release(self, id):
+        _hal.i2c_deinit(id)
     def try_lock(self):
         self._ok()
         if self._locked:
@@ -208,24 +204,11 @@ class I2C:
   analogio:
     String.raw`
 import _hal, _hw
-class AnalogIn:
+class AnalogIn(_hw.Owner):
     def __init__(self, pin):
         _hw.pin_of(pin)
         _hw.check(_hal.analogin_construct(pin._name, _hw.name_of(pin)))
         self._pin = pin
-    def _ok(self):
-        if self._pin is None:
-            raise ValueError('Object has been deinitialized and can no longer be used. Create a new object.')
-    def deinit(self):
-        if self._pin is not None:
-            _hw.check(_hal.pin_release(self._pin._name))
-            self._pin = None
-    def deinited(self):
-        return self._pin is None
-    def __enter__(self):
-        return self
-    def __exit__(self, *a):
-        self.deinit()
     @property
     def value(self):
         self._ok()
@@ -239,7 +222,7 @@ class AnalogIn:
   pwmio:
     String.raw`
 import _hal, _hw
-class PWMOut:
+class PWMOut(_hw.Owner):
     def __init__(self, pin, *, duty_cycle=0, frequency=500, variable_frequency=False):
         _hw.pin_of(pin)
         if not 0 <= duty_cycle <= 65535:
@@ -247,19 +230,9 @@ class PWMOut:
         self._duty = duty_cycle
         self._variable = variable_frequency
         self._id = _hw.check(_hal.pwm_construct(pin._name, _hw.name_of(pin), duty_cycle, frequency, bool(variable_frequency)))
-    def _ok(self):
-        if self._id is None:
-            raise ValueError('Object has been deinitialized and can no longer be used. Create a new object.')
-    def deinit(self):
-        if self._id is not None:
-            _hal.pwm_deinit(self._id)
-            self._id = None
-    def deinited(self):
-        return self._id is None
-    def __enter__(self):
-        return self
-    def __exit__(self, *a):
-        self.deinit()
+    _key = '_id'
+    def _release(self, id):
+        _hal.pwm_deinit(id)
     @property
     def duty_cycle(self):
         self._ok()
@@ -286,25 +259,12 @@ class PWMOut:
   touchio:
     String.raw`
 import _hal, _hw
-class TouchIn:
+class TouchIn(_hw.Owner):
     def __init__(self, pin):
         _hw.pin_of(pin)
         first = _hw.check(_hal.touch_construct(pin._name, _hw.name_of(pin)))
         self._pin = pin
         self._threshold = first + 100
-    def _ok(self):
-        if self._pin is None:
-            raise ValueError('Object has been deinitialized and can no longer be used. Create a new object.')
-    def deinit(self):
-        if self._pin is not None:
-            _hw.check(_hal.pin_release(self._pin._name))
-            self._pin = None
-    def deinited(self):
-        return self._pin is None
-    def __enter__(self):
-        return self
-    def __exit__(self, *a):
-        self.deinit()
     @property
     def raw_value(self):
         self._ok()
