@@ -7,19 +7,15 @@
  * firmware by tests/hosted/firmware-equivalence.test.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, preview, type PreviewServer } from 'vite';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, dropFile, haveChromium, openSite, root, terminalText, waitForTerminal, type Site } from './site.js';
 import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
 import { FEATHER_M0_ADALOGGER_DRAWING } from '../../boards/drawings/feather-m0.js';
 import { TRINKET_M0_DRAWING } from '../../boards/drawings/trinket-m0.js';
 import { loadImage, buildUf2, SAMD21_FAMILY_ID } from '../../firmware-runtime/images/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = join(import.meta.dirname, '../..');
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`[tests/ui] SKIPPED hosted-engine browser tests: ${CHROMIUM} is absent`);
 const firmwareDir = process.env.CIRCUITEMU_FIRMWARE_DIR;
 const trinketFirmware = firmwareDir ? join(firmwareDir, 'circuitpython-trinket_m0.uf2') : null;
@@ -37,41 +33,6 @@ interface Hook {
   };
 }
 
-/** Everything the terminal shows, scrollback included; a line the terminal wrapped is joined again. */
-function terminalText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const b = (window as unknown as Hook).circuitemu.term.buffer.active;
-    let s = '';
-    for (let i = 0; i < b.length; i++) {
-      const line = b.getLine(i);
-      s += (i > 0 && !line?.isWrapped ? '\n' : '') + (line?.translateToString(!b.getLine(i + 1)?.isWrapped) ?? '');
-    }
-    return s;
-  });
-}
-
-/** Waits until the terminal's text matches `pattern` (a RegExp source) or contains `text`. */
-async function waitForTerminal(page: Page, text: string | RegExp, timeout = 30_000): Promise<void> {
-  const source = typeof text === 'string' ? text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : text.source;
-  try {
-    await page.waitForFunction(
-      (src) => {
-        const b = (window as unknown as Hook).circuitemu.term.buffer.active;
-        let s = '';
-        for (let i = 0; i < b.length; i++) {
-          const line = b.getLine(i);
-          s += (i > 0 && !line?.isWrapped ? '\n' : '') + (line?.translateToString(!b.getLine(i + 1)?.isWrapped) ?? '');
-        }
-        return new RegExp(src).test(s + '\n');
-      },
-      source,
-      { timeout },
-    );
-  } catch (e) {
-    throw new Error(`the terminal never showed ${String(text)}; it shows:\n${await terminalText(page)}`, { cause: e });
-  }
-}
-
 /** Replaces code.py as the editor's Save does (a host write: CircuitPython auto-reloads). */
 async function saveCode(page: Page, code: string): Promise<void> {
   await page.locator('.cm-content').click();
@@ -86,37 +47,18 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engine)', () => {
-  let server: PreviewServer;
-  let context: BrowserContext;
+  let site: Site;
   let page: Page;
   let url: string;
-  const outDir = mkdtempSync(join(tmpdir(), 'circuitemu-ui-'));
-  const profile = mkdtempSync(join(tmpdir(), 'circuitemu-chromium-'));
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
-    const configFile = join(root, 'vite.config.ts');
-    await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-    url = server.resolvedUrls!.local[0];
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 950 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
+    site = await openSite();
+    ({ page, url, errors } = site);
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    rmSync(outDir, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
+    await site?.close();
   });
 
   it('loads with no errors and runs the default code.py (Hello World!) on the hosted engine at once', async () => {
@@ -268,11 +210,7 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     await waitForTerminal(page, /spinning\n[^]*code\.py output:\nback on the hosted engine\n/);
     const elf = readFileSync(join(root, 'tests/firmware/samd21-usb/usb_echo.elf'));
     const uf2 = buildUf2(loadImage(new Uint8Array(elf), { name: 'usb_echo.elf' }).segments, SAMD21_FAMILY_ID);
-    await page.evaluate((data) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(data)], 'usb_echo.uf2'));
-      document.querySelector('#board')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, Array.from(uf2));
+    await dropFile(page, 'usb_echo.uf2', uf2);
     await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().engine === 'firmware');
     expect(await page.locator('#engine').textContent()).toBe('firmware: usb_echo.uf2');
     await page.locator('.xterm').click();
@@ -306,11 +244,7 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
   it.skipIf(!haveTrinketFirmware)('glows the Trinket M0\'s DotStar with the colour CircuitPython\'s status LED sets', async () => {
     await page.goto(`${url}?board=trinket_m0`);
     await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
-    await page.evaluate((data) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(data)], 'circuitpython-trinket_m0.uf2'));
-      document.querySelector('#board')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, Array.from(readFileSync(trinketFirmware!)));
+    await dropFile(page, 'circuitpython-trinket_m0.uf2', new Uint8Array(readFileSync(trinketFirmware!)));
     // CircuitPython drives its status DotStar over SPI (APA102 frames) while it boots and runs code.py.
     await page.waitForFunction(() => ((window as unknown as Hook).circuitemu.store.getState().frame?.dotstars.dotstar?.[0] ?? 0) !== 0, null, { timeout: 90_000, polling: 5 });
     const rgb = await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame!.dotstars.dotstar[0]);

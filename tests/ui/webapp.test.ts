@@ -6,17 +6,13 @@
  * sends back, and (with CIRCUITEMU_FIRMWARE_DIR) CircuitPython's REPL and NeoPixels.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, preview, type PreviewServer } from 'vite';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, dropFile, haveChromium, openSite, root, terminalText, waitForTerminal, type Site } from './site.js';
 import { loadImage, buildUf2, SAMD21_FAMILY_ID } from '../../firmware-runtime/images/index.js';
 import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = join(import.meta.dirname, '../..');
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`[tests/ui] SKIPPED browser tests: ${CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)`);
 const firmwareDir = process.env.CIRCUITEMU_FIRMWARE_DIR;
 const circuitpython = firmwareDir ? join(firmwareDir, 'circuitpython-cpx.uf2') : null;
@@ -29,41 +25,6 @@ interface Hook {
     term: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } };
     view: { colorAt(x: number, y: number): [number, number, number, number] };
   };
-}
-
-/** Everything the terminal shows, scrollback included. */
-function terminalText(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const b = (window as unknown as Hook).circuitemu.term.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  });
-}
-
-async function waitForTerminal(page: Page, text: string, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(
-    (t) => {
-      const b = (window as unknown as Hook).circuitemu.term.buffer.active;
-      let s = '';
-      for (let i = 0; i < b.length; i++) s += (b.getLine(i)?.translateToString(true) ?? '') + '\n';
-      return s.includes(t);
-    },
-    text,
-    { timeout },
-  );
-}
-
-/** Drops a file on the page as a user's drag and drop does (a DataTransfer on a drop event). */
-async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
-  await page.evaluate(
-    ({ name, data }) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(data)], name));
-      document.querySelector('#board')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    { name, data: Array.from(bytes) },
-  );
 }
 
 const REFERENCES = join(root, 'tests/ui/references');
@@ -113,39 +74,20 @@ async function matchesReference(page: Page, name: string): Promise<void> {
 const simSeconds = (page: Page) => page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame?.simSeconds ?? 0);
 
 describe.skipIf(!haveChromium)('web app in Chromium', () => {
-  let server: PreviewServer;
-  let context: BrowserContext;
+  let site: Site;
   let page: Page;
   let url: string;
-  const outDir = mkdtempSync(join(tmpdir(), 'circuitemu-ui-'));
-  const profile = mkdtempSync(join(tmpdir(), 'circuitemu-chromium-'));
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
-    const configFile = join(root, 'vite.config.ts');
-    await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
     // The CPU-less chip (no hosted CircuitPython): these tests read pad levels and draw an idle board;
     // tests/ui/hosted.test.ts covers the default engine.
-    url = server.resolvedUrls!.local[0] + '?engine=none';
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 950 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
+    site = await openSite('?engine=none');
+    ({ page, url, errors } = site);
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    rmSync(outDir, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
+    await site?.close();
   });
 
   it('loads cross-origin isolated, with no console errors, and draws the board', async () => {
