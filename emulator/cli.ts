@@ -21,6 +21,7 @@ import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT } from './run.js';
 import { prepareFirmware } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
+import { attachStdin } from './node/stdin.js';
 import { cpuDefaults } from '../cpu-armv6m/core.js';
 import { testCommand } from './scenario/cli.js';
 import { debugWithGdb, GdbUsageError, parseGdbPort } from './gdb/cli.js';
@@ -382,30 +383,7 @@ function keepUnreadableImage(flash: FlashImageFile): void {
 
 /** Feeds standard input to the console: raw keys on a terminal in `repl`, else the byte stream. */
 function attachInput(console: BoardConsole, loop: RunLoop, interactive: boolean): () => void {
-  const stdin = process.stdin;
-  const raw = interactive && stdin.isTTY;
-  if (raw) stdin.setRawMode(true);
-  const onData = (chunk: Buffer) => {
-    const quit = raw ? chunk.indexOf(0x1d) : -1; // Ctrl-]
-    if (quit >= 0) {
-      if (quit > 0) console.write(chunk.subarray(0, quit));
-      loop.stop();
-      return;
-    }
-    console.write(chunk);
-  };
-  const onEnd = () => console.close();
-  stdin.on('data', onData);
-  stdin.on('end', onEnd);
-  stdin.on('error', onEnd);
-  return () => {
-    stdin.off('data', onData);
-    stdin.off('end', onEnd);
-    stdin.off('error', onEnd);
-    if (raw) stdin.setRawMode(false);
-    stdin.pause();
-    stdin.unref?.();
-  };
+  return attachStdin(interactive, (bytes) => console.write(bytes), () => console.close(), () => loop.stop());
 }
 
 function report(end: RunEnd, timeout: number): number {

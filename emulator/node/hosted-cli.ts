@@ -11,6 +11,7 @@ import { createBoard, EXIT } from '../run.js';
 import { copyToDrive, FlashImageFile, storageOf } from '../drive.js';
 import { hostedBoard } from '../../firmware-runtime/hosted/boards.js';
 import { startHostedEngine, type HostedRunEnd } from './hosted-engine.js';
+import { attachStdin } from './stdin.js';
 
 export interface HostedCliOptions {
   board: string;
@@ -112,31 +113,4 @@ function status(end: HostedRunEnd, timeout: number): number {
       process.stderr.write(`circuitemu: hosted engine failed: ${end.message ?? 'unknown error'}\n`);
       return EXIT.software;
   }
-}
-
-/** Standard input to the console: raw keys on a terminal in `repl` (Ctrl-] quits), else the byte stream. */
-function attachStdin(interactive: boolean, onBytes: (b: Uint8Array) => void, onEnd: () => void, onQuit: () => void): () => void {
-  const stdin = process.stdin;
-  const raw = interactive && stdin.isTTY;
-  if (raw) stdin.setRawMode(true);
-  const onData = (chunk: Buffer) => {
-    const quit = raw ? chunk.indexOf(0x1d) : -1;
-    if (quit >= 0) {
-      if (quit > 0) onBytes(chunk.subarray(0, quit));
-      onQuit();
-      return;
-    }
-    onBytes(chunk);
-  };
-  stdin.on('data', onData);
-  stdin.on('end', onEnd);
-  stdin.on('error', onEnd);
-  return () => {
-    stdin.off('data', onData);
-    stdin.off('end', onEnd);
-    stdin.off('error', onEnd);
-    if (raw) stdin.setRawMode(false);
-    stdin.pause();
-    stdin.unref?.();
-  };
 }
