@@ -8,6 +8,7 @@
  * previous match (so text printed before a wait starts is not missed, and no text matches twice).
  */
 import type { RunEnd } from '../runner.js';
+import { concat } from '../console.js';
 import { EngineInputError, type ScenarioEngine } from './engine.js';
 import { ScenarioError, type Scenario, type Step } from './parse.js';
 
@@ -382,12 +383,3 @@ function fmt(seconds: number): string {
   return String(Number(seconds.toFixed(6)));
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}

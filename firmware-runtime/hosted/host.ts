@@ -3,7 +3,7 @@
  * (emulator/node/hosted-engine.ts for Node's worker_threads; a browser page does the same with a Web
  * Worker and cross-origin isolation for SharedArrayBuffer). See README.md.
  */
-import { CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, pushInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
+import { CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, typeConsoleInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { DRIVE_COMMAND } from './engine.js';
 import { prepareFlash, type HostedFiles } from './drive.js';
 
@@ -180,16 +180,7 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
     write(input) {
       if (finished) return;
       const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-      let start = 0;
-      for (let i = 0; i < bytes.length; i++) {
-        // While Python runs, Ctrl-C is the interrupt character and never reaches the input buffer.
-        if (bytes[i] === 3 && Atomics.load(views.ctrl, CTRL.state) === RunState.python) {
-          pushInput(views, bytes.subarray(start, i));
-          start = i + 1;
-          interrupt();
-        }
-      }
-      pushInput(views, bytes.subarray(start));
+      typeConsoleInput(views, bytes, interrupt);
     },
     interrupt,
     queryPart(part, method, ...args) {

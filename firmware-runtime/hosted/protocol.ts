@@ -75,6 +75,22 @@ export function pushInput(v: ControlViews, bytes: Uint8Array): number {
   return bytes.length - n;
 }
 
+/**
+ * Main thread: console input typed by the user. While Python runs, Ctrl-C is the interrupt
+ * character and never reaches the input buffer (`interrupt` is called instead); other bytes are queued.
+ */
+export function typeConsoleInput(v: ControlViews, bytes: Uint8Array, interrupt: () => void): void {
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 3 && Atomics.load(v.ctrl, CTRL.state) === RunState.python) {
+      pushInput(v, bytes.subarray(start, i));
+      start = i + 1;
+      interrupt();
+    }
+  }
+  pushInput(v, bytes.subarray(start));
+}
+
 /** Worker: bytes waiting in the ring. */
 export function inputAvailable(v: ControlViews): number {
   return (Atomics.load(v.ctrl, CTRL.inputWritten) - Atomics.load(v.ctrl, CTRL.inputRead)) | 0;

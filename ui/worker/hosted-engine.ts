@@ -8,7 +8,7 @@
  * the same flash.
  */
 import {
-  CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, pushInput,
+  CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, typeConsoleInput,
   type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage,
 } from '../../firmware-runtime/hosted/protocol.js';
 import { DRIVE_COMMAND } from '../../firmware-runtime/hosted/engine.js';
@@ -146,16 +146,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     cycles: () => 0,
     onConsole: (l) => void consoleListeners.push(l),
     writeConsole(bytes) {
-      let start = 0;
-      for (let i = 0; i < bytes.length; i++) {
-        // While Python runs, Ctrl-C is the interrupt character and never reaches the input buffer.
-        if (bytes[i] === 3 && Atomics.load(views.ctrl, CTRL.state) === RunState.python) {
-          pushInput(views, bytes.subarray(start, i));
-          start = i + 1;
-          interrupt();
-        }
-      }
-      pushInput(views, bytes.subarray(start));
+      typeConsoleInput(views, bytes, interrupt);
     },
     pixels: () => (ids.pixels && state?.pixels[ids.pixels]) || new Array<number>(base.info.pixelCount).fill(0),
     onSound() {
