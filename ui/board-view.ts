@@ -9,6 +9,7 @@ import { store, setInputs } from './store.js';
 import { machine } from './machine.js';
 import { tiltToG } from './tilt.js';
 import type { BoardInfo, Frame } from './worker/protocol.js';
+import { el } from './dom.js';
 
 /** Margin around the board, in millimetres. */
 const MARGIN = 2;
@@ -19,15 +20,11 @@ export interface BoardView {
 }
 
 export function mountBoardView(host: HTMLElement): BoardView {
-  const wrap = document.createElement('div');
-  wrap.className = 'board-wrap';
-  const canvas = document.createElement('canvas');
-  canvas.className = 'board-canvas';
+  const wrap = el('div', 'board-wrap');
+  const canvas = el('canvas', 'board-canvas');
   canvas.setAttribute('role', 'img');
-  const overlay = document.createElement('div');
-  overlay.className = 'board-overlay';
-  const tip = document.createElement('div');
-  tip.className = 'pin-tip';
+  const overlay = el('div', 'board-overlay');
+  const tip = el('div', 'pin-tip');
   tip.setAttribute('role', 'tooltip');
   tip.id = 'pin-tip';
   tip.hidden = true;
@@ -100,27 +97,26 @@ export function mountBoardView(host: HTMLElement): BoardView {
   }
 
   function padHotspot(pad: PadDrawing, i: BoardInfo): HTMLElement {
-    const el = document.createElement('button');
-    el.className = 'hotspot pad';
-    place(el, pad.x, pad.y, pad.r * 2, pad.r * 2);
+    const hotspot = el('button', 'hotspot pad');
+    place(hotspot, pad.x, pad.y, pad.r * 2, pad.r * 2);
     const touchable = pad.pin !== null && i.touchPads.includes(pad.pin);
-    el.setAttribute('aria-label', touchable ? `Touch pad ${pad.pin}` : `Pad ${pad.label}`);
-    el.dataset.pad = pad.pin ?? pad.label;
+    hotspot.setAttribute('aria-label', touchable ? `Touch pad ${pad.pin}` : `Pad ${pad.label}`);
+    hotspot.dataset.pad = pad.pin ?? pad.label;
     if (touchable) {
-      el.setAttribute('aria-pressed', 'false');
-      el.addEventListener('click', () => {
+      hotspot.setAttribute('aria-pressed', 'false');
+      hotspot.addEventListener('click', () => {
         const name = pad.pin!;
         const touched = !store.getState().inputs.touched[name];
         setInputs({ touched: { ...store.getState().inputs.touched, [name]: touched } });
         machine.input({ kind: 'touch', pad: name, touched });
       });
     }
-    const show = () => showTip(el, pinout(pad, i));
-    el.addEventListener('pointerenter', show);
-    el.addEventListener('focus', show);
-    el.addEventListener('pointerleave', hideTip);
-    el.addEventListener('blur', hideTip);
-    return el;
+    const show = () => showTip(hotspot, pinout(pad, i));
+    hotspot.addEventListener('pointerenter', show);
+    hotspot.addEventListener('focus', show);
+    hotspot.addEventListener('pointerleave', hideTip);
+    hotspot.addEventListener('blur', hideTip);
+    return hotspot;
   }
 
   /** A momentary control: pressed while the pointer or Space/Enter is held. */

@@ -13,6 +13,7 @@ import { zipSync } from 'fflate';
 import { machine } from './machine.js';
 import { store, notify } from './store.js';
 import type { DriveEntry } from './worker/protocol.js';
+import { el } from './dom.js';
 
 /** Files the host OS and CircuitPython keep on the drive, listed dimmed. */
 const HOUSEKEEPING = /^\/(\.fseventsd|\.metadata_never_index|\.Trashes|\.Trash-1000|System Volume Information)/;
@@ -47,23 +48,16 @@ export async function currentCode(): Promise<string> {
  * different code.py already there is kept as /code-before-link.py).
  */
 export function mountCode(host: HTMLElement, sharedCode: string | null = null): void {
-  const files = document.createElement('div');
-  files.className = 'files';
-  const toolbar = document.createElement('div');
-  toolbar.className = 'file-toolbar';
-  const list = document.createElement('ul');
-  list.className = 'file-list';
+  const files = el('div', 'files');
+  const toolbar = el('div', 'file-toolbar');
+  const list = el('ul', 'file-list');
   list.setAttribute('aria-label', 'Files on CIRCUITPY');
   files.append(toolbar, list);
 
-  const editorPane = document.createElement('div');
-  editorPane.className = 'editor-pane';
-  const editorBar = document.createElement('div');
-  editorBar.className = 'editor-bar';
-  const fileName = document.createElement('span');
-  fileName.className = 'file-name';
-  const editorHost = document.createElement('div');
-  editorHost.className = 'editor';
+  const editorPane = el('div', 'editor-pane');
+  const editorBar = el('div', 'editor-bar');
+  const fileName = el('span', 'file-name');
+  const editorHost = el('div', 'editor');
   editorPane.append(editorBar, editorHost);
   host.append(files, editorPane);
 

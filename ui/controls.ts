@@ -6,6 +6,7 @@
 import { store, setInputs, type Inputs } from './store.js';
 import { machine } from './machine.js';
 import { tiltToG } from './tilt.js';
+import { el } from './dom.js';
 
 interface SliderSpec {
   key: 'lux' | 'celsius' | 'dbSpl' | 'pitch' | 'roll';
@@ -38,14 +39,12 @@ function sendSlider(key: SliderSpec['key'], inputs: Inputs): void {
 }
 
 export function mountControls(host: HTMLElement): void {
-  const fieldset = document.createElement('fieldset');
-  fieldset.className = 'sensors';
+  const fieldset = el('fieldset', 'sensors');
   const legend = document.createElement('legend');
   legend.textContent = 'Sensors';
   fieldset.append(legend);
   for (const s of SLIDERS) {
-    const row = document.createElement('label');
-    row.className = 'slider';
+    const row = el('label', 'slider');
     const name = document.createElement('span');
     name.textContent = s.label;
     const input = document.createElement('input');

@@ -6,14 +6,13 @@ import '@wokwi/elements/dist/esm/led-element.js';
 import '@wokwi/elements/dist/esm/pushbutton-element.js';
 import { store } from './store.js';
 import { machine } from './machine.js';
+import { el } from './dom.js';
 
 export function mountParts(host: HTMLElement): void {
-  const fieldset = document.createElement('fieldset');
-  fieldset.className = 'parts';
+  const fieldset = el('fieldset', 'parts');
   const legend = document.createElement('legend');
   legend.textContent = 'External parts';
-  const row = document.createElement('div');
-  row.className = 'parts-add';
+  const row = el('div', 'parts-add');
   const padLabel = document.createElement('label');
   padLabel.textContent = 'Pad ';
   const select = document.createElement('select');
@@ -26,8 +25,7 @@ export function mountParts(host: HTMLElement): void {
   addButton.type = 'button';
   addButton.textContent = 'Add button';
   row.append(padLabel, addLed, addButton);
-  const list = document.createElement('ul');
-  list.className = 'parts-list';
+  const list = el('ul', 'parts-list');
   list.setAttribute('aria-label', 'External parts wired to the board');
   fieldset.append(legend, row, list);
   host.append(fieldset);
