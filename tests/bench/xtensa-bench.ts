@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createTestLx106 } from '../../boards/test-lx106.js';
+import { lx106Defaults, type Lx106Mode } from '../../cpu-xtensa/lx106.js';
 import { parseElf } from '../../firmware-runtime/images/elf.js';
 
 /** Finds tests/firmware/lx106/bench.elf from the source tree or from dist/. */
@@ -22,13 +23,16 @@ function benchElfPath(): string {
 
 export const BENCH_EXPECTED_OUTPUT = 'bench checksum';
 
-export function benchXtensa(minSeconds = 3): { mips: number; simulatedMHz: number; seconds: number; instructions: number } {
+export function benchXtensa(minSeconds = 3, mode: Lx106Mode = lx106Defaults.mode): { mips: number; simulatedMHz: number; seconds: number; instructions: number } {
   const image = parseElf(new Uint8Array(readFileSync(benchElfPath())));
   let instructions = 0;
   let cycles = 0;
   let seconds = 0;
   while (seconds < minSeconds) {
+    const saved = lx106Defaults.mode;
+    lx106Defaults.mode = mode;
     const board = createTestLx106('bench');
+    lx106Defaults.mode = saved;
     board.load(image);
     const start = performance.now();
     const halt = board.machine.runFor(60);
@@ -44,9 +48,10 @@ export function benchXtensa(minSeconds = 3): { mips: number; simulatedMHz: numbe
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const r = benchXtensa();
+  const mode = process.argv[2] === 'jit' ? 'jit' : 'interp';
+  const r = benchXtensa(3, mode);
   console.log(
-    `LX106 (test-lx106, bench.elf): ${r.mips.toFixed(1)} MIPS, ${r.simulatedMHz.toFixed(1)} simulated MHz ` +
+    `LX106 --cpu ${mode} (test-lx106, bench.elf): ${r.mips.toFixed(1)} MIPS, ${r.simulatedMHz.toFixed(1)} simulated MHz ` +
       `(${r.instructions} instructions in ${r.seconds.toFixed(2)} s)`,
   );
 }
