@@ -12,13 +12,14 @@
  *
  * The guarantees of the interpreter hold because a block only ever does what cannot be
  * observed from outside the core:
- * - It reads and writes only the two fast memories (aligned, in range, and for writes not into
- *   a 64-byte page holding translated code). Any other access (a peripheral, the SCS, an
- *   unaligned or faulting access, a store into code) *bails out*: the block writes back the
- *   state as it was before that instruction, and the interpreter executes it, with every
- *   effect, fault and wait state the interpreter gives it.
+ * - It reads and writes the two fast memories inline (aligned, in range, and for writes not
+ *   into a 64-byte page holding translated code). Any other load or store (a peripheral, the
+ *   SCS, an unaligned or faulting access, a store into code) goes through the core's own access
+ *   method, called from the block after it wrote back its state (see Gen.slow()), with every
+ *   effect, fault and wait state the interpreter gives it; the block goes on only if nothing it
+ *   relies on (the deadline, the compiled code, the fit of its trace) changed.
  * - Interworking branches to an even address or to 0xFxxxxxxx (EXC_RETURN) bail out too.
- * - Peripheral time cannot move while a block runs, so the scheduler's deadline is fixed: a
+ * - Between such accesses the scheduler's deadline is fixed: a
  *   block is entered only if its last instruction would start before the deadline, which is
  *   exactly when the interpreter would run all of it (it checks before each instruction). A
  *   block that does not fit is left to the interpreter. A block that branches back to its own

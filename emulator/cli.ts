@@ -23,6 +23,7 @@ import { prepareFirmware } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
 import { attachStdin } from './node/stdin.js';
 import { cpuDefaults } from '../cpu-armv6m/core.js';
+import { lx106Defaults } from '../cpu-xtensa/lx106.js';
 import { testCommand } from './scenario/cli.js';
 import { debugWithGdb, GdbUsageError, parseGdbPort } from './gdb/cli.js';
 import { hostable, runHosted } from './node/hosted-cli.js';
@@ -61,9 +62,9 @@ Without --firmware, run and repl use the hosted CircuitPython engine (cpx, metro
 console input and standard input has ended.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
---cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
-code to JavaScript (jit: faster on long CPU-bound runs, slower to start); both give the same
-results, cycle for cycle.
+--cpu: the core (Cortex-M0+ or LX106) runs only in its interpreter (interp, the default) or
+also compiles hot code to JavaScript (jit: 2-3x faster on long CPU-bound runs, slower to start);
+both give the same results, cycle for cycle.
 --gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
 127.0.0.1 only; when GDB detaches the run goes on without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
@@ -232,7 +233,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
     throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
   }
-  if (opts.cpu) cpuDefaults.mode = opts.cpu;
+  if (opts.cpu) cpuDefaults.mode = lx106Defaults.mode = opts.cpu;
   if (!opts.firmware) {
     if (!hostable(opts.board)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
