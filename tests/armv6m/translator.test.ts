@@ -98,6 +98,34 @@ describe('Cortex-M0+ translator', () => {
     expect(core.translator.compiled).toBe(compiled);
   });
 
+  it('a loop polling the SCS stays compiled: the access runs inside the block, with the cycles of the interpreter', () => {
+    // 0x100: movs r4, #0; ldr r6, =300; ldr r1, =0xE000E018 (SYST_CVR)
+    // loop:  ldr r0, [r1]; adds r4, #1; subs r6, #1; bne loop; then semihosting exit
+    const code = [
+      0x2400, 0x4e06, 0x4906, 0x6808, 0x3401, 0x3e01, 0xd1fb,
+      0x2018, 0x2102, 0x0409, 0x3126, 0xbeab, 0xe7fe, 0xbf00, 300, 0, 0xe018, 0xe000,
+    ];
+    const image = new Uint8Array(0x100 + code.length * 2);
+    image.set(w32([0x20008000, 0x101]));
+    image.set(h16(code), 0x100);
+    const cycles: number[] = [];
+    for (const mode of ['interp', 'jit'] as const) {
+      const { board, core } = machine(0);
+      core.setMode(mode);
+      board.load([{ address: 0, data: image }]);
+      expect(board.machine.runFor(0.01)?.reason).toBe('exit');
+      expect(core.r[4]).toBe(300);
+      cycles.push(board.machine.scheduler.cycles);
+      if (mode === 'jit') {
+        const loop = core.translator.lookup(0x100)!; // its region holds the loop
+        expect(loop.fn).not.toBeNull();
+        expect(loop.calls).toBeGreaterThan(0);
+        expect(loop.bails).toBe(1); // once, before the BKPT after the loop: none for the 300 SCS reads
+      }
+    }
+    expect(cycles[1]).toBe(cycles[0]);
+  });
+
   it('a cold block stays interpreted until its threshold', () => {
     const { board, core } = machine(1, 1_000_000);
     expect(board.machine.runFor(0.01)?.reason).toBe('exit');
