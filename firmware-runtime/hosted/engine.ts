@@ -19,6 +19,7 @@ import { Led } from '../../peripherals/devices/led.js';
 import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, type HostedBoardInfo } from './boards.js';
 import { CORE_MODULES, createVm, type HostedVm } from './vm.js';
 import { HalError, Samd21Hal } from './samd21/hal.js';
+import { Samd21Modules } from './samd21/modules.js';
 import { frozenFor } from './py/frozen.js';
 import { Repl, type ReplAction } from './repl.js';
 
@@ -49,6 +50,8 @@ export class HostedEngine {
   private readonly pins: [string, string][];
   /** The chip's common-hal (fresh chip state per worker; pins are released when a VM ends). */
   private hw: Samd21Hal;
+  /** The common-hal modules in their own files (SPI, UART, ...) and their interrupt handlers. */
+  private mods: Samd21Modules;
   private readonly info: HostedBoardInfo;
   private readonly clock: HostedClock;
   private readonly flash: Uint8Array;
@@ -94,6 +97,13 @@ export class HostedEngine {
     this.clock = new HostedClock(this.board.machine, this.views.ctrl, config.realTime, config.startSeconds ?? 0);
     this.hw = new Samd21Hal(this.board.mcu, this.clock);
     this.hw.init();
+    this.mods = new Samd21Modules(this.hw, {
+      wait: (seconds) => {
+        const ok = this.clock.sleep(seconds, () => this.interruptPending());
+        if (!ok) this.tick();
+        return ok;
+      },
+    });
     for (const part of Object.values(this.board.parts)) if (part instanceof Ws2812bChain) part.onChange(() => this.postState());
     this.flash = new Uint8Array(config.flash);
     this.autoReload = config.autoReload ?? true;
@@ -363,6 +373,7 @@ export class HostedEngine {
       i2c_deinit: guard((id: number) => this.hw.i2cDeinit(id)),
       i2c_write: guard((id: number, addr: number, bytes: unknown, stop: boolean) => this.hw.i2cWrite(id, addr, this.numbers(bytes), stop)),
       i2c_read: guard((id: number, addr: number, n: number) => this.hw.i2cRead(id, addr, n)),
+      ...this.mods.calls(guard, (v) => this.numbers(v)),
       // time
       monotonic: () => {
         this.tick();

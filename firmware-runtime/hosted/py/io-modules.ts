@@ -2,6 +2,8 @@
  * CircuitPython's hardware modules as Python classes over the `_hal` calls of the chip's common-hal
  * (../samd21/hal.ts). Argument checks and error texts are CircuitPython 9's (shared-bindings/*).
  */
+import { BUSIO_SERIAL_PY } from './busio-serial.js';
+
 const hide = (name: string): string => `\n__name__ = '${name}'\ndel __file__\n`;
 
 export const IO_PY: Record<string, string> = {
@@ -199,7 +201,7 @@ class I2C(_hw.Owner):
             raise _hw.OSError(r)
         for i in range(in_end - in_start):
             in_buffer[in_start + i] = r[i]
-` + hide('busio'),
+` + BUSIO_SERIAL_PY + hide('busio'),
 
   analogio:
     String.raw`

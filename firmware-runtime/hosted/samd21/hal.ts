@@ -61,20 +61,20 @@ export class Samd21Hal {
   private nextId = 1;
 
   constructor(
-    private readonly mcu: Samd21,
-    private readonly clock: HostedClock,
+    readonly mcu: Samd21,
+    readonly clock: HostedClock,
   ) {}
 
   // ---- bus access --------------------------------------------------------------------------------
-  private r8 = (a: number): number => this.mcu.bus.read(a, 1);
-  private r16 = (a: number): number => this.mcu.bus.read(a, 2);
-  private r32 = (a: number): number => this.mcu.bus.read(a, 4) >>> 0;
-  private w8 = (a: number, v: number): void => this.mcu.bus.write(a, 1, v);
-  private w16 = (a: number, v: number): void => this.mcu.bus.write(a, 2, v);
-  private w32 = (a: number, v: number): void => this.mcu.bus.write(a, 4, v);
+  r8 = (a: number): number => this.mcu.bus.read(a, 1);
+  r16 = (a: number): number => this.mcu.bus.read(a, 2);
+  r32 = (a: number): number => this.mcu.bus.read(a, 4) >>> 0;
+  w8 = (a: number, v: number): void => this.mcu.bus.write(a, 1, v);
+  w16 = (a: number, v: number): void => this.mcu.bus.write(a, 2, v);
+  w32 = (a: number, v: number): void => this.mcu.bus.write(a, 4, v);
 
   /** Polls `done` while simulated time runs (1 µs steps), as firmware spins on a status bit. */
-  private waitFor(done: () => boolean, what: string, limitSeconds = 0.01): void {
+  waitFor(done: () => boolean, what: string, limitSeconds = 0.01): void {
     const end = this.clock.seconds + limitSeconds;
     while (!done()) {
       if (this.clock.seconds >= end) throw new HalError('RuntimeError', `timed out waiting for ${what}`);
@@ -97,12 +97,12 @@ export class Samd21Hal {
   }
 
   /** Feeds GCLK generator 0 to peripheral channel `id` (GCLK.CLKCTRL, 15.8.3). */
-  private clockChannel(id: number): void {
+  clockChannel(id: number): void {
     this.w16(GCLK + 0x02, id | (0 << 8) | (1 << 14));
   }
 
   /** Turns on a bridge C peripheral's bus clock (PM.APBCMASK, 16.8.10). */
-  private apbc(bit: number): void {
+  apbc(bit: number): void {
     this.w32(PM + 0x20, this.r32(PM + 0x20) | (1 << bit));
   }
 
@@ -115,14 +115,23 @@ export class Samd21Hal {
   }
 
   /** reset_port between VM runs: every SERCOM in use reset, every claimed pin back to its reset state. */
+  /** reset_port hooks of the modules kept in their own files (spi.ts, uart.ts ...), run first. */
+  readonly resetHooks: (() => void)[] = [];
+
   resetAll(): void {
+    for (const hook of this.resetHooks) hook();
     for (const id of [...this.i2c.keys()]) this.i2cDeinit(id);
     for (const id of [...this.pwms.keys()]) this.pwmDeinit(id);
     for (const pad of [...this.claimed]) this.release(pad);
   }
 
-  claim(pad: string, name: string): void {
+  /** assert_pin_free: CircuitPython checks every pin of a constructor before choosing a peripheral. */
+  assertFree(pad: string, name: string): void {
     if (this.claimed.has(pad)) throw new HalError('ValueError', `${name} in use`);
+  }
+
+  claim(pad: string, name: string): void {
+    this.assertFree(pad, name);
     this.claimed.add(pad);
   }
 
@@ -132,7 +141,7 @@ export class Samd21Hal {
   }
 
   /** reset_pin_number: function off, input disabled, no pull, not driving. */
-  private resetPin(pad: string): void {
+  resetPin(pad: string): void {
     const g = Samd21Hal.group(pad);
     const n = Samd21Hal.bit(pad);
     this.w32(g + P.DIRCLR, 1 << n);
@@ -148,7 +157,7 @@ export class Samd21Hal {
   }
 
   /** PMUX: peripheral function ('A'..'H') on the pin, PINCFG.PMUXEN (23.8.12, 23.8.13). */
-  private pmux(pad: string, fn: string): void {
+  pmux(pad: string, fn: string): void {
     const g = Samd21Hal.group(pad);
     const n = Samd21Hal.bit(pad);
     const f = fn.charCodeAt(0) - 65;

@@ -1,0 +1,58 @@
+/**
+ * The common-hal modules kept out of hal.ts (one file each: spi.ts, uart.ts, analog-out.ts ...), their
+ * interrupt handlers (nvic.ts) and the `_hal` calls Python makes to them. The engine builds one of these
+ * beside its Samd21Hal and spreads `calls()` into its `_hal` module.
+ */
+import type { Samd21Hal } from './hal.js';
+import { HostedNvic } from './nvic.js';
+import { Samd21Spi } from './spi.js';
+import { Samd21Uart, type HostedWaits, type Parity } from './uart.js';
+
+/** The engine's wrapper for a hardware call: charges the call, turns a HalError into Python's error. */
+export type HalGuard = <A extends unknown[], R>(fn: (...a: A) => R) => (...a: A) => R | string;
+
+const orNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+export class Samd21Modules {
+  readonly nvic: HostedNvic;
+  readonly spi: Samd21Spi;
+  readonly uart: Samd21Uart;
+
+  constructor(hal: Samd21Hal, waits: HostedWaits) {
+    this.nvic = new HostedNvic(hal.mcu);
+    this.spi = new Samd21Spi(hal);
+    this.uart = new Samd21Uart(hal, this.nvic, waits);
+    hal.resetHooks.push(() => this.resetAll());
+  }
+
+  resetAll(): void {
+    this.spi.resetAll();
+    this.uart.resetAll();
+  }
+
+  /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
+  calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
+    const { spi, uart } = this;
+    return {
+      spi_construct: guard((clock: string, mosi: string, miso: string, clockName: string, mosiName: string, misoName: string) =>
+        spi.construct({ clock, mosi: orNull(mosi), miso: orNull(miso) }, [clockName, orNull(mosiName), orNull(misoName)]),
+      ),
+      spi_deinit: guard((id: number) => spi.deinit(id)),
+      spi_configure: guard((id: number, baud: number, pol: number, pha: number, bits: number) => spi.configure(id, baud, pol, pha, bits)),
+      spi_frequency: guard((id: number) => spi.frequency(id)),
+      spi_transfer: guard((id: number, out: unknown, n: number, fill: number) => spi.transfer(id, out === null || out === undefined ? null : numbers(out), n, fill)),
+      uart_construct: guard((tx: string, rx: string, txName: string, rxName: string, baud: number, bits: number, parity: string, stop: number, timeout: number, size: number) =>
+        uart.construct({ tx: orNull(tx), rx: orNull(rx), names: [orNull(txName), orNull(rxName)], baudrate: baud, bits, parity: parity as Parity, stop, timeout, bufferSize: size }),
+      ),
+      uart_deinit: guard((id: number) => uart.deinit(id)),
+      uart_read: guard((id: number, n: number) => uart.read(id, n)),
+      uart_write: guard((id: number, bytes: unknown) => uart.write(id, numbers(bytes))),
+      uart_in_waiting: guard((id: number) => uart.inWaiting(id)),
+      uart_reset_input: guard((id: number) => uart.resetInputBuffer(id)),
+      uart_set_baudrate: guard((id: number, baud: number) => uart.setBaudrate(id, baud)),
+      uart_baudrate: guard((id: number) => uart.baudrate(id)),
+      uart_set_timeout: guard((id: number, t: number) => uart.setTimeout(id, t)),
+      uart_timeout: guard((id: number) => uart.timeout(id)),
+    };
+  }
+}

