@@ -31,6 +31,11 @@ export const MODULE_PROGRAMS: Record<string, string> = {
     'u = busio.UART(board.TX, board.RX, timeout=0)\nprint(u.read(4), u.readline(), u.readinto(bytearray(3)), u.in_waiting, u.baudrate)\n' +
     'u.baudrate = 19200\nprint(u.baudrate)\nu.reset_input_buffer()\n' + tryPrint('busio.UART(board.TX, board.RX)') +
     'u.deinit()\n' + tryPrint('busio.UART(board.A1, board.A2)') + 'print(busio.UART.Parity.ODD, busio.UART.Parity.EVEN)\n',
+  analogout:
+    'import analogio, board\n' + tryPrint('analogio.AnalogOut(board.A1)') + 'dac = analogio.AnalogOut(board.A0)\n' +
+    tryPrint('analogio.AnalogOut(board.A0)') + 'dac.value = 32768\n' + tryPrint('dac.value = 65536') + tryPrint('dac.value = -1') +
+    tryPrint('print(dac.value)', 'AttributeError') + 'dac.deinit()\n' + tryPrint('dac.value = 1') +
+    'with analogio.AnalogOut(board.A0) as d:\n    d.value = 1\nprint("ok")\n',
 };
 
 describe.skipIf(!haveFirmware)('hosted engine = firmware engine: issue 9 hardware modules (CircuitPython 9.2.9, CPX)', () => {

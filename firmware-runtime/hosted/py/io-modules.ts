@@ -2,6 +2,7 @@
  * CircuitPython's hardware modules as Python classes over the `_hal` calls of the chip's common-hal
  * (../samd21/hal.ts). Argument checks and error texts are CircuitPython 9's (shared-bindings/*).
  */
+import { ANALOG_OUT_PY } from './analogio-out.js';
 import { BUSIO_SERIAL_PY } from './busio-serial.js';
 
 const hide = (name: string): string => `\n__name__ = '${name}'\ndel __file__\n`;
@@ -219,7 +220,7 @@ class AnalogIn(_hw.Owner):
     def reference_voltage(self):
         self._ok()
         return 3.3
-` + hide('analogio'),
+` + ANALOG_OUT_PY + hide('analogio'),
 
   pwmio:
     String.raw`

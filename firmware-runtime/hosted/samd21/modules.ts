@@ -4,6 +4,7 @@
  * beside its Samd21Hal and spreads `calls()` into its `_hal` module.
  */
 import type { Samd21Hal } from './hal.js';
+import { Samd21AnalogOut } from './analog-out.js';
 import { HostedNvic } from './nvic.js';
 import { Samd21Spi } from './spi.js';
 import { Samd21Uart, type HostedWaits, type Parity } from './uart.js';
@@ -17,22 +18,25 @@ export class Samd21Modules {
   readonly nvic: HostedNvic;
   readonly spi: Samd21Spi;
   readonly uart: Samd21Uart;
+  readonly dac: Samd21AnalogOut;
 
   constructor(hal: Samd21Hal, waits: HostedWaits) {
     this.nvic = new HostedNvic(hal.mcu);
     this.spi = new Samd21Spi(hal);
     this.uart = new Samd21Uart(hal, this.nvic, waits);
+    this.dac = new Samd21AnalogOut(hal);
     hal.resetHooks.push(() => this.resetAll());
   }
 
   resetAll(): void {
     this.spi.resetAll();
     this.uart.resetAll();
+    this.dac.deinit();
   }
 
   /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
   calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
-    const { spi, uart } = this;
+    const { spi, uart, dac } = this;
     return {
       spi_construct: guard((clock: string, mosi: string, miso: string, clockName: string, mosiName: string, misoName: string) =>
         spi.construct({ clock, mosi: orNull(mosi), miso: orNull(miso) }, [clockName, orNull(mosiName), orNull(misoName)]),
@@ -53,6 +57,9 @@ export class Samd21Modules {
       uart_baudrate: guard((id: number) => uart.baudrate(id)),
       uart_set_timeout: guard((id: number, t: number) => uart.setTimeout(id, t)),
       uart_timeout: guard((id: number) => uart.timeout(id)),
+      dac_construct: guard((pad: string, name: string) => dac.construct(pad, name)),
+      dac_write: guard((value: number) => dac.write(value)),
+      dac_deinit: guard(() => dac.deinit()),
     };
   }
 }
