@@ -366,6 +366,7 @@ export class HostedEngine {
       pwm_get_duty: guard((id: number) => this.hw.pwmGetDuty(id)),
       pwm_frequency: guard((id: number) => this.hw.pwmFrequency(id)),
       pwm_deinit: guard((id: number) => this.hw.pwmDeinit(id)),
+      pwm_set_frequency: guard((id: number, freq: number, duty: number) => this.hw.pwmSetFrequency(id, freq, duty)),
       touch_construct: guard((pad: string, name: string) => this.hw.touchConstruct(pad, name)),
       touch_read: guard((pad: string) => this.hw.touchRead(pad)),
       neopixel_write: guard((pad: string, bytes: unknown) => this.hw.neopixelWrite(pad, this.numbers(bytes))),

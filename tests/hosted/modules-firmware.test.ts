@@ -36,6 +36,14 @@ export const MODULE_PROGRAMS: Record<string, string> = {
     tryPrint('analogio.AnalogOut(board.A0)') + 'dac.value = 32768\n' + tryPrint('dac.value = 65536') + tryPrint('dac.value = -1') +
     tryPrint('print(dac.value)', 'AttributeError') + 'dac.deinit()\n' + tryPrint('dac.value = 1') +
     'with analogio.AnalogOut(board.A0) as d:\n    d.value = 1\nprint("ok")\n',
+  pwmfrequency:
+    'import board, pwmio\np = pwmio.PWMOut(board.LED, frequency=1000, duty_cycle=32768, variable_frequency=True)\n' +
+    'for f in (440, 7, 20000, 123456, 1000):\n    p.frequency = f\n    print(f, p.frequency, p.duty_cycle)\n' +
+    'p.duty_cycle = 1000\np.frequency = 50\nprint(p.frequency, p.duty_cycle)\n' +
+    tryPrint('p.frequency = 0') + tryPrint('p.frequency = 30000000') +
+    'q = pwmio.PWMOut(board.A6, frequency=300, duty_cycle=100, variable_frequency=True)\nq.frequency = 5000\nprint(q.frequency, q.duty_cycle)\n' +
+    'r = pwmio.PWMOut(board.A1, frequency=500)\n' + tryPrint('r.frequency = 600', 'AttributeError') +
+    tryPrint('pwmio.PWMOut(board.A2, frequency=0)') + tryPrint('pwmio.PWMOut(board.A3, frequency=30000000, variable_frequency=True)'),
 };
 
 describe.skipIf(!haveFirmware)('hosted engine = firmware engine: issue 9 hardware modules (CircuitPython 9.2.9, CPX)', () => {

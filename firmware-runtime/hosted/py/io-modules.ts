@@ -255,8 +255,10 @@ class PWMOut(_hw.Owner):
     def frequency(self, f):
         self._ok()
         if not self._variable:
-            raise AttributeError('PWM frequency not writable when variable_frequency is False.')
-        raise NotImplementedError('changing the frequency is not supported by the hosted engine yet')
+            raise AttributeError('Invalid variable_frequency')
+        if f == 0:
+            raise ValueError('Invalid frequency')
+        _hw.check(_hal.pwm_set_frequency(self._id, f, self._duty))
 ` + hide('pwmio'),
 
   touchio:

@@ -348,7 +348,7 @@ export class Samd21Hal {
   pwmConstruct(pad: string, name: string, duty: number, frequency: number, variable: boolean): number {
     const options = this.pwmTimers(pad);
     if (options.length === 0) throw new HalError('ValueError', 'Invalid pin');
-    if (!(frequency > 0)) throw new HalError('ValueError', 'Invalid PWM frequency');
+    if (!(frequency > 0) || frequency > 48e6 / 2) throw new HalError('ValueError', 'Invalid frequency');
     let chosen: PwmTimer | undefined;
     const channelFree = (t: PwmTimer) => t.tc || !this.timers.get(Samd21Hal.timerKey(t))?.channels.has(Samd21Hal.tccChannel(t));
     // A TCC already running at this frequency with our channel free is shared (not for variable frequency).
@@ -445,24 +445,71 @@ export class Samd21Hal {
     }
   }
 
-  /** get_duty_cycle: the compare value read back, scaled to 16 bits (so 1000 reads 999 at TOP 47999). */
+  /** get_duty_cycle: the compare value read back, scaled by the period the port keeps (so 1000 reads 999 at TOP 47999). */
   pwmGetDuty(id: number): number {
     const { timer } = this.pwm(id);
     if (timer.tc) {
       const base = TC_BASE + 0x400 * (timer.n - 3);
-      return Math.floor((this.r16(base + 0x1a) * 0xffff) / this.r16(base + 0x18));
+      return Math.floor((this.r16(base + 0x1a) * 0xffff) / this.timers.get(Samd21Hal.timerKey(timer))!.top);
     }
     const base = TCC_BASE + 0x400 * timer.n;
     const ch = Samd21Hal.tccChannel(timer);
     const buffered = (this.r32(base + 0x30) & (1 << (16 + ch))) !== 0; // STATUS.CCBVx (31.8.13)
     const cv = this.r32(base + (buffered ? 0x70 : 0x44) + 4 * ch);
-    return Math.floor((cv * 0xffff) / this.r32(base + 0x40));
+    return Math.floor((cv * 0xffff) / this.timers.get(Samd21Hal.timerKey(timer))!.top); // tcc_periods
   }
 
   /** The frequency the timer really runs at: 48 MHz / prescaler / (TOP + 1). */
   pwmFrequency(id: number): number {
     const state = this.timers.get(Samd21Hal.timerKey(this.pwm(id).timer))!;
     return 48e6 / PRESCALERS[state.divisor]! / (state.top + 1);
+  }
+
+  /**
+   * common_hal_pwmio_pwmout_set_frequency: the prescaler and TOP that give the most resolution; the timer
+   * is stopped only if the prescaler changes; a TC takes the new TOP in CC0 at once, a TCC in PERB (applied
+   * at the next update, 31.6.2.6); then the duty cycle is set again for the new TOP.
+   */
+  pwmSetFrequency(id: number, frequency: number, duty: number): void {
+    const { timer } = this.pwm(id);
+    if (!(frequency > 0) || frequency > 48e6 / 2) throw new HalError('ValueError', 'Invalid frequency');
+    const state = this.timers.get(Samd21Hal.timerKey(timer))!;
+    const resolution = timer.tc ? 16 : timer.n === 2 ? 16 : 24;
+    let divisor = 0;
+    let top = 0;
+    for (divisor = 0; divisor < 8; divisor++) {
+      top = Math.floor(Math.floor(48e6 / PRESCALERS[divisor]!) / frequency) - 1;
+      if (top < 2 ** resolution) break;
+    }
+    divisor = Math.min(divisor, 7);
+    if (timer.tc) {
+      const base = TC_BASE + 0x400 * (timer.n - 3);
+      const syncTc = () => this.waitFor(() => (this.r8(base + 0x0f) & 0x80) === 0, 'TC STATUS.SYNCBUSY');
+      if (divisor !== ((this.r16(base) >> 8) & 7)) {
+        this.w16(base, this.r16(base) & ~2); // tc_set_enable(false)
+        syncTc();
+        this.w16(base, (this.r16(base) & ~(7 << 8)) | (divisor << 8));
+        this.w16(base, this.r16(base) | 2);
+        syncTc();
+      }
+      this.w16(base + 0x18, top); // CC0 = TOP
+      syncTc();
+    } else {
+      const base = TCC_BASE + 0x400 * timer.n;
+      const syncTcc = () => this.waitFor(() => this.r32(base + 0x08) === 0, 'TCC SYNCBUSY');
+      if (divisor !== ((this.r32(base) >> 8) & 7)) {
+        this.w32(base, this.r32(base) & ~2);
+        syncTcc();
+        this.w32(base, (this.r32(base) & ~(7 << 8)) | (divisor << 8));
+        this.w32(base, this.r32(base) | 2);
+      }
+      syncTcc();
+      this.w32(base + 0x6c, top); // PERB
+    }
+    state.top = top;
+    state.divisor = divisor;
+    state.frequency = frequency;
+    this.pwmDuty(id, duty);
   }
 
   pwmDeinit(id: number): void {
