@@ -47,7 +47,7 @@ const PINCFG_PULLEN = 1 << 2;
 /** Errors a module call reports back to Python (raised there with CircuitPython's texts). */
 export class HalError extends Error {
   constructor(
-    readonly pyType: 'ValueError' | 'RuntimeError' | 'OSError',
+    readonly pyType: 'ValueError' | 'RuntimeError' | 'OSError' | 'IndexError',
     message: string,
     readonly errno = 0,
   ) {

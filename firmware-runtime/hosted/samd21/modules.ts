@@ -6,6 +6,7 @@
 import type { Samd21Hal } from './hal.js';
 import { Samd21AnalogOut } from './analog-out.js';
 import { HostedNvic } from './nvic.js';
+import { Samd21PulseIo } from './pulseio.js';
 import { Samd21Spi } from './spi.js';
 import { Samd21Uart, type HostedWaits, type Parity } from './uart.js';
 
@@ -19,12 +20,14 @@ export class Samd21Modules {
   readonly spi: Samd21Spi;
   readonly uart: Samd21Uart;
   readonly dac: Samd21AnalogOut;
+  readonly pulse: Samd21PulseIo;
 
   constructor(hal: Samd21Hal, waits: HostedWaits) {
     this.nvic = new HostedNvic(hal.mcu);
     this.spi = new Samd21Spi(hal);
     this.uart = new Samd21Uart(hal, this.nvic, waits);
     this.dac = new Samd21AnalogOut(hal);
+    this.pulse = new Samd21PulseIo(hal, this.nvic, waits);
     hal.resetHooks.push(() => this.resetAll());
   }
 
@@ -32,11 +35,12 @@ export class Samd21Modules {
     this.spi.resetAll();
     this.uart.resetAll();
     this.dac.deinit();
+    this.pulse.resetAll();
   }
 
   /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
   calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
-    const { spi, uart, dac } = this;
+    const { spi, uart, dac, pulse } = this;
     return {
       spi_construct: guard((clock: string, mosi: string, miso: string, clockName: string, mosiName: string, misoName: string) =>
         spi.construct({ clock, mosi: orNull(mosi), miso: orNull(miso) }, [clockName, orNull(mosiName), orNull(misoName)]),
@@ -60,6 +64,18 @@ export class Samd21Modules {
       dac_construct: guard((pad: string, name: string) => dac.construct(pad, name)),
       dac_write: guard((value: number) => dac.write(value)),
       dac_deinit: guard(() => dac.deinit()),
+      pulseout_construct: guard((pad: string, name: string, freq: number, duty: number) => pulse.outConstruct(pad, name, freq, duty)),
+      pulseout_send: guard((id: number, pulses: unknown) => pulse.outSend(id, numbers(pulses))),
+      pulseout_deinit: guard((id: number) => pulse.outDeinit(id)),
+      pulsein_construct: guard((pad: string, name: string, maxlen: number, idle: boolean) => pulse.inConstruct(pad, name, maxlen, idle)),
+      pulsein_pause: guard((id: number) => pulse.inPause(id)),
+      pulsein_resume: guard((id: number, us: number) => pulse.inResume(id, us)),
+      pulsein_clear: guard((id: number) => pulse.inClear(id)),
+      pulsein_popleft: guard((id: number) => pulse.inPopleft(id)),
+      pulsein_len: guard((id: number) => pulse.inLen(id)),
+      pulsein_paused: guard((id: number) => pulse.inPaused(id)),
+      pulsein_get: guard((id: number, index: number) => pulse.inGet(id, index)),
+      pulsein_deinit: guard((id: number) => pulse.inDeinit(id)),
     };
   }
 }
