@@ -44,6 +44,15 @@ export const MODULE_PROGRAMS: Record<string, string> = {
     'q = pwmio.PWMOut(board.A6, frequency=300, duty_cycle=100, variable_frequency=True)\nq.frequency = 5000\nprint(q.frequency, q.duty_cycle)\n' +
     'r = pwmio.PWMOut(board.A1, frequency=500)\n' + tryPrint('r.frequency = 600', 'AttributeError') +
     tryPrint('pwmio.PWMOut(board.A2, frequency=0)') + tryPrint('pwmio.PWMOut(board.A3, frequency=30000000, variable_frequency=True)'),
+  pulseio:
+    'import array, board, pulseio, time\np = pulseio.PulseIn(board.IR_RX, maxlen=10, idle_state=True)\n' +
+    'print(len(p), p.maxlen, p.paused, bool(p))\n' + tryPrint('p.popleft()', 'IndexError') + tryPrint('p[0]', 'IndexError') +
+    tryPrint('p[0] = 1', 'IndexError') + tryPrint('p[0:1]', 'NotImplementedError') +
+    'p.pause()\nprint(p.paused)\np.resume()\nprint(p.paused)\np.clear()\n' + tryPrint('pulseio.PulseIn(board.MICROPHONE_DATA)') +
+    tryPrint('pulseio.PulseIn(board.IR_RX)') +
+    'o = pulseio.PulseOut(board.IR_TX, frequency=38000)\no.send(array.array("H", [1000, 500, 1000]))\n' +
+    tryPrint('o.send(array.array("B", [1, 2]))', 'TypeError') + tryPrint('o.send([1, 2])', 'TypeError') +
+    'o.deinit()\np.deinit()\n' + tryPrint('p.popleft()') + 'print(type(pulseio.PulseOut(board.IR_TX)).__name__)\n',
 };
 
 describe.skipIf(!haveFirmware)('hosted engine = firmware engine: issue 9 hardware modules (CircuitPython 9.2.9, CPX)', () => {

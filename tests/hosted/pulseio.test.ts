@@ -97,7 +97,7 @@ describe('pulseio from Python (hosted engine)', () => {
       expect(s.text).toContain('0 120 False False\r\n');
       expect(s.text).toContain("TypeError: Array must contain halfwords (type 'H')\r\n");
       expect(s.text).toContain('5 90 56 90\r\n');
-      expect(s.text).toContain('IndexError: PulseIn index out of range\r\n');
+      expect(s.text).toContain('IndexError: index out of range\r\n');
       expect(s.text).toContain('IndexError: pop from empty PulseIn\r\n');
       expect(s.text).toContain('True\r\nFalse\r\n');
     } finally {

@@ -55,22 +55,23 @@ class PulseIn(_hw.Owner):
         return _hw.check(_hal.pulsein_len(self._id))
     def __bool__(self):
         return len(self) != 0
-    def __getitem__(self, index):
+    def _index(self, index):
+        # mp_get_index: integers only, negative from the end, 'index out of range' otherwise.
         self._ok()
         if isinstance(index, slice):
             raise NotImplementedError('Slices not supported')
-        n = _hw.check(_hal.pulsein_len(self._id))
         if not isinstance(index, int):
             raise TypeError('PulseIn indices must be integers, not %s' % type(index).__name__)
+        n = _hw.check(_hal.pulsein_len(self._id))
         if index < 0:
             index += n
         if not 0 <= index < n:
-            raise IndexError('PulseIn index out of range')
-        return _hw.check(_hal.pulsein_get(self._id, index))
+            raise IndexError('index out of range')
+        return index
+    def __getitem__(self, index):
+        return _hw.check(_hal.pulsein_get(self._id, self._index(index)))
     def __setitem__(self, index, value):
-        self._ok()
-        if isinstance(index, slice):
-            raise NotImplementedError('Slices not supported')
+        self._index(index)
         raise AttributeError('Read-only')
     def __delitem__(self, index):
         raise AttributeError('Cannot delete values')
