@@ -91,7 +91,8 @@ describe('pulseio from Python (hosted engine)', () => {
     const s = start({ board: 'cpx', files: { 'code.py': code } });
     try {
       await s.waitFor('play');
-      s.handle.setPart('irReceiver', 'receive', [9000, 4500, 560, 560, 560]);
+      // The part command carries the train as one JSON argument (setPart's type lists scalars only).
+      s.handle.setPart('irReceiver', 'receive', ...([[9000, 4500, 560, 560, 560]] as unknown as number[]));
       s.handle.write('\r');
       await s.waitFor('Press any key');
       expect(s.text).toContain('0 120 False False\r\n');

@@ -5,11 +5,14 @@
 import { ANALOG_OUT_PY } from './analogio-out.js';
 import { BUSIO_SERIAL_PY } from './busio-serial.js';
 import { PULSEIO_PY } from './pulseio.js';
+import { AUDIOCORE_PY, AUDIOIO_PY } from './audio.js';
 
 const hide = (name: string): string => `\n__name__ = '${name}'\ndel __file__\n`;
 
 export const IO_PY: Record<string, string> = {
   pulseio: PULSEIO_PY,
+  audiocore: AUDIOCORE_PY,
+  audioio: AUDIOIO_PY,
   _hw:
     String.raw`
 import _hal

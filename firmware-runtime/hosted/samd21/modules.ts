@@ -5,6 +5,7 @@
  */
 import type { Samd21Hal } from './hal.js';
 import { Samd21AnalogOut } from './analog-out.js';
+import { RawSample, Samd21AudioOut, WaveFile, type AudioSample } from './audioio.js';
 import { HostedNvic } from './nvic.js';
 import { Samd21PulseIo } from './pulseio.js';
 import { Samd21Spi } from './spi.js';
@@ -21,6 +22,7 @@ export class Samd21Modules {
   readonly uart: Samd21Uart;
   readonly dac: Samd21AnalogOut;
   readonly pulse: Samd21PulseIo;
+  readonly audio: Samd21AudioOut;
 
   constructor(hal: Samd21Hal, waits: HostedWaits) {
     this.nvic = new HostedNvic(hal.mcu);
@@ -28,6 +30,7 @@ export class Samd21Modules {
     this.uart = new Samd21Uart(hal, this.nvic, waits);
     this.dac = new Samd21AnalogOut(hal);
     this.pulse = new Samd21PulseIo(hal, this.nvic, waits);
+    this.audio = new Samd21AudioOut(hal, this.nvic);
     hal.resetHooks.push(() => this.resetAll());
   }
 
@@ -36,11 +39,16 @@ export class Samd21Modules {
     this.uart.resetAll();
     this.dac.deinit();
     this.pulse.resetAll();
+    this.audio.deinit();
   }
 
   /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
   calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
-    const { spi, uart, dac, pulse } = this;
+    const { spi, uart, dac, pulse, audio } = this;
+    const sample = (kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number): AudioSample => {
+      const bytes = Uint8Array.from(numbers(data));
+      return kind === 'raw' ? new RawSample(bytes, bits / 8, signed, channels, rate, single) : new WaveFile(bytes, rate, channels, bits, len || 256);
+    };
     return {
       spi_construct: guard((clock: string, mosi: string, miso: string, clockName: string, mosiName: string, misoName: string) =>
         spi.construct({ clock, mosi: orNull(mosi), miso: orNull(miso) }, [clockName, orNull(mosiName), orNull(misoName)]),
@@ -76,6 +84,16 @@ export class Samd21Modules {
       pulsein_paused: guard((id: number) => pulse.inPaused(id)),
       pulsein_get: guard((id: number, index: number) => pulse.inGet(id, index)),
       pulsein_deinit: guard((id: number) => pulse.inDeinit(id)),
+      audio_construct: guard((pad: string, name: string, quiescent: number) => audio.construct(pad, name, quiescent)),
+      audio_play: guard((kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number, loop: boolean) =>
+        audio.play(sample(kind, data, bits, signed, channels, rate, single, len), loop),
+      ),
+      audio_stop: guard(() => audio.stop()),
+      audio_pause: guard(() => audio.pause()),
+      audio_resume: guard(() => audio.resume()),
+      audio_playing: guard(() => audio.playing()),
+      audio_paused: guard(() => audio.paused()),
+      audio_deinit: guard(() => audio.deinit()),
     };
   }
 }
