@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { firmwareRun, haveFirmware, runBlock } from './firmware-run.js';
 import { runCode } from './harness.js';
+import { wav } from './wav.js';
 
 if (!haveFirmware) console.log('tests/hosted/modules-firmware.test.ts: skipped (set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-cpx.uf2)');
 
@@ -53,12 +54,30 @@ export const MODULE_PROGRAMS: Record<string, string> = {
     'o = pulseio.PulseOut(board.IR_TX, frequency=38000)\no.send(array.array("H", [1000, 500, 1000]))\n' +
     tryPrint('o.send(array.array("B", [1, 2]))', 'TypeError') + tryPrint('o.send([1, 2])', 'TypeError') +
     'o.deinit()\np.deinit()\n' + tryPrint('p.popleft()') + 'print(type(pulseio.PulseOut(board.IR_TX)).__name__)\n',
+  audio:
+    'import array, audiocore, audioio, board, time\n' +
+    'w = audiocore.WaveFile(open("t.wav", "rb"))\nprint(w.sample_rate, w.bits_per_sample, w.channel_count)\n' +
+    "r = audiocore.RawSample(array.array('h', [0, 1000, -1000, 0] * 10), sample_rate=16000)\nprint(r.sample_rate, r.bits_per_sample, r.channel_count)\n" +
+    "b = audiocore.RawSample(bytearray([0, 128, 255]), channel_count=1)\nprint(b.bits_per_sample, b.sample_rate)\n" +
+    tryPrint("audiocore.RawSample(array.array('i', [1]))") + tryPrint("audiocore.RawSample(bytearray(3), single_buffer=False)") +
+    tryPrint('audiocore.WaveFile(open("code.py", "rb"))') + tryPrint('audiocore.WaveFile(open("t.wav", "r"))', 'TypeError') +
+    tryPrint('audioio.AudioOut(board.A1)') + 'a = audioio.AudioOut(board.SPEAKER)\n' + tryPrint('a.pause()', 'RuntimeError') +
+    'a.play(r, loop=True)\ntime.sleep(0.05)\nprint(a.playing, a.paused)\na.pause()\nprint(a.paused)\na.resume()\nprint(a.paused)\na.stop()\nprint(a.playing)\n' +
+    'a.play(b)\ntime.sleep(0.1)\nprint("single buffer, no loop:", a.playing)\na.stop()\n' +
+    'a.play(w)\nprint(a.playing)\nwhile a.playing:\n    time.sleep(0.01)\nprint("wave done", a.playing)\n' +
+    'a.deinit()\n' + tryPrint('a.play(r)') + 'with audioio.AudioOut(board.A0) as x:\n    print(type(x).__name__)\n',
+};
+
+/** Extra files a program needs on CIRCUITPY. */
+const FILES: Record<string, Record<string, Uint8Array>> = {
+  audio: { 't.wav': wav(Array.from({ length: 3000 }, (_, i) => ((i * 331) % 50000) - 25000), 22050, 16) },
 };
 
 describe.skipIf(!haveFirmware)('hosted engine = firmware engine: issue 9 hardware modules (CircuitPython 9.2.9, CPX)', () => {
   for (const [name, code] of Object.entries(MODULE_PROGRAMS)) {
     it(`${name}: identical transcript`, { timeout: 300_000 }, async () => {
-      const [fw, hosted] = await Promise.all([firmwareRun({ 'code.py': code }), runCode({ 'code.py': code })]);
+      const files = { 'code.py': code, ...FILES[name] };
+      const [fw, hosted] = await Promise.all([firmwareRun(files), runCode(files)]);
       expect(runBlock(hosted, false)).toBe(runBlock(fw, true));
     });
   }
