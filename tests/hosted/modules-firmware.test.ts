@@ -71,6 +71,23 @@ export const MODULE_PROGRAMS: Record<string, string> = {
     'a.play(b)\ntime.sleep(0.1)\nprint("single buffer, no loop:", a.playing)\na.stop()\n' +
     'a.play(w)\nprint(a.playing)\nwhile a.playing:\n    time.sleep(0.01)\nprint("wave done", a.playing)\n' +
     'a.deinit()\n' + tryPrint('a.play(r)') + 'with audioio.AudioOut(board.A0) as x:\n    print(type(x).__name__)\n',
+  spidevice:
+    'import board, busio, digitalio\n' +
+    'from adafruit_bus_device.spi_device import SPIDevice\n' +
+    'spi = busio.SPI(board.SCK, board.MOSI, board.MISO)\n' +
+    'cs = digitalio.DigitalInOut(board.A5)\n' +
+    'd = SPIDevice(spi, cs, baudrate=1000000, extra_clocks=16)\n' +
+    'print(cs.value, hasattr(d, \'baudrate\'))\n' +
+    'with d as s:\n' +
+    '    print(cs.value, s.frequency)\n' +
+    '    buf = bytearray(2)\n' +
+    '    s.readinto(buf)\n' +
+    '    print(buf)\n' +
+    'print(cs.value, spi.try_lock())\n' +
+    'try:\n' +
+    '    SPIDevice(spi, 5)\n' +
+    'except TypeError as e:\n' +
+    '    print(\'TypeError:\', e)\n',
 };
 
 /** Extra files a program needs on CIRCUITPY. */

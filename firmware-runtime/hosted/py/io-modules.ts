@@ -6,6 +6,7 @@ import { ANALOG_OUT_PY } from './analogio-out.js';
 import { BUSIO_SERIAL_PY } from './busio-serial.js';
 import { PULSEIO_PY } from './pulseio.js';
 import { AUDIOCORE_PY, AUDIOIO_PY } from './audio.js';
+import { SPI_DEVICE_PY } from './spi-device.js';
 
 const hide = (name: string): string => `\n__name__ = '${name}'\ndel __file__\n`;
 
@@ -399,6 +400,7 @@ class PixelBuf:
 /** Submodules of core packages (adafruit_bus_device.i2c_device), as hosted files under the package directory. */
 export const IO_PACKAGES: Record<string, string> = {
   '_c_adafruit_bus_device/__init__.py': hide('adafruit_bus_device'),
+  '_c_adafruit_bus_device/spi_device.py': SPI_DEVICE_PY,
   '_c_adafruit_bus_device/i2c_device.py': String.raw`
 class I2CDevice:
     def __init__(self, i2c, device_address, probe=True):
