@@ -138,9 +138,10 @@ describe('busio.SPI / busio.UART from Python (hosted engine)', () => {
       'spi.write_readinto(b"abcd", buf)\nprint(buf)',
       'try:\n    spi.write_readinto(b"abc", buf)\nexcept ValueError as e:\n    print("ValueError:", e)',
       'try:\n    spi.configure(bits=7)\nexcept ValueError as e:\n    print("ValueError:", e)',
-      'try:\n    busio.SPI(board.SCK)\nexcept ValueError as e:\n    print("ValueError:", e)',
+      'try:\n    busio.SPI(board.SCK)\nexcept ValueError as e:\n    print("ValueError:", e)', // SCK in use
       'spi.unlock()\nspi.deinit()\nprint(spi.try_lock())',
       'try:\n    busio.SPI(board.MOSI, board.SCK)\nexcept ValueError as e:\n    print("ValueError:", e)',
+      'try:\n    busio.SPI(board.SCK)\nexcept ValueError as e:\n    print("ValueError:", e)',
       'u = busio.UART(board.TX, None, baudrate=115200)',
       'print(u.write(b"hi"), u.baudrate)',
       'try:\n    u.read(1)\nexcept ValueError as e:\n    print("ValueError:", e)',
@@ -159,6 +160,7 @@ describe('busio.SPI / busio.UART from Python (hosted engine)', () => {
     expect(out).toContain('ValueError: buffer slices must be of equal length\r\n');
     expect(out).toContain('ValueError: bits must be 8-9\r\n');
     expect(out).toContain('ValueError: Invalid pins\r\n');
+    expect(out).toContain('ValueError: A1 in use\r\n'); // checked before the MOSI/MISO rule, as on the firmware
     expect(out).toContain('ValueError: Must provide MISO or MOSI pin\r\n');
     expect(out).toContain('False\r\n');
     expect(out).toContain('2 115200\r\n');
