@@ -496,7 +496,7 @@ export class HostedEngine {
 
   /** Top-level names of the libraries this engine freezes for the board (py/frozen.ts). */
   private frozenNames(): string[] {
-    return [...new Set(Object.keys(frozenFor(this.config.board)).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))];
+    return [...new Set(Object.keys(frozenFor(this.config.board)).filter((p) => !p.startsWith('_c_')).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))];
   }
 
   /** A Python list that crossed into JS (a PyProxy) as plain numbers. */

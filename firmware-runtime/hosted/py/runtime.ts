@@ -282,10 +282,27 @@ def _internal(g):
     n = g.get('__name__', '')
     return n.startswith('_') and n != '__main__' or n in CORE or n in FROZEN
 
+def _on_path(top):
+    # A module or package named top in a sys.path folder of CIRCUITPY.
+    for p in sys.path:
+        if p == '.frozen':
+            continue
+        base = (p.rstrip('/') + '/' if p else '') + top
+        for f in (base + '.py', base + '.mpy', base):
+            try:
+                _vm_os.stat(f)
+                return True
+            except OSError:
+                pass
+    return False
+
 def _import(name, g=None, l=None, fromlist=(), level=0):
     if level == 0:
         top = name.split('.')[0]
         if top in MISSING and not _internal(g):
+            # Not built into this board: only a file on CIRCUITPY (a user's /lib copy) can provide it.
+            if _on_path(top):
+                return _orig_import(name, g, l, fromlist, level)
             # The small builds word it tersely (MICROPY_ERROR_REPORTING_TERSE).
             raise ImportError(("no module named '%s'" % top) if _FULL_BUILD else 'module not found')
         if top in sys.modules and top not in CORE:
@@ -347,9 +364,23 @@ def _ours(obj):
     n = getattr(obj, '__name__', None)
     return type(obj) is type(sys) and isinstance(n, str) and (n in CORE or n in FROZEN) and sys.modules.get(n) is obj
 
+def _class_names(t, out):
+    out.update(t.__dict__)
+    for b in getattr(t, '__bases__', ()):
+        _class_names(b, out)
+
 def _dir(*args):
-    if len(args) != 1 or not _ours(args[0]):
+    if len(args) != 1:
         return _orig_dir(*args)
+    if not _ours(args[0]):
+        try:
+            return _orig_dir(*args)
+        except Exception:
+            # This VM's dir() reads every attribute, so a property that raises (cp.sound_level) breaks it;
+            # the board's lists the name: list the instance's and its classes' names instead.
+            names = set(getattr(args[0], '__dict__', {}))
+            _class_names(type(args[0]), names)
+            return sorted(names, key=_dir_key)
     names = [k for k in args[0].__dict__ if not (k.startswith('_') and not k.startswith('__')) and k != '__file__']
     if _FULL_BUILD:
         names += ['__class__', '__dict__']
