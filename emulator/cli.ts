@@ -56,7 +56,7 @@ back when the run ends, so the drive persists across runs. On a USB console (Cir
 run shows one complete run of code.py: when it connects after code.py started (as any host
 must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running), as a user at
 a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
-Without --firmware, run and repl use the hosted CircuitPython engine (cpx, metro_m0_express): CircuitPython
+Without --firmware, run and repl use the hosted CircuitPython engine (every SAMD21 board): CircuitPython
 9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
 console input and standard input has ended.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive

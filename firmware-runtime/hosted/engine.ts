@@ -9,15 +9,16 @@
  */
 import { createHostedBoard } from './boards.js';
 import type { Samd21Board } from '../../boards/samd21-board.js';
-import { spiFlashCircuitpyDevice, ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
+import { ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
+import { circuitpyDevice, formatOptions } from './drive.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
 import { errnoOf, hexBytes, localtime, mktime, readSettingsToml } from './os-support.js';
 import { HostedClock } from './clock.js';
 import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import { Led } from '../../peripherals/devices/led.js';
-import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, type HostedBoardInfo } from './boards.js';
-import { CORE_MODULES, createVm, type HostedVm } from './vm.js';
+import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, moduleNames, type HostedBoardInfo } from './boards.js';
+import { CORE_MODULES, VM_MODULES, createVm, type HostedVm } from './vm.js';
 import { HalError, Samd21Hal } from './samd21/hal.js';
 import { Samd21Modules } from './samd21/modules.js';
 import { frozenFor } from './py/frozen.js';
@@ -30,8 +31,21 @@ export interface EnginePort {
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** Modules the SAMD21 builds do not have (circuitpython-console.md §7): importing one fails as on the board. */
-const MISSING_MODULES = ['json', 're', 'asyncio', 'uasyncio', 'keypad', 'synthio', 'ulab', 'usb_hid', 'usb_midi', 'js', 'jsffi', 'pyscript', 'vfs', 'platform', 'select', 'socket', 'ssl', 'hashlib', 'cryptolib', 'deflate', 'framebuf', 'machine', 'uctypes', 'websocket', 'webrepl', 'network', 'bluetooth'];
+/**
+ * Module names a board may lack beyond the VM's and ours (MicroPython port modules and CircuitPython modules of
+ * other ports): importing one fails as a missing module does on the board (circuitpython-console.md §7).
+ */
+const OTHER_MODULES = ['uasyncio', 'keypad', 'synthio', 'ulab', 'socket', 'ssl', 'cryptolib', 'machine', 'websocket', 'webrepl', 'network', 'bluetooth', 'usb_hid', 'usb_midi', 'nvm', 'codeop', 'warnings', 'onewireio', 'displayio', 'terminalio', 'fontio'];
+
+/**
+ * The modules `import` must refuse on a board: every name the board's firmware lacks, and those it has that
+ * this engine does not provide (the issue's rule: the firmware's missing-module error, never a silent fake).
+ */
+export function missingModules(info: HostedBoardInfo, provided: readonly string[]): string[] {
+  const onBoard = new Set(moduleNames(info));
+  const have = new Set(provided);
+  return [...new Set([...VM_MODULES, ...CORE_MODULES, ...OTHER_MODULES, ...onBoard])].filter((m) => !(onBoard.has(m) && have.has(m)));
+}
 
 const AUTO_RELOAD_ON = 'Auto-reload is on. Simply save files over USB to run them or enter REPL to disable.';
 const AUTO_RELOAD_OFF = 'Auto-reload is off.';
@@ -329,8 +343,9 @@ export class HostedEngine {
         else this.writeCooked(enc.encode(s));
       },
       core_modules: () => CORE_MODULES,
-      frozen_modules: () => [...new Set(Object.keys(frozenFor(this.config.board)).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))],
-      missing_modules: () => MISSING_MODULES,
+      frozen_modules: () => this.frozenNames(),
+      missing_modules: () => missingModules(info, [...VM_MODULES, ...CORE_MODULES, ...this.frozenNames()]),
+      board_modules: () => info.modules,
       identity: () => ({
         version: CIRCUITPYTHON_VERSION,
         version_tuple: CIRCUITPYTHON_VERSION.split('.').map(Number),
@@ -340,6 +355,7 @@ export class HostedEngine {
         board_id: info.boardId,
         sysname: 'samd21',
         release: CIRCUITPYTHON_VERSION,
+        full_build: info.fullBuild,
       }),
       board_pins: () => this.pins,
       heap_total: () => this.config.heapBytes ?? info.heapFree + info.heapAllocAtStart,
@@ -454,7 +470,7 @@ export class HostedEngine {
         this.readOnly = readonly;
       }),
       erase_filesystem: () => {
-        this.volume = formatCircuitpy(spiFlashCircuitpyDevice(this.flash));
+        this.volume = formatCircuitpy(this.device(), formatOptions(this.config.board));
         this.pendingReset = true;
         this.vm?.interrupt();
       },
@@ -488,6 +504,11 @@ export class HostedEngine {
       },
       cpu_uid: () => [0x2f, 0x5b, 0x91, 0x6d, 0x50, 0x53, 0x4b, 0x54, 0x38, 0x20, 0x20, 0x20, 0xff, 0x0e, 0x12, 0x29],
     };
+  }
+
+  /** Top-level names of the libraries this engine freezes for the board (py/frozen.ts). */
+  private frozenNames(): string[] {
+    return [...new Set(Object.keys(frozenFor(this.config.board)).filter((p) => !p.startsWith('_c_')).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))];
   }
 
   /** A Python list that crossed into JS (a PyProxy) as plain numbers. */
@@ -572,8 +593,12 @@ export class HostedEngine {
 
   // ---- supervisor -------------------------------------------------------------------------------
 
+  private device(): ReturnType<typeof circuitpyDevice> {
+    return circuitpyDevice(this.board.circuitpy?.kind ?? 'spi-flash', this.flash);
+  }
+
   private mountDrive(): void {
-    this.volume = ensureCircuitpy(spiFlashCircuitpyDevice(this.flash)).volume;
+    this.volume = ensureCircuitpy(this.device(), formatOptions(this.config.board)).volume;
   }
 
   private async freshVm(): Promise<HostedVm> {

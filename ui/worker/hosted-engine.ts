@@ -13,7 +13,8 @@ import {
 } from '../../firmware-runtime/hosted/protocol.js';
 import { DRIVE_COMMAND } from '../../firmware-runtime/hosted/engine.js';
 import { HOSTED_BOARDS } from '../../firmware-runtime/hosted/boards.js';
-import { ensureCircuitpy, spiFlashCircuitpyDevice } from '../../firmware-runtime/fs/circuitpy.js';
+import { ensureCircuitpy } from '../../firmware-runtime/fs/circuitpy.js';
+import { circuitpyDevice, formatOptions } from '../../firmware-runtime/hosted/drive.js';
 import type { Engine, RunHost } from './engine.js';
 
 /** As the Node adapter: how long running Python has to take a Ctrl-C before its worker is replaced. */
@@ -61,7 +62,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
   const ids = base.partIds;
 
   /** A blank drive is formatted now, as the engine (and CircuitPython) would at boot, so the editor opens code.py at once. */
-  const format = () => void ensureCircuitpy(spiFlashCircuitpyDevice(flash));
+  const format = () => void ensureCircuitpy(circuitpyDevice(base.circuitpy()!.kind, flash), formatOptions(board));
   format();
 
   const setPart = (part: string | null, method: string, ...args: PartArg[]): void => {
