@@ -91,8 +91,12 @@ const params = new URLSearchParams(location.search);
 // ?engine=none keeps the CPU-less chip until a .uf2 is dropped (no hosted CircuitPython).
 machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off', params.get('engine') !== 'none');
 // Offline after the first load: the built site registers its service worker (vite.config.ts writes sw.js).
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  navigator.serviceWorker.register('./sw.js').catch((e: Error) => notify('info', `Offline use is not available: ${e.message}`));
+// (Not under Vite's dev server, which has no sw.js: there import.meta.hot is set.)
+if (!import.meta.hot && 'serviceWorker' in navigator) {
+  // Once the page has loaded, so installing (fetching every file) does not compete with the first load.
+  const register = () => navigator.serviceWorker.register('./sw.js').catch((e: Error) => notify('info', `Offline use is not available: ${e.message}`));
+  if (document.readyState === 'complete') void register();
+  else window.addEventListener('load', () => void register());
 }
 if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
 

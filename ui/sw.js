@@ -36,7 +36,8 @@ self.addEventListener('fetch', (event) => {
   const page = req.mode === 'navigate' ? new URL('./index.html', self.registration.scope).href : null;
   event.respondWith(
     caches.open(CACHE).then(async (cache) => {
-      const hit = await cache.match(page ?? req, { ignoreSearch: page !== null });
+      // ignoreVary: static servers send Vary: Origin, and module scripts are requested with an Origin the precache's requests lacked.
+      const hit = await cache.match(page ?? req, { ignoreSearch: page !== null, ignoreVary: true });
       if (hit) return hit;
       return fetch(req);
     }),

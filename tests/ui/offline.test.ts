@@ -44,6 +44,7 @@ describe.skipIf(!haveChromium)('web app offline after the first load', () => {
     await page.context().setOffline(true);
     expect(await page.evaluate(() => fetch('https://example.com/').then(() => 'online', () => 'offline'))).toBe('offline');
     await page.reload();
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu !== undefined);
     await waitForTerminal(page, /code\.py output:\nHello World!\n/);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('hosted');
