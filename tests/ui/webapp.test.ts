@@ -410,6 +410,27 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     if (process.env.SCREENSHOTS) writeFileSync(join(process.env.SCREENSHOTS, 'firmware-sensors-used.png'), await page.screenshot());
   }, 120_000);
 
+  it.skipIf(!haveCircuitPython)('reads CIRCUITPY through the emulated USB mass-storage host: a read waits for the paused firmware to answer', async () => {
+    type DriveHook = { circuitemu: { machine: { drive(r: { op: 'read'; path: string } | { op: 'list' }): Promise<{ data?: Uint8Array; entries?: { path: string }[] }> } } };
+    await page.locator('#pause').click();
+    await page.waitForTimeout(200);
+    // The firmware answers SCSI READ(10) itself: while it is paused, the read cannot complete.
+    await page.evaluate(() => {
+      const w = window as unknown as DriveHook & { bootOut: string | null };
+      w.bootOut = null;
+      void w.circuitemu.machine.drive({ op: 'read', path: '/boot_out.txt' }).then((r) => (w.bootOut = new TextDecoder().decode(r.data)));
+    });
+    await page.waitForTimeout(700);
+    expect(await page.evaluate(() => (window as unknown as { bootOut: string | null }).bootOut)).toBeNull();
+    await page.locator('#pause').click();
+    await page.waitForFunction(() => (window as unknown as { bootOut: string | null }).bootOut !== null, null, { timeout: 30_000 });
+    // What CircuitPython wrote at boot (its version line and board id), as a computer reads it.
+    expect(await page.evaluate(() => (window as unknown as { bootOut: string }).bootOut)).toMatch(/^Adafruit CircuitPython 9\.2\.\d+\S* on [^]*\nBoard ID:circuitplayground_express\n/);
+    const listed = await page.evaluate(() => (window as unknown as DriveHook).circuitemu.machine.drive({ op: 'list' }).then((r) => r.entries!.map((e) => e.path)));
+    expect(listed).toContain('/code.py');
+    expect(listed).toContain('/boot_out.txt');
+  }, 120_000);
+
   it.skipIf(!haveCircuitPython)('plays the speaker: a looping 8 kHz sine table of 18 samples is heard at 444 Hz', async () => {
     await page.evaluate(() => {
       const w = window as unknown as { sound: number[]; circuitemu: { machine: { onSound(l: (start: number, rate: number, s: Float32Array) => void): void } } };

@@ -22,13 +22,8 @@ import type { TouchPads } from '../../boards/samd21-board.js';
 import { ResetCause } from '../../peripherals/samd21/chip.js';
 import { boardPads, externalTerminals, padLevelReader } from '../../boards/pad-levels.js';
 import { watchPartUse } from '../../boards/part-use.js';
+import type { MscFunction } from '../../firmware-runtime/usb/msc.js';
 import type { BoardInfo, EngineKind } from './protocol.js';
-
-/** The USB mass-storage function as the drive code needs it (whole 512-byte blocks). */
-export interface BlockWriter {
-  readBlocks(lba: number, count: number): Promise<Uint8Array>;
-  writeBlocks(lba: number, data: Uint8Array): Promise<void>;
-}
 
 export type { RunHost };
 
@@ -78,7 +73,7 @@ export interface Engine {
   /** Replaces the CIRCUITPY storage (a drive kept across firmware loads). */
   loadCircuitpy(bytes: Uint8Array): void;
   /** The drive as a computer sees it over USB, once the firmware presents one. */
-  usbDrive(): BlockWriter | null;
+  usbDrive(): MscFunction | null;
   /**
    * Tells an engine that takes whole files (the hosted engine) that a computer wrote `path`, after the
    * drive's sectors were written: CircuitPython's auto-reload follows. Resolves once the engine took it.
