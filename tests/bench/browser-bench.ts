@@ -41,7 +41,13 @@ export async function benchBrowser(log: (s: string) => void): Promise<void> {
     reloads.sort((a, b) => a - b);
     log(`  page load to the first "code.py output:" line: ${first} ms first visit, ${reloads[1]} ms reload (median of 3, from the service worker)`);
 
-    // A busy loop on the hosted engine: the page's own longest task meanwhile.
+    // A busy loop on the hosted engine: the page's own longest task while it runs (after the save).
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('print("busy")\nn = 0\nwhile True:\n    n += 1\n');
+    await page.keyboard.press('Control+S');
+    await waitForTerminal(page, /code\.py output:\nbusy\n/);
+    await page.waitForTimeout(500);
     await page.evaluate(() => {
       const w = window as unknown as { longest: number };
       w.longest = 0;
@@ -49,10 +55,6 @@ export async function benchBrowser(log: (s: string) => void): Promise<void> {
         for (const e of list.getEntries()) w.longest = Math.max(w.longest, e.duration);
       }).observe({ type: 'longtask', buffered: false });
     });
-    await page.locator('.cm-content').click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.insertText('n = 0\nwhile True:\n    n += 1\n');
-    await page.keyboard.press('Control+S');
     await page.waitForTimeout(4000);
     const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
     log(`  longest main-thread task during 4 s of a Python busy loop: ${longest ? `${longest.toFixed(0)} ms` : 'none over 50 ms'}`);
@@ -74,8 +76,10 @@ export async function benchBrowser(log: (s: string) => void): Promise<void> {
       await page.waitForTimeout(1000);
       speeds.push(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame?.speed ?? 0));
     }
-    const best = Math.max(...speeds.slice(1));
-    log(`  firmware engine (CircuitPython 9 on the CPX, ?pace=off): ${(best * 48).toFixed(1)} simulated MHz (${(best * 100).toFixed(0)}% of real time at 48 MHz; per second: ${speeds.map((s) => (s * 48).toFixed(0)).join(', ')})`);
+    // The first second still includes the CPU-less chip before the drop; idle WFI seconds (time skipped) run far ahead.
+    const busy = speeds.slice(1).sort((a, b) => a - b);
+    const median = busy[Math.floor(busy.length / 2)]!;
+    log(`  firmware engine (CircuitPython 9 on the CPX, ?pace=off, booting and running code.py): median ${(median * 48).toFixed(1)} simulated MHz = ${(median * 100).toFixed(0)}% of real time at 48 MHz (per second: ${speeds.slice(1).map((v) => (v * 48).toFixed(0)).join(', ')} MHz)`);
   } finally {
     await site.close();
   }
