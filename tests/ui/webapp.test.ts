@@ -425,7 +425,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.locator('#pause').click();
     await page.waitForFunction(() => (window as unknown as { bootOut: string | null }).bootOut !== null, null, { timeout: 30_000 });
     // What CircuitPython wrote at boot (its version line and board id), as a computer reads it.
-    expect(await page.evaluate(() => (window as unknown as { bootOut: string }).bootOut)).toMatch(/^Adafruit CircuitPython 9\.2\.\d+\S* on [^]*\nBoard ID:circuitplayground_express\n/);
+    expect(await page.evaluate(() => (window as unknown as { bootOut: string }).bootOut)).toMatch(/^Adafruit CircuitPython 9\.2\.\d+\S* on [^]*\r?\nBoard ID:circuitplayground_express\r?\n/);
     const listed = await page.evaluate(() => (window as unknown as DriveHook).circuitemu.machine.drive({ op: 'list' }).then((r) => r.entries!.map((e) => e.path)));
     expect(listed).toContain('/code.py');
     expect(listed).toContain('/boot_out.txt');
