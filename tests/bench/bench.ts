@@ -13,6 +13,7 @@ import { RP2040 } from 'rp2040js';
 import { createTestM0 } from '../../boards/test-m0.js';
 import { cpuDefaults, type CortexM0Plus, type CpuMode } from '../../cpu-armv6m/core.js';
 import { benchXtensa } from './xtensa-bench.js';
+import { benchBrowser } from './browser-bench.js';
 import { connectConsole } from '../../emulator/console.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 
@@ -122,6 +123,7 @@ if (isMain) {
   benchArm();
   const sections = await loadOptionalSections();
   for (const section of sections) section(console.log);
+  await benchBrowser(console.log);
 }
 
 /** Benchmarks of the other engines. */
