@@ -59,6 +59,7 @@ export function createTestM0(commandLine = 'program'): Board {
     machine,
     regions,
     console: semihostingConsole(machine),
+    internals: [semihosting],
     load(segments: LoadSegment[]) {
       for (const s of segments) {
         const inFlash = s.address < TEST_M0.flashBase + TEST_M0.flashSize;
