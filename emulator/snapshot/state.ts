@@ -35,6 +35,7 @@ export type Value =
   | boolean
   | null
   | { u: 1 } // undefined
+  | { h: 1 } // a hole in a sparse array
   | { n: 'NaN' | 'Infinity' | '-Infinity' | '-0' }
   | { big: string }
   | { fn: 1 } // a function: wiring, kept from the fresh board
@@ -170,7 +171,11 @@ export function captureState(root: object, rules: readonly ClassRule[]): Machine
       const b = ref(t.buffer, `${path}.buffer`) as { r: number };
       return { t: 'typed', c, buffer: b.r, offset: t.byteOffset, length: t.length };
     }
-    if (Array.isArray(o)) return { t: 'array', v: o.map((e, i) => value(e, `${path}[${i}]`)) };
+    if (Array.isArray(o)) {
+      const v: Value[] = new Array<Value>(o.length);
+      for (let i = 0; i < o.length; i++) v[i] = i in o ? value(o[i], `${path}[${i}]`) : { h: 1 };
+      return { t: 'array', v };
+    }
     if (o instanceof Map) return { t: 'map', e: [...o].map(([k, v], i) => [value(k, `${path}<key ${i}>`), value(v, `${path}.get(${String(k)})`)]) };
     if (o instanceof Set) return { t: 'set', v: [...o].map((v, i) => value(v, `${path}<item ${i}>`)) };
     const rule = ruleFor(rules, o);
@@ -360,7 +365,11 @@ export function applyState(root: object, state: MachineState, rules: readonly Cl
         if (r.v.length > 0 && r.v.every((v) => v !== null && typeof v === 'object' && 'fn' in v)) return;
         const old = a.slice();
         a.length = r.v.length;
-        for (let i = 0; i < r.v.length; i++) a[i] = decode(r.v[i], old[i], `${path}[${i}]`);
+        for (let i = 0; i < r.v.length; i++) {
+          const v = r.v[i];
+          if (v !== null && typeof v === 'object' && 'h' in v) delete a[i];
+          else a[i] = decode(v, old[i], `${path}[${i}]`);
+        }
         return;
       }
       case 'map': {

@@ -3,9 +3,9 @@
  * (console bytes, the cycle each chunk arrived at, final cycles and instructions), on both cores;
  * and what cannot be a snapshot is refused with a clear message.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { connectConsole } from '../../emulator/console.js';
+import { connectConsole, showRun } from '../../emulator/console.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { readSnapshotInfo, restoreSnapshot, saveSnapshot, SnapshotError } from '../../emulator/snapshot/index.js';
 import type { Board } from '../../boards/types.js';
@@ -36,7 +36,7 @@ function follow(board: Board, input: string, seconds: number): Trace {
 
 function booted(boardName: string, firmware: string, seconds: number): Board {
   const b = createBoard(boardName);
-  loadFirmware(b, readFileSync(root + firmware), firmware);
+  loadFirmware(b, readFileSync(firmware.startsWith('/') ? firmware : root + firmware), firmware);
   b.machine.runFor(seconds);
   return b;
 }
@@ -55,4 +55,40 @@ describe('snapshot and restore', () => {
     expect(expected.console.length + expected.instructions).toBeGreaterThan(0);
     expect(got).toEqual(expected);
   });
+});
+
+const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
+const cpFirmware = dir ? `${dir}/circuitpython-cpx.uf2` : '';
+const haveCp = !!dir && existsSync(cpFirmware);
+if (!haveCp) console.warn('[tests/snapshot] SKIPPED CircuitPython snapshot: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-cpx.uf2 (see DEVELOPERS.md)');
+
+describe.skipIf(!haveCp)('snapshot of booted CircuitPython (cpx)', () => {
+  it('a board restored after boot, then plugged into the USB host, runs as the one never interrupted', async () => {
+    const boot = () => booted('cpx', cpFirmware, 1.5);
+    const run = async (board: Board) => {
+      const connection = connectConsole(board);
+      const shown = showRun(connection, board.machine.scheduler, { reload: true });
+      let text = '';
+      const stamps: number[] = [];
+      shown.onData((bytes) => {
+        text += new TextDecoder().decode(bytes);
+        stamps.push(board.machine.scheduler.cycles);
+      });
+      board.machine.runFor(4);
+      shown.write(new TextEncoder().encode('\x03\r'));
+      board.machine.runFor(1);
+      shown.write(new TextEncoder().encode('print(6 * 7)\r'));
+      board.machine.runFor(1);
+      return { text, stamps, cycles: board.machine.scheduler.cycles, instructions: board.machine.instructions };
+    };
+    const saved = await saveSnapshot(boot());
+    const info = await readSnapshotInfo(saved);
+    expect(info.board).toBe('cpx');
+    expect(info.seconds).toBeCloseTo(1.5, 3);
+    const expected = await run(boot());
+    const got = await run(await restoreSnapshot(saved));
+    expect(expected.text).toContain('Hello World!');
+    expect(expected.text).toContain('>>> print(6 * 7)\r\n42\r\n');
+    expect(got).toEqual(expected);
+  }, 300_000);
 });
