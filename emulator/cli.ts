@@ -26,6 +26,8 @@ import { cpuDefaults } from '../cpu-armv6m/core.js';
 import { testCommand } from './scenario/cli.js';
 import { debugWithGdb, GdbUsageError, parseGdbPort } from './gdb/cli.js';
 import { hostable, runHosted } from './node/hosted-cli.js';
+import { SnapshotError } from './snapshot/index.js';
+import { loadSnapshotFile, SNAPSHOT_USAGE, snapshotCommand, SnapshotUsageError } from './snapshot/cli.js';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -41,6 +43,8 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 const USAGE = `usage:
   circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
+  circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
+  circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
@@ -59,6 +63,9 @@ a terminal would, and shows the output from "soft reboot" on; --no-reload turns 
 Without --firmware, run and repl use the hosted CircuitPython engine (cpx, metro_m0_express): CircuitPython
 9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
 console input and standard input has ended.
+--snapshot-load FILE: start from a snapshot (\`circuitemu snapshot\`) instead of power-on: no
+--firmware, --drive or --flash (the snapshot holds them); the console connects to the restored
+board. snapshot: see \`circuitemu snapshot --help\`.
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
 --cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
@@ -88,6 +95,14 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`circuitemu: ${e.message}\n${USAGE}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof SnapshotUsageError) {
+      process.stderr.write(`circuitemu: ${e.message}\n${SNAPSHOT_USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof SnapshotError) {
+      process.stderr.write(`circuitemu: snapshot: ${e.message}\n`);
+      return EXIT.badImage;
     }
     if (e instanceof ImageError) {
       process.stderr.write(`circuitemu: cannot load firmware: ${e.message}\n`);
@@ -146,6 +161,12 @@ async function dispatch(argv: string[]): Promise<number> {
       return driveCommand(rest);
     case 'test':
       return testCommand(rest);
+    case 'snapshot':
+      if (rest.includes('--help')) {
+        writeStdout(SNAPSHOT_USAGE + '\n');
+        return 0;
+      }
+      return snapshotCommand(rest, version());
     case 'boards':
       parse(rest, {}, command);
       for (const b of BOARDS) writeStdout(`${b.name.padEnd(12)} ${b.description}\n`);
@@ -185,6 +206,7 @@ const RUN_OPTIONS = {
   flash: { type: 'string' },
   cpu: { type: 'string' },
   gdb: { type: 'string' },
+  'snapshot-load': { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -226,17 +248,21 @@ function parseTimeout(value: string | undefined): number {
 async function runCommand(args: string[], interactive: boolean): Promise<number> {
   const command = interactive ? 'repl' : 'run';
   const opts = parse(args, RUN_OPTIONS, command).values;
-  if (!opts.board) throw new UsageError(`${command} needs --board NAME`);
+  const snapshot = opts['snapshot-load'];
+  if (snapshot !== undefined) {
+    const clash = (['firmware', 'drive', 'flash'] as const).find((o) => opts[o] !== undefined);
+    if (clash) throw new UsageError(`--snapshot-load and --${clash} do not go together: the snapshot holds the firmware and CIRCUITPY`);
+  } else if (!opts.board) throw new UsageError(`${command} needs --board NAME`);
   const timeout = parseTimeout(opts.timeout);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
     throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
   }
   if (opts.cpu) cpuDefaults.mode = opts.cpu;
-  if (!opts.firmware) {
-    if (!hostable(opts.board)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
+  if (!opts.firmware && snapshot === undefined) {
+    if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
-      board: opts.board,
+      board: opts.board!,
       interactive,
       timeout,
       expectText: opts['expect-text'],
@@ -248,15 +274,18 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     });
   }
   let board;
-  try {
-    board = createBoard(opts.board, { commandLine: opts.firmware });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  if (snapshot !== undefined) board = await loadSnapshotFile(snapshot, version(), opts.board);
+  else {
+    try {
+      board = createBoard(opts.board!, { commandLine: opts.firmware });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   }
   if ((opts.flash || opts.drive) && !board.circuitpy) {
     throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
   }
-  const firmware = prepareFirmware(board, readFirmware(board, opts.firmware), opts.firmware);
+  const firmware = opts.firmware ? prepareFirmware(board, readFirmware(board, opts.firmware), opts.firmware) : null;
   // Locked (and its directory checked) before anything runs; held until it is saved.
   const flash = opts.flash ? FlashImageFile.open(board, opts.flash, { forWriting: true }) : undefined;
   try {
@@ -265,7 +294,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     const reload = !!connection.usbHost && !interactive && !opts['no-reload'];
     const console = showRun(connection, board.machine.scheduler, { reload, expectText: opts['expect-text'] });
     connection.usbHost?.onEvent((e) => e.type === 'error' && process.stderr.write(`circuitemu: USB: ${e.message}\n`));
-    board.load(firmware.segments, firmware.entry);
+    if (firmware) board.load(firmware.segments, firmware.entry);
     if (flash?.existed) keepUnreadableImage(flash);
     if (opts.drive) copyToDrive(board, opts.drive);
     const machine = board.machine;

@@ -22,10 +22,19 @@ import { junitXml } from './junit.js';
 import { parseScenario, ScenarioError, type Scenario } from './parse.js';
 import { runScenario, type ScenarioResult } from './runner.js';
 import { boardSignals, VcdRecorder } from '../trace/vcd.js';
+import { SnapshotError } from '../snapshot/index.js';
+import { loadSnapshotFile } from '../snapshot/cli.js';
+import type { Board } from '../../boards/types.js';
+
+/** circuitemu's version (a snapshot is restored only by the version that wrote it). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 export const TEST_USAGE = `usage: circuitemu test [--board NAME] [--firmware FILE] [--drive DIR] [--timeout SIM_SECONDS]
                        [--timeout-exit-code N] [--fail-text TEXT] [--junit FILE] [--serial-log FILE]
-                       [--vcd FILE [--vcd-pins PIN,...]] [--no-reload] [--verbose] SCENARIO.yaml...
+                       [--vcd FILE [--vcd-pins PIN,...]] [--no-reload] [--verbose]
+                       [--snapshot-load FILE] SCENARIO.yaml...
 
 Runs each scenario (YAML: see the README, "Scenarios") on a fresh board: --board and --firmware
 (or the scenario's own board: and firmware:, relative to the file) say what runs. --drive DIR
@@ -33,7 +42,9 @@ copies DIR onto CIRCUITPY before boot. --timeout is per scenario, in simulated s
 the file's timeout:, else 60). --fail-text fails a scenario as soon as the console shows TEXT.
 --junit writes a JUnit XML report, --serial-log the console output, --vcd the board's pin
 waveforms (all pins, or --vcd-pins; with several scenarios FILE.<n>.vcd each). --verbose streams the
-console to stdout.
+console to stdout. --snapshot-load FILE starts every scenario from the snapshot (\`circuitemu
+snapshot\`) instead of a cold boot: the firmware and CIRCUITPY are the snapshot's (--firmware and
+--drive are refused; a scenario's drive: and files: are not used, with a note; write-file steps work).
 Exit status: 0 all passed, 1 an expectation failed, --timeout-exit-code (default ${EXIT.timeout}) a
 scenario timed out, ${EXIT.fault} the firmware faulted, ${EXIT.usage} usage error, ${EXIT.badImage} a scenario,
 firmware or drive that cannot be read or is wrong, ${EXIT.software} anything else.`;
@@ -58,6 +69,7 @@ interface TestFlags {
   vcdPins?: string[];
   reload: boolean;
   verbose: boolean;
+  snapshotLoad?: string;
   scenarios: string[];
 }
 
@@ -74,7 +86,7 @@ export async function testCommand(args: string[]): Promise<number> {
       process.stderr.write(`circuitemu test: ${e.message}\n${TEST_USAGE}\n`);
       return EXIT.usage;
     }
-    if (e instanceof ScenarioError || e instanceof TestDataError || e instanceof HostFileError) {
+    if (e instanceof ScenarioError || e instanceof TestDataError || e instanceof HostFileError || e instanceof SnapshotError) {
       process.stderr.write(`circuitemu test: ${e.message}\n`);
       return EXIT.badImage;
     }
@@ -112,6 +124,7 @@ function parseTestArgs(args: string[]): TestFlags {
         'vcd-pins': { type: 'string' },
         'no-reload': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        'snapshot-load': { type: 'string' },
       },
     });
   } catch (e) {
@@ -138,6 +151,7 @@ function parseTestArgs(args: string[]): TestFlags {
     vcdPins: v['vcd-pins']?.split(',').map((p) => p.trim()).filter(Boolean),
     reload: !v['no-reload'],
     verbose: v.verbose,
+    snapshotLoad: v['snapshot-load'],
     scenarios: parsed.positionals,
   };
 }
@@ -159,27 +173,19 @@ function vcdFile(file: string | undefined, index: number, count: number): string
   return file.replace(/(\.vcd)?$/i, `.${index + 1}.vcd`);
 }
 
+/** The board a scenario runs on: from --snapshot-load, or built and loaded with firmware and drive. */
+async function prepareBoard(scenario: Scenario, flags: TestFlags): Promise<Board> {
+  if (flags.snapshotLoad === undefined) return coldBoard(scenario, flags);
+  if (flags.firmware) throw new TestUsageError('--snapshot-load and --firmware do not go together: the snapshot holds the firmware');
+  if (flags.drive) throw new TestUsageError('--snapshot-load and --drive do not go together: the snapshot holds CIRCUITPY');
+  if (scenario.drive || Object.keys(scenario.files).length) {
+    process.stderr.write(`circuitemu test: ${scenario.file}: drive:/files: not used: the run starts from the snapshot's CIRCUITPY\n`);
+  }
+  return loadSnapshotFile(flags.snapshotLoad, packageVersion(), flags.board ?? scenario.board);
+}
+
 async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
-  const here = dirname(scenario.file);
-  const boardName = flags.board ?? scenario.board;
-  if (!boardName) throw new TestUsageError(`${scenario.file}: no board (give --board NAME or \`board:\` in the file)`);
-  const firmware = flags.firmware ?? (scenario.firmware && resolve(here, scenario.firmware));
-  if (!firmware) throw new TestUsageError(`${scenario.file}: no firmware (give --firmware FILE or \`firmware:\` in the file)`);
-  const board = createBoard(boardName, { commandLine: firmware });
-  let image: Uint8Array;
-  try {
-    image = readFileSync(firmware);
-  } catch (e) {
-    throw new TestDataError(`cannot read firmware ${firmware}: ${(e as Error).message}`);
-  }
-  loadFirmware(board, image, firmware);
-  const drive = flags.drive ?? (scenario.drive && resolve(here, scenario.drive));
-  if (drive || Object.keys(scenario.files).length) {
-    if (!board.circuitpy) throw new TestDataError(`${scenario.file}: board ${board.name} has no CIRCUITPY drive (drive:/files:)`);
-    if (drive) copyToDrive(board, drive);
-    const { volume } = openDrive(board);
-    for (const [path, text] of Object.entries(scenario.files)) writeDriveFile(volume, path, text);
-  }
+  const board = await prepareBoard(scenario, flags);
   const engine = new FirmwareEngine(board, { reload: scenario.reload ?? flags.reload });
   let recorder: VcdRecorder | null = null;
   if (vcd) {
@@ -204,6 +210,30 @@ async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promi
     }
   }
   return result;
+}
+
+function coldBoard(scenario: Scenario, flags: TestFlags): Board {
+  const here = dirname(scenario.file);
+  const boardName = flags.board ?? scenario.board;
+  if (!boardName) throw new TestUsageError(`${scenario.file}: no board (give --board NAME or \`board:\` in the file)`);
+  const firmware = flags.firmware ?? (scenario.firmware && resolve(here, scenario.firmware));
+  if (!firmware) throw new TestUsageError(`${scenario.file}: no firmware (give --firmware FILE or \`firmware:\` in the file)`);
+  const board = createBoard(boardName, { commandLine: firmware });
+  let image: Uint8Array;
+  try {
+    image = readFileSync(firmware);
+  } catch (e) {
+    throw new TestDataError(`cannot read firmware ${firmware}: ${(e as Error).message}`);
+  }
+  loadFirmware(board, image, firmware);
+  const drive = flags.drive ?? (scenario.drive && resolve(here, scenario.drive));
+  if (drive || Object.keys(scenario.files).length) {
+    if (!board.circuitpy) throw new TestDataError(`${scenario.file}: board ${board.name} has no CIRCUITPY drive (drive:/files:)`);
+    if (drive) copyToDrive(board, drive);
+    const { volume } = openDrive(board);
+    for (const [path, text] of Object.entries(scenario.files)) writeDriveFile(volume, path, text);
+  }
+  return board;
 }
 
 function printResult(r: ScenarioResult): void {
