@@ -57,6 +57,25 @@ describe('snapshot and restore', () => {
   });
 });
 
+describe('what a snapshot refuses', () => {
+  it('a board with a host-side tool attached (the USB host): the message names the event and says what to do', async () => {
+    const board = booted('cpx', 'tests/firmware/samd21-usb/usb_echo.elf', 0.01);
+    connectConsole(board); // the emulated USB host: its frame clock is on the board's scheduler
+    board.machine.runFor(0.01);
+    const error = await saveSnapshot(board).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapshotError);
+    expect((error as Error).message).toMatch(/board\.machine\.scheduler\.heap\[\d+\] is 'usb-host-\w+', which no part of the board owns .*take the snapshot before connecting it/);
+  });
+
+  it('the same board, never connected, saves; and the snapshot restores only onto its own board', async () => {
+    const bytes = await saveSnapshot(booted('cpx', 'tests/firmware/samd21-usb/usb_echo.elf', 0.01));
+    await expect(restoreSnapshot(bytes, { board: 'metro_m0_express' })).rejects.toThrow(/the snapshot is of board cpx, not metro_m0_express/);
+    const restored = await restoreSnapshot(bytes);
+    expect(restored.name).toBe('cpx');
+    expect(restored.machine.scheduler.seconds).toBeCloseTo(0.01, 6);
+  });
+});
+
 const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
 const cpFirmware = dir ? `${dir}/circuitpython-cpx.uf2` : '';
 const haveCp = !!dir && existsSync(cpFirmware);
