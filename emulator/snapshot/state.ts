@@ -94,6 +94,12 @@ function className(o: object): string | null {
   return proto.constructor?.name ?? 'Object';
 }
 
+/** An own getter/setter (`{ get size() {...} }`): computed from other state, not state itself. */
+function isAccessor(o: object, key: string): boolean {
+  const d = Object.getOwnPropertyDescriptor(o, key);
+  return !!d && (d.get !== undefined || d.set !== undefined);
+}
+
 function ruleFor(rules: readonly ClassRule[], o: object): ClassRule | undefined {
   for (const r of rules) if (o instanceof r.type) return r;
   return undefined;
@@ -181,7 +187,7 @@ export function captureState(root: object, rules: readonly ClassRule[]): Machine
     const rule = ruleFor(rules, o);
     const f: [string, Value][] = [];
     for (const key of Object.keys(o)) {
-      if (rule?.transient?.includes(key)) continue;
+      if (rule?.transient?.includes(key) || isAccessor(o, key)) continue;
       const v = (o as Record<string, unknown>)[key];
       if (rule?.referencesOnly?.includes(key)) {
         if (!Array.isArray(v)) throw new SnapshotError(`${path}.${key}: a references-only field must hold an array`);
@@ -402,7 +408,7 @@ export function applyState(root: object, state: MachineState, rules: readonly Cl
           if (target[key] !== next) target[key] = next;
         }
         for (const key of Object.keys(target)) {
-          if (!seen.has(key) && !rule?.transient?.includes(key) && typeof target[key] !== 'function') delete target[key];
+          if (!seen.has(key) && !isAccessor(target, key) && !rule?.transient?.includes(key) && typeof target[key] !== 'function') delete target[key];
         }
         return;
       }

@@ -110,4 +110,20 @@ describe.skipIf(!haveCp)('snapshot of booted CircuitPython (cpx)', () => {
     expect(expected.text).toContain('>>> print(6 * 7)\r\n42\r\n');
     expect(got).toEqual(expected);
   }, 300_000);
+
+  it('MicroPython on the Feather HUZZAH (ESP8266): restored after boot, it answers as the uninterrupted board', async () => {
+    const mp = `${dir}/micropython-esp8266.bin`;
+    const boot = () => booted('feather_huzzah', mp, 2);
+    const follow = (board: Board) => {
+      let text = '';
+      board.console!.onData((bytes) => (text += new TextDecoder().decode(bytes)));
+      board.console!.write(new TextEncoder().encode('print(6*7)\r'));
+      board.machine.runFor(0.3);
+      return { text, cycles: board.machine.scheduler.cycles, instructions: board.machine.instructions };
+    };
+    const saved = await saveSnapshot(boot());
+    const expected = follow(boot());
+    expect(expected.text).toContain('print(6*7)\r\n42\r\n>>> ');
+    expect(follow(await restoreSnapshot(saved))).toEqual(expected);
+  }, 300_000);
 });
