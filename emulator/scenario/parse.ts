@@ -67,7 +67,8 @@ const STEP_KINDS: readonly StepKind[] = [
 /** Wokwi steps this emulator does not do (yet): refused by name rather than as typos. */
 const NOT_SUPPORTED: Record<string, string> = {
   'take-screenshot': 'screenshots are not implemented yet',
-  snapshot: 'snapshots are not implemented yet',
+  // A snapshot holds the board, not the USB host and timers a running scenario drives it with.
+  snapshot: 'a scenario cannot take a snapshot: save one with `circuitemu snapshot` and start scenarios from it with `circuitemu test --snapshot-load FILE`',
 };
 
 /** Parses and checks a scenario; `file` is only used in messages. */
