@@ -23,6 +23,7 @@ import { parseScenario, ScenarioError, type Scenario } from './parse.js';
 import { runScenario, type ScenarioResult } from './runner.js';
 import { boardSignals, VcdRecorder } from '../trace/vcd.js';
 import { SnapshotError } from '../snapshot/index.js';
+import { screenshotFiles } from '../screenshot/png.js';
 import { loadSnapshotFile } from '../snapshot/cli.js';
 import type { Board } from '../../boards/types.js';
 
@@ -199,6 +200,7 @@ async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promi
   const result = await runScenario(engine, timed, {
     timeoutSeconds: 60,
     failText: flags.failText,
+    screenshots: screenshotFiles(scenario.file),
     onSerial: flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
   });
   printResult(result);
