@@ -28,6 +28,8 @@ import { debugWithGdb, GdbUsageError, parseGdbPort } from './gdb/cli.js';
 import { hostable, runHosted } from './node/hosted-cli.js';
 import { SnapshotError } from './snapshot/index.js';
 import { loadSnapshotFile, SNAPSHOT_USAGE, snapshotCommand, SnapshotUsageError } from './snapshot/cli.js';
+import { boardSignals, VcdRecorder } from './trace/vcd.js';
+import { writeFileSync } from 'node:fs';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -43,6 +45,7 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 const USAGE = `usage:
   circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
+                 [--vcd FILE [--vcd-pins PIN,...]]
   circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
   circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
@@ -63,6 +66,8 @@ a terminal would, and shows the output from "soft reboot" on; --no-reload turns 
 Without --firmware, run and repl use the hosted CircuitPython engine (cpx, metro_m0_express): CircuitPython
 9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
 console input and standard input has ended.
+--vcd FILE: writes the board's pin waveforms (all pins, or --vcd-pins LED,A1) as a Value Change
+Dump when the run ends (see the README, "Scenarios").
 --snapshot-load FILE: start from a snapshot (\`circuitemu snapshot\`) instead of power-on: no
 --firmware, --drive or --flash (the snapshot holds them); the console connects to the restored
 board. snapshot: see \`circuitemu snapshot --help\`.
@@ -207,6 +212,8 @@ const RUN_OPTIONS = {
   cpu: { type: 'string' },
   gdb: { type: 'string' },
   'snapshot-load': { type: 'string' },
+  vcd: { type: 'string' },
+  'vcd-pins': { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -255,6 +262,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   } else if (!opts.board) throw new UsageError(`${command} needs --board NAME`);
   const timeout = parseTimeout(opts.timeout);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
+  if (opts['vcd-pins'] !== undefined && opts.vcd === undefined) throw new UsageError('--vcd-pins needs --vcd FILE');
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
     throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
   }
@@ -298,6 +306,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     if (flash?.existed) keepUnreadableImage(flash);
     if (opts.drive) copyToDrive(board, opts.drive);
     const machine = board.machine;
+    const vcd = opts.vcd === undefined ? null : recordVcd(board, opts['vcd-pins']);
     machine.stderr.onData((bytes) => process.stderr.write(bytes));
     const loop = new RunLoop(machine, console, {
       timeoutSeconds: timeout,
@@ -320,10 +329,28 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     const end = await loop.run();
     detach();
     flash?.save();
+    if (vcd) writeVcd(opts.vcd!, vcd);
     if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
     return stdoutStatus() ?? report(end, timeout);
   } finally {
     flash?.close();
+  }
+}
+
+/** --vcd: records the board's pins (all, or the comma-separated `pins`) from now on. */
+function recordVcd(board: Board, pins: string | undefined): VcdRecorder {
+  try {
+    return new VcdRecorder(board.machine.scheduler, boardSignals(board, pins?.split(',').map((p) => p.trim()).filter(Boolean)));
+  } catch (e) {
+    throw new UsageError(`--vcd: ${(e as Error).message}`);
+  }
+}
+
+function writeVcd(path: string, recorder: VcdRecorder): void {
+  try {
+    writeFileSync(path, recorder.text());
+  } catch (e) {
+    throw new HostFileError('cannot-create', `cannot write ${path}: ${(e as Error).message}`);
   }
 }
 

