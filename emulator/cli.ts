@@ -30,6 +30,7 @@ import { SnapshotError } from './snapshot/index.js';
 import { loadSnapshotFile, SNAPSHOT_USAGE, snapshotCommand, SnapshotUsageError } from './snapshot/cli.js';
 import { boardSignals, VcdRecorder } from './trace/vcd.js';
 import { writeFileSync } from 'node:fs';
+import { parseEpoch } from './epoch.js';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -45,7 +46,7 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 const USAGE = `usage:
   circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
-                 [--vcd FILE [--vcd-pins PIN,...]]
+                 [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
   circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
   circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
@@ -68,6 +69,9 @@ Without --firmware, run and repl use the hosted CircuitPython engine (cpx, metro
 console input and standard input has ended.
 --vcd FILE: writes the board's pin waveforms (all pins, or --vcd-pins LED,A1) as a Value Change
 Dump when the run ends (see the README, "Scenarios").
+--epoch SECONDS|DATE: the date the board starts at, what a program asking for the time
+(semihosting SYS_TIME) is told: seconds since 1970 or 2024-05-01T12:00:00Z; default
+2026-01-01T00:00:00Z in run (the same every run), the wall clock in repl.
 --snapshot-load FILE: start from a snapshot (\`circuitemu snapshot\`) instead of power-on: no
 --firmware, --drive or --flash (the snapshot holds them); the console connects to the restored
 board. snapshot: see \`circuitemu snapshot --help\`.
@@ -214,6 +218,7 @@ const RUN_OPTIONS = {
   'snapshot-load': { type: 'string' },
   vcd: { type: 'string' },
   'vcd-pins': { type: 'string' },
+  epoch: { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -263,11 +268,14 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const timeout = parseTimeout(opts.timeout);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   if (opts['vcd-pins'] !== undefined && opts.vcd === undefined) throw new UsageError('--vcd-pins needs --vcd FILE');
+  const epoch = opts.epoch === undefined ? undefined : parseEpoch(opts.epoch);
+  if (typeof epoch === 'string') throw new UsageError(epoch);
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
     throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
   }
   if (opts.cpu) cpuDefaults.mode = opts.cpu;
   if (!opts.firmware && snapshot === undefined) {
+    if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
       board: opts.board!,
@@ -307,6 +315,9 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     if (opts.drive) copyToDrive(board, opts.drive);
     const machine = board.machine;
     const vcd = opts.vcd === undefined ? null : recordVcd(board, opts['vcd-pins']);
+    // A run from a snapshot keeps the snapshot's date unless told otherwise.
+    if (epoch !== undefined) machine.epoch = epoch;
+    else if (interactive && snapshot === undefined) machine.epoch = Math.floor(Date.now() / 1000);
     machine.stderr.onData((bytes) => process.stderr.write(bytes));
     const loop = new RunLoop(machine, console, {
       timeoutSeconds: timeout,

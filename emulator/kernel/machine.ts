@@ -160,8 +160,20 @@ export class HostInput {
   }
 }
 
+/**
+ * The wall-clock date at power-on in virtual-time runs, seconds since 1970-01-01 UTC
+ * (2026-01-01T00:00:00Z): fixed, so that a program asking for the date prints the same thing on
+ * every run; never 0, which programs take for "no clock".
+ */
+export const DEFAULT_EPOCH = 1_767_225_600;
+
 export class Machine {
   halt: HaltInfo | null = null;
+  /**
+   * Seconds since 1970-01-01 UTC at power-on (simulated time 0): what the program is told where
+   * it asks for the date (semihosting SYS_TIME). `--epoch` sets it; `repl` uses the wall clock.
+   */
+  epoch = DEFAULT_EPOCH;
   readonly stdout = new HostStream();
   readonly stderr = new HostStream();
   readonly stdin = new HostInput();
@@ -236,6 +248,11 @@ export class Machine {
     }
     this.pauseRequested = false;
     return this.halt;
+  }
+
+  /** The wall-clock date now, in whole seconds since 1970 (the epoch plus simulated time). */
+  get unixTime(): number {
+    return this.epoch + Math.floor(this.scheduler.seconds);
   }
 
   /** Runs for `seconds` of simulated time. */

@@ -2,7 +2,8 @@
  * `circuitemu test SCENARIO...`: runs scenario files on the firmware engine and reports for CI
  * (console summary, --junit, --serial-log). Part of the CLI layer (it reads and writes files).
  *
- * Exit status: 0 all passed; 1 an expectation failed; the --timeout-exit-code (default 124) when
+ * --epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help).
+Exit status: 0 all passed; 1 an expectation failed; the --timeout-exit-code (default 124) when
  * a scenario ran out of simulated time; 125 a firmware fault; 64 a usage error; 65 a scenario,
  * firmware or drive that cannot be read or is wrong (the message names the file and line); 70
  * anything else. With several scenarios, the worst counts: fault, then timeout, then failure.
@@ -24,6 +25,7 @@ import { runScenario, type ScenarioResult } from './runner.js';
 import { boardSignals, VcdRecorder } from '../trace/vcd.js';
 import { SnapshotError } from '../snapshot/index.js';
 import { screenshotFiles } from '../screenshot/png.js';
+import { parseEpoch } from '../epoch.js';
 import { loadSnapshotFile } from '../snapshot/cli.js';
 import type { Board } from '../../boards/types.js';
 
@@ -35,7 +37,7 @@ function packageVersion(): string {
 export const TEST_USAGE = `usage: circuitemu test [--board NAME] [--firmware FILE] [--drive DIR] [--timeout SIM_SECONDS]
                        [--timeout-exit-code N] [--fail-text TEXT] [--junit FILE] [--serial-log FILE]
                        [--vcd FILE [--vcd-pins PIN,...]] [--no-reload] [--verbose]
-                       [--snapshot-load FILE] SCENARIO.yaml...
+                       [--snapshot-load FILE] [--epoch SECONDS|DATE] SCENARIO.yaml...
 
 Runs each scenario (YAML: see the README, "Scenarios") on a fresh board: --board and --firmware
 (or the scenario's own board: and firmware:, relative to the file) say what runs. --drive DIR
@@ -46,6 +48,7 @@ waveforms (all pins, or --vcd-pins; with several scenarios FILE.<n>.vcd each). -
 console to stdout. --snapshot-load FILE starts every scenario from the snapshot (\`circuitemu
 snapshot\`) instead of a cold boot: the firmware and CIRCUITPY are the snapshot's (--firmware and
 --drive are refused; a scenario's drive: and files: are not used, with a note; write-file steps work).
+--epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help).
 Exit status: 0 all passed, 1 an expectation failed, --timeout-exit-code (default ${EXIT.timeout}) a
 scenario timed out, ${EXIT.fault} the firmware faulted, ${EXIT.usage} usage error, ${EXIT.badImage} a scenario,
 firmware or drive that cannot be read or is wrong, ${EXIT.software} anything else.`;
@@ -71,6 +74,7 @@ interface TestFlags {
   reload: boolean;
   verbose: boolean;
   snapshotLoad?: string;
+  epoch?: number;
   scenarios: string[];
 }
 
@@ -126,6 +130,7 @@ function parseTestArgs(args: string[]): TestFlags {
         'no-reload': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         'snapshot-load': { type: 'string' },
+        epoch: { type: 'string' },
       },
     });
   } catch (e) {
@@ -139,6 +144,8 @@ function parseTestArgs(args: string[]): TestFlags {
   if (!Number.isInteger(code) || code < 0 || code > 255) throw new TestUsageError(`--timeout-exit-code must be a whole number 0..255, not '${v['timeout-exit-code']}'`);
   if (v['vcd-pins'] !== undefined && v.vcd === undefined) throw new TestUsageError('--vcd-pins needs --vcd FILE');
   if (v['fail-text'] === '') throw new TestUsageError('--fail-text needs a non-empty text');
+  const epoch = v.epoch === undefined ? undefined : parseEpoch(v.epoch);
+  if (typeof epoch === 'string') throw new TestUsageError(epoch);
   return {
     board: v.board,
     firmware: v.firmware,
@@ -153,6 +160,7 @@ function parseTestArgs(args: string[]): TestFlags {
     reload: !v['no-reload'],
     verbose: v.verbose,
     snapshotLoad: v['snapshot-load'],
+    epoch,
     scenarios: parsed.positionals,
   };
 }
@@ -187,6 +195,7 @@ async function prepareBoard(scenario: Scenario, flags: TestFlags): Promise<Board
 
 async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
   const board = await prepareBoard(scenario, flags);
+  if (flags.epoch !== undefined) board.machine.epoch = flags.epoch;
   const engine = new FirmwareEngine(board, { reload: scenario.reload ?? flags.reload });
   let recorder: VcdRecorder | null = null;
   if (vcd) {

@@ -41,3 +41,24 @@ describe('run --vcd', () => {
     expect(cli('run', '--board', 'test-m0', '--firmware', demo, '--vcd', join(scratch, 'y.vcd'))).toMatchObject({ status: 64, stderr: expect.stringMatching(/declares no pins/) });
   });
 });
+
+describe('run --epoch', () => {
+  const clock = join(root, 'tests/firmware/clock/clock.elf');
+  it('semihosting SYS_TIME counts from the epoch: a fixed date by default, the one given, the same every run', () => {
+    const byDefault = cli('run', '--board', 'test-m0', '--firmware', clock);
+    expect(byDefault.stdout).toBe('start: 1767225600 = 2026-01-01 00:00:00 UTC\n2 s later: 1767225602 = 2026-01-01 00:00:02 UTC\n');
+    expect(byDefault.status).toBe(0);
+    const given = cli('run', '--board', 'test-m0', '--firmware', clock, '--epoch', '2024-02-29T23:59:59+01:00');
+    // newlib's gmtime is the oracle for the date; 2024-02-29T22:59:59Z is 1709247599.
+    expect(given.stdout).toBe('start: 1709247599 = 2024-02-29 22:59:59 UTC\n2 s later: 1709247601 = 2024-02-29 23:00:01 UTC\n');
+    expect(cli('run', '--board', 'test-m0', '--firmware', clock, '--epoch', '1709247599').stdout).toBe(given.stdout);
+  });
+
+  it('refuses a date it cannot read, a time without its zone, and dates outside 32 bits (status 64)', () => {
+    for (const bad of ['yesterday', '2024-05-01T12:00:00', '0', '4294967296', '-5']) {
+      const r = cli('run', '--board', 'test-m0', '--firmware', clock, '--epoch', bad);
+      expect(r.stderr, bad).toMatch(/--epoch must be/);
+      expect(r.status, bad).toBe(64);
+    }
+  });
+});
