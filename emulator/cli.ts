@@ -31,6 +31,8 @@ import { loadSnapshotFile, SNAPSHOT_USAGE, snapshotCommand, SnapshotUsageError }
 import { boardSignals, VcdRecorder } from './trace/vcd.js';
 import { writeFileSync } from 'node:fs';
 import { parseEpoch } from './epoch.js';
+import { parseRange, startTrace, type TraceOptions } from './trace/trace.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -47,6 +49,7 @@ const USAGE = `usage:
   circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
                  [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
+                 [--trace io,insn [--trace-peripheral NAME,...] [--trace-range START-END] [--trace-file FILE]]
   circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
   circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
@@ -69,6 +72,11 @@ Without --firmware, run and repl use the hosted CircuitPython engine (cpx, metro
 console input and standard input has ended.
 --vcd FILE: writes the board's pin waveforms (all pins, or --vcd-pins LED,A1) as a Value Change
 Dump when the run ends (see the README, "Scenarios").
+--trace io: logs every access to a peripheral register (cycle, simulated seconds, R/W and size,
+address, peripheral+offset and register name, value); --trace insn: every instruction's PC and
+first halfword (the CPU then runs its interpreter, one instruction per loop turn: slow, same
+results). --trace-peripheral SERCOM3,PORT and --trace-range 0x42000800-0x42000bff (io: register
+addresses; insn: PCs) filter; the log goes to --trace-file FILE or standard error.
 --epoch SECONDS|DATE: the date the board starts at, what a program asking for the time
 (semihosting SYS_TIME) is told: seconds since 1970 or 2024-05-01T12:00:00Z; default
 2026-01-01T00:00:00Z in run (the same every run), the wall clock in repl.
@@ -219,6 +227,10 @@ const RUN_OPTIONS = {
   vcd: { type: 'string' },
   'vcd-pins': { type: 'string' },
   epoch: { type: 'string' },
+  trace: { type: 'string' },
+  'trace-peripheral': { type: 'string' },
+  'trace-range': { type: 'string' },
+  'trace-file': { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -268,6 +280,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const timeout = parseTimeout(opts.timeout);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   if (opts['vcd-pins'] !== undefined && opts.vcd === undefined) throw new UsageError('--vcd-pins needs --vcd FILE');
+  const trace = parseTraceFlags(opts);
   const epoch = opts.epoch === undefined ? undefined : parseEpoch(opts.epoch);
   if (typeof epoch === 'string') throw new UsageError(epoch);
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
@@ -276,6 +289,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (opts.cpu) cpuDefaults.mode = opts.cpu;
   if (!opts.firmware && snapshot === undefined) {
     if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
+    if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
       board: opts.board!,
@@ -319,6 +333,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     if (epoch !== undefined) machine.epoch = epoch;
     else if (interactive && snapshot === undefined) machine.epoch = Math.floor(Date.now() / 1000);
     machine.stderr.onData((bytes) => process.stderr.write(bytes));
+    const stopTrace = trace ? traceTo(board, trace.options, trace.file) : null;
     const loop = new RunLoop(machine, console, {
       timeoutSeconds: timeout,
       realTime: interactive,
@@ -341,11 +356,59 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     detach();
     flash?.save();
     if (vcd) writeVcd(opts.vcd!, vcd);
+    stopTrace?.();
     if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
     return stdoutStatus() ?? report(end, timeout);
   } finally {
     flash?.close();
   }
+}
+
+/** --trace and its filters, checked; null without --trace. */
+function parseTraceFlags(opts: { trace?: string; 'trace-peripheral'?: string; 'trace-range'?: string; 'trace-file'?: string }): { options: TraceOptions; file?: string } | null {
+  const filters = (['trace-peripheral', 'trace-range', 'trace-file'] as const).find((o) => opts[o] !== undefined);
+  if (opts.trace === undefined) {
+    if (filters) throw new UsageError(`--${filters} needs --trace io or --trace insn`);
+    return null;
+  }
+  const kinds = opts.trace.split(',').map((k) => k.trim());
+  const bad = kinds.find((k) => k !== 'io' && k !== 'insn');
+  if (bad !== undefined || !kinds.length) throw new UsageError(`--trace takes io, insn or io,insn, not '${opts.trace}'`);
+  const range = opts['trace-range'] === undefined ? null : parseRange(opts['trace-range']);
+  if (typeof range === 'string') throw new UsageError(range);
+  const peripherals = opts['trace-peripheral']?.split(',').map((p) => p.trim()).filter(Boolean) ?? [];
+  if (peripherals.length && !kinds.includes('io')) throw new UsageError('--trace-peripheral filters --trace io');
+  return { options: { io: kinds.includes('io'), insn: kinds.includes('insn'), peripherals, range }, file: opts['trace-file'] };
+}
+
+/** Starts the trace, writing to `file` (or stderr) through a buffer; returns the function that ends it. */
+function traceTo(board: Board, options: TraceOptions, file: string | undefined): () => void {
+  let fd: number;
+  try {
+    fd = file === undefined ? 2 : openSync(file, 'w');
+  } catch (e) {
+    throw new HostFileError('cannot-create', `cannot write ${file}: ${(e as Error).message}`);
+  }
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length) writeSync(fd, lines.join('\n') + '\n');
+    lines = [];
+  };
+  if (options.insn) (board.machine.core as { setMode?: (m: 'interp') => void }).setMode?.('interp');
+  let stop: () => void;
+  try {
+    stop = startTrace(board.machine, options, (line) => {
+      lines.push(line);
+      if (lines.length >= 4096) flush();
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return () => {
+    stop();
+    flush();
+    if (file !== undefined) closeSync(fd);
+  };
 }
 
 /** --vcd: records the board's pins (all, or the comma-separated `pins`) from now on. */

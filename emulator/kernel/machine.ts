@@ -201,6 +201,12 @@ export class Machine {
   }
 
   private pauseRequested = false;
+  /**
+   * Called with the PC and start cycle of each instruction the core retires while set (an
+   * instruction trace): the core then runs one instruction per turn of the loop, which changes
+   * nothing but speed.
+   */
+  onInstruction: ((pc: number, cycle: number) => void) | null = null;
 
   /**
    * Makes runUntil return after the current instruction or event, with no halt (the host wants
@@ -236,7 +242,8 @@ export class Machine {
       s.setLimit(s.limit);
       const state = core ? core.state : 'sleeping';
       if (state === 'running') {
-        core!.execute();
+        if (this.onInstruction) this.traceOne(core!);
+        else core!.execute();
       } else if (state === 'sleeping') {
         if (this.stdin.waiting && !this.stdin.closed) break;
         s.advanceTo(Math.min(s.limit, s.nextEventCycle));
@@ -253,6 +260,17 @@ export class Machine {
   /** The wall-clock date now, in whole seconds since 1970 (the epoch plus simulated time). */
   get unixTime(): number {
     return this.epoch + Math.floor(this.scheduler.seconds);
+  }
+
+  /** One instruction, reported if it retired (an exception entry instead reports nothing). */
+  private traceOne(core: CpuCore): void {
+    const s = this.scheduler;
+    const pc = core.pc >>> 0;
+    const cycle = s.cycles;
+    const before = core.instructions;
+    s.deadline = Math.min(s.deadline, s.cycles + 1);
+    core.execute();
+    if (core.instructions !== before) this.onInstruction!(pc, cycle);
   }
 
   /** Runs for `seconds` of simulated time. */

@@ -62,3 +62,52 @@ describe('run --epoch', () => {
     }
   });
 });
+
+describe('run --trace', () => {
+  it('io: the register writes button_led.c makes, named as the data sheet names them', () => {
+    const file = join(scratch, 'io.txt');
+    const r = cli('run', '--board', 'cpx', '--firmware', buttonLed, '--timeout', '0.005', '--no-reload', '--trace', 'io', '--trace-peripheral', 'port,IOBUS', '--trace-file', file);
+    expect(r.status).toBe(124);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    // DIRSET = LED (PA17) | A1 (PA05); OUTCLR = button A's pull direction (PA28); PINCFG28 = INEN | PULLEN.
+    expect(lines[0]).toMatch(/^\s*\d+ \d\.\d{9} W4 0x41004408 PORT\+0x008 Group\[0\]\.DIRSET = 0x00020020$/);
+    expect(lines[1]).toMatch(/ W4 0x41004414 PORT\+0x014 Group\[0\]\.OUTCLR = 0x10000000$/);
+    expect(lines[2]).toMatch(/ W1 0x4100445c PORT\+0x05c Group\[0\]\.PINCFG28 = 0x06$/);
+    expect(lines.slice(3).every((l) => / (R4 0x41004420 PORT\+0x020 Group\[0\]\.IN|W4 0x4100441[48] PORT\+0x01[48] Group\[0\]\.OUT(CLR|SET)|W4 0x4100441c PORT\+0x01c Group\[0\]\.OUTTGL) = 0x[0-9a-f]{8}$/.test(l))).toBe(true);
+    const inRange = join(scratch, 'range.txt');
+    cli('run', '--board', 'cpx', '--firmware', buttonLed, '--timeout', '0.005', '--no-reload', '--trace', 'io', '--trace-range', '0x41004420-0x41004423', '--trace-file', inRange);
+    const reads = readFileSync(inRange, 'utf8').trim().split('\n');
+    expect(reads.length).toBeGreaterThan(10);
+    expect(reads.every((l) => l.includes(' R4 0x41004420 PORT+0x020 Group[0].IN = '))).toBe(true);
+  });
+
+  it('insn: one line per instruction from the ELF entry point, and the run is unchanged, cycle for cycle', () => {
+    const demo = join(root, 'tests/firmware/demo/demo.elf');
+    const elf = readFileSync(demo);
+    const entry = elf.readUInt32LE(24) & ~1; // e_entry (ELF32 header), Thumb bit cleared
+    const file = join(scratch, 'insn.txt');
+    const traced = cli('run', '--board', 'test-m0', '--firmware', demo, '--timeout', '0.002', '--stats', '--trace', 'insn', '--trace-file', file);
+    const plain = cli('run', '--board', 'test-m0', '--firmware', demo, '--timeout', '0.002', '--stats');
+    const counts = (s: string) => /(\d+) instructions, (\d+) cycles/.exec(s)!.slice(1).map(Number);
+    expect(counts(traced.stderr)).toEqual(counts(plain.stderr));
+    expect(traced.stdout).toBe(plain.stdout);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines.length).toBe(counts(plain.stderr)[0]);
+    expect(lines[0]).toMatch(new RegExp(`^\\s*0 0\\.000000000 I 0x${entry.toString(16).padStart(8, '0')} [0-9a-f]{4}$`));
+  });
+
+  it('usage errors name the flag (status 64)', () => {
+    for (const [args, message] of [
+      [['--trace', 'everything'], /--trace takes io, insn or io,insn, not 'everything'/],
+      [['--trace-range', '0-10'], /--trace-range needs --trace io or --trace insn/],
+      [['--trace', 'io', '--trace-range', '10-0'], /not a range/],
+      [['--trace', 'io', '--trace-range', 'low-high'], /--trace-range must be START-END/],
+      [['--trace', 'io', '--trace-peripheral', 'SERCOM9'], /no peripheral SERCOM9 on this board \(peripherals: .*SERCOM0/],
+      [['--trace', 'insn', '--trace-peripheral', 'PORT'], /--trace-peripheral filters --trace io/],
+    ] as [string[], RegExp][]) {
+      const r = cli('run', '--board', 'cpx', '--firmware', buttonLed, '--timeout', '0.001', '--no-reload', ...args);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.status, args.join(' ')).toBe(64);
+    }
+  });
+});
