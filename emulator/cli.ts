@@ -33,6 +33,7 @@ import { writeFileSync } from 'node:fs';
 import { parseEpoch } from './epoch.js';
 import { parseRange, startTrace, type TraceOptions } from './trace/trace.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { serveRfc2217 } from './node/rfc2217.js';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -50,6 +51,7 @@ const USAGE = `usage:
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
                  [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
                  [--trace io,insn [--trace-peripheral NAME,...] [--trace-range START-END] [--trace-file FILE]]
+                 [--rfc2217 PORT]
   circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
   circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
@@ -77,6 +79,9 @@ address, peripheral+offset and register name, value); --trace insn: every instru
 first halfword (the CPU then runs its interpreter, one instruction per loop turn: slow, same
 results). --trace-peripheral SERCOM3,PORT and --trace-range 0x42000800-0x42000bff (io: register
 addresses; insn: PCs) filter; the log goes to --trace-file FILE or standard error.
+--rfc2217 PORT: serves the console on 127.0.0.1:PORT with Telnet/RFC 2217 (pyserial's
+rfc2217://127.0.0.1:PORT, mpremote, tio, socat) instead of standard input; the run is paced to
+the wall clock, and output produced before a client connects is sent when it does.
 --epoch SECONDS|DATE: the date the board starts at, what a program asking for the time
 (semihosting SYS_TIME) is told: seconds since 1970 or 2024-05-01T12:00:00Z; default
 2026-01-01T00:00:00Z in run (the same every run), the wall clock in repl.
@@ -231,6 +236,7 @@ const RUN_OPTIONS = {
   'trace-peripheral': { type: 'string' },
   'trace-range': { type: 'string' },
   'trace-file': { type: 'string' },
+  rfc2217: { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -281,6 +287,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
   if (opts['vcd-pins'] !== undefined && opts.vcd === undefined) throw new UsageError('--vcd-pins needs --vcd FILE');
   const trace = parseTraceFlags(opts);
+  const rfc2217 = opts.rfc2217 === undefined ? undefined : parsePort(opts.rfc2217, '--rfc2217');
   const epoch = opts.epoch === undefined ? undefined : parseEpoch(opts.epoch);
   if (typeof epoch === 'string') throw new UsageError(epoch);
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
@@ -290,6 +297,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (!opts.firmware && snapshot === undefined) {
     if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
     if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
+    if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
       board: opts.board!,
@@ -336,12 +344,13 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     const stopTrace = trace ? traceTo(board, trace.options, trace.file) : null;
     const loop = new RunLoop(machine, console, {
       timeoutSeconds: timeout,
-      realTime: interactive,
+      realTime: interactive || rfc2217 !== undefined,
       expectText: opts['expect-text'],
     });
     loop.onOutput((bytes) => writeStdout(bytes));
     onStdoutError = () => loop.stop();
-    const detach = attachInput(console, loop, interactive);
+    const server = rfc2217 === undefined ? null : await listenRfc2217(console, rfc2217);
+    const detach = server ? () => void server.close() : attachInput(console, loop, interactive);
     if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
     const started = performance.now();
     if (opts.gdb !== undefined) {
@@ -361,6 +370,23 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     return stdoutStatus() ?? report(end, timeout);
   } finally {
     flash?.close();
+  }
+}
+
+/** A TCP port number for a server on 127.0.0.1. */
+function parsePort(text: string, flag: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`${flag} needs a TCP port number 1..65535 (0: any free port), not '${text}'`);
+  return port;
+}
+
+async function listenRfc2217(console: BoardConsole, port: number) {
+  try {
+    const server = await serveRfc2217(console, port, (m) => process.stderr.write(`circuitemu: ${m}\n`));
+    process.stderr.write(`circuitemu: console on rfc2217://127.0.0.1:${server.port}\n`);
+    return server;
+  } catch (e) {
+    throw new HostFileError('busy', `--rfc2217: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
 }
 
