@@ -64,7 +64,7 @@ export type Samd21PartSpec =
   | { id: string; type: 'thermistor'; out: PadName; highSide: boolean }
   | { id: string; type: 'button'; pin: PadName; activeLevel: 0 | 1; externalPull: 'up' | 'down' | 'none' }
   | { id: string; type: 'slide-switch'; pin: PadName; closedLevel: 0 | 1 }
-  | { id: string; type: 'speaker'; input: PadName; enable: PadName }
+  | { id: string; type: 'speaker'; input: PadName; enable?: PadName }
   | { id: string; type: 'pdm-microphone'; clk: PadName; data: PadName }
   | { id: string; type: 'touch-pads'; pads: Readonly<Record<string, PadName>> }
   | { id: string; type: 'led'; anode: PadName; color: string }
@@ -181,7 +181,7 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     new PushButton({ pin: ctx.wire(p.pin, p.id), activeLevel: p.activeLevel, externalPull: p.externalPull === 'none' ? undefined : p.externalPull }),
   'slide-switch': (p, ctx) => new SlideSwitch({ pin: ctx.wire(p.pin, p.id), closedLevel: p.closedLevel }),
   speaker: (p, ctx) => {
-    const speaker = new Speaker({ input: ctx.wire(p.input, p.id), enable: ctx.wire(p.enable, `${p.id} enable`), scheduler: ctx.mcu.scheduler });
+    const speaker = new Speaker({ input: ctx.wire(p.input, p.id), enable: p.enable ? ctx.wire(p.enable, `${p.id} enable`) : undefined, scheduler: ctx.mcu.scheduler });
     ctx.mcu.dac.onOutput((cycle, _value, volts) => speaker.feed(cycle, volts));
     return speaker;
   },
