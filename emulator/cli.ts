@@ -40,8 +40,9 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 
 const USAGE = `usage:
   circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
-                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
+                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT] [--console PORT]
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
+                  [--console PORT]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
   circuitemu boards
@@ -64,6 +65,8 @@ held in a flash image, without running any firmware (--board defaults to cpx).
 --cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
 code to JavaScript (jit: faster on long CPU-bound runs, slower to start); both give the same
 results, cycle for cycle.
+--console PORT: the console is the board's serial port PORT instead of its own (arduino_zero:
+edbg, the EDBG virtual COM port on SERCOM5 at 115200 baud; native USB is then left unplugged).
 --gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
 127.0.0.1 only; when GDB detaches the run goes on without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
@@ -185,6 +188,7 @@ const RUN_OPTIONS = {
   flash: { type: 'string' },
   cpu: { type: 'string' },
   gdb: { type: 'string' },
+  console: { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -234,6 +238,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   }
   if (opts.cpu) cpuDefaults.mode = opts.cpu;
   if (!opts.firmware) {
+    if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
     if (!hostable(opts.board)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
       board: opts.board,
@@ -261,7 +266,12 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const flash = opts.flash ? FlashImageFile.open(board, opts.flash, { forWriting: true }) : undefined;
   try {
     if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
-    const connection = connectConsole(board);
+    let connection;
+    try {
+      connection = connectConsole(board, opts.console);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const reload = !!connection.usbHost && !interactive && !opts['no-reload'];
     const console = showRun(connection, board.machine.scheduler, { reload, expectText: opts['expect-text'] });
     connection.usbHost?.onEvent((e) => e.type === 'error' && process.stderr.write(`circuitemu: USB: ${e.message}\n`));
