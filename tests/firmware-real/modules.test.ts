@@ -58,6 +58,8 @@ interface Plan {
   /** Full builds: IR LED and receiver pads ('builtin' on the CPX), a speaker on A0. */
   irOut?: P | 'builtin';
   irIn?: P | 'builtin';
+  /** PDM microphone clock (I2S SCK0) and data (I2S SD0) pads: 'builtin' on the CPX. */
+  mic?: { clock: P; data: P } | 'builtin';
   count?: P;
 }
 
@@ -77,7 +79,11 @@ const FEATHER: Omit<Plan, 'board' | 'neopixel'> = {
 };
 const FEATHER_SPI_D2: Plan['spi'] = { sercom: 4, sck: 'PB11', mosi: 'PB10', miso: 'PA12', cs: ['D2', 'PA14'] };
 const FEATHER_WIRED = { ...FEATHER, touch: { ...(['A3', 'PA04'] as const), wired: true } as Plan['touch'] } as const;
-const FULL = { irOut: ['A4', 'PA05'] as P, irIn: ['A2', 'PB09'] as P };
+const FULL = {
+  irOut: ['A4', 'PA05'] as P,
+  irIn: ['A2', 'PB09'] as P,
+  mic: { clock: ['TX', 'PA10'] as P, data: ['D9', 'PA07'] as P },
+};
 
 const PLANS: Record<BoardName, Plan> = {
   cpx: {
@@ -97,6 +103,7 @@ const PLANS: Record<BoardName, Plan> = {
     uart: { sercom: 4, tx: 'PB08', rx: 'PB09' },
     irOut: 'builtin',
     irIn: 'builtin',
+    mic: 'builtin',
     count: ['A7', 'PB08'],
   },
   metro_m0_express: { board: 'metro_m0_express', ...FEATHER_WIRED, spi: FEATHER_SPI_D2, neopixel: { part: 'pixel' }, ...FULL },
@@ -153,6 +160,7 @@ function userParts(p: Plan, modules: ModuleId[]): Samd21PartSpec[] {
   if (has('pulseio.PulseOut') && Array.isArray(p.irOut)) parts.push({ id: 'irLed', type: 'ir-led', anode: (p.irOut as P)[1] });
   if (has('pulseio.PulseIn') && Array.isArray(p.irIn)) parts.push({ id: 'irReceiver', type: 'ir-receiver', out: (p.irIn as P)[1] });
   if (has('audioio + audiocore') && p.board !== 'cpx') parts.push({ id: 'speaker', type: 'speaker', input: 'PA02' });
+  if (has('audiobusio.PDMIn') && p.mic && p.mic !== 'builtin') parts.push({ id: 'microphone', type: 'pdm-microphone', clk: p.mic.clock[1], data: p.mic.data[1] });
   return parts;
 }
 
@@ -208,8 +216,9 @@ function measure(c: Ctx, pad: string, seconds: number): { duty: number; hz: numb
 }
 
 /**
- * The frequency pwmio really makes when asked for `hz`: it counts GCLK0 (TCC/TC at prescaler 1
- * for these frequencies) up to TOP = 48 MHz / hz - 1 (common-hal/pwmio/PWMOut.c assumes 48 MHz),
+ * The frequency pwmio (or audioio's sample timer) really makes when asked for `hz`: it counts
+ * GCLK0 (TCC/TC at prescaler 1 for these frequencies) up to TOP = 48 MHz / hz - 1
+ * (common-hal/pwmio/PWMOut.c, audio_dma.c assume 48 MHz),
  * and GCLK0 is the DFLL: 48 MHz exactly in USB clock recovery (crystal-less boards), 1464 x
  * 32768 Hz = 47.972352 MHz when locked to the 32 kHz crystal.
  */
@@ -424,33 +433,37 @@ const CASES: Record<ModuleId, ModuleCase> = {
       `time.sleep(0.01)`,
       `wait("listen")`,
       `playing = a.playing`,
-      `a.stop(); a.deinit()`,
+      `a.stop()`,
+      `f = open("/tone.wav", "rb")`,
+      `a.play(audiocore.WaveFile(f))`,
+      `time.sleep(0.01)`,
+      `wait("wave")`,
+      `a.stop(); f.close(); a.deinit()`,
       ...(p.board === 'cpx' ? [`en.deinit()`] : []),
       `return playing`,
     ],
-    at: {
-      listen: (c) => {
-        const spk = c.b.parts.speaker as Speaker;
-        spk.clear();
-        c.b.machine.runFor(0.05);
-        const { seconds } = spk.samples();
-        c.seen.n = seconds.length;
-        c.seen.spacing = (seconds[seconds.length - 1] - seconds[0]) / (seconds.length - 1);
-        c.seen.hz = spk.estimateFrequency();
-      },
-    },
+    at: { listen: (c) => (c.seen.raw = listen(c)), wave: (c) => (c.seen.wave = listen(c)) },
     check: (c, r) => {
       expect(r).toBe('True');
-      // 16 kHz: one DAC conversion each 62.5 µs (0.05 s: 800 samples), 16 samples a period: 1 kHz.
-      expect(c.seen.n as number).toBeGreaterThan(780);
-      expect(c.seen.spacing as number).toBeCloseTo(62.5e-6, 7);
-      expect(Math.abs((c.seen.hz as number) - 1000)).toBeLessThan(5);
+      // RawSample at 16 kHz: one DAC conversion each 62.5 µs (0.05 s: 800 samples), 16 a period: 1 kHz.
+      // The sample clock is GCLK0 / (48 MHz / rate), as for pwmio (pwmHz): exact on crystal-less boards.
+      const raw = c.seen.raw as Heard;
+      expect(raw.n).toBeGreaterThan(780);
+      expect(raw.spacing).toBeCloseTo(1 / pwmHz(c, 16_000), 9);
+      expect(Math.abs(raw.hz - pwmHz(c, 16_000) / 16)).toBeLessThan(2);
+      // WaveFile (/tone.wav: 8 kHz, 16-bit mono, 500 Hz): 125 µs apart, 500 Hz.
+      const wave = c.seen.wave as Heard;
+      expect(wave.n).toBeGreaterThan(380);
+      expect(wave.spacing).toBeCloseTo(1 / pwmHz(c, 8_000), 9);
+      expect(Math.abs(wave.hz - pwmHz(c, 8_000) / 16)).toBeLessThan(2);
     },
   },
   'audiobusio.PDMIn': {
-    code: () => [
+    code: (p) => [
       `import audiobusio, array`,
-      `m = audiobusio.PDMIn(board.MICROPHONE_CLOCK, board.MICROPHONE_DATA, sample_rate=16000, bit_depth=16)`,
+      p.mic === 'builtin'
+        ? `m = audiobusio.PDMIn(board.MICROPHONE_CLOCK, board.MICROPHONE_DATA, sample_rate=16000, bit_depth=16)`
+        : `m = audiobusio.PDMIn(board.${p.mic!.clock[0]}, board.${p.mic!.data[0]}, sample_rate=16000, bit_depth=16)`,
       `b = array.array("H", [0] * 640)`,
       `m.record(b, len(b))`,
       `mid = sum(b[320:]) // 320`,
@@ -593,6 +606,44 @@ const CASES: Record<ModuleId, ModuleCase> = {
 };
 
 const DIE_CELSIUS = 31.5;
+
+interface Heard {
+  n: number;
+  spacing: number;
+  hz: number;
+}
+
+/** 50 ms of what the speaker hears: sample count, spacing (s) and pitch (Hz). */
+function listen(c: Ctx): Heard {
+  const spk = c.b.parts.speaker as Speaker;
+  spk.clear();
+  c.b.machine.runFor(0.05);
+  const { seconds } = spk.samples();
+  return { n: seconds.length, spacing: (seconds[seconds.length - 1] - seconds[0]) / (seconds.length - 1), hz: spk.estimateFrequency() };
+}
+
+/** A RIFF/WAVE file: 16-bit mono PCM at `rate`, a sine of `hz` for `seconds` (the format audiocore.WaveFile reads). */
+function waveFile(rate: number, hz: number, seconds: number): Uint8Array {
+  const n = Math.round(rate * seconds);
+  const out = new Uint8Array(44 + 2 * n);
+  const v = new DataView(out.buffer);
+  const ascii = (o: number, t: string) => [...t].forEach((ch, i) => v.setUint8(o + i, ch.charCodeAt(0)));
+  ascii(0, 'RIFF');
+  v.setUint32(4, 36 + 2 * n, true);
+  ascii(8, 'WAVE');
+  ascii(12, 'fmt ');
+  v.setUint32(16, 16, true);
+  v.setUint16(20, 1, true); // PCM
+  v.setUint16(22, 1, true); // mono
+  v.setUint32(24, rate, true);
+  v.setUint32(28, rate * 2, true);
+  v.setUint16(32, 2, true);
+  v.setUint16(34, 16, true);
+  ascii(36, 'data');
+  v.setUint32(40, 2 * n, true);
+  for (let i = 0; i < n; i++) v.setInt16(44 + 2 * i, Math.round(20000 * Math.sin((2 * Math.PI * hz * i) / rate)), true);
+  return out;
+}
 const CW: (0 | 1)[][] = [
   [0, 1],
   [0, 0],
@@ -654,6 +705,7 @@ async function runBoard(p: Plan, modules: ModuleId[], image: string): Promise<Ma
   (b.parts.microphone as PdmMicrophone | undefined)?.setLevel(0.5, 1000);
   const { volume } = openDrive(b);
   writeDriveFile(volume, '/boot.py', new TextEncoder().encode('import storage\nstorage.remount("/", readonly=False)\n'));
+  if (testable.includes('audioio + audiocore')) writeDriveFile(volume, '/tone.wav', waveFile(8000, 500, 0.3));
   for (const [path, text] of Object.entries(driveFiles(p, modules))) writeDriveFile(volume, path, new TextEncoder().encode(text));
   const connection = connectConsole(b);
   const console = showRun(connection, b.machine.scheduler, { reload: true });
