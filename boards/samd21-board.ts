@@ -20,6 +20,7 @@ import { NtcThermistor } from '../peripherals/devices/thermistor.js';
 import { PushButton } from '../peripherals/devices/push-button.js';
 import { SlideSwitch } from '../peripherals/devices/slide-switch.js';
 import { Speaker } from '../peripherals/devices/speaker.js';
+import { I2cPinTarget } from '../peripherals/devices/i2c-pins.js';
 import { PdmMicrophone } from '../peripherals/devices/pdm-microphone.js';
 import { Led } from '../peripherals/devices/led.js';
 import { Potentiometer } from '../peripherals/devices/potentiometer.js';
@@ -257,6 +258,8 @@ function wiringContext(mcu: Samd21): WiringContext {
         mcu.sercom[w.sercom].attachI2c(bus, { sda: w.sda, scl: w.scl });
         // Board pull-ups on SDA/SCL (busio.I2C refuses a bus without them).
         if (w.pullUpOhms > 0) for (const pad of [w.sda, w.scl]) wire(pad, `I2C pull-up ${pad}`).setPull('up', w.pullUpOhms);
+        // The same parts answer a controller that bit-bangs the two pads (bitbangio.I2C).
+        new I2cPinTarget(bus, wire(w.sda, `I2C target SDA ${w.sda}`), wire(w.scl, `I2C target SCL ${w.scl}`));
         i2c.set(w.sercom, bus);
       }
       return bus;

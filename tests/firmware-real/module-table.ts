@@ -22,6 +22,9 @@ export type ModuleId =
   | 'busio.I2C'
   | 'busio.SPI'
   | 'busio.UART'
+  | 'bitbangio.I2C'
+  | 'onewireio'
+  | 'displayio'
   | 'audioio + audiocore'
   | 'audiobusio.PDMIn'
   | 'neopixel_write'
@@ -48,6 +51,9 @@ export const MODULE_EFFECTS: Record<ModuleId, string> = {
   'busio.I2C': 'scan finds a LIS3DH at 0x18 on SDA/SCL; WHO_AM_I reads 0x33',
   'busio.SPI': 'JEDEC ID of a GD25Q16C on SCK/MOSI/MISO (C8 40 15); on the Gemma M0 (no MISO pad) the DotStar colour',
   'busio.UART': 'bytes both ways with a serial device on TX/RX at 9600 baud',
+  'bitbangio.I2C': 'the same LIS3DH found and read by bit-banged SDA/SCL (the parts answer on the pins too)',
+  onewireio: 'reset(): a low pulse of at least 480 µs on the pad; no presence with only a 4.7 kΩ pull-up, presence when the host answers as a device (30 µs, then 200 µs low)',
+  displayio: 'the displayio family (busdisplay, fourwire, i2cdisplaybus, paralleldisplaybus, epaperdisplay, terminalio, fontio)',
   'audioio + audiocore': 'AudioOut on A0: a RawSample at 16 kHz (DAC samples 62.5 µs apart, 1 kHz at the speaker), then a WaveFile (8 kHz, 500 Hz)',
   'audiobusio.PDMIn': "record() of a PDM microphone (the CPX's own; wired to TX/D9 elsewhere): the host's 1 kHz tone counted in the samples",
   neopixel_write: 'the pixel colour latched by a WS2812B chain on the pad',
@@ -107,6 +113,9 @@ const SMALL_BUILD: Partial<Record<ModuleId, Status>> = {
   'audioio + audiocore': 'absent',
   'audiobusio.PDMIn': 'absent',
   countio: 'absent',
+  'bitbangio.I2C': 'absent',
+  onewireio: 'absent',
+  displayio: 'absent',
 };
 
 /** The full builds without countio (metro_m0_express, feather_m0_express). */
@@ -117,10 +126,13 @@ const FULL_BUILD: Partial<Record<ModuleId, Status>> = {
   'audioio + audiocore': 'works',
   'audiobusio.PDMIn': 'works',
   countio: 'absent',
+  'bitbangio.I2C': 'absent',
+  onewireio: 'works',
+  displayio: { partial: 'in the build; nothing checked: no display part is modelled' },
 };
 
 export const MODULE_STATUS: Record<BoardName, Partial<Record<ModuleId, Status>>> = {
-  cpx: { ...FULL_BUILD, countio: 'works' },
+  cpx: { ...FULL_BUILD, countio: 'works', 'bitbangio.I2C': 'works', displayio: 'absent' },
   metro_m0_express: FULL_BUILD,
   feather_m0_express: FULL_BUILD,
   gemma_m0: SMALL_BUILD,
