@@ -48,13 +48,14 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 
 const USAGE = `usage:
   circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
-                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
+                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT] [--console PORT]
                  [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
                  [--trace io,insn [--trace-peripheral NAME,...] [--trace-range START-END] [--trace-file FILE]]
                  [--rfc2217 PORT]
   circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
   circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
+                  [--console PORT]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
   circuitemu boards
@@ -93,6 +94,8 @@ held in a flash image, without running any firmware (--board defaults to cpx).
 --cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
 code to JavaScript (jit: faster on long CPU-bound runs, slower to start); both give the same
 results, cycle for cycle.
+--console PORT: the console is the board's serial port PORT instead of its own (arduino_zero:
+edbg, the EDBG virtual COM port on SERCOM5 at 115200 baud; native USB is then left unplugged).
 --gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
 127.0.0.1 only; when GDB detaches the run goes on without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
@@ -237,6 +240,7 @@ const RUN_OPTIONS = {
   'trace-range': { type: 'string' },
   'trace-file': { type: 'string' },
   rfc2217: { type: 'string' },
+  console: { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -298,6 +302,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
     if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
     if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
+    if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
       board: opts.board!,
@@ -328,7 +333,12 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   const flash = opts.flash ? FlashImageFile.open(board, opts.flash, { forWriting: true }) : undefined;
   try {
     if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
-    const connection = connectConsole(board);
+    let connection;
+    try {
+      connection = connectConsole(board, opts.console);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const reload = !!connection.usbHost && !interactive && !opts['no-reload'];
     const console = showRun(connection, board.machine.scheduler, { reload, expectText: opts['expect-text'] });
     connection.usbHost?.onEvent((e) => e.type === 'error' && process.stderr.write(`circuitemu: USB: ${e.message}\n`));
