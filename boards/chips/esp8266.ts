@@ -20,7 +20,7 @@
 import { Bus, Memory, type AccessSize, type BusDevice } from '../../emulator/kernel/bus.js';
 import { Machine } from '../../emulator/kernel/machine.js';
 import { Diagnostics } from '../../emulator/kernel/diagnostics.js';
-import { Scheduler } from '../../emulator/kernel/scheduler.js';
+import { Scheduler, SimEvent } from '../../emulator/kernel/scheduler.js';
 import { Lx106 } from '../../cpu-xtensa/lx106.js';
 import { RegisterBlock, UnimplementedDevice } from '../../peripherals/register-block.js';
 import { Dport, CPU_CLOCK_80MHZ, EDGE_INT_FRC1, EDGE_INT_FRC2 } from '../../peripherals/esp8266/dport.js';
@@ -127,11 +127,18 @@ export interface Esp8266 {
   /** Power-on: RAM cleared, blocks to reset values, the core at the ROM's reset vector. */
   powerOn(): void;
   /**
-   * A system reset with `cause` (watchdog, deep-sleep wake-up): the blocks to reset values and
+   * A system reset with `cause` (watchdog, RST pin): the blocks but the RTC to reset values and
    * the core at the ROM's reset vector; RAM keeps its contents (the ROM and firmware reinitialise
    * what they use) and RTC memory is kept, as on the chip.
    */
   systemReset(cause: number): void;
+  /** True while in deep sleep (the digital part powered down, the RTC counting). */
+  readonly asleep: boolean;
+  /**
+   * The end of a timed deep sleep: the RTC drives GPIO16 low. The chip only wakes if that pin
+   * is wired to its RST pin (the board decides: it then calls systemReset(RESET_EXTERNAL)).
+   */
+  onDeepSleepWake: (() => void) | null;
 }
 
 export function createEsp8266(options: Esp8266Options): Esp8266 {
@@ -171,6 +178,15 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   const wdt = new Esp8266Wdt(scheduler, () => chip.systemReset(RESET_WDT));
 
   const hspi = new Esp8266Spi('SPI1', scheduler);
+  // Deep sleep is entered from a store inside the core's run loop: it takes effect in an event
+  // just after it (the core then leaves its loop), and the RTC timer's alarm ends it.
+  let asleep = false;
+  const enterSleep = new SimEvent('esp8266.deep-sleep', () => deepSleep());
+  const wake = new SimEvent('esp8266.deep-sleep-wake', () => chip.onDeepSleepWake?.());
+  rtc.onDeepSleep = () => {
+    scheduler.scheduleIn(enterSleep, 1);
+    scheduler.requestBreak();
+  };
 
   const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev, sar, wdt, hspi];
   for (const b of blocks) b.diagnostics = diagnostics;
@@ -254,6 +270,10 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
       return mappedMiB;
     },
     resetReason: RESET_POWER_ON,
+    get asleep() {
+      return asleep;
+    },
+    onDeepSleepWake: null,
     powerOn() {
       for (const m of [dram, iram, rtcMemory]) m.load(0, new Uint8Array(m.size));
       chip.resetReason = RESET_POWER_ON;
@@ -261,18 +281,31 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     },
     systemReset(cause) {
       chip.resetReason = cause;
-      resetBlocks();
+      // The RTC domain keeps running through every reset but power-on.
+      resetBlocks(false);
     },
   };
 
-  function resetBlocks(): void {
+  /** Everything but the RTC block and RTC memory powered down; the core stops. */
+  function deepSleep(): void {
+    const timed = rtc.timerWake;
+    const seconds = rtc.secondsToAlarm();
+    resetBlocks(false);
+    asleep = true;
+    core!.state = 'sleeping';
+    if (timed) scheduler.scheduleIn(wake, Math.max(1, scheduler.cyclesIn(seconds)));
+  }
+
+  function resetBlocks(resetRtc = true): void {
+    asleep = false;
+    scheduler.cancel(wake);
     scheduler.setFrequency(CPU_CLOCK_80MHZ);
     dport.reset();
     uart0.reset();
     uart1.reset();
     gpio.reset();
     frc.reset();
-    rtc.reset();
+    if (resetRtc) rtc.reset();
     iomux.reset();
     sar.reset();
     wdt.reset();
@@ -321,7 +354,12 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
       { base: IRAM_BASE, memory: iram },
       { base: FLASH_WINDOW_BASE, memory: flashWindow },
     ],
-    simcall: hle.call,
+    // A ROM call that unmasks (ets_intr_unlock, ets_isr_unmask) must let a pending interrupt in
+    // at once, as the real ROM's RSIL/WSR does: the core checks interrupts at the next window.
+    simcall: (cpu) => {
+      hle.call(cpu);
+      if (cpu.pendingInterruptLevel() !== 0) scheduler.requestBreak();
+    },
     onHalt: (info) => machine.stop(info),
   });
   machine.attachCore(core);

@@ -94,4 +94,24 @@ describe.skipIf(why !== '')('MicroPython drives the ESP8266 peripherals (Feather
     expect(repl(board, 'print(spi.read(2, 0x5a).hex())')).toContain('a5a5');
     expect(board.chip.hspi.hz).toBe(1_000_000);
   }, 60_000);
+
+  it('machine.deepsleep(ms): the chip sleeps until the RTC timer wakes it through GPIO16-RST; MicroPython reports DEEPSLEEP_RESET and RTC memory survives', () => {
+    const board = boot();
+    repl(board, 'import machine');
+    repl(board, 'machine.RTC().memory(b"kept across deep sleep")');
+    const from = board.machine.stdout.text().length;
+    board.console.write(new TextEncoder().encode('machine.deepsleep(2000)\r'));
+    const start = board.chip.scheduler.seconds;
+    for (let t = 0; t < 1 && !board.chip.asleep; t += 0.001) board.machine.runFor(0.001);
+    expect(board.chip.asleep).toBe(true);
+    const asleepAt = board.chip.scheduler.seconds;
+    runUntil(board, 'rst cause:', from, 5, 0.01);
+    // The SDK sets the RTC alarm for the 2 s asked for, counted from its sleep sequence.
+    expect(board.chip.scheduler.seconds - start).toBeGreaterThan(2);
+    expect(board.chip.scheduler.seconds - asleepAt).toBeLessThan(2.05);
+    const reboot = runUntil(board, PROMPT, from, 5);
+    expect(reboot).toContain('rst cause:2, boot mode:');
+    repl(board, 'import machine');
+    expect(repl(board, 'print(machine.reset_cause() == machine.DEEPSLEEP_RESET, machine.RTC().memory())')).toContain("True b'kept across deep sleep'");
+  }, 60_000);
 });
