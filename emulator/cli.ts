@@ -19,7 +19,7 @@ import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../fi
 import { FatError } from '../firmware-runtime/fs/fat.js';
 import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT } from './run.js';
-import { prepareFirmware } from './firmware.js';
+import { parseFlashParts, prepareFirmware, prepareFlashParts } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
 import { attachStdin } from './node/stdin.js';
 import { cpuDefaults } from '../cpu-armv6m/core.js';
@@ -39,7 +39,7 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 };
 
 const USAGE = `usage:
-  circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
+  circuitemu run --board NAME [--firmware FILE|OFFSET=FILE,...] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
@@ -59,6 +59,8 @@ a terminal would, and shows the output from "soft reboot" on; --no-reload turns 
 Without --firmware, run and repl use the hosted CircuitPython engine (cpx, metro_m0_express): CircuitPython
 9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
 console input and standard input has ended.
+--firmware OFFSET=FILE,...: files written at flash offsets, as esptool's write_flash writes them
+(feather_huzzah: 0x0=boot.bin,0x1000=app.bin).
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
 --cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
@@ -256,7 +258,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if ((opts.flash || opts.drive) && !board.circuitpy) {
     throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
   }
-  const firmware = prepareFirmware(board, readFirmware(board, opts.firmware), opts.firmware);
+  const firmware = loadFirmwareOption(board, opts.firmware);
   // Locked (and its directory checked) before anything runs; held until it is saved.
   const flash = opts.flash ? FlashImageFile.open(board, opts.flash, { forWriting: true }) : undefined;
   try {
@@ -296,6 +298,13 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   } finally {
     flash?.close();
   }
+}
+
+/** --firmware FILE, or OFFSET=FILE[,OFFSET=FILE...] written into the board's flash as esptool would. */
+function loadFirmwareOption(board: Board, spec: string) {
+  const parts = parseFlashParts(spec);
+  if (!parts) return prepareFirmware(board, readFirmware(board, spec), spec);
+  return prepareFlashParts(board, parts.map((p) => ({ ...p, bytes: readFirmware(board, p.file) })));
 }
 
 /** The firmware file: a regular file no larger than any image the board could hold. */
