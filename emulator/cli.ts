@@ -19,7 +19,7 @@ import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../fi
 import { FatError } from '../firmware-runtime/fs/fat.js';
 import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT } from './run.js';
-import { prepareFirmware } from './firmware.js';
+import { parseFlashParts, prepareFirmware, prepareFlashParts } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
 import { attachStdin } from './node/stdin.js';
 import { cpuDefaults } from '../cpu-armv6m/core.js';
@@ -47,7 +47,7 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 };
 
 const USAGE = `usage:
-  circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
+  circuitemu run --board NAME [--firmware FILE|OFFSET=FILE,...] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT] [--console PORT]
                  [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
                  [--trace io,insn [--trace-peripheral NAME,...] [--trace-range START-END] [--trace-file FILE]]
@@ -89,6 +89,8 @@ the wall clock, and output produced before a client connects is sent when it doe
 --snapshot-load FILE: start from a snapshot (\`circuitemu snapshot\`) instead of power-on: no
 --firmware, --drive or --flash (the snapshot holds them); the console connects to the restored
 board. snapshot: see \`circuitemu snapshot --help\`.
+--firmware OFFSET=FILE,...: files written at flash offsets, as esptool's write_flash writes them
+(feather_huzzah: 0x0=boot.bin,0x1000=app.bin).
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
 --cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
@@ -328,7 +330,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if ((opts.flash || opts.drive) && !board.circuitpy) {
     throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
   }
-  const firmware = opts.firmware ? prepareFirmware(board, readFirmware(board, opts.firmware), opts.firmware) : null;
+  const firmware = opts.firmware ? loadFirmwareOption(board, opts.firmware) : null;
   // Locked (and its directory checked) before anything runs; held until it is saved.
   const flash = opts.flash ? FlashImageFile.open(board, opts.flash, { forWriting: true }) : undefined;
   try {
@@ -462,6 +464,13 @@ function writeVcd(path: string, recorder: VcdRecorder): void {
   } catch (e) {
     throw new HostFileError('cannot-create', `cannot write ${path}: ${(e as Error).message}`);
   }
+}
+
+/** --firmware FILE, or OFFSET=FILE[,OFFSET=FILE...] written into the board's flash as esptool would. */
+function loadFirmwareOption(board: Board, spec: string) {
+  const parts = parseFlashParts(spec);
+  if (!parts) return prepareFirmware(board, readFirmware(board, spec), spec);
+  return prepareFlashParts(board, parts.map((p) => ({ ...p, bytes: readFirmware(board, p.file) })));
 }
 
 /** The firmware file: a regular file no larger than any image the board could hold. */
