@@ -14,6 +14,8 @@ import { createTestM0 } from '../../boards/test-m0.js';
 import { cpuDefaults, type CortexM0Plus, type CpuMode } from '../../cpu-armv6m/core.js';
 import { benchXtensa } from './xtensa-bench.js';
 import { lx106Defaults } from '../../cpu-xtensa/lx106.js';
+import { benchBrowser } from './browser-bench.js';
+import { benchSnapshotSuite } from './snapshot-bench.js';
 import { connectConsole } from '../../emulator/console.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 
@@ -129,12 +131,13 @@ const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.
 if (isMain) {
   benchArm();
   const sections = await loadOptionalSections();
-  for (const section of sections) section(console.log);
+  for (const section of sections) await section(console.log);
+  await benchBrowser(console.log);
 }
 
 /** Benchmarks of the other engines. */
-async function loadOptionalSections(): Promise<((log: (s: string) => void) => void)[]> {
-  return [benchLx106, benchBoot, benchBootEsp8266];
+async function loadOptionalSections(): Promise<((log: (s: string) => void) => void | Promise<void>)[]> {
+  return [benchLx106, benchBoot, benchBootEsp8266, benchSnapshotSuite];
 }
 
 /**
