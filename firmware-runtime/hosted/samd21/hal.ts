@@ -262,7 +262,8 @@ export class Samd21Hal {
       value = this.r16(ADC + 0x1a);
     }
     this.w8(ADC + 0x00, 0);
-    return (value << 4) & 0xffff;
+    // The port stretches 12 bits to 16 by repeating the top bits below them (2048 reads 32776, as on the board).
+    return ((value << 4) | (value >> 8)) & 0xffff;
   }
 
   // ---- touchio (PTC, register sequence of Adafruit's FreeTouch as CircuitPython uses it) ---------------
