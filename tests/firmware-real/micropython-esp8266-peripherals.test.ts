@@ -114,4 +114,16 @@ describe.skipIf(why !== '')('MicroPython drives the ESP8266 peripherals (Feather
     repl(board, 'import machine');
     expect(repl(board, 'print(machine.reset_cause() == machine.DEEPSLEEP_RESET, machine.RTC().memory())')).toContain("True b'kept across deep sleep'");
   }, 60_000);
+
+  it('WiFi as far as modelled: the station interface activates, a scan runs over the channels and finds no access point (MicroPython: "scan failed")', () => {
+    const board = boot();
+    repl(board, 'import network');
+    repl(board, 'w = network.WLAN(network.STA_IF)');
+    expect(repl(board, 'w.active(True)')).toMatch(/#\d ets_task\(/); // MicroPython's own message
+    expect(repl(board, 'print(w.active(), w.status())')).toContain('True 0'); // STAT_IDLE
+    const t0 = board.chip.scheduler.seconds;
+    expect(repl(board, 'w.scan()', 10)).toContain('OSError: scan failed');
+    // The SDK dwells on each of channels 1-13 before it gives up.
+    expect(board.chip.scheduler.seconds - t0).toBeGreaterThan(1);
+  }, 60_000);
 });
