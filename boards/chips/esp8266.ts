@@ -8,7 +8,7 @@
  *   0x3FF20C00  WDEV_NOW (microsecond counter)        0x40100000  32 KiB IRAM
  *   0x3FFE8000  96 KiB DRAM (user 80 KiB + ROM's)     0x40200000  1 MiB flash window (read-only)
  *   0x60000000  UART0   0x60000100 SPI1 (HSPI)   0x60000300 GPIO   0x60000600 FRC1/FRC2   0x60000700 RTC
- *   0x60000800  IO_MUX  0x60000900 WDT  0x60000D00 SAR/RF measurement  0x60000F00 UART1
+ *   0x60000800  IO_MUX  0x60000900 WDT  0x60000D00 SAR ADC/RF measurement  0x60000F00 UART1
  *   0x60001000  RTC memory (kept across every reset but power-on)
  * Other 256-byte slots of 0x60000000-0x60000FFF are unmodelled (reads 0, reported).
  *
@@ -119,6 +119,8 @@ export interface Esp8266 {
   readonly wdt: Esp8266Wdt;
   /** SPI1 (HSPI), the user SPI bus (machine.SPI(1)). */
   readonly hspi: Esp8266Spi;
+  /** The SAR ADC (set `sar.tout` to the volts on TOUT/A0) and RF measurement block. */
+  readonly sar: SarBlock;
   readonly diagnostics: Diagnostics;
   /** The flash MiB the cache window shows, or null (Cache_Read_Disable). */
   readonly mappedMiB: number | null;
@@ -265,6 +267,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     iomux,
     wdt,
     hspi,
+    sar,
     diagnostics,
     get mappedMiB() {
       return mappedMiB;

@@ -262,3 +262,28 @@ describe('deep sleep (RTC)', () => {
     expect(b.chip.resetReason).toBe(1);
   });
 });
+
+describe('SAR ADC (TOUT)', () => {
+  /** The SDK's arithmetic on the eight samples (read_sar_dout, test_tout, system_adc_read in libphy/libmain). */
+  function sdkReading(words: number[]): number {
+    let sum = 0;
+    for (const word of words) {
+      const x = ~word;
+      const corrected = Math.min(255, (Math.max(0, (x & 0xff) - 21) * 279) >> 8) + (x & 0x700);
+      sum += corrected;
+    }
+    return Math.min(1024, Math.floor((((sum + 8) >> 4) * 12) / 11));
+  }
+
+  test('a conversion started through +0x50 leaves eight samples at +0x80..+0x9C that the SDK reads as V * 1024', () => {
+    const { chip, read, write } = board();
+    for (const [volts, expected] of [[0, 0], [0.1, 102], [0.333, 341], [0.5, 512], [1, 1024], [2, 1024]] as const) {
+      chip.sar.tout = volts;
+      write(0x60000d50, 0);
+      write(0x60000d50, 2);
+      expect((read(0x60000d50) >>> 24) & 7).toBe(0); // converter idle again
+      const words = Array.from({ length: 8 }, (_, i) => read(0x60000d80 + 4 * i));
+      expect(sdkReading(words), `${volts} V`).toBe(expected);
+    }
+  });
+});

@@ -126,4 +126,18 @@ describe.skipIf(why !== '')('MicroPython drives the ESP8266 peripherals (Feather
     // The SDK dwells on each of channels 1-13 before it gives up.
     expect(board.chip.scheduler.seconds - t0).toBeGreaterThan(1);
   }, 60_000);
+
+  it('machine.ADC(0) reads the voltage on TOUT: 0..1 V as 0..1024', () => {
+    const board = boot();
+    repl(board, 'import machine');
+    repl(board, 'adc = machine.ADC(0)');
+    const readings: number[] = [];
+    for (const volts of [0, 0.25, 0.5, 0.8, 1.0, 3.3]) {
+      board.chip.sar.tout = volts;
+      const out = repl(board, 'print("adc", adc.read())');
+      readings.push(Number(/adc (\d+)/.exec(out)![1]));
+    }
+    // Espressif: TOUT's range is 0-1.0 V, 10 bits; above 1 V it saturates.
+    expect(readings).toEqual([0, 256, 512, 819, 1024, 1024]);
+  }, 60_000);
 });
