@@ -15,7 +15,8 @@
  * Clock: the CPU runs at 80 MHz, 160 MHz with DPORT CPU2X bit 0 (scheduler.setFrequency); the
  * peripherals' APB clock stays 80 MHz.
  *
- * Interrupt lines (SDK numbering): 4 GPIO (level), 5 UART0/UART1, 9 FRC1 (edge), 10 FRC2 (edge).
+ * Interrupt lines (SDK numbering): 4 GPIO (level), 5 UART0/UART1, 8 WDT stage 0 (edge), 9 FRC1
+ * (edge), 10 FRC2 (edge).
  */
 import { Bus, Memory, type AccessSize, type BusDevice } from '../../emulator/kernel/bus.js';
 import { Machine } from '../../emulator/kernel/machine.js';
@@ -23,7 +24,7 @@ import { Diagnostics } from '../../emulator/kernel/diagnostics.js';
 import { Scheduler, SimEvent } from '../../emulator/kernel/scheduler.js';
 import { Lx106 } from '../../cpu-xtensa/lx106.js';
 import { RegisterBlock, UnimplementedDevice } from '../../peripherals/register-block.js';
-import { Dport, CPU_CLOCK_80MHZ, EDGE_INT_FRC1, EDGE_INT_FRC2 } from '../../peripherals/esp8266/dport.js';
+import { Dport, CPU_CLOCK_80MHZ, EDGE_INT_FRC1, EDGE_INT_FRC2, EDGE_INT_WDT } from '../../peripherals/esp8266/dport.js';
 import { Esp8266Uart } from '../../peripherals/esp8266/uart.js';
 import { Esp8266Gpio } from '../../peripherals/esp8266/gpio.js';
 import { FrcTimers } from '../../peripherals/esp8266/timers.js';
@@ -46,6 +47,7 @@ export const RTC_MEMORY_SIZE = 0x400;
 
 export const INT_GPIO = 4;
 export const INT_UART = 5;
+export const INT_WDT = 8;
 export const INT_FRC1 = 9;
 export const INT_FRC2 = 10;
 
@@ -177,7 +179,15 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   const iomux = new IoMux();
   const wdev = new Wdev(scheduler);
   const sar = new SarBlock();
-  const wdt = new Esp8266Wdt(scheduler, () => chip.systemReset(RESET_WDT));
+  const wdt = new Esp8266Wdt(
+    scheduler,
+    () => chip.systemReset(RESET_WDT),
+    () => {
+      if (!dport.edgeEnabled(EDGE_INT_WDT) || !core) return;
+      core.setInterrupt(INT_WDT, true);
+      core.setInterrupt(INT_WDT, false);
+    },
+  );
 
   const hspi = new Esp8266Spi('SPI1', scheduler);
   // Deep sleep is entered from a store inside the core's run loop: it takes effect in an event

@@ -147,6 +147,23 @@ describe('watchdog (0x60000900)', () => {
     expect(b.machine.stdout.text()).toContain('rst cause:4');
   });
 
+  test('the end of stage 0 raises the watchdog interrupt (edge line 8) when DPORT EDGE_INT_ENABLE bit 0 is set', () => {
+    const { b, chip, write } = board();
+    const line8 = () => (chip.core.readSpecial(226) >>> 8) & 1;
+    write(WDT + 0x04, 3); // 6.4 ms
+    write(WDT + 0x08, 10);
+    write(WDT + 0x00, 0x39);
+    b.machine.runFor(0.007);
+    expect(line8()).toBe(0); // not enabled in DPORT: no interrupt
+    write(WDT + 0x14, 0x73);
+    write(DPORT + 0x04, 1);
+    b.machine.runFor(0.006);
+    expect(line8()).toBe(0);
+    b.machine.runFor(0.001);
+    expect(line8()).toBe(1); // latched edge
+    expect(chip.resetReason).toBe(1);
+  });
+
   test('disabled, it never bites', () => {
     const { b, chip, write } = board();
     write(WDT + 0x04, 0);
