@@ -19,7 +19,7 @@ import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../fi
 import { FatError } from '../firmware-runtime/fs/fat.js';
 import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT } from './run.js';
-import { prepareFirmware } from './firmware.js';
+import { parseFlashParts, prepareFirmware, prepareFlashParts } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
 import { attachStdin } from './node/stdin.js';
 import { cpuDefaults } from '../cpu-armv6m/core.js';
@@ -47,14 +47,15 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 };
 
 const USAGE = `usage:
-  circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
-                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
+  circuitemu run --board NAME [--firmware FILE|OFFSET=FILE,...] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
+                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT] [--console PORT]
                  [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
                  [--trace io,insn [--trace-peripheral NAME,...] [--trace-range START-END] [--trace-file FILE]]
                  [--rfc2217 PORT]
   circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
   circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
+                  [--console PORT]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
   circuitemu boards
@@ -69,7 +70,7 @@ back when the run ends, so the drive persists across runs. On a USB console (Cir
 run shows one complete run of code.py: when it connects after code.py started (as any host
 must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running), as a user at
 a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
-Without --firmware, run and repl use the hosted CircuitPython engine (cpx, metro_m0_express): CircuitPython
+Without --firmware, run and repl use the hosted CircuitPython engine (every SAMD21 board): CircuitPython
 9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
 console input and standard input has ended.
 --vcd FILE: writes the board's pin waveforms (all pins, or --vcd-pins LED,A1) as a Value Change
@@ -88,11 +89,15 @@ the wall clock, and output produced before a client connects is sent when it doe
 --snapshot-load FILE: start from a snapshot (\`circuitemu snapshot\`) instead of power-on: no
 --firmware, --drive or --flash (the snapshot holds them); the console connects to the restored
 board. snapshot: see \`circuitemu snapshot --help\`.
+--firmware OFFSET=FILE,...: files written at flash offsets, as esptool's write_flash writes them
+(feather_huzzah: 0x0=boot.bin,0x1000=app.bin).
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
 --cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
 code to JavaScript (jit: faster on long CPU-bound runs, slower to start); both give the same
 results, cycle for cycle.
+--console PORT: the console is the board's serial port PORT instead of its own (arduino_zero:
+edbg, the EDBG virtual COM port on SERCOM5 at 115200 baud; native USB is then left unplugged).
 --gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
 127.0.0.1 only; when GDB detaches the run goes on without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
@@ -237,6 +242,7 @@ const RUN_OPTIONS = {
   'trace-range': { type: 'string' },
   'trace-file': { type: 'string' },
   rfc2217: { type: 'string' },
+  console: { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -298,6 +304,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
     if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
     if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
+    if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
       board: opts.board!,
@@ -323,12 +330,17 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if ((opts.flash || opts.drive) && !board.circuitpy) {
     throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
   }
-  const firmware = opts.firmware ? prepareFirmware(board, readFirmware(board, opts.firmware), opts.firmware) : null;
+  const firmware = opts.firmware ? loadFirmwareOption(board, opts.firmware) : null;
   // Locked (and its directory checked) before anything runs; held until it is saved.
   const flash = opts.flash ? FlashImageFile.open(board, opts.flash, { forWriting: true }) : undefined;
   try {
     if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
-    const connection = connectConsole(board);
+    let connection;
+    try {
+      connection = connectConsole(board, opts.console);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const reload = !!connection.usbHost && !interactive && !opts['no-reload'];
     const console = showRun(connection, board.machine.scheduler, { reload, expectText: opts['expect-text'] });
     connection.usbHost?.onEvent((e) => e.type === 'error' && process.stderr.write(`circuitemu: USB: ${e.message}\n`));
@@ -452,6 +464,13 @@ function writeVcd(path: string, recorder: VcdRecorder): void {
   } catch (e) {
     throw new HostFileError('cannot-create', `cannot write ${path}: ${(e as Error).message}`);
   }
+}
+
+/** --firmware FILE, or OFFSET=FILE[,OFFSET=FILE...] written into the board's flash as esptool would. */
+function loadFirmwareOption(board: Board, spec: string) {
+  const parts = parseFlashParts(spec);
+  if (!parts) return prepareFirmware(board, readFirmware(board, spec), spec);
+  return prepareFlashParts(board, parts.map((p) => ({ ...p, bytes: readFirmware(board, p.file) })));
 }
 
 /** The firmware file: a regular file no larger than any image the board could hold. */

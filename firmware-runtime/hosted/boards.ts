@@ -21,7 +21,7 @@ export interface HostedBoardInfo {
   machine: string;
   mcu: string;
   platform: string;
-  /** gc.mem_free() and gc.mem_alloc() at the start of code.py on the real firmware. */
+  /** gc.mem_free() and gc.mem_alloc() at the start of code.py on the real firmware (their sum is the heap). */
   heapFree: number;
   heapAllocAtStart: number;
   /**
@@ -31,7 +31,23 @@ export interface HostedBoardInfo {
   pinRepr: Record<string, string>;
   /** Safe-mode text for both buttons held at reset. */
   userSafeModeText: string;
+  /**
+   * CIRCUITPY_FULL_BUILD: full builds word errors in full (`no module named 'x'`) and list `__class__` and
+   * `__dict__` in a module's dir(); the small builds say `module not found`.
+   */
+  fullBuild: boolean;
+  /**
+   * What `help('modules')` prints on the board's firmware, in its order (built-in modules, and the frozen
+   * libraries as path names): this is also the set of modules `import` finds without files on CIRCUITPY.
+   */
+  modules: readonly string[];
 }
+
+/** Language and core modules every SAMD21 build of CircuitPython 9.2.9 has (help('modules') on each). */
+const COMMON_MODULES = ['__future__', '__main__', 'analogio', 'array', 'board', 'builtins', 'busio', 'collections', 'digitalio', 'gc', 'math', 'microcontroller', 'micropython', 'neopixel_write', 'nvm', 'os', 'pwmio', 'random', 'rotaryio', 'rtc', 'storage', 'struct', 'supervisor', 'sys', 'time', 'touchio', 'usb_cdc', 'usb_hid', 'usb_midi'];
+/** Modules the express (full) builds add (metro_m0_express, feather_m0_express). */
+const EXPRESS_MODULES = ['adafruit_pixelbuf', 'audiobusio', 'audiocore', 'audioio', 'busdisplay', 'displayio', 'epaperdisplay', 'errno', 'fontio', 'fourwire', 'i2cdisplaybus', 'locale', 'onewireio', 'paralleldisplay', 'paralleldisplaybus', 'pulseio', 'terminalio', 'warnings'];
+const sorted = (names: string[]): string[] => [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /**
  * CPX: CIRCUITPY on SPI flash; heapFree 15024 is what CircuitPython 9.2.9 (built from the tag, run on the
@@ -52,6 +68,15 @@ export const CPX_HOSTED: HostedBoardInfo = {
     PA15: 'SLIDE_SWITCH', PB23: 'NEOPIXEL', PA12: 'REMOTEIN', PA23: 'REMOTEOUT',
   },
   userSafeModeText: 'You pressed both buttons at start up.',
+  fullBuild: true,
+  modules: sorted([
+    ...COMMON_MODULES, 'adafruit_bus_device', 'adafruit_bus_device.i2c_device', 'adafruit_bus_device.spi_device',
+    'adafruit_circuitplayground/__init__', 'adafruit_circuitplayground/circuit_playground_base', 'adafruit_circuitplayground/express',
+    'adafruit_hid/__init__', 'adafruit_hid/consumer_control', 'adafruit_hid/consumer_control_code', 'adafruit_hid/keyboard',
+    'adafruit_hid/keyboard_layout_base', 'adafruit_hid/keyboard_layout_us', 'adafruit_hid/keycode', 'adafruit_hid/mouse',
+    'adafruit_lis3dh', 'adafruit_pixelbuf', 'adafruit_thermistor', 'audiobusio', 'audiocore', 'audioio', 'bitbangio', 'codeop',
+    'countio', 'errno', 'locale', 'neopixel', 'onewireio', 'pulseio', 'rainbowio', 'warnings',
+  ]),
 };
 
 /** Metro M0 Express: CIRCUITPY on SPI flash (SERCOM5); figures measured on CircuitPython 9.2.9 as for the CPX. */
@@ -65,14 +90,66 @@ export const METRO_M0_EXPRESS_HOSTED: HostedBoardInfo = {
   heapAllocAtStart: 704,
   pinRepr: { PA11: 'D0', PA10: 'D1', PA17: 'LED' },
   userSafeModeText: 'You pressed the reset button during boot.',
+  fullBuild: true,
+  modules: sorted([...COMMON_MODULES, ...EXPRESS_MODULES]),
 };
 
-export const HOSTED_BOARDS: HostedBoardInfo[] = [CPX_HOSTED, METRO_M0_EXPRESS_HOSTED];
+/**
+ * The other SAMD21 boards, from their CircuitPython 9.2.9 firmware on the firmware engine (gc figures as the
+ * first line of code.py, help('modules'), dir(board), repr of every board name). The small builds (64 KiB
+ * CIRCUITPY in internal flash) freeze no library and leave more heap.
+ */
+function smallBoard(name: string, title: string, mcu: string, heapFree: number, extra: string[] = ['rainbowio']): HostedBoardInfo {
+  return {
+    name,
+    boardId: name,
+    machine: `${title} with ${mcu}`,
+    mcu,
+    platform: 'Atmel SAMD21',
+    heapFree,
+    heapAllocAtStart: 752,
+    pinRepr: {},
+    userSafeModeText: 'You pressed the reset button during boot.',
+    fullBuild: false,
+    modules: sorted([...COMMON_MODULES, ...extra]),
+  };
+}
+
+export const FEATHER_M0_EXPRESS_HOSTED: HostedBoardInfo = {
+  ...METRO_M0_EXPRESS_HOSTED,
+  name: 'feather_m0_express',
+  boardId: 'feather_m0_express',
+  machine: 'Adafruit Feather M0 Express with samd21g18',
+  heapFree: 15440,
+  heapAllocAtStart: 752,
+  pinRepr: {},
+  modules: sorted([...METRO_M0_EXPRESS_HOSTED.modules, 'codeop']),
+};
+
+const ADALOGGER_HOSTED = smallBoard('feather_m0_adalogger', 'Adafruit Feather M0 Adalogger', 'samd21g18', 16400);
+
+export const HOSTED_BOARDS: HostedBoardInfo[] = [
+  CPX_HOSTED,
+  METRO_M0_EXPRESS_HOSTED,
+  FEATHER_M0_EXPRESS_HOSTED,
+  smallBoard('feather_m0_basic', 'Adafruit Feather M0 Basic', 'samd21g18', 16400),
+  ADALOGGER_HOSTED,
+  // The Bluefruit LE Feather runs the Adalogger's CircuitPython build (CircuitPython has none of its own).
+  { ...ADALOGGER_HOSTED, name: 'feather_m0_bluefruit_le' },
+  smallBoard('gemma_m0', 'Adafruit Gemma M0', 'samd21e18', 16912),
+  smallBoard('trinket_m0', 'Adafruit Trinket M0', 'samd21e18', 16400),
+  smallBoard('arduino_zero', 'Arduino Zero', 'samd21g18', 16400, []),
+];
 
 export function hostedBoard(name: string): HostedBoardInfo {
   const b = HOSTED_BOARDS.find((x) => x.name === name);
-  if (!b) throw new Error(`the hosted engine does not support board '${name}' yet (supported: ${HOSTED_BOARDS.map((x) => x.name).join(', ')})`);
+  if (!b) throw new Error(`the hosted engine does not support board '${name}' (supported: ${HOSTED_BOARDS.map((x) => x.name).join(', ')})`);
   return b;
+}
+
+/** The importable names of a board's modules (top-level package names). */
+export function moduleNames(b: HostedBoardInfo): string[] {
+  return [...new Set(b.modules.map((m) => m.split(/[/.]/)[0]!))];
 }
 
 /** The REPL banner line (without line ends). */

@@ -9,16 +9,21 @@
  */
 import { createHostedBoard } from './boards.js';
 import type { Samd21Board } from '../../boards/samd21-board.js';
-import { spiFlashCircuitpyDevice, ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
+import { ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
+import { circuitpyDevice, formatOptions } from './drive.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
 import { errnoOf, hexBytes, localtime, mktime, readSettingsToml } from './os-support.js';
 import { HostedClock } from './clock.js';
 import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import { Led } from '../../peripherals/devices/led.js';
-import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, type HostedBoardInfo } from './boards.js';
-import { CORE_MODULES, createVm, type HostedVm } from './vm.js';
+import { Speaker } from '../../peripherals/devices/speaker.js';
+import { boardPads, externalTerminals, padLevelReader } from '../../boards/pad-levels.js';
+import { watchPartUse, type PartUse } from '../../boards/part-use.js';
+import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, moduleNames, type HostedBoardInfo } from './boards.js';
+import { CORE_MODULES, VM_MODULES, createVm, type HostedVm } from './vm.js';
 import { HalError, Samd21Hal } from './samd21/hal.js';
+import { Samd21Modules } from './samd21/modules.js';
 import { frozenFor } from './py/frozen.js';
 import { Repl, type ReplAction } from './repl.js';
 
@@ -29,8 +34,21 @@ export interface EnginePort {
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** Modules the SAMD21 builds do not have (circuitpython-console.md §7): importing one fails as on the board. */
-const MISSING_MODULES = ['json', 're', 'asyncio', 'uasyncio', 'keypad', 'synthio', 'ulab', 'usb_hid', 'usb_midi', 'js', 'jsffi', 'pyscript', 'vfs', 'platform', 'select', 'socket', 'ssl', 'hashlib', 'cryptolib', 'deflate', 'framebuf', 'machine', 'uctypes', 'websocket', 'webrepl', 'network', 'bluetooth'];
+/**
+ * Module names a board may lack beyond the VM's and ours (MicroPython port modules and CircuitPython modules of
+ * other ports): importing one fails as a missing module does on the board (circuitpython-console.md §7).
+ */
+const OTHER_MODULES = ['uasyncio', 'keypad', 'synthio', 'ulab', 'socket', 'ssl', 'cryptolib', 'machine', 'websocket', 'webrepl', 'network', 'bluetooth', 'usb_hid', 'usb_midi', 'nvm', 'codeop', 'warnings', 'onewireio', 'displayio', 'terminalio', 'fontio'];
+
+/**
+ * The modules `import` must refuse on a board: every name the board's firmware lacks, and those it has that
+ * this engine does not provide (the issue's rule: the firmware's missing-module error, never a silent fake).
+ */
+export function missingModules(info: HostedBoardInfo, provided: readonly string[]): string[] {
+  const onBoard = new Set(moduleNames(info));
+  const have = new Set(provided);
+  return [...new Set([...VM_MODULES, ...CORE_MODULES, ...OTHER_MODULES, ...onBoard])].filter((m) => !(onBoard.has(m) && have.has(m)));
+}
 
 const AUTO_RELOAD_ON = 'Auto-reload is on. Simply save files over USB to run them or enter REPL to disable.';
 const AUTO_RELOAD_OFF = 'Auto-reload is off.';
@@ -41,6 +59,10 @@ const CODE_FILES = ['code.txt', 'code.py', 'main.py', 'main.txt'];
 const AUTO_RELOAD_DELAY = 0.75;
 /** The command-ring target for host writes to CIRCUITPY (not a part name). */
 export const DRIVE_COMMAND = '@drive';
+/** The command-ring target for parts the user wired to pads: `drive(pad, 0 | 1 | 'z')` (boards/pad-levels.ts). */
+export const EXTERNAL_COMMAND = '@external';
+/** Speaker samples kept between flushes (older ones are dropped if nobody takes them). */
+const SOUND_BUFFER = 1 << 15;
 
 
 export class HostedEngine {
@@ -49,8 +71,18 @@ export class HostedEngine {
   private readonly pins: [string, string][];
   /** The chip's common-hal (fresh chip state per worker; pins are released when a VM ends). */
   private hw: Samd21Hal;
+  /** The common-hal modules in their own files (SPI, UART, ...) and their interrupt handlers. */
+  private mods: Samd21Modules;
   private readonly info: HostedBoardInfo;
   private readonly clock: HostedClock;
+  /** The page's view of the chip: pad levels, the parts the code used, external parts' terminals. */
+  private readonly pads: string[];
+  private readonly readPads: (out: number[]) => void;
+  private readonly partUse: PartUse;
+  private readonly external: (pad: string, level: 0 | 1 | null) => void;
+  /** Speaker input since the last flush: simulated seconds and volts. */
+  private soundSeconds: number[] = [];
+  private soundVolts: number[] = [];
   private readonly flash: Uint8Array;
   private volume!: FatVolume;
   private readonly out: number[] = [];
@@ -91,9 +123,23 @@ export class HostedEngine {
     this.info = hostedBoard(config.board);
     this.board = createHostedBoard(config.board);
     this.pins = Object.entries(this.board.spec.pins);
-    this.clock = new HostedClock(this.board.machine, this.views.ctrl, config.realTime, config.startSeconds ?? 0);
+    this.clock = new HostedClock(this.board.machine, this.views.ctrl, config.realTime, config.startSeconds ?? 0, undefined, this.views);
     this.hw = new Samd21Hal(this.board.mcu, this.clock);
     this.hw.init();
+    this.mods = new Samd21Modules(this.hw, {
+      wait: (seconds) => {
+        const ok = this.clock.sleep(seconds, () => this.interruptPending());
+        if (!ok) this.tick();
+        return ok;
+      },
+    });
+    this.pads = boardPads(this.board.spec);
+    this.readPads = padLevelReader(this.board, this.pads);
+    this.partUse = watchPartUse(this.board);
+    this.external = externalTerminals(this.board, this.pads);
+    for (const part of Object.values(this.board.parts)) {
+      if (part instanceof Speaker) part.onSample((_cycle, volts) => this.soundSample(volts));
+    }
     for (const part of Object.values(this.board.parts)) if (part instanceof Ws2812bChain) part.onChange(() => this.postState());
     this.flash = new Uint8Array(config.flash);
     this.autoReload = config.autoReload ?? true;
@@ -123,7 +169,19 @@ export class HostedEngine {
     if (bytes.length) this.lastOut = bytes[bytes.length - 1]!;
   }
 
+  /** Keeps the speaker's latest input for the next flush. */
+  private soundSample(volts: number): void {
+    if (this.soundSeconds.length >= SOUND_BUFFER) return;
+    this.soundSeconds.push(this.clock.seconds);
+    this.soundVolts.push(volts);
+  }
+
   flush(): void {
+    if (this.soundSeconds.length > 0) {
+      this.port.post({ type: 'sound', seconds: Float64Array.from(this.soundSeconds), volts: Float32Array.from(this.soundVolts) });
+      this.soundSeconds.length = 0;
+      this.soundVolts.length = 0;
+    }
     if (this.out.length === 0) return;
     if (this.capture) {
       this.capture.push(...this.out);
@@ -173,6 +231,14 @@ export class HostedEngine {
         this.hostWrite(String(c.args[0]), String(c.args[1]));
         continue;
       }
+      if (c.part === EXTERNAL_COMMAND) {
+        try {
+          this.external(String(c.args[0]), c.args[1] === 0 || c.args[1] === 1 ? c.args[1] : null);
+        } catch (e) {
+          this.port.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+        }
+        continue;
+      }
       const part = (this.board.parts as Record<string, unknown>)[c.part] as Record<string, unknown> | undefined;
       const fn = part?.[c.method];
       if (typeof fn !== 'function') {
@@ -205,7 +271,8 @@ export class HostedEngine {
 
   /** Posts the parts' state when it changed (pixel colours latched, an LED switched). */
   private postState(): void {
-    const snap: BoardSnapshot = { seconds: 0, pixels: {}, leds: {} };
+    const snap: BoardSnapshot = { seconds: 0, pixels: {}, leds: {}, pads: [], used: this.partUse.used() };
+    this.readPads(snap.pads);
     for (const [id, part] of Object.entries(this.board.parts)) {
       if (part instanceof Ws2812bChain) snap.pixels[id] = part.rgb();
       else if (part instanceof Led) snap.leds[id] = part.lit;
@@ -319,8 +386,9 @@ export class HostedEngine {
         else this.writeCooked(enc.encode(s));
       },
       core_modules: () => CORE_MODULES,
-      frozen_modules: () => [...new Set(Object.keys(frozenFor(this.config.board)).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))],
-      missing_modules: () => MISSING_MODULES,
+      frozen_modules: () => this.frozenNames(),
+      missing_modules: () => missingModules(info, [...VM_MODULES, ...CORE_MODULES, ...this.frozenNames()]),
+      board_modules: () => info.modules,
       identity: () => ({
         version: CIRCUITPYTHON_VERSION,
         version_tuple: CIRCUITPYTHON_VERSION.split('.').map(Number),
@@ -330,6 +398,7 @@ export class HostedEngine {
         board_id: info.boardId,
         sysname: 'samd21',
         release: CIRCUITPYTHON_VERSION,
+        full_build: info.fullBuild,
       }),
       board_pins: () => this.pins,
       heap_total: () => this.config.heapBytes ?? info.heapFree + info.heapAllocAtStart,
@@ -356,6 +425,7 @@ export class HostedEngine {
       pwm_get_duty: guard((id: number) => this.hw.pwmGetDuty(id)),
       pwm_frequency: guard((id: number) => this.hw.pwmFrequency(id)),
       pwm_deinit: guard((id: number) => this.hw.pwmDeinit(id)),
+      pwm_set_frequency: guard((id: number, freq: number, duty: number) => this.hw.pwmSetFrequency(id, freq, duty)),
       touch_construct: guard((pad: string, name: string) => this.hw.touchConstruct(pad, name)),
       touch_read: guard((pad: string) => this.hw.touchRead(pad)),
       neopixel_write: guard((pad: string, bytes: unknown) => this.hw.neopixelWrite(pad, this.numbers(bytes))),
@@ -363,6 +433,7 @@ export class HostedEngine {
       i2c_deinit: guard((id: number) => this.hw.i2cDeinit(id)),
       i2c_write: guard((id: number, addr: number, bytes: unknown, stop: boolean) => this.hw.i2cWrite(id, addr, this.numbers(bytes), stop)),
       i2c_read: guard((id: number, addr: number, n: number) => this.hw.i2cRead(id, addr, n)),
+      ...this.mods.calls(guard, (v) => this.numbers(v)),
       // time
       monotonic: () => {
         this.tick();
@@ -397,7 +468,15 @@ export class HostedEngine {
         const limit = this.config.timeoutSeconds;
         const wanted = Number(seconds);
         const slept = limit === undefined ? wanted : Math.min(wanted, Math.max(0, limit - this.clock.seconds));
-        if (!this.clock.sleep(slept, () => this.interruptPending())) this.tick();
+        // Between slices of a long sleep, inputs reach the parts and the page sees the pads (as on a board).
+        const interrupted = () => {
+          this.published();
+          this.applyCommands();
+          this.postState();
+          this.flush();
+          return this.interruptPending();
+        };
+        if (!this.clock.sleep(slept, interrupted)) this.tick();
         this.published();
       },
       // os, random
@@ -442,7 +521,7 @@ export class HostedEngine {
         this.readOnly = readonly;
       }),
       erase_filesystem: () => {
-        this.volume = formatCircuitpy(spiFlashCircuitpyDevice(this.flash));
+        this.volume = formatCircuitpy(this.device(), formatOptions(this.config.board));
         this.pendingReset = true;
         this.vm?.interrupt();
       },
@@ -476,6 +555,11 @@ export class HostedEngine {
       },
       cpu_uid: () => [0x2f, 0x5b, 0x91, 0x6d, 0x50, 0x53, 0x4b, 0x54, 0x38, 0x20, 0x20, 0x20, 0xff, 0x0e, 0x12, 0x29],
     };
+  }
+
+  /** Top-level names of the libraries this engine freezes for the board (py/frozen.ts). */
+  private frozenNames(): string[] {
+    return [...new Set(Object.keys(frozenFor(this.config.board)).filter((p) => !p.startsWith('_c_')).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))];
   }
 
   /** A Python list that crossed into JS (a PyProxy) as plain numbers. */
@@ -560,8 +644,12 @@ export class HostedEngine {
 
   // ---- supervisor -------------------------------------------------------------------------------
 
+  private device(): ReturnType<typeof circuitpyDevice> {
+    return circuitpyDevice(this.board.circuitpy?.kind ?? 'spi-flash', this.flash);
+  }
+
   private mountDrive(): void {
-    this.volume = ensureCircuitpy(spiFlashCircuitpyDevice(this.flash)).volume;
+    this.volume = ensureCircuitpy(this.device(), formatOptions(this.config.board)).volume;
   }
 
   private async freshVm(): Promise<HostedVm> {

@@ -13,6 +13,12 @@ import { IO_PACKAGES, IO_PY } from './py/io-modules.js';
 export const CORE_MODULES = [...Object.keys(CORE_PY), ...Object.keys(IO_PY), ...new Set(Object.keys(IO_PACKAGES).map((p) => p.split('/')[0]!.slice(3)))];
 
 /**
+ * Modules of the MicroPython VM itself (its `help('modules')`, 1.27 pyscript build): a board that lacks one
+ * must refuse it (engine.ts), as must a board lacking one of ours.
+ */
+export const VM_MODULES = ['__main__', '_asyncio', 'abc', 'array', 'asyncio', 'base64', 'binascii', 'builtins', 'cmath', 'collections', 'copy', 'datetime', 'deflate', 'errno', 'fnmatch', 'framebuf', 'functools', 'gc', 'gzip', 'hashlib', 'heapq', 'hmac', 'html', 'inspect', 'io', 'itertools', 'js', 'jsffi', 'json', 'locale', 'logging', 'math', 'micropython', 'operator', 'os', 'pathlib', 'platform', 'random', 're', 'select', 'stat', 'string', 'struct', 'sys', 'tarfile', 'time', 'types', 'uctypes', 'unittest', 'uu', 'vfs', 'zlib', 'pyscript'];
+
+/**
  * The VM's first heap area. The pyscript build adds areas on demand (MICROPY_GC_SPLIT_HEAP_AUTO) and
  * collects garbage only when control returns to JS at the top level, so this is not the board's limit;
  * `gc` reports the board's figures instead (py/core.ts).

@@ -35,6 +35,21 @@ describe('circuitemu run with no --firmware (hosted CircuitPython)', () => {
     expect(r.stderr).toMatch(/hosted engine, 2\.\d+ simulated s/);
   });
 
+  // Every SAMD21 board: the small ones keep CIRCUITPY in internal flash, --flash saves just that region.
+  for (const board of ['metro_m0_express', 'feather_m0_express', 'feather_m0_basic', 'feather_m0_adalogger', 'feather_m0_bluefruit_le', 'gemma_m0', 'trinket_m0', 'arduino_zero']) {
+    it(`${board}: runs code.py with no firmware, and --flash keeps what it wrote`, () => {
+      const dir = driveDir(`board-${board}`, { 'boot.py': 'import storage\nstorage.remount("/", readonly=False)\n', 'code.py': 'import board, os\nprint(board.board_id, "n" in os.listdir("/"))\nopen("/n", "w").close()\n' });
+      const image = join(scratch, `${board}.img`);
+      const first = cli(['run', '--board', board, '--drive', dir, '--flash', image]);
+      expect(first.stderr).not.toContain('needs --firmware');
+      expect(first.status).toBe(0);
+      const id = board === 'feather_m0_bluefruit_le' ? 'feather_m0_adalogger' : board;
+      expect(first.stdout).toContain(`${id} False\r\n`);
+      const second = cli(['run', '--board', board, '--flash', image]);
+      expect(second.stdout).toContain(`${id} True\r\n`);
+    });
+  }
+
   it('feeds standard input to the console (input(), then the REPL)', () => {
     const dir = driveDir('input', { 'code.py': 'print("hi", input("name? "))\n' });
     const r = cli(['run', '--board', 'cpx', '--drive', dir], 'bob\r \r1+1\r');

@@ -310,21 +310,46 @@ def enable(*, console=True, data=False):
     raise RuntimeError('Cannot change USB devices now')
 ` + hide('usb_cdc'),
 
+  rainbowio:
+    String.raw`
+def colorwheel(color_number):
+    # shared-module/rainbowio: red -> green -> blue -> red over 0..255, wrapping outside that range.
+    pos = int(color_number) % 256
+    if pos < 85:
+        return (255 - pos * 3) << 16 | (pos * 3) << 8
+    if pos < 170:
+        pos -= 85
+        return (255 - pos * 3) << 8 | pos * 3
+    pos -= 170
+    return (pos * 3) << 16 | (255 - pos * 3)
+` + hide('rainbowio'),
+
   board:
     String.raw`
 import _hal, microcontroller as _mc
 board_id = _hal.identity()['board_id']
 for _board, _chip in _hal.board_pins():
     globals()[_board] = getattr(_mc.pin, _chip)
-def I2C():
+class _Function:
+    # board.I2C() and friends are C functions on the board: they print as <function>.
+    def __init__(self, f):
+        self._f = f
+    def __call__(self):
+        return self._f()
+    def __repr__(self):
+        return '<function>'
+def _i2c():
     import busio
     return busio.I2C(SCL, SDA)
-def SPI():
+def _spi():
     import busio
     return busio.SPI(SCK, MOSI, MISO)
-def UART():
+def _uart():
     import busio
     return busio.UART(TX, RX)
-del _board, _chip
+I2C = _Function(_i2c)
+SPI = _Function(_spi)
+UART = _Function(_uart)
+del _board, _chip, _hal, _mc
 ` + hide('board'),
 };

@@ -22,6 +22,8 @@ class _Hal:
                     raise OSError(int(errno))
                 if kind == 'ValueError':
                     raise ValueError(msg)
+                if kind == 'IndexError':
+                    raise IndexError(msg)
                 raise RuntimeError(msg)
             return r
         setattr(self, name, call)
@@ -170,8 +172,7 @@ class _File(io.IOBase):
         self.close()
 
 def _hal_hex(b):
-    import binascii
-    return binascii.hexlify(b).decode()
+    return real('binascii').hexlify(b).decode()
 
 def _mpy_fix(data):
     # CircuitPython 9 .mpy: magic 'C', version 6, flags 0; this VM reads 'M', 6, sub-version 3.
@@ -274,13 +275,40 @@ def _with_hosted(fn):
         if _depth[0] == 0:
             vfs.umount(HOSTED)
 
+_FULL_BUILD = _hal.identity()['full_build']
+
+def _internal(g):
+    # An import made by our own modules (while one is being imported, or from its functions later).
+    if _depth[0] > 0 or g is None:
+        return _depth[0] > 0
+    n = g.get('__name__', '')
+    return n.startswith('_') and n != '__main__' or n in CORE or n in FROZEN
+
+def _on_path(top):
+    # A module or package named top in a sys.path folder of CIRCUITPY.
+    for p in sys.path:
+        if p == '.frozen':
+            continue
+        base = (p.rstrip('/') + '/' if p else '') + top
+        for f in (base + '.py', base + '.mpy', base):
+            try:
+                _vm_os.stat(f)
+                return True
+            except OSError:
+                pass
+    return False
+
 def _import(name, g=None, l=None, fromlist=(), level=0):
     if level == 0:
         top = name.split('.')[0]
+        if top in MISSING and not _internal(g):
+            # Not built into this board: only a file on CIRCUITPY (a user's /lib copy) can provide it.
+            if _on_path(top):
+                return _orig_import(name, g, l, fromlist, level)
+            # The small builds word it tersely (MICROPY_ERROR_REPORTING_TERSE).
+            raise ImportError(("no module named '%s'" % top) if _FULL_BUILD else 'module not found')
         if top in sys.modules and top not in CORE:
             return _orig_import(name, g, l, fromlist, level)
-        if top in MISSING:
-            raise ImportError("no module named '%s'" % top)
         if top in CORE:
             def core():
                 path = list(sys.path)
@@ -311,9 +339,79 @@ def _import(name, g=None, l=None, fromlist=(), level=0):
                 finally:
                     sys.path[i] = '.frozen'
             return _with_hosted(frozen)
+        if not _FULL_BUILD:
+            try:
+                return _orig_import(name, g, l, fromlist, level)
+            except ImportError as e:
+                if str(e).startswith('no module named'):
+                    raise ImportError('module not found')
+                raise
     return _orig_import(name, g, l, fromlist, level)
 
 builtins.__import__ = _import
+
+# ---- dir() and help('modules') as the firmware shows them -------------------------------------------
+# dir() on the board probes every qstr in pool order: the fixed head of MicroPython's static qstr list
+# (makeqstrdata.py) first, then the rest sorted bytewise. Our modules keep their names in a dict whose keys
+# this VM may not have as qstrs, so dir() of one of them is built from its dict in the board's order.
+_QSTR_HEAD = ('__dir__', '__call__', '__class__', '__delitem__', '__enter__', '__exit__', '__getattr__', '__getitem__',
+              '__hash__', '__init__', '__int__', '__iter__', '__len__', '__main__', '__module__', '__name__', '__new__',
+              '__next__', '__qualname__', '__repr__', '__setitem__', '__str__')
+_orig_dir = builtins.dir
+
+def _dir_key(n):
+    return (_QSTR_HEAD.index(n), '') if n in _QSTR_HEAD else (len(_QSTR_HEAD), n)
+
+def _ours(obj):
+    n = getattr(obj, '__name__', None)
+    return type(obj) is type(sys) and isinstance(n, str) and (n in CORE or n in FROZEN) and sys.modules.get(n) is obj
+
+def _class_names(t, out):
+    out.update(t.__dict__)
+    for b in getattr(t, '__bases__', ()):
+        _class_names(b, out)
+
+def _dir(*args):
+    if len(args) != 1:
+        return _orig_dir(*args)
+    if not _ours(args[0]):
+        try:
+            return _orig_dir(*args)
+        except Exception:
+            # This VM's dir() reads every attribute, so a property that raises (cp.sound_level) breaks it;
+            # the board's lists the name: list the instance's and its classes' names instead.
+            names = set(getattr(args[0], '__dict__', {}))
+            _class_names(type(args[0]), names)
+            return sorted(names, key=_dir_key)
+    names = [k for k in args[0].__dict__ if not (k.startswith('_') and not k.startswith('__')) and k != '__file__']
+    if _FULL_BUILD:
+        names += ['__class__', '__dict__']
+    return sorted(set(names), key=_dir_key)
+builtins.dir = _dir
+
+_orig_help = builtins.help
+
+def _help(*args):
+    if args != ('modules',):
+        return _orig_help(*args)
+    # py/builtinhelp.c: the names in 4 columns of 18, column first; a long name takes more than one column.
+    names = list(_hal.board_modules())
+    rows = (len(names) + 3) // 4
+    for i in range(rows):
+        line = ''
+        j = i
+        while True:
+            line += names[j]
+            j += rows
+            if j >= len(names):
+                break
+            gap = 18 - len(names[j - rows])
+            while gap < 1:
+                gap += 18
+            line += ' ' * gap
+        print(line)
+    print('Plus any modules on the filesystem')
+builtins.help = _help
 
 def _input(prompt=''):
     if prompt:
