@@ -10,7 +10,7 @@
 import type { Machine } from '../kernel/machine.js';
 import type { HaltInfo } from '../kernel/core.js';
 import { PacketReader, framePacket, fromHex, le32, toHex } from './packets.js';
-import type { GdbTarget } from './target.js';
+import type { DataAccess, GdbTarget } from './target.js';
 
 /** Instructions single-stepped per host turn while breakpoints are set. */
 const STEPS_PER_TURN = 20_000;
@@ -33,8 +33,11 @@ export class GdbSession {
   private readonly breakpoints = new Set<number>();
   /** Write watchpoints: address -> length (Z2). */
   private readonly watchpoints = new Map<number, number>();
+  /** Read (Z3) and access (Z4) watchpoints: address -> length and kind. */
+  private readonly dataWatches = new Map<number, { length: number; kind: 'rwatch' | 'awatch' }>();
   /** The watchpoint that stopped the last continue, for its stop reply. */
   private hitWatch: number | null = null;
+  private hitKind: 'watch' | 'rwatch' | 'awatch' = 'watch';
   private running = false;
   private interruptRequested = false;
   private noAck = false;
@@ -141,8 +144,10 @@ export class GdbSession {
       case 'z': {
         const w = /^([Zz])2,([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
         if (w) return this.watch(w[1] === 'Z', parseInt(w[2], 16), parseInt(w[3], 16));
+        const rw = /^([Zz])([34]),([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
+        if (rw) return this.dataWatch(rw[1] === 'Z', rw[2] === '3' ? 'rwatch' : 'awatch', parseInt(rw[3], 16), parseInt(rw[4], 16));
         const m = /^[Zz]([01]),([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
-        if (!m) return ''; // read and access watchpoints (Z3, Z4) are not supported: GDB is told so
+        if (!m) return '';
         const address = parseInt(m[2], 16) & ~1;
         if (p[0] === 'Z') this.breakpoints.add(address);
         else this.breakpoints.delete(address);
@@ -185,6 +190,30 @@ export class GdbSession {
     if (!(length >= 1 && length <= 64) || !this.target.isPlainMemory(address, length)) return 'E01';
     this.watchpoints.set(address, length);
     return 'OK';
+  }
+
+  /** A read (Z3) or access (Z4) watchpoint, set or removed: checked against each instruction's accesses. */
+  private dataWatch(set: boolean, kind: 'rwatch' | 'awatch', address: number, length: number): string {
+    if (!set) {
+      this.dataWatches.delete(address);
+      return 'OK';
+    }
+    if (!(length >= 1 && length <= 64)) return 'E01';
+    this.dataWatches.set(address, { length, kind });
+    return 'OK';
+  }
+
+  /** The watchpoint (read, access, or write) the next instruction's own access triggers, or null. */
+  private dataWatchHit(): { address: number; kind: 'watch' | 'rwatch' | 'awatch' } | null {
+    if (!this.dataWatches.size && !this.watchpoints.size) return null;
+    const overlaps = (a: DataAccess, address: number, length: number) => a.address < address + length && address < a.address + a.length;
+    for (const a of this.target.nextAccesses()) {
+      for (const [address, w] of this.dataWatches) {
+        if ((w.kind === 'awatch' || !a.write) && overlaps(a, address, w.length)) return { address, kind: w.kind };
+      }
+      if (a.write) for (const [address, length] of this.watchpoints) if (overlaps(a, address, length)) return { address, kind: 'watch' };
+    }
+    return null;
   }
 
   /** The watched bytes now, to compare after each instruction. */
@@ -261,7 +290,7 @@ export class GdbSession {
 
   private stopReply(signal: number): string {
     if (this.ended) return this.ended.reason === 'exit' ? `W${(this.ended.exitCode & 0xff).toString(16).padStart(2, '0')}` : `S${SIGSEGV.toString(16).padStart(2, '0')}`;
-    const watch = this.hitWatch === null ? '' : `watch:${(this.hitWatch >>> 0).toString(16)};`;
+    const watch = this.hitWatch === null ? '' : `${this.hitKind}:${(this.hitWatch >>> 0).toString(16)};`;
     this.hitWatch = null;
     return `T${signal.toString(16).padStart(2, '0')}0f:${le32(this.target.readRegister(15))};${watch}`;
   }
@@ -284,12 +313,24 @@ export class GdbSession {
         this.stepOne();
         for (;;) {
           if (this.ended || this.breakpoints.has(this.target.pc)) break;
-          if (this.watchpoints.size) {
-            // Each instruction, then the watched bytes compared (GDB reports the one that changed).
+          if (this.watchpoints.size || this.dataWatches.size) {
+            // Each instruction: its accesses checked against read/access watchpoints before it
+            // runs, the written bytes compared after (GDB reports the watchpoint and its address).
+            // GDB takes ARM watchpoints as reported before the access (it then steps over the
+            // instruction itself, watchpoints removed): an instruction whose own access hits one is
+            // not run. A write the decoder cannot see (DMA, exception stacking) is caught after
+            // the instruction by comparing the watched bytes.
             for (let i = 0; i < STEPS_PER_TURN && !this.ended && !this.breakpoints.has(this.target.pc); i++) {
+              const data = this.dataWatchHit();
+              if (data) {
+                this.hitWatch = data.address;
+                this.hitKind = data.kind;
+                break;
+              }
               const before = this.watchedBytes();
               this.stepOne();
               this.hitWatch = this.changedWatch(before);
+              this.hitKind = 'watch';
               if (this.hitWatch !== null) break;
             }
             if (this.hitWatch !== null) break;

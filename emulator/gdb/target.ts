@@ -20,6 +20,56 @@ export interface GdbTarget {
   writeMemory(address: number, data: Uint8Array): boolean;
   /** Whether `length` bytes at `address` are plain memory (can be watched: reading has no side effects). */
   isPlainMemory(address: number, length: number): boolean;
+  /** The data memory the instruction at the PC will read or write (read and access watchpoints). */
+  nextAccesses(): DataAccess[];
+}
+
+export interface DataAccess {
+  address: number;
+  length: number;
+  write: boolean;
+}
+
+/** Bytes accessed by each register-offset load/store (Thumb 0101 ooo: STR STRH STRB LDRSB LDR LDRH LDRB LDRSH). */
+const REGISTER_OFFSET_SIZE = [4, 2, 1, 1, 4, 2, 1, 2];
+
+function popcount(v: number): number {
+  let n = 0;
+  for (; v; v &= v - 1) n++;
+  return n;
+}
+
+/**
+ * The data accesses of one Thumb instruction of ARMv6-M (ARM DDI 0419, A6.7: LDR/STR in all
+ * their forms, LDM/STM, PUSH/POP), from its encoding and the registers now; [] for any other
+ * instruction. Exception entry and return (stacking) are not instructions and are not reported.
+ */
+export function thumbAccesses(h: number, pc: number, r: ArrayLike<number>): DataAccess[] {
+  const u = (n: number) => r[n] >>> 0;
+  const at = (address: number, length: number, write: boolean): DataAccess[] => [{ address: address >>> 0, length, write }];
+  const imm5 = (h >> 6) & 31;
+  const rn = (h >> 3) & 7;
+  switch (h >> 11) {
+    case 0b01001: return at(((pc + 4) & ~3) + ((h & 0xff) << 2), 4, false); // LDR (literal)
+    case 0b01100: return at(u(rn) + imm5 * 4, 4, true); // STR (immediate)
+    case 0b01101: return at(u(rn) + imm5 * 4, 4, false); // LDR (immediate)
+    case 0b01110: return at(u(rn) + imm5, 1, true); // STRB
+    case 0b01111: return at(u(rn) + imm5, 1, false); // LDRB
+    case 0b10000: return at(u(rn) + imm5 * 2, 2, true); // STRH
+    case 0b10001: return at(u(rn) + imm5 * 2, 2, false); // LDRH
+    case 0b10010: return at(u(13) + (h & 0xff) * 4, 4, true); // STR (SP-relative)
+    case 0b10011: return at(u(13) + (h & 0xff) * 4, 4, false); // LDR (SP-relative)
+    case 0b11000: return at(u((h >> 8) & 7), 4 * popcount(h & 0xff), true); // STM
+    case 0b11001: return at(u((h >> 8) & 7), 4 * popcount(h & 0xff), false); // LDM
+  }
+  if (h >> 12 === 0b0101) {
+    const op = (h >> 9) & 7;
+    return at(u(rn) + u((h >> 6) & 7), REGISTER_OFFSET_SIZE[op], op < 3);
+  }
+  const n = popcount(h & 0x1ff);
+  if ((h & 0xfe00) === 0xb400) return at(u(13) - 4 * n, 4 * n, true); // PUSH
+  if ((h & 0xfe00) === 0xbc00) return at(u(13), 4 * n, false); // POP
+  return [];
 }
 
 /** org.gnu.gdb.arm.m-profile (GDB manual, "ARM Features"): r0-r12, sp, lr, pc, xpsr. */
@@ -72,6 +122,12 @@ export class CortexMTarget implements GdbTarget {
   isPlainMemory(address: number, length: number): boolean {
     for (let i = 0; i < length; i++) if (!(this.bus.lookup((address + i) >>> 0)?.device instanceof Memory)) return false;
     return true;
+  }
+
+  nextAccesses(): DataAccess[] {
+    const pc = this.core.pc >>> 0;
+    const h = this.bus.readBlock(pc, 2);
+    return thumbAccesses(h[0] | (h[1] << 8), pc, this.core.r);
   }
 
   writeMemory(address: number, data: Uint8Array): boolean {

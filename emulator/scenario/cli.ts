@@ -24,7 +24,7 @@ import { parseScenario, ScenarioError, type Scenario } from './parse.js';
 import { runScenario, type ScenarioResult } from './runner.js';
 import { boardSignals, VcdRecorder } from '../trace/vcd.js';
 import { SnapshotError } from '../snapshot/index.js';
-import { screenshotFiles } from '../screenshot/png.js';
+import { screenshotFiles } from '../node/png.js';
 import { parseEpoch } from '../epoch.js';
 import { loadSnapshotFile } from '../snapshot/cli.js';
 import type { Board } from '../../boards/types.js';

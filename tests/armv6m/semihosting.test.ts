@@ -85,7 +85,8 @@ describe('ARM semihosting', () => {
     const { board, call, bus } = rig();
     board.machine.scheduler.cycles = 48_000_000 * 2.5; // 2.5 simulated seconds
     expect(call(0x10)).toBe(250); // centiseconds
-    expect(call(0x11)).toBe(2);
+    // SYS_TIME: seconds since 1970, the board's epoch (--epoch; default 2026-01-01T00:00:00Z) plus simulated time.
+    expect(call(0x11)).toBe(1_767_225_600 + 2);
     expect(call(0x31)).toBe(48_000_000);
     expect(call(0x30, [], DATA)).toBe(0);
     expect(bus.read32(DATA)).toBe(board.machine.scheduler.cycles); // 2.5 s plus the calls' own cycles

@@ -122,6 +122,32 @@ describe.skipIf(!haveGdb)('GDB sessions with gdb-multiarch', () => {
     expect(end.stdout).toMatch(/^intmath: 28 values\n/);
   }, 120_000);
 
+  it('test-m0: read and access watchpoints (Z3/Z4) stop at the instruction that reads or writes, as GDB expects on ARM', async () => {
+    const { port } = await serve('test-m0', intmath);
+    // printf's first instruction spills its variadic arguments (push {r1-r3}) over 0x2000ff7c;
+    // _vfprintf_r later takes the argument back with ldmia r2!, {r3}.
+    const out = gdb(intmath, port, [
+      'break main',
+      'continue',
+      'awatch *(unsigned int *)0x2000ff7c',
+      'continue',
+      'info symbol $pc',
+      'x/i $pc - 2',
+      'delete',
+      'rwatch *(unsigned int *)0x2000ff7c',
+      'continue',
+      'x/i $pc - 2',
+      'print/x $r3',
+      'kill',
+    ]);
+    expect(out).toMatch(/Hardware access \(read\/write\) watchpoint 2: \*\(unsigned int \*\)0x2000ff7c\s+Old value = 1\s+New value = 3/);
+    expect(out).toContain('printf + 2 in section .text');
+    expect(out).toMatch(/<printf>:\s+push\s+\{r0, r1, r2, r3\}/);
+    expect(out).toMatch(/Hardware read watchpoint 3: \*\(unsigned int \*\)0x2000ff7c\s+Value = 3/);
+    expect(out).toMatch(/<_vfprintf_r\+\d+>:\s+ldmia\s+r2!, \{r3\}/);
+    expect(out).toContain('$1 = 0x3');
+  }, 120_000);
+
   it('cpx (our USB echo firmware): breakpoint in the USB interrupt handler, registers, memory', async () => {
     const { port, done } = await serve('cpx', echoElf);
     const out = gdb(echoElf, port, ['break usb_handler', 'continue', 'print $pc == (unsigned int) usb_handler || 1', 'info symbol $pc', 'print/x $xpsr & 0x3f', 'x/2xw 0', 'kill']);

@@ -34,6 +34,8 @@ const NODE_ALLOWED = [
   /^emulator\/node\//,
   // `circuitemu test` (reads scenarios, writes reports) and `--gdb` (a TCP server): CLI commands.
   /^emulator\/scenario\/cli\.ts$/,
+  // `circuitemu snapshot` and --snapshot-load (read and write snapshot files).
+  /^emulator\/snapshot\/cli\.ts$/,
   /^emulator\/gdb\/(cli|tcp)\.ts$/,
 ];
 

@@ -40,6 +40,27 @@ describe.skipIf(!have)('scenarios on CircuitPython (cpx)', () => {
     expect(readFileSync(join(scratch, 'example.xml'), 'utf8')).toContain('tests="3" failures="0" errors="0"');
   }, 600_000);
 
+  it('runs the same scenarios from one snapshot of the booted board (test --snapshot-load), with identical serial logs', () => {
+    const snap = join(scratch, 'booted.snap');
+    const saved = spawnSync(process.execPath, [bin, 'snapshot', '--board', 'cpx', '--firmware', firmware, '--drive', join(example, 'CIRCUITPY'), '--at', '2', '--output', snap], { timeout: 300_000 });
+    expect(saved.stderr.toString()).toMatch(/saved cpx at 2\.000000 simulated s/);
+    expect(saved.status).toBe(0);
+    const scenarios = ['button', 'serial', 'files'].map((n) => join(example, `scenarios/${n}.yaml`));
+    const logs = [1, 2].map((i) => {
+      const log = join(scratch, `snap${i}.log`);
+      const r = spawnSync(process.execPath, [bin, 'test', '--snapshot-load', snap, '--fail-text', 'Traceback', ...scenarios, '--serial-log', log], { timeout: 300_000 });
+      expect(r.stdout.toString()).toMatch(/^PASS Button A lights the LED .*\nPASS Console commands .*\nPASS Saving code.py reloads it .*\n$/);
+      expect(r.stderr.toString()).toMatch(/drive:\/files: not used: the run starts from the snapshot's CIRCUITPY/);
+      expect(r.status).toBe(0);
+      return readFileSync(log);
+    });
+    expect(logs[0].equals(logs[1])).toBe(true);
+    // --firmware with --snapshot-load is a usage error.
+    const both = spawnSync(process.execPath, [bin, 'test', '--snapshot-load', snap, '--firmware', firmware, scenarios[0]]);
+    expect(both.stderr.toString()).toMatch(/--snapshot-load and --firmware do not go together/);
+    expect(both.status).toBe(64);
+  }, 600_000);
+
   it('sets every kind of input CircuitPython reads (switch, button, analog voltage, temperature, acceleration, touch)', () => {
     const r = test([join(root, 'tests/scenario/files/sensors.yaml')]);
     expect(r.stdout).toMatch(/^PASS CPX inputs/);

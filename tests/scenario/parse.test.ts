@@ -70,7 +70,7 @@ steps:
 
   it('names the line and step of each mistake', () => {
     expect(error('steps:\n  - delay: 1s\n  - wait-seriall: hi\n')).toBe(
-      "test.yaml:3: step 2: unknown step 'wait-seriall' (did you mean 'wait-serial'?) (steps: delay, wait-serial, expect-serial, write-serial, set-control, expect-pin, wait-pin, expect-neopixel, expect-pwm, expect-tone, write-file, expect-file)",
+      "test.yaml:3: step 2: unknown step 'wait-seriall' (did you mean 'wait-serial'?) (steps: delay, wait-serial, expect-serial, write-serial, set-control, expect-pin, wait-pin, expect-neopixel, expect-pwm, expect-tone, write-file, expect-file, take-screenshot)",
     );
     expect(error('steps:\n  - delay: 500\n')).toBe("test.yaml:2: step 1 (delay): delay needs a unit: '500ms' or '500s'");
     expect(error('steps:\n  - delay: soon\n')).toMatch(/^test\.yaml:2: step 1 \(delay\): delay must be a duration such as 500ms/);
@@ -79,7 +79,6 @@ steps:
     expect(error('steps:\n  - expect-neopixel: { color: purple-ish }\n')).toMatch(/^test\.yaml:2: step 1 \(expect-neopixel\): color must be a colour/);
     expect(error('steps:\n  - write-serial: { keys: [hyper-x] }\n')).toMatch(/^test\.yaml:2: step 1 \(write-serial\): unknown key 'hyper-x'/);
     expect(error('steps:\n  - delay: 1s\n    wait-serial: x\n')).toMatch(/^test\.yaml:2: step 1: has 2 step keys \(delay, wait-serial\)/);
-    expect(error('steps:\n  - take-screenshot: { part-id: cpx }\n')).toBe('test.yaml:2: step 1 (take-screenshot): screenshots are not implemented yet');
     expect(error('steps:\n  - snapshot: { name: booted }\n')).toMatch(/^test\.yaml:2: step 1 \(snapshot\): a scenario cannot take a snapshot: save one with `circuitemu snapshot` .* --snapshot-load FILE`$/);
     expect(error('stepz:\n  - delay: 1s\n')).toMatch(/^test\.yaml:1: unknown key 'stepz' \(did you mean 'steps'\?\)/);
     expect(error('version: 2\nsteps: []\n')).toMatch(/^test\.yaml:1: version must be 1/);

@@ -13,7 +13,7 @@ import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
 import { renderBoard, toPixel, parseColor } from '../../emulator/screenshot/render.js';
-import { encodePng } from '../../emulator/screenshot/png.js';
+import { encodePng } from '../../emulator/node/png.js';
 import { parseScenario } from '../../emulator/scenario/parse.js';
 
 const root = new URL('../../', import.meta.url).pathname;

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pngjs from 'pngjs';
 import type { ScreenshotFiles } from '../scenario/runner.js';
-import type { RgbaImage } from './render.js';
+import type { RgbaImage } from '../screenshot/render.js';
 
 export function encodePng(image: RgbaImage): Buffer {
   const png = new pngjs.PNG({ width: image.width, height: image.height });
