@@ -259,6 +259,9 @@ export class HostedEngine {
   private hostWrite(path: string, base64: string): void {
     const data = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
     try {
+      // The host may have changed sectors under the mounted volume (the web page writes the drive's
+      // sectors first): read the file system afresh, so a cached FAT is not stale.
+      this.mountDrive();
       this.volume.writeFile('/' + path.replace(/^\/+/, ''), data, { parents: true });
     } catch (e) {
       this.port.post({ type: 'error', message: `cannot write ${path} on CIRCUITPY: ${e instanceof Error ? e.message : String(e)}` });

@@ -394,10 +394,13 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     expect(errors).toEqual([]);
   });
 
-  it('draws a board without a hosted engine: the Adalogger\'s microSD slot, and its NC pad says it is not connected', async () => {
+  it('draws the Adalogger (its microSD slot; its NC pad says it is not connected) and runs its code.py on the hosted engine', async () => {
     await page.goto(`${url}?board=feather_m0_adalogger`);
     await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
-    expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('none');
+    // Every SAMD21 board is hostable: the page starts it on the hosted engine. Its build, like the small
+    // boards', formats a blank drive with an empty code.py (firmware-runtime/hosted/drive.ts).
+    expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('hosted');
+    await waitForTerminal(page, /code\.py output:\n\nCode done running\./);
     const sd = FEATHER_M0_ADALOGGER_DRAWING.components.find((c) => c.kind === 'sd-card')!;
     // Beside the label, inside the slot: the shield's silver (#b9bcc0).
     const [r, g, b] = await page.evaluate(([x, y]) => (window as unknown as Hook).circuitemu.view.colorAt(x, y), [sd.x - sd.w * 0.4, sd.y - sd.h * 0.4]);
@@ -406,6 +409,22 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     await page.locator('[data-pad="NC"]').focus();
     expect(await page.locator('#pin-tip').textContent()).toBe('NC: not connected');
     await shot(page, 'adalogger');
+    expect(errors).toEqual([]);
+  });
+
+  it('runs the Trinket M0 on the hosted engine too: CIRCUITPY in internal flash is listed, edited and run', async () => {
+    await page.goto(`${url}?board=trinket_m0`);
+    await page.waitForFunction(() => (window as unknown as Hook).circuitemu?.store.getState().frame !== null);
+    expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('hosted');
+    // The small builds format a blank drive with an empty code.py (firmware-runtime/hosted/drive.ts).
+    await waitForTerminal(page, /code\.py output:\n\nCode done running\./);
+    await page.waitForFunction(() => (window as unknown as { circuitemu: { store: { getState(): { openPath: string | null } } } }).circuitemu.store.getState().openPath === '/code.py');
+    await saveCode(page, 'import board\nprint("trinket", board.board_id)\n');
+    await waitForTerminal(page, /code\.py output:\ntrinket trinket_m0\n/);
+    // The saved file is on the drive as the engine wrote it: reading it back gives the same bytes.
+    const back = await page.evaluate(() => (window as unknown as Hook).circuitemu.machine.drive({ op: 'read', path: '/code.py' } as never).then((r) => new TextDecoder().decode((r as { data: Uint8Array }).data)));
+    expect(back).toBe('import board\nprint("trinket", board.board_id)\n');
+    await shot(page, 'hosted-trinket');
     expect(errors).toEqual([]);
   });
 

@@ -199,7 +199,8 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     externalButton: (pad, pressed) => setPart(EXTERNAL_COMMAND, 'drive', pad, pressed ? 0 : 'z'),
     /** The reset button: a clean boot on the same drive (boot.py, code.py), as a power cycle would. */
     reset: () => restart(),
-    circuitpy: () => ({ kind: 'spi-flash', bytes: flash }),
+    // The board's own layout: the small boards keep CIRCUITPY in internal flash (firmware-runtime/hosted/drive.ts).
+    circuitpy: () => ({ kind: base.circuitpy()!.kind, bytes: flash }),
     loadCircuitpy(bytes) {
       if (bytes.length !== flash.length) throw new Error(`a drive for ${base.info.title} is ${flash.length} bytes, not ${bytes.length}`);
       flash.set(bytes);
