@@ -62,6 +62,8 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
   const used = new Set<string>();
   let usedList: readonly string[] = [];
   let paused = false;
+  /** Simulated time up to which the speaker's input has arrived (its messages trail the shared clock). */
+  let soundUpTo = 0;
   /** The last value set per part input, sent again to a restarted worker (its parts start fresh). */
   const partInputs = new Map<string, { part: string; method: string; args: PartArg[] }>();
   const ids = base.partIds;
@@ -88,6 +90,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
       }
     } else if (m.type === 'sound') {
       for (const l of soundListeners) for (let i = 0; i < m.seconds.length; i++) l(m.seconds[i]!, m.volts[i]!);
+      soundUpTo = m.upTo;
     }
     else if (m.type === 'error') onError(m.message);
     else if (m.type === 'ended') ended = m.reason === 'error' ? `the hosted engine failed: ${m.message ?? 'no message'}` : `the hosted engine ended (${m.reason})`;
@@ -174,6 +177,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     pixels: () => (ids.pixels && state?.pixels[ids.pixels]) || new Array<number>(base.info.pixelCount).fill(0),
     // The speaker's input as the hosted worker saw it (pin edges from digitalio or pwmio; audioio is missing).
     onSound: (l) => void soundListeners.push(l),
+    soundTime: () => soundUpTo,
     pause(p) {
       paused = p;
       setPaused(views, p);
