@@ -8,14 +8,15 @@
  *   0x3FF20C00  WDEV_NOW (microsecond counter)        0x40100000  32 KiB IRAM
  *   0x3FFE8000  96 KiB DRAM (user 80 KiB + ROM's)     0x40200000  1 MiB flash window (read-only)
  *   0x60000000  UART0   0x60000100 SPI1 (HSPI)   0x60000300 GPIO   0x60000600 FRC1/FRC2   0x60000700 RTC
- *   0x60000800  IO_MUX  0x60000900 WDT  0x60000D00 SAR/RF measurement  0x60000F00 UART1
+ *   0x60000800  IO_MUX  0x60000900 WDT  0x60000D00 SAR ADC/RF measurement  0x60000F00 UART1
  *   0x60001000  RTC memory (kept across every reset but power-on)
  * Other 256-byte slots of 0x60000000-0x60000FFF are unmodelled (reads 0, reported).
  *
  * Clock: the CPU runs at 80 MHz, 160 MHz with DPORT CPU2X bit 0 (scheduler.setFrequency); the
  * peripherals' APB clock stays 80 MHz.
  *
- * Interrupt lines (SDK numbering): 4 GPIO (level), 5 UART0/UART1, 9 FRC1 (edge), 10 FRC2 (edge).
+ * Interrupt lines (SDK numbering): 4 GPIO (level), 5 UART0/UART1, 8 WDT stage 0 (edge), 9 FRC1
+ * (edge), 10 FRC2 (edge).
  */
 import { Bus, Memory, type AccessSize, type BusDevice } from '../../emulator/kernel/bus.js';
 import { Machine } from '../../emulator/kernel/machine.js';
@@ -23,7 +24,7 @@ import { Diagnostics } from '../../emulator/kernel/diagnostics.js';
 import { Scheduler, SimEvent } from '../../emulator/kernel/scheduler.js';
 import { Lx106 } from '../../cpu-xtensa/lx106.js';
 import { RegisterBlock, UnimplementedDevice } from '../../peripherals/register-block.js';
-import { Dport, CPU_CLOCK_80MHZ, EDGE_INT_FRC1, EDGE_INT_FRC2 } from '../../peripherals/esp8266/dport.js';
+import { Dport, CPU_CLOCK_80MHZ, EDGE_INT_FRC1, EDGE_INT_FRC2, EDGE_INT_WDT } from '../../peripherals/esp8266/dport.js';
 import { Esp8266Uart } from '../../peripherals/esp8266/uart.js';
 import { Esp8266Gpio } from '../../peripherals/esp8266/gpio.js';
 import { FrcTimers } from '../../peripherals/esp8266/timers.js';
@@ -46,6 +47,7 @@ export const RTC_MEMORY_SIZE = 0x400;
 
 export const INT_GPIO = 4;
 export const INT_UART = 5;
+export const INT_WDT = 8;
 export const INT_FRC1 = 9;
 export const INT_FRC2 = 10;
 
@@ -119,6 +121,8 @@ export interface Esp8266 {
   readonly wdt: Esp8266Wdt;
   /** SPI1 (HSPI), the user SPI bus (machine.SPI(1)). */
   readonly hspi: Esp8266Spi;
+  /** The SAR ADC (set `sar.tout` to the volts on TOUT/A0) and RF measurement block. */
+  readonly sar: SarBlock;
   readonly diagnostics: Diagnostics;
   /** The flash MiB the cache window shows, or null (Cache_Read_Disable). */
   readonly mappedMiB: number | null;
@@ -175,7 +179,15 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   const iomux = new IoMux();
   const wdev = new Wdev(scheduler);
   const sar = new SarBlock();
-  const wdt = new Esp8266Wdt(scheduler, () => chip.systemReset(RESET_WDT));
+  const wdt = new Esp8266Wdt(
+    scheduler,
+    () => chip.systemReset(RESET_WDT),
+    () => {
+      if (!dport.edgeEnabled(EDGE_INT_WDT) || !core) return;
+      core.setInterrupt(INT_WDT, true);
+      core.setInterrupt(INT_WDT, false);
+    },
+  );
 
   const hspi = new Esp8266Spi('SPI1', scheduler);
   // Deep sleep is entered from a store inside the core's run loop: it takes effect in an event
@@ -265,6 +277,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     iomux,
     wdt,
     hspi,
+    sar,
     diagnostics,
     get mappedMiB() {
       return mappedMiB;

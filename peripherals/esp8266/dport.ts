@@ -5,7 +5,8 @@
  */
 import { RegisterBlock } from '../register-block.js';
 
-/** EDGE_INT_ENABLE_REG bits. */
+/** EDGE_INT_ENABLE_REG bits (bit 0, the watchdog, as the SDK's wdt_init and esp-open-rtos set it). */
+export const EDGE_INT_WDT = 1 << 0;
 export const EDGE_INT_FRC1 = 1 << 1;
 export const EDGE_INT_FRC2 = 1 << 2;
 export const CPU_CLOCK_80MHZ = 80_000_000;
@@ -33,7 +34,7 @@ export class Dport extends RegisterBlock {
     efuse: readonly [number, number, number, number] = efuseForMac(DEFAULT_MAC),
   ) {
     super('DPORT', 0x100);
-    this.reg({ name: 'EDGE_INT_ENABLE_REG', offset: 0x04, size: 4, writable: EDGE_INT_FRC1 | EDGE_INT_FRC2 });
+    this.reg({ name: 'EDGE_INT_ENABLE_REG', offset: 0x04, size: 4, writable: EDGE_INT_WDT | EDGE_INT_FRC1 | EDGE_INT_FRC2 });
     this.reg({
       name: 'CPU2X',
       offset: 0x14,

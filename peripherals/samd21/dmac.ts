@@ -787,6 +787,10 @@ export class DMAC extends RegisterBlock implements Samd21Peripheral, DmaControll
       if (trigact === TRIGACT.BEAT) this.checkLevel(c);
     }
     if (flags) this.setFlag(c, flags);
+    // The next descriptor is fetched as soon as the block ends, not at the next trigger (20.6.2.7):
+    // software that refills the descriptor it believes free (CircuitPython's audio_dma.c double
+    // buffer) relies on the hardware holding its own copy of the next one already.
+    if (!last && !c.suspended) this.fetch(c, n);
   }
 
   private writeBack(c: Channel): void {

@@ -147,6 +147,23 @@ describe('watchdog (0x60000900)', () => {
     expect(b.machine.stdout.text()).toContain('rst cause:4');
   });
 
+  test('the end of stage 0 raises the watchdog interrupt (edge line 8) when DPORT EDGE_INT_ENABLE bit 0 is set', () => {
+    const { b, chip, write } = board();
+    const line8 = () => (chip.core.readSpecial(226) >>> 8) & 1;
+    write(WDT + 0x04, 3); // 6.4 ms
+    write(WDT + 0x08, 10);
+    write(WDT + 0x00, 0x39);
+    b.machine.runFor(0.007);
+    expect(line8()).toBe(0); // not enabled in DPORT: no interrupt
+    write(WDT + 0x14, 0x73);
+    write(DPORT + 0x04, 1);
+    b.machine.runFor(0.006);
+    expect(line8()).toBe(0);
+    b.machine.runFor(0.001);
+    expect(line8()).toBe(1); // latched edge
+    expect(chip.resetReason).toBe(1);
+  });
+
   test('disabled, it never bites', () => {
     const { b, chip, write } = board();
     write(WDT + 0x04, 0);
@@ -260,5 +277,30 @@ describe('deep sleep (RTC)', () => {
     b.machine.runFor(0.05);
     expect(b.chip.asleep).toBe(true);
     expect(b.chip.resetReason).toBe(1);
+  });
+});
+
+describe('SAR ADC (TOUT)', () => {
+  /** The SDK's arithmetic on the eight samples (read_sar_dout, test_tout, system_adc_read in libphy/libmain). */
+  function sdkReading(words: number[]): number {
+    let sum = 0;
+    for (const word of words) {
+      const x = ~word;
+      const corrected = Math.min(255, (Math.max(0, (x & 0xff) - 21) * 279) >> 8) + (x & 0x700);
+      sum += corrected;
+    }
+    return Math.min(1024, Math.floor((((sum + 8) >> 4) * 12) / 11));
+  }
+
+  test('a conversion started through +0x50 leaves eight samples at +0x80..+0x9C that the SDK reads as V * 1024', () => {
+    const { chip, read, write } = board();
+    for (const [volts, expected] of [[0, 0], [0.1, 102], [0.333, 341], [0.5, 512], [1, 1024], [2, 1024]] as const) {
+      chip.sar.tout = volts;
+      write(0x60000d50, 0);
+      write(0x60000d50, 2);
+      expect((read(0x60000d50) >>> 24) & 7).toBe(0); // converter idle again
+      const words = Array.from({ length: 8 }, (_, i) => read(0x60000d80 + 4 * i));
+      expect(sdkReading(words), `${volts} V`).toBe(expected);
+    }
   });
 });

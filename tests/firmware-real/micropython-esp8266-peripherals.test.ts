@@ -114,4 +114,30 @@ describe.skipIf(why !== '')('MicroPython drives the ESP8266 peripherals (Feather
     repl(board, 'import machine');
     expect(repl(board, 'print(machine.reset_cause() == machine.DEEPSLEEP_RESET, machine.RTC().memory())')).toContain("True b'kept across deep sleep'");
   }, 60_000);
+
+  it('WiFi as far as modelled: the station interface activates, a scan runs over the channels and finds no access point (MicroPython: "scan failed")', () => {
+    const board = boot();
+    repl(board, 'import network');
+    repl(board, 'w = network.WLAN(network.STA_IF)');
+    expect(repl(board, 'w.active(True)')).toMatch(/#\d ets_task\(/); // MicroPython's own message
+    expect(repl(board, 'print(w.active(), w.status())')).toContain('True 0'); // STAT_IDLE
+    const t0 = board.chip.scheduler.seconds;
+    expect(repl(board, 'w.scan()', 10)).toContain('OSError: scan failed');
+    // The SDK dwells on each of channels 1-13 before it gives up.
+    expect(board.chip.scheduler.seconds - t0).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('machine.ADC(0) reads the voltage on TOUT: 0..1 V as 0..1024', () => {
+    const board = boot();
+    repl(board, 'import machine');
+    repl(board, 'adc = machine.ADC(0)');
+    const readings: number[] = [];
+    for (const volts of [0, 0.25, 0.5, 0.8, 1.0, 3.3]) {
+      board.chip.sar.tout = volts;
+      const out = repl(board, 'print("adc", adc.read())');
+      readings.push(Number(/adc (\d+)/.exec(out)![1]));
+    }
+    // Espressif: TOUT's range is 0-1.0 V, 10 bits; above 1 V it saturates.
+    expect(readings).toEqual([0, 256, 512, 819, 1024, 1024]);
+  }, 60_000);
 });

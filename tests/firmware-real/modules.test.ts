@@ -94,9 +94,11 @@ const PLANS: Record<BoardName, Plan> = {
     pwm: ['A2', 'PA06'],
     neopixel: { part: 'pixels' },
     touch: ['A1', 'PA05'],
+    // Not A4/A5: they are SCL/SDA, where the I2C parts listen to the pins too (a quadrature
+    // pattern on them makes START conditions and clocks, and the LIS3DH would answer).
     encoder: [
-      ['A4', 'PB03'],
-      ['A5', 'PB02'],
+      ['A6', 'PB09'],
+      ['A7', 'PB08'],
     ],
     i2c: { sercom: 5, sda: 'PB02', scl: 'PB03' },
     spi: { sercom: 0, sck: 'PA05', mosi: 'PA07', miso: 'PA06', cs: ['A6', 'PB09'] },

@@ -384,5 +384,5 @@ describe('the same cases through the built CLI (a sample)', () => {
       expect(stderr, what).not.toMatch(/\n\s+at /);
       if (r.status !== 0 && expected.kind !== 'exit') expect(stderr, what).toMatch(/^circuitemu: /m);
     }
-  });
+  }, 300_000); // 55 process starts of about 1.5 s each on a loaded 2-core machine; each run has its own 30 s limit
 });

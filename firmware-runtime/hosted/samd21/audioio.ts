@@ -20,7 +20,7 @@ import { DAC_CTRLA, DAC_CTRLB, DAC_EVCTRL, DAC_INT, DAC_REFSEL, DAC_REG, DAC_STA
 import { DMAC_REG, DMAC_CTRL } from '../../../peripherals/samd21/dmac.js';
 import { EVSYS_REG } from '../../../peripherals/samd21/evsys.js';
 import { TC_REG } from '../../../peripherals/samd21/tc.js';
-import { HalError, type Samd21Hal } from './hal.js';
+import { HalError, timerPeriod, type Samd21Hal } from './hal.js';
 import type { HostedNvic } from './nvic.js';
 
 const PM = 0x40000400;
@@ -29,7 +29,6 @@ const DMAC = 0x41004800;
 const EVSYS = 0x42000400;
 const TC_BASE = 0x42002c00;
 const TC_GCLK = [GCLK_ID.TCC2_TC3, GCLK_ID.TC4_TC5, GCLK_ID.TC4_TC5];
-const PRESCALERS = [1, 2, 4, 8, 16, 64, 256, 1024] as const;
 
 const SRAM = 0x20000000;
 /** The sample's own bytes (RawSample's buffer, WaveFile's two 256-byte buffers). */
@@ -477,12 +476,7 @@ export class Samd21AudioOut {
     this.setupPlayback(sample, loop);
     const h = this.hal;
     // set_timer_frequency
-    let divisor = 0;
-    let top = 0;
-    for (divisor = 0; divisor < 8; divisor++) {
-      top = Math.floor(Math.floor(48e6 / PRESCALERS[divisor]!) / sample.sampleRate) - 1;
-      if (top < 1 << 16) break;
-    }
+    const { divisor, top } = timerPeriod(sample.sampleRate, 16);
     const ctrla = this.tcBase() + TC_REG.CTRLA;
     if (divisor !== ((h.r16(ctrla) >> 8) & 7)) {
       this.tcEnable(false);

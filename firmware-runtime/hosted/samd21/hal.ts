@@ -44,6 +44,21 @@ const PINCFG_PMUXEN = 1 << 0;
 const PINCFG_INEN = 1 << 1;
 const PINCFG_PULLEN = 1 << 2;
 
+/**
+ * The prescaler (CTRLA.PRESCALER index) and TOP that give `frequency` from the 48 MHz clock with the most
+ * resolution: the search of PWMOut.c's set_frequency and AudioOut.c's set_timer_frequency (the first
+ * prescaler whose TOP fits in `resolution` bits; the last one if none does).
+ */
+export function timerPeriod(frequency: number, resolution: number): { divisor: number; top: number } {
+  let divisor = 0;
+  let top = 0;
+  for (divisor = 0; divisor < 8; divisor++) {
+    top = Math.floor(Math.floor(48e6 / PRESCALERS[divisor]!) / frequency) - 1;
+    if (top < 2 ** resolution) break;
+  }
+  return { divisor: Math.min(divisor, 7), top };
+}
+
 /** Errors a module call reports back to Python (raised there with CircuitPython's texts). */
 export class HalError extends Error {
   constructor(
@@ -107,10 +122,10 @@ export class Samd21Hal {
   }
 
   // ---- pins --------------------------------------------------------------------------------------
-  private static group(pad: string): number {
+  static group(pad: string): number {
     return PORT + (pad[1] === 'B' ? 0x80 : 0);
   }
-  private static bit(pad: string): number {
+  static bit(pad: string): number {
     return Number(pad.slice(2));
   }
 
@@ -148,11 +163,11 @@ export class Samd21Hal {
     this.w8(g + P.PINCFG + n, 0);
   }
 
-  private pincfg(pad: string, value: number): void {
+  pincfg(pad: string, value: number): void {
     this.w8(Samd21Hal.group(pad) + P.PINCFG + Samd21Hal.bit(pad), value);
   }
 
-  private setOut(pad: string, high: boolean): void {
+  setOut(pad: string, high: boolean): void {
     this.w32(Samd21Hal.group(pad) + (high ? P.OUTSET : P.OUTCLR), 1 << Samd21Hal.bit(pad));
   }
 
@@ -391,14 +406,9 @@ export class Samd21Hal {
   /** Clocks the timer from the 48 MHz generator and starts it with the largest TOP that fits (most resolution). */
   private startTimer(t: PwmTimer, frequency: number): { users: number; frequency: number; top: number; divisor: number; channels: Set<number> } {
     const resolution = t.tc || t.n === 2 ? 16 : 24;
-    let divisor = 0;
-    let top = 0;
-    for (divisor = 0; divisor < 8; divisor++) {
-      top = Math.floor(48e6 / PRESCALERS[divisor]! / frequency) - 1;
-      if (top < 2 ** resolution) break;
-    }
-    divisor = Math.min(divisor, 7);
-    top = Math.max(1, Math.min(top, 2 ** resolution - 1));
+    const period = timerPeriod(frequency, resolution);
+    const divisor = period.divisor;
+    const top = Math.max(1, Math.min(period.top, 2 ** resolution - 1));
     if (t.tc) {
       const base = TC_BASE + 0x400 * (t.n - 3);
       this.apbc(11 + t.n - 3);
@@ -475,14 +485,7 @@ export class Samd21Hal {
     const { timer } = this.pwm(id);
     if (!(frequency > 0) || frequency > 48e6 / 2) throw new HalError('ValueError', 'Invalid frequency');
     const state = this.timers.get(Samd21Hal.timerKey(timer))!;
-    const resolution = timer.tc ? 16 : timer.n === 2 ? 16 : 24;
-    let divisor = 0;
-    let top = 0;
-    for (divisor = 0; divisor < 8; divisor++) {
-      top = Math.floor(Math.floor(48e6 / PRESCALERS[divisor]!) / frequency) - 1;
-      if (top < 2 ** resolution) break;
-    }
-    divisor = Math.min(divisor, 7);
+    const { divisor, top } = timerPeriod(frequency, timer.tc || timer.n === 2 ? 16 : 24);
     if (timer.tc) {
       const base = TC_BASE + 0x400 * (timer.n - 3);
       const syncTc = () => this.waitFor(() => (this.r8(base + 0x0f) & 0x80) === 0, 'TC STATUS.SYNCBUSY');

@@ -12,13 +12,12 @@
 import { IRQ } from '../../../peripherals/samd21/memory-map.js';
 import { extintOfPad, EIC_REG, EIC_SENSE } from '../../../peripherals/samd21/eic.js';
 import { TC_REG, TC_INT } from '../../../peripherals/samd21/tc.js';
-import { HalError, type Samd21Hal } from './hal.js';
+import { HalError, Samd21Hal } from './hal.js';
 import type { HostedNvic } from './nvic.js';
 import type { HostedWaits } from './uart.js';
 
 const PM = 0x40000400;
 const GCLK = 0x40000c00;
-const PORT = 0x41004400;
 const EIC = 0x40001800;
 const TC_BASE = 0x42002c00;
 /** TC3..TC5: GCLK channel (TCC2_TC3, TC4_TC5) and APBC bit. */
@@ -123,18 +122,12 @@ export class Samd21PulseIo {
       h.w8(tcBase(index) + TC_REG.CTRLBSET, CMD_STOP);
     }
     this.outRefcount++;
-    const g = PORT + (pad[1] === 'B' ? 0x80 : 0);
-    const bit = Number(pad.slice(2));
-    h.w32(g + 0x14, 1 << bit); // OUTCLR
-    h.w32(g + 0x08, 1 << bit); // DIRSET
-    h.w8(g + 0x40 + bit, 0); // turn_off: PORT drives the pin (low)
+    h.setOut(pad, false);
+    h.w32(Samd21Hal.group(pad) + 0x08, 1 << Samd21Hal.bit(pad)); // DIRSET
+    h.pincfg(pad, 0); // turn_off: PORT drives the pin (low)
     const id = this.nextId++;
     this.outs.set(id, { pad, pwm });
     return id;
-  }
-
-  private pincfg(pad: string, value: number): void {
-    this.hal.w8(PORT + (pad[1] === 'B' ? 0x80 : 0) + 0x40 + Number(pad.slice(2)), value);
   }
 
   /** pulseout_interrupt_handler / pulse_finish. */
@@ -145,11 +138,11 @@ export class Samd21PulseIo {
     this.pulseIndex++;
     const active = this.active;
     if (active) {
-      this.pincfg(active.pad, 0);
+      this.hal.pincfg(active.pad, 0);
       if (this.pulseIndex < this.pulses.length) {
         this.compare = (this.compare + Math.floor((this.pulses[this.pulseIndex]! * 3) / 4)) & 0xffff;
         h.w16(base + TC_REG.CC0, this.compare);
-        if (this.pulseIndex % 2 === 0) this.pincfg(active.pad, 1);
+        if (this.pulseIndex % 2 === 0) this.hal.pincfg(active.pad, 1);
       }
     }
     h.w8(base + TC_REG.INTFLAG, TC_INT.MC0);
@@ -170,13 +163,13 @@ export class Samd21PulseIo {
     h.w16(base + TC_REG.CC0, this.compare);
     h.w8(base + TC_REG.INTFLAG, TC_INT.MC0);
     h.w8(base + TC_REG.INTENSET, TC_INT.MC0);
-    this.pincfg(out.pad, 1);
+    this.hal.pincfg(out.pad, 1);
     h.w8(base + TC_REG.CTRLBSET, CMD_RETRIGGER);
     // RUN_BACKGROUND_TASKS until the interrupts have ended every pulse (a Ctrl-C ends the wait early).
     while (this.pulseIndex < pulses.length) if (!this.waits.wait(20e-6)) break;
     h.w8(base + TC_REG.CTRLBSET, CMD_STOP);
     h.w8(base + TC_REG.INTENCLR, TC_INT.MC0);
-    this.pincfg(out.pad, 0);
+    this.hal.pincfg(out.pad, 0);
     this.active = null;
   }
 
@@ -185,8 +178,8 @@ export class Samd21PulseIo {
     if (!out) return;
     const h = this.hal;
     if (this.active === out) this.active = null;
-    h.w32(PORT + (out.pad[1] === 'B' ? 0x80 : 0) + 0x04, 1 << Number(out.pad.slice(2))); // DIRCLR
-    this.pincfg(out.pad, 1); // turn_on
+    h.w32(Samd21Hal.group(out.pad) + 0x04, 1 << Samd21Hal.bit(out.pad)); // DIRCLR
+    this.hal.pincfg(out.pad, 1); // turn_on
     this.outRefcount--;
     if (this.outRefcount === 0) {
       this.resetTc(this.outTc);
@@ -337,13 +330,12 @@ export class Samd21PulseIo {
     const h = this.hal;
     this.inPause(id);
     if (triggerUs > 0) {
-      const g = PORT + (p.pad[1] === 'B' ? 0x80 : 0);
-      const m = 1 << Number(p.pad.slice(2));
-      h.w8(g + 0x40 + Number(p.pad.slice(2)), h.r8(g + 0x40 + Number(p.pad.slice(2))) & ~4); // no pull
-      h.w32(g + 0x08, m); // DIRSET
-      h.w32(g + (p.idleState ? 0x14 : 0x18), m); // !idle_state
+      const g = Samd21Hal.group(p.pad);
+      h.w8(g + 0x40 + Samd21Hal.bit(p.pad), h.r8(g + 0x40 + Samd21Hal.bit(p.pad)) & ~4); // PINCFG: no pull
+      h.w32(g + 0x08, 1 << Samd21Hal.bit(p.pad)); // DIRSET
+      h.setOut(p.pad, !p.idleState);
       this.waits.wait(triggerUs / 1e6);
-      h.w32(g + (p.idleState ? 0x18 : 0x14), m); // idle_state
+      h.setOut(p.pad, p.idleState);
     }
     p.firstEdge = true;
     p.lastOverflow = 0;

@@ -7,9 +7,12 @@
 import { sercomPadsOn } from '../../../peripherals/samd21/sercom-pads.js';
 import { SERCOM_CTRLA, SERCOM_MODE, SERCOM_REG as R, SERCOM_SPI_CTRLA as A, SERCOM_SPI_CTRLB as B, SERCOM_SPI_INT as INT, SERCOM_SYNCBUSY } from '../../../peripherals/samd21/sercom-registers.js';
 import { GCLK_ID } from '../../../peripherals/samd21/memory-map.js';
-import { HalError, type Samd21Hal } from './hal.js';
+import { HalError, Samd21Hal } from './hal.js';
 
 const SERCOM_BASE = 0x42000800;
+const PORT_DIRSET = 0x08;
+const PINCFG_PMUXEN = 1 << 0;
+const PINCFG_DRVSTR = 1 << 6;
 /** PROTOTYPE_SERCOM_SPI_M_SYNC_CLOCK_FREQUENCY: the SERCOM core clock, GCLK generator 0. */
 const SERCOM_HZ = 48e6;
 /** GCLK generator CircuitPython gives every SERCOM's slow clock (samd_peripherals_sercom_clock_init). */
@@ -130,11 +133,9 @@ export class Samd21Spi {
     const h = this.hal;
     h.claim(pad, name);
     h.resetPin(pad);
-    const g = 0x41004400 + (pad[1] === 'B' ? 0x80 : 0);
-    const bit = Number(pad.slice(2));
-    if (output) h.w32(g + 0x08, 1 << bit); // DIRSET
+    if (output) h.w32(Samd21Hal.group(pad) + PORT_DIRSET, 1 << Samd21Hal.bit(pad));
     h.pmux(pad, fn);
-    if (output) h.w8(g + 0x40 + bit, h.r8(g + 0x40 + bit) | (1 << 6)); // PINCFG.DRVSTR
+    if (output) h.pincfg(pad, PINCFG_PMUXEN | PINCFG_DRVSTR);
   }
 
   /** common_hal_busio_spi_configure: disable, CPHA/CPOL/CHSIZE/BAUD, enable (skipped when unchanged). */

@@ -18,7 +18,7 @@ import {
   SERCOM_USART_INT as INT,
 } from '../../../peripherals/samd21/sercom-registers.js';
 import { GCLK_ID, IRQ } from '../../../peripherals/samd21/memory-map.js';
-import { HalError, type Samd21Hal } from './hal.js';
+import { HalError, Samd21Hal } from './hal.js';
 import type { HostedNvic } from './nvic.js';
 
 const SERCOM_BASE = 0x42000800;
@@ -170,7 +170,7 @@ export class Samd21Uart {
     const h = this.hal;
     h.claim(pad, name);
     h.resetPin(pad);
-    if (output) h.w32(0x41004400 + (pad[1] === 'B' ? 0x80 : 0) + 0x08, 1 << Number(pad.slice(2))); // DIRSET
+    if (output) h.w32(Samd21Hal.group(pad) + 0x08, 1 << Samd21Hal.bit(pad)); // DIRSET
     h.pmux(pad, fn);
     state.pins.push(pad);
   }
