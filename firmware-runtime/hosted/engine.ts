@@ -176,12 +176,19 @@ export class HostedEngine {
     this.soundVolts.push(volts);
   }
 
+  /** Posts the speaker's samples kept so far (at every flush, and every 10 ms of simulated time in a busy loop). */
+  private flushSound(): void {
+    if (this.soundSeconds.length === 0) return;
+    this.port.post({ type: 'sound', seconds: Float64Array.from(this.soundSeconds), volts: Float32Array.from(this.soundVolts), upTo: this.clock.seconds });
+    this.soundSeconds.length = 0;
+    this.soundVolts.length = 0;
+    this.soundPostedAt = this.clock.seconds;
+  }
+
+  private soundPostedAt = 0;
+
   flush(): void {
-    if (this.soundSeconds.length > 0) {
-      this.port.post({ type: 'sound', seconds: Float64Array.from(this.soundSeconds), volts: Float32Array.from(this.soundVolts) });
-      this.soundSeconds.length = 0;
-      this.soundVolts.length = 0;
-    }
+    this.flushSound();
     if (this.out.length === 0) return;
     if (this.capture) {
       this.capture.push(...this.out);
@@ -221,6 +228,7 @@ export class HostedEngine {
     this.clock.charge();
     this.published();
     this.postState();
+    if (this.clock.seconds - this.soundPostedAt >= 0.01) this.flushSound();
   }
 
   /** Part inputs from the main thread: a method call on a named part (setAcceleration, press, ...). */
@@ -259,6 +267,9 @@ export class HostedEngine {
   private hostWrite(path: string, base64: string): void {
     const data = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
     try {
+      // The host may have changed sectors under the mounted volume (the web page writes the drive's
+      // sectors first): read the file system afresh, so a cached FAT is not stale.
+      this.mountDrive();
       this.volume.writeFile('/' + path.replace(/^\/+/, ''), data, { parents: true });
     } catch (e) {
       this.port.post({ type: 'error', message: `cannot write ${path} on CIRCUITPY: ${e instanceof Error ? e.message : String(e)}` });

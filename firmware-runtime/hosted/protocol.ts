@@ -187,8 +187,8 @@ export type WorkerMessage =
   /** The engine waits for console input with none pending (a CLI run may end here when its input is done). */
   | { type: 'waiting'; seconds: number }
   | { type: 'state'; state: BoardSnapshot }
-  /** Speaker input while it changed: volts at the amplifier at simulated `seconds` (parallel arrays). */
-  | { type: 'sound'; seconds: Float64Array; volts: Float32Array }
+  /** Speaker input while it changed: volts at the amplifier at simulated `seconds` (parallel arrays); every change up to `upTo` is in. */
+  | { type: 'sound'; seconds: Float64Array; volts: Float32Array; upTo: number }
   /** A request from the main thread could not be carried out (the run goes on). */
   | { type: 'error'; message: string }
   /** The answer to a part query. */

@@ -85,6 +85,8 @@ export interface Engine {
    * neither: its time moves only inside the run loop, which the worker holds while paused.
    */
   pause?(paused: boolean): void;
+  /** Simulated time up to which `onSound` has delivered every sample, when it trails `seconds()` (the hosted engine's worker). */
+  soundTime?(): number;
   step?(seconds: number): void;
 }
 

@@ -62,6 +62,8 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
   const used = new Set<string>();
   let usedList: readonly string[] = [];
   let paused = false;
+  /** Simulated time up to which the speaker's input has arrived (its messages trail the shared clock). */
+  let soundUpTo = 0;
   /** The last value set per part input, sent again to a restarted worker (its parts start fresh). */
   const partInputs = new Map<string, { part: string; method: string; args: PartArg[] }>();
   const ids = base.partIds;
@@ -88,6 +90,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
       }
     } else if (m.type === 'sound') {
       for (const l of soundListeners) for (let i = 0; i < m.seconds.length; i++) l(m.seconds[i]!, m.volts[i]!);
+      soundUpTo = m.upTo;
     }
     else if (m.type === 'error') onError(m.message);
     else if (m.type === 'ended') ended = m.reason === 'error' ? `the hosted engine failed: ${m.message ?? 'no message'}` : `the hosted engine ended (${m.reason})`;
@@ -174,6 +177,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     pixels: () => (ids.pixels && state?.pixels[ids.pixels]) || new Array<number>(base.info.pixelCount).fill(0),
     // The speaker's input as the hosted worker saw it (pin edges from digitalio or pwmio; audioio is missing).
     onSound: (l) => void soundListeners.push(l),
+    soundTime: () => soundUpTo,
     pause(p) {
       paused = p;
       setPaused(views, p);
@@ -199,7 +203,8 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     externalButton: (pad, pressed) => setPart(EXTERNAL_COMMAND, 'drive', pad, pressed ? 0 : 'z'),
     /** The reset button: a clean boot on the same drive (boot.py, code.py), as a power cycle would. */
     reset: () => restart(),
-    circuitpy: () => ({ kind: 'spi-flash', bytes: flash }),
+    // The board's own layout: the small boards keep CIRCUITPY in internal flash (firmware-runtime/hosted/drive.ts).
+    circuitpy: () => ({ kind: base.circuitpy()!.kind, bytes: flash }),
     loadCircuitpy(bytes) {
       if (bytes.length !== flash.length) throw new Error(`a drive for ${base.info.title} is ${flash.length} bytes, not ${bytes.length}`);
       flash.set(bytes);

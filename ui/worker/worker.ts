@@ -126,7 +126,9 @@ let dcOut = 0;
 function flushSound(now: number): void {
   const e = engine;
   if (!soundOn || !e) return;
-  const end = e.seconds();
+  // The hosted engine's samples come from its own worker, in messages that trail its shared clock: render
+  // only as far as they have arrived, or a late edge would be applied out of time.
+  const end = e.soundTime ? e.soundTime() : e.seconds();
   if (soundNext < 0 || end - soundNext > 0.5) soundNext = end; // start, or skip a gap (a pause, flat-out running)
   const n = Math.floor((end - soundNext) * RATE);
   if (n <= 0) return;
