@@ -13,6 +13,7 @@ import { RP2040 } from 'rp2040js';
 import { createTestM0 } from '../../boards/test-m0.js';
 import { cpuDefaults, type CortexM0Plus, type CpuMode } from '../../cpu-armv6m/core.js';
 import { benchXtensa } from './xtensa-bench.js';
+import { benchHostedStart } from './hosted-bench.js';
 import { connectConsole } from '../../emulator/console.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 
@@ -126,7 +127,7 @@ if (isMain) {
 
 /** Benchmarks of the other engines. */
 async function loadOptionalSections(): Promise<((log: (s: string) => void) => void)[]> {
-  return [benchLx106, benchBoot, benchBootEsp8266];
+  return [benchLx106, benchBoot, benchBootEsp8266, benchHostedStart];
 }
 
 /**
