@@ -676,6 +676,23 @@ export class HostedEngine {
     }
   }
 
+  /**
+   * The board's safe-mode buttons at start-up, read as the firmware does (board_requests_safe_mode): the pads
+   * as inputs with pull-downs through PORT, then released. All pressed: safe mode, boot.py not run.
+   */
+  private userRequestsSafeMode(): boolean {
+    const pads = this.info.safeModeButtons;
+    if (!pads) return false;
+    let all = true;
+    for (const pad of pads) {
+      this.hw.dioConstruct(pad);
+      this.hw.dioInput(pad, 'down');
+      all &&= this.hw.dioGet(pad);
+      this.hw.release(pad);
+    }
+    return all;
+  }
+
   private codeFile(): string | null {
     if (this.nextCodeFile) {
       const name = this.nextCodeFile.replace(/^\/+/, '');
@@ -723,8 +740,12 @@ export class HostedEngine {
     this.mountDrive();
     const resume = this.config.resume;
     let first = true;
-    if (!resume) await this.boot();
-    else {
+    if (!resume) {
+      // Inputs set before the engine started (buttons held) are there at power-on.
+      this.applyCommands();
+      if (this.userRequestsSafeMode()) this.safeMode = this.info.userSafeModeText;
+      else await this.boot();
+    } else {
       // The previous worker was stopped in a loop that never reached a check; its traceback is lost.
       this.writeCooked(enc.encode('KeyboardInterrupt: \n'));
       if (resume === 'code') {
@@ -778,7 +799,8 @@ export class HostedEngine {
     this.safeMode = safe ? 'The `microcontroller` module was used to boot into safe mode.' : null;
     this.runReason = 0;
     this.mountDrive();
-    if (!safe) await this.boot();
+    if (!safe && this.userRequestsSafeMode()) this.safeMode = this.info.userSafeModeText;
+    if (!this.safeMode) await this.boot();
     return true;
   }
 
