@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
 /**
  * Cross-origin isolation (COOP + COEP) lets the page use SharedArrayBuffer, which the hosted
@@ -32,8 +35,41 @@ function micropythonWasm(): Plugin {
   };
 }
 
+/**
+ * Offline after the first load: writes sw.js (ui/sw.js with the list of every file the build wrote and a
+ * hash of their contents) into the built site once it is complete, so the precache includes the workers'
+ * chunks and the MicroPython wasm (emitted by the worker builds, not listed in the page's own bundle).
+ * A hand-written worker: the whole job is "cache these files, answer from the cache", which
+ * vite-plugin-pwa would do through workbox-build and its Babel/Rollup toolchain.
+ */
+function offlineServiceWorker(): Plugin {
+  let outDir = '';
+  return {
+    name: 'circuitemu:offline-service-worker',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const files: string[] = [];
+      const walk = (dir: string): void => {
+        for (const e of readdirSync(dir, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(join(dir, e.name));
+          else if (e.name !== 'sw.js') files.push(relative(outDir, join(dir, e.name)).split('\\').join('/'));
+        }
+      };
+      walk(outDir);
+      files.sort();
+      const hash = createHash('sha256');
+      for (const f of files) hash.update(f).update(readFileSync(join(outDir, f)));
+      const head = `const PRECACHE = ${JSON.stringify(['./', ...files.map((f) => `./${f}`)])};\nconst VERSION = '${hash.digest('hex').slice(0, 16)}';\n`;
+      writeFileSync(join(outDir, 'sw.js'), head + readFileSync(resolve(import.meta.dirname, 'ui/sw.js'), 'utf8'));
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [micropythonWasm()],
+  plugins: [micropythonWasm(), offlineServiceWorker()],
   // Pre-bundling would move the loader away from its .wasm (and past the plugin above) in dev.
   optimizeDeps: { exclude: [MICROPYTHON] },
   root: 'ui',

@@ -10,7 +10,7 @@
  */
 import type { Machine } from '../emulator/kernel/machine.js';
 import { SimEvent } from '../emulator/kernel/scheduler.js';
-import { createEsp8266, FLASH_WINDOW_BASE, type Esp8266 } from './chips/esp8266.js';
+import { createEsp8266, FLASH_WINDOW_BASE, RESET_EXTERNAL, type Esp8266 } from './chips/esp8266.js';
 import type { Board, BoardConsole, LoadSegment, MemoryRegion } from './types.js';
 
 export const FEATHER_HUZZAH_SPEC = {
@@ -76,8 +76,17 @@ function flashedAsEsptoolWould(flash: Uint8Array): void {
   if (flash[0] === 0xe9) flash[3] = (FLASH_SIZE_CODE_4MB << 4) | (flash[3]! & 0x0f);
 }
 
-export function createFeatherHuzzah(): FeatherHuzzahBoard {
+export interface FeatherHuzzahOptions {
+  /**
+   * A wire from GPIO16 to RST, which timed deep sleep needs to wake the chip (Adafruit's and
+   * MicroPython's deep-sleep guides add it; the bare board does not have it). Default true.
+   */
+  gpio16ToReset?: boolean;
+}
+
+export function createFeatherHuzzah(options: FeatherHuzzahOptions = {}): FeatherHuzzahBoard {
   const chip = createEsp8266({ flashSize: FEATHER_HUZZAH_SPEC.flashSize });
+  if (options.gpio16ToReset ?? true) chip.onDeepSleepWake = () => chip.systemReset(RESET_EXTERNAL);
   const machine = chip.machine;
   const console = uartConsole(chip, machine);
   const regions: MemoryRegion[] = [

@@ -20,6 +20,7 @@ import { NtcThermistor } from '../peripherals/devices/thermistor.js';
 import { PushButton } from '../peripherals/devices/push-button.js';
 import { SlideSwitch } from '../peripherals/devices/slide-switch.js';
 import { Speaker } from '../peripherals/devices/speaker.js';
+import { I2cPinTarget } from '../peripherals/devices/i2c-pins.js';
 import { PdmMicrophone } from '../peripherals/devices/pdm-microphone.js';
 import { Led } from '../peripherals/devices/led.js';
 import { Potentiometer } from '../peripherals/devices/potentiometer.js';
@@ -64,7 +65,7 @@ export type Samd21PartSpec =
   | { id: string; type: 'thermistor'; out: PadName; highSide: boolean }
   | { id: string; type: 'button'; pin: PadName; activeLevel: 0 | 1; externalPull: 'up' | 'down' | 'none' }
   | { id: string; type: 'slide-switch'; pin: PadName; closedLevel: 0 | 1 }
-  | { id: string; type: 'speaker'; input: PadName; enable: PadName }
+  | { id: string; type: 'speaker'; input: PadName; enable?: PadName }
   | { id: string; type: 'pdm-microphone'; clk: PadName; data: PadName }
   | { id: string; type: 'touch-pads'; pads: Readonly<Record<string, PadName>> }
   | { id: string; type: 'led'; anode: PadName; color: string }
@@ -181,7 +182,7 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     new PushButton({ pin: ctx.wire(p.pin, p.id), activeLevel: p.activeLevel, externalPull: p.externalPull === 'none' ? undefined : p.externalPull }),
   'slide-switch': (p, ctx) => new SlideSwitch({ pin: ctx.wire(p.pin, p.id), closedLevel: p.closedLevel }),
   speaker: (p, ctx) => {
-    const speaker = new Speaker({ input: ctx.wire(p.input, p.id), enable: ctx.wire(p.enable, `${p.id} enable`), scheduler: ctx.mcu.scheduler });
+    const speaker = new Speaker({ input: ctx.wire(p.input, p.id), enable: p.enable ? ctx.wire(p.enable, `${p.id} enable`) : undefined, scheduler: ctx.mcu.scheduler });
     ctx.mcu.dac.onOutput((cycle, _value, volts) => speaker.feed(cycle, volts));
     return speaker;
   },
@@ -257,6 +258,8 @@ function wiringContext(mcu: Samd21): WiringContext {
         mcu.sercom[w.sercom].attachI2c(bus, { sda: w.sda, scl: w.scl });
         // Board pull-ups on SDA/SCL (busio.I2C refuses a bus without them).
         if (w.pullUpOhms > 0) for (const pad of [w.sda, w.scl]) wire(pad, `I2C pull-up ${pad}`).setPull('up', w.pullUpOhms);
+        // The same parts answer a controller that bit-bangs the two pads (bitbangio.I2C).
+        new I2cPinTarget(bus, wire(w.sda, `I2C target SDA ${w.sda}`), wire(w.scl, `I2C target SCL ${w.scl}`));
         i2c.set(w.sercom, bus);
       }
       return bus;

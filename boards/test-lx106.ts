@@ -133,6 +133,7 @@ export function createTestLx106(commandLine = 'program'): TestLx106Board {
     core,
     regions,
     console: semihostingConsole(machine),
+    internals: [semihosting],
     load(image: Lx106Image | LoadSegment[], entry?: number): void {
       const segments = Array.isArray(image) ? image : image.segments;
       const start = Array.isArray(image) ? entry : (image.entry ?? entry);

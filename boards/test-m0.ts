@@ -43,6 +43,7 @@ export function createTestM0(commandLine = 'program'): Board {
     // stack; rdimon's crt0 takes the stack base as the initial SP and enforces the heap limit.
     heapInfo: [TEST_M0.ramBase, TEST_M0.ramBase + TEST_M0.ramSize, TEST_M0.ramBase + TEST_M0.ramSize, TEST_M0.ramBase],
     exit: (exitCode, message) => machine.stop({ reason: 'exit', exitCode, message }),
+    time: () => machine.unixTime,
   });
   core.options.semihosting = semihosting.call;
   machine.stdin.onChange(() => {
@@ -59,6 +60,7 @@ export function createTestM0(commandLine = 'program'): Board {
     machine,
     regions,
     console: semihostingConsole(machine),
+    internals: [semihosting],
     load(segments: LoadSegment[]) {
       for (const s of segments) {
         const inFlash = s.address < TEST_M0.flashBase + TEST_M0.flashSize;

@@ -70,4 +70,9 @@ export interface Board {
   readonly circuitpy?: CircuitpyStorage;
   /** Writes the segments into memory and resets the machine to start them. */
   load(segments: LoadSegment[], entry?: number): void;
+  /**
+   * Objects with state that the board's wiring reaches only through closures (a semihosting
+   * handler installed as a core callback): listed so that a snapshot sees them.
+   */
+  readonly internals?: readonly object[];
 }

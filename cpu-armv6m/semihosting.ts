@@ -36,6 +36,8 @@ export interface SemihostingHost {
   commandLine?: string;
   /** Heap and stack limits for SYS_HEAPINFO: [heapBase, heapLimit, stackBase, stackLimit]. */
   heapInfo?: [number, number, number, number];
+  /** SYS_TIME: seconds since 1970-01-01 UTC now (default: simulated seconds since power-on). */
+  time?: () => number;
 }
 
 export class ArmSemihosting {
@@ -117,7 +119,7 @@ export class ArmSemihosting {
         return h.kind === 'features' ? FEATURES.length : 0;
       }
       case SysOp.CLOCK: return Math.floor((core.clock.cycles * 100) / core.clock.frequency);
-      case SysOp.TIME: return Math.floor(core.clock.cycles / core.clock.frequency);
+      case SysOp.TIME: return this.host.time ? this.host.time() >>> 0 : Math.floor(core.clock.seconds);
       case SysOp.ERRNO: return this.errno;
       case SysOp.GET_CMDLINE: return this.commandLine(core, p);
       case SysOp.HEAPINFO: return this.heapInfo(core, p);

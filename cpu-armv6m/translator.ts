@@ -40,8 +40,8 @@ import { OPCODE_TABLE } from './decoder.js';
 export const CODE_PAGE_SHIFT = 6;
 export const MAX_BLOCK_INSTRUCTIONS = 32;
 /** A compiled function holds at most this many traces and instructions (see region()). */
-export const MAX_REGION_TRACES = 4;
-export const MAX_REGION_INSTRUCTIONS = 64;
+export const MAX_REGION_TRACES = 2;
+export const MAX_REGION_INSTRUCTIONS = 32;
 export const MAX_COMPILED_BLOCKS = 8192;
 /** Invalidations of one page after which its code stays interpreted. */
 const PAGE_REWRITE_LIMIT = 16;
@@ -133,6 +133,8 @@ const enum Kind {
 export class Translator {
   /** Compiled blocks; reaching MAX_COMPILED_BLOCKS flushes the cache. */
   compiled = 0;
+  /** Bumped whenever compiled code is dropped: a block that made a slow access checks it. */
+  gen = 0;
   /** Set when `new Function` is refused (Content Security Policy): the core interprets. */
   unavailable = false;
   /** Per fast memory, per halfword: the entry dispatched to at that address. */
@@ -165,6 +167,7 @@ export class Translator {
     this.rewrites[0].fill(0);
     this.rewrites[1].fill(0);
     this.compiled = 0;
+    this.gen++;
   }
 
   /** The entry for `pc`, or null outside the fast memories (that code is always interpreted). */
@@ -264,6 +267,7 @@ export class Translator {
     this.code[mem][page] = 0;
     this.pageBlocks[mem][page] = null;
     if (this.rewrites[mem][page] < 255) this.rewrites[mem][page]++;
+    this.gen++;
     if (!list) return;
     for (const e of list) {
       if (e.fn === null) continue;
@@ -427,6 +431,9 @@ function inFast(h: TranslatorHost, a: number, size: number): boolean {
 
 // -------------------------------------------------------------------- code generation
 
+/** Placeholder for the write-back of the block's registers and flags before a slow access. */
+const SYNC = '/*sync*/';
+
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
 
 
@@ -442,6 +449,12 @@ class Gen {
   /** Instruction index and address being generated. */
   private i = 0;
   private pc = 0;
+  /** Index of the trace being generated (its fit limit is `lim<t>`). */
+  private t = 0;
+  /** Set when the current instruction has a slow path (see slow()). */
+  private slowHere = false;
+  /** The register a load with a slow path writes (-1 for a store). */
+  private slowDest = -1;
   /** Address of the instruction the block executes after the current one. */
   private nextPc = -1;
   /** Fit check: static cycles and wait-state units of every instruction but the last. */
@@ -538,26 +551,48 @@ class Gen {
   /** Single load of `size` bytes at address expression `addr` into the temporary `t`. */
   private load(size: 1 | 2 | 4, addr: string): void {
     this.line(`x = (${addr}) | 0;`);
-    if (size === 4) this.line(`if ((x & 3) !== 0) ${this.bail()}`);
-    if (size === 2) this.line(`if ((x & 1) !== 0) ${this.bail()}`);
+    const aligned = size === 4 ? ' && (x & 3) === 0' : size === 2 ? ' && (x & 1) === 0' : '';
     const view = size === 4 ? ['F1U32', 'F0U32', '>>> 2'] : size === 2 ? ['F1U16', 'F0U16', '>>> 1'] : ['F1U8', 'F0U8', ''];
     this.line(`o = (x - ${hex(this.h.f1Base)}) >>> 0;`);
-    this.line(`if (o < ${this.h.f1Size}) t = ${view[0]}[o ${view[2]}] | 0;`);
-    this.line(`else { o = (x - ${hex(this.h.f0Base)}) >>> 0; if (o < ${this.h.f0Size}) { t = ${view[1]}[o ${view[2]}] | 0; w += ws; } else ${this.bail()} }`);
+    this.line(`if (o < ${this.h.f1Size}${aligned}) t = ${view[0]}[o ${view[2]}] | 0;`);
+    this.line(`else { o = (x - ${hex(this.h.f0Base)}) >>> 0; if (o < ${this.h.f0Size}${aligned}) { t = ${view[1]}[o ${view[2]}] | 0; w += ws; }`);
+    this.line(`else ${this.slow(`t = core.read${size * 8}(x) | 0;`)} }`);
   }
 
   private store(size: 1 | 2 | 4, addr: string, value: string): void {
+    this.line(`x = (${addr}) | 0;`);
     if (!this.h.f1Writable) {
-      this.line(this.bail());
+      this.line(this.slow(`core.write${size * 8}(x, ${value});`));
       return;
     }
-    this.line(`x = (${addr}) | 0;`);
-    if (size === 4) this.line(`if ((x & 3) !== 0) ${this.bail()}`);
-    if (size === 2) this.line(`if ((x & 1) !== 0) ${this.bail()}`);
+    const aligned = size === 4 ? ' && (x & 3) === 0' : size === 2 ? ' && (x & 1) === 0' : '';
     const view = size === 4 ? ['F1U32', '>>> 2'] : size === 2 ? ['F1U16', '>>> 1'] : ['F1U8', ''];
     this.line(`o = (x - ${hex(this.h.f1Base)}) >>> 0;`);
-    this.line(`if (o >= ${this.h.f1Size} || F1CODE[o >>> ${CODE_PAGE_SHIFT}] !== 0) ${this.bail()}`);
-    this.line(`${view[0]}[o ${view[1]}] = ${value};`);
+    this.line(`if (o < ${this.h.f1Size}${aligned} && F1CODE[o >>> ${CODE_PAGE_SHIFT}] === 0) ${view[0]}[o ${view[1]}] = ${value};`);
+    this.line(`else ${this.slow(`core.write${size * 8}(x, ${value});`)}`);
+  }
+
+  /**
+   * An access the fast paths do not cover (a peripheral, the SCS, an unaligned or faulting
+   * access, a store into compiled code): the core's own read/write method does it, exactly as
+   * the interpreter would, with the block's state written back first (a fault abandons the block
+   * with the state the interpreter would have, an SCS access sees the real registers, a
+   * peripheral sees the cycle at which this load or store executes). Afterwards the block goes
+   * on only if nothing it relies on changed: the deadline (an access may schedule an event or
+   * pend an interrupt), the compiled code (a store into it, a DMA started by the access), and
+   * the rest of its trace still fits before the deadline after the bus's wait states. Otherwise
+   * it leaves after this instruction (`sx`, tested in trace()). Loads and stores cost 2 cycles.
+   */
+  private slow(access: string): string {
+    this.slowHere = true;
+    const S = this.s + 2;
+    const F = this.f + this.fetchWord();
+    return (
+      `{ ${SYNC} core.ip = ${hex(this.pc)}; core.pc = ${hex(this.pc + 2)};` +
+      ` clock.cycles = c0 + ${S} + ws * ${F} + w; core.instructions += ins + ${this.i + 1}; ins = -${this.i + 1};` +
+      ` ${access} c0 = clock.cycles - ${S} - ws * ${F}; w = 0;` +
+      ` if (c0 >= lim${this.t} || clock.deadline !== dl || T.gen !== gen) sx = 1; }`
+    );
   }
 
   /** Checks that `words` words from `x` lie in the second fast memory (and, for stores, outside code). */
@@ -600,6 +635,7 @@ class Gen {
     const fetch = (pc: number) => u16[((pc - base) >>> 0) >>> 1];
     this.region.forEach((scan, t) => {
       this.scan = scan;
+      this.t = t;
       this.s = this.f = this.preStatic = this.preWait = 0;
       this.line(`case ${t}: {`);
       this.trace(fetch);
@@ -623,7 +659,16 @@ class Gen {
       const hw2 = op === 76 ? fetch(pc + 2) : 0;
       const followed = k < pcs.length - 1;
       this.nextPc = followed ? pcs[k + 1] : this.scan.next;
+      this.slowHere = false;
+      this.slowDest = -1;
       const [extra, waits] = this.instruction(hw, op, hw2, followed);
+      if (this.slowHere) {
+        // After an access by the core's own methods, when the block may not go on: the state
+        // was written back before the access (which may have changed it: a reset, a fault
+        // entry), so only a load's destination register is left to write.
+        const dest = this.slowDest >= 0 ? `R[${this.slowDest}] = r${this.slowDest}; ` : '';
+        this.line(`if (sx === 1) { ${dest}return null; }`);
+      }
       if (followed) {
         this.preStatic += 1 + extra;
         this.preWait += this.fetchWord() + waits;
@@ -661,7 +706,8 @@ class Gen {
       ...(regs.length ? [`let ${regs.map((n) => `r${n} = R[${n}]`).join(', ')};`] : []),
       ...(this.flagsUsed ? ['let n = core.N, z = core.Z, c = core.C, v = core.V;'] : []),
       'let w = 0, ins = 0, ep = 0, ei = 0, es = 0, ef = 0, ok = true, lk = -1;',
-      'let s = 0, t = 0, x = 0, y = 0, o = 0, tr = 0;',
+      'let s = 0, t = 0, x = 0, y = 0, o = 0, tr = 0, sx = 0;',
+      ...(this.out.some((l) => l.includes(SYNC)) ? ['const dl = clock.deadline, gen = T.gen;'] : []),
       'body: for (;;) {',
       'switch (tr) {',
     ];
@@ -676,7 +722,8 @@ class Gen {
       'if (lk < 0) return ep === E.dc ? E.de : (E.de = T.lookup(E.dc = ep));',
       'return E.links[lk] ?? (E.links[lk] = T.lookup(ep));',
     ];
-    return [...head, ...this.out, ...tail].join('\n');
+    const sync = [...written.map((n) => `R[${n}] = r${n};`), ...(this.flagsUsed ? ['core.N = n; core.Z = z; core.C = c; core.V = v;'] : [])].join(' ');
+    return [...head, ...this.out, ...tail].join('\n').replaceAll(SYNC, sync);
   }
 
   /** Emits one instruction; returns [extra static cycles, possible flash data-read words]. */
@@ -968,6 +1015,7 @@ class Gen {
   private loadTo(d: number, size: 1 | 2 | 4, addr: string, value: string): [number, number] {
     this.load(size, addr);
     this.setReg(d, value);
+    this.slowDest = d;
     return [1, 1];
   }
 }

@@ -85,6 +85,15 @@ import {
   VEC_USER,
 } from './constants.js';
 import { OP, decode, instructionLength } from './decode.js';
+import { BLOCK_BAIL, BLOCK_DONE, Lx106Translator, SLOT_MASK, type Lx106Entry } from './translator.js';
+
+export type Lx106Mode = 'interp' | 'jit';
+
+/**
+ * Defaults for LX106 cores constructed from now on, when their options do not say (the CLI's
+ * `--cpu` and the tests that run every program in both modes set them).
+ */
+export const lx106Defaults: { mode: Lx106Mode; jitThreshold: number } = { mode: 'interp', jitThreshold: 1000 };
 
 export interface Lx106FastMemory {
   base: number;
@@ -109,6 +118,12 @@ export interface Lx106Options {
   onHalt?: (info: HaltInfo) => void;
   /** External registers for RER/WER (none by default: RER reads 0, WER is ignored). */
   externalRegisters?: { read(address: number): number; write(address: number, value: number): void };
+  /** 'jit': hot blocks are compiled to JavaScript (translator.ts); default `lx106Defaults.mode`. */
+  mode?: Lx106Mode;
+  /** Dispatches of a block entry before it is compiled (default `lx106Defaults.jitThreshold`). */
+  jitThreshold?: number;
+  /** Told once when the translator cannot be used (`new Function` refused by a CSP). */
+  onMessage?: (text: string) => void;
 }
 
 const CACHE_BITS = 18;
@@ -173,21 +188,28 @@ export class Lx106 implements CpuCore {
   private readonly dArg = new Int32Array(CACHE_SIZE);
   private readonly dImm = new Int32Array(CACHE_SIZE);
   /** Per 4 KiB page: 1 when some decoded instruction starts in it. */
-  private readonly codePage = new Uint8Array(1 << (32 - PAGE_SHIFT));
+  /** @internal (read by the translator) */
+  readonly codePage = new Uint8Array(1 << (32 - PAGE_SHIFT));
   private readonly decodeOut = new Int32Array(2);
 
   // Fast memories: page -> index (0 = none). pageR/pageW serve the interpreter's loads and
   // stores; the page a data breakpoint watches is taken out of them (so its accesses reach the
   // slow path, which checks DBREAK) while pageAllR/pageAllW keep every page (fetches, slow path).
-  private readonly pageR = new Uint8Array(1 << (32 - PAGE_SHIFT));
-  private readonly pageW = new Uint8Array(1 << (32 - PAGE_SHIFT));
+  /** @internal (read by the translator) */
+  readonly pageR = new Uint8Array(1 << (32 - PAGE_SHIFT));
+  /** @internal (read by the translator) */
+  readonly pageW = new Uint8Array(1 << (32 - PAGE_SHIFT));
   private readonly pageAllR = new Uint8Array(1 << (32 - PAGE_SHIFT));
   private readonly pageAllW = new Uint8Array(1 << (32 - PAGE_SHIFT));
   private readonly mem: (Memory | null)[] = [null];
-  private readonly memBase: number[] = [0];
-  private readonly memU8: Uint8Array[] = [new Uint8Array(0)];
-  private readonly memU16: Uint16Array[] = [new Uint16Array(0)];
-  private readonly memU32: Uint32Array[] = [new Uint32Array(0)];
+  /** @internal (read by the translator) */
+  readonly memBase: number[] = [0];
+  /** @internal (read by the translator) */
+  readonly memU8: Uint8Array[] = [new Uint8Array(0)];
+  /** @internal (read by the translator) */
+  readonly memU16: Uint16Array[] = [new Uint16Array(0)];
+  /** @internal (read by the translator) */
+  readonly memU32: Uint32Array[] = [new Uint32Array(0)];
 
   private readonly timerEvent: SimEvent;
   /** Set by slow-path memory helpers when they raised an exception (the new PC is in `excPc`). */
@@ -202,8 +224,24 @@ export class Lx106 implements CpuCore {
     this.prid = options.prid ?? 0;
     // CCOUNT counts CPU cycles: a CPU clock change (CPU2X) does not move CCOMPARE0's cycle.
     this.timerEvent = new SimEvent('lx106.ccompare0', () => this.timerFired(), true);
+    this.translator = new Lx106Translator(this, Math.max(1, options.jitThreshold ?? lx106Defaults.jitThreshold));
     for (const f of options.fastMemories ?? []) this.addFastMemory(f);
     this.reset();
+    this.setMode(options.mode ?? lx106Defaults.mode);
+  }
+
+  /** The block translator (`--cpu jit`); its blocks are dropped with the decoded code. */
+  readonly translator: Lx106Translator;
+  private jit = false;
+
+  get mode(): Lx106Mode {
+    return this.jit ? 'jit' : 'interp';
+  }
+
+  /** Switches between the interpreter and the translator (between two execute() calls). */
+  setMode(mode: Lx106Mode, jitThreshold?: number): void {
+    if (jitThreshold !== undefined) this.translator.threshold = Math.max(1, jitThreshold);
+    this.jit = mode === 'jit' && !this.translator.unavailable;
   }
 
   private addFastMemory(f: Lx106FastMemory): void {
@@ -262,10 +300,12 @@ export class Lx106 implements CpuCore {
   flushDecodeCache(): void {
     this.tag.fill(TAG_INVALID);
     this.codePage.fill(0);
+    this.translator.flush();
   }
 
   /** Drops decoded instructions overlapping [address, address + size). */
   invalidate(address: number, size: number): void {
+    this.translator.invalidate(address, size);
     const tag = this.tag;
     for (let x = address - 2; x < address + size; x++) {
       const pc = x | 0;
@@ -694,6 +734,22 @@ export class Lx106 implements CpuCore {
     this.codePage[((pc + 2) >>> 0) >>> PAGE_SHIFT] = 1;
     return true;
   }
+  /**
+   * For the translator: the decoded instruction at `pc` (op, operands, immediate, length) when
+   * it lies in fast memory, through the decode cache; false otherwise (nothing is raised).
+   */
+  decodedAt(pc: number, out: Int32Array): boolean {
+    const pageAllR = this.pageAllR;
+    if (pageAllR[(pc >>> 0) >>> PAGE_SHIFT] === 0 || pageAllR[((pc + 2) >>> 0) >>> PAGE_SHIFT] === 0) return false;
+    const idx = pc & CACHE_MASK;
+    if (this.tag[idx] !== pc >> CACHE_BITS) this.decodeAt(pc, idx); // fast memory: cannot fail
+    out[0] = this.dOp[idx];
+    out[1] = this.dArg[idx];
+    out[2] = this.dImm[idx];
+    out[3] = instructionLength(this.fetchByte(pc));
+    return true;
+  }
+
   /** Set while the instruction at IBREAKA0 runs once with the breakpoint masked (CINTLEVEL >= 2). */
   private ibreakPass = -1;
   /** Page taken out of pageR/pageW for the data breakpoint, or -1 (DBREAK disabled). */
@@ -708,7 +764,8 @@ export class Lx106 implements CpuCore {
   execute(): void {
     if (this.state !== 'running') return;
     if (this.icountlevel === 0) {
-      this.run(LIMIT_MAX);
+      if (this.jit) this.runTranslated();
+      else this.run(LIMIT_MAX);
       return;
     }
     // ICOUNT (debug option, ISA RM 4.7.7): while CINTLEVEL < ICOUNTLEVEL every instruction that
@@ -740,6 +797,41 @@ export class Lx106 implements CpuCore {
         this.run(1);
       }
     }
+  }
+
+  /**
+   * The run loop with the translator: compiled blocks where they are hot and fit before the
+   * deadline, the interpreter for the rest (one cold block, or one instruction, at a time).
+   * Interrupts are taken where the interpreter takes them: at its start (run() checks) and by
+   * the instructions that can make one deliverable, which blocks leave to the interpreter.
+   */
+  private runTranslated(): void {
+    const s = this.scheduler;
+    const translator = this.translator;
+    this.pc = this.checkInterrupts(this.pc | 0);
+    while (this.state === 'running' && s.cycles < s.deadline && this.icountlevel === 0) {
+      const pc = this.pc;
+      let e: Lx106Entry | null = translator.slots[pc & SLOT_MASK];
+      if (e === null || e.pc !== pc) e = translator.entry(pc);
+      if (e.fn !== null) {
+        const result = e.fn(this);
+        if (result === BLOCK_DONE) continue;
+        // Bail-out: the instruction the block left to the interpreter; no fit: up to the deadline.
+        this.run(result === BLOCK_BAIL ? 1 : LIMIT_MAX);
+        continue;
+      }
+      if (++e.hits >= translator.threshold) {
+        translator.compile(e);
+        if (translator.unavailable) return this.translatorUnavailable();
+        if (e.fn !== null) continue;
+      }
+      this.run(translator.coldCycles(e));
+    }
+  }
+
+  private translatorUnavailable(): void {
+    this.jit = false;
+    this.options.onMessage?.('lx106: the block translator is unavailable (new Function is refused); using the interpreter');
   }
 
   /** The interpreter loop: runs until the deadline, or `cap` cycles past the start. */

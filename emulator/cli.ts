@@ -19,13 +19,21 @@ import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../fi
 import { FatError } from '../firmware-runtime/fs/fat.js';
 import { connectConsole, showRun } from './console.js';
 import { createBoard, EXIT } from './run.js';
-import { prepareFirmware } from './firmware.js';
+import { parseFlashParts, prepareFirmware, prepareFlashParts } from './firmware.js';
 import { RunLoop, type RunEnd } from './runner.js';
 import { attachStdin } from './node/stdin.js';
 import { cpuDefaults } from '../cpu-armv6m/core.js';
 import { testCommand } from './scenario/cli.js';
 import { debugWithGdb, GdbUsageError, parseGdbPort } from './gdb/cli.js';
 import { hostable, runHosted } from './node/hosted-cli.js';
+import { SnapshotError } from './snapshot/index.js';
+import { loadSnapshotFile, SNAPSHOT_USAGE, snapshotCommand, SnapshotUsageError } from './snapshot/cli.js';
+import { boardSignals, VcdRecorder } from './trace/vcd.js';
+import { writeFileSync } from 'node:fs';
+import { parseEpoch } from './epoch.js';
+import { parseRange, startTrace, type TraceOptions } from './trace/trace.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { serveRfc2217 } from './node/rfc2217.js';
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -39,9 +47,15 @@ const PROBLEM_EXIT: Record<HostFileProblem, number> = {
 };
 
 const USAGE = `usage:
-  circuitemu run --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
-                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT]
+  circuitemu run --board NAME [--firmware FILE|OFFSET=FILE,...] [--timeout SIM_SECONDS] [--expect-text TEXT] [--stats]
+                 [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT] [--console PORT]
+                 [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
+                 [--trace io,insn [--trace-peripheral NAME,...] [--trace-range START-END] [--trace-file FILE]]
+                 [--rfc2217 PORT]
+  circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
+  circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
+                  [--console PORT]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
   circuitemu boards
@@ -59,11 +73,31 @@ a terminal would, and shows the output from "soft reboot" on; --no-reload turns 
 Without --firmware, run and repl use the hosted CircuitPython engine (every SAMD21 board): CircuitPython
 9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
 console input and standard input has ended.
+--vcd FILE: writes the board's pin waveforms (all pins, or --vcd-pins LED,A1) as a Value Change
+Dump when the run ends (see the README, "Scenarios").
+--trace io: logs every access to a peripheral register (cycle, simulated seconds, R/W and size,
+address, peripheral+offset and register name, value); --trace insn: every instruction's PC and
+first halfword (the CPU then runs its interpreter, one instruction per loop turn: slow, same
+results). --trace-peripheral SERCOM3,PORT and --trace-range 0x42000800-0x42000bff (io: register
+addresses; insn: PCs) filter; the log goes to --trace-file FILE or standard error.
+--rfc2217 PORT: serves the console on 127.0.0.1:PORT with Telnet/RFC 2217 (pyserial's
+rfc2217://127.0.0.1:PORT, mpremote, tio, socat) instead of standard input; the run is paced to
+the wall clock, and output produced before a client connects is sent when it does.
+--epoch SECONDS|DATE: the date the board starts at, what a program asking for the time
+(semihosting SYS_TIME) is told: seconds since 1970 or 2024-05-01T12:00:00Z; default
+2026-01-01T00:00:00Z in run (the same every run), the wall clock in repl.
+--snapshot-load FILE: start from a snapshot (\`circuitemu snapshot\`) instead of power-on: no
+--firmware, --drive or --flash (the snapshot holds them); the console connects to the restored
+board. snapshot: see \`circuitemu snapshot --help\`.
+--firmware OFFSET=FILE,...: files written at flash offsets, as esptool's write_flash writes them
+(feather_huzzah: 0x0=boot.bin,0x1000=app.bin).
 drive: lists, reads (to stdout) or writes (from HOSTFILE or stdin) files on the CIRCUITPY drive
 held in a flash image, without running any firmware (--board defaults to cpx).
 --cpu: the Cortex-M0+ runs only in its interpreter (interp, the default) or also compiles hot
 code to JavaScript (jit: faster on long CPU-bound runs, slower to start); both give the same
 results, cycle for cycle.
+--console PORT: the console is the board's serial port PORT instead of its own (arduino_zero:
+edbg, the EDBG virtual COM port on SERCOM5 at 115200 baud; native USB is then left unplugged).
 --gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
 127.0.0.1 only; when GDB detaches the run goes on without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
@@ -88,6 +122,14 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`circuitemu: ${e.message}\n${USAGE}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof SnapshotUsageError) {
+      process.stderr.write(`circuitemu: ${e.message}\n${SNAPSHOT_USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof SnapshotError) {
+      process.stderr.write(`circuitemu: snapshot: ${e.message}\n`);
+      return EXIT.badImage;
     }
     if (e instanceof ImageError) {
       process.stderr.write(`circuitemu: cannot load firmware: ${e.message}\n`);
@@ -146,6 +188,12 @@ async function dispatch(argv: string[]): Promise<number> {
       return driveCommand(rest);
     case 'test':
       return testCommand(rest);
+    case 'snapshot':
+      if (rest.includes('--help')) {
+        writeStdout(SNAPSHOT_USAGE + '\n');
+        return 0;
+      }
+      return snapshotCommand(rest, version());
     case 'boards':
       parse(rest, {}, command);
       for (const b of BOARDS) writeStdout(`${b.name.padEnd(12)} ${b.description}\n`);
@@ -185,6 +233,16 @@ const RUN_OPTIONS = {
   flash: { type: 'string' },
   cpu: { type: 'string' },
   gdb: { type: 'string' },
+  'snapshot-load': { type: 'string' },
+  vcd: { type: 'string' },
+  'vcd-pins': { type: 'string' },
+  epoch: { type: 'string' },
+  trace: { type: 'string' },
+  'trace-peripheral': { type: 'string' },
+  'trace-range': { type: 'string' },
+  'trace-file': { type: 'string' },
+  rfc2217: { type: 'string' },
+  console: { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -226,17 +284,30 @@ function parseTimeout(value: string | undefined): number {
 async function runCommand(args: string[], interactive: boolean): Promise<number> {
   const command = interactive ? 'repl' : 'run';
   const opts = parse(args, RUN_OPTIONS, command).values;
-  if (!opts.board) throw new UsageError(`${command} needs --board NAME`);
+  const snapshot = opts['snapshot-load'];
+  if (snapshot !== undefined) {
+    const clash = (['firmware', 'drive', 'flash'] as const).find((o) => opts[o] !== undefined);
+    if (clash) throw new UsageError(`--snapshot-load and --${clash} do not go together: the snapshot holds the firmware and CIRCUITPY`);
+  } else if (!opts.board) throw new UsageError(`${command} needs --board NAME`);
   const timeout = parseTimeout(opts.timeout);
   if (opts['expect-text'] === '') throw new UsageError('--expect-text needs a non-empty text');
+  if (opts['vcd-pins'] !== undefined && opts.vcd === undefined) throw new UsageError('--vcd-pins needs --vcd FILE');
+  const trace = parseTraceFlags(opts);
+  const rfc2217 = opts.rfc2217 === undefined ? undefined : parsePort(opts.rfc2217, '--rfc2217');
+  const epoch = opts.epoch === undefined ? undefined : parseEpoch(opts.epoch);
+  if (typeof epoch === 'string') throw new UsageError(epoch);
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
     throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
   }
   if (opts.cpu) cpuDefaults.mode = opts.cpu;
-  if (!opts.firmware) {
-    if (!hostable(opts.board)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
+  if (!opts.firmware && snapshot === undefined) {
+    if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
+    if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
+    if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
+    if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
+    if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
-      board: opts.board,
+      board: opts.board!,
       interactive,
       timeout,
       expectText: opts['expect-text'],
@@ -248,36 +319,50 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     });
   }
   let board;
-  try {
-    board = createBoard(opts.board, { commandLine: opts.firmware });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  if (snapshot !== undefined) board = await loadSnapshotFile(snapshot, version(), opts.board);
+  else {
+    try {
+      board = createBoard(opts.board!, { commandLine: opts.firmware });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   }
   if ((opts.flash || opts.drive) && !board.circuitpy) {
     throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
   }
-  const firmware = prepareFirmware(board, readFirmware(board, opts.firmware), opts.firmware);
+  const firmware = opts.firmware ? loadFirmwareOption(board, opts.firmware) : null;
   // Locked (and its directory checked) before anything runs; held until it is saved.
   const flash = opts.flash ? FlashImageFile.open(board, opts.flash, { forWriting: true }) : undefined;
   try {
     if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
-    const connection = connectConsole(board);
+    let connection;
+    try {
+      connection = connectConsole(board, opts.console);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const reload = !!connection.usbHost && !interactive && !opts['no-reload'];
     const console = showRun(connection, board.machine.scheduler, { reload, expectText: opts['expect-text'] });
     connection.usbHost?.onEvent((e) => e.type === 'error' && process.stderr.write(`circuitemu: USB: ${e.message}\n`));
-    board.load(firmware.segments, firmware.entry);
+    if (firmware) board.load(firmware.segments, firmware.entry);
     if (flash?.existed) keepUnreadableImage(flash);
     if (opts.drive) copyToDrive(board, opts.drive);
     const machine = board.machine;
+    const vcd = opts.vcd === undefined ? null : recordVcd(board, opts['vcd-pins']);
+    // A run from a snapshot keeps the snapshot's date unless told otherwise.
+    if (epoch !== undefined) machine.epoch = epoch;
+    else if (interactive && snapshot === undefined) machine.epoch = Math.floor(Date.now() / 1000);
     machine.stderr.onData((bytes) => process.stderr.write(bytes));
+    const stopTrace = trace ? traceTo(board, trace.options, trace.file) : null;
     const loop = new RunLoop(machine, console, {
       timeoutSeconds: timeout,
-      realTime: interactive,
+      realTime: interactive || rfc2217 !== undefined,
       expectText: opts['expect-text'],
     });
     loop.onOutput((bytes) => writeStdout(bytes));
     onStdoutError = () => loop.stop();
-    const detach = attachInput(console, loop, interactive);
+    const server = rfc2217 === undefined ? null : await listenRfc2217(console, rfc2217);
+    const detach = server ? () => void server.close() : attachInput(console, loop, interactive);
     if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
     const started = performance.now();
     if (opts.gdb !== undefined) {
@@ -291,11 +376,101 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     const end = await loop.run();
     detach();
     flash?.save();
+    if (vcd) writeVcd(opts.vcd!, vcd);
+    stopTrace?.();
     if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
     return stdoutStatus() ?? report(end, timeout);
   } finally {
     flash?.close();
   }
+}
+
+/** A TCP port number for a server on 127.0.0.1. */
+function parsePort(text: string, flag: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`${flag} needs a TCP port number 1..65535 (0: any free port), not '${text}'`);
+  return port;
+}
+
+async function listenRfc2217(console: BoardConsole, port: number) {
+  try {
+    const server = await serveRfc2217(console, port, (m) => process.stderr.write(`circuitemu: ${m}\n`));
+    process.stderr.write(`circuitemu: console on rfc2217://127.0.0.1:${server.port}\n`);
+    return server;
+  } catch (e) {
+    throw new HostFileError('busy', `--rfc2217: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
+  }
+}
+
+/** --trace and its filters, checked; null without --trace. */
+function parseTraceFlags(opts: { trace?: string; 'trace-peripheral'?: string; 'trace-range'?: string; 'trace-file'?: string }): { options: TraceOptions; file?: string } | null {
+  const filters = (['trace-peripheral', 'trace-range', 'trace-file'] as const).find((o) => opts[o] !== undefined);
+  if (opts.trace === undefined) {
+    if (filters) throw new UsageError(`--${filters} needs --trace io or --trace insn`);
+    return null;
+  }
+  const kinds = opts.trace.split(',').map((k) => k.trim());
+  const bad = kinds.find((k) => k !== 'io' && k !== 'insn');
+  if (bad !== undefined || !kinds.length) throw new UsageError(`--trace takes io, insn or io,insn, not '${opts.trace}'`);
+  const range = opts['trace-range'] === undefined ? null : parseRange(opts['trace-range']);
+  if (typeof range === 'string') throw new UsageError(range);
+  const peripherals = opts['trace-peripheral']?.split(',').map((p) => p.trim()).filter(Boolean) ?? [];
+  if (peripherals.length && !kinds.includes('io')) throw new UsageError('--trace-peripheral filters --trace io');
+  return { options: { io: kinds.includes('io'), insn: kinds.includes('insn'), peripherals, range }, file: opts['trace-file'] };
+}
+
+/** Starts the trace, writing to `file` (or stderr) through a buffer; returns the function that ends it. */
+function traceTo(board: Board, options: TraceOptions, file: string | undefined): () => void {
+  let fd: number;
+  try {
+    fd = file === undefined ? 2 : openSync(file, 'w');
+  } catch (e) {
+    throw new HostFileError('cannot-create', `cannot write ${file}: ${(e as Error).message}`);
+  }
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length) writeSync(fd, lines.join('\n') + '\n');
+    lines = [];
+  };
+  if (options.insn) (board.machine.core as { setMode?: (m: 'interp') => void }).setMode?.('interp');
+  let stop: () => void;
+  try {
+    stop = startTrace(board.machine, options, (line) => {
+      lines.push(line);
+      if (lines.length >= 4096) flush();
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return () => {
+    stop();
+    flush();
+    if (file !== undefined) closeSync(fd);
+  };
+}
+
+/** --vcd: records the board's pins (all, or the comma-separated `pins`) from now on. */
+function recordVcd(board: Board, pins: string | undefined): VcdRecorder {
+  try {
+    return new VcdRecorder(board.machine.scheduler, boardSignals(board, pins?.split(',').map((p) => p.trim()).filter(Boolean)));
+  } catch (e) {
+    throw new UsageError(`--vcd: ${(e as Error).message}`);
+  }
+}
+
+function writeVcd(path: string, recorder: VcdRecorder): void {
+  try {
+    writeFileSync(path, recorder.text());
+  } catch (e) {
+    throw new HostFileError('cannot-create', `cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** --firmware FILE, or OFFSET=FILE[,OFFSET=FILE...] written into the board's flash as esptool would. */
+function loadFirmwareOption(board: Board, spec: string) {
+  const parts = parseFlashParts(spec);
+  if (!parts) return prepareFirmware(board, readFirmware(board, spec), spec);
+  return prepareFlashParts(board, parts.map((p) => ({ ...p, bytes: readFirmware(board, p.file) })));
 }
 
 /** The firmware file: a regular file no larger than any image the board could hold. */

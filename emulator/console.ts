@@ -13,7 +13,21 @@ export interface ConsoleConnection {
   usbHost?: UsbHost;
 }
 
-export function connectConsole(board: Board): ConsoleConnection {
+/**
+ * The board's console, or with `port` one of its serial ports (`board.serialPorts`: the Arduino
+ * Zero's 'edbg', its EDBG virtual COM port on SERCOM5) used as the console instead: what a host
+ * opens when the program talks on a UART. No USB host is attached then (the board's native USB
+ * port is left unplugged, as when a Zero is powered from its programming port).
+ */
+export function connectConsole(board: Board, port?: string): ConsoleConnection {
+  if (port !== undefined) {
+    const serial = board.serialPorts?.[port];
+    if (!serial) {
+      const ports = Object.keys(board.serialPorts ?? {});
+      throw new Error(`board ${board.name} has no serial port '${port}' (${ports.length ? `its ports: ${ports.join(', ')}` : 'it has none'})`);
+    }
+    return { console: serial };
+  }
   if (board.console) return { console: board.console };
   if (!board.usb) throw new Error(`board ${board.name} has neither a console nor USB`);
   const usbHost = new UsbHost(board.machine.scheduler, board.usb);

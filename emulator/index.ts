@@ -43,3 +43,7 @@ export type { FirmwareEngineOptions } from './scenario/firmware-engine.js';
 export { EngineInputError } from './scenario/engine.js';
 export type { ScenarioEngine, ScenarioPin } from './scenario/engine.js';
 export { junitXml } from './scenario/junit.js';
+
+// Snapshots (boot once, restore many)
+export { saveSnapshot, restoreSnapshot, readSnapshotInfo, SnapshotError, SNAPSHOT_FORMAT } from './snapshot/index.js';
+export type { SaveOptions, RestoreOptions, SnapshotInfo } from './snapshot/index.js';

@@ -50,7 +50,10 @@ export const defaultHost: RunHost = {
 };
 
 export interface RunLoopOptions {
-  /** Simulated seconds before the run ends as a timeout (default: no limit). */
+  /**
+   * Simulated seconds before the run ends as a timeout (default: no limit), counted from when
+   * the loop is made: from power-on for a new board, from the restore for a snapshot.
+   */
   timeoutSeconds?: number;
   /** Pace simulated time to the wall clock (interactive use). */
   realTime?: boolean;
@@ -96,6 +99,8 @@ export class RunLoop {
   private stopRequested = false;
   private matched = false;
   private readonly watch: TextWatch | null;
+  /** Simulated time when the loop was made: the timeout counts from here. */
+  private readonly startSeconds: number;
 
   constructor(
     readonly machine: Machine,
@@ -104,6 +109,7 @@ export class RunLoop {
     private readonly host: RunHost = defaultHost,
   ) {
     this.history = new HostStream(options.historyBytes);
+    this.startSeconds = machine.scheduler.seconds;
     this.watch = options.expectText ? new TextWatch(options.expectText) : null;
     console.onData((bytes) => this.output(bytes));
   }
@@ -151,7 +157,7 @@ export class RunLoop {
     const early = this.check();
     if (early) return early;
     const m = this.machine;
-    const timeout = this.options.timeoutSeconds ?? Infinity;
+    const timeout = this.startSeconds + (this.options.timeoutSeconds ?? Infinity);
     const left = timeout - m.scheduler.seconds;
     if (left <= 0) return { kind: 'timeout' };
     const slice = this.options.sliceSeconds ?? (this.options.realTime ? 0.01 : 0.1);

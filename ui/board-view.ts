@@ -61,6 +61,18 @@ export function mountBoardView(host: HTMLElement): BoardView {
       const el = componentHotspot(c, info);
       if (el) overlay.append(el);
     }
+    markUsed(store.getState().used);
+  }
+
+  /** Buttons, the switch and touch pads the code reads are outlined (data-in-use), as the sensor controls appear. */
+  function markUsed(used: readonly string[]): void {
+    for (const el of overlay.querySelectorAll<HTMLElement>('[data-control], .pad[data-pad]')) {
+      const key = el.dataset.pad ? `touch.${el.dataset.pad}` : el.dataset.control!;
+      const inUse = used.includes(key);
+      el.toggleAttribute('data-in-use', inUse);
+      if (inUse) el.setAttribute('aria-description', 'the running code reads this');
+      else el.removeAttribute('aria-description');
+    }
   }
 
   function place(el: HTMLElement, x: number, y: number, w: number, h: number): void {
@@ -430,6 +442,7 @@ export function mountBoardView(host: HTMLElement): BoardView {
       canvas.setAttribute('aria-label', `${s.board.title}, drawn with its NeoPixels, LED and pads`);
       layout();
     }
+    if (s.used !== prev.used) markUsed(s.used);
     if (s.frame !== prev.frame || s.inputs !== prev.inputs) dirty = true;
     if (s.inputs !== prev.inputs) {
       const tilt = `perspective(60em) rotateX(${-s.inputs.pitch}deg) rotateY(${s.inputs.roll}deg)`;

@@ -1,9 +1,11 @@
 /**
- * The sensor controls beside the board: light, temperature, sound level, tilt and shake, plus
- * the run controls. Buttons A/B, the slide switch, the touch pads and reset are on the board
- * drawing itself (board-view.ts). Every control is a native form element with a label.
+ * The sensor controls beside the board: light, temperature, sound level, tilt and shake. As in
+ * MakeCode's simulator, a sensor's control appears once the running code has used the sensor (the
+ * chip model saw it: boards/part-use.ts), on either engine. Buttons A/B, the slide switch, the touch
+ * pads and reset are on the board drawing itself (board-view.ts outlines those the code reads).
+ * Every control is a native form element with a label.
  */
-import { store, setInputs, type Inputs } from './store.js';
+import { store, setInputs, type AppState, type Inputs } from './store.js';
 import { machine } from './machine.js';
 import { tiltToG } from './tilt.js';
 import { el } from './dom.js';
@@ -38,6 +40,14 @@ function sendSlider(key: SliderSpec['key'], inputs: Inputs): void {
   else machine.input({ kind: 'tilt', ...tiltToG(inputs.pitch, inputs.roll) });
 }
 
+/**
+ * Whether the code has used `part`. With no engine (the CPU-less chip, before a .uf2 is dropped) no code
+ * runs and every control is shown, so the room can be set up beforehand.
+ */
+function inUse(st: AppState, part: SliderSpec['part']): boolean {
+  return st.engine === 'none' || st.used.includes(part);
+}
+
 export function mountControls(host: HTMLElement): void {
   const fieldset = el('fieldset', 'sensors');
   const legend = document.createElement('legend');
@@ -68,9 +78,10 @@ export function mountControls(host: HTMLElement): void {
       setInputs({ [s.key]: v } as Partial<Inputs>);
       sendSlider(s.key, store.getState().inputs);
     });
-    // Follow changes made elsewhere (dragging the board tilts it); hide what the board lacks.
+    // Follow changes made elsewhere (dragging the board tilts it); show only what the code has used.
+    row.hidden = true;
     store.subscribe((st, prev) => {
-      if (st.board && st.board !== prev.board) row.hidden = !st.board.has[s.part];
+      if (st.board !== prev.board || st.used !== prev.used || st.engine !== prev.engine) row.hidden = !st.board?.has[s.part] || !inUse(st, s.part);
       const v = st.inputs[s.key];
       if (v !== prev.inputs[s.key] && document.activeElement !== input) {
         input.value = String(s.toSlider ? s.toSlider(v) : v);
@@ -86,11 +97,15 @@ export function mountControls(host: HTMLElement): void {
   shake.dataset.control = 'shake';
   shake.setAttribute('aria-label', 'Shake the board');
   shake.addEventListener('click', () => machine.input({ kind: 'shake' }));
-  fieldset.append(shake);
+  shake.hidden = true;
+  const hint = el('p', 'sensors-hint');
+  hint.textContent = 'A sensor\'s control appears here once the running code reads it.';
+  fieldset.append(shake, hint);
   host.append(fieldset);
   store.subscribe((st, prev) => {
-    if (!st.board || st.board === prev.board) return;
-    shake.hidden = !st.board.has.accelerometer;
+    if (!st.board || (st.board === prev.board && st.used === prev.used && st.engine === prev.engine)) return;
+    shake.hidden = !st.board.has.accelerometer || !inUse(st, 'accelerometer');
     fieldset.hidden = !SLIDERS.some((s) => st.board!.has[s.part]);
+    hint.hidden = SLIDERS.some((s) => st.board!.has[s.part] && inUse(st, s.part));
   });
 }

@@ -17,14 +17,18 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
   switch (m.type) {
     case 'board': {
       const before = store.getState().engine;
-      store.setState({ board: m.info, engine: m.engine, firmware: m.firmware, halted: null });
+      // A new engine (or board) starts with nothing used: its controls appear as its code uses them.
+      store.setState({ board: m.info, engine: m.engine, firmware: m.firmware, halted: null, used: [] });
       if (m.firmware) notify('info', `Running ${m.firmware}.`);
       else if (m.engine === 'hosted' && before === 'firmware') notify('info', 'Running CircuitPython (hosted) on the same drive.');
       break;
     }
-    case 'frame':
-      store.setState({ frame: m.frame });
+    case 'frame': {
+      const used = store.getState().used;
+      const changed = used.length !== m.frame.used.length || used.some((u, i) => u !== m.frame.used[i]);
+      store.setState(changed ? { frame: m.frame, used: m.frame.used } : { frame: m.frame });
       break;
+    }
     case 'console':
       for (const l of consoleListeners) l(m.bytes);
       break;
@@ -58,6 +62,8 @@ export const machine = {
     store.setState({ paused });
     send({ type: 'pause', paused });
   },
+  /** While paused: one slice (10 ms) of simulated time on either engine. */
+  step: () => send({ type: 'step' }),
   loadFirmware: (name: string, bytes: Uint8Array) => send({ type: 'load-firmware', name, bytes }, [bytes.buffer]),
   /** Back from firmware to CircuitPython hosted, on the same drive. */
   useHosted: () => send({ type: 'use-hosted' }),

@@ -43,6 +43,7 @@ $('share').addEventListener('click', async () => {
 $('ctrl-c').addEventListener('click', () => machine.type(new Uint8Array([3])));
 $('ctrl-d').addEventListener('click', () => machine.type(new Uint8Array([4])));
 $('pause').addEventListener('click', () => machine.pause(!store.getState().paused));
+$('step').addEventListener('click', () => machine.step());
 
 function showNotice(notice: Notice | null): void {
   const n = $('notice');
@@ -79,6 +80,7 @@ store.subscribe((s, prev) => {
   if (s.paused !== prev.paused) {
     $('pause').textContent = s.paused ? 'Run' : 'Pause';
     $('pause').setAttribute('aria-pressed', String(s.paused));
+    ($('step') as HTMLButtonElement).disabled = !s.paused;
   }
   if (s.notice !== prev.notice) showNotice(s.notice);
 });
@@ -88,6 +90,14 @@ const params = new URLSearchParams(location.search);
 // ?pace=off runs the machine as fast as it goes (to measure the emulator), not in real time.
 // ?engine=none keeps the CPU-less chip until a .uf2 is dropped (no hosted CircuitPython).
 machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off', params.get('engine') !== 'none');
+// Offline after the first load: the built site registers its service worker (vite.config.ts writes sw.js).
+// (Not under Vite's dev server, which has no sw.js: there import.meta.hot is set.)
+if (!import.meta.hot && 'serviceWorker' in navigator) {
+  // Once the page has loaded, so installing (fetching every file) does not compete with the first load.
+  const register = () => navigator.serviceWorker.register('./sw.js').catch((e: Error) => notify('info', `Offline use is not available: ${e.message}`));
+  if (document.readyState === 'complete') void register();
+  else window.addEventListener('load', () => void register());
+}
 if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
 
 // For tests and the curious: the store and the terminal, read-only by convention.

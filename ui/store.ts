@@ -1,6 +1,6 @@
 /** The page's state: one vanilla zustand store; views subscribe to the slices they draw. */
 import { createStore } from 'zustand/vanilla';
-import type { BoardInfo, DriveEntry, EngineKind, Frame } from './worker/protocol.js';
+import type { BoardInfo, DriveEntry, EngineKind, Frame, UsedControl } from './worker/protocol.js';
 
 export interface Inputs {
   buttonA: boolean;
@@ -32,6 +32,8 @@ export interface AppState {
   /** The file open in the editor. */
   openPath: string | null;
   paused: boolean;
+  /** Controls whose part the running code has used (from the frames; a new array only when it changes). */
+  used: readonly UsedControl[];
 }
 
 export const store = createStore<AppState>(() => ({
@@ -45,6 +47,7 @@ export const store = createStore<AppState>(() => ({
   files: [],
   openPath: null,
   paused: false,
+  used: [],
 }));
 
 export function setInputs(patch: Partial<Inputs>): void {

@@ -7,19 +7,20 @@
  *   0x3FF00000  DPORT (EDGE_INT_ENABLE, CPU2X)       0x40000000  64 KiB ROM (traps)
  *   0x3FF20C00  WDEV_NOW (microsecond counter)        0x40100000  32 KiB IRAM
  *   0x3FFE8000  96 KiB DRAM (user 80 KiB + ROM's)     0x40200000  1 MiB flash window (read-only)
- *   0x60000000  UART0   0x60000300 GPIO   0x60000600 FRC1/FRC2   0x60000700 RTC
- *   0x60000800  IO_MUX  0x60000D00 SAR/RF measurement  0x60000F00 UART1  0x60001000 RTC memory
+ *   0x60000000  UART0   0x60000100 SPI1 (HSPI)   0x60000300 GPIO   0x60000600 FRC1/FRC2   0x60000700 RTC
+ *   0x60000800  IO_MUX  0x60000900 WDT  0x60000D00 SAR/RF measurement  0x60000F00 UART1
+ *   0x60001000  RTC memory (kept across every reset but power-on)
  * Other 256-byte slots of 0x60000000-0x60000FFF are unmodelled (reads 0, reported).
  *
  * Clock: the CPU runs at 80 MHz, 160 MHz with DPORT CPU2X bit 0 (scheduler.setFrequency); the
  * peripherals' APB clock stays 80 MHz.
  *
- * Interrupt lines (SDK numbering): 4 GPIO, 5 UART0/UART1, 9 FRC1 (edge), 10 FRC2 (edge).
+ * Interrupt lines (SDK numbering): 4 GPIO (level), 5 UART0/UART1, 9 FRC1 (edge), 10 FRC2 (edge).
  */
 import { Bus, Memory, type AccessSize, type BusDevice } from '../../emulator/kernel/bus.js';
 import { Machine } from '../../emulator/kernel/machine.js';
 import { Diagnostics } from '../../emulator/kernel/diagnostics.js';
-import { Scheduler } from '../../emulator/kernel/scheduler.js';
+import { Scheduler, SimEvent } from '../../emulator/kernel/scheduler.js';
 import { Lx106 } from '../../cpu-xtensa/lx106.js';
 import { RegisterBlock, UnimplementedDevice } from '../../peripherals/register-block.js';
 import { Dport, CPU_CLOCK_80MHZ, EDGE_INT_FRC1, EDGE_INT_FRC2 } from '../../peripherals/esp8266/dport.js';
@@ -29,6 +30,8 @@ import { FrcTimers } from '../../peripherals/esp8266/timers.js';
 import { Esp8266Rtc } from '../../peripherals/esp8266/rtc.js';
 import { IoMux } from '../../peripherals/esp8266/iomux.js';
 import { SarBlock } from '../../peripherals/esp8266/sar.js';
+import { Esp8266Wdt } from '../../peripherals/esp8266/wdt.js';
+import { Esp8266Spi } from '../../peripherals/esp8266/spi.js';
 import { Esp8266Rom } from '../../peripherals/esp8266/rom/hle.js';
 import { ROM_BASE, ROM_ENTRIES, ROM_SIZE } from '../../peripherals/esp8266/rom/entries.js';
 
@@ -49,6 +52,10 @@ export const INT_FRC2 = 10;
 /** Reset causes as rtc_get_reset_reason reports them. */
 export const RESET_POWER_ON = 1;
 export const RESET_EXTERNAL = 2;
+/** The hardware watchdog reset the chip. */
+export const RESET_WDT = 4;
+/** The RTC timer woke the chip from deep sleep. */
+export const RESET_DEEP_SLEEP = 5;
 
 export interface Esp8266Options {
   /** SPI flash size in bytes (the Feather HUZZAH has 4 MiB). */
@@ -109,6 +116,9 @@ export interface Esp8266 {
   readonly frc: FrcTimers;
   readonly rtc: Esp8266Rtc;
   readonly iomux: IoMux;
+  readonly wdt: Esp8266Wdt;
+  /** SPI1 (HSPI), the user SPI bus (machine.SPI(1)). */
+  readonly hspi: Esp8266Spi;
   readonly diagnostics: Diagnostics;
   /** The flash MiB the cache window shows, or null (Cache_Read_Disable). */
   readonly mappedMiB: number | null;
@@ -116,6 +126,19 @@ export interface Esp8266 {
   resetReason: number;
   /** Power-on: RAM cleared, blocks to reset values, the core at the ROM's reset vector. */
   powerOn(): void;
+  /**
+   * A system reset with `cause` (watchdog, RST pin): the blocks but the RTC to reset values and
+   * the core at the ROM's reset vector; RAM keeps its contents (the ROM and firmware reinitialise
+   * what they use) and RTC memory is kept, as on the chip.
+   */
+  systemReset(cause: number): void;
+  /** True while in deep sleep (the digital part powered down, the RTC counting). */
+  readonly asleep: boolean;
+  /**
+   * The end of a timed deep sleep: the RTC drives GPIO16 low. The chip only wakes if that pin
+   * is wired to its RST pin (the board decides: it then calls systemReset(RESET_EXTERNAL)).
+   */
+  onDeepSleepWake: (() => void) | null;
 }
 
 export function createEsp8266(options: Esp8266Options): Esp8266 {
@@ -140,6 +163,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   const uart0 = new Esp8266Uart('UART0', uartLine(1));
   const uart1 = new Esp8266Uart('UART1', uartLine(2));
   const gpio = new Esp8266Gpio();
+  gpio.onInterrupt = (level) => core?.setInterrupt(INT_GPIO, level);
   const frc = new FrcTimers(scheduler, (timer) => {
     const [bit, n] = timer === 1 ? [EDGE_INT_FRC1, INT_FRC1] : [EDGE_INT_FRC2, INT_FRC2];
     if (!dport.edgeEnabled(bit) || !core) return;
@@ -151,8 +175,20 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   const iomux = new IoMux();
   const wdev = new Wdev(scheduler);
   const sar = new SarBlock();
+  const wdt = new Esp8266Wdt(scheduler, () => chip.systemReset(RESET_WDT));
 
-  const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev, sar];
+  const hspi = new Esp8266Spi('SPI1', scheduler);
+  // Deep sleep is entered from a store inside the core's run loop: it takes effect in an event
+  // just after it (the core then leaves its loop), and the RTC timer's alarm ends it.
+  let asleep = false;
+  const enterSleep = new SimEvent('esp8266.deep-sleep', () => deepSleep());
+  const wake = new SimEvent('esp8266.deep-sleep-wake', () => chip.onDeepSleepWake?.());
+  rtc.onDeepSleep = () => {
+    scheduler.scheduleIn(enterSleep, 1);
+    scheduler.requestBreak();
+  };
+
+  const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev, sar, wdt, hspi];
   for (const b of blocks) b.diagnostics = diagnostics;
 
   const dportWindow = new SlotWindow('DPORT', 4, 0x3ff00000, diagnostics);
@@ -161,10 +197,12 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   wdevWindow.place(0x3ff20c00, wdev);
   const io = new SlotWindow('IO', 16, 0x60000000, diagnostics);
   io.place(0x60000000, uart0);
+  io.place(0x60000100, hspi);
   io.place(0x60000300, gpio);
   io.place(0x60000600, frc);
   io.place(0x60000700, rtc);
   io.place(0x60000800, iomux);
+  io.place(0x60000900, wdt);
   io.place(0x60000d00, sar);
   io.place(0x60000f00, uart1);
 
@@ -225,28 +263,58 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     frc,
     rtc,
     iomux,
+    wdt,
+    hspi,
     diagnostics,
     get mappedMiB() {
       return mappedMiB;
     },
     resetReason: RESET_POWER_ON,
+    get asleep() {
+      return asleep;
+    },
+    onDeepSleepWake: null,
     powerOn() {
       for (const m of [dram, iram, rtcMemory]) m.load(0, new Uint8Array(m.size));
-      scheduler.setFrequency(CPU_CLOCK_80MHZ);
-      dport.reset();
-      uart0.reset();
-      uart1.reset();
-      gpio.reset();
-      frc.reset();
-      rtc.reset();
-      iomux.reset();
-      sar.reset();
-      mappedMiB = null;
-      windowMiB = -1;
-      flashWindow.load(0, new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff));
-      core!.reset();
+      chip.resetReason = RESET_POWER_ON;
+      resetBlocks();
+    },
+    systemReset(cause) {
+      chip.resetReason = cause;
+      // The RTC domain keeps running through every reset but power-on.
+      resetBlocks(false);
     },
   };
+
+  /** Everything but the RTC block and RTC memory powered down; the core stops. */
+  function deepSleep(): void {
+    const timed = rtc.timerWake;
+    const seconds = rtc.secondsToAlarm();
+    resetBlocks(false);
+    asleep = true;
+    core!.state = 'sleeping';
+    if (timed) scheduler.scheduleIn(wake, Math.max(1, scheduler.cyclesIn(seconds)));
+  }
+
+  function resetBlocks(resetRtc = true): void {
+    asleep = false;
+    scheduler.cancel(wake);
+    scheduler.setFrequency(CPU_CLOCK_80MHZ);
+    dport.reset();
+    uart0.reset();
+    uart1.reset();
+    gpio.reset();
+    frc.reset();
+    if (resetRtc) rtc.reset();
+    iomux.reset();
+    sar.reset();
+    wdt.reset();
+    hspi.reset();
+    mappedMiB = null;
+    windowMiB = -1;
+    flashWindow.load(0, new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff));
+    core!.reset();
+  }
 
   const hle = new Esp8266Rom({
     bus,
@@ -286,7 +354,12 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
       { base: IRAM_BASE, memory: iram },
       { base: FLASH_WINDOW_BASE, memory: flashWindow },
     ],
-    simcall: hle.call,
+    // A ROM call that unmasks (ets_intr_unlock, ets_isr_unmask) must let a pending interrupt in
+    // at once, as the real ROM's RSIL/WSR does: the core checks interrupts at the next window.
+    simcall: (cpu) => {
+      hle.call(cpu);
+      if (cpu.pendingInterruptLevel() !== 0) scheduler.requestBreak();
+    },
     onHalt: (info) => machine.stop(info),
   });
   machine.attachCore(core);

@@ -185,6 +185,11 @@ function attachCortexM0Plus(machine: Machine, context: Samd21Chip, nvmctrl: NVMC
   // NVMCTRL.CTRLB.RWS: flash wait states, charged by the core per fetch word and data read.
   nvmctrl.onWaitStates = (rws) => (core.flashWaitStates = rws);
   core.flashWaitStates = nvmctrl.rws;
+  // A row erase or page write keeps the flash busy: code fetched from it waits (the store that
+  // issued the command is a bus write, whose stall the core adds to its time).
+  nvmctrl.onProgram = (cycles) => {
+    if (((core.pc - FLASH_BASE) >>> 0) < flash.size) machine.bus.stall += cycles;
+  };
   context.attachCore({
     setInterrupt: (line, level) => core.setInterrupt(line, level),
     nmi: () => core.exceptions.setPending(2 /* Exc.NMI */),

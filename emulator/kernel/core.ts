@@ -16,6 +16,8 @@ export interface CpuCore extends InterruptSink {
   readonly state: CoreState;
   /** Instructions retired since power-on. */
   readonly instructions: number;
+  /** Address of the next instruction. */
+  readonly pc: number;
   /** Executes instructions while scheduler.cycles < scheduler.deadline and the core is running. */
   execute(): void;
   /** Power-on / system reset. */

@@ -160,8 +160,20 @@ export class HostInput {
   }
 }
 
+/**
+ * The wall-clock date at power-on in virtual-time runs, seconds since 1970-01-01 UTC
+ * (2026-01-01T00:00:00Z): fixed, so that a program asking for the date prints the same thing on
+ * every run; never 0, which programs take for "no clock".
+ */
+export const DEFAULT_EPOCH = 1_767_225_600;
+
 export class Machine {
   halt: HaltInfo | null = null;
+  /**
+   * Seconds since 1970-01-01 UTC at power-on (simulated time 0): what the program is told where
+   * it asks for the date (semihosting SYS_TIME). `--epoch` sets it; `repl` uses the wall clock.
+   */
+  epoch = DEFAULT_EPOCH;
   readonly stdout = new HostStream();
   readonly stderr = new HostStream();
   readonly stdin = new HostInput();
@@ -189,6 +201,12 @@ export class Machine {
   }
 
   private pauseRequested = false;
+  /**
+   * Called with the PC and start cycle of each instruction the core retires while set (an
+   * instruction trace): the core then runs one instruction per turn of the loop, which changes
+   * nothing but speed.
+   */
+  onInstruction: ((pc: number, cycle: number) => void) | null = null;
 
   /**
    * Makes runUntil return after the current instruction or event, with no halt (the host wants
@@ -224,7 +242,8 @@ export class Machine {
       s.setLimit(s.limit);
       const state = core ? core.state : 'sleeping';
       if (state === 'running') {
-        core!.execute();
+        if (this.onInstruction) this.traceOne(core!);
+        else core!.execute();
       } else if (state === 'sleeping') {
         if (this.stdin.waiting && !this.stdin.closed) break;
         s.advanceTo(Math.min(s.limit, s.nextEventCycle));
@@ -236,6 +255,22 @@ export class Machine {
     }
     this.pauseRequested = false;
     return this.halt;
+  }
+
+  /** The wall-clock date now, in whole seconds since 1970 (the epoch plus simulated time). */
+  get unixTime(): number {
+    return this.epoch + Math.floor(this.scheduler.seconds);
+  }
+
+  /** One instruction, reported if it retired (an exception entry instead reports nothing). */
+  private traceOne(core: CpuCore): void {
+    const s = this.scheduler;
+    const pc = core.pc >>> 0;
+    const cycle = s.cycles;
+    const before = core.instructions;
+    s.deadline = Math.min(s.deadline, s.cycles + 1);
+    core.execute();
+    if (core.instructions !== before) this.onInstruction!(pc, cycle);
   }
 
   /** Runs for `seconds` of simulated time. */

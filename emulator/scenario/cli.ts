@@ -2,7 +2,8 @@
  * `circuitemu test SCENARIO...`: runs scenario files on the firmware engine and reports for CI
  * (console summary, --junit, --serial-log). Part of the CLI layer (it reads and writes files).
  *
- * Exit status: 0 all passed; 1 an expectation failed; the --timeout-exit-code (default 124) when
+ * --epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help).
+Exit status: 0 all passed; 1 an expectation failed; the --timeout-exit-code (default 124) when
  * a scenario ran out of simulated time; 125 a firmware fault; 64 a usage error; 65 a scenario,
  * firmware or drive that cannot be read or is wrong (the message names the file and line); 70
  * anything else. With several scenarios, the worst counts: fault, then timeout, then failure.
@@ -22,10 +23,21 @@ import { junitXml } from './junit.js';
 import { parseScenario, ScenarioError, type Scenario } from './parse.js';
 import { runScenario, type ScenarioResult } from './runner.js';
 import { boardSignals, VcdRecorder } from '../trace/vcd.js';
+import { SnapshotError } from '../snapshot/index.js';
+import { screenshotFiles } from '../screenshot/png.js';
+import { parseEpoch } from '../epoch.js';
+import { loadSnapshotFile } from '../snapshot/cli.js';
+import type { Board } from '../../boards/types.js';
+
+/** circuitemu's version (a snapshot is restored only by the version that wrote it). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 export const TEST_USAGE = `usage: circuitemu test [--board NAME] [--firmware FILE] [--drive DIR] [--timeout SIM_SECONDS]
                        [--timeout-exit-code N] [--fail-text TEXT] [--junit FILE] [--serial-log FILE]
-                       [--vcd FILE [--vcd-pins PIN,...]] [--no-reload] [--verbose] SCENARIO.yaml...
+                       [--vcd FILE [--vcd-pins PIN,...]] [--no-reload] [--verbose]
+                       [--snapshot-load FILE] [--epoch SECONDS|DATE] SCENARIO.yaml...
 
 Runs each scenario (YAML: see the README, "Scenarios") on a fresh board: --board and --firmware
 (or the scenario's own board: and firmware:, relative to the file) say what runs. --drive DIR
@@ -33,7 +45,10 @@ copies DIR onto CIRCUITPY before boot. --timeout is per scenario, in simulated s
 the file's timeout:, else 60). --fail-text fails a scenario as soon as the console shows TEXT.
 --junit writes a JUnit XML report, --serial-log the console output, --vcd the board's pin
 waveforms (all pins, or --vcd-pins; with several scenarios FILE.<n>.vcd each). --verbose streams the
-console to stdout.
+console to stdout. --snapshot-load FILE starts every scenario from the snapshot (\`circuitemu
+snapshot\`) instead of a cold boot: the firmware and CIRCUITPY are the snapshot's (--firmware and
+--drive are refused; a scenario's drive: and files: are not used, with a note; write-file steps work).
+--epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help).
 Exit status: 0 all passed, 1 an expectation failed, --timeout-exit-code (default ${EXIT.timeout}) a
 scenario timed out, ${EXIT.fault} the firmware faulted, ${EXIT.usage} usage error, ${EXIT.badImage} a scenario,
 firmware or drive that cannot be read or is wrong, ${EXIT.software} anything else.`;
@@ -58,6 +73,8 @@ interface TestFlags {
   vcdPins?: string[];
   reload: boolean;
   verbose: boolean;
+  snapshotLoad?: string;
+  epoch?: number;
   scenarios: string[];
 }
 
@@ -74,7 +91,7 @@ export async function testCommand(args: string[]): Promise<number> {
       process.stderr.write(`circuitemu test: ${e.message}\n${TEST_USAGE}\n`);
       return EXIT.usage;
     }
-    if (e instanceof ScenarioError || e instanceof TestDataError || e instanceof HostFileError) {
+    if (e instanceof ScenarioError || e instanceof TestDataError || e instanceof HostFileError || e instanceof SnapshotError) {
       process.stderr.write(`circuitemu test: ${e.message}\n`);
       return EXIT.badImage;
     }
@@ -112,6 +129,8 @@ function parseTestArgs(args: string[]): TestFlags {
         'vcd-pins': { type: 'string' },
         'no-reload': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        'snapshot-load': { type: 'string' },
+        epoch: { type: 'string' },
       },
     });
   } catch (e) {
@@ -125,6 +144,8 @@ function parseTestArgs(args: string[]): TestFlags {
   if (!Number.isInteger(code) || code < 0 || code > 255) throw new TestUsageError(`--timeout-exit-code must be a whole number 0..255, not '${v['timeout-exit-code']}'`);
   if (v['vcd-pins'] !== undefined && v.vcd === undefined) throw new TestUsageError('--vcd-pins needs --vcd FILE');
   if (v['fail-text'] === '') throw new TestUsageError('--fail-text needs a non-empty text');
+  const epoch = v.epoch === undefined ? undefined : parseEpoch(v.epoch);
+  if (typeof epoch === 'string') throw new TestUsageError(epoch);
   return {
     board: v.board,
     firmware: v.firmware,
@@ -138,6 +159,8 @@ function parseTestArgs(args: string[]): TestFlags {
     vcdPins: v['vcd-pins']?.split(',').map((p) => p.trim()).filter(Boolean),
     reload: !v['no-reload'],
     verbose: v.verbose,
+    snapshotLoad: v['snapshot-load'],
+    epoch,
     scenarios: parsed.positionals,
   };
 }
@@ -159,7 +182,48 @@ function vcdFile(file: string | undefined, index: number, count: number): string
   return file.replace(/(\.vcd)?$/i, `.${index + 1}.vcd`);
 }
 
+/** The board a scenario runs on: from --snapshot-load, or built and loaded with firmware and drive. */
+async function prepareBoard(scenario: Scenario, flags: TestFlags): Promise<Board> {
+  if (flags.snapshotLoad === undefined) return coldBoard(scenario, flags);
+  if (flags.firmware) throw new TestUsageError('--snapshot-load and --firmware do not go together: the snapshot holds the firmware');
+  if (flags.drive) throw new TestUsageError('--snapshot-load and --drive do not go together: the snapshot holds CIRCUITPY');
+  if (scenario.drive || Object.keys(scenario.files).length) {
+    process.stderr.write(`circuitemu test: ${scenario.file}: drive:/files: not used: the run starts from the snapshot's CIRCUITPY\n`);
+  }
+  return loadSnapshotFile(flags.snapshotLoad, packageVersion(), flags.board ?? scenario.board);
+}
+
 async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
+  const board = await prepareBoard(scenario, flags);
+  if (flags.epoch !== undefined) board.machine.epoch = flags.epoch;
+  const engine = new FirmwareEngine(board, { reload: scenario.reload ?? flags.reload });
+  let recorder: VcdRecorder | null = null;
+  if (vcd) {
+    try {
+      recorder = new VcdRecorder(board.machine.scheduler, boardSignals(board, flags.vcdPins));
+    } catch (e) {
+      throw new TestUsageError(`--vcd: ${(e as Error).message}`);
+    }
+  }
+  const timed = flags.timeout === undefined ? scenario : { ...scenario, timeoutSeconds: flags.timeout };
+  const result = await runScenario(engine, timed, {
+    timeoutSeconds: 60,
+    failText: flags.failText,
+    screenshots: screenshotFiles(scenario.file),
+    onSerial: flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
+  });
+  printResult(result);
+  if (vcd && recorder) {
+    try {
+      writeFileSync(vcd, recorder.text());
+    } catch (e) {
+      throw new TestDataError(`cannot write ${vcd}: ${(e as Error).message}`);
+    }
+  }
+  return result;
+}
+
+function coldBoard(scenario: Scenario, flags: TestFlags): Board {
   const here = dirname(scenario.file);
   const boardName = flags.board ?? scenario.board;
   if (!boardName) throw new TestUsageError(`${scenario.file}: no board (give --board NAME or \`board:\` in the file)`);
@@ -180,30 +244,7 @@ async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promi
     const { volume } = openDrive(board);
     for (const [path, text] of Object.entries(scenario.files)) writeDriveFile(volume, path, text);
   }
-  const engine = new FirmwareEngine(board, { reload: scenario.reload ?? flags.reload });
-  let recorder: VcdRecorder | null = null;
-  if (vcd) {
-    try {
-      recorder = new VcdRecorder(board.machine.scheduler, boardSignals(board, flags.vcdPins));
-    } catch (e) {
-      throw new TestUsageError(`--vcd: ${(e as Error).message}`);
-    }
-  }
-  const timed = flags.timeout === undefined ? scenario : { ...scenario, timeoutSeconds: flags.timeout };
-  const result = await runScenario(engine, timed, {
-    timeoutSeconds: 60,
-    failText: flags.failText,
-    onSerial: flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
-  });
-  printResult(result);
-  if (vcd && recorder) {
-    try {
-      writeFileSync(vcd, recorder.text());
-    } catch (e) {
-      throw new TestDataError(`cannot write ${vcd}: ${(e as Error).message}`);
-    }
-  }
-  return result;
+  return board;
 }
 
 function printResult(r: ScenarioResult): void {

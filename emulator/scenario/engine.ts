@@ -9,6 +9,7 @@
  */
 import type { RunEnd } from '../runner.js';
 import type { Step } from './parse.js';
+import type { RgbaImage } from '../screenshot/render.js';
 
 /** A board pin as a scenario sees it. */
 export interface ScenarioPin {
@@ -68,4 +69,6 @@ export interface ScenarioEngine {
   writeFile(path: string, data: Uint8Array): Promise<void>;
   /** Reads a file on CIRCUITPY; null when there is no such file. */
   readFile(path: string): Promise<Uint8Array | null>;
+  /** A picture of the board with its lights as they are now (emulator/screenshot/render.ts). */
+  screenshot?(): RgbaImage;
 }

@@ -21,6 +21,10 @@ import { connectConsole, showRun, type ConsoleConnection } from '../console.js';
 import { RunLoop, type RunEnd } from '../runner.js';
 import { EngineInputError, type ControlStep, type PinStep, type PixelStep, type ScenarioEngine, type ScenarioPin, type ScenarioSpeaker, type ToneStep } from './engine.js';
 import { MscDrive } from './msc-drive.js';
+import { Apa102Chain } from '../../peripherals/devices/apa102.js';
+import { Led } from '../../peripherals/devices/led.js';
+import { DRAWINGS } from '../../boards/drawings/index.js';
+import { renderBoard, type BoardLights, type RgbaImage } from '../screenshot/render.js';
 import type { Step } from './parse.js';
 
 export interface FirmwareEngineOptions {
@@ -110,6 +114,12 @@ export class FirmwareEngine implements ScenarioEngine {
       case 'expect-tone':
         this.speaker(step);
         return;
+      case 'take-screenshot':
+        if (step.partId !== undefined && step.partId !== this.boardName && step.partId !== 'board') {
+          throw new EngineInputError(`part-id '${step.partId}': a screenshot is of the whole board ('${this.boardName}' or 'board')`);
+        }
+        this.drawing();
+        return;
       case 'write-file':
       case 'expect-file':
         if (!this.connection.usbHost || !this.board.circuitpy) throw new EngineInputError(`board ${this.boardName} has no CIRCUITPY drive on USB`);
@@ -164,7 +174,29 @@ export class FirmwareEngine implements ScenarioEngine {
     return (await this.mscDrive()).readFile(path);
   }
 
+  screenshot(): RgbaImage {
+    return renderBoard(this.drawing(), this.lights());
+  }
+
+  /** The colours of the board's NeoPixel and DotStar chains and its LEDs, by part id. */
+  lights(): BoardLights {
+    const chains: Record<string, number[]> = {};
+    const leds: Record<string, { lit: boolean; color: string }> = {};
+    for (const [id, model] of Object.entries(this.samd21().parts as Record<string, PartModel>)) {
+      if (model instanceof Ws2812bChain || model instanceof Apa102Chain) chains[id] = model.rgb();
+      else if (model instanceof Led) leds[id] = { lit: model.lit, color: model.color };
+    }
+    return { chains, leds };
+  }
+
   // ---- the board's declaration --------------------------------------------------------------
+
+  private drawing() {
+    const board = this.samd21();
+    const drawing = DRAWINGS[board.spec.drawing];
+    if (!drawing) throw new EngineInputError(`board ${board.name} has no drawing to take a screenshot of`);
+    return drawing;
+  }
 
   private samd21(): Samd21Board {
     const b = this.board as Partial<Samd21Board>;

@@ -38,6 +38,8 @@ export type Step = StepBase &
     | { kind: 'expect-pwm'; partId?: string; pin: string; frequency?: number; duty?: number; tolerance: number; dutyTolerance: number; windowSeconds?: number }
     | { kind: 'write-file'; path: string; data: Uint8Array }
     | { kind: 'expect-file'; path: string; text?: string; contains?: string; exists?: boolean }
+    /** Paths relative to the scenario file's folder (as the caller resolves them). */
+    | { kind: 'take-screenshot'; partId?: string; saveTo?: string; compareWith?: string }
   );
 
 export type StepKind = Step['kind'];
@@ -62,12 +64,12 @@ export interface Scenario {
 
 const TOP_KEYS = ['version', 'name', 'author', 'description', 'board', 'firmware', 'drive', 'files', 'timeout', 'reload', 'steps'] as const;
 const STEP_KINDS: readonly StepKind[] = [
-  'delay', 'wait-serial', 'expect-serial', 'write-serial', 'set-control', 'expect-pin', 'wait-pin', 'expect-neopixel', 'expect-pwm', 'expect-tone', 'write-file', 'expect-file',
+  'delay', 'wait-serial', 'expect-serial', 'write-serial', 'set-control', 'expect-pin', 'wait-pin', 'expect-neopixel', 'expect-pwm', 'expect-tone', 'write-file', 'expect-file', 'take-screenshot',
 ];
 /** Wokwi steps this emulator does not do (yet): refused by name rather than as typos. */
 const NOT_SUPPORTED: Record<string, string> = {
-  'take-screenshot': 'screenshots are not implemented yet',
-  snapshot: 'snapshots are not implemented yet',
+  // A snapshot holds the board, not the USB host and timers a running scenario drives it with.
+  snapshot: 'a scenario cannot take a snapshot: save one with `circuitemu snapshot` and start scenarios from it with `circuitemu test --snapshot-load FILE`',
 };
 
 /** Parses and checks a scenario; `file` is only used in messages. */
@@ -237,6 +239,14 @@ function parseStep(node: YamlNode, index: number, line: number, field: Fields, f
       };
       if (step.text === undefined && step.contains === undefined && step.exists === undefined) f.fail('needs text, contains or exists');
       return step;
+    }
+    case 'take-screenshot': {
+      const o = f.object(value, ['part-id', 'save-to', 'compare-with'], kind);
+      const saveTo = o['save-to'] === undefined ? undefined : f.string(o['save-to'], 'save-to');
+      const compareWith = o['compare-with'] === undefined ? undefined : f.string(o['compare-with'], 'compare-with');
+      if (saveTo === undefined && compareWith === undefined) f.fail('needs save-to (a PNG file to write) or compare-with (a PNG file to compare with)');
+      if (saveTo === '' || compareWith === '') f.fail('a file name must not be empty');
+      return { ...base, kind, partId: o['part-id'] === undefined ? undefined : f.string(o['part-id'], 'part-id'), saveTo, compareWith };
     }
   }
 }

@@ -11,6 +11,14 @@ import type { RunEnd } from '../runner.js';
 import { concat } from '../console.js';
 import { EngineInputError, type ScenarioEngine } from './engine.js';
 import { ScenarioError, type Scenario, type Step } from './parse.js';
+import type { RgbaImage } from '../screenshot/render.js';
+
+/** Where take-screenshot steps write and read their PNG files (the CLI gives files on disk). */
+export interface ScreenshotFiles {
+  save(path: string, image: RgbaImage): Promise<void>;
+  /** The image in a PNG file. */
+  load(path: string): Promise<RgbaImage>;
+}
 
 export type ScenarioStatus = 'passed' | 'failed' | 'timeout' | 'fault';
 
@@ -47,6 +55,8 @@ export interface RunScenarioOptions {
   onSerial?: (bytes: Uint8Array) => void;
   /** Each step as it finishes. */
   onStep?: (result: StepResult) => void;
+  /** Files for take-screenshot steps (without it, such a step fails saying so). */
+  screenshots?: ScreenshotFiles;
 }
 
 /** Checks every step against the engine before anything runs; a mistake is a ScenarioError with its line. */
@@ -228,7 +238,20 @@ class StepRun {
       case 'expect-file':
         this.settle(step, e.readFile(step.path).then((data) => fileMismatch(step, data)));
         return 'wait';
+      case 'take-screenshot':
+        this.settle(step, this.screenshot(step));
+        return 'wait';
     }
+  }
+
+  /** Saves the board's picture and/or compares it, pixel for pixel, with a reference PNG. */
+  private async screenshot(step: Extract<Step, { kind: 'take-screenshot' }>): Promise<string | null> {
+    const files = this.options.screenshots;
+    if (!this.engine.screenshot) return `the ${this.engine.boardName} engine cannot draw its board`;
+    if (!files) return 'screenshots need a place to be saved (RunScenarioOptions.screenshots)';
+    const image = this.engine.screenshot();
+    if (step.saveTo) await files.save(step.saveTo, image);
+    return step.compareWith ? imageMismatch(image, await files.load(step.compareWith), step.compareWith) : null;
   }
 
   /**
@@ -367,6 +390,23 @@ function pwmMismatch(step: Extract<Step, { kind: 'expect-pwm' }>, label: string,
     return `pin ${label} runs at ${seen}, expected duty ${(step.duty * 100).toFixed(2)}% ±${(step.dutyTolerance * 100).toFixed(2)}%`;
   }
   return null;
+}
+
+/** How `got` differs from the reference image in `file`, or null when every pixel is the same. */
+function imageMismatch(got: RgbaImage, want: RgbaImage, file: string): string | null {
+  if (got.width !== want.width || got.height !== want.height) return `the board is ${got.width}x${got.height} pixels, ${file} ${want.width}x${want.height}`;
+  let differ = 0;
+  let first = -1;
+  for (let i = 0; i < got.data.length; i += 4) {
+    if (got.data[i] !== want.data[i] || got.data[i + 1] !== want.data[i + 1] || got.data[i + 2] !== want.data[i + 2] || got.data[i + 3] !== want.data[i + 3]) {
+      if (first < 0) first = i;
+      differ++;
+    }
+  }
+  if (!differ) return null;
+  const at = (d: Uint8Array) => hex((d[first] << 16) | (d[first + 1] << 8) | d[first + 2]);
+  const p = first / 4;
+  return `${differ} pixels differ from ${file}, the first at (${p % got.width}, ${Math.floor(p / got.width)}): ${at(got.data)}, expected ${at(want.data)}`;
 }
 
 function close(a: number | undefined, b: number, tolerance: number): boolean {

@@ -22,6 +22,8 @@ export class HostedClock {
     readonly realTime: boolean,
     private readonly offset = 0,
     private readonly now: () => number = () => performance.now(),
+    /** The control block's time slots (protocol.ts): the step limit read while CTRL.paused is set, and the published time. */
+    private readonly slots: { seconds: Float64Array; stepUntil: Float64Array } | null = null,
   ) {
     this.wallStart = this.now();
     this.simStart = this.seconds;
@@ -34,9 +36,43 @@ export class HostedClock {
     return this.offset + this.machine.scheduler.seconds;
   }
 
-  /** Runs the scheduler forward `seconds`, firing due events (no core runs). */
+  /**
+   * Runs the scheduler forward `seconds`, firing due events (no core runs). While the page has paused the
+   * machine, time stops here (at the step limit, if a Step gave one) until it is resumed.
+   */
   advance(seconds: number): void {
-    if (seconds > 0) this.machine.runFor(seconds);
+    while (seconds > 0) {
+      const room = this.hold();
+      const step = Math.min(seconds, room);
+      this.machine.runFor(step);
+      seconds -= step;
+    }
+  }
+
+  /**
+   * Simulated seconds that may run now: Infinity unless paused; while paused, blocks (Atomics.wait, no busy
+   * wait) until a Step or a resume leaves some room. The wall time spent paused does not count for pacing.
+   */
+  private hold(): number {
+    const ctrl = this.ctrl;
+    let waitedFrom = -1;
+    for (;;) {
+      if (Atomics.load(ctrl, CTRL.paused) === 0 || !this.slots) break;
+      const room = this.slots.stepUntil[0]! - this.seconds;
+      // Less than a microsecond left counts as none (runFor could not move the scheduler by less than a cycle).
+      if (room > 1e-6) {
+        if (waitedFrom >= 0) this.wallStart += this.now() - waitedFrom;
+        return room;
+      }
+      if (waitedFrom < 0) {
+        waitedFrom = this.now();
+        // The page shows, and a Step counts from, the exact time the machine stopped at.
+        this.slots.seconds[0] = this.seconds;
+      }
+      Atomics.wait(ctrl, CTRL.pauseChanged, Atomics.load(ctrl, CTRL.pauseChanged), 100);
+    }
+    if (waitedFrom >= 0) this.wallStart += this.now() - waitedFrom;
+    return Infinity;
   }
 
   charge(): void {

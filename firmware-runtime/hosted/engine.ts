@@ -17,9 +17,13 @@ import { HostedClock } from './clock.js';
 import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import { Led } from '../../peripherals/devices/led.js';
+import { Speaker } from '../../peripherals/devices/speaker.js';
+import { boardPads, externalTerminals, padLevelReader } from '../../boards/pad-levels.js';
+import { watchPartUse, type PartUse } from '../../boards/part-use.js';
 import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, moduleNames, type HostedBoardInfo } from './boards.js';
 import { CORE_MODULES, VM_MODULES, createVm, warmVm, type HostedVm, type WarmVm } from './vm.js';
 import { HalError, Samd21Hal } from './samd21/hal.js';
+import { Samd21Modules } from './samd21/modules.js';
 import { frozenFor } from './py/frozen.js';
 import { Repl, type ReplAction } from './repl.js';
 
@@ -86,6 +90,10 @@ const CODE_FILES = ['code.txt', 'code.py', 'main.py', 'main.txt'];
 const AUTO_RELOAD_DELAY = 0.75;
 /** The command-ring target for host writes to CIRCUITPY (not a part name). */
 export const DRIVE_COMMAND = '@drive';
+/** The command-ring target for parts the user wired to pads: `drive(pad, 0 | 1 | 'z')` (boards/pad-levels.ts). */
+export const EXTERNAL_COMMAND = '@external';
+/** Speaker samples kept between flushes (older ones are dropped if nobody takes them). */
+const SOUND_BUFFER = 1 << 15;
 
 
 export class HostedEngine {
@@ -94,8 +102,18 @@ export class HostedEngine {
   private readonly pins: [string, string][];
   /** The chip's common-hal (fresh chip state per worker; pins are released when a VM ends). */
   private hw: Samd21Hal;
+  /** The common-hal modules in their own files (SPI, UART, ...) and their interrupt handlers. */
+  private mods: Samd21Modules;
   private readonly info: HostedBoardInfo;
   private readonly clock: HostedClock;
+  /** The page's view of the chip: pad levels, the parts the code used, external parts' terminals. */
+  private readonly pads: string[];
+  private readonly readPads: (out: number[]) => void;
+  private readonly partUse: PartUse;
+  private readonly external: (pad: string, level: 0 | 1 | null) => void;
+  /** Speaker input since the last flush: simulated seconds and volts. */
+  private soundSeconds: number[] = [];
+  private soundVolts: number[] = [];
   private readonly flash: Uint8Array;
   private volume!: FatVolume;
   private readonly out: number[] = [];
@@ -138,9 +156,23 @@ export class HostedEngine {
     this.info = hostedBoard(config.board);
     this.board = createHostedBoard(config.board);
     this.pins = Object.entries(this.board.spec.pins);
-    this.clock = new HostedClock(this.board.machine, this.views.ctrl, config.realTime, config.startSeconds ?? 0);
+    this.clock = new HostedClock(this.board.machine, this.views.ctrl, config.realTime, config.startSeconds ?? 0, undefined, this.views);
     this.hw = new Samd21Hal(this.board.mcu, this.clock);
     this.hw.init();
+    this.mods = new Samd21Modules(this.hw, {
+      wait: (seconds) => {
+        const ok = this.clock.sleep(seconds, () => this.interruptPending());
+        if (!ok) this.tick();
+        return ok;
+      },
+    });
+    this.pads = boardPads(this.board.spec);
+    this.readPads = padLevelReader(this.board, this.pads);
+    this.partUse = watchPartUse(this.board);
+    this.external = externalTerminals(this.board, this.pads);
+    for (const part of Object.values(this.board.parts)) {
+      if (part instanceof Speaker) part.onSample((_cycle, volts) => this.soundSample(volts));
+    }
     for (const part of Object.values(this.board.parts)) if (part instanceof Ws2812bChain) part.onChange(() => this.postState());
     this.flash = new Uint8Array(config.flash);
     this.autoReload = config.autoReload ?? true;
@@ -170,7 +202,19 @@ export class HostedEngine {
     if (bytes.length) this.lastOut = bytes[bytes.length - 1]!;
   }
 
+  /** Keeps the speaker's latest input for the next flush. */
+  private soundSample(volts: number): void {
+    if (this.soundSeconds.length >= SOUND_BUFFER) return;
+    this.soundSeconds.push(this.clock.seconds);
+    this.soundVolts.push(volts);
+  }
+
   flush(): void {
+    if (this.soundSeconds.length > 0) {
+      this.port.post({ type: 'sound', seconds: Float64Array.from(this.soundSeconds), volts: Float32Array.from(this.soundVolts) });
+      this.soundSeconds.length = 0;
+      this.soundVolts.length = 0;
+    }
     if (this.out.length === 0) return;
     if (this.capture) {
       this.capture.push(...this.out);
@@ -220,6 +264,14 @@ export class HostedEngine {
         this.hostWrite(String(c.args[0]), String(c.args[1]));
         continue;
       }
+      if (c.part === EXTERNAL_COMMAND) {
+        try {
+          this.external(String(c.args[0]), c.args[1] === 0 || c.args[1] === 1 ? c.args[1] : null);
+        } catch (e) {
+          this.port.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+        }
+        continue;
+      }
       const part = (this.board.parts as Record<string, unknown>)[c.part] as Record<string, unknown> | undefined;
       const fn = part?.[c.method];
       if (typeof fn !== 'function') {
@@ -252,7 +304,8 @@ export class HostedEngine {
 
   /** Posts the parts' state when it changed (pixel colours latched, an LED switched). */
   private postState(): void {
-    const snap: BoardSnapshot = { seconds: 0, pixels: {}, leds: {} };
+    const snap: BoardSnapshot = { seconds: 0, pixels: {}, leds: {}, pads: [], used: this.partUse.used() };
+    this.readPads(snap.pads);
     for (const [id, part] of Object.entries(this.board.parts)) {
       if (part instanceof Ws2812bChain) snap.pixels[id] = part.rgb();
       else if (part instanceof Led) snap.leds[id] = part.lit;
@@ -391,6 +444,7 @@ export class HostedEngine {
       pwm_get_duty: guard((id: number) => this.hw.pwmGetDuty(id)),
       pwm_frequency: guard((id: number) => this.hw.pwmFrequency(id)),
       pwm_deinit: guard((id: number) => this.hw.pwmDeinit(id)),
+      pwm_set_frequency: guard((id: number, freq: number, duty: number) => this.hw.pwmSetFrequency(id, freq, duty)),
       touch_construct: guard((pad: string, name: string) => this.hw.touchConstruct(pad, name)),
       touch_read: guard((pad: string) => this.hw.touchRead(pad)),
       neopixel_write: guard((pad: string, bytes: unknown) => this.hw.neopixelWrite(pad, this.numbers(bytes))),
@@ -398,6 +452,7 @@ export class HostedEngine {
       i2c_deinit: guard((id: number) => this.hw.i2cDeinit(id)),
       i2c_write: guard((id: number, addr: number, bytes: unknown, stop: boolean) => this.hw.i2cWrite(id, addr, this.numbers(bytes), stop)),
       i2c_read: guard((id: number, addr: number, n: number) => this.hw.i2cRead(id, addr, n)),
+      ...this.mods.calls(guard, (v) => this.numbers(v)),
       // time
       monotonic: () => {
         this.tick();
@@ -432,7 +487,15 @@ export class HostedEngine {
         const limit = this.config.timeoutSeconds;
         const wanted = Number(seconds);
         const slept = limit === undefined ? wanted : Math.min(wanted, Math.max(0, limit - this.clock.seconds));
-        if (!this.clock.sleep(slept, () => this.interruptPending())) this.tick();
+        // Between slices of a long sleep, inputs reach the parts and the page sees the pads (as on a board).
+        const interrupted = () => {
+          this.published();
+          this.applyCommands();
+          this.postState();
+          this.flush();
+          return this.interruptPending();
+        };
+        if (!this.clock.sleep(slept, interrupted)) this.tick();
         this.published();
       },
       // os, random

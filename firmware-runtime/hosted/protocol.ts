@@ -26,6 +26,12 @@ export const CTRL = {
   /** Bytes written to / read from the command ring (part inputs as JSON lines). */
   commandsWritten: 7,
   commandsRead: 8,
+  /**
+   * 1: paused (the page's Pause): simulated time may run only up to the Float64 `stepUntil` (a Step moves it
+   * on); 0: runs freely. Bumped-with-notify slot `pauseChanged` wakes a paused worker.
+   */
+  paused: 9,
+  pauseChanged: 10,
 } as const;
 
 /** A slot nobody writes: a worker that has reported its end waits on it until it is terminated. */
@@ -34,6 +40,8 @@ export const CTRL_PARK = 15;
 export const CTRL_SLOTS = 16;
 /** Byte offset of a Float64 slot: the worker's simulated time (seconds), kept for a restart after a hard stop. */
 const SECONDS_OFFSET = CTRL_SLOTS * 4;
+/** Byte offset of a Float64 slot: while paused, simulated time may run up to here (main thread). */
+const STEP_UNTIL_OFFSET = SECONDS_OFFSET + 8;
 const RING_OFFSET = SECONDS_OFFSET + 64;
 export const INPUT_RING_BYTES = 1 << 16;
 const COMMAND_OFFSET = RING_OFFSET + INPUT_RING_BYTES;
@@ -49,6 +57,8 @@ export interface ControlViews {
   ctrl: Int32Array;
   /** [0]: simulated seconds, written by the worker as time advances. */
   seconds: Float64Array;
+  /** [0]: while paused, the simulated second up to which the worker may still run (a Step). */
+  stepUntil: Float64Array;
   ring: Uint8Array;
   commands: Uint8Array;
 }
@@ -57,6 +67,7 @@ export function controlViews(buffer: SharedArrayBuffer): ControlViews {
   return {
     ctrl: new Int32Array(buffer, 0, CTRL_SLOTS),
     seconds: new Float64Array(buffer, SECONDS_OFFSET, 1),
+    stepUntil: new Float64Array(buffer, STEP_UNTIL_OFFSET, 1),
     ring: new Uint8Array(buffer, RING_OFFSET, INPUT_RING_BYTES),
     commands: new Uint8Array(buffer, COMMAND_OFFSET, COMMAND_RING_BYTES),
   };
@@ -176,6 +187,8 @@ export type WorkerMessage =
   /** The engine waits for console input with none pending (a CLI run may end here when its input is done). */
   | { type: 'waiting'; seconds: number }
   | { type: 'state'; state: BoardSnapshot }
+  /** Speaker input while it changed: volts at the amplifier at simulated `seconds` (parallel arrays). */
+  | { type: 'sound'; seconds: Float64Array; volts: Float32Array }
   /** A request from the main thread could not be carried out (the run goes on). */
   | { type: 'error'; message: string }
   /** The answer to a part query. */
@@ -187,4 +200,19 @@ export interface BoardSnapshot {
   seconds: number;
   pixels: Record<string, number[]>;
   leds: Record<string, boolean>;
+  /** Levels of the pads `boardPads` lists (boards/pad-levels.ts): 0, 1, or 2 floating. */
+  pads: number[];
+  /** Parts the running code has used (boards/part-use.ts keys). */
+  used: readonly string[];
+}
+
+/**
+ * Main thread: pauses or resumes the worker's simulated time; `stepSeconds` (while paused) lets it run that
+ * much further and stop again.
+ */
+export function setPaused(v: ControlViews, paused: boolean, stepSeconds = 0): void {
+  if (paused) v.stepUntil[0] = stepSeconds > 0 ? Math.max(v.stepUntil[0]!, v.seconds[0]!) + stepSeconds : 0;
+  Atomics.store(v.ctrl, CTRL.paused, paused ? 1 : 0);
+  Atomics.add(v.ctrl, CTRL.pauseChanged, 1);
+  Atomics.notify(v.ctrl, CTRL.pauseChanged);
 }

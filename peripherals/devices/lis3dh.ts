@@ -86,6 +86,8 @@ export class Lis3dh implements I2cDevice {
   readonly address: number;
   /** Register file (index = sub-address). */
   readonly regs = new Uint8Array(0x40);
+  /** Transfers addressed to this chip (START with its address): the web app shows tilt controls once code talks to it. */
+  transfers = 0;
   /** Acceleration in m/s² (board frame as the chip sees it). Default: lying flat, +1 g on Z. */
   readonly acceleration = { x: 0, y: 0, z: STANDARD_GRAVITY };
 
@@ -146,6 +148,7 @@ export class Lis3dh implements I2cDevice {
   // ---- I2cDevice ------------------------------------------------------------------------------
 
   start(read: boolean): void {
+    this.transfers++;
     if (!read) this.expectSub = true;
   }
 

@@ -106,6 +106,11 @@ export const Op = {
 } as const;
 
 type BusyKind = 'program' | 'erase' | 'status' | 'reset' | null;
+/** What a busy status write, page program or erase does when it completes. */
+type PendingOp =
+  | { op: 'status'; bytes: number[] }
+  | { op: 'program'; page: number; buf: Uint8Array; written: Uint8Array }
+  | { op: 'erase'; start: number; size: number };
 
 export class SpiNorFlash implements SpiDevice {
   readonly name: string;
@@ -145,9 +150,10 @@ export class SpiNorFlash implements SpiDevice {
   // Busy operation.
   private busy: BusyKind = null;
   private readonly busyEvent: SimEvent;
-  private pendingApply: (() => void) | null = null;
+  // The operation in progress (and a suspended one) as data, not a closure: a snapshot holds it.
+  private pendingApply: PendingOp | null = null;
   private suspendedRemaining = 0;
-  private suspendedApply: (() => void) | null = null;
+  private suspendedApply: PendingOp | null = null;
   private suspendedKind: BusyKind = null;
 
   constructor(params: SpiFlashParameters, opts: SpiFlashOptions) {
@@ -366,7 +372,7 @@ export class SpiNorFlash implements SpiDevice {
       case Op.CE:
       case Op.CE_60:
         if (n === 1 && this.writeEnabled()) {
-          this.startBusy('erase', this.timing.chipEraseUs, () => this.eraseRange(0, this.data.length));
+          this.startBusy('erase', this.timing.chipEraseUs, { op: 'erase', start: 0, size: this.data.length });
         }
         return;
       case Op.RSTEN:
@@ -419,7 +425,7 @@ export class SpiNorFlash implements SpiDevice {
       return;
     }
     if (!this.writeEnabled()) return;
-    this.startBusy('status', this.timing.writeStatusUs, () => this.applyStatus(bytes));
+    this.startBusy('status', this.timing.writeStatusUs, { op: 'status', bytes });
   }
 
   /**
@@ -440,24 +446,33 @@ export class SpiNorFlash implements SpiDevice {
     const page = (this.address & ~0xff) & (this.data.length - 1);
     const buf = this.pageBuffer.slice();
     const written = this.pageWritten.slice();
-    this.startBusy('program', this.timing.pageProgramUs, () => {
-      let lo = 256;
-      let hi = -1;
-      for (let c = 0; c < 256; c++) {
-        if (!written[c]) continue;
-        // Programming can only clear bits (1 -> 0).
-        this.data[page + c] &= buf[c];
-        if (c < lo) lo = c;
-        hi = c;
-      }
-      if (hi >= 0) this.changed(page + lo, hi - lo + 1);
-    });
+    this.startBusy('program', this.timing.pageProgramUs, { op: 'program', page, buf, written });
+  }
+
+  private program(page: number, buf: Uint8Array, written: ArrayLike<boolean | number>): void {
+    let lo = 256;
+    let hi = -1;
+    for (let c = 0; c < 256; c++) {
+      if (!written[c]) continue;
+      // Programming can only clear bits (1 -> 0).
+      this.data[page + c] &= buf[c];
+      if (c < lo) lo = c;
+      hi = c;
+    }
+    if (hi >= 0) this.changed(page + lo, hi - lo + 1);
+  }
+
+  /** Completes a status write, page program or erase when its busy time is over. */
+  private apply(p: PendingOp): void {
+    if (p.op === 'status') this.applyStatus(p.bytes);
+    else if (p.op === 'program') this.program(p.page, p.buf, p.written);
+    else this.eraseRange(p.start, p.size);
   }
 
   private erase(n: number, size: number, us: number): void {
     if (n !== 4 || !this.writeEnabled()) return;
     const start = (this.address & ~(size - 1)) & (this.data.length - 1);
-    this.startBusy('erase', us, () => this.eraseRange(start, size));
+    this.startBusy('erase', us, { op: 'erase', start, size });
   }
 
   private eraseRange(start: number, size: number): void {
@@ -478,7 +493,7 @@ export class SpiNorFlash implements SpiDevice {
     return Math.max(1, Math.round((us * this.scheduler.frequency) / 1e6));
   }
 
-  private startBusy(kind: Exclude<BusyKind, null>, us: number, apply: () => void): void {
+  private startBusy(kind: Exclude<BusyKind, null>, us: number, apply: PendingOp): void {
     this.busy = kind;
     this.pendingApply = apply;
     this.scheduler.scheduleIn(this.busyEvent, this.cycles(us));
@@ -489,7 +504,7 @@ export class SpiNorFlash implements SpiDevice {
     const apply = this.pendingApply;
     this.busy = null;
     this.pendingApply = null;
-    if (apply) apply();
+    if (apply) this.apply(apply);
     if (kind !== 'reset') this.sr1 &= ~SR1_WEL;
   }
 

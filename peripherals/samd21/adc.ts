@@ -139,6 +139,8 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
   stalledConversions = 0;
   /** Conversions completed (diagnostics). */
   conversions = 0;
+  /** Conversions completed per positive input (MUXPOS 0..31): which pads and sensors code reads (diagnostics; the web app shows a sensor's control once its input is read). */
+  readonly conversionsByInput = new Uint32Array(32);
 
   private enabled = false;
   private readonly sync: SyncBusy;
@@ -428,6 +430,7 @@ export class ADC extends RegisterBlock implements Samd21Peripheral {
     const ic = this.INPUTCTRL.value;
     const IC = ADC_INPUTCTRL;
     const muxpos = (((ic & IC.MUXPOS_Msk) >>> IC.MUXPOS_Pos) + this.inputOffset) & IC.MUXPOS_Msk;
+    this.conversionsByInput[muxpos]++;
     const diff = (this.CTRLB.value & ADC_CTRLB.DIFFMODE) !== 0;
     const vref = this.referenceVoltage();
     const vneg = diff ? this.negativeInputVoltage((ic & IC.MUXNEG_Msk) >>> IC.MUXNEG_Pos) : 0;

@@ -9,7 +9,11 @@
  * The user row at 0x00804000 is written the same way through the auxiliary commands EAR/WAP.
  *
  * INTFLAG.READY is 0 while a command runs (row erase and page write take milliseconds), which
- * firmware polls before and after each command.
+ * firmware polls before and after each command. The flash cannot be read meanwhile (the SAM D21's
+ * main array has no read-while-write; its reads wait until the command ends), so a CPU fetching
+ * its code from flash stalls for the whole command: `onProgram` tells the chip, which charges the
+ * time to the CPU when its PC is in flash (a program running from RAM goes on; its flash reads are
+ * not stalled in this model).
  */
 import type { AccessSize, BusDevice, Mapping, Memory } from '../../emulator/kernel/bus.js';
 import { SimEvent } from '../../emulator/kernel/scheduler.js';
@@ -75,6 +79,8 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
   private pendingAddress = 0;
   /** The flash mapping, whose wait states follow CTRLB.RWS. */
   flashMapping: Mapping | null = null;
+  /** Told when an erase or write starts and how many cycles it keeps the flash busy. */
+  onProgram: ((cycles: number) => void) | null = null;
   /** Told the new CTRLB.RWS (the core charges it on flash fetches and reads). */
   onWaitStates: ((rws: number) => void) | null = null;
   /** Count of ignored 8-bit page-buffer writes (the data sheet forbids them, 22.6.4.1). */
@@ -231,7 +237,9 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
     this.int.clear(NVMCTRL_INT.READY);
     this.pendingCommand = cmd;
     this.pendingAddress = address;
-    this.chip.scheduler.scheduleIn(this.doneEvent, Math.ceil(seconds * this.chip.scheduler.frequency));
+    const cycles = Math.ceil(seconds * this.chip.scheduler.frequency);
+    this.chip.scheduler.scheduleIn(this.doneEvent, cycles);
+    this.onProgram?.(cycles);
   }
 
   private complete(): void {

@@ -12,7 +12,10 @@
  *    OUT choosing up (1) or down (0);
  *  - PMUXEN = 0, DIR = 1: push-pull output of OUT;
  *  - PMUXEN = 0, DIR = 0: input, pulled up/down by PULLEN with OUT choosing the direction.
- * IN reads the pad level for pads whose input buffer is enabled (PINCFG.INEN); others read 0.
+ * IN reads the pad level for pads whose input buffer is enabled: PINCFG.INEN, or a digital
+ * peripheral function owning the pad (PMUXEN with any function but B, the analog one), which
+ * enables the buffer it samples (23.6.3.2: with PMUXEN the peripheral controls the pad; software
+ * relies on it: CircuitPython's rotaryio reads IN on its EIC pads, whose INEN is 0); others read 0.
  */
 import type { Scheduler } from '../../emulator/kernel/scheduler.js';
 import { Pin, type Pull } from '../../emulator/kernel/signals.js';
@@ -239,11 +242,16 @@ export class PORT extends RegisterBlock implements Samd21Peripheral, PadProvider
     pin.drive(drive);
   }
 
+  private inputBuffered(g: number, k: number): boolean {
+    const c = this.PINCFG[g][k].value;
+    if (c & PORT_PINCFG.INEN) return true;
+    return (c & PORT_PINCFG.PMUXEN) !== 0 && this.pmuxOf(g * PINS_PER_GROUP + k) !== 1; // 1: function B
+  }
+
   private readIn(g: number): number {
     let v = 0;
-    const cfg = this.PINCFG[g];
     for (let k = 0; k < PINS_PER_GROUP; k++) {
-      if (cfg[k].value & PORT_PINCFG.INEN && this.pins[g * PINS_PER_GROUP + k].net.level) v |= 1 << k;
+      if (this.inputBuffered(g, k) && this.pins[g * PINS_PER_GROUP + k].net.level) v |= 1 << k;
     }
     return v >>> 0;
   }

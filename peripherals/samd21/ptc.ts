@@ -98,6 +98,8 @@ export class PTC extends RegisterBlock implements Samd21Peripheral {
   touchCount: number;
   /** Measurements completed (diagnostics). */
   measurements = 0;
+  /** Measurements completed per Y line (diagnostics; the web app shows a touch pad as used once its line is measured). */
+  readonly measurementsByLine = new Uint32Array(PTC_Y_PADS.length);
   /** CONVERT written while the PTC was disabled (diagnostics). */
   disabledConversions = 0;
 
@@ -235,6 +237,7 @@ export class PTC extends RegisterBlock implements Samd21Peripheral {
     this.RESULT.value = yline >= 0 ? this.countFor(yline, this.adcaccum) : 0;
     this.CONVCONTROL.value &= ~PTC_CONVCONTROL.CONVERT;
     this.measurements++;
+    if (yline >= 0 && yline < PTC_Y_PADS.length) this.measurementsByLine[yline]++;
     this.int.set(PTC_INT.EOC);
     this.chip.generateEvent(EVENT_GENERATOR.PTC_EOC);
   }

@@ -119,7 +119,8 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   private countReadPending = false;
   readonly counter: TimelineCounter;
   private enabled = false;
-  private stopped = false;
+  /** STATUS.STOP (30.8.10): set while disabled (reset value 0x08), by STOP and by a one-shot wrap. */
+  private stopped = true;
   private readonly next: SimEvent;
   private readonly pulseEnd: SimEvent;
   /** Waveform output levels before inversion. */
@@ -228,7 +229,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
     this.countReadPending = false;
     this.counter.reset();
     this.enabled = false;
-    this.stopped = false;
+    this.stopped = true;
     this.setSlave(false);
   }
 
@@ -301,6 +302,7 @@ export class TC extends RegisterBlock implements Samd21Peripheral {
   private disable(): void {
     this.counter.stop();
     this.enabled = false;
+    this.stopped = true;
     this.setSlave(false);
     this.chip.scheduler.cancel(this.next);
   }

@@ -157,7 +157,7 @@ export class TCC extends RegisterBlock implements Samd21Peripheral {
   readonly woNum: number;
   readonly max: number;
   ctrlb = 0;
-  private status = 0;
+  private status: number = TCC_STATUS.STOP;
   private countRead = 0;
   readonly counter: TimelineCounter;
   private enabled = false;
@@ -265,7 +265,8 @@ export class TCC extends RegisterBlock implements Samd21Peripheral {
     this.resetBlock(this.int, this.sync);
     this.chip.scheduler.cancel(this.next);
     this.ctrlb = 0;
-    this.status = 0;
+    // STATUS.STOP is set while the counter is disabled (31.8.13: reset value 0x00000001).
+    this.status = TCC_STATUS.STOP;
     this.countRead = 0;
     this.counter.reset();
     this.enabled = false;
@@ -307,6 +308,7 @@ export class TCC extends RegisterBlock implements Samd21Peripheral {
       else if (!on && this.enabled) {
         this.counter.stop();
         this.enabled = false;
+        this.status |= TCC_STATUS.STOP;
         this.chip.scheduler.cancel(this.next);
       }
     }

@@ -228,7 +228,8 @@ export class Samd21Usb extends RegisterBlock implements Samd21Peripheral, UsbDev
     this.SYNCBUSY = this.reg({ name: 'SYNCBUSY', offset: USB_REG.SYNCBUSY, size: 1, writable: 0, read: () => this.sync.bits });
     // Quality of service only orders bus masters on the real chip: stored only (reset: both HIGH).
     const qos = USB_QOSCTRL.CQOS_Msk | USB_QOSCTRL.DQOS_Msk;
-    this.QOSCTRL = this.reg({ name: 'QOSCTRL', offset: USB_REG.QOSCTRL, size: 1, reset: qos, writable: qos });
+    // Reset 0x05: CQOS and DQOS both 1, medium quality of service (32.8.3).
+    this.QOSCTRL = this.reg({ name: 'QOSCTRL', offset: USB_REG.QOSCTRL, size: 1, reset: (1 << USB_QOSCTRL.CQOS_Pos) | (1 << USB_QOSCTRL.DQOS_Pos), writable: qos });
     this.CTRLB = this.reg({
       name: 'CTRLB',
       offset: USB_REG.CTRLB,

@@ -14,6 +14,8 @@ import { createTestM0 } from '../../boards/test-m0.js';
 import { cpuDefaults, type CortexM0Plus, type CpuMode } from '../../cpu-armv6m/core.js';
 import { benchXtensa } from './xtensa-bench.js';
 import { benchHostedStart } from './hosted-bench.js';
+import { benchBrowser } from './browser-bench.js';
+import { benchSnapshotSuite } from './snapshot-bench.js';
 import { connectConsole } from '../../emulator/console.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 
@@ -122,26 +124,33 @@ const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.
 if (isMain) {
   benchArm();
   const sections = await loadOptionalSections();
-  for (const section of sections) section(console.log);
+  for (const section of sections) await section(console.log);
+  await benchBrowser(console.log);
 }
 
 /** Benchmarks of the other engines. */
-async function loadOptionalSections(): Promise<((log: (s: string) => void) => void)[]> {
-  return [benchLx106, benchBoot, benchBootEsp8266, benchHostedStart];
+async function loadOptionalSections(): Promise<((log: (s: string) => void) => void | Promise<void>)[]> {
+  return [benchLx106, benchBoot, benchBootEsp8266, benchSnapshotSuite, benchHostedStart];
 }
+
+/**
+ * CPU-bound Python for the boot section: a loop of big-integer arithmetic typed at the REPL
+ * (exec keeps it one line; the marker is split so that the echo does not match it).
+ */
+const CPU_BOUND_PYTHON = 'exec("s=0\\nfor i in range(30000): s += i * i % 7\\nprint(\'DO\'+\'NE\', s)")\r';
 
 /**
  * Wall time from power-on to the REPL prompt for the real firmware in $CIRCUITEMU_FIRMWARE_DIR:
  * CircuitPython (blank flash: it formats CIRCUITPY, runs code.py, then a key enters the REPL)
- * and MicroPython.
+ * and MicroPython; for CircuitPython also the wall time of CPU-bound Python at the prompt.
  */
 function benchBoot(log: (s: string) => void): void {
   const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
   log('');
   log('Boot to the REPL prompt (board cpx, blank flash)');
   const targets = [
-    { file: 'circuitpython-cpx.uf2', name: 'CircuitPython', steps: [['', 'Press any key'], ['\r', '>>> ']] },
-    { file: 'micropython-samd21.uf2', name: 'MicroPython samd', steps: [['', '>>> ']] },
+    { file: 'circuitpython-cpx.uf2', name: 'CircuitPython', steps: [['', 'Press any key'], ['\r', '>>> ']], work: CPU_BOUND_PYTHON },
+    { file: 'micropython-samd21.uf2', name: 'MicroPython samd', steps: [['', '>>> ']], work: null },
   ];
   for (const t of targets) {
     const path = dir ? join(dir, t.file) : '';
@@ -171,10 +180,20 @@ function benchBoot(log: (s: string) => void): void {
       }
       const wall = (performance.now() - start) / 1000;
       const ok = out.endsWith('>>> ');
+      // Then CPU-bound Python typed at the prompt (its wall time alone).
+      let work = '';
+      if (t.work && ok) {
+        const from = out.length;
+        const workStart = performance.now();
+        console.write(new TextEncoder().encode(t.work));
+        while (out.indexOf('DONE', from) < 0 && m.scheduler.seconds < 300) m.runFor(0.01);
+        const done = out.indexOf('DONE', from) >= 0;
+        work = `; CPU-bound Python ${done ? '' : 'DID NOT FINISH '}${((performance.now() - workStart) / 1000).toFixed(2)} s wall`;
+      }
       reference ??= { out, cycles: m.scheduler.cycles };
       if (pass === 0 && reference.out === out && reference.cycles === m.scheduler.cycles) continue;
       const same = reference.out === out && reference.cycles === m.scheduler.cycles ? '' : ' DIFFERS FROM --cpu interp';
-      log(`${`${t.name} --cpu ${mode}`.padEnd(28)} ${ok ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.instructions.toLocaleString('en')} instructions, cycle ${m.scheduler.cycles}${same}`);
+      log(`${`${t.name} --cpu ${mode}`.padEnd(28)} ${ok ? '' : 'NO PROMPT '}${wall.toFixed(2)} s wall to the prompt, ${m.scheduler.seconds.toFixed(2)} s simulated, ${m.instructions.toLocaleString('en')} instructions, cycle ${m.scheduler.cycles}${same}${work}`);
     }
   }
 }

@@ -119,3 +119,146 @@ describe('FRC1 and FRC2 timers', () => {
     expect(read(0x3ff20c00)).toBe(12500);
   });
 });
+
+const SPI1 = 0x60000100;
+const RTC = 0x60000700;
+const WDT = 0x60000900;
+
+describe('watchdog (0x60000900)', () => {
+  test('enabled and unfed, it resets the chip after (2^WDT_OP + 2^WDT_OP_ND) ticks of 0.8 ms; feeding with 0x73 restarts the count', () => {
+    const { b, chip, read, write } = board();
+    write(WDT + 0x04, 3); // stage 0: 8 ticks = 6.4 ms
+    write(WDT + 0x08, 4); // stage 1: 16 ticks = 12.8 ms
+    write(WDT + 0x00, 0x39); // enable
+    for (let i = 0; i < 10; i++) {
+      b.machine.runFor(0.015);
+      write(WDT + 0x14, 0x73); // fed every 15 ms: never 19.2 ms unfed
+    }
+    expect(chip.resetReason).toBe(1);
+    expect(read(WDT + 0x10)).toBe(0); // WDT_STAGE
+    b.machine.runFor(0.007);
+    expect(read(WDT + 0x10)).toBe(1); // stage 0 over
+    write(WDT + 0x14, 0x12); // not the feed value: no effect
+    const fed = chip.scheduler.seconds - 0.007;
+    while (chip.resetReason === 1 && chip.scheduler.seconds < 1) b.machine.runFor(0.0001);
+    expect(chip.resetReason).toBe(4);
+    expect(chip.scheduler.seconds - fed).toBeCloseTo(0.0192, 3);
+    // The reset: the core restarted the ROM boot, whose banner reports rst cause 4.
+    expect(b.machine.stdout.text()).toContain('rst cause:4');
+  });
+
+  test('disabled, it never bites', () => {
+    const { b, chip, write } = board();
+    write(WDT + 0x04, 0);
+    write(WDT + 0x08, 0);
+    write(WDT + 0x00, 0x38);
+    b.machine.runFor(0.1);
+    expect(chip.resetReason).toBe(1);
+  });
+});
+
+describe('GPIO pin interrupts', () => {
+  test('GPIO_PINn.INT_TYPE selects the edge or level that latches GPIO_STATUS; line 4 follows GPIO_STATUS; W1TC clears', () => {
+    const { chip, read, write } = board();
+    const line4 = () => (chip.core.readSpecial(226) >>> 4) & 1;
+    write(GPIO + 0x28 + 4 * 4, 1 << 7); // GPIO4: rising edge
+    write(GPIO + 0x28 + 5 * 4, 2 << 7); // GPIO5: falling edge
+    write(GPIO + 0x28 + 12 * 4, 4 << 7); // GPIO12: low level
+    chip.gpio.setInput(4, false);
+    chip.gpio.setInput(5, true);
+    expect(read(GPIO + 0x1c)).toBe(0);
+    chip.gpio.setInput(4, true);
+    expect(read(GPIO + 0x1c)).toBe(1 << 4);
+    expect(line4()).toBe(1);
+    write(GPIO + 0x24, 1 << 4); // GPIO_STATUS_W1TC
+    expect(read(GPIO + 0x1c)).toBe(0);
+    expect(line4()).toBe(0);
+    chip.gpio.setInput(5, false);
+    expect(read(GPIO + 0x1c)).toBe(1 << 5);
+    write(GPIO + 0x24, 1 << 5);
+    chip.gpio.setInput(12, false); // low level: latches, and latches again while it holds
+    expect(read(GPIO + 0x1c)).toBe(1 << 12);
+    write(GPIO + 0x24, 1 << 12);
+    expect(read(GPIO + 0x1c)).toBe(1 << 12);
+    chip.gpio.setInput(12, true);
+    write(GPIO + 0x24, 1 << 12);
+    expect(read(GPIO + 0x1c)).toBe(0);
+    expect(line4()).toBe(0);
+  });
+
+  test('an output pin toggled by the chip itself latches its edge too (the pad level counts)', () => {
+    const { chip, read, write } = board();
+    write(GPIO + 0x28 + 2 * 4, 3 << 7); // GPIO2: any edge
+    write(GPIO + 0x10, 1 << 2); // ENABLE_W1TS
+    write(GPIO + 0x08, 1 << 2); // OUT_W1TC: 1 -> 0
+    expect(read(GPIO + 0x1c)).toBe(1 << 2);
+  });
+});
+
+describe('SPI1 (HSPI)', () => {
+  test('a full-duplex user transaction (spi_register.h): W0 bytes out low byte first, MSB first; received bytes replace them; SPI_USR clears after the bits at SPI_CLOCK', () => {
+    const { b, chip, read, write } = board();
+    const seen: number[] = [];
+    chip.hspi.device = { transfer: (x) => (seen.push(x), x ^ 0xff) };
+    write(SPI1 + 0x18, (1 << 18) | (19 << 12) | (9 << 6) | 19); // 80 MHz / (2 * 20) = 2 MHz
+    expect(chip.hspi.hz).toBe(2_000_000);
+    write(SPI1 + 0x1c, (1 << 27) | (1 << 0)); // SPI_USR_MOSI, SPI_DOUTDIN
+    write(SPI1 + 0x20, (23 << 17) | (23 << 8)); // 24 bits out and in
+    write(SPI1 + 0x40, 0x00abcd12);
+    write(SPI1 + 0x00, 1 << 18); // SPI_USR
+    expect(seen).toEqual([0x12, 0xcd, 0xab]);
+    expect(read(SPI1 + 0x40)).toBe(0x005432ed);
+    expect(read(SPI1) & (1 << 18)).not.toBe(0); // 24 bits at 2 MHz: 12 us
+    b.machine.runFor(0.000013);
+    expect(read(SPI1) & (1 << 18)).toBe(0);
+  });
+
+  test('SPI_WR_BYTE_ORDER sends a word high byte first; command and address phases go first, MSB first', () => {
+    const { chip, write } = board();
+    const seen: number[] = [];
+    chip.hspi.device = { transfer: (x) => (seen.push(x), 0) };
+    write(SPI1 + 0x18, 1 << 31);
+    write(SPI1 + 0x1c, (1 << 31) | (1 << 30) | (1 << 27) | (1 << 11)); // COMMAND, ADDR, MOSI, WR_BYTE_ORDER
+    write(SPI1 + 0x24, (7 << 28) | 0x9f); // 8-bit command 0x9F
+    write(SPI1 + 0x20, (23 << 26) | (15 << 17)); // 24-bit address, 16 data bits
+    write(SPI1 + 0x04, 0x123456);
+    write(SPI1 + 0x40, 0xa1b20000);
+    write(SPI1 + 0x00, 1 << 18);
+    expect(seen).toEqual([0x9f, 0x12, 0x34, 0x56, 0xa1, 0xb2]);
+  });
+});
+
+describe('deep sleep (RTC)', () => {
+  test('the sleep entry with power-down stops the chip until the RTC alarm; the wake-up resets it (GPIO16-RST) and RTC memory is kept', () => {
+    const { b, chip, read, write } = board();
+    write(0x60001100, 0xc0ffee);
+    write(RTC + 0x18, 8); // wake on the RTC timer
+    write(RTC + 0x04, read(RTC + 0x1c) + 15000); // alarm in 15000 ticks of 150 kHz: 100 ms
+    write(RTC + 0x08, 1 << 20); // without power-down: a short sleep the CPU survives
+    b.machine.runFor(0.001);
+    expect(chip.asleep).toBe(false);
+    write(RTC + 0x44, 0x20);
+    const t0 = chip.scheduler.seconds;
+    write(RTC + 0x08, 1 << 20);
+    b.machine.runFor(0.001);
+    expect(chip.asleep).toBe(true);
+    while (chip.asleep && chip.scheduler.seconds < 1) b.machine.runFor(0.001);
+    expect(chip.scheduler.seconds - t0).toBeCloseTo(0.1, 2);
+    expect(chip.resetReason).toBe(2);
+    expect(read(0x60001100)).toBe(0xc0ffee);
+    expect(b.machine.stdout.text()).toContain('rst cause:2');
+  });
+
+  test('without the GPIO16-RST wire the chip sleeps on', () => {
+    const b = createFeatherHuzzah({ gpio16ToReset: false });
+    b.load([{ address: 0x40100000, data: Uint8Array.of(0x06, 0xff, 0xff) }], 0x40100000);
+    const bus = b.machine.bus;
+    bus.write(RTC + 0x18, 4, 8);
+    bus.write(RTC + 0x04, 4, (bus.read(RTC + 0x1c, 4) + 1500) >>> 0);
+    bus.write(RTC + 0x44, 4, 0x20);
+    bus.write(RTC + 0x08, 4, 1 << 20);
+    b.machine.runFor(0.05);
+    expect(b.chip.asleep).toBe(true);
+    expect(b.chip.resetReason).toBe(1);
+  });
+});

@@ -143,9 +143,16 @@ describe('first-stage boot', () => {
 
   test('bad magic byte: a clear fault report', () => {
     const img = good();
-    img[0] = 0xea;
+    img[0] = 0x12;
     const { halt } = runUntil(boardWithFlash(img), '\0', 0.01);
-    expect(halt?.message).toMatch(/boot ROM: bad image magic 0xea/);
+    expect(halt?.message).toMatch(/boot ROM: bad image magic 0x12/);
+  });
+
+  test('an esptool image v2 at offset 0 is refused as the ROM would, saying what boots it', () => {
+    const img = good();
+    img[0] = 0xea; // v2 magic (esptool elf2image --version 2)
+    const { halt } = runUntil(boardWithFlash(img), '\0', 0.01);
+    expect(halt?.message).toMatch(/image v2 \(magic 0xea\).*v1 images \(0xe9\) only.*second-stage boot loader at 0x0/);
   });
 
   test('bad checksum: reported after the banner shows both sums', () => {

@@ -126,6 +126,26 @@ describe('PORT', () => {
     expect(r32(s, PORT + 0x20) & (1 << k)).toBe(0);
   });
 
+  it('IN reads a pad a digital peripheral owns (PMUXEN, INEN 0), not one in the analog function B', () => {
+    // CircuitPython's rotaryio relies on it: it muxes its pads to the EIC (function A) with PULLEN
+    // only, and reads their levels from IN in the EIC interrupt.
+    const s = chip();
+    const k = 18; // PA18: EXTINT2 on function A
+    const outside = new Pin('encoder', s.scheduler);
+    connect(s.pin('PA18'), outside);
+    outside.drive(1);
+    w8(s, PORT + 0x30 + 9, 0x00); // PMUX9: PMUXE = A
+    w8(s, PORT + 0x40 + k, 0x05); // PMUXEN | PULLEN, INEN 0
+    expect(r32(s, PORT + 0x20) & (1 << k)).toBe(1 << k);
+    outside.drive(0);
+    expect(r32(s, PORT + 0x20) & (1 << k)).toBe(0);
+    outside.drive(1);
+    w8(s, PORT + 0x30 + 9, 0x01); // function B (analog): the digital input buffer is off
+    expect(r32(s, PORT + 0x20) & (1 << k)).toBe(0);
+    w8(s, PORT + 0x40 + k, 0x04); // no PMUXEN, no INEN: 0
+    expect(r32(s, PORT + 0x20) & (1 << k)).toBe(0);
+  });
+
   it('PMUX: a peripheral drives its pad only when PMUXEN and its function letter are selected', () => {
     const s = chip();
     const idx = 16; // PA16

@@ -80,6 +80,7 @@ steps:
     expect(error('steps:\n  - write-serial: { keys: [hyper-x] }\n')).toMatch(/^test\.yaml:2: step 1 \(write-serial\): unknown key 'hyper-x'/);
     expect(error('steps:\n  - delay: 1s\n    wait-serial: x\n')).toMatch(/^test\.yaml:2: step 1: has 2 step keys \(delay, wait-serial\)/);
     expect(error('steps:\n  - take-screenshot: { part-id: cpx }\n')).toBe('test.yaml:2: step 1 (take-screenshot): screenshots are not implemented yet');
+    expect(error('steps:\n  - snapshot: { name: booted }\n')).toMatch(/^test\.yaml:2: step 1 \(snapshot\): a scenario cannot take a snapshot: save one with `circuitemu snapshot` .* --snapshot-load FILE`$/);
     expect(error('stepz:\n  - delay: 1s\n')).toMatch(/^test\.yaml:1: unknown key 'stepz' \(did you mean 'steps'\?\)/);
     expect(error('version: 2\nsteps: []\n')).toMatch(/^test\.yaml:1: version must be 1/);
     expect(error('name: x\n')).toBe('test.yaml:1: a scenario needs a `steps:` list');

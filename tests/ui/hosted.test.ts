@@ -26,7 +26,7 @@ const shots = process.env.SCREENSHOTS;
 
 interface Hook {
   circuitemu: {
-    store: { getState(): { frame: { pixels: number[]; simSeconds: number; dotstars: Record<string, number[]> } | null; engine: string; notice: { kind: string; text: string } | null } };
+    store: { getState(): { frame: { pixels: number[]; pins: number[]; simSeconds: number; dotstars: Record<string, number[]> } | null; board: { pads: string[] } | null; engine: string; notice: { kind: string; text: string } | null } };
     term: { buffer: { active: { length: number; getLine(i: number): { isWrapped: boolean; translateToString(trim: boolean): string } | undefined } } };
     view: { colorAt(x: number, y: number): [number, number, number, number] };
     machine: { drive(r: { op: 'write'; path: string; data: Uint8Array }): Promise<unknown> };
@@ -41,6 +41,8 @@ async function saveCode(page: Page, code: string): Promise<void> {
   await page.keyboard.press('Control+S');
   await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().notice?.text === 'Saved /code.py.');
 }
+
+const simSeconds = (page: Page) => page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame?.simSeconds ?? 0);
 
 async function shot(page: Page, name: string): Promise<void> {
   if (shots) writeFileSync(join(shots, `${name}.png`), await page.screenshot());
@@ -73,6 +75,62 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     expect(await page.locator('#use-hosted').isHidden()).toBe(true);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await shot(page, 'hosted-hello');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a sensor control only once code.py uses the sensor (seen on the chip: ADC input, PTC line, I2C address, pad input)', async () => {
+    const hidden = (control: string) => page.locator(`[data-control="${control}"]`).isHidden();
+    // Hello World uses nothing: no sensor control, a hint instead, no board control outlined.
+    for (const c of ['lux', 'celsius', 'dbSpl', 'roll', 'pitch', 'shake']) expect(await hidden(c), c).toBe(true);
+    expect(await page.locator('.sensors-hint').isVisible()).toBe(true);
+    expect(await page.locator('[data-in-use]').count()).toBe(0);
+    await saveCode(page, [
+      'import board, analogio, time',
+      'light = analogio.AnalogIn(board.LIGHT)',
+      'print("light", light.value > 0)',
+      'while True:',
+      '    time.sleep(0.1)',
+      '',
+    ].join('\n'));
+    await waitForTerminal(page, /code\.py output:\nlight True\n/);
+    await page.locator('[data-control="lux"]').waitFor({ state: 'visible' });
+    for (const c of ['celsius', 'dbSpl', 'roll', 'shake']) expect(await hidden(c), c).toBe(true);
+    expect(await page.locator('.sensors-hint').isHidden()).toBe(true);
+    // The control that appeared works by keyboard and says its value.
+    await page.focus('[data-control="lux"]');
+    await page.keyboard.press('End');
+    expect(await page.getAttribute('[data-control="lux"]', 'aria-valuetext')).toBe('9999 lux');
+    await page.locator('[data-control="lux"]').fill(String(Math.log10(101))); // back to the default 100 lux
+    // The accelerometer addressed on I2C, touch pad A3 measured by the PTC, button B made an input.
+    await saveCode(page, [
+      'import board, busio, touchio, digitalio, time',
+      'i2c = busio.I2C(board.ACCELEROMETER_SCL, board.ACCELEROMETER_SDA)',
+      'while not i2c.try_lock():',
+      '    pass',
+      'who = bytearray(1)',
+      'i2c.writeto_then_readfrom(0x19, bytes([0x0f]), who)',
+      'i2c.unlock()',
+      'pad = touchio.TouchIn(board.A3)',
+      'b = digitalio.DigitalInOut(board.BUTTON_B)',
+      'print("WHO_AM_I", hex(who[0]), pad.value, b.value)',
+      'while True:',
+      '    time.sleep(0.1)',
+      '',
+    ].join('\n'));
+    await waitForTerminal(page, /code\.py output:\nWHO_AM_I 0x33 False False\n/);
+    for (const c of ['roll', 'pitch', 'shake']) await page.locator(`[data-control="${c}"]`).waitFor({ state: 'visible' });
+    await page.locator('[data-pad="A3"][data-in-use]').waitFor();
+    await page.locator('[data-control="buttonB"][data-in-use]').waitFor();
+    expect(await page.getAttribute('[data-pad="A3"]', 'aria-description')).toBe('the running code reads this');
+    // Uses are sticky for the engine's life; what was never used stays hidden.
+    expect(await hidden('lux')).toBe(false);
+    for (const c of ['celsius', 'dbSpl']) expect(await hidden(c), c).toBe(true);
+    expect(await page.locator('[data-control="buttonA"][data-in-use]').count()).toBe(0);
+    expect(await page.locator('[data-pad="A1"][data-in-use]').count()).toBe(0);
+    await shot(page, 'hosted-sensors-used');
+    // Leave a code.py that has finished, as the next test expects.
+    await saveCode(page, 'print("Hello World!")\n');
+    await waitForTerminal(page, /WHO_AM_I[^]*code\.py output:\nHello World!\n\nCode done running\.\n\nPress any key to enter the REPL\. Use CTRL-D to reload\./);
     expect(errors).toEqual([]);
   });
 
@@ -185,6 +243,116 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     await waitForTerminal(page, /\nwarmer or colder\n/);
     await page.locator('[data-pad="A1"]').click();
     await shot(page, 'hosted-controls');
+    expect(errors).toEqual([]);
+  });
+
+  it('Pause stops the hosted engine\'s time, Step runs 10 ms of it, Run resumes', async () => {
+    await saveCode(page, 'import time\nwhile True:\n    print("tick", round(time.monotonic(), 2))\n    time.sleep(0.05)\n');
+    await waitForTerminal(page, /code\.py output:\ntick [\d.]+\ntick [\d.]+\n/);
+    await page.locator('#pause').click();
+    expect(await page.locator('#pause').getAttribute('aria-pressed')).toBe('true');
+    await page.waitForTimeout(300);
+    const t0 = await simSeconds(page);
+    const ticks0 = ((await terminalText(page)).match(/\ntick /g) ?? []).length;
+    await page.waitForTimeout(600);
+    expect(await simSeconds(page)).toBe(t0);
+    expect(((await terminalText(page)).match(/\ntick /g) ?? []).length).toBe(ticks0);
+    // Step (by keyboard): 10 ms more simulated time, then still paused.
+    await page.focus('#step');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((t) => ((window as unknown as Hook).circuitemu.store.getState().frame?.simSeconds ?? 0) > t, t0);
+    await page.waitForTimeout(300);
+    const t1 = await simSeconds(page);
+    expect(t1 - t0).toBeGreaterThan(0.009);
+    expect(t1 - t0).toBeLessThan(0.0111);
+    await page.waitForTimeout(300);
+    expect(await simSeconds(page)).toBe(t1);
+    await page.locator('#pause').click();
+    expect(await page.locator('#step').isDisabled()).toBe(true);
+    await page.waitForTimeout(500);
+    expect(await simSeconds(page)).toBeGreaterThan(t1 + 0.3);
+    await waitForTerminal(page, new RegExp(`(\\ntick [\\d.]+){${ticks0 + 3}}`));
+    expect(errors).toEqual([]);
+  });
+
+  it('pads and external parts on the hosted engine: an LED on A1 follows the pin, a button on A2 is read, the pad levels show', async () => {
+    await saveCode(page, [
+      'import board, digitalio, time',
+      'led = digitalio.DigitalInOut(board.A1)',
+      'led.switch_to_output(True)',
+      'btn = digitalio.DigitalInOut(board.A2)',
+      'btn.switch_to_input(pull=digitalio.Pull.UP)',
+      'last = None',
+      'while True:',
+      '    if btn.value != last:',
+      '        last = btn.value',
+      '        print("A2 is", last)',
+      '    time.sleep(0.01)',
+      '',
+    ].join('\n'));
+    await waitForTerminal(page, /code\.py output:\nA2 is True\n/);
+    const level = (pad: string) => page.evaluate((p) => {
+      const s = (window as unknown as Hook).circuitemu.store.getState();
+      return s.frame!.pins[s.board!.pads.indexOf(p)];
+    }, pad);
+    await page.waitForFunction(() => {
+      const s = (window as unknown as Hook).circuitemu.store.getState();
+      return s.frame!.pins[s.board!.pads.indexOf('PA05')] === 1 && s.frame!.pins[s.board!.pads.indexOf('PA06')] === 1;
+    });
+    expect(await level('PB03')).toBe(2); // A4: nothing drives it
+    await page.selectOption('[data-control="part-pad"]', 'A1');
+    await page.getByRole('button', { name: 'Add LED' }).click();
+    await page.waitForFunction(() => (document.querySelector('wokwi-led') as unknown as { value: boolean } | null)?.value === true);
+    await page.selectOption('[data-control="part-pad"]', 'A2');
+    await page.getByRole('button', { name: 'Add button' }).click();
+    await page.locator('wokwi-pushbutton[data-control="external-button-A2"]').hover();
+    await page.mouse.down();
+    await waitForTerminal(page, /A2 is True\nA2 is False\n/);
+    expect(await level('PA06')).toBe(0);
+    await page.mouse.up();
+    await waitForTerminal(page, /A2 is True\nA2 is False\nA2 is True\n/);
+    await shot(page, 'hosted-external-parts');
+    for (const name of ['Remove LED on A1', 'Remove Button on A2']) await page.getByRole('button', { name }).click();
+    expect(errors).toEqual([]);
+  });
+
+  it('plays the speaker on the hosted engine: a 1 ms half-period square wave on SPEAKER is heard near 490 Hz', async () => {
+    await page.evaluate(() => {
+      const w = window as unknown as { sound: number[]; circuitemu: { machine: { onSound(l: (start: number, rate: number, s: Float32Array) => void): void } } };
+      w.sound = [];
+      w.circuitemu.machine.onSound((_start, _rate, samples) => {
+        if (w.sound.length < 22050 * 3) w.sound.push(...samples);
+      });
+    });
+    if ((await page.locator('#sound').getAttribute('aria-pressed')) !== 'true') await page.locator('#sound').click();
+    await saveCode(page, [
+      'import board, digitalio, time',
+      'enable = digitalio.DigitalInOut(board.SPEAKER_ENABLE)',
+      'enable.switch_to_output(True)',
+      'spk = digitalio.DigitalInOut(board.SPEAKER)',
+      'spk.switch_to_output(False)',
+      'print("playing")',
+      'while True:',
+      '    spk.value = True',
+      '    time.sleep(0.001)',
+      '    spk.value = False',
+      '    time.sleep(0.001)',
+      '',
+    ].join('\n'));
+    await waitForTerminal(page, /code\.py output:\nplaying\n/);
+    await page.evaluate(() => ((window as unknown as { sound: number[] }).sound = []));
+    await page.waitForFunction(() => (window as unknown as { sound: number[] }).sound.length >= 22050 * 2, null, { timeout: 30_000 });
+    const hz = await page.evaluate(() => {
+      const s = (window as unknown as { sound: number[] }).sound.slice(0, 22050 * 2);
+      let rising = 0;
+      for (let i = 1; i < s.length; i++) if (s[i - 1] < 0 && s[i] >= 0) rising++;
+      return rising / 2;
+    });
+    console.log(`[tests/ui] hosted speaker: ${hz} Hz`);
+    // Each half period is the 1 ms sleep plus two module calls at 10 µs (firmware-runtime/hosted/README.md "Time"): 2.04 ms.
+    expect(hz).toBeGreaterThan(480);
+    expect(hz).toBeLessThan(500);
+    await page.locator('#sound').click();
     expect(errors).toEqual([]);
   });
 

@@ -11,7 +11,8 @@ import { chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
-export const root = join(import.meta.dirname, '../..');
+/** The repository (from tests/ui/, or from dist/tests/ui/ when `npm run bench` runs the compiled file). */
+export const root = [join(import.meta.dirname, '../..'), join(import.meta.dirname, '../../..')].find((d) => existsSync(join(d, 'vite.config.ts')))!;
 
 export interface Site {
   page: Page;

@@ -316,9 +316,17 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const paused = await simSeconds(page);
     await page.waitForTimeout(400);
     expect(await simSeconds(page)).toBeCloseTo(paused, 3);
+    // Step (by keyboard): one 10 ms slice of simulated time, as on the hosted engine.
+    await page.focus('#step');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((t) => ((window as unknown as Hook).circuitemu.store.getState().frame?.simSeconds ?? 0) > t, paused);
+    await page.waitForTimeout(300);
+    const stepped = await simSeconds(page);
+    expect(stepped - paused).toBeGreaterThan(0.0099);
+    expect(stepped - paused).toBeLessThan(0.0101);
     await page.locator('#pause').click();
     await page.waitForTimeout(400);
-    expect(await simSeconds(page)).toBeGreaterThan(paused + 0.2);
+    expect(await simSeconds(page)).toBeGreaterThan(stepped + 0.2);
     // Reset (by keyboard): the echo firmware starts again, USB re-enumerates, and it still echoes.
     await page.focus('[data-control="reset"]');
     await page.keyboard.press('Enter');
@@ -370,6 +378,58 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(r - Math.max(g, b)).toBeGreaterThan(60);
     console.log(`[tests/ui] CircuitPython transcript tail:\n${(await terminalText(page)).trim().split('\n').slice(-4).join('\n')}`);
   }, 240_000);
+
+  it.skipIf(!haveCircuitPython)('shows a sensor control only once CircuitPython\'s code.py uses the sensor (the firmware engine)', async () => {
+    const hidden = (control: string) => page.locator(`[data-control="${control}"]`).isHidden();
+    // The NeoPixel program above used no sensor: with firmware running, no sensor control is shown.
+    for (const c of ['lux', 'celsius', 'dbSpl', 'roll', 'shake']) expect(await hidden(c), c).toBe(true);
+    expect(await page.locator('[data-in-use]').count()).toBe(0);
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(
+      'import board, analogio, busio, touchio, digitalio, time\n' +
+        'temp = analogio.AnalogIn(board.TEMPERATURE)\n' +
+        'i2c = busio.I2C(board.ACCELEROMETER_SCL, board.ACCELEROMETER_SDA)\n' +
+        'while not i2c.try_lock():\n    pass\n' +
+        'who = bytearray(1)\ni2c.writeto_then_readfrom(0x19, bytes([0x0f]), who)\ni2c.unlock()\n' +
+        'pad = touchio.TouchIn(board.A6)\nsw = digitalio.DigitalInOut(board.SLIDE_SWITCH)\n' +
+        'print("used", temp.value > 0, hex(who[0]))\nwhile True:\n    time.sleep(0.1)\n',
+    );
+    await page.keyboard.press('Control+S');
+    await waitForTerminal(page, /\nused True 0x33\n/, 60_000);
+    for (const c of ['celsius', 'roll', 'pitch', 'shake']) await page.locator(`[data-control="${c}"]`).waitFor({ state: 'visible' });
+    await page.locator('[data-pad="A6"][data-in-use]').waitFor();
+    await page.locator('[data-control="slideSwitch"][data-in-use]').waitFor();
+    for (const c of ['lux', 'dbSpl']) expect(await hidden(c), c).toBe(true);
+    expect(await page.locator('[data-pad="A1"][data-in-use]').count()).toBe(0);
+    // Keyboard: the temperature slider that appeared moves with the arrow keys.
+    await page.focus('[data-control="celsius"]');
+    const before = Number(await page.inputValue('[data-control="celsius"]'));
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getAttribute('[data-control="celsius"]', 'aria-valuetext')).toBe(`${before + 0.5} °C`);
+    if (process.env.SCREENSHOTS) writeFileSync(join(process.env.SCREENSHOTS, 'firmware-sensors-used.png'), await page.screenshot());
+  }, 120_000);
+
+  it.skipIf(!haveCircuitPython)('reads CIRCUITPY through the emulated USB mass-storage host: a read waits for the paused firmware to answer', async () => {
+    type DriveHook = { circuitemu: { machine: { drive(r: { op: 'read'; path: string } | { op: 'list' }): Promise<{ data?: Uint8Array; entries?: { path: string }[] }> } } };
+    await page.locator('#pause').click();
+    await page.waitForTimeout(200);
+    // The firmware answers SCSI READ(10) itself: while it is paused, the read cannot complete.
+    await page.evaluate(() => {
+      const w = window as unknown as DriveHook & { bootOut: string | null };
+      w.bootOut = null;
+      void w.circuitemu.machine.drive({ op: 'read', path: '/boot_out.txt' }).then((r) => (w.bootOut = new TextDecoder().decode(r.data)));
+    });
+    await page.waitForTimeout(700);
+    expect(await page.evaluate(() => (window as unknown as { bootOut: string | null }).bootOut)).toBeNull();
+    await page.locator('#pause').click();
+    await page.waitForFunction(() => (window as unknown as { bootOut: string | null }).bootOut !== null, null, { timeout: 30_000 });
+    // What CircuitPython wrote at boot (its version line and board id), as a computer reads it.
+    expect(await page.evaluate(() => (window as unknown as { bootOut: string }).bootOut)).toMatch(/^Adafruit CircuitPython 9\.2\.\d+\S* on [^]*\r?\nBoard ID:circuitplayground_express\r?\n/);
+    const listed = await page.evaluate(() => (window as unknown as DriveHook).circuitemu.machine.drive({ op: 'list' }).then((r) => r.entries!.map((e) => e.path)));
+    expect(listed).toContain('/code.py');
+    expect(listed).toContain('/boot_out.txt');
+  }, 120_000);
 
   it.skipIf(!haveCircuitPython)('plays the speaker: a looping 8 kHz sine table of 18 samples is heard at 444 Hz', async () => {
     await page.evaluate(() => {

@@ -85,7 +85,7 @@ describe('SAMD21 USB: registers', () => {
     expect(r8(rig, USB_REG.SYNCBUSY)).toBe(0);
     expect(r16(rig, USB_REG.CTRLB)).toBe(0x0001); // DETACH
     expect(r8(rig, USB_REG.FSMSTATUS)).toBe(USB_FSMSTATE.OFF);
-    expect(r8(rig, USB_REG.QOSCTRL)).toBe(0x0f);
+    expect(r8(rig, USB_REG.QOSCTRL)).toBe(0x05); // CQOS = DQOS = 1 (32.8.3, USB_QOSCTRL_RESETVALUE)
     expect(rig.bus.read32(USB_BASE + USB_REG.DESCADD)).toBe(0);
     expect(rig.usb.attached).toBe(false);
   });

@@ -1,13 +1,19 @@
 /**
- * CIRCUITPY as the page edits it. Edits are made by the project's FAT code on a copy of the
- * drive's bytes; the sectors that changed then reach the board the way a computer's would:
- * through the emulated USB mass-storage host while firmware runs (so CircuitPython sees the
- * write and auto-reloads), or straight into the flash when no firmware runs (a programmer).
+ * CIRCUITPY as the page reads and edits it, the way a computer would:
+ *  - while firmware runs and presents its drive over USB, every operation (list, read, write, delete,
+ *    rename) goes through the emulated USB mass-storage host (emulator/scenario/msc-drive.ts: SCSI
+ *    READ(10)/WRITE(10) on the emulated bus), so CircuitPython sees real MSC traffic and auto-reloads;
+ *  - with no firmware (the CPU-less chip) or the hosted engine, the project's FAT code edits a copy of
+ *    the flash and the changed sectors are written straight into it (a programmer), and the hosted
+ *    engine is told of the write as CircuitPython would see one over USB.
+ * Firmware that presents no drive (yet, or ever: a test image with only a serial port) is read from
+ * its flash as a programmer would; writing to it is refused with a clear message.
  */
 import { FatError, mount, type FatVolume } from '../../firmware-runtime/fs/fat.js';
 import { RegionBlockDevice } from '../../firmware-runtime/fs/block-device.js';
 import { formatCircuitpy, spiFlashCircuitpyDevice } from '../../firmware-runtime/fs/circuitpy.js';
-import type { BlockWriter, Engine } from './engine.js';
+import { MscDrive } from '../../emulator/scenario/msc-drive.js';
+import type { Engine } from './engine.js';
 import type { DriveEntry, DriveRequest } from './protocol.js';
 
 const SECTOR = 512;
@@ -29,17 +35,6 @@ function list(vol: FatVolume): DriveEntry[] {
   };
   walk('/', 0);
   return out;
-}
-
-/**
- * The LBA of the filesystem's first sector on the USB drive. CircuitPython presents CIRCUITPY
- * behind a one-sector MBR (its boot sector says 1 hidden sector), so block 0 over USB is the MBR.
- */
-async function partitionStart(usb: BlockWriter): Promise<number> {
-  const b0 = await usb.readBlocks(0, 1);
-  const isBootSector = b0[0] === 0xeb || b0[0] === 0xe9;
-  if (isBootSector || b0[510] !== 0x55 || b0[511] !== 0xaa) return 0;
-  return b0[0x1c6] | (b0[0x1c7] << 8) | (b0[0x1c8] << 16) | (b0[0x1c9] << 24);
 }
 
 export class Drive {
@@ -65,6 +60,8 @@ export class Drive {
   async handle(req: DriveRequest): Promise<{ entries?: DriveEntry[]; data?: Uint8Array }> {
     const { kind, bytes } = this.storage();
     if (req.op === 'image') return { data: bytes.slice() };
+    const usb = this.usbDrive();
+    if (usb) return this.overUsb(usb, req);
     if (req.op === 'list' && this.engine().kind === 'none') {
       // No firmware: a blank drive is formatted now, exactly as CircuitPython's first boot would.
       return { entries: list(this.volume(bytes, kind, true)) };
@@ -93,7 +90,28 @@ export class Drive {
     return { entries: list(this.volume(copy, kind, false)) };
   }
 
-  /** Sends the sectors of `edited` that differ from the board's drive. */
+  /** The firmware's USB drive, once it presents one (configured, with a mass-storage interface). */
+  private usbDrive(): MscDrive | null {
+    const engine = this.engine();
+    const msc = engine.kind === 'firmware' ? engine.usbDrive() : null;
+    return msc?.active ? new MscDrive(msc) : null;
+  }
+
+  /** One operation as a computer does it over USB mass storage (the cache lives for this operation only). */
+  private async overUsb(usb: MscDrive, req: Exclude<DriveRequest, { op: 'image' }>): Promise<{ entries?: DriveEntry[]; data?: Uint8Array }> {
+    if (req.op === 'read') return { data: await usb.run((v) => v.readFile(req.path)) };
+    const entries = await usb.run((v) => {
+      if (req.op === 'write') v.writeFile(req.path, req.data, { parents: true });
+      else if (req.op === 'delete') {
+        if (v.stat(req.path).isDirectory) v.rmdir(req.path, { recursive: true });
+        else v.unlink(req.path);
+      } else if (req.op === 'rename') v.rename(req.from, req.to);
+      return list(v);
+    });
+    return { entries };
+  }
+
+  /** Writes the sectors of `edited` that differ from the board's flash (no firmware, or the hosted engine). */
   private async commit(edited: Uint8Array, kind: 'spi-flash' | 'internal-flash'): Promise<void> {
     const engine = this.engine();
     const live = this.storage().bytes;
@@ -109,21 +127,7 @@ export class Drive {
       }
     }
     if (changed.length === 0) return;
-    if (engine.kind !== 'firmware') {
-      // No firmware on the CPU: the flash is written directly, as a programmer would.
-      for (const s of changed) live.set(edited.subarray(s * SECTOR, (s + 1) * SECTOR), s * SECTOR);
-      return;
-    }
-    const usb = engine.usbDrive();
-    if (!usb) throw new Error('the firmware presents no USB drive yet (CIRCUITPY appears once it has started USB)');
-    const base = await partitionStart(usb);
-    // Consecutive sectors go in one WRITE(10).
-    for (let i = 0; i < changed.length; ) {
-      let j = i + 1;
-      while (j < changed.length && changed[j] === changed[j - 1] + 1 && j - i < 64) j++;
-      const first = changed[i];
-      await usb.writeBlocks(base + first, edited.slice(first * SECTOR, (changed[j - 1] + 1) * SECTOR));
-      i = j;
-    }
+    if (engine.kind === 'firmware') throw new Error('the firmware presents no USB drive (CIRCUITPY appears once it has started USB): nothing was written');
+    for (const s of changed) live.set(edited.subarray(s * SECTOR, (s + 1) * SECTOR), s * SECTOR);
   }
 }

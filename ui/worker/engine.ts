@@ -20,14 +20,10 @@ import type { Lis3dh } from '../../peripherals/devices/lis3dh.js';
 import type { Speaker } from '../../peripherals/devices/speaker.js';
 import type { TouchPads } from '../../boards/samd21-board.js';
 import { ResetCause } from '../../peripherals/samd21/chip.js';
-import { Pin, connect } from '../../emulator/kernel/signals.js';
+import { boardPads, externalTerminals, padLevelReader } from '../../boards/pad-levels.js';
+import { watchPartUse } from '../../boards/part-use.js';
+import type { MscFunction } from '../../firmware-runtime/usb/msc.js';
 import type { BoardInfo, EngineKind } from './protocol.js';
-
-/** The USB mass-storage function as the drive code needs it (whole 512-byte blocks). */
-export interface BlockWriter {
-  readBlocks(lba: number, count: number): Promise<Uint8Array>;
-  writeBlocks(lba: number, data: Uint8Array): Promise<void>;
-}
 
 export type { RunHost };
 
@@ -58,6 +54,8 @@ export interface Engine {
   dotstars(): Record<string, number[]>;
   /** Pad levels in `info.pads` order: 0, 1, or 2 (floating). */
   padLevels(out: number[]): void;
+  /** Parts the running code has used so far (boards/part-use.ts keys: 'light', 'touch.A1', ...). */
+  usedParts(): readonly string[];
   button(id: 'buttonA' | 'buttonB', pressed: boolean): void;
   slideSwitch(closed: boolean): void;
   touch(pad: string, touched: boolean): void;
@@ -75,12 +73,19 @@ export interface Engine {
   /** Replaces the CIRCUITPY storage (a drive kept across firmware loads). */
   loadCircuitpy(bytes: Uint8Array): void;
   /** The drive as a computer sees it over USB, once the firmware presents one. */
-  usbDrive(): BlockWriter | null;
+  usbDrive(): MscFunction | null;
   /**
    * Tells an engine that takes whole files (the hosted engine) that a computer wrote `path`, after the
    * drive's sectors were written: CircuitPython's auto-reload follows. Resolves once the engine took it.
    */
   writeFile?(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * For an engine whose time runs outside this worker's run loop (the hosted engine's own worker): stop
+   * or resume its simulated time, or (while paused) let it run `seconds` more. The firmware engine needs
+   * neither: its time moves only inside the run loop, which the worker holds while paused.
+   */
+  pause?(paused: boolean): void;
+  step?(seconds: number): void;
 }
 
 /** Part ids by what the controls move (null: the board has no such part). */
@@ -163,8 +168,7 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
 
   const ledParts = board.spec.parts.filter((p) => p.type === 'led').map((p) => ({ id: p.id, led: board.parts[p.id] as Led, color: ledColor((p as { color: string }).color) }));
   const dotstarParts = board.spec.parts.filter((p) => p.type === 'dotstars').map((p) => ({ id: p.id, chain: board.parts[p.id] as Apa102Chain, count: (p as { count: number }).count }));
-  const pads = [...new Set(Object.values(board.spec.pins))].sort();
-  const padPins = pads.map((p) => board.mcu.pin(p));
+  const pads = boardPads(board.spec);
   const scheduler = board.machine.scheduler;
   const info: BoardInfo = {
     name: board.spec.name,
@@ -182,24 +186,15 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
     ledColors: Object.fromEntries(ledParts.map((l) => [l.id, l.color])),
   };
 
-  // Terminals of parts the user wired to pads (one per pad), created on first use.
-  const external = new Map<string, Pin>();
-  const externalPin = (pad: string): Pin => {
-    if (!pads.includes(pad)) throw new Error(`no pad ${pad} on ${info.title}`);
-    let pin = external.get(pad);
-    if (!pin) {
-      pin = new Pin(`external ${pad}`, scheduler);
-      connect(pin, board.mcu.pin(pad));
-      external.set(pad, pin);
-    }
-    return pin;
-  };
+  const external = externalTerminals(board, pads);
+  const readPads = padLevelReader(board, pads);
+  const partUse = watchPartUse(board);
 
   return {
     info,
     kind: firmware ? 'firmware' : 'none',
     partIds,
-    externalButton: (pad, pressed) => externalPin(pad).drive(pressed ? 0 : null),
+    externalButton: (pad, pressed) => external(pad, pressed ? 0 : null),
     async run() {
       const end = await loop.run();
       if (end.kind === 'exit') return `the program exited with status ${end.exitCode}`;
@@ -222,9 +217,8 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
     },
     ledDuties: () => Object.fromEntries(ledParts.map((l) => [l.id, l.led.dutySince(scheduler.cycles)])),
     dotstars: () => Object.fromEntries(dotstarParts.map((d) => [d.id, dotstarRgb(d.chain, d.count)])),
-    padLevels(out) {
-      for (let i = 0; i < padPins.length; i++) out[i] = padPins[i].net.floating ? 2 : padPins[i].level;
-    },
+    padLevels: readPads,
+    usedParts: () => partUse.used(),
     button(id, pressed) {
       (id === 'buttonA' ? buttonA : buttonB)?.set(pressed);
     },

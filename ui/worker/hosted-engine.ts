@@ -8,10 +8,10 @@
  * the same flash.
  */
 import {
-  CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, typeConsoleInput,
+  CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, setPaused, typeConsoleInput,
   type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage,
 } from '../../firmware-runtime/hosted/protocol.js';
-import { DRIVE_COMMAND } from '../../firmware-runtime/hosted/engine.js';
+import { DRIVE_COMMAND, EXTERNAL_COMMAND } from '../../firmware-runtime/hosted/engine.js';
 import { HOSTED_BOARDS } from '../../firmware-runtime/hosted/boards.js';
 import { ensureCircuitpy } from '../../firmware-runtime/fs/circuitpy.js';
 import { circuitpyDevice, formatOptions } from '../../firmware-runtime/hosted/drive.js';
@@ -57,6 +57,11 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
   let stopped = false;
   let running = false;
   const consoleListeners: ((bytes: Uint8Array) => void)[] = [];
+  const soundListeners: ((seconds: number, volts: number) => void)[] = [];
+  /** Parts used under any of the engine's workers so far (a restarted worker's chip starts fresh). */
+  const used = new Set<string>();
+  let usedList: readonly string[] = [];
+  let paused = false;
   /** The last value set per part input, sent again to a restarted worker (its parts start fresh). */
   const partInputs = new Map<string, { part: string; method: string; args: PartArg[] }>();
   const ids = base.partIds;
@@ -67,14 +72,23 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
 
   const setPart = (part: string | null, method: string, ...args: PartArg[]): void => {
     if (!part) return;
-    const key = method === 'touch' ? `${part}.${method}.${String(args[0])}` : `${part}.${method}`;
+    // One entry per touch pad and per wired pad; one per method otherwise.
+    const key = method === 'touch' || part === EXTERNAL_COMMAND ? `${part}.${method}.${String(args[0])}` : `${part}.${method}`;
     partInputs.set(key, { part, method, args });
     if (!pushCommand(views, { part, method, args })) throw new Error('too many inputs queued for the hosted engine');
   };
 
   const onMessage = (m: WorkerMessage): void => {
     if (m.type === 'console') for (const l of consoleListeners) l(m.bytes);
-    else if (m.type === 'state') state = m.state;
+    else if (m.type === 'state') {
+      state = m.state;
+      if (m.state.used.some((k) => !used.has(k))) {
+        for (const k of m.state.used) used.add(k);
+        usedList = [...used];
+      }
+    } else if (m.type === 'sound') {
+      for (const l of soundListeners) for (let i = 0; i < m.seconds.length; i++) l(m.seconds[i]!, m.volts[i]!);
+    }
     else if (m.type === 'error') onError(m.message);
     else if (m.type === 'ended') ended = m.reason === 'error' ? `the hosted engine failed: ${m.message ?? 'no message'}` : `the hosted engine ended (${m.reason})`;
   };
@@ -100,12 +114,20 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     worker = null;
     control = new SharedArrayBuffer(CONTROL_BYTES);
     views = controlViews(control);
+    // The new worker starts where the old one was, paused if the page is.
+    views.seconds[0] = seconds;
+    if (paused) setPaused(views, true);
     state = null;
     if (running) launch(resume, seconds);
   };
 
   const hardStop = (): void => {
     graceTimer = null;
+    // A paused worker is waiting for time, not spinning: the Ctrl-C is taken once it runs again.
+    if (paused) {
+      graceTimer = setTimeout(hardStop, HARD_STOP_GRACE_MS);
+      return;
+    }
     if (!worker || Atomics.load(views.ctrl, CTRL.interrupt) === 0 || Atomics.load(views.ctrl, CTRL.state) !== RunState.python) return;
     restart(Atomics.load(views.ctrl, CTRL.mode) === 1 ? 'repl' : 'code');
   };
@@ -150,15 +172,22 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
       typeConsoleInput(views, bytes, interrupt);
     },
     pixels: () => (ids.pixels && state?.pixels[ids.pixels]) || new Array<number>(base.info.pixelCount).fill(0),
-    onSound() {
-      // The hosted engine has no audio modules yet (audioio is missing): the speaker stays silent.
+    // The speaker's input as the hosted worker saw it (pin edges from digitalio or pwmio; audioio is missing).
+    onSound: (l) => void soundListeners.push(l),
+    pause(p) {
+      paused = p;
+      setPaused(views, p);
     },
+    step(seconds) {
+      if (paused) setPaused(views, true, seconds);
+    },
+    usedParts: () => usedList,
     ledDuties: () => Object.fromEntries(Object.keys(base.info.ledColors).map((id) => [id, state?.leds[id] ? 1 : 0])),
     // The hosted boards (the CPX) have no DotStars.
     dotstars: () => ({}),
     padLevels(out) {
-      // The hosted engine reports parts, not pad levels: every pad is shown as not driven.
-      for (let i = 0; i < base.info.pads.length; i++) out[i] = 2;
+      // The worker's snapshot lists the same pads in the same order (boards/pad-levels.ts); none yet: floating.
+      for (let i = 0; i < base.info.pads.length; i++) out[i] = state?.pads[i] ?? 2;
     },
     button: (id, pressed) => setPart(ids[id], 'set', pressed),
     slideSwitch: (closed) => setPart(ids.slideSwitch, 'set', closed),
@@ -167,9 +196,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     temperature: (celsius) => setPart(ids.thermistor, 'setTemperature', celsius),
     sound: (dbSpl) => setPart(ids.mic, 'setSoundLevelDb', dbSpl),
     acceleration: (x, y, z) => setPart(ids.accelerometer, 'setAccelerationG', x, y, z),
-    externalButton() {
-      throw new Error('parts wired to pads need the firmware engine for now (the hosted engine does not take them yet)');
-    },
+    externalButton: (pad, pressed) => setPart(EXTERNAL_COMMAND, 'drive', pad, pressed ? 0 : 'z'),
     /** The reset button: a clean boot on the same drive (boot.py, code.py), as a power cycle would. */
     reset: () => restart(),
     circuitpy: () => ({ kind: 'spi-flash', bytes: flash }),

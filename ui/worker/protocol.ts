@@ -43,11 +43,16 @@ export interface Frame {
   dotstars: Record<string, number[]>;
   /** Pad levels in `BoardInfo.pads` order: 0 low, 1 high, 2 floating. */
   pins: number[];
+  /** Controls whose part the running code has used: their controls appear (UsedControl). */
+  used: readonly UsedControl[];
   simSeconds: number;
   /** Simulated seconds per wall second over the last second. */
   speed: number;
   running: boolean;
 }
+
+/** A control the page shows once the code has used its part (a touch pad by its board name: 'touch.A1'). */
+export type UsedControl = 'light' | 'temperature' | 'sound' | 'accelerometer' | 'buttonA' | 'buttonB' | 'slideSwitch' | `touch.${string}`;
 
 /** Inputs from the controls; each sets the physical quantity the part senses. */
 export type BoardInput =
@@ -78,6 +83,9 @@ export interface DriveEntry {
   directory: boolean;
 }
 
+/** What one Step runs while paused: the run loop's slice (10 ms), on either engine. */
+export const STEP_SECONDS = 0.01;
+
 export type ToWorker =
   /** `realTime: false` runs flat out (for measuring the emulator's speed). */
   /** `hosted: false` keeps the CPU-less chip until firmware is dropped (tests of pads and drawings). */
@@ -89,6 +97,8 @@ export type ToWorker =
   | { type: 'input'; input: BoardInput }
   | { type: 'reset' }
   | { type: 'pause'; paused: boolean }
+  /** While paused: run one slice of simulated time (STEP_SECONDS), then stop again. */
+  | { type: 'step' }
   /** Start or stop sending the speaker's sound. */
   | { type: 'sound'; on: boolean }
   | { type: 'drive'; id: number; request: DriveRequest };

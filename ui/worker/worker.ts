@@ -8,7 +8,7 @@ import { createEngine, type Engine } from './engine.js';
 import { createHostedEngine, isHostable } from './hosted-engine.js';
 import { Drive } from './drive.js';
 import { differs, loadDrive, saveDrive } from './persist.js';
-import type { BoardInput, FromWorker, ToWorker } from './protocol.js';
+import { STEP_SECONDS, type BoardInput, type FromWorker, type ToWorker, type UsedControl } from './protocol.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -65,7 +65,10 @@ async function hostTurn(): Promise<void> {
   if (shakeSteps > 0) shakeStep(e);
   if (paused) {
     const t = performance.now();
+    // Frames go on while paused (a Step's effect, or the hosted worker reaching its stop, is shown).
+    const frames = setInterval(() => flush(performance.now(), true), 100);
     await new Promise<void>((r) => (resume = r));
+    clearInterval(frames);
     clockOffset += performance.now() - t;
   }
   if (!realTime) return;
@@ -172,6 +175,7 @@ function start(firmware?: { bytes: Uint8Array; name: string }, restored?: Uint8A
   });
   soundNext = -1;
   for (const input of inputs.values()) apply(input);
+  if (paused) next.pause?.(true);
   post({ type: 'board', info: next.info, engine: next.kind, firmware: firmwareName });
   void run(next);
 }
@@ -232,6 +236,25 @@ function shakeStep(e: Engine): void {
   }
 }
 
+/** The page's controls for the parts the engine saw used (part ids differ by board; controls do not). */
+let usedFrom: readonly string[] = [];
+let usedControls: UsedControl[] = [];
+function controlsUsed(e: Engine): UsedControl[] {
+  const keys = e.usedParts();
+  if (keys === usedFrom) return usedControls;
+  const ids = e.partIds;
+  const byId: Record<string, UsedControl> = {};
+  const name: [string | null, UsedControl][] = [[ids.light, 'light'], [ids.thermistor, 'temperature'], [ids.mic, 'sound'], [ids.accelerometer, 'accelerometer'], [ids.buttonA, 'buttonA'], [ids.buttonB, 'buttonB'], [ids.slideSwitch, 'slideSwitch']];
+  for (const [id, control] of name) if (id) byId[id] = control;
+  usedFrom = keys;
+  usedControls = keys.flatMap((k): UsedControl[] => {
+    if (byId[k]) return [byId[k]];
+    if (ids.touch && k.startsWith(`${ids.touch}.`)) return [`touch.${k.slice(ids.touch.length + 1)}`];
+    return [];
+  });
+  return usedControls;
+}
+
 function flush(now: number, force = false): void {
   const e = engine;
   if (!e) return;
@@ -259,7 +282,7 @@ function flush(now: number, force = false): void {
   const leds = e.ledDuties();
   post({
     type: 'frame',
-    frame: { pixels: e.pixels(), redLed: (e.partIds.redLed && leds[e.partIds.redLed]) || 0, leds, dotstars: e.dotstars(), pins, simSeconds: e.seconds(), speed, running: !paused },
+    frame: { pixels: e.pixels(), redLed: (e.partIds.redLed && leds[e.partIds.redLed]) || 0, leds, dotstars: e.dotstars(), pins, used: controlsUsed(e), simSeconds: e.seconds(), speed, running: !paused },
   });
 }
 
@@ -329,10 +352,19 @@ scope.onmessage = (ev) => {
         break;
       case 'pause':
         paused = msg.paused;
+        engine?.pause?.(paused);
         if (!paused) {
           resume?.();
           resume = null;
         }
+        break;
+      case 'step':
+        // One more turn of the run loop: the firmware engine runs one slice; the hosted engine's worker
+        // is let run as far, and the frame after it is posted.
+        if (!paused) break;
+        engine?.step?.(STEP_SECONDS);
+        resume?.();
+        resume = null;
         break;
       case 'drive':
         Promise.race([drive.handle(msg.request), replaced.promise]).then(

@@ -2,9 +2,18 @@
  * CircuitPython's hardware modules as Python classes over the `_hal` calls of the chip's common-hal
  * (../samd21/hal.ts). Argument checks and error texts are CircuitPython 9's (shared-bindings/*).
  */
+import { ANALOG_OUT_PY } from './analogio-out.js';
+import { BUSIO_SERIAL_PY } from './busio-serial.js';
+import { PULSEIO_PY } from './pulseio.js';
+import { AUDIOCORE_PY, AUDIOIO_PY } from './audio.js';
+import { SPI_DEVICE_PY } from './spi-device.js';
+
 const hide = (name: string): string => `\n__name__ = '${name}'\ndel __file__\n`;
 
 export const IO_PY: Record<string, string> = {
+  pulseio: PULSEIO_PY,
+  audiocore: AUDIOCORE_PY,
+  audioio: AUDIOIO_PY,
   _hw:
     String.raw`
 import _hal
@@ -199,7 +208,7 @@ class I2C(_hw.Owner):
             raise _hw.OSError(r)
         for i in range(in_end - in_start):
             in_buffer[in_start + i] = r[i]
-` + hide('busio'),
+` + BUSIO_SERIAL_PY + hide('busio'),
 
   analogio:
     String.raw`
@@ -217,7 +226,7 @@ class AnalogIn(_hw.Owner):
     def reference_voltage(self):
         self._ok()
         return 3.3
-` + hide('analogio'),
+` + ANALOG_OUT_PY + hide('analogio'),
 
   pwmio:
     String.raw`
@@ -252,8 +261,10 @@ class PWMOut(_hw.Owner):
     def frequency(self, f):
         self._ok()
         if not self._variable:
-            raise AttributeError('PWM frequency not writable when variable_frequency is False.')
-        raise NotImplementedError('changing the frequency is not supported by the hosted engine yet')
+            raise AttributeError('Invalid variable_frequency')
+        if f == 0:
+            raise ValueError('Invalid frequency')
+        _hw.check(_hal.pwm_set_frequency(self._id, f, self._duty))
 ` + hide('pwmio'),
 
   touchio:
@@ -389,6 +400,7 @@ class PixelBuf:
 /** Submodules of core packages (adafruit_bus_device.i2c_device), as hosted files under the package directory. */
 export const IO_PACKAGES: Record<string, string> = {
   '_c_adafruit_bus_device/__init__.py': hide('adafruit_bus_device'),
+  '_c_adafruit_bus_device/spi_device.py': SPI_DEVICE_PY,
   '_c_adafruit_bus_device/i2c_device.py': String.raw`
 class I2CDevice:
     def __init__(self, i2c, device_address, probe=True):

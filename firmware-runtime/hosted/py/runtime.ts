@@ -22,6 +22,8 @@ class _Hal:
                     raise OSError(int(errno))
                 if kind == 'ValueError':
                     raise ValueError(msg)
+                if kind == 'IndexError':
+                    raise IndexError(msg)
                 raise RuntimeError(msg)
             return r
         setattr(self, name, call)

@@ -47,7 +47,7 @@ const PINCFG_PULLEN = 1 << 2;
 /** Errors a module call reports back to Python (raised there with CircuitPython's texts). */
 export class HalError extends Error {
   constructor(
-    readonly pyType: 'ValueError' | 'RuntimeError' | 'OSError',
+    readonly pyType: 'ValueError' | 'RuntimeError' | 'OSError' | 'IndexError',
     message: string,
     readonly errno = 0,
   ) {
@@ -61,20 +61,20 @@ export class Samd21Hal {
   private nextId = 1;
 
   constructor(
-    private readonly mcu: Samd21,
-    private readonly clock: HostedClock,
+    readonly mcu: Samd21,
+    readonly clock: HostedClock,
   ) {}
 
   // ---- bus access --------------------------------------------------------------------------------
-  private r8 = (a: number): number => this.mcu.bus.read(a, 1);
-  private r16 = (a: number): number => this.mcu.bus.read(a, 2);
-  private r32 = (a: number): number => this.mcu.bus.read(a, 4) >>> 0;
-  private w8 = (a: number, v: number): void => this.mcu.bus.write(a, 1, v);
-  private w16 = (a: number, v: number): void => this.mcu.bus.write(a, 2, v);
-  private w32 = (a: number, v: number): void => this.mcu.bus.write(a, 4, v);
+  r8 = (a: number): number => this.mcu.bus.read(a, 1);
+  r16 = (a: number): number => this.mcu.bus.read(a, 2);
+  r32 = (a: number): number => this.mcu.bus.read(a, 4) >>> 0;
+  w8 = (a: number, v: number): void => this.mcu.bus.write(a, 1, v);
+  w16 = (a: number, v: number): void => this.mcu.bus.write(a, 2, v);
+  w32 = (a: number, v: number): void => this.mcu.bus.write(a, 4, v);
 
   /** Polls `done` while simulated time runs (1 µs steps), as firmware spins on a status bit. */
-  private waitFor(done: () => boolean, what: string, limitSeconds = 0.01): void {
+  waitFor(done: () => boolean, what: string, limitSeconds = 0.01): void {
     const end = this.clock.seconds + limitSeconds;
     while (!done()) {
       if (this.clock.seconds >= end) throw new HalError('RuntimeError', `timed out waiting for ${what}`);
@@ -97,12 +97,12 @@ export class Samd21Hal {
   }
 
   /** Feeds GCLK generator 0 to peripheral channel `id` (GCLK.CLKCTRL, 15.8.3). */
-  private clockChannel(id: number): void {
+  clockChannel(id: number): void {
     this.w16(GCLK + 0x02, id | (0 << 8) | (1 << 14));
   }
 
   /** Turns on a bridge C peripheral's bus clock (PM.APBCMASK, 16.8.10). */
-  private apbc(bit: number): void {
+  apbc(bit: number): void {
     this.w32(PM + 0x20, this.r32(PM + 0x20) | (1 << bit));
   }
 
@@ -115,14 +115,23 @@ export class Samd21Hal {
   }
 
   /** reset_port between VM runs: every SERCOM in use reset, every claimed pin back to its reset state. */
+  /** reset_port hooks of the modules kept in their own files (spi.ts, uart.ts ...), run first. */
+  readonly resetHooks: (() => void)[] = [];
+
   resetAll(): void {
+    for (const hook of this.resetHooks) hook();
     for (const id of [...this.i2c.keys()]) this.i2cDeinit(id);
     for (const id of [...this.pwms.keys()]) this.pwmDeinit(id);
     for (const pad of [...this.claimed]) this.release(pad);
   }
 
-  claim(pad: string, name: string): void {
+  /** assert_pin_free: CircuitPython checks every pin of a constructor before choosing a peripheral. */
+  assertFree(pad: string, name: string): void {
     if (this.claimed.has(pad)) throw new HalError('ValueError', `${name} in use`);
+  }
+
+  claim(pad: string, name: string): void {
+    this.assertFree(pad, name);
     this.claimed.add(pad);
   }
 
@@ -132,7 +141,7 @@ export class Samd21Hal {
   }
 
   /** reset_pin_number: function off, input disabled, no pull, not driving. */
-  private resetPin(pad: string): void {
+  resetPin(pad: string): void {
     const g = Samd21Hal.group(pad);
     const n = Samd21Hal.bit(pad);
     this.w32(g + P.DIRCLR, 1 << n);
@@ -148,7 +157,7 @@ export class Samd21Hal {
   }
 
   /** PMUX: peripheral function ('A'..'H') on the pin, PINCFG.PMUXEN (23.8.12, 23.8.13). */
-  private pmux(pad: string, fn: string): void {
+  pmux(pad: string, fn: string): void {
     const g = Samd21Hal.group(pad);
     const n = Samd21Hal.bit(pad);
     const f = fn.charCodeAt(0) - 65;
@@ -340,7 +349,7 @@ export class Samd21Hal {
   pwmConstruct(pad: string, name: string, duty: number, frequency: number, variable: boolean): number {
     const options = this.pwmTimers(pad);
     if (options.length === 0) throw new HalError('ValueError', 'Invalid pin');
-    if (!(frequency > 0)) throw new HalError('ValueError', 'Invalid PWM frequency');
+    if (!(frequency > 0) || frequency > 48e6 / 2) throw new HalError('ValueError', 'Invalid frequency');
     let chosen: PwmTimer | undefined;
     const channelFree = (t: PwmTimer) => t.tc || !this.timers.get(Samd21Hal.timerKey(t))?.channels.has(Samd21Hal.tccChannel(t));
     // A TCC already running at this frequency with our channel free is shared (not for variable frequency).
@@ -437,24 +446,71 @@ export class Samd21Hal {
     }
   }
 
-  /** get_duty_cycle: the compare value read back, scaled to 16 bits (so 1000 reads 999 at TOP 47999). */
+  /** get_duty_cycle: the compare value read back, scaled by the period the port keeps (so 1000 reads 999 at TOP 47999). */
   pwmGetDuty(id: number): number {
     const { timer } = this.pwm(id);
     if (timer.tc) {
       const base = TC_BASE + 0x400 * (timer.n - 3);
-      return Math.floor((this.r16(base + 0x1a) * 0xffff) / this.r16(base + 0x18));
+      return Math.floor((this.r16(base + 0x1a) * 0xffff) / this.timers.get(Samd21Hal.timerKey(timer))!.top);
     }
     const base = TCC_BASE + 0x400 * timer.n;
     const ch = Samd21Hal.tccChannel(timer);
     const buffered = (this.r32(base + 0x30) & (1 << (16 + ch))) !== 0; // STATUS.CCBVx (31.8.13)
     const cv = this.r32(base + (buffered ? 0x70 : 0x44) + 4 * ch);
-    return Math.floor((cv * 0xffff) / this.r32(base + 0x40));
+    return Math.floor((cv * 0xffff) / this.timers.get(Samd21Hal.timerKey(timer))!.top); // tcc_periods
   }
 
   /** The frequency the timer really runs at: 48 MHz / prescaler / (TOP + 1). */
   pwmFrequency(id: number): number {
     const state = this.timers.get(Samd21Hal.timerKey(this.pwm(id).timer))!;
     return 48e6 / PRESCALERS[state.divisor]! / (state.top + 1);
+  }
+
+  /**
+   * common_hal_pwmio_pwmout_set_frequency: the prescaler and TOP that give the most resolution; the timer
+   * is stopped only if the prescaler changes; a TC takes the new TOP in CC0 at once, a TCC in PERB (applied
+   * at the next update, 31.6.2.6); then the duty cycle is set again for the new TOP.
+   */
+  pwmSetFrequency(id: number, frequency: number, duty: number): void {
+    const { timer } = this.pwm(id);
+    if (!(frequency > 0) || frequency > 48e6 / 2) throw new HalError('ValueError', 'Invalid frequency');
+    const state = this.timers.get(Samd21Hal.timerKey(timer))!;
+    const resolution = timer.tc ? 16 : timer.n === 2 ? 16 : 24;
+    let divisor = 0;
+    let top = 0;
+    for (divisor = 0; divisor < 8; divisor++) {
+      top = Math.floor(Math.floor(48e6 / PRESCALERS[divisor]!) / frequency) - 1;
+      if (top < 2 ** resolution) break;
+    }
+    divisor = Math.min(divisor, 7);
+    if (timer.tc) {
+      const base = TC_BASE + 0x400 * (timer.n - 3);
+      const syncTc = () => this.waitFor(() => (this.r8(base + 0x0f) & 0x80) === 0, 'TC STATUS.SYNCBUSY');
+      if (divisor !== ((this.r16(base) >> 8) & 7)) {
+        this.w16(base, this.r16(base) & ~2); // tc_set_enable(false)
+        syncTc();
+        this.w16(base, (this.r16(base) & ~(7 << 8)) | (divisor << 8));
+        this.w16(base, this.r16(base) | 2);
+        syncTc();
+      }
+      this.w16(base + 0x18, top); // CC0 = TOP
+      syncTc();
+    } else {
+      const base = TCC_BASE + 0x400 * timer.n;
+      const syncTcc = () => this.waitFor(() => this.r32(base + 0x08) === 0, 'TCC SYNCBUSY');
+      if (divisor !== ((this.r32(base) >> 8) & 7)) {
+        this.w32(base, this.r32(base) & ~2);
+        syncTcc();
+        this.w32(base, (this.r32(base) & ~(7 << 8)) | (divisor << 8));
+        this.w32(base, this.r32(base) | 2);
+      }
+      syncTcc();
+      this.w32(base + 0x6c, top); // PERB
+    }
+    state.top = top;
+    state.divisor = divisor;
+    state.frequency = frequency;
+    this.pwmDuty(id, duty);
   }
 
   pwmDeinit(id: number): void {

@@ -8,6 +8,8 @@
  *   XOR every byte of segment data.
  */
 export const ESP_IMAGE_MAGIC = 0xe9;
+/** esptool's image v2 (irom segment first, then a v1 image): only second-stage boot loaders read it. */
+export const ESP_IMAGE_V2_MAGIC = 0xea;
 export const ESP_CHECKSUM_MAGIC = 0xef;
 
 /** Flash size code (header byte 3, high nibble) -> bytes. */
@@ -47,6 +49,13 @@ const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]!
 export function parseEspImage(flash: Uint8Array, offset = 0): EspImage {
   const at = (n: number) => offset + n;
   if (flash.length < at(8)) throw new EspImageError(`no image header at flash offset 0x${offset.toString(16)}: the flash ends first`);
+  if (flash[at(0)] === ESP_IMAGE_V2_MAGIC) {
+    throw new EspImageError(
+      `flash offset 0x${offset.toString(16)} holds an esptool image v2 (magic 0xea): the ESP8266 boot ROM boots v1 images (0xe9) only. ` +
+        'A v2 image needs a second-stage boot loader at 0x0 (Espressif\'s boot_v1.x.bin or rBoot) and itself at 0x1000 ' +
+        '(--firmware 0x0=boot.bin,0x1000=app.bin), or build a v1 image (esptool elf2image --version 1)',
+    );
+  }
   if (flash[at(0)] !== ESP_IMAGE_MAGIC) {
     throw new EspImageError(`bad image magic 0x${flash[at(0)]!.toString(16).padStart(2, '0')} at flash offset 0x${offset.toString(16)} (expected 0xe9)`);
   }

@@ -11,6 +11,8 @@
 #                 ->  periph_timer.elf   (TCC2 PWM on PA17, TC3 overflow interrupt)
 #                 ->  periph_i2c.elf     (SERCOM1 I2C: LIS3DH WHO_AM_I and OUT_X/Y/Z)
 #                 ->  periph_usart.elf   (SERCOM4 USART on PB08/PB09: transmit, receive, echo)
+#                 ->  periph_nvm.elf     (NVMCTRL row erase / page write stall the CPU: tests/samd21/nvm-stall.test.ts)
+#                 ->  periph_edbg.elf    (Arduino Zero: echo on the EDBG port, SERCOM5: tests/emulator/console-edbg.test.ts)
 #   src/button_led.c -> button_led.elf (LED follows button A, A1 square wave: tests/scenario scenarios)
 #                 ->  periph_pinmux.elf  (SERCOM3 SPI / SERCOM1 I2C with pins unmuxed, wrong DOPO,
 #                                         wrong function: nothing reaches the parts;
@@ -32,6 +34,6 @@ build system_xosc32k system -DUSE_XOSC32K
 build system_usbcrm system -DUSE_USBCRM
 build reset reset
 build button_led button_led
-for p in periph_flash periph_analog periph_timer periph_i2c periph_usart periph_pinmux; do
+for p in periph_flash periph_analog periph_timer periph_i2c periph_usart periph_pinmux periph_nvm periph_edbg; do
     if [ -f "src/$p.c" ]; then build "$p" "$p"; fi
 done

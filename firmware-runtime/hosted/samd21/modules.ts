@@ -1,0 +1,99 @@
+/**
+ * The common-hal modules kept out of hal.ts (one file each: spi.ts, uart.ts, analog-out.ts ...), their
+ * interrupt handlers (nvic.ts) and the `_hal` calls Python makes to them. The engine builds one of these
+ * beside its Samd21Hal and spreads `calls()` into its `_hal` module.
+ */
+import type { Samd21Hal } from './hal.js';
+import { Samd21AnalogOut } from './analog-out.js';
+import { RawSample, Samd21AudioOut, WaveFile, type AudioSample } from './audioio.js';
+import { HostedNvic } from './nvic.js';
+import { Samd21PulseIo } from './pulseio.js';
+import { Samd21Spi } from './spi.js';
+import { Samd21Uart, type HostedWaits, type Parity } from './uart.js';
+
+/** The engine's wrapper for a hardware call: charges the call, turns a HalError into Python's error. */
+export type HalGuard = <A extends unknown[], R>(fn: (...a: A) => R) => (...a: A) => R | string;
+
+const orNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+export class Samd21Modules {
+  readonly nvic: HostedNvic;
+  readonly spi: Samd21Spi;
+  readonly uart: Samd21Uart;
+  readonly dac: Samd21AnalogOut;
+  readonly pulse: Samd21PulseIo;
+  readonly audio: Samd21AudioOut;
+
+  constructor(hal: Samd21Hal, waits: HostedWaits) {
+    this.nvic = new HostedNvic(hal.mcu);
+    this.spi = new Samd21Spi(hal);
+    this.uart = new Samd21Uart(hal, this.nvic, waits);
+    this.dac = new Samd21AnalogOut(hal);
+    this.pulse = new Samd21PulseIo(hal, this.nvic, waits);
+    this.audio = new Samd21AudioOut(hal, this.nvic);
+    hal.resetHooks.push(() => this.resetAll());
+  }
+
+  resetAll(): void {
+    this.spi.resetAll();
+    this.uart.resetAll();
+    this.dac.deinit();
+    this.pulse.resetAll();
+    this.audio.deinit();
+  }
+
+  /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
+  calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
+    const { spi, uart, dac, pulse, audio } = this;
+    const sample = (kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number): AudioSample => {
+      const bytes = Uint8Array.from(numbers(data));
+      return kind === 'raw' ? new RawSample(bytes, bits / 8, signed, channels, rate, single) : new WaveFile(bytes, rate, channels, bits, len || 256);
+    };
+    return {
+      spi_construct: guard((clock: string, mosi: string, miso: string, clockName: string, mosiName: string, misoName: string) =>
+        spi.construct({ clock, mosi: orNull(mosi), miso: orNull(miso) }, [clockName, orNull(mosiName), orNull(misoName)]),
+      ),
+      spi_deinit: guard((id: number) => spi.deinit(id)),
+      spi_configure: guard((id: number, baud: number, pol: number, pha: number, bits: number) => spi.configure(id, baud, pol, pha, bits)),
+      spi_frequency: guard((id: number) => spi.frequency(id)),
+      spi_transfer: guard((id: number, out: unknown, n: number, fill: number) => spi.transfer(id, out === null || out === undefined ? null : numbers(out), n, fill)),
+      uart_construct: guard((tx: string, rx: string, txName: string, rxName: string, baud: number, bits: number, parity: string, stop: number, timeout: number, size: number) =>
+        uart.construct({ tx: orNull(tx), rx: orNull(rx), names: [orNull(txName), orNull(rxName)], baudrate: baud, bits, parity: parity as Parity, stop, timeout, bufferSize: size }),
+      ),
+      uart_deinit: guard((id: number) => uart.deinit(id)),
+      uart_read: guard((id: number, n: number) => uart.read(id, n)),
+      uart_write: guard((id: number, bytes: unknown) => uart.write(id, numbers(bytes))),
+      uart_in_waiting: guard((id: number) => uart.inWaiting(id)),
+      uart_reset_input: guard((id: number) => uart.resetInputBuffer(id)),
+      uart_set_baudrate: guard((id: number, baud: number) => uart.setBaudrate(id, baud)),
+      uart_baudrate: guard((id: number) => uart.baudrate(id)),
+      uart_set_timeout: guard((id: number, t: number) => uart.setTimeout(id, t)),
+      uart_timeout: guard((id: number) => uart.timeout(id)),
+      dac_construct: guard((pad: string, name: string) => dac.construct(pad, name)),
+      dac_write: guard((value: number) => dac.write(value)),
+      dac_deinit: guard(() => dac.deinit()),
+      pulseout_construct: guard((pad: string, name: string, freq: number, duty: number) => pulse.outConstruct(pad, name, freq, duty)),
+      pulseout_send: guard((id: number, pulses: unknown) => pulse.outSend(id, numbers(pulses))),
+      pulseout_deinit: guard((id: number) => pulse.outDeinit(id)),
+      pulsein_construct: guard((pad: string, name: string, maxlen: number, idle: boolean) => pulse.inConstruct(pad, name, maxlen, idle)),
+      pulsein_pause: guard((id: number) => pulse.inPause(id)),
+      pulsein_resume: guard((id: number, us: number) => pulse.inResume(id, us)),
+      pulsein_clear: guard((id: number) => pulse.inClear(id)),
+      pulsein_popleft: guard((id: number) => pulse.inPopleft(id)),
+      pulsein_len: guard((id: number) => pulse.inLen(id)),
+      pulsein_paused: guard((id: number) => pulse.inPaused(id)),
+      pulsein_get: guard((id: number, index: number) => pulse.inGet(id, index)),
+      pulsein_deinit: guard((id: number) => pulse.inDeinit(id)),
+      audio_construct: guard((pad: string, name: string, quiescent: number) => audio.construct(pad, name, quiescent)),
+      audio_play: guard((kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number, loop: boolean) =>
+        audio.play(sample(kind, data, bits, signed, channels, rate, single, len), loop),
+      ),
+      audio_stop: guard(() => audio.stop()),
+      audio_pause: guard(() => audio.pause()),
+      audio_resume: guard(() => audio.resume()),
+      audio_playing: guard(() => audio.playing()),
+      audio_paused: guard(() => audio.paused()),
+      audio_deinit: guard(() => audio.deinit()),
+    };
+  }
+}

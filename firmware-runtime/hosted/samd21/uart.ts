@@ -1,0 +1,286 @@
+/**
+ * busio.UART on the SAMD21: ports/atmel-samd/common-hal/busio/UART.c (CircuitPython 9.2.9) with ASF4's
+ * usart_async driver, against the SERCOM's USART registers (data sheet section 26). As on the board the
+ * receiver is interrupt-driven: the SERCOM's RXC interrupt (INTENSET.RXC, set by the driver's
+ * usart_async_register_callback) moves each character into a ring buffer of receiver_buffer_size bytes
+ * (full: the oldest is overwritten, ASF4's ringbuffer_put), from which read() takes. Writes hand each
+ * byte to DATA when DRE is set and return once the last one is in DATA (txcnt >= len), as the port's
+ * busy-wait on usart_async_get_status does.
+ */
+import { sercomPadsOn } from '../../../peripherals/samd21/sercom-pads.js';
+import {
+  SERCOM_CTRLA,
+  SERCOM_MODE,
+  SERCOM_REG as R,
+  SERCOM_SYNCBUSY,
+  SERCOM_USART_CTRLA as A,
+  SERCOM_USART_CTRLB as B,
+  SERCOM_USART_INT as INT,
+} from '../../../peripherals/samd21/sercom-registers.js';
+import { GCLK_ID, IRQ } from '../../../peripherals/samd21/memory-map.js';
+import { HalError, type Samd21Hal } from './hal.js';
+import type { HostedNvic } from './nvic.js';
+
+const SERCOM_BASE = 0x42000800;
+const SERCOM_HZ = 48e6;
+/** Simulated time between two polls of a waiting read (the port's loop runs background tasks). */
+const READ_POLL_SECONDS = 100e-6;
+
+/** ASF4 _usart_calculate_baud_rate, arithmetic mode with 16 samples: 65536 - 65536 * 16 * baud / f_ref. */
+export function usartBaudRegister(baudrate: number): number {
+  const v = 65536n - (65536n * 16n * BigInt(Math.trunc(baudrate))) / BigInt(SERCOM_HZ);
+  return Number(v & 0xffffn);
+}
+
+export type Parity = 'none' | 'even' | 'odd';
+
+export interface UartConfig {
+  tx: string | null;
+  rx: string | null;
+  names: [string | null, string | null];
+  baudrate: number;
+  bits: number;
+  parity: Parity;
+  stop: number;
+  timeout: number;
+  bufferSize: number;
+}
+
+interface UartState {
+  sercom: number;
+  pins: string[];
+  hasTx: boolean;
+  hasRx: boolean;
+  baudrate: number;
+  timeout: number;
+  ring: Uint8Array;
+  head: number;
+  count: number;
+}
+
+/** Something that lets simulated time pass (paced in real-time mode); false when a Ctrl-C arrived. */
+export interface HostedWaits {
+  wait(seconds: number): boolean;
+}
+
+export class Samd21Uart {
+  private readonly uarts = new Map<number, UartState>();
+  private nextId = 1;
+
+  constructor(
+    private readonly hal: Samd21Hal,
+    private readonly nvic: HostedNvic,
+    private readonly waits: HostedWaits,
+  ) {}
+
+  private state(id: number): UartState {
+    const u = this.uarts.get(id);
+    if (!u) throw new HalError('ValueError', 'Object has been deinitialized and can no longer be used. Create a new object.');
+    return u;
+  }
+
+  private sync(base: number): void {
+    const h = this.hal;
+    h.waitFor(() => (h.r32(base + R.SYNCBUSY) & (SERCOM_SYNCBUSY.SWRST | SERCOM_SYNCBUSY.ENABLE | SERCOM_SYNCBUSY.CTRLB)) === 0, 'SERCOM USART SYNCBUSY');
+  }
+
+  /**
+   * The pad search of common_hal_busio_uart_construct (SAMD21, no RTS/CTS): TX on PAD0 or PAD2 of a SERCOM
+   * not enabled; RX on another pad of the same SERCOM (or of any free SERCOM when there is no TX).
+   */
+  private choose(tx: string | null, rx: string | null): { n: number; txPad: number; rxPad: number; txFn: string | null; rxFn: string | null } | null {
+    const h = this.hal;
+    const variant = h.mcu.variant;
+    const enabled = (n: number) => (h.r32(SERCOM_BASE + 0x400 * n + R.CTRLA) & SERCOM_CTRLA.ENABLE) !== 0;
+    const txPads = tx ? sercomPadsOn(tx, variant) : [];
+    const rxPads = rx ? sercomPadsOn(rx, variant) : [];
+    for (let i = 0; i < 2; i++) {
+      let n = -1;
+      let txPad = 255;
+      let txFn: string | null = null;
+      if (tx) {
+        const t = txPads[i];
+        if (!t || enabled(t[0]) || (t[1] !== 0 && t[1] !== 2)) continue;
+        [n, txPad, txFn] = t;
+        if (!rx) return { n, txPad, rxPad: 0, txFn, rxFn: null };
+      }
+      for (const r of rxPads) {
+        if (((!tx && !enabled(r[0])) || r[0] === n) && r[1] !== txPad) return { n: r[0], txPad, rxPad: r[1], txFn, rxFn: r[2] };
+      }
+    }
+    return null;
+  }
+
+  construct(c: UartConfig): number {
+    const h = this.hal;
+    if (c.rx) h.assertFree(c.rx, c.names[1]!);
+    if (c.tx) h.assertFree(c.tx, c.names[0]!);
+    if (c.bits > 8) throw new HalError('ValueError', 'bits must be <= 8');
+    if (c.rx && c.bufferSize > 0 && (c.bufferSize & (c.bufferSize - 1)) !== 0) throw new HalError('ValueError', 'receiver_buffer_size must be power of 2');
+    const found = this.choose(c.tx, c.rx);
+    if (!found) throw new HalError('ValueError', 'Invalid pins');
+    const n = found.n;
+    const base = SERCOM_BASE + 0x400 * n;
+    h.apbc(2 + n);
+    h.clockChannel(GCLK_ID.SERCOM0_CORE + n);
+    h.w16(0x40000c00 + 0x02, GCLK_ID.SERCOMX_SLOW | (3 << 8) | (1 << 14));
+    // usart_async_init: reset, then the prototype SERCOM (internal clock, 16x arithmetic, LSB first).
+    h.w32(base + R.CTRLA, SERCOM_CTRLA.SWRST);
+    this.sync(base);
+    h.w32(base + R.CTRLA, (SERCOM_MODE.USART_INT_CLK << SERCOM_CTRLA.MODE_Pos) | A.DORD);
+    this.sync(base);
+    // TXPO 0 (TX on PAD0) or 1 (PAD2); RXPO = the RX pad; FORM 1 with parity.
+    const txpo = found.txPad === 2 ? 1 : 0;
+    const rxpo = c.rx ? found.rxPad : 0;
+    let ctrla = h.r32(base + R.CTRLA) & ~(A.TXPO_Msk | A.RXPO_Msk | A.FORM_Msk);
+    ctrla |= (txpo << A.TXPO_Pos) | (rxpo << A.RXPO_Pos) | (c.parity === 'none' ? 0 : 1 << A.FORM_Pos);
+    h.w32(base + R.CTRLA, ctrla);
+    let ctrlb = h.r32(base + R.CTRLB) & ~(B.TXEN | B.RXEN | B.PMODE | B.SBMODE | B.CHSIZE_Msk);
+    ctrlb |= (c.tx ? B.TXEN : 0) | (c.rx ? B.RXEN : 0) | (c.parity === 'odd' ? B.PMODE : 0) | (c.stop > 1 ? B.SBMODE : 0) | (c.bits % 8);
+    h.w32(base + R.CTRLB, ctrlb);
+    this.sync(base);
+    h.w16(base + R.BAUD, usartBaudRegister(c.baudrate));
+    const id = this.nextId++;
+    const state: UartState = {
+      sercom: n,
+      pins: [],
+      hasTx: !!c.tx,
+      hasRx: !!c.rx,
+      baudrate: c.baudrate,
+      timeout: c.timeout,
+      ring: new Uint8Array(c.rx ? Math.max(1, c.bufferSize) : 1),
+      head: 0,
+      count: 0,
+    };
+    // usart_async_register_callback(RXC): the receive interrupt on.
+    if (c.rx) {
+      this.nvic.setHandler(IRQ.SERCOM0 + n, () => this.isr(state, base));
+      h.w8(base + R.INTENSET, INT.RXC | INT.ERROR);
+    }
+    if (c.tx) this.pin(state, c.tx, c.names[0]!, found.txFn!, true);
+    if (c.rx) this.pin(state, c.rx, c.names[1]!, found.rxFn!, false);
+    // usart_async_enable
+    h.w32(base + R.CTRLA, h.r32(base + R.CTRLA) | SERCOM_CTRLA.ENABLE);
+    this.sync(base);
+    this.uarts.set(id, state);
+    return id;
+  }
+
+  private pin(state: UartState, pad: string, name: string, fn: string, output: boolean): void {
+    const h = this.hal;
+    h.claim(pad, name);
+    h.resetPin(pad);
+    if (output) h.w32(0x41004400 + (pad[1] === 'B' ? 0x80 : 0) + 0x08, 1 << Number(pad.slice(2))); // DIRSET
+    h.pmux(pad, fn);
+    state.pins.push(pad);
+  }
+
+  /** The SERCOM handler (ASF4 _sercom_usart_interrupt_handler): a received character into the ring. */
+  private isr(state: UartState, base: number): void {
+    const h = this.hal;
+    const flags = h.r8(base + R.INTFLAG);
+    if (flags & INT.ERROR) {
+      h.w8(base + R.INTFLAG, INT.ERROR);
+      h.w16(base + R.STATUS, 0xff); // clear the error bits
+    }
+    if (flags & INT.RXC) {
+      const byte = h.r32(base + R.DATA) & 0xff;
+      const size = state.ring.length;
+      state.ring[(state.head + state.count) % size] = byte;
+      if (state.count < size) state.count++;
+      else state.head = (state.head + 1) % size;
+    }
+  }
+
+  /**
+   * common_hal_busio_uart_read: takes what the ring holds; waits up to `timeout` for the first character
+   * and between characters. Returns the bytes (empty: timed out, Python's None).
+   */
+  read(id: number, n: number): number[] {
+    const u = this.state(id);
+    if (!u.hasRx) throw new HalError('ValueError', 'No rx pin');
+    const out: number[] = [];
+    if (n === 0) return out;
+    let waited = 0;
+    for (;;) {
+      const before = out.length;
+      while (u.count > 0 && out.length < n) {
+        out.push(u.ring[u.head]!);
+        u.head = (u.head + 1) % u.ring.length;
+        u.count--;
+      }
+      if (out.length === n) break;
+      if (out.length > before) waited = 0;
+      if (u.timeout === 0 || waited > u.timeout) break;
+      if (!this.waits.wait(READ_POLL_SECONDS)) break;
+      waited += READ_POLL_SECONDS;
+    }
+    return out;
+  }
+
+  /** common_hal_busio_uart_write: each byte into DATA when DRE is set. */
+  write(id: number, bytes: ArrayLike<number>): number {
+    const u = this.state(id);
+    if (!u.hasTx) throw new HalError('ValueError', 'No tx pin');
+    const h = this.hal;
+    const base = SERCOM_BASE + 0x400 * u.sercom;
+    for (let i = 0; i < bytes.length; i++) {
+      h.waitFor(() => (h.r8(base + R.INTFLAG) & INT.DRE) !== 0, 'SERCOM USART INTFLAG.DRE', 1);
+      h.w32(base + R.DATA, bytes[i]! & 0xff);
+    }
+    return bytes.length;
+  }
+
+  inWaiting(id: number): number {
+    return this.state(id).count;
+  }
+
+  resetInputBuffer(id: number): void {
+    const u = this.state(id);
+    u.head = 0;
+    u.count = 0;
+  }
+
+  /** common_hal_busio_uart_set_baudrate: BAUD recomputed (enable-protected: disable around it). */
+  setBaudrate(id: number, baudrate: number): void {
+    const u = this.state(id);
+    const h = this.hal;
+    const base = SERCOM_BASE + 0x400 * u.sercom;
+    h.w32(base + R.CTRLA, h.r32(base + R.CTRLA) & ~SERCOM_CTRLA.ENABLE);
+    this.sync(base);
+    h.w16(base + R.BAUD, usartBaudRegister(baudrate));
+    h.w32(base + R.CTRLA, h.r32(base + R.CTRLA) | SERCOM_CTRLA.ENABLE);
+    this.sync(base);
+    u.baudrate = baudrate;
+  }
+
+  baudrate(id: number): number {
+    return this.state(id).baudrate;
+  }
+
+  setTimeout(id: number, seconds: number): void {
+    this.state(id).timeout = seconds;
+  }
+
+  timeout(id: number): number {
+    return this.state(id).timeout;
+  }
+
+  deinit(id: number): void {
+    const u = this.uarts.get(id);
+    if (!u) return;
+    const h = this.hal;
+    const base = SERCOM_BASE + 0x400 * u.sercom;
+    this.nvic.setHandler(IRQ.SERCOM0 + u.sercom, null);
+    h.w32(base + R.CTRLA, h.r32(base + R.CTRLA) & ~SERCOM_CTRLA.ENABLE);
+    this.sync(base);
+    h.w32(base + R.CTRLA, SERCOM_CTRLA.SWRST);
+    this.sync(base);
+    for (const pad of u.pins) h.release(pad);
+    this.uarts.delete(id);
+  }
+
+  resetAll(): void {
+    for (const id of [...this.uarts.keys()]) this.deinit(id);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The hardware modules added for issue 9 (busio.SPI/UART, analogio.AnalogOut, pwmio frequency changes,
+ * pulseio, audioio/audiocore) run the same code.py on both engines: CircuitPython 9.2.9 on the emulated CPU
+ * and the hosted engine. The transcripts (auto-reload line to "Press any key") must be byte-identical.
+ * With $CIRCUITEMU_FIRMWARE_DIR/circuitpython-cpx.uf2 the firmware runs live (and must still give the
+ * transcript recorded in recorded/modules/); without it (CI) the hosted engine is held to the recording.
+ * CIRCUITEMU_RECORD=1 rewrites the recordings from the live firmware.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { firmwareRun, haveFirmware, runBlock } from './firmware-run.js';
+import { runCode } from './harness.js';
+import { wav } from './wav.js';
+
+if (!haveFirmware) console.log('tests/hosted/modules-firmware.test.ts: no firmware (CIRCUITEMU_FIRMWARE_DIR): comparing with the recorded transcripts');
+const RECORDED = join(import.meta.dirname, 'recorded', 'modules');
+
+const tryPrint = (stmt: string, kind = 'ValueError') => `try:\n    ${stmt}\nexcept ${kind} as e:\n    print('${kind}:', e)\n`;
+
+export const MODULE_PROGRAMS: Record<string, string> = {
+  spi:
+    'import board, busio\nspi = busio.SPI(board.SCK, board.MOSI, board.MISO)\n' +
+    tryPrint('spi.write(b"x")', 'RuntimeError') +
+    'print(spi.try_lock(), spi.try_lock())\nspi.configure(baudrate=4000000)\nprint(spi.frequency)\n' +
+    'spi.configure(baudrate=3000000, polarity=1, phase=1)\nprint(spi.frequency)\n' +
+    'buf = bytearray(4)\nspi.readinto(buf, write_value=0x55)\nprint(buf)\nspi.write_readinto(b"abcd", buf)\nprint(buf)\n' +
+    tryPrint('spi.write_readinto(b"abc", buf)') + tryPrint('spi.configure(bits=7)') + tryPrint('busio.SPI(board.MOSI)') +
+    'spi.unlock()\nspi.deinit()\nprint(spi.try_lock())\n' + tryPrint('busio.SPI(board.MOSI, board.SCK)') +
+    tryPrint('busio.SPI(board.SCK, board.MOSI, half_duplex=True)', 'NotImplementedError') +
+    's = board.SPI()\nprint(type(s).__name__)\ns.deinit()\n',
+  uart:
+    'import board, busio\nu = busio.UART(board.TX, None, baudrate=115200)\nprint(u.write(b"hi"), u.baudrate)\n' +
+    tryPrint('u.read(1)') + 'u.deinit()\n' +
+    "for kw in ({'receiver_buffer_size': 100}, {'bits': 9}, {'bits': 4}, {'stop': 3}, {'timeout': 101}):\n" +
+    '    try:\n        busio.UART(board.TX, board.RX, **kw)\n    except ValueError as e:\n        print("ValueError:", e)\n' +
+    'u = busio.UART(board.TX, board.RX, timeout=0)\nprint(u.read(4), u.readline(), u.readinto(bytearray(3)), u.in_waiting, u.baudrate)\n' +
+    'u.baudrate = 19200\nprint(u.baudrate)\nu.reset_input_buffer()\n' + tryPrint('busio.UART(board.TX, board.RX)') +
+    'u.deinit()\n' + tryPrint('busio.UART(board.A1, board.A2)') + 'print(busio.UART.Parity.ODD, busio.UART.Parity.EVEN)\n',
+  analogout:
+    'import analogio, board\n' + tryPrint('analogio.AnalogOut(board.A1)') + 'dac = analogio.AnalogOut(board.A0)\n' +
+    tryPrint('analogio.AnalogOut(board.A0)') + 'dac.value = 32768\n' + tryPrint('dac.value = 65536') + tryPrint('dac.value = -1') +
+    tryPrint('print(dac.value)', 'AttributeError') + 'dac.deinit()\n' + tryPrint('dac.value = 1') +
+    'with analogio.AnalogOut(board.A0) as d:\n    d.value = 1\nprint("ok")\n',
+  pwmfrequency:
+    'import board, pwmio\np = pwmio.PWMOut(board.LED, frequency=1000, duty_cycle=32768, variable_frequency=True)\n' +
+    'for f in (440, 7, 20000, 123456, 1000):\n    p.frequency = f\n    print(f, p.frequency, p.duty_cycle)\n' +
+    'p.duty_cycle = 1000\np.frequency = 50\nprint(p.frequency, p.duty_cycle)\n' +
+    tryPrint('p.frequency = 0') + tryPrint('p.frequency = 30000000') +
+    'q = pwmio.PWMOut(board.A6, frequency=300, duty_cycle=100, variable_frequency=True)\nq.frequency = 5000\nprint(q.frequency, q.duty_cycle)\n' +
+    'r = pwmio.PWMOut(board.A1, frequency=500)\n' + tryPrint('r.frequency = 600', 'AttributeError') +
+    tryPrint('pwmio.PWMOut(board.A2, frequency=0)') + tryPrint('pwmio.PWMOut(board.A3, frequency=30000000, variable_frequency=True)'),
+  pulseio:
+    'import array, board, pulseio, time\np = pulseio.PulseIn(board.IR_RX, maxlen=10, idle_state=True)\n' +
+    'print(len(p), p.maxlen, p.paused, bool(p))\n' + tryPrint('p.popleft()', 'IndexError') + tryPrint('p[0]', 'IndexError') +
+    tryPrint('p[0] = 1', 'IndexError') + tryPrint('p[0:1]', 'NotImplementedError') +
+    'p.pause()\nprint(p.paused)\np.resume()\nprint(p.paused)\np.clear()\n' + tryPrint('pulseio.PulseIn(board.MICROPHONE_DATA)') +
+    tryPrint('pulseio.PulseIn(board.IR_RX)') +
+    'o = pulseio.PulseOut(board.IR_TX, frequency=38000)\no.send(array.array("H", [1000, 500, 1000]))\n' +
+    tryPrint('o.send(array.array("B", [1, 2]))', 'TypeError') + tryPrint('o.send([1, 2])', 'TypeError') +
+    'o.deinit()\np.deinit()\n' + tryPrint('p.popleft()') + 'print(type(pulseio.PulseOut(board.IR_TX)).__name__)\n',
+  audio:
+    'import array, audiocore, audioio, board, time\n' +
+    'w = audiocore.WaveFile(open("t.wav", "rb"))\nprint(w.sample_rate, w.bits_per_sample, w.channel_count)\n' +
+    "r = audiocore.RawSample(array.array('h', [0, 1000, -1000, 0] * 10), sample_rate=16000)\nprint(r.sample_rate, r.bits_per_sample, r.channel_count)\n" +
+    "b = audiocore.RawSample(bytearray([0, 128, 255]), channel_count=1)\nprint(b.bits_per_sample, b.sample_rate)\n" +
+    tryPrint("audiocore.RawSample(array.array('i', [1]))") + tryPrint("audiocore.RawSample(bytearray(3), single_buffer=False)") +
+    tryPrint('audiocore.WaveFile(open("code.py", "rb"))') + tryPrint('audiocore.WaveFile(open("t.wav", "r"))', 'TypeError') +
+    tryPrint('audioio.AudioOut(board.A1)') + 'a = audioio.AudioOut(board.SPEAKER)\n' + tryPrint('a.pause()', 'RuntimeError') +
+    'a.play(r, loop=True)\ntime.sleep(0.05)\nprint(a.playing, a.paused)\na.pause()\nprint(a.paused)\na.resume()\nprint(a.paused)\na.stop()\nprint(a.playing)\n' +
+    'a.play(b)\ntime.sleep(0.1)\nprint("single buffer, no loop:", a.playing)\na.stop()\n' +
+    'a.play(w)\nprint(a.playing)\nwhile a.playing:\n    time.sleep(0.01)\nprint("wave done", a.playing)\n' +
+    'a.deinit()\n' + tryPrint('a.play(r)') + 'with audioio.AudioOut(board.A0) as x:\n    print(type(x).__name__)\n',
+  spidevice:
+    'import board, busio, digitalio\n' +
+    'from adafruit_bus_device.spi_device import SPIDevice\n' +
+    'spi = busio.SPI(board.SCK, board.MOSI, board.MISO)\n' +
+    'cs = digitalio.DigitalInOut(board.A5)\n' +
+    'd = SPIDevice(spi, cs, baudrate=1000000, extra_clocks=16)\n' +
+    'print(cs.value, hasattr(d, \'baudrate\'))\n' +
+    'with d as s:\n' +
+    '    print(cs.value, s.frequency)\n' +
+    '    buf = bytearray(2)\n' +
+    '    s.readinto(buf)\n' +
+    '    print(buf)\n' +
+    'print(cs.value, spi.try_lock())\n' +
+    'try:\n' +
+    '    SPIDevice(spi, 5)\n' +
+    'except TypeError as e:\n' +
+    '    print(\'TypeError:\', e)\n',
+};
+
+/** Extra files a program needs on CIRCUITPY. */
+const FILES: Record<string, Record<string, Uint8Array>> = {
+  audio: { 't.wav': wav(Array.from({ length: 3000 }, (_, i) => ((i * 331) % 50000) - 25000), 22050, 16) },
+};
+
+describe('hosted engine = firmware engine: issue 9 hardware modules (CircuitPython 9.2.9, CPX)', () => {
+  for (const [name, code] of Object.entries(MODULE_PROGRAMS)) {
+    it(`${name}: identical transcript`, { timeout: 300_000 }, async () => {
+      const files = { 'code.py': code, ...FILES[name] };
+      const recordedFile = join(RECORDED, `${name}.txt`);
+      const [fw, hosted] = await Promise.all([haveFirmware ? firmwareRun(files) : Promise.resolve(null), runCode(files)]);
+      const live = fw === null ? null : runBlock(fw, true);
+      if (live !== null && process.env.CIRCUITEMU_RECORD) {
+        mkdirSync(RECORDED, { recursive: true });
+        writeFileSync(recordedFile, live, 'latin1');
+      }
+      const recorded = existsSync(recordedFile) ? readFileSync(recordedFile, 'latin1') : null;
+      if (live !== null) expect(runBlock(hosted, false)).toBe(live);
+      expect(recorded, `no recording ${recordedFile} (run with CIRCUITEMU_FIRMWARE_DIR and CIRCUITEMU_RECORD=1)`).not.toBeNull();
+      expect(runBlock(hosted, false)).toBe(recorded);
+    });
+  }
+});
