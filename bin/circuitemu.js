@@ -7,5 +7,12 @@ if (!existsSync(cli)) {
   process.stderr.write('circuitemu: not built yet; run `npm install` (or `npm run build`) in the package first\n');
   process.exit(64);
 }
+// `run`/`repl` without --firmware use the hosted engine: its worker starts now, while the CLI loads.
+const args = process.argv.slice(2);
+if ((args[0] === 'run' || args[0] === 'repl') && !args.some((a) => /^--(firmware|snapshot-load)(=|$)/.test(a))) {
+  const i = args.indexOf('--board');
+  const board = i > 0 ? args[i + 1] : args.find((a) => a.startsWith('--board='))?.slice('--board='.length);
+  if (board) (await import(new URL('../dist/emulator/node/hosted-prewarm.js', import.meta.url).href)).prewarmHostedEngine(board);
+}
 const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -4,31 +4,25 @@
  * everything else (the engine and its main-thread logic, host.ts) runs in a browser too.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import type { EngineConfig } from '../../firmware-runtime/hosted/protocol.js';
-import { runHostedEngine } from '../../firmware-runtime/hosted/engine.js';
+import { prewarmVm, runHostedEngine } from '../../firmware-runtime/hosted/engine.js';
+import { hostedWorkerUrl, takePrewarmed, type HostedWorkerData } from './hosted-prewarm.js';
 import { startHostedEngineWith, type HostedEngineHandle, type HostedEngineOptions } from '../../firmware-runtime/hosted/host.js';
 
 export { HARD_STOP_GRACE_MS, type HostedEngineHandle, type HostedEngineOptions, type HostedRunEnd } from '../../firmware-runtime/hosted/host.js';
 
-function workerUrl(): URL {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return new URL(import.meta.url);
-  // Running from TypeScript sources (vitest): the worker needs the compiled file.
-  let dir = dirname(here);
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  const built = join(dir, 'dist', 'emulator', 'node', 'hosted-engine.js');
-  if (!existsSync(built)) throw new Error(`the hosted engine's worker is not built (${built}): run npm run build`);
-  return new URL('file://' + built);
-}
-
 /** Starts the hosted engine in a worker_thread. */
 export function startHostedEngine(options: HostedEngineOptions): HostedEngineHandle {
-  const url = workerUrl();
+  const url = hostedWorkerUrl();
+  let first = true;
   return startHostedEngineWith((config: EngineConfig) => {
-    const worker = new Worker(url, { workerData: config });
+    // The first worker may have been started early (hosted-prewarm.ts); a restart after a hard stop is new.
+    const early = first ? takePrewarmed(config.board) : null;
+    first = false;
+    // A new worker starts making its VM at once too, while the config message is on its way.
+    const data: HostedWorkerData = { hostedEngine: true, prewarm: config.board };
+    const worker = early ?? new Worker(url, { workerData: data });
+    worker.postMessage(config);
     let terminated = false;
     return {
       onMessage: (listener) => worker.on('message', listener),
@@ -46,7 +40,12 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
   }, options);
 }
 
-if (!isMainThread && parentPort && (workerData as EngineConfig | undefined)?.control) {
+const data = workerData as HostedWorkerData | undefined;
+if (!isMainThread && parentPort && data?.hostedEngine) {
   const port = parentPort;
-  void runHostedEngine(workerData as EngineConfig, { post: (m) => port.postMessage(m) });
+  // The first VM is made while the config is on its way (or while the main thread still prepares it).
+  const warm = data.prewarm ? prewarmVm(data.prewarm) : undefined;
+  port.once('message', (config: EngineConfig) => {
+    void runHostedEngine(config, { post: (m) => port.postMessage(m) }, config.board === data.prewarm ? warm : undefined);
+  });
 }

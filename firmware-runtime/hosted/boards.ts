@@ -32,6 +32,11 @@ export interface HostedBoardInfo {
   /** Safe-mode text for both buttons held at reset. */
   userSafeModeText: string;
   /**
+   * Pads the board's firmware reads at start-up (inputs, pulled down): all high means the user asks for
+   * safe mode (the CPX's board_requests_safe_mode: buttons A and B held).
+   */
+  safeModeButtons?: readonly string[];
+  /**
    * CIRCUITPY_FULL_BUILD: full builds word errors in full (`no module named 'x'`) and list `__class__` and
    * `__dict__` in a module's dir(); the small builds say `module not found`.
    */
@@ -68,6 +73,7 @@ export const CPX_HOSTED: HostedBoardInfo = {
     PA15: 'SLIDE_SWITCH', PB23: 'NEOPIXEL', PA12: 'REMOTEIN', PA23: 'REMOTEOUT',
   },
   userSafeModeText: 'You pressed both buttons at start up.',
+  safeModeButtons: ['PA14', 'PA28'],
   fullBuild: true,
   modules: sorted([
     ...COMMON_MODULES, 'adafruit_bus_device', 'adafruit_bus_device.i2c_device', 'adafruit_bus_device.spi_device',

@@ -21,7 +21,7 @@ import { Speaker } from '../../peripherals/devices/speaker.js';
 import { boardPads, externalTerminals, padLevelReader } from '../../boards/pad-levels.js';
 import { watchPartUse, type PartUse } from '../../boards/part-use.js';
 import { CIRCUITPYTHON_VERSION, bannerText, hostedBoard, moduleNames, type HostedBoardInfo } from './boards.js';
-import { CORE_MODULES, VM_MODULES, createVm, type HostedVm } from './vm.js';
+import { CORE_MODULES, VM_MODULES, createVm, warmVm, type HostedVm, type WarmVm } from './vm.js';
 import { HalError, Samd21Hal } from './samd21/hal.js';
 import { Samd21Modules } from './samd21/modules.js';
 import { frozenFor } from './py/frozen.js';
@@ -48,6 +48,37 @@ export function missingModules(info: HostedBoardInfo, provided: readonly string[
   const onBoard = new Set(moduleNames(info));
   const have = new Set(provided);
   return [...new Set([...VM_MODULES, ...CORE_MODULES, ...OTHER_MODULES, ...onBoard])].filter((m) => !(onBoard.has(m) && have.has(m)));
+}
+
+/** Top-level names of the libraries this engine freezes for the board (py/frozen.ts). */
+function frozenNames(board: string): string[] {
+  return [...new Set(Object.keys(frozenFor(board)).filter((p) => !p.startsWith('_c_')).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))];
+}
+
+/**
+ * The `_hal` functions whose answers depend only on the board (what the runtime asks while it is imported):
+ * they let a VM be made before its engine (vm.ts warmVm).
+ */
+export function staticHal(board: string): Record<string, () => unknown> {
+  const info = hostedBoard(board);
+  const frozen = frozenNames(board);
+  return {
+    core_modules: () => CORE_MODULES,
+    frozen_modules: () => frozen,
+    missing_modules: () => missingModules(info, [...VM_MODULES, ...CORE_MODULES, ...frozen]),
+    board_modules: () => info.modules,
+    identity: () => ({
+      version: CIRCUITPYTHON_VERSION,
+      version_tuple: CIRCUITPYTHON_VERSION.split('.').map(Number),
+      date: bannerText(info).split(' on ')[1]!.split(';')[0]!,
+      machine: info.machine,
+      platform: info.platform,
+      board_id: info.boardId,
+      sysname: 'samd21',
+      release: CIRCUITPYTHON_VERSION,
+      full_build: info.fullBuild,
+    }),
+  };
 }
 
 const AUTO_RELOAD_ON = 'Auto-reload is on. Simply save files over USB to run them or enter REPL to disable.';
@@ -118,6 +149,8 @@ export class HostedEngine {
   constructor(
     private readonly config: EngineConfig,
     private readonly port: EnginePort,
+    /** A VM made ahead for this board (the first run uses it instead of making one). */
+    private warm: Promise<WarmVm> | null = null,
   ) {
     this.views = controlViews(config.control);
     this.info = hostedBoard(config.board);
@@ -396,21 +429,7 @@ export class HostedEngine {
         if (this.errorText !== null) this.errorText += s;
         else this.writeCooked(enc.encode(s));
       },
-      core_modules: () => CORE_MODULES,
-      frozen_modules: () => this.frozenNames(),
-      missing_modules: () => missingModules(info, [...VM_MODULES, ...CORE_MODULES, ...this.frozenNames()]),
-      board_modules: () => info.modules,
-      identity: () => ({
-        version: CIRCUITPYTHON_VERSION,
-        version_tuple: CIRCUITPYTHON_VERSION.split('.').map(Number),
-        date: bannerText(info).split(' on ')[1]!.split(';')[0]!,
-        machine: info.machine,
-        platform: info.platform,
-        board_id: info.boardId,
-        sysname: 'samd21',
-        release: CIRCUITPYTHON_VERSION,
-        full_build: info.fullBuild,
-      }),
+      ...staticHal(this.config.board),
       board_pins: () => this.pins,
       heap_total: () => this.config.heapBytes ?? info.heapFree + info.heapAllocAtStart,
       chip_pins: () => {
@@ -568,11 +587,6 @@ export class HostedEngine {
     };
   }
 
-  /** Top-level names of the libraries this engine freezes for the board (py/frozen.ts). */
-  private frozenNames(): string[] {
-    return [...new Set(Object.keys(frozenFor(this.config.board)).filter((p) => !p.startsWith('_c_')).map((p) => p.split('/')[0]!.replace(/\.py$/, '')))];
-  }
-
   /** A Python list that crossed into JS (a PyProxy) as plain numbers. */
   private numbers(value: unknown): number[] {
     if (Array.isArray(value)) return value as number[];
@@ -666,6 +680,12 @@ export class HostedEngine {
   private async freshVm(): Promise<HostedVm> {
     this.vm = null;
     this.hw.resetAll();
+    const warm = this.warm;
+    this.warm = null;
+    if (warm) {
+      const vm = await warm.catch(() => null);
+      if (vm) return (this.vm = vm.bind((b) => this.writeCooked(b), this.guardedHal()));
+    }
     this.vm = await createVm({
       wasmUrl: this.config.wasmUrl,
       stdout: (b) => this.writeCooked(b),
@@ -730,6 +750,23 @@ export class HostedEngine {
     }
   }
 
+  /**
+   * The board's safe-mode buttons at start-up, read as the firmware does (board_requests_safe_mode): the pads
+   * as inputs with pull-downs through PORT, then released. All pressed: safe mode, boot.py not run.
+   */
+  private userRequestsSafeMode(): boolean {
+    const pads = this.info.safeModeButtons;
+    if (!pads) return false;
+    let all = true;
+    for (const pad of pads) {
+      this.hw.dioConstruct(pad);
+      this.hw.dioInput(pad, 'down');
+      all &&= this.hw.dioGet(pad);
+      this.hw.release(pad);
+    }
+    return all;
+  }
+
   private codeFile(): string | null {
     if (this.nextCodeFile) {
       const name = this.nextCodeFile.replace(/^\/+/, '');
@@ -777,8 +814,12 @@ export class HostedEngine {
     this.mountDrive();
     const resume = this.config.resume;
     let first = true;
-    if (!resume) await this.boot();
-    else {
+    if (!resume) {
+      // Inputs set before the engine started (buttons held) are there at power-on.
+      this.applyCommands();
+      if (this.userRequestsSafeMode()) this.safeMode = this.info.userSafeModeText;
+      else await this.boot();
+    } else {
       // The previous worker was stopped in a loop that never reached a check; its traceback is lost.
       this.writeCooked(enc.encode('KeyboardInterrupt: \n'));
       if (resume === 'code') {
@@ -832,7 +873,8 @@ export class HostedEngine {
     this.safeMode = safe ? 'The `microcontroller` module was used to boot into safe mode.' : null;
     this.runReason = 0;
     this.mountDrive();
-    if (!safe) await this.boot();
+    if (!safe && this.userRequestsSafeMode()) this.safeMode = this.info.userSafeModeText;
+    if (!this.safeMode) await this.boot();
     return true;
   }
 
@@ -915,12 +957,22 @@ export class HostedEngine {
 }
 
 /** Entry point for a worker adapter. */
-export async function runHostedEngine(config: EngineConfig, port: EnginePort): Promise<void> {
-  const engine = new HostedEngine(config, port);
+export async function runHostedEngine(config: EngineConfig, port: EnginePort, warm?: Promise<WarmVm>): Promise<void> {
+  const engine = new HostedEngine(config, port, warm ?? null);
   try {
     await engine.run();
   } catch (e) {
     engine.flush();
     port.post({ type: 'ended', reason: 'error', seconds: 0, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
+}
+
+/**
+ * Starts making the first VM for `board` before the engine's config arrives (a worker spawned early by the
+ * Node CLI); pass the promise to runHostedEngine. A failure here only means the engine makes its own VM.
+ */
+export function prewarmVm(board: string, wasmUrl?: string): Promise<WarmVm> {
+  const warm = warmVm({ wasmUrl, frozen: frozenFor(board), staticHal: staticHal(board) });
+  warm.catch(() => undefined);
+  return warm;
 }

@@ -88,3 +88,38 @@ export async function createVm(opts: VmOptions): Promise<HostedVm> {
     closeFiles: () => rt.close_all(),
   };
 }
+
+/** A VM made before its engine exists: bind() connects it to the engine's console and `_hal` once. */
+export interface WarmVm {
+  bind(stdout: (bytes: Uint8Array) => void, hal: Record<string, unknown>): HostedVm;
+}
+
+/**
+ * Makes a VM ahead of time (the worker's first, built while the main thread still prepares the drive): the
+ * runtime is imported with only the board's static `_hal` answers (`staticHal`: module lists, identity), and
+ * every other `_hal` function and the console are forwarded to the engine bound later. Calling a forwarded
+ * function before bind() is a bug in the runtime's import and fails loudly.
+ */
+export async function warmVm(opts: { wasmUrl?: string; frozen: Record<string, string>; staticHal: Record<string, unknown> }): Promise<WarmVm> {
+  let out: ((bytes: Uint8Array) => void) | null = null;
+  let engineHal: Record<string, unknown> | null = null;
+  const forward = (name: string) => (...args: unknown[]): unknown => {
+    if (!engineHal) throw new Error(`_hal.${name} called before the VM was bound to its engine`);
+    return (engineHal[name] as (...a: unknown[]) => unknown)(...args);
+  };
+  const hal: Record<string, unknown> = new Proxy(opts.staticHal, {
+    get: (target, name) => (typeof name !== 'string' ? undefined : name in target ? target[name] : forward(name)),
+    has: () => true,
+  });
+  const vm = await createVm({ wasmUrl: opts.wasmUrl, frozen: opts.frozen, hal, stdout: (b) => out?.(b) });
+  let bound = false;
+  return {
+    bind(stdout, boundHal) {
+      if (bound) throw new Error('a warm VM is bound once');
+      bound = true;
+      out = stdout;
+      engineHal = boundHal;
+      return vm;
+    },
+  };
+}

@@ -14,6 +14,7 @@ import { createTestM0 } from '../../boards/test-m0.js';
 import { cpuDefaults, type CortexM0Plus, type CpuMode } from '../../cpu-armv6m/core.js';
 import { benchXtensa } from './xtensa-bench.js';
 import { lx106Defaults } from '../../cpu-xtensa/lx106.js';
+import { benchHostedStart } from './hosted-bench.js';
 import { benchBrowser } from './browser-bench.js';
 import { benchSnapshotSuite } from './snapshot-bench.js';
 import { connectConsole } from '../../emulator/console.js';
@@ -137,7 +138,7 @@ if (isMain) {
 
 /** Benchmarks of the other engines. */
 async function loadOptionalSections(): Promise<((log: (s: string) => void) => void | Promise<void>)[]> {
-  return [benchLx106, benchBoot, benchBootEsp8266, benchSnapshotSuite];
+  return [benchLx106, benchBoot, benchBootEsp8266, benchSnapshotSuite, benchHostedStart];
 }
 
 /**

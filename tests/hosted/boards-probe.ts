@@ -13,7 +13,7 @@ export const BOARD_PROBE = [
   'for n in dir(board):',
   "    if n != '__dict__':",
   "        print('PIN', n, repr(getattr(board, n)))",
-  "for m in ('io', 'binascii', 'json', 'neopixel', 'adafruit_pixelbuf', 'errno', 'rainbowio'):",
+  "for m in ('io', 'binascii', 'json', 'neopixel', 'adafruit_pixelbuf', 'audiocore', 'pulseio', 'errno', 'rainbowio'):",
   '    try:',
   '        __import__(m)',
   "        print('IMPORT', m, 'ok')",

@@ -50,21 +50,25 @@ describe('hosted CPX: adafruit_circuitplayground on the board parts', () => {
     }
   });
 
-  it('tones need audioio: a clear error until the engine has it; sound input is unsupported as on the CPX build', { timeout: 60_000 }, async () => {
+  it('play_tone sounds on the speaker through audioio; sound input is unsupported as on the CPX build', { timeout: 60_000 }, async () => {
     const code = [
       'from adafruit_circuitplayground import cp',
-      "for f in (lambda: print('tone', 'ok') if cp.play_tone(440, 0.1) is None else None, lambda: cp.sound_level):",
-      '    try:',
-      '        f()',
-      '    except Exception as e:',
-      '        print(type(e).__name__, e)',
+      'import time',
+      'cp.play_tone(440, 0.5)',
+      "print('played')",
+      'try:',
+      '    cp.sound_level',
+      'except Exception as e:',
+      '    print(type(e).__name__, e)',
       '',
     ].join('\n');
     const s = start({ board: 'cpx', files: { 'code.py': code } });
     try {
       await s.waitFor('Press any key');
-      // Until audioio lands in the engine the tone fails with the clear message; after, it plays.
-      expect(s.text).toMatch(/(tone ok|NotImplementedError the hosted engine has no audioio yet: tones and sound files need it)\r\n/);
+      expect(s.text).toContain('played\r\n');
+      const hz = (await s.handle.queryPart('speaker', 'estimateFrequency')) as number;
+      expect(hz).toBeGreaterThan(430);
+      expect(hz).toBeLessThan(450);
       expect(s.text).toContain('NotImplementedError This feature is not supported on Circuit Playground Express.\r\n');
     } finally {
       await s.stop();

@@ -289,38 +289,6 @@ class LIS3DH_SPI(LIS3DH):
             spi.write(self._buffer, end=2)
 `;
 
-/** adafruit_bus_device.spi_device (built into the CPX firmware beside i2c_device): SPIDevice over busio.SPI. */
-const SPI_DEVICE = String.raw`
-class SPIDevice:
-    def __init__(self, spi, chip_select=None, *, cs_active_value=False, baudrate=100000, polarity=0, phase=0, extra_clocks=0):
-        self.spi = spi
-        self.baudrate = baudrate
-        self.polarity = polarity
-        self.phase = phase
-        self.extra_clocks = extra_clocks
-        self.chip_select = chip_select
-        self.cs_active_value = cs_active_value
-        if chip_select is not None:
-            chip_select.switch_to_output(value=not cs_active_value)
-
-    def __enter__(self):
-        while not self.spi.try_lock():
-            pass
-        self.spi.configure(baudrate=self.baudrate, polarity=self.polarity, phase=self.phase)
-        if self.chip_select is not None:
-            self.chip_select.value = self.cs_active_value
-        return self.spi
-
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        if self.chip_select is not None:
-            self.chip_select.value = not self.cs_active_value
-        if self.extra_clocks > 0:
-            # Clocks after deselection, in whole bytes of ones.
-            self.spi.write(b'\xff' * ((self.extra_clocks + 7) // 8))
-        self.spi.unlock()
-        return False
-`;
-
 /** adafruit_circuitplayground: `cp` (and `express.cpx`), the CPX's parts behind one object. */
 const CP_INIT = String.raw`
 import sys
@@ -589,8 +557,6 @@ const FROZEN_BY_BOARD: Record<string, Record<string, string>> = {
     'adafruit_circuitplayground/__init__.py': CP_INIT,
     'adafruit_circuitplayground/circuit_playground_base.py': CP_BASE,
     'adafruit_circuitplayground/express.py': CP_EXPRESS,
-    // Completes the CPX's built-in adafruit_bus_device (py/io-modules.ts has i2c_device).
-    '_c_adafruit_bus_device/spi_device.py': SPI_DEVICE,
   },
 };
 

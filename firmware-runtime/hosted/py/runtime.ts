@@ -238,7 +238,7 @@ class VfsFat:
         _check(_hal.fs_rmdir(self._p(path)))
     def chdir(self, path):
         p = self._p(path)
-        if (_check(_hal.fs_stat(p))[0] & 0x4000) == 0:
+        if p != '/' and (_check(_hal.fs_stat(p))[0] & 0x4000) == 0:
             raise OSError(20)
         self._cwd = p if p == '/' else p.rstrip('/')
     def getcwd(self):

@@ -1,0 +1,36 @@
+/**
+ * The hosted engine's start-up for `npm run bench`: wall time from spawning `circuitemu run --board cpx`
+ * (no firmware) to the end of the process that stops at code.py's first line (--expect-text), the median
+ * of several runs. The process's own start (Node itself) is included, as a user sees it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../../../bin/circuitemu.js', import.meta.url).pathname;
+
+export function benchHostedStart(log: (s: string) => void, runs = 7): void {
+  const drive = mkdtempSync(join(tmpdir(), 'circuitemu-hosted-bench-'));
+  writeFileSync(join(drive, 'code.py'), 'print("first line")\n');
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [bin, 'run', '--board', 'cpx', '--drive', drive, '--expect-text', 'first line'], { encoding: 'latin1', timeout: 60_000 });
+      const ms = performance.now() - t0;
+      if (r.status !== 0 || !r.stdout.includes('first line')) throw new Error(`hosted run failed (status ${r.status}): ${r.stderr}`);
+      times.push(ms);
+    }
+  } finally {
+    rmSync(drive, { recursive: true, force: true });
+  }
+  times.sort((a, b) => a - b);
+  const node = spawnSync(process.execPath, ['-e', '0']);
+  const t0 = performance.now();
+  spawnSync(process.execPath, ['-e', '0']);
+  const bare = performance.now() - t0;
+  log('');
+  log(`Hosted engine start-up (circuitemu run --board cpx, no firmware): process start to code.py's first line`);
+  log(`  median ${times[times.length >> 1]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms over ${runs} runs (an empty \`node -e 0\`: ${bare.toFixed(0)} ms${node.status === 0 ? '' : ', failed'})`);
+}

@@ -1,0 +1,25 @@
+/**
+ * Start-up: the engine's worker can be started before the CLI has loaded (emulator/node/hosted-prewarm.ts,
+ * called by bin/circuitemu.js); its first VM, made before the config arrives, runs code.py as a VM made
+ * after it would. A worker prewarmed for another board is not used.
+ */
+import { describe, expect, it } from 'vitest';
+import { prewarmHostedEngine, takePrewarmed } from '../../emulator/node/hosted-prewarm.js';
+import { runCode } from './harness.js';
+
+describe('hosted engine start-up', () => {
+  it('a prewarmed worker runs code.py for its board', { timeout: 60_000 }, async () => {
+    prewarmHostedEngine('gemma_m0');
+    const text = await runCode({ 'code.py': 'import board\nprint(board.board_id)\n' }, { board: 'gemma_m0' });
+    expect(text).toContain('code.py output:\r\n');
+    expect(text).toContain('gemma_m0\r\n');
+    expect(takePrewarmed('gemma_m0')).toBeNull(); // taken by that run
+  });
+
+  it('a worker prewarmed for another board is ended, and the run gets its own', { timeout: 60_000 }, async () => {
+    prewarmHostedEngine('trinket_m0');
+    const text = await runCode({ 'code.py': 'import board\nprint(board.board_id)\n' }, { board: 'cpx' });
+    expect(text).toContain('circuitplayground_express\r\n');
+    expect(takePrewarmed('trinket_m0')).toBeNull();
+  });
+});
