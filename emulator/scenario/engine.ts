@@ -69,6 +69,12 @@ export interface ScenarioEngine {
   writeFile(path: string, data: Uint8Array): Promise<void>;
   /** Reads a file on CIRCUITPY; null when there is no such file. */
   readFile(path: string): Promise<Uint8Array | null>;
+  /**
+   * Synchronous file access, for an engine whose run never yields to the event loop while the program runs
+   * (the hosted engine); when present the runner uses these instead of writeFile/readFile.
+   */
+  writeFileNow?(path: string, data: Uint8Array): void;
+  readFileNow?(path: string): Uint8Array | null;
   /** A picture of the board with its lights as they are now (emulator/screenshot/render.ts). */
   screenshot?(): RgbaImage;
 }

@@ -72,11 +72,31 @@ export function checkScenario(engine: ScenarioEngine, scenario: Scenario): void 
 }
 
 export async function runScenario(engine: ScenarioEngine, scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
+  const run = startScenario(engine, scenario, options);
+  const end = await engine.run(scenarioTimeout(scenario, options));
+  return run.result(end);
+}
+
+/** The simulated seconds a scenario may run. */
+export function scenarioTimeout(scenario: Scenario, options: RunScenarioOptions): number {
+  return scenario.timeoutSeconds ?? options.timeoutSeconds ?? 60;
+}
+
+/** A scenario under way: its result can be taken as soon as the engine stops (before `run()` returns). */
+export interface StartedScenario {
+  result(end: RunEnd): ScenarioResult;
+}
+
+/**
+ * Checks the scenario and starts its steps on `engine` (which the caller then runs). For an engine that
+ * cannot return to the event loop until it is stopped (the hosted engine: synchronous Python in its worker),
+ * the result is taken inside its `stop()` or timeout.
+ */
+export function startScenario(engine: ScenarioEngine, scenario: Scenario, options: RunScenarioOptions = {}): StartedScenario {
   checkScenario(engine, scenario);
   const started = performance.now();
   const run = new StepRun(engine, scenario, options);
-  const end = await engine.run(scenario.timeoutSeconds ?? options.timeoutSeconds ?? 60);
-  return run.result(end, (performance.now() - started) / 1000);
+  return { result: (end) => run.result(end, (performance.now() - started) / 1000) };
 }
 
 const decoderOptions = { stream: true } as const;
@@ -233,9 +253,11 @@ class StepRun {
         return 'wait';
       }
       case 'write-file':
+        if (e.writeFileNow) return this.atOnce(step, () => (e.writeFileNow!(step.path, step.data), null));
         this.settle(step, e.writeFile(step.path, step.data).then(() => null));
         return 'wait';
       case 'expect-file':
+        if (e.readFileNow) return this.atOnce(step, () => fileMismatch(step, e.readFileNow!(step.path)));
         this.settle(step, e.readFile(step.path).then((data) => fileMismatch(step, data)));
         return 'wait';
       case 'take-screenshot':
@@ -299,6 +321,19 @@ class StepRun {
       (problem) => (problem ? this.fail(step, problem) : this.resume(step)),
       (error: unknown) => this.fail(step, error instanceof Error ? error.message : String(error)),
     );
+  }
+
+  /** A step an engine does at once (a synchronous file step): 'done', or 'wait' after failing it. */
+  private atOnce(step: Step, work: () => string | null): 'done' | 'wait' {
+    let problem: string | null;
+    try {
+      problem = work();
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    if (problem === null) return 'done';
+    this.fail(step, problem);
+    return 'wait';
   }
 
   private clearWait(): void {
