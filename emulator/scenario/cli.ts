@@ -15,7 +15,9 @@ import { ImageError } from '../../firmware-runtime/images/index.js';
 import { writeDriveFile } from '../../firmware-runtime/fs/drive.js';
 import { FatError } from '../../firmware-runtime/fs/fat.js';
 import { DriveImageError } from '../../firmware-runtime/fs/drive.js';
-import { copyToDrive, openDrive } from '../drive.js';
+import { copyToDrive, openDrive, storageOf } from '../drive.js';
+import { hostable } from '../node/hosted-cli.js';
+import { runHostedScenario } from '../node/hosted-scenario.js';
 import { HostFileError } from '../host-files.js';
 import { ArgumentError, createBoard, EXIT, loadFirmware } from '../run.js';
 import { FirmwareEngine } from './firmware-engine.js';
@@ -193,7 +195,34 @@ async function prepareBoard(scenario: Scenario, flags: TestFlags): Promise<Board
   return loadSnapshotFile(flags.snapshotLoad, packageVersion(), flags.board ?? scenario.board);
 }
 
+/** No firmware anywhere (flag, file or snapshot) on a board the hosted engine runs: code.py on the hosted engine. */
+function usesHostedEngine(scenario: Scenario, flags: TestFlags): boolean {
+  if (flags.firmware || scenario.firmware || flags.snapshotLoad !== undefined) return false;
+  const name = flags.board ?? scenario.board;
+  return name !== undefined && hostable(name);
+}
+
+async function runHostedOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
+  if (vcd) throw new TestUsageError('--vcd needs the firmware engine (give --firmware)');
+  if (flags.epoch !== undefined) throw new TestUsageError('--epoch needs the firmware engine (give --firmware)');
+  const boardName = (flags.board ?? scenario.board)!;
+  const board = createBoard(boardName, { core: 'none' });
+  const here = dirname(scenario.file);
+  const drive = flags.drive ?? (scenario.drive && resolve(here, scenario.drive));
+  if (drive) copyToDrive(board, drive);
+  const { volume } = openDrive(board);
+  for (const [path, text] of Object.entries(scenario.files)) writeDriveFile(volume, path, text);
+  const timed = flags.timeout === undefined ? scenario : { ...scenario, timeoutSeconds: flags.timeout };
+  const result = await runHostedScenario(
+    { board: boardName, flash: storageOf(board).bytes.slice(), scenario: timed, timeoutSeconds: 60, failText: flags.failText, verbose: flags.verbose },
+    flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
+  );
+  printResult(result);
+  return result;
+}
+
 async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
+  if (usesHostedEngine(scenario, flags)) return runHostedOne(scenario, flags, vcd);
   const board = await prepareBoard(scenario, flags);
   if (flags.epoch !== undefined) board.machine.epoch = flags.epoch;
   const engine = new FirmwareEngine(board, { reload: scenario.reload ?? flags.reload });

@@ -300,15 +300,31 @@ export class HostedEngine {
   private hostWrite(path: string, base64: string): void {
     const data = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
     try {
-      // The host may have changed sectors under the mounted volume (the web page writes the drive's
-      // sectors first): read the file system afresh, so a cached FAT is not stale.
-      this.mountDrive();
-      this.volume.writeFile('/' + path.replace(/^\/+/, ''), data, { parents: true });
+      this.writeHostFile(path, data);
     } catch (e) {
       this.port.post({ type: 'error', message: `cannot write ${path} on CIRCUITPY: ${e instanceof Error ? e.message : String(e)}` });
-      return;
     }
+  }
+
+  /** A host write to CIRCUITPY, at once (a scenario's write-file step in this thread); throws on failure. */
+  writeHostFile(path: string, data: Uint8Array): void {
+    // The host may have changed sectors under the mounted volume (the web page writes the drive's
+    // sectors first): read the file system afresh, so a cached FAT is not stale.
+    this.mountDrive();
+    this.volume.writeFile('/' + path.replace(/^\/+/, ''), data, { parents: true });
     if (this.autoReload && !this.inRepl) this.reloadAt = this.clock.seconds + AUTO_RELOAD_DELAY;
+  }
+
+  /** A file on CIRCUITPY as the host reads it now; null when there is none. */
+  readHostFile(path: string): Uint8Array | null {
+    const volume = ensureCircuitpy(this.device(), formatOptions(this.config.board)).volume;
+    try {
+      if (volume.stat('/' + path.replace(/^\/+/, '')).isDirectory) return null;
+      return volume.readFile('/' + path.replace(/^\/+/, ''));
+    } catch (e) {
+      if (e instanceof FatError) return null;
+      throw e;
+    }
   }
 
   private lastState = '';
@@ -358,6 +374,14 @@ export class HostedEngine {
       if (!waiting) {
         waiting = true;
         this.port.post({ type: 'waiting', seconds: this.clock.seconds });
+      }
+      const idle = this.config.idleSeconds;
+      if (idle && !this.config.realTime) {
+        // A scenario's run: the board idles on in simulated time (its timers may type the next key).
+        this.clock.advance(idle);
+        this.applyCommands();
+        this.published();
+        continue;
       }
       Atomics.wait(this.views.ctrl, CTRL.wake, seen, this.config.realTime || this.reloadAt !== null ? 20 : 1000);
       this.applyCommands();

@@ -175,6 +175,11 @@ export interface EngineConfig {
   timeoutSeconds?: number;
   /** Simulated seconds already elapsed (kept across a hard stop). */
   startSeconds?: number;
+  /**
+   * Virtual time only: while the engine waits for console input, simulated time runs on in steps of this
+   * many seconds instead of stopping (a scenario's timers and inputs live on the board's timeline).
+   */
+  idleSeconds?: number;
   /** Auto-reload on (default true). */
   autoReload?: boolean;
   /** Where the VM's micropython.wasm is (a bundled browser worker must say; Node finds it beside the package's .mjs). */

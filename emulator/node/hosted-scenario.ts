@@ -1,0 +1,98 @@
+/**
+ * `circuitemu test` on the hosted engine: each scenario runs in a worker_thread holding the HostedEngine and
+ * the scenario's steps (emulator/scenario/hosted-engine.ts says why they share a thread). This file is that
+ * worker's entry too. The worker posts the result and stops; the main thread then terminates it.
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HostedScenarioEngine } from '../scenario/hosted-engine.js';
+import { startScenario, scenarioTimeout, type ScenarioResult, type StartedScenario } from '../scenario/runner.js';
+import { ScenarioError, type Scenario } from '../scenario/parse.js';
+
+interface ScenarioJob {
+  hostedScenario: true;
+  board: string;
+  flash: Uint8Array;
+  scenario: Scenario;
+  timeoutSeconds?: number;
+  failText?: string;
+  verbose: boolean;
+}
+
+type ScenarioMessage =
+  | { type: 'serial'; bytes: Uint8Array }
+  | { type: 'result'; result: ScenarioResult }
+  | { type: 'bad-scenario'; message: string }
+  | { type: 'crash'; message: string };
+
+/** Runs `scenario` on the hosted engine of `board` whose CIRCUITPY starts as `flash`. */
+export function runHostedScenario(job: Omit<ScenarioJob, 'hostedScenario'>, onSerial?: (bytes: Uint8Array) => void): Promise<ScenarioResult> {
+  const data: ScenarioJob = { ...job, hostedScenario: true };
+  const worker = new Worker(workerUrl(), { workerData: data });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      fn();
+    };
+    worker.on('message', (m: ScenarioMessage) => {
+      if (m.type === 'serial') onSerial?.(m.bytes);
+      else if (m.type === 'result') settle(() => resolve(m.result));
+      else if (m.type === 'bad-scenario') settle(() => reject(new ScenarioError(m.message)));
+      else settle(() => reject(new Error(`the hosted engine failed: ${m.message}`)));
+    });
+    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`the hosted engine's worker exited (code ${code})`))));
+  });
+}
+
+/** The compiled entry (dist/emulator/node/hosted-scenario.js), also when running from sources (vitest). */
+function workerUrl(): URL {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return new URL(import.meta.url);
+  let dir = dirname(here);
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const built = join(dir, 'dist', 'emulator', 'node', 'hosted-scenario.js');
+  if (!existsSync(built)) throw new Error(`the hosted scenario worker is not built (${built}): run npm run build`);
+  return new URL('file://' + built);
+}
+
+/** Inside the worker: runs the job, posts the result, and waits to be terminated. */
+function work(job: ScenarioJob): void {
+  const port = parentPort!;
+  const post = (m: ScenarioMessage): void => port.postMessage(m);
+  const park = (): never => {
+    const slot = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) Atomics.wait(slot, 0, 0);
+  };
+  let started: StartedScenario | null = null;
+  let engine: HostedScenarioEngine;
+  const options = { timeoutSeconds: job.timeoutSeconds ?? 60, failText: job.failText, onSerial: job.verbose ? (bytes: Uint8Array) => post({ type: 'serial', bytes: bytes.slice() }) : undefined };
+  try {
+    engine = new HostedScenarioEngine({
+      board: job.board,
+      flash: job.flash,
+      onEnd: (end) => {
+        post({ type: 'result', result: started!.result(end) });
+        park();
+      },
+      onCrash: (message) => {
+        post({ type: 'crash', message });
+        park();
+      },
+    });
+    started = startScenario(engine, job.scenario, options);
+  } catch (e) {
+    if (e instanceof ScenarioError) post({ type: 'bad-scenario', message: e.message });
+    else post({ type: 'crash', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    return;
+  }
+  void engine.run(scenarioTimeout(job.scenario, options));
+}
+
+const data = workerData as ScenarioJob | undefined;
+if (!isMainThread && parentPort && data?.hostedScenario) work(data);
