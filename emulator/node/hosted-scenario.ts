@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { HostedScenarioEngine } from '../scenario/hosted-engine.js';
 import { startScenario, scenarioTimeout, type ScenarioResult, type StartedScenario } from '../scenario/runner.js';
 import { ScenarioError, type Scenario } from '../scenario/parse.js';
+import { screenshotFiles } from './png.js';
 
 interface ScenarioJob {
   hostedScenario: true;
@@ -71,7 +72,7 @@ function work(job: ScenarioJob): void {
   };
   let started: StartedScenario | null = null;
   let engine: HostedScenarioEngine;
-  const options = { timeoutSeconds: job.timeoutSeconds ?? 60, failText: job.failText, onSerial: job.verbose ? (bytes: Uint8Array) => post({ type: 'serial', bytes: bytes.slice() }) : undefined };
+  const options = { timeoutSeconds: job.timeoutSeconds ?? 60, failText: job.failText, screenshots: screenshotFiles(job.scenario.file), onSerial: job.verbose ? (bytes: Uint8Array) => post({ type: 'serial', bytes: bytes.slice() }) : undefined };
   try {
     engine = new HostedScenarioEngine({
       board: job.board,

@@ -21,28 +21,32 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
 /** Screenshot files relative to the scenario file's folder; failures are messages for the step. */
 export function screenshotFiles(scenarioFile: string): ScreenshotFiles {
   const here = dirname(scenarioFile);
+  const saveNow = (path: string, image: RgbaImage): void => {
+    const full = resolve(here, path);
+    try {
+      writeFileSync(full, encodePng(image));
+    } catch (e) {
+      throw new Error(`cannot write ${full}: ${(e as Error).message}`);
+    }
+  };
+  const loadNow = (path: string): RgbaImage => {
+    const full = resolve(here, path);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(full);
+    } catch (e) {
+      throw new Error(`cannot read ${full}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    try {
+      return decodePng(bytes);
+    } catch (e) {
+      throw new Error(`${full} is not a PNG image: ${(e as Error).message}`);
+    }
+  };
   return {
-    save: async (path, image) => {
-      const full = resolve(here, path);
-      try {
-        writeFileSync(full, encodePng(image));
-      } catch (e) {
-        throw new Error(`cannot write ${full}: ${(e as Error).message}`);
-      }
-    },
-    load: async (path) => {
-      const full = resolve(here, path);
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(full);
-      } catch (e) {
-        throw new Error(`cannot read ${full}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
-      try {
-        return decodePng(bytes);
-      } catch (e) {
-        throw new Error(`${full} is not a PNG image: ${(e as Error).message}`);
-      }
-    },
+    save: async (path, image) => saveNow(path, image),
+    load: async (path) => loadNow(path),
+    saveNow,
+    loadNow,
   };
 }

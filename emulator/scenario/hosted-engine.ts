@@ -13,8 +13,7 @@ import { HostedEngine, type EnginePort } from '../../firmware-runtime/hosted/eng
 import { CONTROL_BYTES, CTRL, controlViews, typeConsoleInput, type ControlViews, type EngineConfig, type WorkerMessage } from '../../firmware-runtime/hosted/protocol.js';
 import type { RunEnd } from '../runner.js';
 import { BoardEngine } from './board-engine.js';
-import { EngineInputError, type ScenarioEngine } from './engine.js';
-import type { Step } from './parse.js';
+import type { ScenarioEngine } from './engine.js';
 
 /** Simulated seconds the board idles per step while the program waits for input. */
 export const IDLE_SECONDS = 0.001;
@@ -95,12 +94,6 @@ export class HostedScenarioEngine extends BoardEngine implements ScenarioEngine 
       return;
     }
     this.options.onEnd(end);
-  }
-
-  override check(step: Step): void {
-    // The screenshot step reads and writes PNG files through promises, which cannot settle here.
-    if (step.kind === 'take-screenshot') throw new EngineInputError('take-screenshot needs the firmware engine for now (give --firmware); the hosted engine cannot wait for its files');
-    super.check(step);
   }
 
   protected checkFiles(): void {

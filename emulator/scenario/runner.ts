@@ -18,6 +18,9 @@ export interface ScreenshotFiles {
   save(path: string, image: RgbaImage): Promise<void>;
   /** The image in a PNG file. */
   load(path: string): Promise<RgbaImage>;
+  /** The same at once, for an engine that cannot wait for promises (ScenarioEngine.writeFileNow). */
+  saveNow?(path: string, image: RgbaImage): void;
+  loadNow?(path: string): RgbaImage;
 }
 
 export type ScenarioStatus = 'passed' | 'failed' | 'timeout' | 'fault';
@@ -261,6 +264,7 @@ class StepRun {
         this.settle(step, e.readFile(step.path).then((data) => fileMismatch(step, data)));
         return 'wait';
       case 'take-screenshot':
+        if (e.writeFileNow) return this.atOnce(step, () => this.screenshotNow(step));
         this.settle(step, this.screenshot(step));
         return 'wait';
     }
@@ -274,6 +278,16 @@ class StepRun {
     const image = this.engine.screenshot();
     if (step.saveTo) await files.save(step.saveTo, image);
     return step.compareWith ? imageMismatch(image, await files.load(step.compareWith), step.compareWith) : null;
+  }
+
+  /** The same, at once (an engine that cannot wait for promises; its files must offer saveNow/loadNow). */
+  private screenshotNow(step: Extract<Step, { kind: 'take-screenshot' }>): string | null {
+    const files = this.options.screenshots;
+    if (!this.engine.screenshot) return `the ${this.engine.boardName} engine cannot draw its board`;
+    if (!files?.saveNow || !files.loadNow) return 'screenshots need a place to be saved at once (RunScenarioOptions.screenshots with saveNow/loadNow)';
+    const image = this.engine.screenshot();
+    if (step.saveTo) files.saveNow(step.saveTo, image);
+    return step.compareWith ? imageMismatch(image, files.loadNow(step.compareWith), step.compareWith) : null;
   }
 
   /**

@@ -2,11 +2,11 @@
  * `circuitemu test` without --firmware: scenarios on the hosted engine (code.py on CircuitPython's runtime in
  * TypeScript), through the built CLI. The examples/ project's scenarios pass on it, with the same serial log
  * twice; on the firmware engine too (CircuitPython 9.2.9 from $CIRCUITEMU_FIRMWARE_DIR; skipped without it),
- * with JUnit reports of the same shape. The test-suite scenarios written against the firmware (inputs read by
+ * with JUnit reports of the same shape. Screenshots follow the board. The test-suite scenarios written against the firmware (inputs read by
  * CircuitPython's drivers, PWM, the speaker's tone, files before boot) pass unchanged on the hosted engine.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,10 +98,34 @@ describe('scenarios on the hosted engine (no --firmware)', () => {
     expect(never.status).toBe(124);
   }, 120_000);
 
-  it('refuses a step it cannot do before running, naming the line and step (exit 65)', () => {
-    const r = test([join(files, 'hosted/screenshot.yaml')]);
-    expect(r.stderr).toMatch(/screenshot\.yaml:7: step 2 \(take-screenshot\): take-screenshot needs the firmware engine/);
-    expect(r.status).toBe(65);
+  it('takes screenshots that follow the board (the LED and pixel 0 after button A), saved and compared as PNG', () => {
+    const yaml = join(scratch, 'screenshot.yaml');
+    writeFileSync(
+      yaml,
+      [
+        'name: Screenshots on the hosted engine',
+        'board: cpx',
+        `drive: ${join(example, 'CIRCUITPY')}`,
+        'timeout: 5s',
+        'steps:',
+        '  - wait-serial: "ready"',
+        '  - take-screenshot: { save-to: board.png }',
+        '  - delay: 100ms',
+        '  - take-screenshot: { compare-with: board.png }',
+        '  - set-control: { part-id: buttonA, control: pressed, value: 1 }',
+        '  - wait-serial: "button down"',
+        '  - take-screenshot: { compare-with: board.png }',
+        '',
+      ].join('\n'),
+    );
+    const r = test([yaml]);
+    // The same picture 100 ms later compares equal (step 4 passed); with the button held it does not.
+    expect(r.stdout).toMatch(/FAIL Screenshots on the hosted engine .*\n {2}step 7 \(take-screenshot\), line 12: \d+ pixels differ from board\.png/);
+    expect(r.status).toBe(1);
+    expect(readFileSync(join(scratch, 'board.png')).subarray(1, 4).toString()).toBe('PNG');
+  }, 120_000);
+
+  it('refuses the flags it cannot honour (--vcd: usage error 64)', () => {
     const vcd = test(['--vcd', join(scratch, 'x.vcd'), scenarios[0]!]);
     expect(vcd.stderr).toMatch(/--vcd needs the firmware engine/);
     expect(vcd.status).toBe(64);
