@@ -11,6 +11,7 @@ import { HostedScenarioEngine } from '../scenario/hosted-engine.js';
 import { startScenario, scenarioTimeout, type ScenarioResult, type StartedScenario } from '../scenario/runner.js';
 import { ScenarioError, type Scenario } from '../scenario/parse.js';
 import { screenshotFiles } from './png.js';
+import { CONTROL_BYTES, controlViews } from '../../firmware-runtime/hosted/protocol.js';
 
 interface ScenarioJob {
   hostedScenario: true;
@@ -20,7 +21,15 @@ interface ScenarioJob {
   timeoutSeconds?: number;
   failText?: string;
   verbose: boolean;
+  /** The engine's control block, shared so the main thread can see simulated time move. */
+  control?: SharedArrayBuffer;
 }
+
+/**
+ * Wall seconds without simulated time moving after which a run is given up: Python looping without ever
+ * sleeping or calling a hardware module stops simulated time, so the scenario's timeout would never come.
+ */
+export const STALL_WALL_SECONDS = 30;
 
 type ScenarioMessage =
   | { type: 'serial'; bytes: Uint8Array }
@@ -29,14 +38,34 @@ type ScenarioMessage =
   | { type: 'crash'; message: string };
 
 /** Runs `scenario` on the hosted engine of `board` whose CIRCUITPY starts as `flash`. */
-export function runHostedScenario(job: Omit<ScenarioJob, 'hostedScenario'>, onSerial?: (bytes: Uint8Array) => void): Promise<ScenarioResult> {
-  const data: ScenarioJob = { ...job, hostedScenario: true };
+export function runHostedScenario(
+  job: Omit<ScenarioJob, 'hostedScenario' | 'control'>,
+  onSerial?: (bytes: Uint8Array) => void,
+  stallWallSeconds = STALL_WALL_SECONDS,
+): Promise<ScenarioResult> {
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const data: ScenarioJob = { ...job, hostedScenario: true, control };
   const worker = new Worker(workerUrl(), { workerData: data });
+  const simulated = controlViews(control).seconds;
   return new Promise((resolve, reject) => {
     let settled = false;
+    let seen = -1;
+    let still = 0;
+    // The only wall-clock read: a watchdog outside the machine, for runs that can make no progress.
+    const watchdog = setInterval(() => {
+      if (simulated[0] !== seen) {
+        seen = simulated[0]!;
+        still = 0;
+      } else if (++still >= stallWallSeconds) {
+        settle(() =>
+          reject(new HostedStallError(`${job.scenario.file}: simulated time stayed at ${seen.toFixed(6)} s for ${stallWallSeconds} s of wall time: code.py loops without sleeping or calling a hardware module, so the scenario cannot go on (the hosted engine's Python costs no simulated time)`)),
+        );
+      }
+    }, 1000);
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
+      clearInterval(watchdog);
       void worker.terminate();
       fn();
     };
@@ -49,6 +78,11 @@ export function runHostedScenario(job: Omit<ScenarioJob, 'hostedScenario'>, onSe
     worker.on('error', (e) => settle(() => reject(e)));
     worker.on('exit', (code) => settle(() => reject(new Error(`the hosted engine's worker exited (code ${code})`))));
   });
+}
+
+/** A hosted run whose simulated time stopped moving (see STALL_WALL_SECONDS). */
+export class HostedStallError extends Error {
+  override readonly name = 'HostedStallError';
 }
 
 /** The compiled entry (dist/emulator/node/hosted-scenario.js), also when running from sources (vitest). */
@@ -77,6 +111,7 @@ function work(job: ScenarioJob): void {
     engine = new HostedScenarioEngine({
       board: job.board,
       flash: job.flash,
+      control: job.control,
       onEnd: (end) => {
         post({ type: 'result', result: started!.result(end) });
         park();

@@ -17,7 +17,7 @@ import { FatError } from '../../firmware-runtime/fs/fat.js';
 import { DriveImageError } from '../../firmware-runtime/fs/drive.js';
 import { copyToDrive, openDrive, storageOf } from '../drive.js';
 import { hostable } from '../node/hosted-cli.js';
-import { runHostedScenario } from '../node/hosted-scenario.js';
+import { HostedStallError, runHostedScenario } from '../node/hosted-scenario.js';
 import { HostFileError } from '../host-files.js';
 import { ArgumentError, createBoard, EXIT, loadFirmware } from '../run.js';
 import { FirmwareEngine } from './firmware-engine.js';
@@ -81,8 +81,10 @@ interface TestFlags {
 }
 
 export async function testCommand(args: string[]): Promise<number> {
+  let timeoutExitCode: number = EXIT.timeout;
   try {
     const flags = parseTestArgs(args);
+    timeoutExitCode = flags.timeoutExitCode;
     const scenarios = flags.scenarios.map(loadScenario);
     const results: ScenarioResult[] = [];
     for (const [i, s] of scenarios.entries()) results.push(await runOne(s, flags, vcdFile(flags.vcd, i, scenarios.length)));
@@ -96,6 +98,10 @@ export async function testCommand(args: string[]): Promise<number> {
     if (e instanceof ScenarioError || e instanceof TestDataError || e instanceof HostFileError || e instanceof SnapshotError) {
       process.stderr.write(`circuitemu test: ${e.message}\n`);
       return EXIT.badImage;
+    }
+    if (e instanceof HostedStallError) {
+      process.stderr.write(`circuitemu test: ${e.message}\n`);
+      return timeoutExitCode;
     }
     if (e instanceof ImageError) {
       process.stderr.write(`circuitemu test: cannot load firmware: ${e.message}\n`);
@@ -216,6 +222,7 @@ async function runHostedOne(scenario: Scenario, flags: TestFlags, vcd?: string):
   const result = await runHostedScenario(
     { board: boardName, flash: storageOf(board).bytes.slice(), scenario: timed, timeoutSeconds: 60, failText: flags.failText, verbose: flags.verbose },
     flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
+    Number(process.env.CIRCUITEMU_HOSTED_STALL_SECONDS) || undefined,
   );
   printResult(result);
   return result;

@@ -22,6 +22,8 @@ export interface HostedScenarioOptions {
   board: string;
   /** CIRCUITPY's flash bytes (the board's whole SPI flash or internal-flash region). */
   flash: Uint8Array;
+  /** The control block (protocol.ts) to use, e.g. one the main thread watches; a new one by default. */
+  control?: SharedArrayBuffer;
   /** micropython.wasm's URL (a bundled browser worker must give it). */
   wasmUrl?: string;
   /** Called once, at the end (the run's result is taken here); the caller ends the thread after it. */
@@ -40,7 +42,7 @@ export class HostedScenarioEngine extends BoardEngine implements ScenarioEngine 
   private pendingEnd: RunEnd | null = null;
 
   constructor(private readonly options: HostedScenarioOptions) {
-    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const control = options.control ?? new SharedArrayBuffer(CONTROL_BYTES);
     const flash = new SharedArrayBuffer(options.flash.length);
     new Uint8Array(flash).set(options.flash);
     const config: EngineConfig = { board: options.board, flash, control, realTime: false, idleSeconds: IDLE_SECONDS, wasmUrl: options.wasmUrl };
@@ -74,11 +76,18 @@ export class HostedScenarioEngine extends BoardEngine implements ScenarioEngine 
       return Promise.resolve(this.pendingEnd);
     }
     this.after(timeoutSeconds, () => this.end({ kind: 'timeout' }));
+    this.publishTime();
     this.engine.run().then(
       () => this.options.onCrash('the hosted engine returned'),
       (e: unknown) => this.options.onCrash(e instanceof Error ? (e.stack ?? e.message) : String(e)),
     );
     return new Promise<RunEnd>(() => undefined); // the result leaves through onEnd
+  }
+
+  /** Shows simulated time in the control block every 0.1 s, also inside a long sleep (a watchdog reads it). */
+  private publishTime(): void {
+    this.views.seconds[0] = this.now();
+    this.after(0.1, () => this.publishTime());
   }
 
   stop(): void {

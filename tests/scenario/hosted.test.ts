@@ -125,6 +125,14 @@ describe('scenarios on the hosted engine (no --firmware)', () => {
     expect(readFileSync(join(scratch, 'board.png')).subarray(1, 4).toString()).toBe('PNG');
   }, 120_000);
 
+  it('gives up a run whose simulated time stops (code.py looping in pure Python), with the timeout status', () => {
+    const yaml = join(scratch, 'spin.yaml');
+    writeFileSync(yaml, 'name: Spin\nboard: cpx\nfiles: { /code.py: "print(\'go\')\\nwhile True:\\n    pass\\n" }\ntimeout: 5s\nsteps:\n  - wait-serial: "go"\n  - delay: 1s\n');
+    const r = spawnSync(process.execPath, [bin, 'test', yaml], { timeout: 120_000, env: { ...process.env, CIRCUITEMU_HOSTED_STALL_SECONDS: '3' } });
+    expect(r.stderr.toString()).toMatch(/spin\.yaml: simulated time stayed at 0\.\d+ s for 3 s of wall time: code\.py loops without sleeping/);
+    expect(r.status).toBe(124);
+  }, 120_000);
+
   it('refuses the flags it cannot honour (--vcd: usage error 64)', () => {
     const vcd = test(['--vcd', join(scratch, 'x.vcd'), scenarios[0]!]);
     expect(vcd.stderr).toMatch(/--vcd needs the firmware engine/);
