@@ -42,7 +42,8 @@ export const TEST_USAGE = `usage: circuitemu test [--board NAME] [--firmware FIL
                        [--snapshot-load FILE] [--epoch SECONDS|DATE] SCENARIO.yaml...
 
 Runs each scenario (YAML: see the README, "Scenarios") on a fresh board: --board and --firmware
-(or the scenario's own board: and firmware:, relative to the file) say what runs. --drive DIR
+(or the scenario's own board: and firmware:, relative to the file) say what runs; with no firmware,
+code.py runs on the hosted engine (every SAMD21 board; --vcd and --epoch need firmware). --drive DIR
 copies DIR onto CIRCUITPY before boot. --timeout is per scenario, in simulated seconds (default:
 the file's timeout:, else 60). --fail-text fails a scenario as soon as the console shows TEXT.
 --junit writes a JUnit XML report, --serial-log the console output, --vcd the board's pin
