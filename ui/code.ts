@@ -230,6 +230,10 @@ export function mountCode(host: HTMLElement, sharedCode: string | null = null): 
 
   store.subscribe((s, prev) => {
     if (s.files !== prev.files || s.openPath !== prev.openPath) renderList(s.files, s.openPath);
-    if (s.board !== prev.board && s.board) void refresh();
+    // A board without CIRCUITPY (the ESP8266's MicroPython keeps its files inside the firmware's flash) has no files to list.
+    if (s.board !== prev.board && s.board) {
+      if (s.board.circuitpyBytes > 0) void refresh();
+      else store.setState({ files: [], openPath: null });
+    }
   });
 }

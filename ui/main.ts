@@ -74,7 +74,7 @@ const showEngine = (engine: string, firmware: string | null) => {
   $('engine').textContent =
     engine === 'firmware' ? `firmware: ${firmware}` : engine === 'hosted' ? 'CircuitPython (hosted)' : `no firmware: drop a ${bin ? '.bin' : '.uf2'} here`;
   $('engine').title =
-    engine === 'hosted' ? 'code.py runs on CircuitPython hosted in the page; drop a .uf2 to run real firmware instead' : '';
+    engine === 'hosted' ? 'code.py runs on CircuitPython hosted in the page; drop a .uf2 to run real firmware instead' : ($('engine').textContent ?? '');
   // Back to hosted only where there is a hosted engine to go back to.
   $('use-hosted').hidden = engine !== 'firmware' || !!bin;
 };

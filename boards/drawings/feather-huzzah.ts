@@ -7,7 +7,8 @@
  * #16, #2, SCL (#5), SDA (#4) (the SPI GPIOs come out on both strips). Pin names are the board
  * declaration's (boards/feather-huzzah.ts `pins`: GPIO numbers). The ESP-12 module's can, the
  * CP2104 and the two LEDs (red on #0, blue on #2, on the module) are placed from product photos,
- * to a few millimetres; no Eagle file was read.
+ * to a few millimetres; no Eagle file was read. The module's can is drawn 9 mm across the board, not
+ * its 12 mm, so it leaves the header labels visible (as the Bluefruit LE's module in feather-m0.ts).
  */
 import type { BoardDrawing, PadDrawing } from './types.js';
 
@@ -46,9 +47,9 @@ export const FEATHER_HUZZAH_DRAWING: BoardDrawing = {
     { x: 2.9, y: H / 2, w: 5.6, h: 7.8, kind: 'usb', part: null, label: 'USB' },
     { x: 9.6, y: 4.8, w: 6, h: 4.6, kind: 'battery-connector', part: null, label: 'LIPO' },
     { x: 14.3, y: 5.2, w: 2.6, h: 2.6, kind: 'reset-button', part: null, label: 'RESET' },
-    { x: 14.3, y: 17.6, w: 4.5, h: 4.5, kind: 'mcu', part: null, label: 'CP2104' },
+    { x: 20, y: H / 2, w: 4.5, h: 4.5, kind: 'mcu', part: null, label: 'CP2104' },
     { x: 9.8, y: H / 2, w: 1.6, h: 0.9, kind: 'led', part: 'red', label: '#0' },
-    { x: 41.5, y: H / 2, w: 15, h: 12, kind: 'radio-module', part: null, label: 'ESP8266' },
+    { x: 41.5, y: H / 2, w: 15, h: 9, kind: 'radio-module', part: null, label: 'ESP8266' },
     { x: 32.5, y: 8, w: 1.6, h: 0.9, kind: 'led', part: 'blue', label: '#2' },
   ],
   texts: [{ x: 25, y: 16.3, text: 'FEATHER HUZZAH', size: 1.3 }],
