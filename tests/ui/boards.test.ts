@@ -63,6 +63,10 @@ describe.skipIf(!haveChromium)('web app: the Feather HUZZAH, the Bluefruit LE, t
     expect(s.notice?.text).toMatch(/MicroPython or CircuitPython \.bin/);
     await expect.poll(() => page.locator('#notice').textContent()).toMatch(/esptool image written at 0x0/);
     expect(await page.locator('#use-hosted').isHidden()).toBe(true);
+    // No CIRCUITPY: the file list and editor give way to a sentence saying so; no wired parts either.
+    expect(await page.locator('.no-drive').textContent()).toMatch(/no CIRCUITPY drive/);
+    expect(await page.locator('.editor-pane').isHidden()).toBe(true);
+    expect(await page.locator('fieldset.parts').isHidden()).toBe(true);
     // The drawing: the ESP8266 module's can (silver, as the Bluefruit's module) where the data puts it.
     const can = FEATHER_HUZZAH_DRAWING.components.find((c) => c.label === 'ESP8266')!;
     const [r, g, b] = await page.evaluate(([x, y]) => (window as unknown as Hook).circuitemu.view.colorAt(x, y), [can.x - can.w * 0.4, can.y - can.h * 0.4]);
@@ -79,6 +83,7 @@ describe.skipIf(!haveChromium)('web app: the Feather HUZZAH, the Bluefruit LE, t
     const uf2 = buildUf2(loadImage(new Uint8Array(elf), { name: 'usb_echo.elf' }).segments, SAMD21_FAMILY_ID);
     await dropFile(page, 'usb_echo.uf2', uf2);
     await page.waitForFunction(() => /^Could not load usb_echo\.uf2: /.test((window as unknown as Hook).circuitemu.store.getState().notice?.text ?? ''));
+    expect((await state(page)).notice?.text).toMatch(/this is a UF2 .*takes a \.bin flash image for the ESP8266/);
     expect((await state(page)).engine).toBe('none');
     await shot(page, 'huzzah-wrong-image');
     expect(errors).toEqual([]);

@@ -39,6 +39,11 @@ const NO_FIRMWARE = 'the Feather HUZZAH needs firmware: drop a MicroPython or Ci
 /** The HUZZAH with `firmware` running, or without it a board that waits for one (runs nothing). */
 export function createEspEngine(boardName: string, host: RunHost, firmware?: { bytes: Uint8Array; name: string }, realTime = true): Engine {
   if (!firmware) return waitingEngine();
+  // A UF2 (first magic 'UF2\n') is for the SAMD21 boards' bootloader: say what this board takes instead.
+  const b = firmware.bytes;
+  if (b.length >= 4 && b[0] === 0x55 && b[1] === 0x46 && b[2] === 0x32 && b[3] === 0x0a) {
+    throw new Error('this is a UF2 (a SAMD21 board\'s firmware); the Feather HUZZAH takes a .bin flash image for the ESP8266 (an esptool image for address 0x0)');
+  }
   const board = createBoard(boardName) as FeatherHuzzahBoard;
   loadFirmware(board, firmware.bytes, firmware.name); // throws the loader's error for a bad image
   const { console } = connectConsole(board);
