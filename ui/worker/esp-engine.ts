@@ -11,11 +11,16 @@ import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { connectConsole } from '../../emulator/console.js';
 import { RunLoop, type RunHost } from '../../emulator/runner.js';
 import { FEATHER_HUZZAH_SPEC, type FeatherHuzzahBoard } from '../../boards/feather-huzzah.js';
-import { RESET_EXTERNAL } from '../../boards/chips/esp8266.js';
 import type { BoardInfo } from './protocol.js';
 import type { Engine, PartIds } from './engine.js';
 
 export const ESP8266_BOARDS = ['feather_huzzah'];
+
+/**
+ * The reset cause of the RST pin, as boards/chips/esp8266.ts numbers it (RESET_EXTERNAL; the page
+ * may not import a chip below the board layer: tests/kernel/layering.test.ts).
+ */
+const RESET_EXTERNAL = 2;
 
 const NO_PARTS: PartIds = {
   buttonA: null, buttonB: null, slideSwitch: null, light: null, thermistor: null, mic: null, accelerometer: null, touch: null, redLed: null, pixels: null,
