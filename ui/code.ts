@@ -59,7 +59,12 @@ export function mountCode(host: HTMLElement, sharedCode: string | null = null): 
   const fileName = el('span', 'file-name');
   const editorHost = el('div', 'editor');
   editorPane.append(editorBar, editorHost);
-  host.append(files, editorPane);
+  // Shown instead of the files and the editor on a board without CIRCUITPY.
+  const noDrive = el('p', 'no-drive');
+  noDrive.hidden = true;
+  noDrive.textContent =
+    'This board has no CIRCUITPY drive. MicroPython keeps its files in a filesystem inside its own flash: use the REPL in the serial console (os.listdir(), open()).';
+  host.append(files, editorPane, noDrive);
 
   let dirty = false;
   const save = async (): Promise<void> => {
@@ -230,6 +235,12 @@ export function mountCode(host: HTMLElement, sharedCode: string | null = null): 
 
   store.subscribe((s, prev) => {
     if (s.files !== prev.files || s.openPath !== prev.openPath) renderList(s.files, s.openPath);
-    if (s.board !== prev.board && s.board) void refresh();
+    // A board without CIRCUITPY (the ESP8266's MicroPython keeps its files inside the firmware's flash) has no files to list.
+    if (s.board !== prev.board && s.board) {
+      if (s.board.circuitpyBytes > 0) void refresh();
+      else store.setState({ files: [], openPath: null });
+      files.hidden = editorPane.hidden = s.board.circuitpyBytes === 0;
+      noDrive.hidden = s.board.circuitpyBytes > 0;
+    }
   });
 }

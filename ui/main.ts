@@ -60,19 +60,31 @@ select.addEventListener('change', () => {
   url.searchParams.set('board', select.value);
   location.assign(url.toString());
 });
+/**
+ * Boards with no hosted engine that take a flash image, not a .uf2: the ESP8266 (CircuitPython 9 has
+ * no ESP8266 port, so only real firmware runs it: MicroPython's or CircuitPython 8's .bin).
+ */
+const BIN_BOARDS: Record<string, string> = {
+  feather_huzzah:
+    'The Feather HUZZAH (ESP8266) needs firmware: CircuitPython has no hosted engine for it (CircuitPython 9 has no ESP8266 port). ' +
+    'Drop a MicroPython or CircuitPython .bin for the ESP8266 (an esptool image written at 0x0) on the page to run it; its console is UART0, below.',
+};
 const showEngine = (engine: string, firmware: string | null) => {
+  const bin = BIN_BOARDS[store.getState().board?.name ?? ''];
   $('engine').textContent =
-    engine === 'firmware' ? `firmware: ${firmware}` : engine === 'hosted' ? 'CircuitPython (hosted)' : 'no firmware: drop a .uf2 here';
+    engine === 'firmware' ? `firmware: ${firmware}` : engine === 'hosted' ? 'CircuitPython (hosted)' : `no firmware: drop a ${bin ? '.bin' : '.uf2'} here`;
   $('engine').title =
-    engine === 'hosted' ? 'code.py runs on CircuitPython hosted in the page; drop a .uf2 to run real firmware instead' : '';
-  $('use-hosted').hidden = engine !== 'firmware';
+    engine === 'hosted' ? 'code.py runs on CircuitPython hosted in the page; drop a .uf2 to run real firmware instead' : ($('engine').textContent ?? '');
+  // Back to hosted only where there is a hosted engine to go back to.
+  $('use-hosted').hidden = engine !== 'firmware' || !!bin;
 };
 $('use-hosted').addEventListener('click', () => machine.useHosted());
 showEngine('none', null);
 store.subscribe((s, prev) => {
   if (s.board !== prev.board && s.board) (select as HTMLSelectElement).value = s.board.name;
-  if (s.engine !== prev.engine || s.firmware !== prev.firmware) {
+  if (s.engine !== prev.engine || s.firmware !== prev.firmware || s.board !== prev.board) {
     showEngine(s.engine, s.firmware);
+    if (s.engine === 'none' && s.board && BIN_BOARDS[s.board.name] && (s.board !== prev.board || s.engine !== prev.engine)) notify('info', BIN_BOARDS[s.board.name]!);
   }
   if (s.frame !== prev.frame && s.frame) {
     $('speed').textContent = `${s.frame.simSeconds.toFixed(1)} s · ${(s.frame.speed * 100).toFixed(0)}% real time`;

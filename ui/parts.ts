@@ -37,6 +37,8 @@ export function mountParts(host: HTMLElement): void {
       // The board's analog/digital pads by their CircuitPython names (A0..A7 on the CPX).
       const names = Object.keys(s.board.pins).filter((n) => /^A\d$/.test(n));
       select.replaceChildren(...names.map((n) => new Option(`${n} (${s.board!.pins[n]})`, n)));
+      // A board whose pad levels the web app does not model (the ESP8266) takes no wired parts.
+      fieldset.hidden = names.length === 0 || s.board.pads.length === 0;
     }
     if (s.frame && s.board && s.frame !== prev.frame) {
       for (const led of leds) led.el.value = s.frame.pins[s.board.pads.indexOf(led.pad)] === 1;

@@ -29,7 +29,7 @@ export function mountTerminal(host: HTMLElement, statusBar: HTMLElement): Termin
   const encoder = new TextEncoder();
   term.onData((data) => {
     if (store.getState().engine === 'none') {
-      term.write('\r\n\x1b[33m[no firmware running: drop a .uf2 on the page]\x1b[0m\r\n');
+      term.write('\r\n\x1b[33m[no firmware running: drop firmware (.uf2, or .bin for the ESP8266) on the page]\x1b[0m\r\n');
       return;
     }
     machine.type(encoder.encode(data));

@@ -7,6 +7,7 @@ import {
 } from './feather-m0.js';
 import { GEMMA_M0_DRAWING } from './gemma-m0.js';
 import { TRINKET_M0_DRAWING } from './trinket-m0.js';
+import { FEATHER_HUZZAH_DRAWING } from './feather-huzzah.js';
 import type { BoardDrawing } from './types.js';
 
 export type { BoardDrawing } from './types.js';
@@ -15,5 +16,6 @@ export const DRAWINGS: Readonly<Record<string, BoardDrawing>> = Object.fromEntri
   [
     CPX_DRAWING, METRO_M0_EXPRESS_DRAWING, FEATHER_M0_EXPRESS_DRAWING, FEATHER_M0_BASIC_DRAWING, FEATHER_M0_ADALOGGER_DRAWING,
     FEATHER_M0_BLUEFRUIT_LE_DRAWING, GEMMA_M0_DRAWING, TRINKET_M0_DRAWING, ARDUINO_ZERO_DRAWING,
+    FEATHER_HUZZAH_DRAWING,
   ].map((d) => [d.id, d]),
 );

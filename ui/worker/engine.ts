@@ -1,5 +1,5 @@
 /**
- * The ONLY file of the web app that calls into emulator/ and boards/: it builds a board with the
+ * With esp-engine.ts (the ESP8266 board), the ONLY file of the web app that calls into emulator/ and boards/: it builds a board with the
  * project's API and exposes what the worker needs (run a slice, read a frame, apply an input,
  * reach the drive). When the run loop or the board API changes, this file is re-pointed and
  * nothing else in ui/ moves.
@@ -24,6 +24,7 @@ import { boardPads, externalTerminals, padLevelReader } from '../../boards/pad-l
 import { watchPartUse } from '../../boards/part-use.js';
 import type { MscFunction } from '../../firmware-runtime/usb/msc.js';
 import type { BoardInfo, EngineKind } from './protocol.js';
+import { createEspEngine, ESP8266_BOARDS } from './esp-engine.js';
 
 export type { RunHost };
 
@@ -139,6 +140,7 @@ function partOfType<T extends PartModel>(board: Samd21Board, type: Samd21BoardSp
  * bad image); without, builds the chip with no CPU (the peripherals still run).
  */
 export function createEngine(boardName: string, host: RunHost, firmware?: { bytes: Uint8Array; name: string }, realTime = true): Engine {
+  if (ESP8266_BOARDS.includes(boardName)) return createEspEngine(boardName, host, firmware, realTime);
   const board = createBoard(boardName, { core: firmware ? 'cortex-m0plus' : 'none' }) as Samd21Board;
   if (!('spec' in board)) throw new Error(`board '${boardName}' has no drawing and parts the web app knows`);
   const connection = firmware ? connectConsole(board) : null;
