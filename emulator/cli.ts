@@ -61,24 +61,23 @@ let commandsLoaded: Promise<void> | undefined;
 /** Imports every command's modules but the hosted run's (once), binding the names above. */
 function loadCommands(): Promise<void> {
   commandsLoaded ??= (async () => {
-    const [boards, images, drive, fsDrive, fat, consoleMod, run, firmware, runner, stdin, scenario, gdb, snapshot, snapshotCli, vcd, rfc2217] = await Promise.all([
-      import('../boards/index.js'),
-      import('../firmware-runtime/images/index.js'),
-      import('./drive.js'),
-      import('../firmware-runtime/fs/drive.js'),
-      import('../firmware-runtime/fs/fat.js'),
-      import('./console.js'),
-      import('./run.js'),
-      import('./firmware.js'),
-      import('./runner.js'),
-      import('./node/stdin.js'),
-      import('./scenario/cli.js'),
-      import('./gdb/cli.js'),
-      import('./snapshot/index.js'),
-      import('./snapshot/cli.js'),
-      import('./trace/vcd.js'),
-      import('./node/rfc2217.js'),
-    ]);
+    // One at a time: Node 20 can fail to link modules of one cycle imported concurrently ('is not in cache').
+    const boards = await import('../boards/index.js');
+    const images = await import('../firmware-runtime/images/index.js');
+    const drive = await import('./drive.js');
+    const fsDrive = await import('../firmware-runtime/fs/drive.js');
+    const fat = await import('../firmware-runtime/fs/fat.js');
+    const consoleMod = await import('./console.js');
+    const run = await import('./run.js');
+    const firmware = await import('./firmware.js');
+    const runner = await import('./runner.js');
+    const stdin = await import('./node/stdin.js');
+    const scenario = await import('./scenario/cli.js');
+    const gdb = await import('./gdb/cli.js');
+    const snapshot = await import('./snapshot/index.js');
+    const snapshotCli = await import('./snapshot/cli.js');
+    const vcd = await import('./trace/vcd.js');
+    const rfc2217 = await import('./node/rfc2217.js');
     ({ BOARDS } = boards);
     ({ ImageError, maxImageFileSize } = images);
     ({ copyToDrive, FlashImageFile, openDrive, storageOf } = drive);
@@ -366,7 +365,8 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
   }
   if (opts.cpu) {
-    const [{ cpuDefaults }, { lx106Defaults }] = await Promise.all([import('../cpu-armv6m/core.js'), import('../cpu-xtensa/lx106.js')]);
+    const { cpuDefaults } = await import('../cpu-armv6m/core.js');
+    const { lx106Defaults } = await import('../cpu-xtensa/lx106.js');
     cpuDefaults.mode = lx106Defaults.mode = opts.cpu;
   }
   if (!opts.firmware && snapshot === undefined) {
