@@ -8,33 +8,95 @@
  * command the sysexits.h statuses below (HOST_EXIT, EXIT), and 141 when standard output is a
  * pipe whose reader went away (what a Unix tool killed by SIGPIPE reports).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BOARDS } from '../boards/index.js';
-import { ImageError, maxImageFileSize } from '../firmware-runtime/images/index.js';
 import type { Board, BoardConsole } from '../boards/types.js';
-import { copyToDrive, FlashImageFile, openDrive, storageOf } from './drive.js';
 import { HostFileError, readInputFile, readStdin, type HostFileProblem } from './host-files.js';
-import { DriveImageError, listDrive, readDriveFile, writeDriveFile } from '../firmware-runtime/fs/drive.js';
-import { FatError } from '../firmware-runtime/fs/fat.js';
-import { connectConsole, showRun } from './console.js';
-import { createBoard, EXIT } from './run.js';
-import { parseFlashParts, prepareFirmware, prepareFlashParts } from './firmware.js';
-import { RunLoop, type RunEnd } from './runner.js';
-import { attachStdin } from './node/stdin.js';
-import { cpuDefaults } from '../cpu-armv6m/core.js';
-import { lx106Defaults } from '../cpu-xtensa/lx106.js';
-import { testCommand } from './scenario/cli.js';
-import { debugWithGdb, GdbUsageError, parseGdbPort } from './gdb/cli.js';
-import { hostable, runHosted } from './node/hosted-cli.js';
-import { SnapshotError } from './snapshot/index.js';
-import { loadSnapshotFile, SNAPSHOT_USAGE, snapshotCommand, SnapshotUsageError } from './snapshot/cli.js';
-import { boardSignals, VcdRecorder } from './trace/vcd.js';
-import { writeFileSync } from 'node:fs';
+import { EXIT } from './exit.js';
+import type { RunEnd } from './runner.js';
 import { parseEpoch } from './epoch.js';
 import { parseRange, startTrace, type TraceOptions } from './trace/trace.js';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { serveRfc2217 } from './node/rfc2217.js';
+
+// Start-up (issue 9): a hosted run (`run`/`repl` without --firmware) imports only its own path
+// (emulator/node/hosted-cli.ts); the firmware engine, the drive, test, snapshot, GDB and RFC 2217
+// commands are imported by loadCommands() when a command needs them, or to classify an error.
+let BOARDS: typeof import('../boards/index.js').BOARDS;
+let ImageError: typeof import('../firmware-runtime/images/index.js').ImageError;
+let maxImageFileSize: typeof import('../firmware-runtime/images/index.js').maxImageFileSize;
+let copyToDrive: typeof import('./drive.js').copyToDrive;
+let FlashImageFile: typeof import('./drive.js').FlashImageFile;
+let openDrive: typeof import('./drive.js').openDrive;
+let storageOf: typeof import('./drive.js').storageOf;
+let DriveImageError: typeof import('../firmware-runtime/fs/drive.js').DriveImageError;
+let listDrive: typeof import('../firmware-runtime/fs/drive.js').listDrive;
+let readDriveFile: typeof import('../firmware-runtime/fs/drive.js').readDriveFile;
+let writeDriveFile: typeof import('../firmware-runtime/fs/drive.js').writeDriveFile;
+let FatError: typeof import('../firmware-runtime/fs/fat.js').FatError;
+let connectConsole: typeof import('./console.js').connectConsole;
+let showRun: typeof import('./console.js').showRun;
+let createBoard: typeof import('./run.js').createBoard;
+let parseFlashParts: typeof import('./firmware.js').parseFlashParts;
+let prepareFirmware: typeof import('./firmware.js').prepareFirmware;
+let prepareFlashParts: typeof import('./firmware.js').prepareFlashParts;
+let RunLoop: typeof import('./runner.js').RunLoop;
+let attachStdin: typeof import('./node/stdin.js').attachStdin;
+let testCommand: typeof import('./scenario/cli.js').testCommand;
+let debugWithGdb: typeof import('./gdb/cli.js').debugWithGdb;
+let GdbUsageError: typeof import('./gdb/cli.js').GdbUsageError;
+let parseGdbPort: typeof import('./gdb/cli.js').parseGdbPort;
+let SnapshotError: typeof import('./snapshot/index.js').SnapshotError;
+let loadSnapshotFile: typeof import('./snapshot/cli.js').loadSnapshotFile;
+let SNAPSHOT_USAGE: typeof import('./snapshot/cli.js').SNAPSHOT_USAGE;
+let snapshotCommand: typeof import('./snapshot/cli.js').snapshotCommand;
+let SnapshotUsageError: typeof import('./snapshot/cli.js').SnapshotUsageError;
+let boardSignals: typeof import('./trace/vcd.js').boardSignals;
+let VcdRecorder: typeof import('./trace/vcd.js').VcdRecorder;
+let serveRfc2217: typeof import('./node/rfc2217.js').serveRfc2217;
+type FlashImageFile = import('./drive.js').FlashImageFile;
+type RunLoop = import('./runner.js').RunLoop;
+type VcdRecorder = import('./trace/vcd.js').VcdRecorder;
+
+let commandsLoaded: Promise<void> | undefined;
+
+/** Imports every command's modules but the hosted run's (once), binding the names above. */
+function loadCommands(): Promise<void> {
+  commandsLoaded ??= (async () => {
+    // One at a time: Node 20 can fail to link modules of one cycle imported concurrently ('is not in cache').
+    const boards = await import('../boards/index.js');
+    const images = await import('../firmware-runtime/images/index.js');
+    const drive = await import('./drive.js');
+    const fsDrive = await import('../firmware-runtime/fs/drive.js');
+    const fat = await import('../firmware-runtime/fs/fat.js');
+    const consoleMod = await import('./console.js');
+    const run = await import('./run.js');
+    const firmware = await import('./firmware.js');
+    const runner = await import('./runner.js');
+    const stdin = await import('./node/stdin.js');
+    const scenario = await import('./scenario/cli.js');
+    const gdb = await import('./gdb/cli.js');
+    const snapshot = await import('./snapshot/index.js');
+    const snapshotCli = await import('./snapshot/cli.js');
+    const vcd = await import('./trace/vcd.js');
+    const rfc2217 = await import('./node/rfc2217.js');
+    ({ BOARDS } = boards);
+    ({ ImageError, maxImageFileSize } = images);
+    ({ copyToDrive, FlashImageFile, openDrive, storageOf } = drive);
+    ({ DriveImageError, listDrive, readDriveFile, writeDriveFile } = fsDrive);
+    ({ FatError } = fat);
+    ({ connectConsole, showRun } = consoleMod);
+    ({ createBoard } = run);
+    ({ parseFlashParts, prepareFirmware, prepareFlashParts } = firmware);
+    ({ RunLoop } = runner);
+    ({ attachStdin } = stdin);
+    ({ testCommand } = scenario);
+    ({ debugWithGdb, GdbUsageError, parseGdbPort } = gdb);
+    ({ SnapshotError } = snapshot);
+    ({ loadSnapshotFile, SNAPSHOT_USAGE, snapshotCommand, SnapshotUsageError } = snapshotCli);
+    ({ boardSignals, VcdRecorder } = vcd);
+    ({ serveRfc2217 } = rfc2217);
+  })();
+  return commandsLoaded;
+}
 
 /** The host-side statuses (sysexits.h), beside the run statuses of EXIT. */
 const HOST_EXIT = { noInput: 66, cannotCreate: 73, ioError: 74, busy: 75, brokenPipe: 141 } as const;
@@ -124,6 +186,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`circuitemu: ${e.message}\n${USAGE}\n`);
       return EXIT.usage;
     }
+    await loadCommands(); // the error classes below
     if (e instanceof SnapshotUsageError) {
       process.stderr.write(`circuitemu: ${e.message}\n${SNAPSHOT_USAGE}\n`);
       return EXIT.usage;
@@ -180,6 +243,7 @@ function writeStdout(bytes: Uint8Array | string): void {
 
 async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== 'run' && command !== 'repl') await loadCommands();
   switch (command) {
     case 'run':
       return runCommand(rest, false);
@@ -300,12 +364,17 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
     throw new UsageError(`--cpu must be interp or jit, not '${opts.cpu}'`);
   }
-  if (opts.cpu) cpuDefaults.mode = lx106Defaults.mode = opts.cpu;
+  if (opts.cpu) {
+    const { cpuDefaults } = await import('../cpu-armv6m/core.js');
+    const { lx106Defaults } = await import('../cpu-xtensa/lx106.js');
+    cpuDefaults.mode = lx106Defaults.mode = opts.cpu;
+  }
   if (!opts.firmware && snapshot === undefined) {
     if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
     if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
     if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
     if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
+    const { hostable, runHosted } = await import('./node/hosted-cli.js');
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
       board: opts.board!,
@@ -319,6 +388,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
       onStop: (stop) => (onStdoutError = stop),
     });
   }
+  await loadCommands();
   let board;
   if (snapshot !== undefined) board = await loadSnapshotFile(snapshot, version(), opts.board);
   else {

@@ -36,8 +36,9 @@ export interface RunResult {
   faultReport?: string;
 }
 
-/** Exit statuses of `circuitemu run` that are not the program's own (documented in the README). */
-export const EXIT = { usage: 64, badImage: 65, software: 70, timeout: 124, fault: 125 } as const;
+import { EXIT } from './exit.js';
+
+export { EXIT };
 
 /** A Node API call with a wrong argument (the CLI's usage errors are the same mistakes). */
 export class ArgumentError extends TypeError {

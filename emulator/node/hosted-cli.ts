@@ -7,7 +7,8 @@
  * console input and standard input has ended (status 0); or at --expect-text (0), or when
  * --timeout simulated seconds have passed (124).
  */
-import { createBoard, EXIT } from '../run.js';
+import { createBoard } from '../run.js';
+import { EXIT } from '../exit.js';
 import { copyToDrive, FlashImageFile, storageOf } from '../drive.js';
 import { hostedBoard } from '../../firmware-runtime/hosted/boards.js';
 import { startHostedEngine, type HostedRunEnd } from './hosted-engine.js';

@@ -5,7 +5,6 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { EngineConfig } from '../../firmware-runtime/hosted/protocol.js';
-import { prewarmVm, runHostedEngine } from '../../firmware-runtime/hosted/engine.js';
 import { hostedWorkerUrl, takePrewarmed, type HostedWorkerData } from './hosted-prewarm.js';
 import { startHostedEngineWith, type HostedEngineHandle, type HostedEngineOptions } from '../../firmware-runtime/hosted/host.js';
 
@@ -43,6 +42,9 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
 const data = workerData as HostedWorkerData | undefined;
 if (!isMainThread && parentPort && data?.hostedEngine) {
   const port = parentPort;
+  // Only the worker imports the engine (the main thread that starts it needs host.ts alone); the port keeps
+  // the config until the listener below is attached.
+  const { prewarmVm, runHostedEngine } = await import('../../firmware-runtime/hosted/engine.js');
   // The first VM is made while the config is on its way (or while the main thread still prepares it).
   const warm = data.prewarm ? prewarmVm(data.prewarm) : undefined;
   port.once('message', (config: EngineConfig) => {

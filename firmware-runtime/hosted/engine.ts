@@ -14,7 +14,7 @@ import { circuitpyDevice, formatOptions } from './drive.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
 import { errnoOf, hexBytes, localtime, mktime, readSettingsToml } from './os-support.js';
 import { HostedClock } from './clock.js';
-import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
+import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, DRIVE_COMMAND, EXTERNAL_COMMAND, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import { Led } from '../../peripherals/devices/led.js';
 import { Speaker } from '../../peripherals/devices/speaker.js';
@@ -88,10 +88,8 @@ const LINE_CLEAR = '\x1b[2K\x1b[0G';
 const CODE_FILES = ['code.txt', 'code.py', 'main.py', 'main.txt'];
 /** Auto-reload waits this long after the last write (supervisor/shared/reload.c, CIRCUITPY_AUTORELOAD_DELAY_MS). */
 const AUTO_RELOAD_DELAY = 0.75;
-/** The command-ring target for host writes to CIRCUITPY (not a part name). */
-export const DRIVE_COMMAND = '@drive';
-/** The command-ring target for parts the user wired to pads: `drive(pad, 0 | 1 | 'z')` (boards/pad-levels.ts). */
-export const EXTERNAL_COMMAND = '@external';
+// The command-ring targets that are not part names are in protocol.ts (the main thread needs them without the engine).
+export { DRIVE_COMMAND, EXTERNAL_COMMAND };
 /** Speaker samples kept between flushes (older ones are dropped if nobody takes them). */
 const SOUND_BUFFER = 1 << 15;
 

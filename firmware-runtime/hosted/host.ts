@@ -3,8 +3,7 @@
  * (emulator/node/hosted-engine.ts for Node's worker_threads; a browser page does the same with a Web
  * Worker and cross-origin isolation for SharedArrayBuffer). See README.md.
  */
-import { CONTROL_BYTES, CTRL, RunState, controlViews, pushCommand, typeConsoleInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
-import { DRIVE_COMMAND } from './engine.js';
+import { CONTROL_BYTES, CTRL, DRIVE_COMMAND, RunState, controlViews, pushCommand, typeConsoleInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { prepareFlash, type HostedFiles } from './drive.js';
 
 /** A running engine worker as the adapter presents it. */

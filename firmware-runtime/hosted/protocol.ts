@@ -7,6 +7,11 @@
  * then. Only the worker's own reports (console output, snapshots, run end) are posted.
  */
 
+/** The command-ring target for host writes to CIRCUITPY (not a part name). */
+export const DRIVE_COMMAND = '@drive';
+/** The command-ring target for parts the user wired to pads: `drive(pad, 0 | 1 | 'z')` (boards/pad-levels.ts). */
+export const EXTERNAL_COMMAND = '@external';
+
 /** Int32 slots at the start of the control block. */
 export const CTRL = {
   /** 1: Ctrl-C pending for running Python (set by the main thread, cleared by the worker when taken). */

@@ -6,8 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import { prewarmHostedEngine, takePrewarmed } from '../../emulator/node/hosted-prewarm.js';
 import { runCode } from './harness.js';
+import { BOARDS } from '../../boards/index.js';
+import { prewarmVm } from '../../firmware-runtime/hosted/engine.js';
 
 describe('hosted engine start-up', () => {
+  // A warm VM that cannot be made is not an error (the engine makes its own), so only this sees it.
+  it('makes the first VM before the config on every hostable board: importing the runtime asks only board-static _hal answers', { timeout: 60_000 }, async () => {
+    const boards = BOARDS.filter((b) => b.hostable).map((b) => b.name);
+    expect(boards).toContain('cpx');
+    for (const board of boards) await expect(prewarmVm(board), board).resolves.toBeDefined();
+  });
+
   it('a prewarmed worker runs code.py for its board', { timeout: 60_000 }, async () => {
     prewarmHostedEngine('gemma_m0');
     const text = await runCode({ 'code.py': 'import board\nprint(board.board_id)\n' }, { board: 'gemma_m0' });

@@ -48,11 +48,11 @@ import _rt, _hal
 _g = _rt._real['gc']
 # The board's heap, counted from what the VM held once our runtime was set up (see README.md: the VM's
 # own heap grows on demand and collects only between runs, so these are the board's figures, not limits).
-_TOTAL = _hal.heap_total()
+# The total is asked when needed, not at import: a VM made before its engine (vm.ts warmVm) imports this.
 def mem_alloc():
     return max(0, _g.mem_alloc() - _rt.baseline[0])
 def mem_free():
-    return max(0, _TOTAL - mem_alloc())
+    return max(0, _hal.heap_total() - mem_alloc())
 collect = _g.collect
 enable = _g.enable
 disable = _g.disable
