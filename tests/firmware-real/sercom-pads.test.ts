@@ -262,7 +262,11 @@ async function runBoard(board: BoardName, image: string): Promise<Seen[]> {
     if (reply) console.write(enc.encode(reply));
     const end = await loop.run();
     const text = loop.history.text();
-    if (end.kind !== 'expected') throw new Error(`${board}: the run stopped (${end.kind}) after:\n${text.slice(-1500)}`);
+    if (end.kind !== 'expected') {
+      const c = combos[i + 1];
+      const doing = c ? `busio.${c.kind} on ${c.pins.map((p) => p.join('/')).join(' ')} (predicted SERCOM${c.sercom ?? ' none'})` : 'the end';
+      throw new Error(`${board}: the run stopped (${end.kind}) at ${doing}, after:\n${text.slice(-1500)}`);
+    }
     const said = /@@ (.*) ~~$/s.exec(text)?.[1] ?? '';
     if (said === 'done') break;
     const heard = undo?.() ?? '';
