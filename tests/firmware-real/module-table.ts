@@ -31,11 +31,13 @@ export type ModuleId =
   | 'countio'
   | 'rotaryio'
   | 'microcontroller'
+  | 'microcontroller.reset, on_next_reset'
   | 'nvm'
   | 'rtc'
   | 'storage'
   | 'usb_hid'
   | 'usb_midi'
+  | 'usb_cdc.data'
   | 'supervisor';
 
 /** What a run checks for each module ('works'): the observable effect, for the docs. */
@@ -48,9 +50,9 @@ export const MODULE_EFFECTS: Record<ModuleId, string> = {
   'pulseio.PulseOut': 'NEC code at 38 kHz decoded from an IR LED on the pad',
   'pulseio.PulseIn': "an IR receiver's NEC train decoded by code.py",
   touchio: 'a touched pad reads True, an untouched one False',
-  'busio.I2C': 'scan finds a LIS3DH at 0x18 on SDA/SCL; WHO_AM_I reads 0x33',
-  'busio.SPI': 'JEDEC ID of a GD25Q16C on SCK/MOSI/MISO (C8 40 15); on the Gemma M0 (no MISO pad) the DotStar colour',
-  'busio.UART': 'bytes both ways with a serial device on TX/RX at 9600 baud',
+  'busio.I2C': "scan finds a LIS3DH at 0x18 on SDA/SCL; WHO_AM_I reads 0x33; every (SCL, SDA) pair on one SERCOM: a LIS3DH answers on the valid ones, ValueError('Invalid pins') on the others (sercom-pads.test.ts)",
+  'busio.SPI': "JEDEC ID of a GD25Q16C on SCK/MOSI/MISO (C8 40 15); on the Gemma M0 (no MISO pad) the DotStar colour; every (SCK, MOSI[, MISO]) on one SERCOM: bytes through a MOSI→MISO loopback (or seen by the bus, write-only) on the valid ones, ValueError('Invalid pins') on the others",
+  'busio.UART': "bytes both ways with a serial device on TX/RX at 9600 baud; every (TX, RX) pair on one SERCOM: bytes through a TX→RX loopback at 115200 baud on the valid ones, ValueError('Invalid pins') on the others",
   'bitbangio.I2C': 'the same LIS3DH found and read by bit-banged SDA/SCL (the parts answer on the pins too)',
   onewireio: 'reset(): a low pulse of at least 480 µs on the pad; no presence with only a 4.7 kΩ pull-up, presence when the host answers as a device (30 µs, then 200 µs low)',
   displayio: 'the displayio family (busdisplay, fourwire, i2cdisplaybus, paralleldisplaybus, epaperdisplay, terminalio, fontio)',
@@ -60,13 +62,28 @@ export const MODULE_EFFECTS: Record<ModuleId, string> = {
   countio: 'rising edges the host makes on the pad counted',
   rotaryio: 'quadrature the host makes on two pads: +3 detents clockwise, then -2',
   microcontroller: 'cpu.frequency 48 MHz; cpu.uid = the chip serial number words; cpu.temperature from the ADC at the set die temperature',
+  'microcontroller.reset, on_next_reset': 'reset() restarts from boot.py (not a soft reload); on_next_reset(RunMode.SAFE_MODE) + reset() comes up in safe mode with the firmware\'s reason, running no code (usb-cdc-reset.test.ts)',
   nvm: 'bytes written to microcontroller.nvm found in the chip flash by the host',
   rtc: 'rtc.RTC().datetime set, then 2 s later 2 s on',
   storage: 'boot.py remounts CIRCUITPY writable; a file code.py writes is read back by the host',
   usb_hid: 'a keyboard report (key A) read by the emulated USB host',
   usb_midi: 'a note-on read by the USB host as a USB-MIDI event packet',
+  'usb_cdc.data': 'boot.py enables it: the USB host enumerates a second CDC-ACM port, and bytes written there come back on it, not on the console (usb-cdc-reset.test.ts)',
   supervisor: 'runtime.serial_connected True; ticks_ms advances by the time slept',
 };
+
+/**
+ * Modules a reset or a USB reconfiguration would cut short in modules.test.ts's one shared run:
+ * checked by their own test file instead (the value), on every board the table says 'works'.
+ */
+export const ELSEWHERE = {
+  'usb_cdc.data': 'usb-cdc-reset.test.ts',
+  'microcontroller.reset, on_next_reset': 'usb-cdc-reset.test.ts',
+} as const satisfies Partial<Record<ModuleId, string>>;
+export type ElsewhereId = keyof typeof ELSEWHERE;
+/** The modules modules.test.ts runs itself. */
+export type HereId = Exclude<ModuleId, ElsewhereId>;
+export const isHere = (m: ModuleId): m is HereId => !(m in ELSEWHERE);
 
 export type Status = 'works' | 'absent' | { partial: string } | { missing: string };
 
@@ -97,6 +114,8 @@ const COMMON: Partial<Record<ModuleId, Status>> = {
   neopixel_write: 'works',
   rotaryio: 'works',
   microcontroller: 'works',
+  'microcontroller.reset, on_next_reset': 'works',
+  'usb_cdc.data': 'works',
   nvm: 'works',
   rtc: 'works',
   storage: 'works',

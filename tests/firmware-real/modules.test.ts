@@ -9,7 +9,8 @@
  * The code.py talks to the test in lines "@@ <kind> <module> ... ~~" printed as input() prompts:
  * the firmware waits for the test's Enter after each, so the test acts on the board (drives a
  * pad, touches a pad, starts a USB read) or measures it at exactly that point of the program.
- * CIRCUITEMU_MODULES=rotaryio,countio runs only those modules (when chasing one).
+ * CIRCUITEMU_MODULES=rotaryio,countio runs only those modules (when chasing one). The modules of
+ * module-table.ts's ELSEWHERE (a reset, a USB reconfiguration) are checked by their own test file.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ import type { PdmMicrophone } from '../../peripherals/devices/pdm-microphone.js'
 import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 import { necDecode, necEncode, type IrLed, type IrReceiver } from '../../peripherals/devices/infrared.js';
 import { DEFAULT_SERIAL } from '../../peripherals/samd21/memory-map.js';
-import { BOARDS, MODULES, MODULE_STATUS, type BoardName, type ModuleId } from './module-table.js';
+import { BOARDS, MODULES, MODULE_STATUS, isHere, type BoardName, type HereId as ModuleId } from './module-table.js';
 
 const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
 
@@ -843,7 +844,7 @@ describe.each(BOARDS.map((board) => ({ board })))('CircuitPython modules on $boa
   const file = `circuitpython-${p.firmware ?? board}.uf2`;
   if (!present) console.warn(`[tests/firmware-real] SKIPPED modules on ${board}: set CIRCUITEMU_FIRMWARE_DIR to a folder with ${file} (see DEVELOPERS.md)`);
   const only = process.env.CIRCUITEMU_MODULES?.split(',');
-  const modules = MODULES.filter((m) => {
+  const modules = MODULES.filter(isHere).filter((m) => {
     const s = MODULE_STATUS[board][m];
     return (s === 'works' || s === 'absent') && (!only || only.includes(m));
   });
