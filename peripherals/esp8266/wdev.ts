@@ -8,9 +8,9 @@
  *    MAC_INT_CLEAR (+0x024, write 1 to clear): the MAC's interrupt, CPU line 0, which the SDK
  *    attaches to wDev_ProcessFiq (it enables 0x2C9F0300).
  *  - MAC_TX_STATUS (+0x084): read by wDev_ProcessFiq with MAC_INT_EVENT; bits 15:12 are the
- *    queue that finished, bits 31:28 the outcome (0 success: lmacProcessTxSuccess; 1 RTS error,
+ *    queue that started or finished (the SDK accepts 0-7 and 10), bits 31:28 the outcome (0 success: lmacProcessTxSuccess; 1 RTS error,
  *    2 CTS timeout, 4 TX error, 5 ACK timeout).
- *  - TXQ(q) = +0x1C0 - 0x18 * q (q = 0..7), six words per queue: the SDK writes the frame's
+ *  - TXQ(q) = +0x1C0 - 0x18 * q (q = 0..7 modelled), six words per queue: the SDK writes the frame's
  *    descriptor and PLCP words, then sets TX_GO_BITS (31:30) of word 1 (wDev_EnableTransmit).
  *
  * What the model does: setting a queue's go bits queues its frame for the air, one frame at a
@@ -39,7 +39,7 @@ export const TX_QUEUES = 8;
 const TXQ0 = 0x1c0;
 const TXQ_STRIDE = 0x18;
 /**
- * Time from the go bits to TX_DONE: a fixed figure, not computed from the frame, of the order of
+ * Time from TX_START to TX_DONE: a fixed figure, not computed from the frame, of the order of
  * a 64-byte management frame at 1 Mbit/s (192 us long preamble + 64 x 8 us).
  */
 export const FRAME_AIRTIME_US = 704;
