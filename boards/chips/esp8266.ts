@@ -5,7 +5,7 @@
  * trap code only; see peripherals/esp8266/rom/README.md).
  *
  *   0x3FF00000  DPORT (EDGE_INT_ENABLE, CPU2X)       0x40000000  64 KiB ROM (traps)
- *   0x3FF20C00  WDEV_NOW (microsecond counter)        0x40100000  32 KiB IRAM
+ *   0x3FF20C00  WDEV (WiFi MAC: WDEV_NOW, TX done)       0x40100000  32 KiB IRAM
  *   0x3FFE8000  96 KiB DRAM (user 80 KiB + ROM's)     0x40200000  1 MiB flash window (read-only)
  *   0x60000000  UART0   0x60000100 SPI1 (HSPI)   0x60000300 GPIO   0x60000600 FRC1/FRC2   0x60000700 RTC
  *   0x60000800  IO_MUX  0x60000900 WDT  0x60000D00 SAR ADC/RF measurement  0x60000F00 UART1
@@ -15,7 +15,7 @@
  * Clock: the CPU runs at 80 MHz, 160 MHz with DPORT CPU2X bit 0 (scheduler.setFrequency); the
  * peripherals' APB clock stays 80 MHz.
  *
- * Interrupt lines (SDK numbering): 4 GPIO (level), 5 UART0/UART1, 8 WDT stage 0 (edge), 9 FRC1
+ * Interrupt lines (SDK numbering): 0 WiFi MAC (level), 4 GPIO (level), 5 UART0/UART1, 8 WDT stage 0 (edge), 9 FRC1
  * (edge), 10 FRC2 (edge).
  */
 import { Bus, Memory, type AccessSize, type BusDevice } from '../../emulator/kernel/bus.js';
@@ -33,6 +33,7 @@ import { IoMux } from '../../peripherals/esp8266/iomux.js';
 import { SarBlock } from '../../peripherals/esp8266/sar.js';
 import { Esp8266Wdt } from '../../peripherals/esp8266/wdt.js';
 import { Esp8266Spi } from '../../peripherals/esp8266/spi.js';
+import { Wdev, WDEV_BASE, WDEV_SIZE } from '../../peripherals/esp8266/wdev.js';
 import { Esp8266Rom } from '../../peripherals/esp8266/rom/hle.js';
 import { ROM_BASE, ROM_ENTRIES, ROM_SIZE } from '../../peripherals/esp8266/rom/entries.js';
 
@@ -45,6 +46,8 @@ export const FLASH_WINDOW_SIZE = 0x100000;
 export const RTC_MEMORY_BASE = 0x60001000;
 export const RTC_MEMORY_SIZE = 0x400;
 
+/** The WiFi MAC (WDEV), level; the SDK attaches wDev_ProcessFiq. */
+export const INT_WDEV = 0;
 export const INT_GPIO = 4;
 export const INT_UART = 5;
 export const INT_WDT = 8;
@@ -90,14 +93,6 @@ class SlotWindow implements BusDevice {
   }
 }
 
-/** The WiFi MAC's free-running microsecond counter (WDEV_NOW, read by the SDK's system_get_time). */
-class Wdev extends RegisterBlock {
-  constructor(scheduler: Scheduler) {
-    super('WDEV', 0x100);
-    this.reg({ name: 'WDEV_NOW', offset: 0x00, size: 4, writable: 0, read: () => Math.floor(scheduler.seconds * 1e6) >>> 0 });
-  }
-}
-
 export interface Esp8266 {
   readonly machine: Machine;
   readonly bus: Bus;
@@ -123,6 +118,8 @@ export interface Esp8266 {
   readonly hspi: Esp8266Spi;
   /** The SAR ADC (set `sar.tout` to the volts on TOUT/A0) and RF measurement block. */
   readonly sar: SarBlock;
+  /** The WiFi MAC, as far as transmitting into an empty air (peripherals/esp8266/wdev.ts). */
+  readonly wdev: Wdev;
   readonly diagnostics: Diagnostics;
   /** The flash MiB the cache window shows, or null (Cache_Read_Disable). */
   readonly mappedMiB: number | null;
@@ -177,7 +174,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   });
   const rtc = new Esp8266Rtc(() => scheduler.seconds);
   const iomux = new IoMux();
-  const wdev = new Wdev(scheduler);
+  const wdev = new Wdev(scheduler, (level) => core?.setInterrupt(INT_WDEV, level));
   const sar = new SarBlock();
   const wdt = new Esp8266Wdt(
     scheduler,
@@ -205,8 +202,6 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
 
   const dportWindow = new SlotWindow('DPORT', 4, 0x3ff00000, diagnostics);
   dportWindow.place(0x3ff00000, dport);
-  const wdevWindow = new SlotWindow('WDEV', 4, 0x3ff20c00, diagnostics);
-  wdevWindow.place(0x3ff20c00, wdev);
   const io = new SlotWindow('IO', 16, 0x60000000, diagnostics);
   io.place(0x60000000, uart0);
   io.place(0x60000100, hspi);
@@ -219,7 +214,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   io.place(0x60000f00, uart1);
 
   bus.map('DPORT', 0x3ff00000, 0x400, dportWindow);
-  bus.map('WDEV', 0x3ff20c00, 0x400, wdevWindow);
+  bus.map('WDEV', WDEV_BASE, WDEV_SIZE, wdev);
   bus.map('DRAM', DRAM_BASE, DRAM_SIZE, dram);
   bus.map('ROM', ROM_BASE, ROM_SIZE, rom);
   bus.map('IRAM', IRAM_BASE, IRAM_SIZE, iram);
@@ -278,6 +273,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     wdt,
     hspi,
     sar,
+    wdev,
     diagnostics,
     get mappedMiB() {
       return mappedMiB;
@@ -323,6 +319,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     sar.reset();
     wdt.reset();
     hspi.reset();
+    wdev.reset();
     mappedMiB = null;
     windowMiB = -1;
     flashWindow.load(0, new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff));

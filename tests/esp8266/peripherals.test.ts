@@ -304,3 +304,64 @@ describe('SAR ADC (TOUT)', () => {
     }
   });
 });
+
+describe('WDEV (WiFi MAC) transmit completion, as the SDK lower MAC drives it', () => {
+  const WDEV = 0x3ff20c00;
+  const MAC_INT_ENA = WDEV + 0x18;
+  const MAC_INT_EVENT = WDEV + 0x20;
+  const MAC_INT_CLEAR = WDEV + 0x24;
+  const MAC_TX_STATUS = WDEV + 0x84;
+  const TXQ = (q: number) => 0x3ff20dc0 - 0x18 * q;
+  const TX_START = 1 << 18;
+  const TX_DONE = 1 << 19;
+  const line0 = (chip: { core: { readSpecial(sr: number): number } }) => chip.core.readSpecial(226) & 1; // INTERRUPT
+
+  test('go bits on TXQ(q): TX_START for q after 50 us, TX_DONE with outcome 0 (success) 704 us later, go bits cleared; line 0 follows MAC_INT_EVENT', () => {
+    const { chip, read, write } = board();
+    write(MAC_INT_ENA, 0x2c9f0300); // what wDev_Initialize enables
+    write(TXQ(2) + 4, read(TXQ(2) + 4) | 0xc0000000); // wDev_EnableTransmit(2, ...)
+    chip.machine.runFor(0.00004);
+    expect(read(MAC_INT_EVENT)).toBe(0);
+    expect(line0(chip)).toBe(0);
+    chip.machine.runFor(0.00002);
+    expect(read(MAC_INT_EVENT)).toBe(TX_START);
+    expect((read(MAC_TX_STATUS) >>> 12) & 0xf).toBe(2);
+    expect(line0(chip)).toBe(1);
+    write(MAC_INT_CLEAR, TX_START);
+    expect(line0(chip)).toBe(0);
+    chip.machine.runFor(0.0007);
+    expect(read(MAC_INT_EVENT)).toBe(TX_DONE);
+    expect(read(MAC_TX_STATUS) >>> 0).toBe(2 << 12); // bits 31:28 = 0: success
+    expect(read(TXQ(2) + 4) >>> 30).toBe(0);
+    expect(chip.wdev.framesSent).toBe(1);
+    write(MAC_INT_CLEAR, TX_DONE);
+    expect(line0(chip)).toBe(0);
+  });
+
+  test('two queues started together go on the air one after the other, in start order; a disabled event raises no line', () => {
+    const { chip, read, write } = board();
+    write(MAC_INT_ENA, TX_DONE); // TX_START not enabled: raw only
+    write(TXQ(0) + 4, 0xc0000000);
+    write(TXQ(1) + 4, 0xc0000000);
+    chip.machine.runFor(0.0001);
+    expect(line0(chip)).toBe(0);
+    chip.machine.runFor(0.0007); // 50 + 704 us: queue 0 done
+    expect(read(MAC_INT_EVENT)).toBe(TX_DONE);
+    expect((read(MAC_TX_STATUS) >>> 12) & 0xf).toBe(0);
+    expect(line0(chip)).toBe(1);
+    write(MAC_INT_CLEAR, TX_DONE | TX_START);
+    chip.machine.runFor(0.00076);
+    expect((read(MAC_TX_STATUS) >>> 12) & 0xf).toBe(1);
+    expect(read(MAC_INT_EVENT)).toBe(TX_DONE);
+    expect(chip.wdev.framesSent).toBe(2);
+  });
+
+  test('a write without both go bits starts nothing; unmodelled MAC offsets read 0 and are reported', () => {
+    const { chip, read, write } = board();
+    write(TXQ(0) + 4, 0x40000000);
+    chip.machine.runFor(0.002);
+    expect(chip.wdev.framesSent).toBe(0);
+    expect(read(WDEV + 0x300)).toBe(0);
+    expect(chip.diagnostics.counts().some((c) => c.block === 'WDEV' && c.offset === 0x300 && c.kind === 'unimplemented')).toBe(true);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * The ESP8266 WiFi MAC ("WDEV") at 0x3FF20C00-0x3FF20FFF, as far as the SDK's lower MAC needs it
+ * to transmit into an empty air. Espressif documents none of it; the registers below are named
+ * as the public reverse-engineering notes name them and their use was traced in the NONOS SDK
+ * 2.1's libpp (wDev_ProcessFiq, wDev_EnableTransmit, Tx_Copy2Queue, wDev_Initialize):
+ *  - WDEV_NOW (+0x000): free-running microsecond counter (system_get_time).
+ *  - MAC_INT_ENA (+0x018), MAC_INT_RAW (+0x01C), MAC_INT_EVENT (+0x020, raw & enable),
+ *    MAC_INT_CLEAR (+0x024, write 1 to clear): the MAC's interrupt, CPU line 0, which the SDK
+ *    attaches to wDev_ProcessFiq (it enables 0x2C9F0300).
+ *  - MAC_TX_STATUS (+0x084): read by wDev_ProcessFiq with MAC_INT_EVENT; bits 15:12 are the
+ *    queue that started or finished (the SDK accepts 0-7 and 10), bits 31:28 the outcome (0 success: lmacProcessTxSuccess; 1 RTS error,
+ *    2 CTS timeout, 4 TX error, 5 ACK timeout).
+ *  - TXQ(q) = +0x1C0 - 0x18 * q (q = 0..7 modelled), six words per queue: the SDK writes the frame's
+ *    descriptor and PLCP words, then sets TX_GO_BITS (31:30) of word 1 (wDev_EnableTransmit).
+ *
+ * What the model does: setting a queue's go bits queues its frame for the air, one frame at a
+ * time in the order the queues were started. CHANNEL_ACCESS_US later MAC_INT_RAW bit 18
+ * (TX_START) is raised with the queue in MAC_TX_STATUS (the SDK's lower MAC then marks that queue
+ * as the one on the air); FRAME_AIRTIME_US after that the queue's go bits clear, MAC_TX_STATUS
+ * reports success for the queue and bit 19 (TX_DONE) is raised (lmacProcessTxSuccess frees the
+ * frame and hands the queue its next one). Nothing is received, no ACK is awaited: every frame,
+ * broadcast or not, reports success (a unicast frame to an absent station would end in an ACK
+ * timeout on a board). Every other offset reads 0, keeps nothing and is reported unimplemented.
+ */
+import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
+import type { AccessSize } from '../../emulator/kernel/bus.js';
+import { RegisterBlock, type Register, type RegisterSpec } from '../register-block.js';
+
+export const WDEV_BASE = 0x3ff20c00;
+export const WDEV_SIZE = 0x400;
+/** MAC_INT_RAW bit: the queue in MAC_TX_STATUS started sending its frame (lmacProcessTXStartData). */
+export const TX_START = 1 << 18;
+/** MAC_INT_RAW bit: the queue in MAC_TX_STATUS finished, with the outcome in bits 31:28. */
+export const TX_DONE = 1 << 19;
+/** Word 1 of a TX queue: both bits set start the transmission (wDev_EnableTransmit). */
+const TX_GO_BITS = 0xc0000000;
+export const TX_QUEUES = 8;
+/** Offset of TXQ(0) in the block; queue q is 0x18 * q below it. */
+const TXQ0 = 0x1c0;
+const TXQ_STRIDE = 0x18;
+/**
+ * Time from TX_START to TX_DONE: a fixed figure, not computed from the frame, of the order of
+ * a 64-byte management frame at 1 Mbit/s (192 us long preamble + 64 x 8 us).
+ */
+export const FRAME_AIRTIME_US = 704;
+/** From the go bits to TX_START: DIFS (50 us at 1 Mbit/s DSSS) on an idle channel, no backoff. */
+export const CHANNEL_ACCESS_US = 50;
+const TX_RESULT_SUCCESS = 0;
+
+export class Wdev extends RegisterBlock {
+  /** Bytes covered by a declared register; other accesses are reported unimplemented. */
+  private readonly declared = new Uint8Array(WDEV_SIZE);
+  private readonly raw: Register;
+  private readonly enable: Register;
+  private readonly txStatus: Register;
+  private readonly goRegs: Register[] = [];
+  /** Queues whose go bits are set, waiting for the air, in order (each at most once). */
+  private readonly waiting: number[] = [];
+  /** The queue whose frame is being transmitted, or -1. */
+  private onAir = -1;
+  private readonly txStart: SimEvent;
+  private readonly txDone: SimEvent;
+  /** Frames whose transmission the model completed (for tests and diagnostics). */
+  framesSent = 0;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    /** The level of the MAC's interrupt (CPU line 0). */
+    private readonly onInterrupt: (level: boolean) => void,
+  ) {
+    super('WDEV', WDEV_SIZE);
+    this.reg({ name: 'WDEV_NOW', offset: 0x000, size: 4, writable: 0, read: () => Math.floor(scheduler.seconds * 1e6) >>> 0 });
+    this.enable = this.reg({ name: 'MAC_INT_ENA', offset: 0x018, size: 4, write: () => this.update() });
+    this.raw = this.reg({ name: 'MAC_INT_RAW', offset: 0x01c, size: 4, writable: 0 });
+    this.reg({ name: 'MAC_INT_EVENT', offset: 0x020, size: 4, writable: 0, read: () => (this.raw.value & this.enable.value) >>> 0 });
+    this.reg({ name: 'MAC_INT_CLEAR', offset: 0x024, size: 4, writeOnly: true, write: (v) => this.clear(v) });
+    this.txStatus = this.reg({ name: 'MAC_TX_STATUS', offset: 0x084, size: 4, writable: 0 });
+    for (let q = 0; q < TX_QUEUES; q++) {
+      const base = TXQ0 - TXQ_STRIDE * q;
+      for (let w = 0; w < 6; w++) {
+        const name = `TXQ${q}_WORD${w}`;
+        if (w === 1) this.goRegs.push(this.reg({ name, offset: base + 4, size: 4, write: (v) => this.go(q, v) }));
+        else this.reg({ name, offset: base + 4 * w, size: 4, unimplemented: true });
+      }
+    }
+    this.txStart = new SimEvent('wdev.tx-start', () => this.onTxStart());
+    this.txDone = new SimEvent('wdev.tx-done', () => this.onTxDone());
+  }
+
+  override reg(spec: RegisterSpec): Register {
+    this.declared.fill(1, spec.offset, spec.offset + spec.size);
+    return super.reg(spec);
+  }
+
+  override read(offset: number, size: AccessSize): number {
+    if (this.declared[offset]) return super.read(offset, size);
+    this.diagnostics?.unimplemented(this.name, offset, size, false, 0);
+    return 0;
+  }
+
+  override write(offset: number, size: AccessSize, value: number): void {
+    if (this.declared[offset]) super.write(offset, size, value);
+    else this.diagnostics?.unimplemented(this.name, offset, size, true, value);
+  }
+
+  reset(): void {
+    this.resetRegisters();
+    this.waiting.length = 0;
+    this.onAir = -1;
+    this.framesSent = 0;
+    this.scheduler.cancel(this.txStart);
+    this.scheduler.cancel(this.txDone);
+    this.onInterrupt(false);
+  }
+
+  /** A write to word 1 of TXQ(q): the go bits queue its frame (once until it is reported). */
+  private go(q: number, value: number): void {
+    if ((value & TX_GO_BITS) >>> 0 !== TX_GO_BITS || q === this.onAir || this.waiting.includes(q)) return;
+    this.waiting.push(q);
+    if (this.onAir < 0) this.next();
+  }
+
+  /** The next waiting queue takes the air after the channel access delay. */
+  private next(): void {
+    const q = this.waiting.shift();
+    if (q === undefined) return;
+    this.onAir = q;
+    this.scheduler.scheduleIn(this.txStart, this.cycles(CHANNEL_ACCESS_US));
+  }
+
+  /** The frame's first bits leave: TX_START for its queue (lmacProcessTXStartData). */
+  private onTxStart(): void {
+    this.txStatus.value = (this.onAir << 12) >>> 0;
+    this.raise(TX_START);
+    this.scheduler.scheduleIn(this.txDone, this.cycles(FRAME_AIRTIME_US));
+  }
+
+  /** The frame has left: its go bits clear, TX_DONE reports success (lmacProcessTxSuccess). */
+  private onTxDone(): void {
+    const q = this.onAir;
+    this.goRegs[q]!.value = (this.goRegs[q]!.value & ~TX_GO_BITS) >>> 0;
+    this.txStatus.value = ((TX_RESULT_SUCCESS << 28) | (q << 12)) >>> 0;
+    this.framesSent++;
+    this.onAir = -1;
+    this.raise(TX_DONE);
+    this.next();
+  }
+
+  private cycles(us: number): number {
+    return Math.max(1, this.scheduler.cyclesIn(us * 1e-6));
+  }
+
+  private raise(bits: number): void {
+    this.raw.value = (this.raw.value | bits) >>> 0;
+    this.update();
+  }
+
+  private clear(bits: number): void {
+    this.raw.value = (this.raw.value & ~bits) >>> 0;
+    this.update();
+  }
+
+  private update(): void {
+    this.onInterrupt((this.raw.value & this.enable.value) !== 0);
+  }
+}
