@@ -6,10 +6,10 @@
  * store and canvas hold against the board's drawing data, and the header's boxes.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, dropFile, haveChromium, openSite, root, waitForTerminal, type Site } from './site.js';
+import { CHROMIUM, dropFile, haveChromium, openSite, root, shot, waitForTerminal, type Site } from './site.js';
 import { FEATHER_HUZZAH_DRAWING } from '../../boards/drawings/feather-huzzah.js';
 import { FEATHER_M0_BLUEFRUIT_LE_DRAWING } from '../../boards/drawings/feather-m0.js';
 import { loadImage, buildUf2, SAMD21_FAMILY_ID } from '../../firmware-runtime/images/index.js';
@@ -20,7 +20,6 @@ const micropython = firmwareDir ? join(firmwareDir, 'micropython-esp8266.bin') :
 const haveMicroPython = !!micropython && existsSync(micropython);
 if (haveChromium && !haveMicroPython) console.warn('[tests/ui] SKIPPED MicroPython on the Feather HUZZAH: set CIRCUITEMU_FIRMWARE_DIR to a folder with micropython-esp8266.bin');
 /** SCREENSHOTS=<dir> saves what the page looks like at each step (to look at). */
-const shots = process.env.SCREENSHOTS;
 
 interface Hook {
   circuitemu: {
@@ -32,10 +31,6 @@ const state = (page: Page) => page.evaluate(() => {
   const s = (window as unknown as Hook).circuitemu.store.getState();
   return { board: s.board?.name, engine: s.engine, firmware: s.firmware, notice: s.notice };
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (shots) writeFileSync(join(shots, `${name}.png`), await page.screenshot());
-}
 
 describe.skipIf(!haveChromium)('web app: the Feather HUZZAH, the Bluefruit LE, the header', () => {
   let site: Site;

@@ -7,10 +7,10 @@
  * firmware by tests/hosted/firmware-equivalence.test.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, dropFile, haveChromium, openSite, root, terminalText, waitForTerminal, type Site } from './site.js';
+import { CHROMIUM, dropFile, haveChromium, openSite, root, shot, terminalText, waitForTerminal, type Site } from './site.js';
 import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
 import { FEATHER_M0_ADALOGGER_DRAWING } from '../../boards/drawings/feather-m0.js';
 import { TRINKET_M0_DRAWING } from '../../boards/drawings/trinket-m0.js';
@@ -22,7 +22,6 @@ const trinketFirmware = firmwareDir ? join(firmwareDir, 'circuitpython-trinket_m
 const haveTrinketFirmware = !!trinketFirmware && existsSync(trinketFirmware);
 if (haveChromium && !haveTrinketFirmware) console.warn('[tests/ui] SKIPPED the DotStar test: set CIRCUITEMU_FIRMWARE_DIR to a folder with circuitpython-trinket_m0.uf2');
 /** SCREENSHOTS=<dir> saves what the page looks like at each step (to look at). */
-const shots = process.env.SCREENSHOTS;
 
 interface Hook {
   circuitemu: {
@@ -43,10 +42,6 @@ async function saveCode(page: Page, code: string): Promise<void> {
 }
 
 const simSeconds = (page: Page) => page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame?.simSeconds ?? 0);
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (shots) writeFileSync(join(shots, `${name}.png`), await page.screenshot());
-}
 
 describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engine)', () => {
   let site: Site;

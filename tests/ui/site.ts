@@ -3,7 +3,7 @@
  * COOP/COEP headers `npm start` serves) opened in Debian's Chromium through playwright-core, and the
  * serial console's text as the page's xterm.js shows it.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
@@ -104,4 +104,10 @@ export async function dropFile(page: Page, name: string, bytes: Uint8Array): Pro
     },
     { name, data: Array.from(bytes) },
   );
+}
+
+/** Saves a screenshot as $SCREENSHOTS/NAME.png when that folder is set (to look at what the tests saw). */
+export async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.SCREENSHOTS;
+  if (dir) writeFileSync(join(dir, `${name}.png`), await page.screenshot());
 }
