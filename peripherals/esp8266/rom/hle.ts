@@ -100,6 +100,30 @@ const PHY_TRAPS = 0x4000f000;
 /** In ROM-owned RAM (the SDK overwrites entries with its own ram_* versions), after Td4s. */
 const PHY_TABLE = 0x3fffd600;
 const PHY_TABLE_ENTRIES = 128;
+/**
+ * The PHY table's entry the SDK calls as i2c_readReg_Mask(block, host, reg, msb, lsb) (libphy
+ * calls table offset 148 with those five arguments everywhere, e.g. wait_rfpll_cal_end).
+ */
+const PHY_I2C_READ_MASK = 37;
+/** The internal I2C block the SDK's wait_rfpll_cal_end polls (98), and its register and bit. */
+const I2C_RFPLL = 0x62;
+const I2C_RFPLL_CAL_REG = 7;
+const I2C_RFPLL_CAL_END = 1 << 7;
+
+/**
+ * A read of the internal I2C bus to the analog blocks (RF PLL, BBPLL, SAR...), bits msb..lsb of
+ * (block, reg). No analog block is modelled: every register reads 0, except the RF PLL's
+ * "calibration ended" flag (block 0x62, reg 7, bit 7), which reads 1 at once. The SDK's
+ * wait_rfpll_cal_end polls it 100 times, 20 us apart, after each channel change and prints
+ * "error: pll_cal exceeds 2ms!!!" when it never sets; a board locks well within that (no such
+ * line in a real boot log).
+ */
+function i2cReadMask(block: number, reg: number, msb: number, lsb: number): number {
+  const value = (block & 0xff) === I2C_RFPLL && (reg & 0xff) === I2C_RFPLL_CAL_REG ? I2C_RFPLL_CAL_END : 0;
+  const width = (msb & 7) - (lsb & 7) + 1;
+  return width > 0 ? (value >>> (lsb & 7)) & ((1 << width) - 1) : 0;
+}
+
 /** ets_isr_attach's table: {handler, arg} per interrupt line (read by asm/l1int.S). */
 export const ISR_TABLE = 0x3fffd800;
 /** Where printf output is formatted for asm/emit.S to pass to putc1 (ROM-owned RAM). */
@@ -356,7 +380,8 @@ export class Esp8266Rom {
     for (let i = 0; i < PHY_TABLE_ENTRIES; i++) {
       this.handlers.set(PHY_TRAPS + 8 * i, (cpu) => {
         this.phyCalls[i]!++;
-        cpu.a[2] = 0;
+        const a = cpu.a;
+        cpu.a[2] = i === PHY_I2C_READ_MASK ? i2cReadMask(a[2]!, a[4]!, a[5]!, a[6]!) : 0;
       });
     }
     // lldesc_build_chain(desc, desclen, buf, buflen, blksz, owner, &head, &tail): the DMA
@@ -381,7 +406,9 @@ export class Esp8266Rom {
       this.write32(tailPtr, count ? desc + 12 * (count - 1) : 0);
     });
     for (const address of Object.values(ROM_PHY_ENTRIES)) this.handlers.set(address, (cpu) => void (cpu.a[2] = 0));
-    for (const name of ['rom_i2c_readReg', 'rom_i2c_readReg_Mask', 'rom_i2c_writeReg', 'rom_i2c_writeReg_Mask'] as const) this.fn(name, () => 0);
+    this.fn('rom_i2c_readReg', (block, _host, reg) => i2cReadMask(block, reg, 7, 0));
+    this.fn('rom_i2c_readReg_Mask', (block, _host, reg, msb, lsb) => i2cReadMask(block, reg, msb, lsb));
+    for (const name of ['rom_i2c_writeReg', 'rom_i2c_writeReg_Mask'] as const) this.fn(name, () => 0);
   }
 
   private unhandled(cpu: RomCpu, what: string): void {
