@@ -5,7 +5,8 @@
  * trap code only; see peripherals/esp8266/rom/README.md).
  *
  *   0x3FF00000  DPORT (EDGE_INT_ENABLE, CPU2X)       0x40000000  64 KiB ROM (traps)
- *   0x3FF20C00  WDEV (WiFi MAC: WDEV_NOW, TX done)       0x40100000  32 KiB IRAM
+ *   0x3FF20000  WDEV_RX (WiFi MAC receive DMA)      0x3FF20C00  WDEV (WiFi MAC: WDEV_NOW, TX, interrupts)
+ *   0x40100000  32 KiB IRAM
  *   0x3FFE8000  96 KiB DRAM (user 80 KiB + ROM's)     0x40200000  1 MiB flash window (read-only)
  *   0x60000000  UART0   0x60000100 SPI1 (HSPI)   0x60000300 GPIO   0x60000600 FRC1/FRC2   0x60000700 RTC
  *   0x60000800  IO_MUX  0x60000900 WDT  0x60000D00 SAR ADC/RF measurement  0x60000F00 UART1
@@ -34,6 +35,7 @@ import { SarBlock } from '../../peripherals/esp8266/sar.js';
 import { Esp8266Wdt } from '../../peripherals/esp8266/wdt.js';
 import { Esp8266Spi } from '../../peripherals/esp8266/spi.js';
 import { Wdev, WDEV_BASE, WDEV_SIZE } from '../../peripherals/esp8266/wdev.js';
+import { WdevRx, WDEV_RX_BASE, WDEV_RX_SIZE } from '../../peripherals/esp8266/wdev-rx.js';
 import { Esp8266Rom } from '../../peripherals/esp8266/rom/hle.js';
 import { ROM_BASE, ROM_ENTRIES, ROM_SIZE } from '../../peripherals/esp8266/rom/entries.js';
 
@@ -120,6 +122,8 @@ export interface Esp8266 {
   readonly sar: SarBlock;
   /** The WiFi MAC, as far as transmitting into an empty air (peripherals/esp8266/wdev.ts). */
   readonly wdev: Wdev;
+  /** The MAC's receive DMA and the access points on the air (peripherals/esp8266/wdev-rx.ts). */
+  readonly wdevRx: WdevRx;
   readonly diagnostics: Diagnostics;
   /** The flash MiB the cache window shows, or null (Cache_Read_Disable). */
   readonly mappedMiB: number | null;
@@ -175,6 +179,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   const rtc = new Esp8266Rtc(() => scheduler.seconds);
   const iomux = new IoMux();
   const wdev = new Wdev(scheduler, (level) => core?.setInterrupt(INT_WDEV, level));
+  const wdevRx = new WdevRx(scheduler, bus, () => wdev.receiveDone(), (bssid) => wdev.bssidMatch(bssid));
   const sar = new SarBlock();
   const wdt = new Esp8266Wdt(
     scheduler,
@@ -197,7 +202,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     scheduler.requestBreak();
   };
 
-  const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev, sar, wdt, hspi];
+  const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev, wdevRx, sar, wdt, hspi];
   for (const b of blocks) b.diagnostics = diagnostics;
 
   const dportWindow = new SlotWindow('DPORT', 4, 0x3ff00000, diagnostics);
@@ -215,6 +220,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
 
   bus.map('DPORT', 0x3ff00000, 0x400, dportWindow);
   bus.map('WDEV', WDEV_BASE, WDEV_SIZE, wdev);
+  bus.map('WDEV_RX', WDEV_RX_BASE, WDEV_RX_SIZE, wdevRx);
   bus.map('DRAM', DRAM_BASE, DRAM_SIZE, dram);
   bus.map('ROM', ROM_BASE, ROM_SIZE, rom);
   bus.map('IRAM', IRAM_BASE, IRAM_SIZE, iram);
@@ -224,7 +230,8 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   // The rest of the two peripheral spaces (WiFi MAC, RF, PHY and other undocumented blocks):
   // reads 0, writes ignored, every access reported.
   for (const [name, base, end] of [
-    ['DPORT+0x400', 0x3ff00400, 0x3ff20c00],
+    ['DPORT+0x400', 0x3ff00400, WDEV_RX_BASE],
+    ['WDEV_RX+0x400', WDEV_RX_BASE + WDEV_RX_SIZE, WDEV_BASE],
     ['WDEV+0x400', 0x3ff21000, 0x3ff40000],
     ['IO+0x1400', 0x60001400, 0x60010000],
   ] as const) {
@@ -274,6 +281,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     hspi,
     sar,
     wdev,
+    wdevRx,
     diagnostics,
     get mappedMiB() {
       return mappedMiB;
@@ -320,6 +328,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     wdt.reset();
     hspi.reset();
     wdev.reset();
+    wdevRx.reset();
     mappedMiB = null;
     windowMiB = -1;
     flashWindow.load(0, new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff));
@@ -353,6 +362,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
       return gpio.bootMode;
     },
     halt: (message) => machine.stop({ reason: 'fault', exitCode: 1, message }),
+    tuneRadio: (mhz) => wdevRx.tune(mhz),
   });
   rom.load(0, hle.image());
 

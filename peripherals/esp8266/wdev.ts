@@ -28,12 +28,16 @@ import { RegisterBlock, type Register, type RegisterSpec } from '../register-blo
 
 export const WDEV_BASE = 0x3ff20c00;
 export const WDEV_SIZE = 0x400;
+/** MAC_INT_RAW bit: the receive DMA filled a descriptor (wdev-rx.ts); wDev_ProcessFiq reads RXDMA_LAST. */
+export const RX_DONE = 1 << 8;
 /** MAC_INT_RAW bit: the queue in MAC_TX_STATUS started sending its frame (lmacProcessTXStartData). */
 export const TX_START = 1 << 18;
 /** MAC_INT_RAW bit: the queue in MAC_TX_STATUS finished, with the outcome in bits 31:28. */
 export const TX_DONE = 1 << 19;
 /** Word 1 of a TX queue: both bits set start the transmission (wDev_EnableTransmit). */
 const TX_GO_BITS = 0xc0000000;
+/** MAC_BSSIDn_MASK_HI bit 16: the interface's BSSID filter is on (wDev_SetBssid / wDev_ClearBssid). */
+const BSSID_FILTER_ENABLE = 1 << 16;
 export const TX_QUEUES = 8;
 /** Offset of TXQ(0) in the block; queue q is 0x18 * q below it. */
 const TXQ0 = 0x1c0;
@@ -54,6 +58,10 @@ export class Wdev extends RegisterBlock {
   private readonly enable: Register;
   private readonly txStatus: Register;
   private readonly goRegs: Register[] = [];
+  private readonly bssid: Register[] = [];
+  private readonly bssidHi: Register[] = [];
+  private readonly bssidMask: Register[] = [];
+  private readonly bssidMaskHi: Register[] = [];
   /** Queues whose go bits are set, waiting for the air, in order (each at most once). */
   private readonly waiting: number[] = [];
   /** The queue whose frame is being transmitted, or -1. */
@@ -75,6 +83,21 @@ export class Wdev extends RegisterBlock {
     this.reg({ name: 'MAC_INT_EVENT', offset: 0x020, size: 4, writable: 0, read: () => (this.raw.value & this.enable.value) >>> 0 });
     this.reg({ name: 'MAC_INT_CLEAR', offset: 0x024, size: 4, writeOnly: true, write: (v) => this.clear(v) });
     this.txStatus = this.reg({ name: 'MAC_TX_STATUS', offset: 0x084, size: 4, writable: 0 });
+    // The receive filters, as wDev_SetBssid and wDev_SetMacAddress write them (stored; the
+    // receive side asks bssidMatch()): per interface a BSSID (low word, high half-word) and its
+    // mask (bit 16 of the high mask word enables the filter), then the station's own address.
+    for (let i = 0; i < 2; i++) {
+      this.bssid.push(this.reg({ name: `MAC_BSSID${i}_LO`, offset: 0x028 + 8 * i, size: 4 }));
+      this.bssidHi.push(this.reg({ name: `MAC_BSSID${i}_HI`, offset: 0x02c + 8 * i, size: 4 }));
+      this.bssidMask.push(this.reg({ name: `MAC_BSSID${i}_MASK_LO`, offset: 0x038 + 8 * i, size: 4 }));
+      this.bssidMaskHi.push(this.reg({ name: `MAC_BSSID${i}_MASK_HI`, offset: 0x03c + 8 * i, size: 4 }));
+    }
+    for (let i = 0; i < 2; i++) {
+      this.reg({ name: `MAC_ADDR${i}_LO`, offset: 0x048 + 8 * i, size: 4 });
+      this.reg({ name: `MAC_ADDR${i}_HI`, offset: 0x04c + 8 * i, size: 4 });
+    }
+    this.reg({ name: 'MAC_ADDR_MASK_LO', offset: 0x058, size: 4 });
+    this.reg({ name: 'MAC_ADDR_MASK_HI', offset: 0x05c, size: 4 });
     for (let q = 0; q < TX_QUEUES; q++) {
       const base = TXQ0 - TXQ_STRIDE * q;
       for (let w = 0; w < 6; w++) {
@@ -111,6 +134,34 @@ export class Wdev extends RegisterBlock {
     this.scheduler.cancel(this.txStart);
     this.scheduler.cancel(this.txDone);
     this.onInterrupt(false);
+  }
+
+  /**
+   * The receive header's bssidmatch bits (30: interface 0's filter, 31: interface 1's) for a
+   * frame from BSS `bssid`. A filter matches when enabled (MASK_HI bit 16) and the masked
+   * addresses agree, or when it holds the broadcast address: wDev_SetRxPolicy(1) sets that
+   * while the SDK scans, to hear every BSS (inferred from that use; nothing documents it).
+   */
+  bssidMatch(bssid: Uint8Array): number {
+    const lo = (bssid[0]! | (bssid[1]! << 8) | (bssid[2]! << 16) | (bssid[3]! << 24)) >>> 0;
+    const hi = bssid[4]! | (bssid[5]! << 8);
+    let bits = 0;
+    for (let i = 0; i < 2; i++) {
+      const maskHi = this.bssidMaskHi[i]!.value;
+      if (!(maskHi & BSSID_FILTER_ENABLE)) continue;
+      const fLo = this.bssid[i]!.value >>> 0;
+      const fHi = this.bssidHi[i]!.value & 0xffff;
+      const mLo = this.bssidMask[i]!.value >>> 0;
+      const mHi = maskHi & 0xffff;
+      const wildcard = fLo === 0xffffffff && fHi === 0xffff;
+      if (wildcard || (((fLo ^ lo) & mLo) >>> 0 === 0 && ((fHi ^ hi) & mHi) === 0)) bits |= 1 << (30 + i);
+    }
+    return bits >>> 0;
+  }
+
+  /** The receive DMA completed a frame (wdev-rx.ts): RX_DONE. */
+  receiveDone(): void {
+    this.raise(RX_DONE);
   }
 
   /** A write to word 1 of TXQ(q): the go bits queue its frame (once until it is reported). */

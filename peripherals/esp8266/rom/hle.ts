@@ -78,6 +78,8 @@ export interface RomHost {
   readonly bootMode: number;
   /** Stops the machine with a fault report. */
   halt(message: string): void;
+  /** The SDK programmed the RF PLL for `mhz` (the radio now listens there). */
+  tuneRadio?(mhz: number): void;
 }
 
 type Handler = (cpu: RomCpu) => void;
@@ -105,6 +107,25 @@ const PHY_TABLE_ENTRIES = 128;
  * calls table offset 148 with those five arguments everywhere, e.g. wait_rfpll_cal_end).
  */
 const PHY_I2C_READ_MASK = 37;
+/**
+ * The PHY table's entry chip_v6_set_chanfreq calls with (MHz, 128) for the channel number it
+ * then tunes to (chip_v6_set_chan): 2412 + 5 (n - 1) MHz is channel n, 2484 channel 14.
+ */
+const PHY_CHANNEL_OF = 17;
+/**
+ * The entry ram_set_channel_freq calls with a pointer to the RF PLL's three divider bytes
+ * (after ram_rfpll_set_freq computed them): the PLL is programmed.
+ */
+const PHY_RFPLL_SET = 56;
+const CRYSTAL_MHZ = 26;
+
+/** The 2.4 GHz channel of a centre frequency in MHz, or 0. */
+function channelNumber(mhz: number): number {
+  if (mhz === 2484) return 14;
+  const n = (mhz - 2407) / 5;
+  return Number.isInteger(n) && n >= 1 && n <= 13 ? n : 0;
+}
+
 /** The internal I2C block the SDK's wait_rfpll_cal_end polls (98), and its register and bit. */
 const I2C_RFPLL = 0x62;
 const I2C_RFPLL_CAL_REG = 7;
@@ -381,7 +402,8 @@ export class Esp8266Rom {
       this.handlers.set(PHY_TRAPS + 8 * i, (cpu) => {
         this.phyCalls[i]!++;
         const a = cpu.a;
-        cpu.a[2] = i === PHY_I2C_READ_MASK ? i2cReadMask(a[2]!, a[4]!, a[5]!, a[6]!) : 0;
+        if (i === PHY_RFPLL_SET) this.host.tuneRadio?.(this.rfPllMHz(a[2]! >>> 0));
+        cpu.a[2] = i === PHY_I2C_READ_MASK ? i2cReadMask(a[2]!, a[4]!, a[5]!, a[6]!) : i === PHY_CHANNEL_OF ? channelNumber(a[2]!) : 0;
       });
     }
     // lldesc_build_chain(desc, desclen, buf, buflen, blksz, owner, &head, &tail): the DMA
@@ -409,6 +431,17 @@ export class Esp8266Rom {
     this.fn('rom_i2c_readReg', (block, _host, reg) => i2cReadMask(block, reg, 7, 0));
     this.fn('rom_i2c_readReg_Mask', (block, _host, reg, msb, lsb) => i2cReadMask(block, reg, msb, lsb));
     for (const name of ['rom_i2c_writeReg', 'rom_i2c_writeReg_Mask'] as const) this.fn(name, () => 0);
+  }
+
+  /**
+   * The frequency the RF PLL runs at from the three divider bytes the SDK hands table entry
+   * PHY_RFPLL_SET: its ram_rfpll_set_freq computes y = f * 4 / (3 * crystal) - 32 and passes
+   * the integer part and two fractional bytes. The module's crystal is 26 MHz (the SDK's
+   * default, the Feather HUZZAH's ESP-12).
+   */
+  private rfPllMHz(bytes: number): number {
+    const y = this.read8(bytes) + 32 + this.read8(bytes + 1) / 256 + this.read8(bytes + 2) / 65536;
+    return (y * 3 * CRYSTAL_MHZ) / 4;
   }
 
   private unhandled(cpu: RomCpu, what: string): void {

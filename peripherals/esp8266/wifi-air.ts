@@ -1,0 +1,175 @@
+/**
+ * The air around the ESP8266's radio: access points a board, scenario or test defines, and the
+ * IEEE 802.11 frames they send (beacons), built as IEEE Std 802.11-2016 lays them out (9.3.3.3
+ * Beacon frame format; 9.4.2 elements: SSID 0, Supported Rates 1, DS Parameter Set 3, TIM 5,
+ * Extended Supported Rates 50, RSN 48; the WPA vendor element 221 with OUI 00:50:F2 type 1, as
+ * Wi-Fi Alliance WPA and hostapd write it). The frame check sequence is the 802.11 CRC-32.
+ *
+ * Nothing here knows the ESP8266: wdev-rx.ts hands these frames to the SDK the way the MAC's
+ * receive DMA does.
+ */
+
+/** Security of an access point, numbered as the SDK's AUTH_MODE and MicroPython's network.AUTH_*. */
+export const AUTH_MODES = ['open', 'wep', 'wpa-psk', 'wpa2-psk', 'wpa-wpa2-psk'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+export interface AccessPoint {
+  ssid: string;
+  /** 6 bytes as "aa:bb:cc:dd:ee:ff"; default: derived from the SSID (locally administered). */
+  bssid?: string;
+  /** 2.4 GHz channel 1-14; default 1. */
+  channel?: number;
+  /** Signal strength, dBm (-100..-1), as the firmware reports it (scan()'s RSSI); default -60. */
+  rssi?: number;
+  /** Default 'open'. */
+  auth?: AuthMode;
+  /** Hidden network: beacons carry an empty SSID. Default false. */
+  hidden?: boolean;
+}
+
+/** An access point with every field resolved and checked. */
+export interface ResolvedAccessPoint {
+  readonly ssid: string;
+  readonly bssid: Uint8Array;
+  readonly channel: number;
+  readonly rssi: number;
+  readonly auth: AuthMode;
+  readonly hidden: boolean;
+}
+
+/** Centre frequency of a 2.4 GHz channel (MHz): 2412 + 5 (ch - 1), channel 14 at 2484. */
+export function channelMHz(channel: number): number {
+  return channel === 14 ? 2484 : 2407 + 5 * channel;
+}
+
+/** The 2.4 GHz channel whose centre is nearest `mhz`, or 0 if none is within 2 MHz. */
+export function channelOf(mhz: number): number {
+  for (let ch = 1; ch <= 14; ch++) if (Math.abs(channelMHz(ch) - mhz) <= 2) return ch;
+  return 0;
+}
+
+/** Checks an access point's fields; throws an Error naming the bad one. */
+export function resolveAccessPoint(ap: AccessPoint): ResolvedAccessPoint {
+  const ssid = ap.ssid;
+  const ssidBytes = new TextEncoder().encode(ssid);
+  if (ssidBytes.length < 1 || ssidBytes.length > 32) throw new Error(`access point SSID ${JSON.stringify(ssid)}: 1 to 32 bytes`);
+  const channel = ap.channel ?? 1;
+  if (!Number.isInteger(channel) || channel < 1 || channel > 14) throw new Error(`access point ${JSON.stringify(ssid)}: channel ${channel} is not 1-14`);
+  const rssi = ap.rssi ?? -60;
+  if (!Number.isInteger(rssi) || rssi < -100 || rssi > -1) throw new Error(`access point ${JSON.stringify(ssid)}: RSSI ${rssi} is not -100..-1 dBm`);
+  const auth = ap.auth ?? 'open';
+  if (!AUTH_MODES.includes(auth)) throw new Error(`access point ${JSON.stringify(ssid)}: auth ${JSON.stringify(auth)} is not one of ${AUTH_MODES.join(', ')}`);
+  return { ssid, bssid: ap.bssid === undefined ? bssidFor(ssidBytes) : parseMac(ap.bssid), channel, rssi, auth, hidden: ap.hidden ?? false };
+}
+
+/**
+ * `SSID[:CH[:RSSI[:AUTH]]]` (the CLI's --wifi-ap): "home:6:-55:wpa2-psk". AUTH is a name of
+ * AUTH_MODES or its number (MicroPython's network.AUTH_* values).
+ */
+export function parseAccessPointSpec(spec: string): AccessPoint {
+  const [ssid = '', ch, rssi, auth] = spec.split(':');
+  const ap: AccessPoint = { ssid };
+  const int = (text: string, what: string) => {
+    if (!/^-?\d+$/.test(text)) throw new Error(`--wifi-ap ${spec}: ${what} ${JSON.stringify(text)} is not a number`);
+    return Number(text);
+  };
+  if (ch) ap.channel = int(ch, 'channel');
+  if (rssi) ap.rssi = int(rssi, 'RSSI');
+  if (auth) ap.auth = (/^\d$/.test(auth) ? AUTH_MODES[Number(auth)] : auth) as AuthMode;
+  resolveAccessPoint(ap);
+  return ap;
+}
+
+function parseMac(text: string): Uint8Array {
+  const parts = text.split(/[:-]/);
+  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{2}$/.test(p))) throw new Error(`BSSID ${JSON.stringify(text)} is not six hex bytes (aa:bb:cc:dd:ee:ff)`);
+  return Uint8Array.from(parts, (p) => parseInt(p, 16));
+}
+
+/** A locally administered unicast address from the SSID's bytes (stable across runs). */
+function bssidFor(ssid: Uint8Array): Uint8Array {
+  const crc = crc32(ssid);
+  return Uint8Array.of(0x02, 0xce, (crc >>> 24) & 0xff, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff);
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** The 802.11 FCS: CRC-32 (reflected, polynomial 0x04C11DB7, as Ethernet). */
+export function crc32(bytes: Uint8Array, end = bytes.length): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Beacon interval, time units (1 TU = 1024 us): the usual 100. */
+export const BEACON_INTERVAL_TU = 100;
+export const TU_SECONDS = 1024e-6;
+
+const OUI_IEEE = [0x00, 0x0f, 0xac];
+const OUI_WPA = [0x00, 0x50, 0xf2];
+/** Cipher suite types: TKIP 2, CCMP 4; AKM 2: PSK. */
+const TKIP = 2;
+const CCMP = 4;
+const AKM_PSK = 2;
+
+/** The RSN element (48): version 1, group CCMP, pairwise CCMP, AKM PSK, capabilities 0. */
+function rsnElement(): number[] {
+  const body = [1, 0, ...OUI_IEEE, CCMP, 1, 0, ...OUI_IEEE, CCMP, 1, 0, ...OUI_IEEE, AKM_PSK, 0, 0];
+  return [48, body.length, ...body];
+}
+
+/** The WPA vendor element (221, OUI 00:50:F2 type 1): version 1, TKIP group and pairwise, PSK. */
+function wpaElement(): number[] {
+  const body = [...OUI_WPA, 1, 1, 0, ...OUI_WPA, TKIP, 1, 0, ...OUI_WPA, TKIP, 1, 0, ...OUI_WPA, AKM_PSK];
+  return [221, body.length, ...body];
+}
+
+/**
+ * A beacon (management frame, subtype 8) from `ap`, sent at TSF `tsfMicros`, with its FCS.
+ * Capability: ESS, plus Privacy for any secured network; the elements a 802.11b/g AP sends.
+ */
+export function beaconFrame(ap: ResolvedAccessPoint, sequence: number, tsfMicros: number): Uint8Array {
+  const ssid = ap.hidden ? [] : Array.from(new TextEncoder().encode(ap.ssid));
+  const capability = 0x0001 | (ap.auth === 'open' ? 0 : 0x0010) | 0x0020; // ESS, Privacy, short preamble
+  const header = [0x80, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, ...ap.bssid, ...ap.bssid, (sequence << 4) & 0xf0, (sequence >> 4) & 0xff];
+  const tsf: number[] = [];
+  for (let i = 0, t = Math.floor(tsfMicros); i < 8; i++, t = Math.floor(t / 256)) tsf.push(t % 256);
+  const body = [
+    ...tsf,
+    BEACON_INTERVAL_TU & 0xff,
+    BEACON_INTERVAL_TU >> 8,
+    capability & 0xff,
+    capability >> 8,
+    0,
+    ssid.length,
+    ...ssid,
+    1,
+    8,
+    0x82, 0x84, 0x8b, 0x96, 0x0c, 0x12, 0x18, 0x24, // 1 2 5.5 11 (basic) 6 9 12 18 Mb/s
+    3,
+    1,
+    ap.channel,
+    5,
+    4,
+    0, 1, 0, 0, // TIM: DTIM count 0, period 1, no traffic buffered
+    50,
+    4,
+    0x30, 0x48, 0x60, 0x6c, // 24 36 48 54 Mb/s
+    ...(ap.auth === 'wpa2-psk' || ap.auth === 'wpa-wpa2-psk' ? rsnElement() : []),
+    ...(ap.auth === 'wpa-psk' || ap.auth === 'wpa-wpa2-psk' ? wpaElement() : []),
+  ];
+  const frame = new Uint8Array(header.length + body.length + 4);
+  frame.set(header, 0);
+  frame.set(body, header.length);
+  const fcs = crc32(frame, frame.length - 4);
+  frame.set([fcs & 0xff, (fcs >>> 8) & 0xff, (fcs >>> 16) & 0xff, fcs >>> 24], frame.length - 4);
+  return frame;
+}
