@@ -12,6 +12,7 @@ import type { Machine } from '../emulator/kernel/machine.js';
 import { SimEvent } from '../emulator/kernel/scheduler.js';
 import { createEsp8266, FLASH_WINDOW_BASE, RESET_EXTERNAL, type Esp8266 } from './chips/esp8266.js';
 import type { Board, BoardConsole, LoadSegment, MemoryRegion } from './types.js';
+import type { AccessPoint } from '../peripherals/esp8266/wifi-air.js';
 
 export const FEATHER_HUZZAH_SPEC = {
   name: 'feather_huzzah',
@@ -82,11 +83,18 @@ export interface FeatherHuzzahOptions {
    * MicroPython's deep-sleep guides add it; the bare board does not have it). Default true.
    */
   gpio16ToReset?: boolean;
+  /**
+   * The WiFi access points in range (default none): each beacons on its channel, so a scan
+   * finds it (peripherals/esp8266/wdev-rx.ts says what is and is not modelled). Also settable
+   * later through `chip.wdevRx.accessPoints`.
+   */
+  wifi?: { accessPoints?: readonly AccessPoint[] };
 }
 
 export function createFeatherHuzzah(options: FeatherHuzzahOptions = {}): FeatherHuzzahBoard {
   const chip = createEsp8266({ flashSize: FEATHER_HUZZAH_SPEC.flashSize });
   if (options.gpio16ToReset ?? true) chip.onDeepSleepWake = () => chip.systemReset(RESET_EXTERNAL);
+  chip.wdevRx.accessPoints = options.wifi?.accessPoints ?? [];
   const machine = chip.machine;
   const console = uartConsole(chip, machine);
   const regions: MemoryRegion[] = [

@@ -13,6 +13,7 @@ import { TRINKET_M0_SPEC } from './trinket-m0.js';
 import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
 import type { Board } from './types.js';
+import type { AccessPoint } from '../peripherals/esp8266/wifi-air.js';
 
 export interface BoardOptions {
   /** The program's command line (semihosting boards pass it to the program). */
@@ -24,6 +25,8 @@ export interface BoardOptions {
   core?: 'cortex-m0plus' | 'none';
   /** Parts the user wires to a SAMD21 board's pads (boards/samd21-board.ts part declarations). */
   parts?: readonly Samd21PartSpec[];
+  /** The WiFi access points around a board with a radio (feather_huzzah; peripherals/esp8266/wifi-air.ts). */
+  wifi?: { accessPoints?: readonly AccessPoint[] };
 }
 
 export interface BoardInfo {
@@ -40,13 +43,18 @@ function samd21(spec: Samd21BoardSpec, summary: string): BoardInfo {
     name: spec.name,
     description: `${spec.title} (${summary})`,
     hostable: true,
-    create: (o) => buildSamd21Board(spec, { core: o?.core, parts: o?.parts }),
+    create: (o) => (noWifi(spec.name, o), buildSamd21Board(spec, { core: o?.core, parts: o?.parts })),
   };
 }
 
 /** Test boards have no pads to wire parts to. */
 function noParts(name: string, o: BoardOptions | undefined): void {
   if (o?.parts?.length) throw new Error(`board ${name} takes no user-wired parts (only SAMD21 boards do)`);
+}
+
+/** Only a board with a radio hears access points. */
+function noWifi(name: string, o: BoardOptions | undefined): void {
+  if (o?.wifi?.accessPoints?.length) throw new Error(`board ${name} has no WiFi radio (access points are for feather_huzzah)`);
 }
 
 export const BOARDS: BoardInfo[] = [
@@ -63,14 +71,14 @@ export const BOARDS: BoardInfo[] = [
     name: 'feather_huzzah',
     description: 'Adafruit Feather HUZZAH ESP8266 (ESP8266, 4 MiB flash, red LED GPIO0, blue LED GPIO2, UART0 console; mask ROM emulated)',
     hostable: false,
-    create: (o) => (noParts('feather_huzzah', o), createFeatherHuzzah()),
+    create: (o) => (noParts('feather_huzzah', o), createFeatherHuzzah({ wifi: o?.wifi })),
   },
-  { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => (noParts('test-m0', o), createTestM0(o?.commandLine)) },
+  { name: 'test-m0', description: 'bare Cortex-M0+ with semihosting console (test programs)', hostable: false, create: (o) => (noParts('test-m0', o), noWifi('test-m0', o), createTestM0(o?.commandLine)) },
   {
     name: 'test-lx106',
     description: 'bare Xtensa LX106 with QEMU sim memories and simcall console (test programs)',
     hostable: false,
-    create: (o) => (noParts('test-lx106', o), createTestLx106(o?.commandLine)),
+    create: (o) => (noParts('test-lx106', o), noWifi('test-lx106', o), createTestLx106(o?.commandLine)),
   },
 ];
 

@@ -161,6 +161,9 @@ also compiles hot code to JavaScript (jit: 2-3x faster on long CPU-bound runs, s
 both give the same results, cycle for cycle.
 --console PORT: the console is the board's serial port PORT instead of its own (arduino_zero:
 edbg, the EDBG virtual COM port on SERCOM5 at 115200 baud; native USB is then left unplugged).
+--wifi-ap SSID[:CH[:RSSI[:AUTH]]] (feather_huzzah, repeatable): an access point in range, beaconing
+on channel CH (default 1) with signal RSSI dBm (default -60) and security AUTH (open, wep,
+wpa-psk, wpa2-psk, wpa-wpa2-psk or 0-4; default open): network.WLAN().scan() finds it.
 --gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
 127.0.0.1 only; when GDB detaches the run goes on without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
@@ -308,6 +311,7 @@ const RUN_OPTIONS = {
   'trace-file': { type: 'string' },
   rfc2217: { type: 'string' },
   console: { type: 'string' },
+  'wifi-ap': { type: 'string', multiple: true },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -374,6 +378,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
     if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
     if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
+    if (opts['wifi-ap'] !== undefined) throw new UsageError('--wifi-ap needs --firmware FILE (feather_huzzah)');
     const { hostable, runHosted } = await import('./node/hosted-cli.js');
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
@@ -390,10 +395,14 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   }
   await loadCommands();
   let board;
-  if (snapshot !== undefined) board = await loadSnapshotFile(snapshot, version(), opts.board);
+  if (snapshot !== undefined) {
+    if (opts['wifi-ap'] !== undefined) throw new UsageError('--wifi-ap does not go with --snapshot-load (it sets up a new board)');
+    board = await loadSnapshotFile(snapshot, version(), opts.board);
+  }
   else {
     try {
-      board = createBoard(opts.board!, { commandLine: opts.firmware });
+      const accessPoints = opts['wifi-ap']?.length ? (await import('../peripherals/esp8266/wifi-air.js')).parseAccessPoints(opts['wifi-ap']) : undefined;
+      board = createBoard(opts.board!, { commandLine: opts.firmware, wifi: accessPoints && { accessPoints } });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }

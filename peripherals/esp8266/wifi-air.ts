@@ -80,6 +80,18 @@ export function parseAccessPointSpec(spec: string): AccessPoint {
   return ap;
 }
 
+/** Several `--wifi-ap` specs; two access points may not share a BSSID. */
+export function parseAccessPoints(specs: readonly string[]): AccessPoint[] {
+  const aps = specs.map(parseAccessPointSpec);
+  const seen = new Set<string>();
+  for (const ap of aps) {
+    const bssid = Array.from(resolveAccessPoint(ap).bssid).join(':');
+    if (seen.has(bssid)) throw new Error(`--wifi-ap ${ap.ssid}: two access points with the same SSID (and so the same BSSID)`);
+    seen.add(bssid);
+  }
+  return aps;
+}
+
 function parseMac(text: string): Uint8Array {
   const parts = text.split(/[:-]/);
   if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{2}$/.test(p))) throw new Error(`BSSID ${JSON.stringify(text)} is not six hex bytes (aa:bb:cc:dd:ee:ff)`);

@@ -9,7 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFeatherHuzzah, type FeatherHuzzahBoard } from '../../boards/feather-huzzah.js';
+import { createFeatherHuzzah, type FeatherHuzzahBoard, type FeatherHuzzahOptions } from '../../boards/feather-huzzah.js';
+import type { AccessPoint } from '../../peripherals/esp8266/wifi-air.js';
 
 const dir = process.env.CIRCUITEMU_FIRMWARE_DIR;
 const file = dir ? join(dir, 'micropython-esp8266.bin') : '';
@@ -30,8 +31,8 @@ function runUntil(board: FeatherHuzzahBoard, text: string, from: number, seconds
   throw new Error(`no ${JSON.stringify(text)} within ${seconds} simulated seconds\n--- output ---\n${board.machine.stdout.text().slice(from)}`);
 }
 
-function boot(): FeatherHuzzahBoard {
-  const board = createFeatherHuzzah();
+function boot(options: FeatherHuzzahOptions = {}): FeatherHuzzahBoard {
+  const board = createFeatherHuzzah(options);
   board.load([{ address: 0x40200000, data: image! }]);
   runUntil(board, '>>> ', 0, 10);
   return board;
@@ -129,6 +130,31 @@ describe.skipIf(why !== '')('MicroPython drives the ESP8266 peripherals (Feather
     expect(board.chip.wdev.framesSent).toBeGreaterThan(13);
     expect(board.chip.scheduler.seconds - t0).toBeGreaterThan(1);
   }, 60_000);
+
+  it('WiFi: scan() returns exactly the access points the board defines, as MicroPython tuples (ssid, bssid, channel, RSSI, security, hidden)', () => {
+    const accessPoints: AccessPoint[] = [
+      { ssid: 'home-net', bssid: '24:0a:c4:01:02:03', channel: 6, rssi: -52, auth: 'wpa2-psk' },
+      { ssid: 'cafe', channel: 1, rssi: -71 },
+      { ssid: 'old-router', bssid: 'c0:25:06:aa:bb:cc', channel: 11, rssi: -80, auth: 'wpa-psk' },
+      { ssid: 'office', bssid: '00:1a:2b:3c:4d:5e', channel: 13, rssi: -64, auth: 'wpa-wpa2-psk' },
+      { ssid: 'printer', bssid: '00:11:22:33:44:55', channel: 3, rssi: -90, auth: 'wep' },
+    ];
+    const board = boot({ wifi: { accessPoints } });
+    repl(board, 'import network');
+    repl(board, 'w = network.WLAN(network.STA_IF)');
+    repl(board, 'w.active(True)');
+    const out = repl(board, 'for r in sorted(w.scan()): print("ap", r[0].decode(), ":".join("%02x" % b for b in r[1]), r[2], r[3], r[4], r[5])\r', 10);
+    const found = out.split('\r\n').filter((l) => l.startsWith('ap ')).map((l) => l.slice(3));
+    // MicroPython's security numbers: AUTH_OPEN 0, AUTH_WEP 1, AUTH_WPA_PSK 2, AUTH_WPA2_PSK 3, AUTH_WPA_WPA2_PSK 4.
+    const security = { open: 0, wep: 1, 'wpa-psk': 2, 'wpa2-psk': 3, 'wpa-wpa2-psk': 4 } as const;
+    const expected = board.chip.wdevRx.accessPoints.map((ap) => `${ap.ssid} ${Array.from(ap.bssid, (b) => b.toString(16).padStart(2, '0')).join(':')} ${ap.channel} ${ap.rssi} ${security[ap.auth]} 0`);
+    expect(found).toEqual(expected.sort());
+    expect(found).toContain('home-net 24:0a:c4:01:02:03 6 -52 3 0');
+    expect(repl(board, 'print(network.AUTH_WPA2_PSK, network.AUTH_WPA_WPA2_PSK)')).toContain('3 4');
+    // Beacons went only where the radio listened: every frame received arrived on its AP's channel.
+    expect(board.chip.wdevRx.framesReceived).toBeGreaterThanOrEqual(accessPoints.length);
+    expect(board.chip.wdevRx.framesDropped).toBe(0);
+  }, 120_000);
 
   it('WiFi: connect() to an absent network ends in STAT_NO_AP_FOUND with frames sent and no fault; the REPL lives on', () => {
     const board = boot();
