@@ -31,7 +31,7 @@ import { Esp8266Gpio } from '../../peripherals/esp8266/gpio.js';
 import { FrcTimers } from '../../peripherals/esp8266/timers.js';
 import { Esp8266Rtc } from '../../peripherals/esp8266/rtc.js';
 import { IoMux } from '../../peripherals/esp8266/iomux.js';
-import { SarBlock } from '../../peripherals/esp8266/sar.js';
+import { SarBlock, I2C_SAR, I2C_SAR_INPUT_REG, I2C_SAR_INPUT_VDD33 } from '../../peripherals/esp8266/sar.js';
 import { Esp8266Wdt } from '../../peripherals/esp8266/wdt.js';
 import { Esp8266Spi } from '../../peripherals/esp8266/spi.js';
 import { Wdev, WDEV_BASE, WDEV_SIZE } from '../../peripherals/esp8266/wdev.js';
@@ -180,7 +180,8 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   const iomux = new IoMux();
   const wdev = new Wdev(scheduler, (level) => core?.setInterrupt(INT_WDEV, level));
   const wdevRx = new WdevRx(scheduler, bus, () => wdev.receiveDone(), (bssid) => wdev.bssidMatch(bssid));
-  const sar = new SarBlock();
+  // readvdd33 switches the SAR's input to VDD3P3 through the internal I2C bus (the ROM's).
+  const sar = new SarBlock(() => (chip.hle.i2cRegister(I2C_SAR, I2C_SAR_INPUT_REG) & I2C_SAR_INPUT_VDD33) !== 0);
   const wdt = new Esp8266Wdt(
     scheduler,
     () => chip.systemReset(RESET_WDT),

@@ -131,19 +131,32 @@ const I2C_RFPLL = 0x62;
 const I2C_RFPLL_CAL_REG = 7;
 const I2C_RFPLL_CAL_END = 1 << 7;
 
-/**
- * A read of the internal I2C bus to the analog blocks (RF PLL, BBPLL, SAR...), bits msb..lsb of
- * (block, reg). No analog block is modelled: every register reads 0, except the RF PLL's
- * "calibration ended" flag (block 0x62, reg 7, bit 7), which reads 1 at once. The SDK's
- * wait_rfpll_cal_end polls it 100 times, 20 us apart, after each channel change and prints
- * "error: pll_cal exceeds 2ms!!!" when it never sets; a board locks well within that (no such
- * line in a real boot log).
- */
-function i2cReadMask(block: number, reg: number, msb: number, lsb: number): number {
-  const value = (block & 0xff) === I2C_RFPLL && (reg & 0xff) === I2C_RFPLL_CAL_REG ? I2C_RFPLL_CAL_END : 0;
+/** Bits msb..lsb of a byte. */
+function field(value: number, msb: number, lsb: number): number {
   const width = (msb & 7) - (lsb & 7) + 1;
   return width > 0 ? (value >>> (lsb & 7)) & ((1 << width) - 1) : 0;
 }
+
+/**
+ * The internal I2C bus to the analog blocks (RF PLL 0x62, BBPLL 0x67, SAR 0x6B/0x6C...), as the
+ * ROM's i2c_readReg(block, host, reg), i2c_readReg_Mask(block, host, reg, msb, lsb),
+ * i2c_writeReg(block, host, reg, data) and i2c_writeReg_Mask(block, host, reg, msb, lsb, data)
+ * reach it, both as named ROM entries and through the PHY table (libphy calls offsets 144, 148,
+ * 152 and 156 with exactly those argument lists). Registers keep what is written (the SAR model
+ * reads its input selection here); none acts, except that the RF PLL's "calibration ended" flag
+ * (block 0x62, reg 7, bit 7) reads 1 at once. The SDK's wait_rfpll_cal_end polls it 100 times,
+ * 20 us apart, after each channel change and prints "error: pll_cal exceeds 2ms!!!" when it never
+ * sets; a board locks well within that (no such line in a real boot log).
+ */
+const PHY_I2C_READ = 36;
+const PHY_I2C_WRITE = 38;
+const PHY_I2C_WRITE_MASK = 39;
+const PHY_I2C: Record<number, (rom: Esp8266Rom, cpu: RomCpu) => void> = {
+  [PHY_I2C_READ]: (rom, { a }) => void (a[2] = rom.i2cRegister(a[2]!, a[4]!)),
+  [PHY_I2C_READ_MASK]: (rom, { a }) => void (a[2] = field(rom.i2cRegister(a[2]!, a[4]!), a[5]!, a[6]!)),
+  [PHY_I2C_WRITE]: (rom, { a }) => rom.i2cWrite(a[2]!, a[4]!, a[5]!, 7, 0),
+  [PHY_I2C_WRITE_MASK]: (rom, { a }) => rom.i2cWrite(a[2]!, a[4]!, a[7]!, a[5]!, a[6]!),
+};
 
 /** ets_isr_attach's table: {handler, arg} per interrupt line (read by asm/l1int.S). */
 export const ISR_TABLE = 0x3fffd800;
@@ -167,6 +180,26 @@ export class Esp8266Rom {
 
   constructor(private readonly host: RomHost) {
     this.define();
+  }
+
+  /** The analog blocks' registers on the internal I2C bus, by block << 8 | reg. */
+  private readonly i2c = new Map<number, number>();
+
+  /** A register of the internal I2C bus (block, reg) as firmware reads it. */
+  i2cRegister(block: number, reg: number): number {
+    const b = block & 0xff;
+    const r = reg & 0xff;
+    const value = this.i2c.get((b << 8) | r) ?? 0;
+    return b === I2C_RFPLL && r === I2C_RFPLL_CAL_REG ? value | I2C_RFPLL_CAL_END : value;
+  }
+
+  /** Writes `data` into bits msb..lsb of (block, reg). */
+  i2cWrite(block: number, reg: number, data: number, msb: number, lsb: number): void {
+    const key = ((block & 0xff) << 8) | (reg & 0xff);
+    const width = (msb & 7) - (lsb & 7) + 1;
+    if (width <= 0) return;
+    const mask = ((1 << width) - 1) << (lsb & 7);
+    this.i2c.set(key, ((this.i2c.get(key) ?? 0) & ~mask) | ((data << (lsb & 7)) & mask));
   }
 
   /** Calls through the PHY table, by table index (for reports). */
@@ -403,7 +436,9 @@ export class Esp8266Rom {
         this.phyCalls[i]!++;
         const a = cpu.a;
         if (i === PHY_RFPLL_SET) this.host.tuneRadio?.(this.rfPllMHz(a[2]! >>> 0));
-        cpu.a[2] = i === PHY_I2C_READ_MASK ? i2cReadMask(a[2]!, a[4]!, a[5]!, a[6]!) : i === PHY_CHANNEL_OF ? channelNumber(a[2]!) : 0;
+        const phy = PHY_I2C[i];
+        if (phy) phy(this, cpu);
+        else cpu.a[2] = i === PHY_CHANNEL_OF ? channelNumber(a[2]!) : 0;
       });
     }
     // lldesc_build_chain(desc, desclen, buf, buflen, blksz, owner, &head, &tail): the DMA
@@ -428,9 +463,10 @@ export class Esp8266Rom {
       this.write32(tailPtr, count ? desc + 12 * (count - 1) : 0);
     });
     for (const address of Object.values(ROM_PHY_ENTRIES)) this.handlers.set(address, (cpu) => void (cpu.a[2] = 0));
-    this.fn('rom_i2c_readReg', (block, _host, reg) => i2cReadMask(block, reg, 7, 0));
-    this.fn('rom_i2c_readReg_Mask', (block, _host, reg, msb, lsb) => i2cReadMask(block, reg, msb, lsb));
-    for (const name of ['rom_i2c_writeReg', 'rom_i2c_writeReg_Mask'] as const) this.fn(name, () => 0);
+    this.on('rom_i2c_readReg', (cpu) => PHY_I2C[PHY_I2C_READ]!(this, cpu));
+    this.on('rom_i2c_readReg_Mask', (cpu) => PHY_I2C[PHY_I2C_READ_MASK]!(this, cpu));
+    this.on('rom_i2c_writeReg', (cpu) => PHY_I2C[PHY_I2C_WRITE]!(this, cpu));
+    this.on('rom_i2c_writeReg_Mask', (cpu) => PHY_I2C[PHY_I2C_WRITE_MASK]!(this, cpu));
   }
 
   /**
@@ -707,6 +743,7 @@ export class Esp8266Rom {
   private boot(cpu: RomCpu): void {
     const host = this.host;
     this.putc1 = 0;
+    this.i2c.clear(); // the analog blocks reset with the chip
     host.uartDivisor(0, Math.round(80_000_000 / 74880));
     this.print(`\r\n ets Jan  8 2013,rst cause:${host.resetReason}, boot mode:(${host.bootMode},0)\r\n\r\n`);
     let image;
