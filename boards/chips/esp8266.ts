@@ -178,8 +178,9 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   });
   const rtc = new Esp8266Rtc(() => scheduler.seconds);
   const iomux = new IoMux();
-  const wdev = new Wdev(scheduler, (level) => core?.setInterrupt(INT_WDEV, level));
-  const wdevRx = new WdevRx(scheduler, bus, () => wdev.receiveDone(), (bssid) => wdev.bssidMatch(bssid));
+  const wdev = new Wdev(scheduler, (level) => core?.setInterrupt(INT_WDEV, level), bus);
+  const wdevRx = new WdevRx(scheduler, bus, () => wdev.receiveDone(), (bssid) => wdev.bssidMatch(bssid), (da) => wdev.addressMatch(da));
+  wdev.onTransmit = (frame) => wdevRx.transmitted(frame);
   // readvdd33 switches the SAR's input to VDD3P3 through the internal I2C bus (the ROM's).
   const sar = new SarBlock(() => (chip.hle.i2cRegister(I2C_SAR, I2C_SAR_INPUT_REG) & I2C_SAR_INPUT_VDD33) !== 0);
   const wdt = new Esp8266Wdt(

@@ -32,7 +32,22 @@
 import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
 import type { AccessSize, Bus } from '../../emulator/kernel/bus.js';
 import { RegisterBlock, type Register, type RegisterSpec } from '../register-block.js';
-import { BEACON_INTERVAL_TU, TU_SECONDS, beaconFrame, channelOf, resolveAccessPoint, type AccessPoint, type ResolvedAccessPoint } from './wifi-air.js';
+import {
+  BEACON_INTERVAL_TU,
+  FC_ASSOC_REQUEST,
+  FC_AUTHENTICATION,
+  FC_PROBE_REQUEST,
+  TU_SECONDS,
+  associationResponseFrame,
+  authenticationResponseFrame,
+  beaconFrame,
+  channelOf,
+  probeResponseFrame,
+  probedSsid,
+  resolveAccessPoint,
+  type AccessPoint,
+  type ResolvedAccessPoint,
+} from './wifi-air.js';
 
 export const WDEV_RX_BASE = 0x3ff20000;
 export const WDEV_RX_SIZE = 0x400;
@@ -51,6 +66,13 @@ const RX_IS_GROUP = 1 << 12;
  * reports (scan()'s RSSI), so the MAC writes rssi + 96 - 3.
  */
 const RSSI_OFFSET = 96 - 3;
+/** An access point's answer to the station follows its frame by 0.5 ms (per AP, staggered). */
+const ANSWER_DELAY_S = 500e-6;
+
+function sameAddress(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 export class WdevRx extends RegisterBlock {
   private readonly declared = new Uint8Array(WDEV_RX_SIZE);
@@ -64,6 +86,9 @@ export class WdevRx extends RegisterBlock {
   private nextBeacon: number[] = [];
   private sequence: number[] = [];
   private readonly beacon: SimEvent;
+  /** Frames the access points send in answer to the station, due in time order. */
+  private answers: { at: number; ap: ResolvedAccessPoint; frame: Uint8Array }[] = [];
+  private readonly answer: SimEvent;
   /** Frames received into a descriptor, and frames lost (no free descriptor). */
   framesReceived = 0;
   framesDropped = 0;
@@ -75,6 +100,8 @@ export class WdevRx extends RegisterBlock {
     private readonly rxDone: () => void,
     /** The receive header's bssidmatch bits for a frame from a BSSID (the MAC's filters). */
     private readonly bssidMatch: (bssid: Uint8Array) => number = () => 0,
+    /** The receive header's damatch bits for a frame to an address (the MAC's own addresses). */
+    private readonly addressMatch: (da: Uint8Array) => number = () => 0,
   ) {
     super('WDEV_RX', WDEV_RX_SIZE);
     this.reg({ name: 'RXDMA_CONF', offset: 0x04, size: 4 });
@@ -82,6 +109,7 @@ export class WdevRx extends RegisterBlock {
     this.reg({ name: 'RXDMA_AMPDU_BASE', offset: 0x0c, size: 4 });
     this.last = this.reg({ name: 'RXDMA_LAST', offset: 0x14, size: 4, writable: 0 });
     this.beacon = new SimEvent('wdev.beacon', () => this.onBeacon());
+    this.answer = new SimEvent('wdev.answer', () => this.onAnswer());
   }
 
   override reg(spec: RegisterSpec): Register {
@@ -113,6 +141,8 @@ export class WdevRx extends RegisterBlock {
 
   reset(): void {
     this.resetRegisters();
+    this.answers = [];
+    this.scheduler.cancel(this.answer);
     this.current = 0;
     this.channel = 0;
     this.framesReceived = 0;
@@ -151,6 +181,47 @@ export class WdevRx extends RegisterBlock {
       this.receive(beaconFrame(ap, seq, now * 1e6), ap.rssi, true, this.bssidMatch(ap.bssid));
     }
     this.scheduleNext();
+  }
+
+  /**
+   * A management frame the station transmitted (Wdev.onTransmit), as the access points on the
+   * channel hear it: a probe request for their SSID (or any) gets a probe response; an Open
+   * System authentication (transaction 1) or an association request to an AP's BSSID gets its
+   * success response. Each answer comes ANSWER_DELAY_S later (staggered per AP), if the radio
+   * is still on that channel then. Nothing answers WPA/WPA2's 4-way handshake, DHCP or data.
+   */
+  transmitted(frame: Uint8Array): void {
+    const subtype = frame[0]! & 0xfc;
+    const sa = frame.subarray(10, 16);
+    const to = frame.subarray(4, 10);
+    const now = this.scheduler.seconds;
+    this.aps.forEach((ap, i) => {
+      if (ap.channel !== this.channel) return;
+      const seq = this.sequence[i]!;
+      let answer: Uint8Array | null = null;
+      if (subtype === FC_PROBE_REQUEST) {
+        const ssid = probedSsid(frame);
+        if (ssid && (ssid.length === 0 || new TextDecoder().decode(ssid) === ap.ssid)) answer = probeResponseFrame(ap, sa, seq, (now + ANSWER_DELAY_S) * 1e6);
+      } else if (sameAddress(to, ap.bssid) && subtype === FC_AUTHENTICATION && frame[24] === 0 && frame[25] === 0 && frame[26] === 1) {
+        answer = authenticationResponseFrame(ap, sa, seq);
+      } else if (sameAddress(to, ap.bssid) && subtype === FC_ASSOC_REQUEST) {
+        answer = associationResponseFrame(ap, sa, seq);
+      }
+      if (!answer) return;
+      this.sequence[i] = (seq + 1) & 0xfff;
+      this.answers.push({ at: now + ANSWER_DELAY_S * (1 + i), ap, frame: answer });
+    });
+    this.answers.sort((a, b) => a.at - b.at);
+    if (this.answers.length > 0) this.scheduler.scheduleIn(this.answer, Math.max(1, this.scheduler.cyclesIn(this.answers[0]!.at - now)));
+  }
+
+  private onAnswer(): void {
+    const now = this.scheduler.seconds;
+    while (this.answers.length > 0 && this.answers[0]!.at <= now + 1e-9) {
+      const { ap, frame } = this.answers.shift()!;
+      if (ap.channel === this.channel) this.receive(frame, ap.rssi, false, this.bssidMatch(ap.bssid) | this.addressMatch(frame.subarray(4, 10)));
+    }
+    if (this.answers.length > 0) this.scheduler.scheduleIn(this.answer, Math.max(1, this.scheduler.cyclesIn(this.answers[0]!.at - now)));
   }
 
   /**

@@ -23,7 +23,7 @@
  * timeout on a board). Every other offset reads 0, keeps nothing and is reported unimplemented.
  */
 import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
-import type { AccessSize } from '../../emulator/kernel/bus.js';
+import type { AccessSize, Bus } from '../../emulator/kernel/bus.js';
 import { RegisterBlock, type Register, type RegisterSpec } from '../register-block.js';
 
 export const WDEV_BASE = 0x3ff20c00;
@@ -36,6 +36,10 @@ export const TX_START = 1 << 18;
 export const TX_DONE = 1 << 19;
 /** Word 1 of a TX queue: both bits set start the transmission (wDev_EnableTransmit). */
 const TX_GO_BITS = 0xc0000000;
+/** TXQ word 1: the frame's first descriptor, as an offset in the 256 KiB of RAM from 0x3FFC0000. */
+const TX_DESC_OFFSET = 0x3ffff;
+const TX_DESC_REGION = 0x3ffc0000;
+const TX_DESC_EOF = 0x40000000;
 /** MAC_BSSIDn_MASK_HI bit 16: the interface's BSSID filter is on (wDev_SetBssid / wDev_ClearBssid). */
 const BSSID_FILTER_ENABLE = 1 << 16;
 export const TX_QUEUES = 8;
@@ -71,10 +75,15 @@ export class Wdev extends RegisterBlock {
   /** Frames whose transmission the model completed (for tests and diagnostics). */
   framesSent = 0;
 
+  /** Each frame the MAC sent whose first descriptor holds it whole (management frames), FCS space included. */
+  onTransmit: ((frame: Uint8Array) => void) | null = null;
+
   constructor(
     private readonly scheduler: Scheduler,
     /** The level of the MAC's interrupt (CPU line 0). */
     private readonly onInterrupt: (level: boolean) => void,
+    /** Memory, for the frames' descriptors (onTransmit). */
+    private readonly bus: Bus | null = null,
   ) {
     super('WDEV', WDEV_SIZE);
     this.reg({ name: 'WDEV_NOW', offset: 0x000, size: 4, writable: 0, read: () => Math.floor(scheduler.seconds * 1e6) >>> 0 });
@@ -159,6 +168,20 @@ export class Wdev extends RegisterBlock {
     return bits >>> 0;
   }
 
+  /**
+   * The receive header's damatch bits (28: the station's address MAC_ADDR0, 29: the soft AP's
+   * MAC_ADDR1, as wDev_SetMacAddress writes them) for a frame to `da`.
+   */
+  addressMatch(da: Uint8Array): number {
+    const lo = (da[0]! | (da[1]! << 8) | (da[2]! << 16) | (da[3]! << 24)) >>> 0;
+    const hi = da[4]! | (da[5]! << 8);
+    let bits = 0;
+    for (let i = 0; i < 2; i++) {
+      if (this.register(`MAC_ADDR${i}_LO`).value >>> 0 === lo && (this.register(`MAC_ADDR${i}_HI`).value & 0xffff) === hi) bits |= 1 << (28 + i);
+    }
+    return bits;
+  }
+
   /** The receive DMA completed a frame (wdev-rx.ts): RX_DONE. */
   receiveDone(): void {
     this.raise(RX_DONE);
@@ -186,9 +209,27 @@ export class Wdev extends RegisterBlock {
     this.scheduler.scheduleIn(this.txDone, this.cycles(FRAME_AIRTIME_US));
   }
 
+  /**
+   * The frame queue q holds: word 1's bits 17:0 are its first descriptor's address less
+   * 0x3FFC0000 (lmacTxFrame stores esf[4] & 0x3FFFF there, Tx_Copy2Queue copies it), an lldesc
+   * {size/length/eof/owner, buffer, next}; only a frame whole in that descriptor (eof) is read.
+   */
+  private frameOf(q: number): Uint8Array | null {
+    if (!this.bus) return null;
+    const desc = (TX_DESC_REGION | (this.goRegs[q]!.value & TX_DESC_OFFSET)) >>> 0;
+    const w0 = this.bus.read32(desc) >>> 0;
+    const length = (w0 >>> 12) & 0xfff;
+    if (!(w0 & TX_DESC_EOF) || length < 24) return null;
+    return this.bus.readBlock(this.bus.read32(desc + 4) >>> 0, length);
+  }
+
   /** The frame has left: its go bits clear, TX_DONE reports success (lmacProcessTxSuccess). */
   private onTxDone(): void {
     const q = this.onAir;
+    if (this.onTransmit) {
+      const frame = this.frameOf(q);
+      if (frame) this.onTransmit(frame);
+    }
     this.goRegs[q]!.value = (this.goRegs[q]!.value & ~TX_GO_BITS) >>> 0;
     this.txStatus.value = ((TX_RESULT_SUCCESS << 28) | (q << 12)) >>> 0;
     this.framesSent++;

@@ -144,44 +144,84 @@ function wpaElement(): number[] {
   return [221, body.length, ...body];
 }
 
-/**
- * A beacon (management frame, subtype 8) from `ap`, sent at TSF `tsfMicros`, with its FCS.
- * Capability: ESS, plus Privacy for any secured network; the elements a 802.11b/g AP sends.
- */
-export function beaconFrame(ap: ResolvedAccessPoint, sequence: number, tsfMicros: number): Uint8Array {
-  const ssid = ap.hidden ? [] : Array.from(new TextEncoder().encode(ap.ssid));
-  const capability = 0x0001 | (ap.auth === 'open' ? 0 : 0x0010) | 0x0020; // ESS, Privacy, short preamble
-  const header = [0x80, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, ...ap.bssid, ...ap.bssid, (sequence << 4) & 0xf0, (sequence >> 4) & 0xff];
-  const tsf: number[] = [];
-  for (let i = 0, t = Math.floor(tsfMicros); i < 8; i++, t = Math.floor(t / 256)) tsf.push(t % 256);
-  const body = [
-    ...tsf,
-    BEACON_INTERVAL_TU & 0xff,
-    BEACON_INTERVAL_TU >> 8,
-    capability & 0xff,
-    capability >> 8,
-    0,
-    ssid.length,
-    ...ssid,
-    1,
-    8,
-    0x82, 0x84, 0x8b, 0x96, 0x0c, 0x12, 0x18, 0x24, // 1 2 5.5 11 (basic) 6 9 12 18 Mb/s
-    3,
-    1,
-    ap.channel,
-    5,
-    4,
-    0, 1, 0, 0, // TIM: DTIM count 0, period 1, no traffic buffered
-    50,
-    4,
-    0x30, 0x48, 0x60, 0x6c, // 24 36 48 54 Mb/s
-    ...(ap.auth === 'wpa2-psk' || ap.auth === 'wpa-wpa2-psk' ? rsnElement() : []),
-    ...(ap.auth === 'wpa-psk' || ap.auth === 'wpa-wpa2-psk' ? wpaElement() : []),
-  ];
+/** Management frame subtypes (frame control byte 0). */
+export const FC_ASSOC_REQUEST = 0x00;
+export const FC_ASSOC_RESPONSE = 0x10;
+export const FC_PROBE_REQUEST = 0x40;
+export const FC_PROBE_RESPONSE = 0x50;
+export const FC_BEACON = 0x80;
+export const FC_AUTHENTICATION = 0xb0;
+
+const BROADCAST = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+const RATES = [1, 8, 0x82, 0x84, 0x8b, 0x96, 0x0c, 0x12, 0x18, 0x24]; // 1 2 5.5 11 (basic) 6 9 12 18 Mb/s
+const EXTENDED_RATES = [50, 4, 0x30, 0x48, 0x60, 0x6c]; // 24 36 48 54 Mb/s
+
+/** Capability: ESS, Privacy for any secured network, short preamble. */
+function capability(ap: ResolvedAccessPoint): number[] {
+  const c = 0x0001 | (ap.auth === 'open' ? 0 : 0x0010) | 0x0020;
+  return [c & 0xff, c >> 8];
+}
+
+/** A management frame from `ap` to `da`: header, body, FCS. */
+function managementFrame(subtype: number, ap: ResolvedAccessPoint, da: ArrayLike<number>, sequence: number, body: number[]): Uint8Array {
+  const header = [subtype, 0x00, 0x00, 0x00, ...Array.from(da), ...ap.bssid, ...ap.bssid, (sequence << 4) & 0xf0, (sequence >> 4) & 0xff];
   const frame = new Uint8Array(header.length + body.length + 4);
   frame.set(header, 0);
   frame.set(body, header.length);
   const fcs = crc32(frame, frame.length - 4);
   frame.set([fcs & 0xff, (fcs >>> 8) & 0xff, (fcs >>> 16) & 0xff, fcs >>> 24], frame.length - 4);
   return frame;
+}
+
+/** The body beacons and probe responses share (9.3.3.3, 9.3.3.11): TSF, interval, capability, elements. */
+function beaconBody(ap: ResolvedAccessPoint, tsfMicros: number, hidden: boolean): number[] {
+  const ssid = hidden ? [] : Array.from(new TextEncoder().encode(ap.ssid));
+  const tsf: number[] = [];
+  for (let i = 0, t = Math.floor(tsfMicros); i < 8; i++, t = Math.floor(t / 256)) tsf.push(t % 256);
+  return [
+    ...tsf,
+    BEACON_INTERVAL_TU & 0xff,
+    BEACON_INTERVAL_TU >> 8,
+    ...capability(ap),
+    0,
+    ssid.length,
+    ...ssid,
+    ...RATES,
+    3,
+    1,
+    ap.channel,
+    ...(hidden === ap.hidden ? [5, 4, 0, 1, 0, 0] : []), // TIM (beacons only): DTIM count 0, period 1
+    ...EXTENDED_RATES,
+    ...(ap.auth === 'wpa2-psk' || ap.auth === 'wpa-wpa2-psk' ? rsnElement() : []),
+    ...(ap.auth === 'wpa-psk' || ap.auth === 'wpa-wpa2-psk' ? wpaElement() : []),
+  ];
+}
+
+/**
+ * A beacon (management frame, subtype 8) from `ap`, sent at TSF `tsfMicros`, with its FCS.
+ * Capability: ESS, plus Privacy for any secured network; the elements a 802.11b/g AP sends.
+ */
+export function beaconFrame(ap: ResolvedAccessPoint, sequence: number, tsfMicros: number): Uint8Array {
+  return managementFrame(FC_BEACON, ap, BROADCAST, sequence, beaconBody(ap, tsfMicros, ap.hidden));
+}
+
+/** A probe response (subtype 5) to station `da`: a beacon's body without TIM, the SSID even if hidden. */
+export function probeResponseFrame(ap: ResolvedAccessPoint, da: ArrayLike<number>, sequence: number, tsfMicros: number): Uint8Array {
+  return managementFrame(FC_PROBE_RESPONSE, ap, da, sequence, beaconBody(ap, tsfMicros, false));
+}
+
+/** Open System authentication, transaction 2, status 0 (success) (9.3.3.12). */
+export function authenticationResponseFrame(ap: ResolvedAccessPoint, da: ArrayLike<number>, sequence: number): Uint8Array {
+  return managementFrame(FC_AUTHENTICATION, ap, da, sequence, [0, 0, 2, 0, 0, 0]);
+}
+
+/** Association response (9.3.3.7): capability, status 0, association ID 1 (bits 15:14 set), rates. */
+export function associationResponseFrame(ap: ResolvedAccessPoint, da: ArrayLike<number>, sequence: number): Uint8Array {
+  return managementFrame(FC_ASSOC_RESPONSE, ap, da, sequence, [...capability(ap), 0, 0, 0x01, 0xc0, ...RATES, ...EXTENDED_RATES]);
+}
+
+/** The SSID element of a probe request's body (after the 24-byte header), or null (malformed). */
+export function probedSsid(frame: Uint8Array): Uint8Array | null {
+  if (frame.length < 26 || frame[24] !== 0 || 26 + frame[25]! > frame.length) return null;
+  return frame.subarray(26, 26 + frame[25]!);
 }
