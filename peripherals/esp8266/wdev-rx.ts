@@ -23,11 +23,12 @@
  *
  * The radio: the SDK programs the RF PLL for a channel's centre frequency (the ROM emulation
  * decodes that and calls `tune`); the MAC hears the access points on that channel. Each defined
- * access point sends a beacon every 100 TU (102.4 ms), with a fixed phase of its own; a beacon
- * that arrives while the radio is tuned to its channel and a descriptor is free is received.
- * Not modelled: probe responses (a scan that dwells less than 102.4 ms on a channel may miss an
- * AP there; the SDK dwells about 120 ms), any frame addressed to the station (authentication,
- * association: an AP model would have to read what the station transmits), A-MPDU, noise.
+ * access point sends a beacon every 100 TU (102.4 ms), with a fixed phase of its own, and
+ * answers what the station transmits on its channel (`transmitted`, from Wdev: probe requests,
+ * Open System authentication, association requests) 0.5 ms later; a frame that arrives while
+ * the radio is tuned to its channel and a descriptor is free is received. Frames to the station
+ * carry the damatch bits of the MAC's own addresses. Not modelled: WPA/WPA2's 4-way handshake,
+ * data frames (DHCP, ARP...), deauthentication by the AP, A-MPDU, noise, other stations.
  */
 import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
 import type { AccessSize, Bus } from '../../emulator/kernel/bus.js';
