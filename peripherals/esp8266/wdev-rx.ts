@@ -202,7 +202,8 @@ export class WdevRx extends RegisterBlock {
       let answer: Uint8Array | null = null;
       if (subtype === FC_PROBE_REQUEST) {
         const ssid = probedSsid(frame);
-        if (ssid && (ssid.length === 0 || new TextDecoder().decode(ssid) === ap.ssid)) answer = probeResponseFrame(ap, sa, seq, (now + ANSWER_DELAY_S) * 1e6);
+        // A hidden network answers only probes that name it.
+        if (ssid && (ssid.length === 0 ? !ap.hidden : new TextDecoder().decode(ssid) === ap.ssid)) answer = probeResponseFrame(ap, sa, seq, (now + ANSWER_DELAY_S) * 1e6);
       } else if (sameAddress(to, ap.bssid) && subtype === FC_AUTHENTICATION && frame[24] === 0 && frame[25] === 0 && frame[26] === 1) {
         answer = authenticationResponseFrame(ap, sa, seq);
       } else if (sameAddress(to, ap.bssid) && subtype === FC_ASSOC_REQUEST) {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { createFeatherHuzzah } from '../../boards/feather-huzzah.js';
-import { beaconFrame, channelMHz, channelOf, crc32, parseAccessPointSpec, parseAccessPoints, resolveAccessPoint } from '../../peripherals/esp8266/wifi-air.js';
+import { beaconFrame, channelMHz, channelOf, crc32, parseAccessPointSpec, parseAccessPoints, resolveAccessPoint, type AccessPoint } from '../../peripherals/esp8266/wifi-air.js';
 
 const WDEV = 0x3ff20c00;
 const RX = 0x3ff20000;
@@ -77,7 +77,7 @@ describe('802.11 frames of the access points', () => {
 });
 
 /** A board whose CPU spins in IRAM (`j .`), so simulated time passes with no firmware. */
-function board(accessPoints = [{ ssid: 'cafe', channel: 6, rssi: -70 }]) {
+function board(accessPoints: AccessPoint[] = [{ ssid: 'cafe', channel: 6, rssi: -70 }]) {
   const b = createFeatherHuzzah({ wifi: { accessPoints } });
   b.load([{ address: 0x40100000, data: Uint8Array.of(0x06, 0xff, 0xff) }], 0x40100000);
   const bus = b.machine.bus;
@@ -146,7 +146,7 @@ describe('the receive DMA (WDEV_RX)', () => {
   });
 
   test('the BSSID filters (wDev_SetBssid layout) set bssidmatch: exact match on interface 1, the broadcast wildcard the SDK sets while scanning on interface 0', () => {
-    const { chip, read, write } = board([{ ssid: 'cafe', channel: 6, rssi: -70, bssid: '24:0a:c4:01:02:03' } as never]);
+    const { chip, read, write } = board([{ ssid: 'cafe', channel: 6, rssi: -70, bssid: '24:0a:c4:01:02:03' }]);
     const descs = chain(write, 0x3fff0000, 4, 400);
     write(RX + 0x08, descs[0]!);
     chip.wdevRx.tune(2437);
@@ -165,5 +165,55 @@ describe('the receive DMA (WDEV_RX)', () => {
     write(WDEV + 0x3c, 0x1ffff);
     chip.machine.runFor(0.1024);
     expect(header(descs[2]!) >>> 30).toBe(3);
+  });
+
+  test('the access points answer the station: probe request (named, wildcard; a hidden AP only when named), Open System authentication, association; damatch for the station address', () => {
+    const { chip, read, write } = board([
+      { ssid: 'cafe', channel: 6, rssi: -70, bssid: '24:0a:c4:01:02:03' },
+      { ssid: 'secret', channel: 6, hidden: true, bssid: '24:0a:c4:09:09:09' },
+      { ssid: 'far', channel: 11 },
+    ]);
+    const descs = chain(write, 0x3fff0000, 8, 400);
+    write(RX + 0x08, descs[0]!);
+    write(WDEV + 0x48, 0x1234fe18); // MAC_ADDR0: the station, 18:fe:34:12:34:56
+    write(WDEV + 0x4c, 0x5634);
+    chip.wdevRx.tune(2437);
+    const station = [0x18, 0xfe, 0x34, 0x12, 0x34, 0x56];
+    const header = (subtype: number, to: number[]) => [subtype, 0, 0, 0, ...to, ...station, ...to, 0, 0];
+    const received = () => {
+      const out: { fc: number; to: string; from: string; match: number; body: number[] }[] = [];
+      for (const d of descs) {
+        const w0 = read(d);
+        if (w0 >>> 31) break;
+        const buf = read(d + 4);
+        const bytes = chip.machine.bus.readBlock(buf, (w0 >>> 12) & 0xfff);
+        const hex = (a: Uint8Array) => Array.from(a, (b) => b.toString(16).padStart(2, '0')).join(':');
+        out.push({ fc: bytes[12]!, to: hex(bytes.subarray(16, 22)), from: hex(bytes.subarray(22, 28)), match: read(buf) >>> 28, body: Array.from(bytes.subarray(36, 48)) });
+      }
+      return out.filter((f) => f.fc !== 0x80); // beacons aside
+    };
+    const bcast = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+    chip.wdevRx.transmitted(Uint8Array.from([...header(0x40, bcast), 0, 0, 1, 1, 0x82, 0, 0, 0, 0])); // wildcard probe
+    chip.machine.runFor(0.002);
+    let r = received();
+    expect(r.map((f) => [f.fc, f.from, f.to, f.match])).toEqual([[0x50, '24:0a:c4:01:02:03', '18:fe:34:12:34:56', 1]]); // damatch0
+    chip.wdevRx.transmitted(Uint8Array.from([...header(0x40, bcast), 0, 6, ...new TextEncoder().encode('secret'), 0, 0, 0, 0]));
+    chip.machine.runFor(0.002);
+    r = received();
+    expect(r[1]!.from).toBe('24:0a:c4:09:09:09');
+    const ap = [0x24, 0x0a, 0xc4, 0x01, 0x02, 0x03];
+    chip.wdevRx.transmitted(Uint8Array.from([...header(0xb0, ap), 0, 0, 1, 0, 0, 0, 0, 0, 0, 0])); // auth, Open System, seq 1
+    chip.wdevRx.transmitted(Uint8Array.from([...header(0x00, ap), 0x21, 0, 10, 0, 0, 4, ...new TextEncoder().encode('cafe'), 0, 0, 0, 0]));
+    chip.machine.runFor(0.002);
+    r = received();
+    expect(r[2]!.fc).toBe(0xb0);
+    expect(r[2]!.body.slice(0, 6)).toEqual([0, 0, 2, 0, 0, 0]); // algorithm 0, transaction 2, status 0
+    expect(r[3]!.fc).toBe(0x10);
+    expect(r[3]!.body.slice(2, 6)).toEqual([0, 0, 0x01, 0xc0]); // status 0, AID 1
+    // Nothing answers on another channel, nor a frame to another BSSID.
+    chip.wdevRx.tune(2412);
+    chip.wdevRx.transmitted(Uint8Array.from([...header(0x40, bcast), 0, 0, 0, 0, 0, 0]));
+    chip.machine.runFor(0.002);
+    expect(received().length).toBe(4);
   });
 });
