@@ -212,6 +212,7 @@ function usesHostedEngine(scenario: Scenario, flags: TestFlags): boolean {
 async function runHostedOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
   if (vcd) throw new TestUsageError('--vcd needs the firmware engine (give --firmware)');
   if (flags.epoch !== undefined) throw new TestUsageError('--epoch needs the firmware engine (give --firmware)');
+  if (scenario.accessPoints) throw new TestUsageError(`${scenario.file}: wifi: needs a board with a radio (feather_huzzah) and its firmware`);
   const boardName = (flags.board ?? scenario.board)!;
   const board = createBoard(boardName, { core: 'none' });
   const here = dirname(scenario.file);
@@ -266,7 +267,13 @@ function coldBoard(scenario: Scenario, flags: TestFlags): Board {
   if (!boardName) throw new TestUsageError(`${scenario.file}: no board (give --board NAME or \`board:\` in the file)`);
   const firmware = flags.firmware ?? (scenario.firmware && resolve(here, scenario.firmware));
   if (!firmware) throw new TestUsageError(`${scenario.file}: no firmware (give --firmware FILE or \`firmware:\` in the file)`);
-  const board = createBoard(boardName, { commandLine: firmware });
+  let board: Board;
+  try {
+    board = createBoard(boardName, { commandLine: firmware, wifi: scenario.accessPoints && { accessPoints: scenario.accessPoints } });
+  } catch (e) {
+    if (!scenario.accessPoints) throw e;
+    throw new TestUsageError(`${scenario.file}: ${(e as Error).message}`);
+  }
   let image: Uint8Array;
   try {
     image = readFileSync(firmware);

@@ -7,6 +7,7 @@
  * throws anything else for bad input.
  */
 import { LineCounter, isMap, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { resolveAccessPoint, type AccessPoint } from '../../peripherals/esp8266/wifi-air.js';
 
 /** A problem in a scenario file (exit 65: the data is wrong, not the command line). */
 export class ScenarioError extends Error {
@@ -59,10 +60,12 @@ export interface Scenario {
   readonly timeoutSeconds?: number;
   /** showRun's reload of code.py on a USB console (default true). */
   readonly reload?: boolean;
+  /** WiFi access points around the board (`wifi: access-points:`; feather_huzzah). */
+  readonly accessPoints?: readonly AccessPoint[];
   readonly steps: readonly Step[];
 }
 
-const TOP_KEYS = ['version', 'name', 'author', 'description', 'board', 'firmware', 'drive', 'files', 'timeout', 'reload', 'steps'] as const;
+const TOP_KEYS = ['version', 'name', 'author', 'description', 'board', 'firmware', 'drive', 'files', 'timeout', 'reload', 'wifi', 'steps'] as const;
 const STEP_KINDS: readonly StepKind[] = [
   'delay', 'wait-serial', 'expect-serial', 'write-serial', 'set-control', 'expect-pin', 'wait-pin', 'expect-neopixel', 'expect-pwm', 'expect-tone', 'write-file', 'expect-file', 'take-screenshot',
 ];
@@ -116,8 +119,32 @@ export function parseScenario(source: string, file: string): Scenario {
     files,
     timeoutSeconds: top.timeout ? field.duration(top.timeout.value, 'timeout', top.timeout.line) : undefined,
     reload: top.reload ? field.boolean(top.reload.value, 'reload', top.reload.line) : undefined,
+    accessPoints: top.wifi ? accessPoints(top.wifi.value, top.wifi.line, fail) : undefined,
     steps,
   };
+}
+
+const AP_KEYS = ['ssid', 'bssid', 'channel', 'rssi', 'auth', 'hidden'];
+
+/** `wifi: { access-points: [{ ssid, bssid?, channel?, rssi?, auth?, hidden? }, ...] }`, checked. */
+function accessPoints(value: unknown, line: number, fail: Fail): AccessPoint[] {
+  const v = value as { 'access-points'?: unknown } | null;
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).some((k) => k !== 'access-points') || !Array.isArray(v['access-points'])) {
+    return fail(line, '`wifi` holds `access-points:`, a list of { ssid, channel, rssi, auth, bssid, hidden }');
+  }
+  return v['access-points'].map((item: unknown, i) => {
+    const where = `wifi access point ${i + 1}`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail(line, `${where}: a mapping such as { ssid: home, channel: 6 }`);
+    const unknown = Object.keys(item).find((k) => !AP_KEYS.includes(k));
+    if (unknown) fail(line, `${where}: unknown key '${unknown}' (known: ${AP_KEYS.join(', ')})`);
+    const ap = item as AccessPoint;
+    try {
+      resolveAccessPoint({ ...ap, ssid: String(ap.ssid ?? '') });
+    } catch (e) {
+      fail(line, `${where}: ${(e as Error).message}`);
+    }
+    return { ...ap, ssid: String(ap.ssid) };
+  });
 }
 
 type Fail = (line: number, message: string) => never;

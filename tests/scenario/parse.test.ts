@@ -91,4 +91,13 @@ steps:
     expect(error('steps:\n  - expect-pwm: { pin: A1, duty: 150% }\n')).toBe("test.yaml:2: step 1 (expect-pwm): duty must be a fraction 0..1 or a percentage such as '50%', not \"150%\"");
     expect(error('steps:\n  - expect-pwm: { pin: A1 }\n')).toBe('test.yaml:2: step 1 (expect-pwm): needs frequency (Hz), duty (0..1 or a percentage), or both');
   });
+
+  it('wifi: access-points for a board with a radio, each checked', () => {
+    const s = parse('board: feather_huzzah\nwifi:\n  access-points:\n    - { ssid: home, channel: 6, rssi: -55, auth: wpa2-psk }\n    - ssid: cafe\nsteps:\n  - delay: 1s\n');
+    expect(s.accessPoints).toEqual([{ ssid: 'home', channel: 6, rssi: -55, auth: 'wpa2-psk' }, { ssid: 'cafe' }]);
+    expect(parse('steps:\n  - delay: 1s\n').accessPoints).toBeUndefined();
+    expect(error('wifi: [home]\nsteps:\n  - delay: 1s\n')).toMatch(/^test.yaml:1: `wifi` holds `access-points:`/);
+    expect(error('wifi:\n  access-points:\n    - { ssid: x, channel: 15 }\nsteps:\n  - delay: 1s\n')).toBe('test.yaml:1: wifi access point 1: access point "x": channel 15 is not 1-14');
+    expect(error('wifi:\n  access-points:\n    - { ssid: x, power: 3 }\nsteps:\n  - delay: 1s\n')).toMatch(/unknown key 'power'/);
+  });
 });
