@@ -31,8 +31,9 @@
  * data frames (DHCP, ARP...), deauthentication by the AP, A-MPDU, noise, other stations.
  */
 import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
-import type { AccessSize, Bus } from '../../emulator/kernel/bus.js';
-import { RegisterBlock, type Register, type RegisterSpec } from '../register-block.js';
+import type { Bus } from '../../emulator/kernel/bus.js';
+import type { Register } from '../register-block.js';
+import { SparseRegisterBlock } from './sparse-block.js';
 import {
   BEACON_INTERVAL_TU,
   FC_ASSOC_REQUEST,
@@ -75,8 +76,7 @@ function sameAddress(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-export class WdevRx extends RegisterBlock {
-  private readonly declared = new Uint8Array(WDEV_RX_SIZE);
+export class WdevRx extends SparseRegisterBlock {
   private readonly last: Register;
   /** The descriptor the DMA fills next (RXDMA_BASE, then each filled one's next), or 0. */
   private current = 0;
@@ -111,22 +111,6 @@ export class WdevRx extends RegisterBlock {
     this.last = this.reg({ name: 'RXDMA_LAST', offset: 0x14, size: 4, writable: 0 });
     this.beacon = new SimEvent('wdev.beacon', () => this.onBeacon());
     this.answer = new SimEvent('wdev.answer', () => this.onAnswer());
-  }
-
-  override reg(spec: RegisterSpec): Register {
-    this.declared.fill(1, spec.offset, spec.offset + spec.size);
-    return super.reg(spec);
-  }
-
-  override read(offset: number, size: AccessSize): number {
-    if (this.declared[offset]) return super.read(offset, size);
-    this.diagnostics?.unimplemented(this.name, offset, size, false, 0);
-    return 0;
-  }
-
-  override write(offset: number, size: AccessSize, value: number): void {
-    if (this.declared[offset]) super.write(offset, size, value);
-    else this.diagnostics?.unimplemented(this.name, offset, size, true, value);
   }
 
   /** The access points on the air (checked; throws on a bad one). Takes effect at once. */

@@ -23,8 +23,9 @@
  * timeout on a board). Every other offset reads 0, keeps nothing and is reported unimplemented.
  */
 import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
-import type { AccessSize, Bus } from '../../emulator/kernel/bus.js';
-import { RegisterBlock, type Register, type RegisterSpec } from '../register-block.js';
+import type { Bus } from '../../emulator/kernel/bus.js';
+import type { Register } from '../register-block.js';
+import { SparseRegisterBlock } from './sparse-block.js';
 
 export const WDEV_BASE = 0x3ff20c00;
 export const WDEV_SIZE = 0x400;
@@ -55,9 +56,7 @@ export const FRAME_AIRTIME_US = 704;
 export const CHANNEL_ACCESS_US = 50;
 const TX_RESULT_SUCCESS = 0;
 
-export class Wdev extends RegisterBlock {
-  /** Bytes covered by a declared register; other accesses are reported unimplemented. */
-  private readonly declared = new Uint8Array(WDEV_SIZE);
+export class Wdev extends SparseRegisterBlock {
   private readonly raw: Register;
   private readonly enable: Register;
   private readonly txStatus: Register;
@@ -117,22 +116,6 @@ export class Wdev extends RegisterBlock {
     }
     this.txStart = new SimEvent('wdev.tx-start', () => this.onTxStart());
     this.txDone = new SimEvent('wdev.tx-done', () => this.onTxDone());
-  }
-
-  override reg(spec: RegisterSpec): Register {
-    this.declared.fill(1, spec.offset, spec.offset + spec.size);
-    return super.reg(spec);
-  }
-
-  override read(offset: number, size: AccessSize): number {
-    if (this.declared[offset]) return super.read(offset, size);
-    this.diagnostics?.unimplemented(this.name, offset, size, false, 0);
-    return 0;
-  }
-
-  override write(offset: number, size: AccessSize, value: number): void {
-    if (this.declared[offset]) super.write(offset, size, value);
-    else this.diagnostics?.unimplemented(this.name, offset, size, true, value);
   }
 
   reset(): void {
