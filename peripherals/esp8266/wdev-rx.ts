@@ -34,6 +34,7 @@ import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
 import type { Bus } from '../../emulator/kernel/bus.js';
 import type { Register } from '../register-block.js';
 import { SparseRegisterBlock } from './sparse-block.js';
+import { dmaReachable } from './mac-dma.js';
 import {
   BEACON_INTERVAL_TU,
   FC_ASSOC_REQUEST,
@@ -216,15 +217,16 @@ export class WdevRx extends SparseRegisterBlock {
    */
   receive(frame: Uint8Array, rssi: number, group: boolean, match: number): boolean {
     const desc = this.current;
-    const w0 = desc ? this.bus.read32(desc) >>> 0 : 0;
-    const next = desc ? this.bus.read32(desc + 8) >>> 0 : 0;
+    const reachable = dmaReachable(desc, 12);
+    const w0 = reachable ? this.bus.read32(desc) >>> 0 : 0;
+    const next = reachable ? this.bus.read32(desc + 8) >>> 0 : 0;
+    const buffer = reachable ? this.bus.read32(desc + 4) >>> 0 : 0;
     const size = w0 & DESC_SIZE_MASK;
     const length = RX_HEADER_BYTES + frame.length;
-    if (!(w0 & DESC_OWNER) || next === 0 || length > size) {
+    if (!(w0 & DESC_OWNER) || next === 0 || length > size || !dmaReachable(buffer, length)) {
       this.framesDropped++;
       return false;
     }
-    const buffer = this.bus.read32(desc + 4) >>> 0;
     const header = new Uint8Array(RX_HEADER_BYTES);
     const view = new DataView(header.buffer);
     view.setUint32(0, (((rssi + RSSI_OFFSET) & 0xff) | (group ? RX_IS_GROUP : 0) | ((frame.length & 0xfff) << 16) | match) >>> 0, true);

@@ -26,6 +26,7 @@ import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
 import type { Bus } from '../../emulator/kernel/bus.js';
 import type { Register } from '../register-block.js';
 import { SparseRegisterBlock } from './sparse-block.js';
+import { dmaReachable } from './mac-dma.js';
 
 export const WDEV_BASE = 0x3ff20c00;
 export const WDEV_SIZE = 0x400;
@@ -200,10 +201,12 @@ export class Wdev extends SparseRegisterBlock {
   private frameOf(q: number): Uint8Array | null {
     if (!this.bus) return null;
     const desc = (TX_DESC_REGION | (this.goRegs[q]!.value & TX_DESC_OFFSET)) >>> 0;
+    if (!dmaReachable(desc, 12)) return null;
     const w0 = this.bus.read32(desc) >>> 0;
     const length = (w0 >>> 12) & 0xfff;
-    if (!(w0 & TX_DESC_EOF) || length < 24) return null;
-    return this.bus.readBlock(this.bus.read32(desc + 4) >>> 0, length);
+    const buffer = this.bus.read32(desc + 4) >>> 0;
+    if (!(w0 & TX_DESC_EOF) || length < 24 || !dmaReachable(buffer, length)) return null;
+    return this.bus.readBlock(buffer, length);
   }
 
   /** The frame has left: its go bits clear, TX_DONE reports success (lmacProcessTxSuccess). */

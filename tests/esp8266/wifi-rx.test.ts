@@ -145,6 +145,17 @@ describe('the receive DMA (WDEV_RX)', () => {
     expect(chip.wdevRx.framesDropped).toBeGreaterThanOrEqual(2);
   });
 
+  test('a descriptor outside the data RAM is not followed: the frame is dropped, the bus untouched (no error for the CPU to take)', () => {
+    const { b, chip, write } = board();
+    write(RX + 0x08, 0x50000000); // RXDMA_BASE: nothing there
+    chip.wdevRx.tune(2437);
+    b.machine.runFor(0.105);
+    expect(chip.wdevRx.framesReceived).toBe(0);
+    expect(chip.wdevRx.framesDropped).toBe(1);
+    expect(b.machine.bus.error).toBe(false);
+    expect(b.machine.runFor(0.01)).toBeFalsy(); // the CPU spins on, no fault
+  });
+
   test('the BSSID filters (wDev_SetBssid layout) set bssidmatch: exact match on interface 1, the broadcast wildcard the SDK sets while scanning on interface 0', () => {
     const { chip, read, write } = board([{ ssid: 'cafe', channel: 6, rssi: -70, bssid: '24:0a:c4:01:02:03' }]);
     const descs = chain(write, 0x3fff0000, 4, 400);
