@@ -2,6 +2,11 @@
 // Entry point of the `circuitemu` command: the compiled CLI lives in dist/ (built by `npm install`).
 import { existsSync } from 'node:fs';
 
+// CIRCUITEMU_STARTUP_TRACE: start-up timestamps on standard error (emulator/node/startup-trace.ts).
+const trace = process.env.CIRCUITEMU_STARTUP_TRACE ? (label) => process.stderr.write(`[startup] ${performance.now().toFixed(1).padStart(7)} ${label}\n`) : () => {};
+if (process.env.CIRCUITEMU_STARTUP_TRACE) process.env.CIRCUITEMU_STARTUP_T0 = String(performance.timeOrigin);
+trace('main: bin');
+
 const cli = new URL('../dist/emulator/cli.js', import.meta.url);
 if (!existsSync(cli)) {
   process.stderr.write('circuitemu: not built yet; run `npm install` (or `npm run build`) in the package first\n');
@@ -15,4 +20,5 @@ if ((args[0] === 'run' || args[0] === 'repl') && !args.some((a) => /^--(firmware
   if (board) (await import(new URL('../dist/emulator/node/hosted-prewarm.js', import.meta.url).href)).prewarmHostedEngine(board);
 }
 const { main } = await import(cli.href);
+trace('main: cli imported');
 process.exitCode = await main(process.argv.slice(2));

@@ -7,12 +7,12 @@
  * console input and standard input has ended (status 0); or at --expect-text (0), or when
  * --timeout simulated seconds have passed (124).
  */
-import { createBoard } from '../run.js';
 import { EXIT } from '../exit.js';
-import { copyToDrive, FlashImageFile, storageOf } from '../drive.js';
-import { hostedBoard } from '../../firmware-runtime/hosted/boards.js';
+import { copyToDrive, FlashImageFile, storageOf, type DriveBoard } from '../drive.js';
+import { hostedBoard, hostedCircuitpy } from '../../firmware-runtime/hosted/boards.js';
 import { startHostedEngine, type HostedRunEnd } from './hosted-engine.js';
 import { attachStdin } from './stdin.js';
+import { startupMark } from './startup-trace.js';
 
 export interface HostedCliOptions {
   board: string;
@@ -38,12 +38,14 @@ export function hostable(board: string): boolean {
 }
 
 export async function runHosted(o: HostedCliOptions): Promise<number> {
+  startupMark('main: hosted-cli imported');
   hostedBoard(o.board); // a clear error for boards without the engine
-  const board = createBoard(o.board, { core: 'none' });
+  const board = driveOnly(o.board);
   const flash = o.flash ? FlashImageFile.open(board, o.flash, { forWriting: true }) : undefined;
   try {
     if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
     if (o.drive) copyToDrive(board, o.drive);
+    startupMark('main: drive copied');
     const storage = storageOf(board);
     const end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes));
     flash?.save();
@@ -51,6 +53,20 @@ export async function runHosted(o: HostedCliOptions): Promise<number> {
   } finally {
     flash?.close();
   }
+}
+
+/**
+ * The board as the drive functions see it: its CIRCUITPY storage, erased as a new board's is (the engine's
+ * worker builds the board itself; the main thread builds none).
+ */
+function driveOnly(name: string): DriveBoard {
+  const { kind, size } = hostedCircuitpy(name);
+  const bytes = new Uint8Array(size).fill(0xff);
+  const load = (image: Uint8Array): void => {
+    if (image.length !== size) throw new Error(`a CIRCUITPY image for ${name} is ${size} bytes, not ${image.length}`);
+    bytes.set(image);
+  };
+  return { name, circuitpy: { kind, bytes, load } };
 }
 
 async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void): Promise<number> {
@@ -74,6 +90,7 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
       const at = seen.indexOf(o.expectText, Math.max(0, before - o.expectText.length));
       if (at < 0) return o.write(bytes);
       expected = true;
+      startupMark('main: expected text seen');
       o.write(Buffer.from(seen.slice(before, at + o.expectText.length), 'latin1'));
       void run.stop();
     },

@@ -7,7 +7,7 @@
  * Port-neutral: it talks to the main thread only through `EnginePort` and the shared control block, so the
  * same code runs in a Node worker_thread and in a browser Web Worker.
  */
-import { createHostedBoard } from './boards.js';
+import { createHostedBoard } from './board-build.js';
 import type { Samd21Board } from '../../boards/samd21-board.js';
 import { ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
 import { circuitpyDevice, formatOptions } from './drive.js';

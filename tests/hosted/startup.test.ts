@@ -8,6 +8,8 @@ import { prewarmHostedEngine, takePrewarmed } from '../../emulator/node/hosted-p
 import { runCode } from './harness.js';
 import { BOARDS } from '../../boards/index.js';
 import { prewarmVm } from '../../firmware-runtime/hosted/engine.js';
+import { hostedCircuitpy } from '../../firmware-runtime/hosted/boards.js';
+import { createHostedBoard } from '../../firmware-runtime/hosted/board-build.js';
 
 describe('hosted engine start-up', () => {
   // A warm VM that cannot be made is not an error (the engine makes its own), so only this sees it.
@@ -15,6 +17,16 @@ describe('hosted engine start-up', () => {
     const boards = BOARDS.filter((b) => b.hostable).map((b) => b.name);
     expect(boards).toContain('cpx');
     for (const board of boards) await expect(prewarmVm(board), board).resolves.toBeDefined();
+  });
+
+  // The main thread prepares CIRCUITPY from the declaration alone; the built board is the oracle.
+  it("knows every hostable board's CIRCUITPY storage (kind, size, erased) without building the board", () => {
+    for (const board of BOARDS.filter((b) => b.hostable).map((b) => b.name)) {
+      const built = createHostedBoard(board).circuitpy!;
+      const layout = hostedCircuitpy(board);
+      expect(layout, board).toEqual({ kind: built.kind, size: built.bytes.length });
+      expect(built.bytes.every((b) => b === 0xff), board).toBe(true);
+    }
   });
 
   it('a prewarmed worker runs code.py for its board', { timeout: 60_000 }, async () => {
