@@ -20,4 +20,5 @@ void warm?.then(() => startupMark('worker: warm VM made'));
 port.once('message', (config: EngineConfig) => {
   startupMark('worker: config received');
   void runHostedEngine(config, { post: (m) => port.postMessage(m) }, config.board === data.prewarm ? warm : undefined);
+  startupMark('worker: engine made (its board built), waiting for the VM');
 });
