@@ -17,3 +17,13 @@ await build({
   external: [/^node:/, /^[@a-z]/],
   output: { dir: 'dist/bundle', format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunk-[hash].js', cleanDir: true, sourcemap: true },
 });
+
+// The worker's engine as one CommonJS-format script, and V8's code cache for it (emulator/node/engine-loader.ts).
+await build({
+  input: 'dist/emulator/node/hosted-engine-lib.js',
+  platform: 'node',
+  external: [/^node:/, /^[@a-z]/],
+  output: { file: 'dist/bundle/hosted-engine.cjs', format: 'cjs', codeSplitting: false, sourcemap: true },
+});
+const { writeEngineCache } = await import('./dist/emulator/node/engine-loader.js');
+await writeEngineCache(new URL('./dist/bundle/hosted-engine.cjs', import.meta.url));
