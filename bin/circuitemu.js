@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 const trace = process.env.CIRCUITEMU_STARTUP_TRACE ? (label) => process.stderr.write(`[startup] ${performance.now().toFixed(1).padStart(7)} ${label}\n`) : () => {};
 if (process.env.CIRCUITEMU_STARTUP_TRACE) process.env.CIRCUITEMU_STARTUP_T0 = String(performance.timeOrigin);
 trace('main: bin');
+if (process.env.CIRCUITEMU_STARTUP_TRACE) process.on('exit', () => trace('main: exit'));
 
 let cli = new URL('../dist/emulator/cli.js', import.meta.url);
 if (!existsSync(cli)) {
@@ -26,3 +27,4 @@ if ((args[0] === 'run' || args[0] === 'repl') && !args.some((a) => /^--(firmware
 const { main } = await import(cli.href);
 trace('main: cli imported');
 process.exitCode = await main(process.argv.slice(2));
+trace('main: CLI returned');
