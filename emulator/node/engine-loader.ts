@@ -58,15 +58,34 @@ async function runEngine(script: Script): Promise<EngineLib> {
   return exports as EngineLib;
 }
 
+/** Ends the code-cache run: thrown from the engine's port at its first wait for console input (or its end). */
+class StartupDone extends Error {}
+
 /**
- * Build step (bundle.mjs): compiles the bundled engine, runs what a start-up runs (a VM for `board`, its
- * board), and writes V8's code cache for all the functions compiled so far beside the bundle.
+ * Build step (bundle.mjs): compiles the bundled engine, runs a start-up on it as a run does (a warm VM, the
+ * engine and its board, boot, a code.py that prints a line, up to the wait for a key), and writes V8's code
+ * cache of every function compiled so far beside the bundle.
  */
 export async function writeEngineCache(engine: URL, board = 'cpx'): Promise<void> {
   const script = compileEngine(engine, false);
   if (!script) throw new Error(`${fileURLToPath(engine)} is missing`);
   const lib = await runEngine(script);
-  await lib.prewarmVm(board);
-  lib.createHostedBoard(board);
+  const image = lib.prepareFlash(board, undefined, { 'code.py': 'print("hello from the code-cache run")\n' });
+  const flash = new SharedArrayBuffer(image.length);
+  new Uint8Array(flash).set(image);
+  let output = '';
+  const port = {
+    post(m: { type: string; bytes?: Uint8Array }): void {
+      if (m.type === 'console') output += new TextDecoder().decode(m.bytes);
+      // The engine would block on its control block next: unwind it instead (runHostedEngine reports errors
+      // through the port, so this throws out of it in the end).
+      if (m.type === 'waiting' || m.type === 'ended') throw new StartupDone();
+    },
+  };
+  const config = { board, flash, control: new SharedArrayBuffer(lib.CONTROL_BYTES), realTime: false, timeoutSeconds: 60 };
+  await lib.runHostedEngine(config, port, lib.prewarmVm(board)).catch((e: unknown) => {
+    if (!(e instanceof StartupDone)) throw e;
+  });
+  if (!output.includes('hello from the code-cache run')) throw new Error(`the code-cache run did not run code.py; its console: ${JSON.stringify(output)}`);
   writeFileSync(cacheOf(engine), script.createCachedData());
 }
