@@ -1,7 +1,8 @@
-// The Node CLI's start-up bundle (issue 9), built by `npm run build:node` after tsc (`node bundle.mjs`): the compiled CLI and the
-// hosted engine's worker in a few files (dist/bundle/), so `circuitemu run`/`repl` without --firmware load
-// some 15 files instead of 150 modules on each thread. bin/circuitemu.js uses it for those commands while it is
-// at least as new as the compiled CLI; everything else runs dist/emulator/ as compiled.
+// The Node CLI's start-up bundle (issue 9), built by `npm run build:node` after tsc (`node bundle.mjs`): the
+// compiled CLI and the hosted engine's worker in a few files (dist/bundle/), so `circuitemu run`/`repl` without
+// --firmware load some 15 files instead of ~150 modules on each thread. bin/circuitemu.js uses it for those
+// commands while it is at least as new as the compiled CLI; everything else runs dist/emulator/ as compiled.
+// See firmware-runtime/hosted/README.md, Start-up.
 import { build } from 'rolldown';
 
 await build({
