@@ -160,10 +160,10 @@ export class XtensaTarget implements GdbTarget {
 
   nextAccesses(): DataAccess[] {
     const pc = this.core.pc >>> 0;
-    const bytes = probeRead(this.bus, pc, 3) ?? probeRead(this.bus, pc, 2);
-    if (!bytes) return [];
-    if (instructionLength(bytes[0]) === 3 && bytes.length < 3) return [];
-    const word = bytes[0] | (bytes[1] << 8) | (instructionLength(bytes[0]) === 3 ? bytes[2] << 16 : 0);
+    const head = probeRead(this.bus, pc, 1);
+    const bytes = head && probeRead(this.bus, pc, instructionLength(head[0]));
+    if (!bytes) return []; // the fetch faults: no access
+    const word = bytes[0] | (bytes[1] << 8) | ((bytes[2] ?? 0) << 16);
     const op = decode(word, pc | 0, this.core.litbase, this.decoded);
     return xtensaAccesses(op, this.decoded[0], this.decoded[1], this.core.a);
   }

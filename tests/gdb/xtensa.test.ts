@@ -92,7 +92,7 @@ async function dataAccess(c: Client, pc: number): Promise<{ name: string; addres
 describe('the GDB server on the Xtensa LX106', () => {
   it('feather_huzzah: breakpoint on a symbol, every register the program set, memory, stepping through CALL0/RET and a loop, watchpoints, Ctrl-C, monitor reset', async () => {
     const sym = symbols(target);
-    const entry = parseElf(new Uint8Array(readFileSync(target))).entry;
+    const entry = parseElf(new Uint8Array(readFileSync(target))).entry!;
     expect(sym.get('call_user_start')).toBe(entry);
     const { port, done, stdout } = await serve('feather_huzzah', target);
     const c = rawClient(port);
@@ -257,7 +257,7 @@ describe('the GDB server on the Xtensa LX106', () => {
 
   it('test-lx106 (QEMU sim memories): halted at the entry, the same register layout', async () => {
     const elf = join(root, 'tests/firmware/lx106/asmops.elf');
-    const entry = parseElf(new Uint8Array(readFileSync(elf))).entry;
+    const entry = parseElf(new Uint8Array(readFileSync(elf))).entry!;
     const { port, done } = await serve('test-lx106', elf);
     const c = rawClient(port);
     await c.connected;
