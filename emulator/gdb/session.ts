@@ -279,7 +279,8 @@ export class GdbSession {
       if (!this.options.reset) return 'E01';
       this.options.reset();
       this.ended = null;
-      this.reply(out('target reset\n'));
+      // GDB keeps the registers it read before a monitor command: say how to see the new ones.
+      this.reply(out('target reset (GDB shows the new registers after `maintenance flush register-cache` or a step)\n'));
       return 'OK';
     }
     this.reply(out('monitor commands: reset\n'));

@@ -9,9 +9,9 @@
  * 50 raw registers, a0..a15, pc, sar, litbase, sr176 (CONFIGID0), sr208 (CONFIGID1), ps (the 22
  * of the esp8266 gdbstubs' `g` reply, reg-xtensa.dat), then the special registers (mmid,
  * ibreakenable, ... ccompare0). GDB's xtensa port builds its register set from that compiled-in
- * table and ignores a target description's registers (xtensa-tdep.c never calls
- * tdesc_use_registers), so the description served here only names the architecture and lists
- * the same registers for clients that read it.
+ * table and takes none from a target description (xtensa-tdep.c never calls
+ * tdesc_use_registers; given registers, GDB warns "Target-supplied registers are not supported
+ * by the current architecture"), so the description served here names the architecture only.
  */
 import type { Bus } from '../kernel/bus.js';
 import type { Lx106 } from '../../cpu-xtensa/lx106.js';
@@ -71,9 +71,6 @@ const LX106_XML = `<?xml version="1.0"?>
 <!DOCTYPE target SYSTEM "gdb-target.dtd">
 <target version="1.0">
   <architecture>xtensa</architecture>
-  <feature name="org.gnu.gdb.xtensa.lx106">
-${LX106_GDB_REGISTERS.map((name, i) => `    <reg name="${name}" bitsize="32" regnum="${i}" type="${i === 1 ? 'data_ptr' : i === PC ? 'code_ptr' : 'uint32'}"/>`).join('\n')}
-  </feature>
 </target>
 `;
 

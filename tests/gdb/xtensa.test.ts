@@ -45,8 +45,10 @@ function symbols(elf: string): Map<string, number> {
 const hexLE = (v: number) => Buffer.from(new Uint32Array([v >>> 0]).buffer).toString('hex');
 const fromLE = (hex: string) => Buffer.from(hex, 'hex').readUInt32LE(0);
 
-/** The first 22 registers, as the esp8266 gdbstubs send them in a `g` reply (reg-xtensa.dat of the lx106 overlay). */
-const GDBSTUB_ORDER = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a10', 'a11', 'a12', 'a13', 'a14', 'a15', 'pc', 'sar', 'litbase', 'sr176', 'sr208', 'ps'];
+/**
+ * GDB register numbers of the lx106 overlay: a0..a15 = 0..15, then pc, sar, litbase, sr176,
+ * sr208, ps (the 22 the esp8266 gdbstubs send in a `g` reply, reg-xtensa.dat), mmid, ...
+ */
 const PC = 16;
 const SAR = 17;
 const SR176 = 19;
@@ -101,12 +103,9 @@ describe('the GDB server on the Xtensa LX106', () => {
     expect(await c.command('qSupported:multiprocess+;swbreak+;hwbreak+')).toContain('qXfer:features:read+');
     const xml = await c.command('qXfer:features:read:target.xml:0,ffb');
     expect(xml[0]).toBe('l');
+    // The architecture only: GDB's Xtensa port takes no registers from a description.
     expect(xml).toContain('<architecture>xtensa</architecture>');
-    const names = [...xml.matchAll(/<reg name="(\w+)"/g)].map((m) => m[1]);
-    expect(names.slice(0, 22)).toEqual(GDBSTUB_ORDER);
-    expect(names).toHaveLength(50);
-    expect(names.slice(22, 28)).toEqual(['mmid', 'ibreakenable', 'ddr', 'ibreaka0', 'dbreaka0', 'dbreakc0']);
-    expect(names[49]).toBe('ccompare0');
+    expect(xml).not.toContain('<reg');
 
     // Halted at the program's entry, as the boot ROM would start it.
     expect(stopPc(await c.command('?'))).toBe(entry);
