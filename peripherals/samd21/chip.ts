@@ -96,6 +96,8 @@ export interface BusClocks {
 
 export interface EventSystem {
   generate(generator: number): void;
+  /** A level generator (AC COMPx/WIN0: "a copy of the comparator status") changed to `level`. */
+  level(generator: number, level: 0 | 1): void;
 }
 
 export interface DmaController {
@@ -228,6 +230,14 @@ export class Samd21Chip {
   /** A peripheral fires event generator `generatorId` (EVENT_GENERATOR numbers); one pulse. */
   generateEvent(generatorId: number): void {
     this.events?.generate(generatorId);
+  }
+
+  /**
+   * A generator whose event signal is a level (the AC's comparator and window states) changed:
+   * EVSYS turns the change into pulses with each channel's edge selection.
+   */
+  eventLevel(generatorId: number, level: 0 | 1): void {
+    this.events?.level(generatorId, level);
   }
 
   /** Registers the handler that receives events routed to user `userId` (EVENT_USER numbers). */
