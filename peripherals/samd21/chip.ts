@@ -322,7 +322,7 @@ export class ApbGate implements BusDevice {
 }
 
 /**
- * A peripheral slot nothing models (PAC, MTB, SBMATRIX, AC): reads 0, ignores writes, never
+ * A peripheral slot nothing models (PAC, MTB, SBMATRIX): reads 0, ignores writes, never
  * faults, and reports each access to its `diagnostics` sink as unimplemented.
  */
 export class ReservedSlot extends UnimplementedDevice implements Samd21Peripheral {
