@@ -285,7 +285,8 @@ export class AC extends RegisterBlock implements Samd21Peripheral {
       this.windowEnabled = (this.WINCTRL.value & AC_WINCTRL.WEN0) !== 0;
       this.wstate = this.windowState();
     }
-    if (bits & (SYNC_ENABLE | SYNC_COMP0 | (SYNC_COMP0 << 1))) for (const c of this.comps) this.restart(c);
+    // CTRLA.ENABLE starts or stops both; a COMPCTRLn.ENABLE change only its own comparator.
+    for (const c of this.comps) if (bits & (SYNC_ENABLE | (SYNC_COMP0 << c.n))) this.restart(c);
   }
 
   // ---------------------------------------------------------------- configuration of a comparator

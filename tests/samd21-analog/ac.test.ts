@@ -383,6 +383,20 @@ describe('AC: pins, clocks, synchronisation and bad input', () => {
     expect(t.r(AC_REG.STATUSB, 1)).toBe(0);
   });
 
+  it('enabling COMP1 leaves a running COMP0 alone', () => {
+    const t = setup();
+    t.enable();
+    t.set(1.0);
+    t.comp(0, ctrl({ neg: AC_MUXNEG.GND }));
+    t.run(t.startup() + PERIOD);
+    expect(t.ready(0)).toBe(1);
+    t.comp(1, ctrl({ neg: AC_MUXNEG.GND }));
+    expect(t.ready(0)).toBe(1);
+    expect(t.ready(1)).toBe(0);
+    t.run(t.startup());
+    expect(t.ready(1)).toBe(1);
+  });
+
   it('a comparator enabled while CTRLA.ENABLE = 0 waits for it; COMP1 alone runs with COMP0 off', () => {
     const t = setup();
     t.comp(1, ctrl({ neg: AC_MUXNEG.GND }));
