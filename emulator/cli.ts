@@ -370,7 +370,6 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     cpuDefaults.mode = lx106Defaults.mode = opts.cpu;
   }
   if (!opts.firmware && snapshot === undefined) {
-    if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
     if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
     if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
     if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
@@ -386,6 +385,9 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
       stats: opts.stats,
       write: writeStdout,
       onStop: (stop) => (onStdoutError = stop),
+      vcd: opts.vcd,
+      vcdPins: opts['vcd-pins']?.split(',').map((p) => p.trim()).filter(Boolean),
+      epoch,
     });
   }
   await loadCommands();

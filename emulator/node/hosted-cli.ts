@@ -13,6 +13,9 @@ import { copyToDrive, FlashImageFile, storageOf } from '../drive.js';
 import { hostedBoard } from '../../firmware-runtime/hosted/boards.js';
 import { startHostedEngine, type HostedRunEnd } from './hosted-engine.js';
 import { attachStdin } from './stdin.js';
+import { writeFileSync } from 'node:fs';
+import { boardSignals, PinChangesWriter, VcdWriter } from '../trace/vcd.js';
+import { HostFileError } from '../host-files.js';
 
 export interface HostedCliOptions {
   board: string;
@@ -25,6 +28,11 @@ export interface HostedCliOptions {
   write: (bytes: Uint8Array | string) => void;
   /** Called once with a function that ends the run (stdout went away). */
   onStop?: (stop: () => void) => void;
+  /** --vcd FILE and --vcd-pins: the pins' waveforms, written when the run ends. */
+  vcd?: string;
+  vcdPins?: string[];
+  /** --epoch: seconds since 1970 the RTC calendar starts at. */
+  epoch?: number;
 }
 
 /** True when `board` can run the hosted engine (no firmware needed). */
@@ -40,20 +48,31 @@ export function hostable(board: string): boolean {
 export async function runHosted(o: HostedCliOptions): Promise<number> {
   hostedBoard(o.board); // a clear error for boards without the engine
   const board = createBoard(o.board, { core: 'none' });
+  let pins: PinChangesWriter | null = null;
+  if (o.vcd !== undefined) {
+    try {
+      // The worker records the same signals on its own board (same declaration, same order).
+      pins = new PinChangesWriter(boardSignals(board, o.vcdPins).map((s) => s.name));
+    } catch (e) {
+      process.stderr.write(`circuitemu: --vcd: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
   const flash = o.flash ? FlashImageFile.open(board, o.flash, { forWriting: true }) : undefined;
   try {
     if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
     if (o.drive) copyToDrive(board, o.drive);
     const storage = storageOf(board);
-    const end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes));
+    const end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes), pins);
     flash?.save();
+    if (pins) writeVcd(o.vcd!, pins.text() ?? new VcdWriter(pins.names, []).text());
     return end;
   } finally {
     flash?.close();
   }
 }
 
-async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void): Promise<number> {
+async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void, pins: PinChangesWriter | null): Promise<number> {
   let seen = '';
   let expected = false;
   let stdinEnded = false;
@@ -62,6 +81,9 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
     board: o.board,
     flashImage: image,
     realTime: o.interactive,
+    epoch: o.epoch,
+    vcd: pins ? { pins: o.vcdPins } : undefined,
+    onPins: (changes) => pins?.add(changes),
     timeoutSeconds: Number.isFinite(o.timeout) ? o.timeout : undefined,
     onConsole: (bytes) => {
       lastWasWaiting = false;
@@ -113,5 +135,13 @@ function status(end: HostedRunEnd, timeout: number): number {
     case 'error':
       process.stderr.write(`circuitemu: hosted engine failed: ${end.message ?? 'unknown error'}\n`);
       return EXIT.software;
+  }
+}
+
+function writeVcd(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new HostFileError('cannot-create', `cannot write ${path}: ${(e as Error).message}`);
   }
 }

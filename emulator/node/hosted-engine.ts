@@ -4,7 +4,8 @@
  * everything else (the engine and its main-thread logic, host.ts) runs in a browser too.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { EngineConfig } from '../../firmware-runtime/hosted/protocol.js';
+import type { EngineConfig, WorkerMessage } from '../../firmware-runtime/hosted/protocol.js';
+import type { HostedEngine } from '../../firmware-runtime/hosted/engine.js';
 import { hostedWorkerUrl, takePrewarmed, type HostedWorkerData } from './hosted-prewarm.js';
 import { startHostedEngineWith, type HostedEngineHandle, type HostedEngineOptions } from '../../firmware-runtime/hosted/host.js';
 
@@ -47,7 +48,18 @@ if (!isMainThread && parentPort && data?.hostedEngine) {
   const { prewarmVm, runHostedEngine } = await import('../../firmware-runtime/hosted/engine.js');
   // The first VM is made while the config is on its way (or while the main thread still prepares it).
   const warm = data.prewarm ? prewarmVm(data.prewarm) : undefined;
-  port.once('message', (config: EngineConfig) => {
-    void runHostedEngine(config, { post: (m) => port.postMessage(m) }, config.board === data.prewarm ? warm : undefined);
+  port.once('message', async (config: EngineConfig) => {
+    // --vcd: the pins' changes go out before each message, so the main thread has them all when the run ends.
+    const PinTap = config.vcd ? (await import('../trace/vcd.js')).PinTap : null;
+    let tap: InstanceType<NonNullable<typeof PinTap>> | null = null;
+    const post = (m: WorkerMessage): void => {
+      const changes = tap?.take();
+      if (changes) port.postMessage({ type: 'pins', changes } satisfies WorkerMessage);
+      port.postMessage(m);
+    };
+    const onEngine = (engine: HostedEngine): void => {
+      if (config.vcd && PinTap) tap = new PinTap(engine.board, config.vcd.pins, config.startSeconds ?? 0);
+    };
+    void runHostedEngine(config, { post }, config.board === data.prewarm ? warm : undefined, onEngine);
   });
 }

@@ -43,7 +43,7 @@ export const TEST_USAGE = `usage: circuitemu test [--board NAME] [--firmware FIL
 
 Runs each scenario (YAML: see the README, "Scenarios") on a fresh board: --board and --firmware
 (or the scenario's own board: and firmware:, relative to the file) say what runs; with no firmware,
-code.py runs on the hosted engine (every SAMD21 board; --vcd and --epoch need firmware). --drive DIR
+code.py runs on the hosted engine (every SAMD21 board). --drive DIR
 copies DIR onto CIRCUITPY before boot. --timeout is per scenario, in simulated seconds (default:
 the file's timeout:, else 60). --fail-text fails a scenario as soon as the console shows TEXT.
 --junit writes a JUnit XML report, --serial-log the console output, --vcd the board's pin
@@ -210,23 +210,46 @@ function usesHostedEngine(scenario: Scenario, flags: TestFlags): boolean {
 }
 
 async function runHostedOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
-  if (vcd) throw new TestUsageError('--vcd needs the firmware engine (give --firmware)');
-  if (flags.epoch !== undefined) throw new TestUsageError('--epoch needs the firmware engine (give --firmware)');
   const boardName = (flags.board ?? scenario.board)!;
   const board = createBoard(boardName, { core: 'none' });
+  if (vcd) {
+    try {
+      boardSignals(board, flags.vcdPins); // the worker records the same pins on its board: check the names here
+    } catch (e) {
+      throw new TestUsageError(`--vcd: ${(e as Error).message}`);
+    }
+  }
   const here = dirname(scenario.file);
   const drive = flags.drive ?? (scenario.drive && resolve(here, scenario.drive));
   if (drive) copyToDrive(board, drive);
   const { volume } = openDrive(board);
   for (const [path, text] of Object.entries(scenario.files)) writeDriveFile(volume, path, text);
   const timed = flags.timeout === undefined ? scenario : { ...scenario, timeoutSeconds: flags.timeout };
-  const result = await runHostedScenario(
-    { board: boardName, flash: storageOf(board).bytes.slice(), scenario: timed, timeoutSeconds: 60, failText: flags.failText, verbose: flags.verbose },
+  const { result, vcd: vcdText } = await runHostedScenario(
+    {
+      board: boardName,
+      flash: storageOf(board).bytes.slice(),
+      scenario: timed,
+      timeoutSeconds: 60,
+      failText: flags.failText,
+      verbose: flags.verbose,
+      epoch: flags.epoch,
+      vcd: vcd ? { pins: flags.vcdPins } : undefined,
+    },
     flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
     Number(process.env.CIRCUITEMU_HOSTED_STALL_SECONDS) || undefined,
   );
   printResult(result);
+  if (vcd && vcdText !== undefined) writeVcdFile(vcd, vcdText);
   return result;
+}
+
+function writeVcdFile(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new TestDataError(`cannot write ${file}: ${(e as Error).message}`);
+  }
 }
 
 async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
@@ -250,13 +273,7 @@ async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promi
     onSerial: flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
   });
   printResult(result);
-  if (vcd && recorder) {
-    try {
-      writeFileSync(vcd, recorder.text());
-    } catch (e) {
-      throw new TestDataError(`cannot write ${vcd}: ${(e as Error).message}`);
-    }
-  }
+  if (vcd && recorder) writeVcdFile(vcd, recorder.text());
   return result;
 }
 
