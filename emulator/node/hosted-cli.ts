@@ -16,6 +16,9 @@ import { attachStdin } from './stdin.js';
 import { writeFileSync } from 'node:fs';
 import { boardSignals, PinChangesWriter, VcdWriter } from '../trace/vcd.js';
 import { HostFileError } from '../host-files.js';
+import { startTrace, type TraceOptions } from '../trace/trace.js';
+import { openTraceOutput, type TraceOutput } from './trace-file.js';
+import type { Board } from '../../boards/types.js';
 
 export interface HostedCliOptions {
   board: string;
@@ -33,6 +36,8 @@ export interface HostedCliOptions {
   vcdPins?: string[];
   /** --epoch: seconds since 1970 the RTC calendar starts at. */
   epoch?: number;
+  /** --trace io (its filters) and --trace-file: the register accesses of the hosted modules. */
+  trace?: { options: TraceOptions; file?: string };
 }
 
 /** True when `board` can run the hosted engine (no firmware needed). */
@@ -48,6 +53,13 @@ export function hostable(board: string): boolean {
 export async function runHosted(o: HostedCliOptions): Promise<number> {
   hostedBoard(o.board); // a clear error for boards without the engine
   const board = createBoard(o.board, { core: 'none' });
+  if (o.trace) {
+    const problem = traceProblem(board, o.trace.options);
+    if (problem) {
+      process.stderr.write(`circuitemu: ${problem}\n`);
+      return EXIT.usage;
+    }
+  }
   let pins: PinChangesWriter | null = null;
   if (o.vcd !== undefined) {
     try {
@@ -63,7 +75,13 @@ export async function runHosted(o: HostedCliOptions): Promise<number> {
     if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
     if (o.drive) copyToDrive(board, o.drive);
     const storage = storageOf(board);
-    const end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes), pins);
+    const trace = o.trace ? openTraceOutput(o.trace.file) : null;
+    let end: number;
+    try {
+      end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes), pins, trace);
+    } finally {
+      trace?.close();
+    }
     flash?.save();
     if (pins) writeVcd(o.vcd!, pins.text() ?? new VcdWriter(pins.names, []).text());
     return end;
@@ -72,7 +90,7 @@ export async function runHosted(o: HostedCliOptions): Promise<number> {
   }
 }
 
-async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void, pins: PinChangesWriter | null): Promise<number> {
+async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void, pins: PinChangesWriter | null, trace: TraceOutput | null): Promise<number> {
   let seen = '';
   let expected = false;
   let stdinEnded = false;
@@ -84,6 +102,8 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
     epoch: o.epoch,
     vcd: pins ? { pins: o.vcdPins } : undefined,
     onPins: (changes) => pins?.add(changes),
+    trace: o.trace && { peripherals: [...o.trace.options.peripherals], range: o.trace.options.range },
+    onTrace: (lines) => lines.forEach((line) => trace?.emit(line)),
     timeoutSeconds: Number.isFinite(o.timeout) ? o.timeout : undefined,
     onConsole: (bytes) => {
       lastWasWaiting = false;
@@ -143,5 +163,19 @@ function writeVcd(path: string, text: string): void {
     writeFileSync(path, text);
   } catch (e) {
     throw new HostFileError('cannot-create', `cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * What is wrong with `--trace` on the hosted engine, or null: it runs no instructions (no CPU), and its
+ * filters are checked on a board like the worker's (an unknown peripheral is named).
+ */
+function traceProblem(board: Board, options: TraceOptions): string | null {
+  if (options.insn) return '--trace insn: the hosted engine runs no instructions (it has no CPU; --trace io logs the register accesses of its modules)';
+  try {
+    startTrace(board.machine, options, () => undefined)();
+    return null;
+  } catch (e) {
+    return (e as Error).message;
   }
 }

@@ -49,16 +49,29 @@ if (!isMainThread && parentPort && data?.hostedEngine) {
   // The first VM is made while the config is on its way (or while the main thread still prepares it).
   const warm = data.prewarm ? prewarmVm(data.prewarm) : undefined;
   port.once('message', async (config: EngineConfig) => {
-    // --vcd: the pins' changes go out before each message, so the main thread has them all when the run ends.
+    // --vcd, --trace io: pin changes and trace lines go out before each message, so the main thread has them
+    // all, in order, when the run ends.
     const PinTap = config.vcd ? (await import('../trace/vcd.js')).PinTap : null;
+    const startTrace = config.trace ? (await import('../trace/trace.js')).startTrace : null;
     let tap: InstanceType<NonNullable<typeof PinTap>> | null = null;
+    let lines: string[] = [];
     const post = (m: WorkerMessage): void => {
       const changes = tap?.take();
       if (changes) port.postMessage({ type: 'pins', changes } satisfies WorkerMessage);
+      flushTrace();
       port.postMessage(m);
+    };
+    const flushTrace = (): void => {
+      if (!lines.length) return;
+      port.postMessage({ type: 'trace', lines } satisfies WorkerMessage);
+      lines = [];
     };
     const onEngine = (engine: HostedEngine): void => {
       if (config.vcd && PinTap) tap = new PinTap(engine.board, config.vcd.pins, config.startSeconds ?? 0);
+      if (config.trace && startTrace) startTrace(engine.board.machine, { io: true, insn: false, ...config.trace }, (line) => {
+          // A long stretch without messages (Python toggling a pin) must not pile up lines.
+          if (lines.push(line) >= 4096) flushTrace();
+        });
     };
     void runHostedEngine(config, { post }, config.board === data.prewarm ? warm : undefined, onEngine);
   });

@@ -49,6 +49,9 @@ export interface HostedEngineOptions {
   /** Record these pins (none given: all) for a VCD file: their changes come to `onPins`. */
   vcd?: { pins?: string[] };
   onPins?: (changes: PinChangesMessage) => void;
+  /** Log the register accesses of the hosted modules (EngineConfig.trace): the lines come to `onTrace`. */
+  trace?: EngineConfig['trace'];
+  onTrace?: (lines: string[]) => void;
 }
 
 export interface HostedRunEnd {
@@ -131,6 +134,7 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
       startSeconds,
       epoch: options.epoch,
       vcd: options.vcd,
+      trace: options.trace,
     };
     worker = spawn(config);
     worker.onMessage((m: WorkerMessage) => {
@@ -149,6 +153,7 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
         options.onState?.(m.state);
       }
       else if (m.type === 'pins') options.onPins?.(m.changes);
+      else if (m.type === 'trace') options.onTrace?.(m.lines);
       else if (m.type === 'ended') finish({ reason: m.reason, seconds: m.seconds, message: m.message });
     });
     const self = worker;

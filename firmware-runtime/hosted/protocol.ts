@@ -196,6 +196,11 @@ export interface EngineConfig {
   epoch?: number;
   /** Record these board pins (none given: all) and post their changes ('pins' messages) for a VCD file. */
   vcd?: { pins?: string[] };
+  /**
+   * `--trace io`: log the peripheral register accesses the hosted modules make (emulator/trace/trace.ts), these
+   * peripherals only (none: all), in this address range; the lines come in 'trace' messages.
+   */
+  trace?: { peripherals: string[]; range: { start: number; end: number } | null };
 }
 
 export type WorkerMessage =
@@ -212,7 +217,9 @@ export type WorkerMessage =
   | { type: 'result'; id: number; value?: unknown; error?: string }
   | { type: 'ended'; reason: 'timeout' | 'stopped' | 'error'; seconds: number; message?: string }
   /** Pin changes since the last message (EngineConfig.vcd; emulator/trace/vcd.ts PinChanges), posted before every other message. */
-  | { type: 'pins'; changes: PinChangesMessage };
+  | { type: 'pins'; changes: PinChangesMessage }
+  /** Trace lines since the last message (EngineConfig.trace), posted before every other message. */
+  | { type: 'trace'; lines: string[] };
 
 /** emulator/trace/vcd.ts PinChanges, as it crosses to the main thread. */
 export interface PinChangesMessage {

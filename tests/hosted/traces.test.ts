@@ -3,7 +3,8 @@
  * Node API's epoch. The hosted modules program the same chip model the firmware does, so the VCD comes from the
  * same pin nets (VcdRecorder): a code.py that blinks the LED with time.sleep(0.5) gives edges 0.5 s apart (plus
  * the engine's fixed cost per module call, CALL_COST_SECONDS), the same file twice. --epoch is where the RTC
- * calendar starts: time.localtime(), time.time() and rtc.RTC().datetime report it.
+ * calendar starts: time.localtime(), time.time() and rtc.RTC().datetime report it. --trace io logs the
+ * register accesses the hosted modules make, at the same instants.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -95,6 +96,35 @@ describe('--vcd on the hosted engine', () => {
     expect(edges(files[0]!, '!').map(([, l]) => l)).toEqual([0, 1, 0, 1, 0, 1, 0]);
     const bad = cli(['test', '--vcd', join(scratch, 'x.vcd'), '--vcd-pins', 'NOPE', yaml]);
     expect(bad.stderr).toMatch(/--vcd: board cpx has no pin 'NOPE'/);
+    expect(bad.status).toBe(64);
+  }, 120_000);
+});
+
+describe('--trace io on the hosted engine', () => {
+  it('logs the PORT writes of digitalio, at the instants the VCD shows the LED change', () => {
+    const dir = driveDir('blink-trace', { 'code.py': BLINK });
+    const log = join(scratch, 'trace.txt');
+    const vcd = join(scratch, 'trace.vcd');
+    const r = cli(['run', '--board', 'cpx', '--drive', dir, '--trace', 'io', '--trace-peripheral', 'PORT', '--trace-file', log, '--vcd', vcd, '--vcd-pins', 'LED']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines.every((l) => / PORT\+0x/.test(l))).toBe(true);
+    // The LED is PA17: switch_to_output then six toggles, written as the data sheet's OUTSET/OUTCLR.
+    const led = lines.filter((l) => /Group\[0\]\.OUT(SET|CLR) = 0x00020000$/.test(l));
+    const writes = led.map((l) => ({ ns: Math.round(Number(l.trim().split(/ +/)[1]) * 1e9), level: l.includes('OUTSET') ? 1 : 0 }));
+    const changes = edges(readFileSync(vcd, 'utf8'), '!').slice(1);
+    expect(writes.slice(1).map((w) => [w.ns, w.level])).toEqual(changes); // the first OUTCLR is switch_to_output(False): no change
+    expect(lines.some((l) => l.includes('Group[0].DIRSET = 0x00020000'))).toBe(true);
+  }, 120_000);
+
+  it('refuses --trace insn (no CPU) and an unknown peripheral, with the usage status', () => {
+    const dir = driveDir('trace-bad', { 'code.py': 'print(1)\n' });
+    const insn = cli(['run', '--board', 'cpx', '--drive', dir, '--trace', 'insn']);
+    expect(insn.stderr).toMatch(/--trace insn: the hosted engine runs no instructions/);
+    expect(insn.status).toBe(64);
+    const bad = cli(['run', '--board', 'cpx', '--drive', dir, '--trace', 'io', '--trace-peripheral', 'FOO']);
+    expect(bad.stderr).toMatch(/no peripheral FOO on this board/);
     expect(bad.status).toBe(64);
   }, 120_000);
 });
