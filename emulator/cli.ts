@@ -372,6 +372,8 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   }
   if (!opts.firmware && snapshot === undefined) {
     if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
+    if (opts.gdb !== undefined) throw new UsageError('--gdb needs --firmware FILE (the hosted engine has no CPU to debug)');
+    if (opts.cpu !== undefined) throw new UsageError('--cpu needs --firmware FILE (the hosted engine has no CPU)');
     if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
     const { hostable, runHosted } = await import('./node/hosted-cli.js');
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
