@@ -12,7 +12,7 @@ import { writeDriveFile } from '../../firmware-runtime/fs/drive.js';
 import { ArgumentError, createBoard, loadFirmware } from '../run.js';
 import { defaultHost, type RunHost } from '../runner.js';
 import { FirmwareEngine } from '../scenario/firmware-engine.js';
-import { parseScenario, type Step } from '../scenario/parse.js';
+import { parseScenario, ScenarioError, type Step } from '../scenario/parse.js';
 import { EngineSession, type PinState, type SessionFailure, type SessionReply, type SessionRequest } from '../scenario/session.js';
 import type { SerialLog, StepResult } from '../scenario/runner.js';
 import type { BoardLights, RgbaImage } from '../screenshot/render.js';
@@ -196,8 +196,15 @@ export class BoardSession {
   async runSteps(yaml: string): Promise<StepResult[]> {
     if (typeof yaml !== 'string') throw new ArgumentError('yaml', 'runSteps needs the steps as YAML text');
     const indented = yaml.split('\n').map((l) => '  ' + l).join('\n');
-    const scenario = parseScenario(`steps:\n${indented}\n`, 'runSteps');
-    return this.steps([...scenario.steps], true);
+    let scenario;
+    try {
+      scenario = parseScenario(`steps:\n${indented}\n`, 'runSteps');
+    } catch (e) {
+      // Lines as the caller numbers them (the `steps:` line above is ours).
+      if (e instanceof ScenarioError) throw new ScenarioError(e.message.replace(/^runSteps:(\d+):/, (_, n: string) => `runSteps:${Math.max(1, Number(n) - 1)}:`));
+      throw e;
+    }
+    return this.steps(scenario.steps.map((step) => ({ ...step, line: step.line - 1 })), true);
   }
 
   /** Ends the session (the hosted engine's worker stops). */
