@@ -136,7 +136,9 @@ must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running)
 a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
 Without --firmware, run and repl use the hosted CircuitPython engine (every SAMD21 board): CircuitPython
 9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
-console input and standard input has ended.
+console input and standard input has ended. --vcd, --epoch and --trace io work there too (--epoch:
+where the RTC calendar starts, default 2000-01-01); --trace insn, --cpu, --gdb, --rfc2217 and
+--console need --firmware.
 --vcd FILE: writes the board's pin waveforms (all pins, or --vcd-pins LED,A1) as a Value Change
 Dump when the run ends (see the README, "Scenarios").
 --trace io: logs every access to a peripheral register (cycle, simulated seconds, R/W and size,

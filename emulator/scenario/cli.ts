@@ -1,9 +1,9 @@
 /**
- * `circuitemu test SCENARIO...`: runs scenario files on the firmware engine and reports for CI
- * (console summary, --junit, --serial-log). Part of the CLI layer (it reads and writes files).
+ * `circuitemu test SCENARIO...`: runs scenario files on the firmware engine or the hosted engine and reports
+ * for CI (console summary, --junit, --serial-log, --vcd). Part of the CLI layer (it reads and writes files).
  *
- * --epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help).
-Exit status: 0 all passed; 1 an expectation failed; the --timeout-exit-code (default 124) when
+ * --epoch sets the date the board starts at (see TEST_USAGE).
+ * Exit status: 0 all passed; 1 an expectation failed; the --timeout-exit-code (default 124) when
  * a scenario ran out of simulated time; 125 a firmware fault; 64 a usage error; 65 a scenario,
  * firmware or drive that cannot be read or is wrong (the message names the file and line); 70
  * anything else. With several scenarios, the worst counts: fault, then timeout, then failure.
@@ -51,7 +51,8 @@ waveforms (all pins, or --vcd-pins; with several scenarios FILE.<n>.vcd each). -
 console to stdout. --snapshot-load FILE starts every scenario from the snapshot (\`circuitemu
 snapshot\`) instead of a cold boot: the firmware and CIRCUITPY are the snapshot's (--firmware and
 --drive are refused; a scenario's drive: and files: are not used, with a note; write-file steps work).
---epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help).
+--epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help; on the
+hosted engine: where the RTC calendar starts, default 2000-01-01).
 Exit status: 0 all passed, 1 an expectation failed, --timeout-exit-code (default ${EXIT.timeout}) a
 scenario timed out, ${EXIT.fault} the firmware faulted, ${EXIT.usage} usage error, ${EXIT.badImage} a scenario,
 firmware or drive that cannot be read or is wrong, ${EXIT.software} anything else.`;
