@@ -13,13 +13,14 @@ import { ArgumentError, createBoard, loadFirmware } from '../run.js';
 import { defaultHost, type RunHost } from '../runner.js';
 import { FirmwareEngine } from '../scenario/firmware-engine.js';
 import { parseScenario, ScenarioError, type Step } from '../scenario/parse.js';
-import { EngineSession, type PinState, type SessionFailure, type SessionReply, type SessionRequest } from '../scenario/session.js';
+import { BoardSessionError, EngineSession, type PinState, type SessionReply, type SessionRequest } from '../scenario/session.js';
 import type { SerialLog, StepResult } from '../scenario/runner.js';
 import type { BoardLights, RgbaImage } from '../screenshot/render.js';
 import { hostable } from './hosted-cli.js';
 import { HostedSessionClient } from './hosted-session.js';
 import type { Board } from '../../boards/types.js';
 
+export { BoardSessionError };
 export type { PinState };
 
 export interface StartBoardOptions {
@@ -43,19 +44,6 @@ export interface StartBoardOptions {
   epoch?: number;
   /** Firmware engine on a USB console: reload code.py once the console connects, to see one complete run (default true). */
   reload?: boolean;
-}
-
-/** Why a BoardSession call failed: a step's expectation or timeout, a name the board does not have, or the run's end. */
-export class BoardSessionError extends Error {
-  override readonly name = 'BoardSessionError';
-  constructor(
-    readonly kind: SessionFailure,
-    message: string,
-    /** Simulated seconds when it failed. */
-    readonly seconds: number,
-  ) {
-    super(message);
-  }
 }
 
 export interface WaitOptions {
@@ -266,7 +254,9 @@ export async function startBoard(options: StartBoardOptions): Promise<BoardSessi
     if (!hostable(options.board)) throw new ArgumentError('board', `board ${JSON.stringify(options.board)} has no hosted CircuitPython engine (give firmware)`);
     const board = createBoard(options.board, { core: 'none' });
     prepareDrive(board, options);
-    const client = new HostedSessionClient({ board: options.board, flash: storageOf(board).bytes.slice(), epoch: options.epoch });
+    // A code.py looping in pure Python stops simulated time: the call fails after this much wall time (as `circuitemu test`).
+    const stallWallSeconds = Number(process.env.CIRCUITEMU_HOSTED_STALL_SECONDS) || undefined;
+    const client = new HostedSessionClient({ board: options.board, flash: storageOf(board).bytes.slice(), epoch: options.epoch, stallWallSeconds });
     return new BoardSession(options.board, 'hosted', client);
   }
   if (!options.firmware) throw new ArgumentError('firmware', "engine: 'firmware' needs firmware (the firmware file's bytes)");

@@ -9,10 +9,10 @@
  */
 import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { HostedScenarioEngine } from '../scenario/hosted-engine.js';
-import { EngineSession, type SessionReply, type SessionRequest } from '../scenario/session.js';
+import { BoardSessionError, EngineSession, type SessionReply, type SessionRequest } from '../scenario/session.js';
 import { SerialLog } from '../scenario/runner.js';
 import { CONTROL_BYTES } from '../../firmware-runtime/hosted/protocol.js';
-import { builtWorkerUrl, HostedStallError, STALL_WALL_SECONDS, stallMessage, watchStall } from './hosted-scenario.js';
+import { builtWorkerUrl, STALL_WALL_SECONDS, stallMessage, watchStall } from './hosted-scenario.js';
 
 interface SessionJob {
   hostedSession: true;
@@ -51,6 +51,9 @@ export class HostedSessionClient {
     this.control = new SharedArrayBuffer(CONTROL_BYTES);
     const data: SessionJob = { hostedSession: true, board: options.board, flash: options.flash, epoch: options.epoch, control: this.control, wake, requests: port2 };
     this.worker = new Worker(builtWorkerUrl('hosted-session.js'), { workerData: data, transferList: [port2] });
+    // The worker keeps the process alive only while a request is under way: a test that forgets close() still ends.
+    this.worker.unref();
+    this.requests.unref();
     this.worker.on('message', (m: SessionMessage) => this.message(m));
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new Error(`the hosted engine's worker exited (code ${code})`)));
@@ -66,8 +69,9 @@ export class HostedSessionClient {
     return new Promise((resolve, reject) => {
       const stall = this.options.stallWallSeconds ?? STALL_WALL_SECONDS;
       // Python looping without ever sleeping or calling a module stops simulated time: no step could settle.
-      const stopWatching = watchStall(this.control, stall, (seconds) => this.fail(new HostedStallError(stallMessage(seconds, stall))));
+      const stopWatching = watchStall(this.control, stall, (seconds) => this.fail(new BoardSessionError('ended', stallMessage(seconds, stall), seconds)));
       this.pending = { resolve, reject, stopWatching };
+      this.worker.ref();
       this.requests.postMessage(request);
       Atomics.add(this.wake, 0, 1);
       Atomics.notify(this.wake, 0);
@@ -75,29 +79,34 @@ export class HostedSessionClient {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    this.settlePending()?.reject(new Error('the board session was closed'));
     this.requests.close();
     await this.worker.terminate();
+  }
+
+  /** The request under way, now answered (or failed): no longer watched, and the worker no longer keeps the process alive. */
+  private settlePending(): HostedSessionClient['pending'] {
+    const p = this.pending;
+    this.pending = null;
+    if (p) {
+      p.stopWatching();
+      this.worker.unref();
+    }
+    return p;
   }
 
   private message(m: SessionMessage): void {
     if (m.type === 'serial') this.log.push(m.bytes);
     else if (m.type === 'crash') this.fail(new Error(`the hosted engine failed: ${m.message}`));
-    else {
-      const p = this.pending;
-      this.pending = null;
-      p?.stopWatching();
-      p?.resolve(m.reply);
-    }
+    else this.settlePending()?.resolve(m.reply);
   }
 
   private fail(error: Error): void {
     if (this.broken || this.closed) return;
     this.broken = error;
-    const p = this.pending;
-    this.pending = null;
-    p?.stopWatching();
-    p?.reject(error);
+    this.settlePending()?.reject(error);
     void this.worker.terminate();
   }
 }

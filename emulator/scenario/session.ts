@@ -31,6 +31,19 @@ export type SessionReply = { seconds: number } & (
   | { ok: false; kind: SessionFailure; message: string; steps?: StepResult[] }
 );
 
+/** Why a BoardSession call failed: a step's expectation or timeout, a name the board does not have, or the run's end. */
+export class BoardSessionError extends Error {
+  override readonly name = 'BoardSessionError';
+  constructor(
+    readonly kind: SessionFailure,
+    message: string,
+    /** Simulated seconds when it failed. */
+    readonly seconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A pin as a session reads it. */
 export interface PinState {
   label: string;

@@ -5,7 +5,9 @@
  * stops at the exact instant its condition became true, the same calls give the same console and times twice,
  * failures name what was seen, and wrong arguments are ArgumentErrors before anything runs.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, BoardSessionError, startBoard, type BoardSession } from '../../emulator/index.js';
@@ -95,6 +97,35 @@ describe('startBoard on the hosted engine (the default without firmware)', () =>
       expect(new TextDecoder().decode((await b.readFile('/code.py'))!)).toBe('print("two")\n');
       expect(await b.readFile('/nothing.txt')).toBeNull();
     });
+  }, 60_000);
+});
+
+describe('startBoard on the hosted engine: programs that cannot go on', () => {
+  it('a code.py looping in pure Python stops simulated time: the call fails (ended) after the stall time, and so do later ones', async () => {
+    process.env.CIRCUITEMU_HOSTED_STALL_SECONDS = '2';
+    let board: BoardSession;
+    try {
+      board = await startBoard({ board: 'cpx', files: { '/code.py': 'print("go")\nwhile True:\n    pass\n' } });
+    } finally {
+      delete process.env.CIRCUITEMU_HOSTED_STALL_SECONDS;
+    }
+    await using(board, async (b) => {
+      await b.runUntil({ serial: 'go' });
+      const stalled = b.runFor(1);
+      await expect(stalled).rejects.toMatchObject({ name: 'BoardSessionError', kind: 'ended' });
+      await expect(stalled).rejects.toThrow(/simulated time stayed at 0\.\d+ s for 2 s of wall time: code\.py loops without sleeping/);
+      await expect(b.pixels()).rejects.toThrow(/simulated time stayed at/);
+    });
+  }, 60_000);
+
+  it('a session that is never closed does not keep the process alive', () => {
+    const script = `import { startBoard } from ${JSON.stringify(join(root, 'dist/emulator/index.js'))};\nconst b = await startBoard({ board: 'cpx', files: { '/code.py': 'print("hi")\\n' } });\nawait b.runUntil({ serial: 'hi' });\nconsole.log('done');\n`;
+    const file = join(mkdtempSync(join(tmpdir(), 'circuitemu-session-')), 'forgot-close.mjs');
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, [file], { timeout: 60_000 });
+    expect(r.stderr.toString()).toBe('');
+    expect(r.stdout.toString()).toBe('done\n');
+    expect(r.status).toBe(0);
   }, 60_000);
 });
 
