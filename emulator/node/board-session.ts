@@ -286,6 +286,8 @@ class FirmwareTransport implements SessionTransport {
   private held = true;
   private release: (() => void) | null = null;
   private running = false;
+  private crashed: Error | null = null;
+  private rejectPending: ((e: Error) => void) | null = null;
 
   constructor(
     private readonly board: Board,
@@ -304,7 +306,9 @@ class FirmwareTransport implements SessionTransport {
   }
 
   request(request: SessionRequest): Promise<SessionReply> {
+    if (this.crashed) return Promise.reject(this.crashed);
     return new Promise((resolve, reject) => {
+      this.rejectPending = reject;
       let atOnce = true;
       let answered: boolean;
       try {
@@ -320,11 +324,11 @@ class FirmwareTransport implements SessionTransport {
         return;
       }
       atOnce = false;
-      if (!answered) this.runOn(reject);
+      if (!answered) this.runOn();
     });
   }
 
-  private runOn(reject: (e: Error) => void): void {
+  private runOn(): void {
     this.held = false;
     const release = this.release;
     this.release = null;
@@ -333,7 +337,11 @@ class FirmwareTransport implements SessionTransport {
     this.running = true;
     this.engine.run(Infinity).then(
       (end) => this.session.ended(end),
-      (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))),
+      (e: unknown) => {
+        // A bug in the emulator, not the program's fault: this call and every later one fail with it.
+        this.crashed = e instanceof Error ? e : new Error(String(e));
+        this.rejectPending?.(this.crashed);
+      },
     );
   }
 

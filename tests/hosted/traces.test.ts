@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startBoard } from '../../emulator/index.js';
+import { PinChangesWriter } from '../../emulator/trace/vcd.js';
 import { CALL_COST_SECONDS } from '../../firmware-runtime/hosted/clock.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -98,6 +99,16 @@ describe('--vcd on the hosted engine', () => {
     expect(bad.stderr).toMatch(/--vcd: board cpx has no pin 'NOPE'/);
     expect(bad.status).toBe(64);
   }, 120_000);
+});
+
+describe('the VCD of a hosted run across a hard stop (PinChangesWriter)', () => {
+  it("takes a restarted worker's power-on levels as changes at its start, and drops non-changes", () => {
+    const w = new PinChangesWriter(['LED', 'A1']);
+    w.add({ start: { seconds: 0, levels: [0, 0] }, seconds: Float64Array.of(0.5, 0.5), signals: Uint16Array.of(0, 0), levels: Uint8Array.of(1, 1) });
+    // The new chip after a hard stop at 2 s: LED back to 0, A1 still 0 (no change).
+    w.add({ start: { seconds: 2, levels: [0, 0] }, seconds: Float64Array.of(2.25), signals: Uint16Array.of(1), levels: Uint8Array.of(1) });
+    expect(w.text()!.split('$end\n').pop()).toBe('#500000000\n1!\n#2000000000\n0!\n#2250000000\n1"\n');
+  });
 });
 
 describe('--trace io on the hosted engine', () => {
