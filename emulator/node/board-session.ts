@@ -44,6 +44,8 @@ export interface StartBoardOptions {
   epoch?: number;
   /** Firmware engine on a USB console: reload code.py once the console connects, to see one complete run (default true). */
   reload?: boolean;
+  /** Record these board pins (as the board names them; none given: all) from power-on, for `vcd()`. */
+  vcd?: { pins?: string[] };
 }
 
 export interface WaitOptions {
@@ -176,6 +178,18 @@ export class BoardSession {
     return (await this.ask({ op: 'screenshot' })) as RgbaImage;
   }
 
+  /** The pins recorded since power-on (StartBoardOptions.vcd) as a Value Change Dump, as `--vcd` writes it. */
+  async vcd(): Promise<string> {
+    const text = (await this.ask({ op: 'vcd' })) as string | null;
+    if (text === null) throw new ArgumentError('vcd', 'no pins are recorded: start the board with the vcd option ({ vcd: {} } for every pin)');
+    return text;
+  }
+
+  /** @internal startBoard's recording from power-on. */
+  async recordPins(pins: string[] | undefined): Promise<void> {
+    await this.ask({ op: 'record-pins', pins });
+  }
+
   /**
    * Runs steps written as in a scenario file's `steps:` list (YAML), e.g.
    * `- set-control: { part-id: buttonA, control: pressed, value: 1 }\n- wait-serial: button down`.
@@ -257,14 +271,26 @@ export async function startBoard(options: StartBoardOptions): Promise<BoardSessi
     // A code.py looping in pure Python stops simulated time: the call fails after this much wall time (as `circuitemu test`).
     const stallWallSeconds = Number(process.env.CIRCUITEMU_HOSTED_STALL_SECONDS) || undefined;
     const client = new HostedSessionClient({ board: options.board, flash: storageOf(board).bytes.slice(), epoch: options.epoch, stallWallSeconds });
-    return new BoardSession(options.board, 'hosted', client);
+    return recording(new BoardSession(options.board, 'hosted', client), options);
   }
   if (!options.firmware) throw new ArgumentError('firmware', "engine: 'firmware' needs firmware (the firmware file's bytes)");
   const board = createBoard(options.board, { commandLine: options.firmwareName ?? 'firmware' });
   loadFirmware(board, options.firmware, options.firmwareName);
   if (options.epoch !== undefined) board.machine.epoch = options.epoch;
   prepareDrive(board, options);
-  return new BoardSession(board.name, 'firmware', new FirmwareTransport(board, options.reload ?? true));
+  return recording(new BoardSession(board.name, 'firmware', new FirmwareTransport(board, options.reload ?? true)), options);
+}
+
+/** Starts the pin recording the options ask for (an unknown pin closes the session and fails as an ArgumentError). */
+async function recording(session: BoardSession, options: StartBoardOptions): Promise<BoardSession> {
+  if (!options.vcd) return session;
+  try {
+    await session.recordPins(options.vcd.pins);
+  } catch (e) {
+    await session.close();
+    throw new ArgumentError('vcd', `vcd: ${(e as Error).message}`);
+  }
+  return session;
 }
 
 function prepareDrive(board: Board, options: StartBoardOptions): void {

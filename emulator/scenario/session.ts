@@ -13,6 +13,8 @@ import type { BoardLights, RgbaImage } from '../screenshot/render.js';
 import { EngineInputError, type ScenarioEngine } from './engine.js';
 import { ScenarioError, type Step } from './parse.js';
 import { SerialLog, startScenario, type StartedScenario, type StepResult } from './runner.js';
+import { boardSignals, VcdRecorder } from '../trace/vcd.js';
+import type { Board } from '../../boards/types.js';
 
 export type SessionRequest =
   /** Runs the steps until they all passed or one failed (simulated time runs meanwhile). */
@@ -21,7 +23,11 @@ export type SessionRequest =
   | { op: 'pixels'; partId?: string }
   | { op: 'lights' }
   | { op: 'read-file'; path: string }
-  | { op: 'screenshot' };
+  | { op: 'screenshot' }
+  /** Starts recording the board's pins (these, or all) for a VCD file, from this instant. */
+  | { op: 'record-pins'; pins?: string[] }
+  /** The VCD file of what was recorded so far (null when nothing is recorded). */
+  | { op: 'vcd' };
 
 /** Why a request failed: a step's expectation, a mistake the board can tell (unknown pin), or the program's end. */
 export type SessionFailure = 'failed' | 'input' | 'ended';
@@ -52,7 +58,7 @@ export interface PinState {
 }
 
 /** What a session may ask of its engine beyond the scenario interface (both our engines have it: BoardEngine). */
-export type SessionEngine = ScenarioEngine & { lights?(): BoardLights };
+export type SessionEngine = ScenarioEngine & { lights?(): BoardLights; readonly board?: Board };
 
 export class EngineSession {
   /** Everything the console printed, and the serial matches' position (it carries over from call to call). */
@@ -61,6 +67,7 @@ export class EngineSession {
   /** The steps under way and how to answer when they settle. */
   private current: { started: StartedScenario | null; settled: boolean; done: (reply: SessionReply) => void } | null = null;
   private end: RunEnd | null = null;
+  private recorder: VcdRecorder | null = null;
   /** A file read over USB under way: answered with the end of the run if that comes first. */
   private reading: ((end: RunEnd) => void) | null = null;
 
@@ -108,6 +115,22 @@ export class EngineSession {
         }
         case 'read-file':
           return this.readFile(request.path, done);
+        case 'record-pins': {
+          const board = this.engine.board;
+          if (!board) throw new EngineInputError(`the ${this.engine.boardName} engine has no pins to record`);
+          let signals;
+          try {
+            signals = boardSignals(board, request.pins);
+          } catch (e) {
+            throw new EngineInputError((e as Error).message);
+          }
+          this.recorder = new VcdRecorder(board.machine.scheduler, signals);
+          done({ ok: true, seconds: seconds() });
+          return true;
+        }
+        case 'vcd':
+          done({ ok: true, value: this.recorder?.text() ?? null, seconds: seconds() });
+          return true;
       }
     } catch (e) {
       if (e instanceof EngineInputError || e instanceof ScenarioError) {

@@ -146,6 +146,11 @@ describe('startBoard on the firmware engine (our own test firmware)', () => {
       await expect(late).rejects.toThrow('runUntil({ pin: "LED", value: 1 }): pin LED (PA17) stayed 0 for 0.05 s, expected 1');
       await b.runUntil(async (x) => (await x.pin('A1')).level === 1, { timeout: 1, every: 0.001 });
     });
+    // The same firmware's pins as a VCD from power-on: A1's square wave.
+    await using(await startBoard({ board: 'cpx', firmware: buttonLed, vcd: { pins: ['A1'] } }), async (b) => {
+      await b.runFor(0.2);
+      expect((await b.vcd()).match(/^[01]!$/gm)!.length).toBeGreaterThan(4);
+    });
   }, 60_000);
 
   it('usb_echo: the console over USB, the same console twice', async () => {

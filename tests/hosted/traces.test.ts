@@ -70,6 +70,20 @@ describe('--vcd on the hosted engine', () => {
     expect(edges(files[0]!, '"')).toEqual([[0, 0]]); // A1: untouched
   }, 120_000);
 
+  it('the Node API records the same file as the CLI (startBoard({ vcd }) then vcd())', async () => {
+    const dir = driveDir('blink-api', { 'code.py': BLINK });
+    const file = join(scratch, 'cli.vcd');
+    expect(cli(['run', '--board', 'cpx', '--drive', dir, '--vcd', file, '--vcd-pins', 'LED,A1']).status).toBe(0);
+    const board = await startBoard({ board: 'cpx', drive: dir, vcd: { pins: ['LED', 'A1'] } });
+    try {
+      await board.runUntil({ serial: 'done' });
+      expect(await board.vcd()).toBe(readFileSync(file, 'utf8'));
+    } finally {
+      await board.close();
+    }
+    await expect(startBoard({ board: 'cpx', drive: dir, vcd: { pins: ['NOPE'] } })).rejects.toThrow("vcd: board cpx has no pin 'NOPE'");
+  }, 120_000);
+
   it('run: every pin by default, named as the board names them; an unknown pin is a usage error', () => {
     const dir = driveDir('blink-all', { 'code.py': BLINK });
     const file = join(scratch, 'all.vcd');
