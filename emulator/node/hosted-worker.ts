@@ -4,7 +4,8 @@
  * `startHostedEngine` (hosted-engine.ts) and `prewarmHostedEngine` (hosted-prewarm.ts) spawn it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EngineConfig } from '../../firmware-runtime/hosted/protocol.js';
+import type { EngineConfig, WorkerMessage } from '../../firmware-runtime/hosted/protocol.js';
+import type { HostedEngine } from '../../firmware-runtime/hosted/engine.js';
 import type { HostedWorkerData } from './hosted-prewarm.js';
 import { startupMark } from './startup-trace.js';
 import { loadHostedEngine } from './engine-loader.js';
@@ -19,8 +20,34 @@ startupMark('worker: engine loaded');
 // keeps the config until the listener below is attached.
 const warm = data.prewarm ? prewarmVm(data.prewarm) : undefined;
 void warm?.then(() => startupMark('worker: warm VM made'));
-port.once('message', (config: EngineConfig) => {
+port.once('message', async (config: EngineConfig) => {
   startupMark('worker: config received');
-  void runHostedEngine(config, { post: (m) => port.postMessage(m) }, config.board === data.prewarm ? warm : undefined);
+  // --vcd, --trace io: pin changes and trace lines go out before each message, so the main thread has them
+  // all, in order, when the run ends.
+  const PinTap = config.vcd ? (await import('../trace/vcd.js')).PinTap : null;
+  const startTrace = config.trace ? (await import('../trace/trace.js')).startTrace : null;
+  let tap: InstanceType<NonNullable<typeof PinTap>> | null = null;
+  let lines: string[] = [];
+  const flushTrace = (): void => {
+    if (!lines.length) return;
+    port.postMessage({ type: 'trace', lines } satisfies WorkerMessage);
+    lines = [];
+  };
+  const post = (m: WorkerMessage): void => {
+    const changes = tap?.take();
+    if (changes) port.postMessage({ type: 'pins', changes } satisfies WorkerMessage);
+    flushTrace();
+    port.postMessage(m);
+  };
+  const onEngine = (engine: HostedEngine): void => {
+    if (config.vcd && PinTap) tap = new PinTap(engine.board, config.vcd.pins, config.startSeconds ?? 0);
+    if (config.trace && startTrace) {
+      startTrace(engine.board.machine, { io: true, insn: false, ...config.trace }, (line) => {
+        // A long stretch without messages (Python toggling a pin) must not pile up lines.
+        if (lines.push(line) >= 4096) flushTrace();
+      });
+    }
+  };
+  void runHostedEngine(config, { post }, config.board === data.prewarm ? warm : undefined, onEngine);
   startupMark('worker: engine made (its board built), waiting for the VM');
 });
