@@ -11,7 +11,9 @@ import { createBoard } from '../run.js';
 import { EXIT } from '../exit.js';
 import { copyToDrive, FlashImageFile, storageOf } from '../drive.js';
 import { hostedBoard } from '../../firmware-runtime/hosted/boards.js';
-import { startHostedEngine, type HostedRunEnd } from './hosted-engine.js';
+import { startHostedEngine, type HostedEngineHandle, type HostedRunEnd } from './hosted-engine.js';
+import type { WebWorkflowServer } from './web-workflow.js';
+import { HostFileError } from '../host-files.js';
 import { attachStdin } from './stdin.js';
 
 export interface HostedCliOptions {
@@ -25,6 +27,8 @@ export interface HostedCliOptions {
   write: (bytes: Uint8Array | string) => void;
   /** Called once with a function that ends the run (stdout went away). */
   onStop?: (stop: () => void) => void;
+  /** Serve CircuitPython's web workflow on 127.0.0.1 at this port (0: any free port). */
+  webWorkflow?: number;
 }
 
 /** True when `board` can run the hosted engine (no firmware needed). */
@@ -45,7 +49,9 @@ export async function runHosted(o: HostedCliOptions): Promise<number> {
     if (flash && !flash.existed) process.stderr.write(`circuitemu: ${flash.path} does not exist; it will be created when the run ends\n`);
     if (o.drive) copyToDrive(board, o.drive);
     const storage = storageOf(board);
-    const end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes));
+    // USB VID/PID: the web workflow's creator_id and creation_id.
+    const usb = (board as { spec?: { usb?: { vid: number; pid: number } } }).spec?.usb;
+    const end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes), usb);
     flash?.save();
     return end;
   } finally {
@@ -53,17 +59,19 @@ export async function runHosted(o: HostedCliOptions): Promise<number> {
   }
 }
 
-async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void): Promise<number> {
+async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void, usb?: { vid: number; pid: number }): Promise<number> {
   let seen = '';
   let expected = false;
   let stdinEnded = false;
   let lastWasWaiting = false;
+  let web: WebWorkflowServer | null = null;
   const run = startHostedEngine({
     board: o.board,
     flashImage: image,
-    realTime: o.interactive,
+    realTime: o.interactive || o.webWorkflow !== undefined,
     timeoutSeconds: Number.isFinite(o.timeout) ? o.timeout : undefined,
     onConsole: (bytes) => {
+      web?.output(bytes);
       lastWasWaiting = false;
       if (expected) return;
       if (!o.expectText) return o.write(bytes);
@@ -83,7 +91,10 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
     },
   });
   o.onStop?.(() => void run.stop());
-  const detach = attachStdin(o.interactive, (bytes) => {
+  if (o.webWorkflow !== undefined) web = await listenWebWorkflow(o.webWorkflow, run, usb);
+  // A web-workflow run has no end of input: it serves until --timeout or an interrupt (the drive is saved then).
+  const detachWeb = web ? untilSignal(() => void run.stop()) : () => {};
+  const detach = web && !o.interactive ? () => {} : attachStdin(o.interactive, (bytes) => {
     lastWasWaiting = false;
     run.write(bytes);
   }, () => {
@@ -94,6 +105,8 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
   const started = performance.now();
   const end = await run.done;
   detach();
+  detachWeb();
+  await web?.close();
   keep(run.flash);
   if (o.stats) {
     process.stderr.write(
@@ -101,6 +114,45 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
     );
   }
   return status(end, o.timeout);
+}
+
+/** How long a file operation may wait for the engine (Python that never calls into a module holds it up). */
+const WORKFLOW_OP_MS = 10_000;
+
+async function listenWebWorkflow(port: number, run: HostedEngineHandle, usb: { vid: number; pid: number } | undefined): Promise<WebWorkflowServer> {
+  const log = (m: string) => process.stderr.write(`circuitemu: ${m}\n`);
+  // Loaded only when asked for (start-up: a hosted run imports only its own path).
+  const { serveWebWorkflow } = await import('./web-workflow.js');
+  try {
+    const server = await serveWebWorkflow({
+      port,
+      drive: (op) => withTimeout(run.workflow(op), WORKFLOW_OP_MS, 'the hosted engine did not take the file operation (is code.py in a loop that never calls into a module?)'),
+      input: (bytes) => run.write(bytes),
+      usb,
+      capacity: run.flash.length,
+      log,
+    });
+    log(`web workflow on http://127.0.0.1:${server.port}/ (CIRCUITPY_WEB_API_PASSWORD from settings.toml)`);
+    return server;
+  } catch (e) {
+    void run.stop();
+    throw new HostFileError('busy', `--web-workflow: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** Ends the run on SIGINT/SIGTERM; returns the function that stops listening. */
+export function untilSignal(stop: () => void): () => void {
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
 }
 
 function status(end: HostedRunEnd, timeout: number): number {
