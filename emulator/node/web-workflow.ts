@@ -37,6 +37,9 @@ export interface WebWorkflowServer {
   close(): Promise<void>;
 }
 
+/** Console output waiting for a slow WebSocket client beyond this is dropped. */
+const MAX_BUFFERED = 8 << 20;
+
 /** A body past this is not read into memory when it is only discarded (the connection is closed instead). */
 const DISCARD_LIMIT = 64 << 20;
 
@@ -73,7 +76,8 @@ export function serveWebWorkflow(options: WebWorkflowOptions): Promise<WebWorkfl
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  // Payloads are console bytes, as the board takes them: not checked as UTF-8.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, skipUTF8Validation: true });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(req, socket, head, board, wss, serial, log));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -230,7 +234,8 @@ class SerialSocket {
 
   send(bytes: Uint8Array): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== ws.OPEN) return;
+    // A client that reads nothing does not make the server keep the console without bound.
+    if (!ws || ws.readyState !== ws.OPEN || ws.bufferedAmount > MAX_BUFFERED) return;
     const text = this.decoder.decode(bytes, { stream: true });
     if (text) ws.send(text);
   }
