@@ -11,6 +11,8 @@ import { createBoard } from '../run.js';
 import { EXIT } from '../exit.js';
 import { copyToDrive, FlashImageFile, storageOf } from '../drive.js';
 import { hostedBoard } from '../../firmware-runtime/hosted/boards.js';
+import { circuitpyDevice } from '../../firmware-runtime/hosted/drive.js';
+import { mount, type FatVolume } from '../../firmware-runtime/fs/fat.js';
 import { startHostedEngine, type HostedEngineHandle, type HostedRunEnd } from './hosted-engine.js';
 import type { WebWorkflowServer } from './web-workflow.js';
 import { HostFileError } from '../host-files.js';
@@ -51,7 +53,7 @@ export async function runHosted(o: HostedCliOptions): Promise<number> {
     const storage = storageOf(board);
     // USB VID/PID: the web workflow's creator_id and creation_id.
     const usb = (board as { spec?: { usb?: { vid: number; pid: number } } }).spec?.usb;
-    const end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes), usb);
+    const end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes), usb, storage.kind);
     flash?.save();
     return end;
   } finally {
@@ -59,7 +61,7 @@ export async function runHosted(o: HostedCliOptions): Promise<number> {
   }
 }
 
-async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void, usb?: { vid: number; pid: number }): Promise<number> {
+async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void, usb: { vid: number; pid: number } | undefined, kind: 'spi-flash' | 'internal-flash'): Promise<number> {
   let seen = '';
   let expected = false;
   let stdinEnded = false;
@@ -91,7 +93,7 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
     },
   });
   o.onStop?.(() => void run.stop());
-  if (o.webWorkflow !== undefined) web = await listenWebWorkflow(o.webWorkflow, run, usb);
+  if (o.webWorkflow !== undefined) web = await listenWebWorkflow(o.webWorkflow, run, usb, kind);
   // A web-workflow run has no end of input: it serves until --timeout or an interrupt (the drive is saved then).
   const detachWeb = web ? untilSignal(() => void run.stop()) : () => {};
   const detach = web && !o.interactive ? () => {} : attachStdin(o.interactive, (bytes) => {
@@ -119,7 +121,7 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
 /** How long a file operation may wait for the engine (Python that never calls into a module holds it up). */
 const WORKFLOW_OP_MS = 10_000;
 
-async function listenWebWorkflow(port: number, run: HostedEngineHandle, usb: { vid: number; pid: number } | undefined): Promise<WebWorkflowServer> {
+async function listenWebWorkflow(port: number, run: HostedEngineHandle, usb: { vid: number; pid: number } | undefined, kind: 'spi-flash' | 'internal-flash'): Promise<WebWorkflowServer> {
   const log = (m: string) => process.stderr.write(`circuitemu: ${m}\n`);
   // Loaded only when asked for (start-up: a hosted run imports only its own path).
   const { serveWebWorkflow } = await import('./web-workflow.js');
@@ -127,6 +129,9 @@ async function listenWebWorkflow(port: number, run: HostedEngineHandle, usb: { v
     const server = await serveWebWorkflow({
       port,
       drive: (op) => withTimeout(run.workflow(op), WORKFLOW_OP_MS, 'the hosted engine did not take the file operation (is code.py in a loop that never calls into a module?)'),
+      // Read from the shared flash, so the password check needs nothing from the worker (read-only: a
+      // write in progress there can at worst make this read fail, and the check then asks the worker).
+      settings: () => settingsOf(mount(circuitpyDevice(kind, run.flash), { readOnly: true })),
       input: (bytes) => run.write(bytes),
       usb,
       capacity: run.flash.length,
@@ -138,6 +143,10 @@ async function listenWebWorkflow(port: number, run: HostedEngineHandle, usb: { v
     void run.stop();
     throw new HostFileError('busy', `--web-workflow: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
+}
+
+function settingsOf(volume: FatVolume): Uint8Array | null {
+  return volume.exists('/settings.toml') ? volume.readFile('/settings.toml') : null;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -23,6 +23,8 @@ export interface WebWorkflowOptions {
   drive(op: UndatedWorkflowOp): Promise<WorkflowResult>;
   /** Console input from the WebSocket client. */
   input(bytes: Uint8Array): void;
+  /** settings.toml read at once, where the engine allows it (see WorkflowBoard.settings). */
+  settings?: () => Uint8Array | null;
   /** USB VID/PID (version.json's creator_id/creation_id). */
   usb?: { vid: number; pid: number };
   /** CIRCUITPY's size in bytes (the limit of a chunked upload). */
@@ -57,6 +59,7 @@ export function serveWebWorkflow(options: WebWorkflowOptions): Promise<WebWorkfl
     get port() {
       return port;
     },
+    settings: options.settings,
     usb: options.usb,
     capacity: options.capacity,
     log,

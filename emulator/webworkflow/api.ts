@@ -50,6 +50,13 @@ export interface WorkflowBoard {
   readonly port: number;
   /** USB VID and PID: CircuitPython's creator_id and creation_id default to them. */
   readonly usb?: { vid: number; pid: number };
+  /**
+   * settings.toml's bytes (null: none) read without waiting for the engine, where it can: the password
+   * check must not wait for code that holds the drive up, or no WebSocket could be opened to interrupt it
+   * (a board checks it from its background tasks, which run whatever the code does). Without it, or when
+   * it throws, the file is read with `drive`.
+   */
+  settings?(): Uint8Array | null;
   /** Bytes the drive can hold at most (a chunked upload's limit). */
   readonly capacity: number;
   log(message: string): void;
@@ -115,14 +122,23 @@ function accessControl(req: WorkflowRequest): WorkflowResponse {
 
 /** null when the request carries the password; else the board's refusal (401 with a password set, 403 without). */
 export async function authorize(req: WorkflowRequest, board: WorkflowBoard): Promise<WorkflowResponse | null> {
-  const settings = await board.drive({ op: 'read', path: '/settings.toml' });
-  const password = webApiPassword(settings.result === 'ok' ? settings.data! : null);
+  const password = webApiPassword(await readSettings(board));
   if (password.kind === 'set') {
     if (req.header('authorization') === password.authorization) return null;
     return reply(req, 401, '', { 'WWW-Authenticate': 'Basic realm="CircuitPython"' });
   }
   if (password.kind === 'unusable') board.log(password.reason);
   return reply(req, 403);
+}
+
+async function readSettings(board: WorkflowBoard): Promise<Uint8Array | null> {
+  try {
+    if (board.settings) return board.settings();
+  } catch {
+    // The drive changed under the read (the engine was writing it): ask the engine.
+  }
+  const r = await board.drive({ op: 'read', path: '/settings.toml' });
+  return r.result === 'ok' ? r.data! : null;
 }
 
 /** _decode_percents: %XX becomes that byte (a malformed escape stays as it is), then UTF-8. */

@@ -375,10 +375,49 @@ describe('run --web-workflow without a password', () => {
   it('answers 403 to file requests and the WebSocket (CIRCUITPY_WEB_API_PASSWORD unset), /cp/*.json still', async () => {
     const s = await serve({ 'code.py': 'print(1)\n' }, [], runs);
     expect((await fetch(s.url('/fs/'), { headers: { Authorization: AUTH, Accept: 'application/json' } })).status).toBe(403);
-    expect((await fetch(s.url('/cp/version.json'))).status).toBe(200);
+    // 503 until the board has written boot_out.txt (a second after it starts).
+    const deadline = Date.now() + 30_000;
+    let version = await fetch(s.url('/cp/version.json'));
+    while (version.status === 503 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      version = await fetch(s.url('/cp/version.json'));
+    }
+    expect(version.status).toBe(200);
     const ws = new WebSocket(`ws://127.0.0.1:${s.port}/cp/serial/`, { headers: { Authorization: AUTH } });
     expect(await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)))).toBe(403);
   }, 60_000);
+
+  it('a board whose drive is not on USB is a usage error; a port in use is status 75', async () => {
+    const huzzah = spawnSync(process.execPath, [bin, 'run', '--board', 'feather_huzzah', '--firmware', '/nonexistent.bin', '--web-workflow', '0']);
+    expect(huzzah.stderr.toString()).toMatch(/--web-workflow needs a board whose CIRCUITPY drive is on USB \(board feather_huzzah has none\)/);
+    expect(huzzah.status).toBe(64);
+    const s = await serve({ 'code.py': 'print(1)\n' }, [], runs);
+    const clash = spawnSync(process.execPath, [bin, 'run', '--board', 'cpx', '--web-workflow', String(s.port)], { timeout: 60_000 });
+    expect(clash.stderr.toString()).toMatch(new RegExp(`--web-workflow: cannot listen on 127\\.0\\.0\\.1:${s.port}: .*EADDRINUSE`));
+    expect(clash.status).toBe(75);
+  }, 120_000);
+
+  it('a request the hosted engine cannot take (code.py loops without calling a module) gets 500 in time, then Ctrl-C frees it', async () => {
+    const s = await serve({ ...SETTINGS, 'code.py': 'print("idle")\n' }, [], runs);
+    const c = await serial(s.port);
+    const spin = 'print("spin")\nwhile True:\n    pass\n';
+    expect((await fetch(s.url('/fs/code.py'), { method: 'PUT', body: spin, headers: { Authorization: AUTH } })).status).toBe(204);
+    await c.until('spin');
+    c.ws.close();
+    // The password check does not wait for the engine: the console opens while code.py spins.
+    const d = await serial(s.port);
+    const started = Date.now();
+    const r = await fetch(s.url('/fs/code.py'), { headers: { Authorization: AUTH } });
+    expect(r.status).toBe(500);
+    expect(await r.text()).toMatch(/did not take the file operation/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(s.stderr()).toMatch(/web workflow: GET \/fs\/code\.py: the hosted engine did not take the file operation/);
+    d.ws.send('\x03'); // the hard stop: the worker is restarted on the same flash
+    await d.until('KeyboardInterrupt');
+    const after = await fetch(s.url('/fs/code.py'), { headers: { Authorization: AUTH } });
+    expect([after.status, await after.text()]).toEqual([200, spin]);
+    d.ws.close();
+  }, 120_000);
 
   it('a port that is not a number is a usage error (status 64)', () => {
     const r = spawnSync(process.execPath, [bin, 'run', '--board', 'cpx', '--web-workflow', 'http']);
