@@ -324,6 +324,9 @@ export class HostedEngine {
     const { data, ...rest } = JSON.parse(json) as WorkflowOp & { data?: string };
     const op = { ...rest, nowMs: (946684800 + this.rtcOffset + this.clock.seconds) * 1000 } as WorkflowOp;
     if (op.op === 'write') op.data = Uint8Array.from(atob(data ?? ''), (ch) => ch.charCodeAt(0));
+    const changes = op.op === 'write' || op.op === 'mkdir' || op.op === 'delete' || op.op === 'move';
+    // boot.py gave CIRCUITPY to Python (storage.remount): the host may not write it, as over USB.
+    if (changes && !this.readOnly) return { result: 'write-protected', message: 'CIRCUITPY is writable by Python (storage.remount), so not by the host' };
     let result;
     try {
       this.mountDrive();
@@ -331,7 +334,6 @@ export class HostedEngine {
     } catch (e) {
       return { result: 'error', message: e instanceof Error ? e.message : String(e) };
     }
-    const changes = op.op === 'write' || op.op === 'mkdir' || op.op === 'delete' || op.op === 'move';
     if (changes && result.result === 'ok' && this.autoReload && !this.inRepl) this.reloadAt = this.clock.seconds + AUTO_RELOAD_DELAY;
     return result;
   }

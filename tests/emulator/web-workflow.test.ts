@@ -369,20 +369,35 @@ describe('run --web-workflow on the hosted engine', () => {
   }, 60_000);
 });
 
+/** version.json once the board has written boot_out.txt (503 before: a second or so after it starts). */
+async function booted(s: Served): Promise<Response> {
+  const deadline = Date.now() + 30_000;
+  let version = await fetch(s.url('/cp/version.json'));
+  while (version.status === 503 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    version = await fetch(s.url('/cp/version.json'));
+  }
+  return version;
+}
+
+/** boot.py gives CIRCUITPY to Python: the host's writes are refused as "USB storage active" (409). */
+async function checkRemounted(s: Served): Promise<void> {
+  const put = await fetch(s.url('/fs/new.txt'), { method: 'PUT', body: 'x', headers: { Authorization: AUTH } });
+  expect([put.status, await put.text()]).toEqual([409, 'USB storage active.']);
+  const del = await fetch(s.url('/fs/code.py'), { method: 'DELETE', headers: { Authorization: AUTH } });
+  expect(del.status).toBe(409);
+  // Reading goes on.
+  expect((await fetch(s.url('/fs/code.py'), { headers: { Authorization: AUTH } })).status).toBe(200);
+}
+const REMOUNT = { ...SETTINGS, 'boot.py': 'import storage\nstorage.remount("/", readonly=False)\n', 'code.py': 'print("python owns the drive")\n' };
+
 describe('run --web-workflow without a password', () => {
   const runs: ChildProcess[] = [];
   afterAll(() => runs.forEach((r) => r.kill()));
   it('answers 403 to file requests and the WebSocket (CIRCUITPY_WEB_API_PASSWORD unset), /cp/*.json still', async () => {
     const s = await serve({ 'code.py': 'print(1)\n' }, [], runs);
     expect((await fetch(s.url('/fs/'), { headers: { Authorization: AUTH, Accept: 'application/json' } })).status).toBe(403);
-    // 503 until the board has written boot_out.txt (a second after it starts).
-    const deadline = Date.now() + 30_000;
-    let version = await fetch(s.url('/cp/version.json'));
-    while (version.status === 503 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      version = await fetch(s.url('/cp/version.json'));
-    }
-    expect(version.status).toBe(200);
+    expect((await booted(s)).status).toBe(200);
     const ws = new WebSocket(`ws://127.0.0.1:${s.port}/cp/serial/`, { headers: { Authorization: AUTH } });
     expect(await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)))).toBe(403);
   }, 60_000);
@@ -419,6 +434,13 @@ describe('run --web-workflow without a password', () => {
     d.ws.close();
   }, 120_000);
 
+  it('refuses writes with 409 when boot.py gave the drive to Python', async () => {
+    const s = await serve(REMOUNT, [], runs);
+    // boot_out.txt is written after boot.py has run.
+    expect((await booted(s)).status).toBe(200);
+    await checkRemounted(s);
+  }, 60_000);
+
   it('a port that is not a number is a usage error (status 64)', () => {
     const r = spawnSync(process.execPath, [bin, 'run', '--board', 'cpx', '--web-workflow', 'http']);
     expect(r.stderr.toString()).toMatch(/--web-workflow needs a TCP port number 1\.\.65535 \(0: any free port\), not 'http'/);
@@ -432,5 +454,10 @@ describe.skipIf(!CPX_FIRMWARE || !haveWebsocketClient)('run --web-workflow on Ci
   it('the Python client edits code.py over mass storage and the firmware reruns it', async () => {
     const s = await serve({ ...SETTINGS, 'code.py': 'print("first")\n' }, ['--firmware', CPX_FIRMWARE!], runs);
     checkLoop(pythonLoop(s.port), '9.2.9');
+  }, 300_000);
+
+  it('refuses writes with 409 when boot.py gave the drive to Python (the device reports its medium write-protected)', async () => {
+    const s = await serve(REMOUNT, ['--firmware', CPX_FIRMWARE!], runs);
+    await checkRemounted(s);
   }, 300_000);
 });
