@@ -4,7 +4,7 @@
  * firmware sees the SCSI writes and auto-reloads on its own, as CircuitPython does after a USB write.
  */
 import { ScsiError, type UsbHost } from '../../firmware-runtime/usb/index.js';
-import { applyWorkflowOp, type UndatedWorkflowOp, type WorkflowOp, type WorkflowResult } from '../../firmware-runtime/fs/workflow.js';
+import { applyWorkflowOp, changesDrive, type UndatedWorkflowOp, type WorkflowOp, type WorkflowResult } from '../../firmware-runtime/fs/workflow.js';
 import { MscDrive } from '../scenario/msc-drive.js';
 
 /** SCSI sense key DATA PROTECT (SPC-4 4.5.6): a write to a write-protected medium. */
@@ -28,9 +28,8 @@ export function mscWorkflowDrive(host: UsbHost, options: MscWorkflowOptions): (o
       if (Date.now() >= deadline) throw new Error(`no USB mass storage appeared within ${(options.waitMs ?? 20_000) / 1000} s (does the firmware present CIRCUITPY?)`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const changes = op.op === 'write' || op.op === 'mkdir' || op.op === 'delete' || op.op === 'move';
     // The device says its medium is write-protected (CircuitPython: boot.py gave CIRCUITPY to Python).
-    if (changes && host.msc.writeProtected) return { result: 'write-protected', message: 'CIRCUITPY is read-only over USB' };
+    if (changesDrive(op) && host.msc.writeProtected) return { result: 'write-protected', message: 'CIRCUITPY is read-only over USB' };
     const nowMs = RTC_START_MS + Math.floor(options.seconds()) * 1000;
     try {
       return await new MscDrive(host.msc).run((volume) => applyWorkflowOp(volume, { ...op, nowMs } as WorkflowOp));

@@ -64,6 +64,11 @@ export interface WorkflowResult {
   message?: string;
 }
 
+/** Whether `op` changes the drive (what a write-protected drive refuses, and what triggers auto-reload). */
+export function changesDrive(op: { op: WorkflowOp['op'] }): boolean {
+  return op.op === 'write' || op.op === 'mkdir' || op.op === 'delete' || op.op === 'move';
+}
+
 /** Applies `op` to `volume`. Never throws for a file-system problem: it becomes the FatFs result. */
 export function applyWorkflowOp(volume: FatVolume, op: WorkflowOp): WorkflowResult {
   try {

@@ -12,7 +12,7 @@ import type { Samd21Board } from '../../boards/samd21-board.js';
 import { ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
 import { circuitpyDevice, formatOptions } from './drive.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
-import { applyWorkflowOp, type WorkflowOp } from '../fs/workflow.js';
+import { applyWorkflowOp, changesDrive, type WorkflowOp } from '../fs/workflow.js';
 import { errnoOf, hexBytes, localtime, mktime, readSettingsToml } from './os-support.js';
 import { HostedClock } from './clock.js';
 import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, DRIVE_COMMAND, EXTERNAL_COMMAND, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
@@ -324,7 +324,7 @@ export class HostedEngine {
     const { data, ...rest } = JSON.parse(json) as WorkflowOp & { data?: string };
     const op = { ...rest, nowMs: (946684800 + this.rtcOffset + this.clock.seconds) * 1000 } as WorkflowOp;
     if (op.op === 'write') op.data = Uint8Array.from(atob(data ?? ''), (ch) => ch.charCodeAt(0));
-    const changes = op.op === 'write' || op.op === 'mkdir' || op.op === 'delete' || op.op === 'move';
+    const changes = changesDrive(op);
     // boot.py gave CIRCUITPY to Python (storage.remount): the host may not write it, as over USB.
     if (changes && !this.readOnly) return { result: 'write-protected', message: 'CIRCUITPY is writable by Python (storage.remount), so not by the host' };
     let result;
