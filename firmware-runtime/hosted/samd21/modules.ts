@@ -9,7 +9,7 @@ import { RawSample, Samd21AudioOut, WaveFile, type AudioSample } from './audioio
 import { HostedNvic } from './nvic.js';
 import { Samd21PulseIo } from './pulseio.js';
 import { Samd21Spi } from './spi.js';
-import { Samd21Uart, type HostedWaits, type Parity } from './uart.js';
+import { Samd21Uart, uartTimeoutMs, type HostedWaits, type Parity } from './uart.js';
 
 /** The engine's wrapper for a hardware call: charges the call, turns a HalError into Python's error. */
 export type HalGuard = <A extends unknown[], R>(fn: (...a: A) => R) => (...a: A) => R | string;
@@ -24,7 +24,10 @@ export class Samd21Modules {
   readonly pulse: Samd21PulseIo;
   readonly audio: Samd21AudioOut;
 
-  constructor(hal: Samd21Hal, waits: HostedWaits) {
+  constructor(
+    private readonly hal: Samd21Hal,
+    waits: HostedWaits,
+  ) {
     this.nvic = new HostedNvic(hal.mcu);
     this.spi = new Samd21Spi(hal);
     this.uart = new Samd21Uart(hal, this.nvic, waits);
@@ -44,7 +47,9 @@ export class Samd21Modules {
 
   /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
   calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
-    const { spi, uart, dac, pulse, audio } = this;
+    const { spi, uart, dac, pulse, audio, hal } = this;
+    // Pin lists cross as one comma-separated string ('' for None).
+    const strings = (v: unknown): string[] => String(v).split(',');
     const sample = (kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number): AudioSample => {
       const bytes = Uint8Array.from(numbers(data));
       return kind === 'raw' ? new RawSample(bytes, bits / 8, signed, channels, rate, single) : new WaveFile(bytes, rate, channels, bits, len || 256);
@@ -57,9 +62,12 @@ export class Samd21Modules {
       spi_configure: guard((id: number, baud: number, pol: number, pha: number, bits: number) => spi.configure(id, baud, pol, pha, bits)),
       spi_frequency: guard((id: number) => spi.frequency(id)),
       spi_transfer: guard((id: number, out: unknown, n: number, fill: number) => spi.transfer(id, out === null || out === undefined ? null : numbers(out), n, fill)),
-      uart_construct: guard((tx: string, rx: string, txName: string, rxName: string, baud: number, bits: number, parity: string, stop: number, timeout: number, size: number) =>
-        uart.construct({ tx: orNull(tx), rx: orNull(rx), names: [orNull(txName), orNull(rxName)], baudrate: baud, bits, parity: parity as Parity, stop, timeout, bufferSize: size }),
-      ),
+      uart_construct: guard((pads: string, names: string, baud: number, bits: number, parity: string, stop: number, timeoutMs: number, size: number) => {
+        const [tx, rx, rts, cts] = strings(pads).map(orNull);
+        const [txName, rxName, rtsName, ctsName] = strings(names).map(orNull);
+        return uart.construct({ tx: tx!, rx: rx!, rts: rts!, cts: cts!, names: [txName!, rxName!, rtsName!, ctsName!], baudrate: baud, bits, parity: parity as Parity, stop, timeoutMs, bufferSize: size });
+      }),
+      uart_timeout_ms: guard((timeout: number, isFloat: boolean) => uartTimeoutMs(timeout, isFloat)),
       uart_deinit: guard((id: number) => uart.deinit(id)),
       uart_read: guard((id: number, n: number) => uart.read(id, n)),
       uart_write: guard((id: number, bytes: unknown) => uart.write(id, numbers(bytes))),
@@ -67,8 +75,9 @@ export class Samd21Modules {
       uart_reset_input: guard((id: number) => uart.resetInputBuffer(id)),
       uart_set_baudrate: guard((id: number, baud: number) => uart.setBaudrate(id, baud)),
       uart_baudrate: guard((id: number) => uart.baudrate(id)),
-      uart_set_timeout: guard((id: number, t: number) => uart.setTimeout(id, t)),
-      uart_timeout: guard((id: number) => uart.timeout(id)),
+      uart_set_timeout_ms: guard((id: number, ms: number) => uart.setTimeoutMs(id, ms)),
+      uart_timeout: guard((id: number) => uart.timeoutSeconds(id)),
+      pin_assert_free: guard((pad: string, name: string) => hal.assertFree(pad, name)),
       dac_construct: guard((pad: string, name: string) => dac.construct(pad, name)),
       dac_write: guard((value: number) => dac.write(value)),
       dac_deinit: guard(() => dac.deinit()),
