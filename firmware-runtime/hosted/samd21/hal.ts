@@ -62,7 +62,7 @@ export function timerPeriod(frequency: number, resolution: number): { divisor: n
 /** Errors a module call reports back to Python (raised there with CircuitPython's texts). */
 export class HalError extends Error {
   constructor(
-    readonly pyType: 'ValueError' | 'RuntimeError' | 'OSError' | 'IndexError',
+    readonly pyType: 'ValueError' | 'RuntimeError' | 'OSError' | 'IndexError' | 'NotImplementedError',
     message: string,
     readonly errno = 0,
   ) {

@@ -7,6 +7,7 @@ import type { Samd21Hal } from './hal.js';
 import { Samd21AnalogOut } from './analog-out.js';
 import { RawSample, Samd21AudioOut, WaveFile, type AudioSample } from './audioio.js';
 import { HostedNvic } from './nvic.js';
+import { Samd21PdmIn } from './pdmin.js';
 import { Samd21PulseIo } from './pulseio.js';
 import { Samd21Spi } from './spi.js';
 import { Samd21Uart, uartTimeoutMs, type HostedWaits, type Parity } from './uart.js';
@@ -23,6 +24,7 @@ export class Samd21Modules {
   readonly dac: Samd21AnalogOut;
   readonly pulse: Samd21PulseIo;
   readonly audio: Samd21AudioOut;
+  readonly pdm: Samd21PdmIn;
 
   constructor(
     private readonly hal: Samd21Hal,
@@ -34,6 +36,7 @@ export class Samd21Modules {
     this.dac = new Samd21AnalogOut(hal);
     this.pulse = new Samd21PulseIo(hal, this.nvic, waits);
     this.audio = new Samd21AudioOut(hal, this.nvic);
+    this.pdm = new Samd21PdmIn(hal);
     hal.resetHooks.push(() => this.resetAll());
   }
 
@@ -43,11 +46,12 @@ export class Samd21Modules {
     this.dac.deinit();
     this.pulse.resetAll();
     this.audio.deinit();
+    this.pdm.resetAll();
   }
 
   /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
   calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
-    const { spi, uart, dac, pulse, audio, hal } = this;
+    const { spi, uart, dac, pulse, audio, pdm, hal } = this;
     // Pin lists cross as one comma-separated string ('' for None).
     const strings = (v: unknown): string[] => String(v).split(',');
     const sample = (kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number): AudioSample => {
@@ -103,6 +107,12 @@ export class Samd21Modules {
       audio_playing: guard(() => audio.playing()),
       audio_paused: guard(() => audio.paused()),
       audio_deinit: guard(() => audio.deinit()),
+      pdmin_construct: guard((clock: string, data: string, clockName: string, dataName: string, rate: number, bits: number, mono: boolean, oversample: number) =>
+        pdm.construct(clock, data, [clockName, dataName], rate, bits, mono, oversample),
+      ),
+      pdmin_record: guard((id: number, n: number) => pdm.record(id, n)),
+      pdmin_sample_rate: guard((id: number) => pdm.sampleRate(id)),
+      pdmin_deinit: guard((id: number) => pdm.deinit(id)),
     };
   }
 }
