@@ -5,6 +5,10 @@
  * themselves differ). The port's arithmetic (sample rate, filter) is checked against ports/atmel-samd/
  * common-hal/audiobusio/PDMIn.c. The binding's texts are compared byte for byte in modules-firmware.test.ts.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { filterSample, SINC_FILTER } from '../../firmware-runtime/hosted/samd21/pdmin.js';
 import type { PdmMicrophone } from '../../peripherals/devices/pdm-microphone.js';
@@ -83,6 +87,29 @@ describe('audiobusio.PDMIn (hosted engine)', () => {
       const hosted = await hostedLevel(db);
       expect(Math.abs(hosted.rms - fw.rms) / fw.rms, `${db} dB: hosted ${JSON.stringify(hosted)}, firmware ${JSON.stringify(fw)}`).toBeLessThan(0.1);
       expect(Math.abs(hosted.mean - fw.mean)).toBeLessThan(fw.rms * 0.2);
+    }
+  });
+
+  it('a scenario\'s microphone level (set-control level) reaches code.py through PDMIn (circuitemu test, no firmware)', { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'circuitemu-pdm-'));
+    try {
+      const code =
+        'import array, audiobusio, board, time\n' +
+        'm = audiobusio.PDMIn(board.MICROPHONE_CLOCK, board.MICROPHONE_DATA, sample_rate=16000, bit_depth=16)\n' +
+        "b = array.array('H', [0] * 160)\n" +
+        'while True:\n    m.record(b, len(b))\n    print("loud" if max(b) - min(b) > 1000 else "quiet")\n    time.sleep(0.1)\n';
+      const yaml = join(dir, 'mic.yaml');
+      writeFileSync(
+        yaml,
+        `name: Microphone\nboard: cpx\nfiles: { /code.py: ${JSON.stringify(code)} }\ntimeout: 10s\nsteps:\n` +
+          '  - wait-serial: "quiet"\n  - set-control: { part-id: microphone, control: level, value: 94 }\n  - wait-serial: "loud"\n',
+      );
+      const bin = join(import.meta.dirname, '..', '..', 'bin', 'circuitemu.js');
+      const r = spawnSync(process.execPath, [bin, 'test', yaml], { timeout: 120_000 });
+      expect(r.stdout.toString()).toMatch(/^PASS Microphone/);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
