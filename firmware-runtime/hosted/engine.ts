@@ -93,6 +93,11 @@ export { DRIVE_COMMAND, EXTERNAL_COMMAND };
 
 /** How long the boot waits for a reset that asks for safe mode (safe_mode.c: `while (diff < 1000)`). */
 export const SAFE_MODE_WINDOW_SECONDS = 1;
+/** rgb_led_colors.h SAFE_MODE (YELLOW), and status_leds.c's NeoPixel brightness (rgb_status_brightness). */
+const SAFE_MODE_COLOR = 0x303000;
+const NEOPIXEL_STATUS_BRIGHTNESS = 63;
+/** color_brightness: each channel scaled by brightness / 255, truncated. */
+const statusChannel = (rgb: number, shift: number): number => Math.floor((((rgb >> shift) & 0xff) * NEOPIXEL_STATUS_BRIGHTNESS) / 255);
 /** Speaker samples kept between flushes (older ones are dropped if nobody takes them). */
 const SOUND_BUFFER = 1 << 15;
 
@@ -921,8 +926,12 @@ export class HostedEngine {
     const led = this.info.statusLed;
     const ctrl = this.views.ctrl;
     Atomics.store(ctrl, CTRL.bootWindow, 1);
+    // The NeoPixels' bytes (GRB, every pixel the same) lit and dark.
+    const grb = [statusChannel(SAFE_MODE_COLOR, 8), statusChannel(SAFE_MODE_COLOR, 16), statusChannel(SAFE_MODE_COLOR, 0)];
+    const lit = led?.kind === 'neopixel' ? Array.from({ length: 3 * led.count }, (_, i) => grb[i % 3]!) : [];
+    const dark = lit.map(() => 0);
     const show = (on: boolean): void => {
-      if (led?.kind === 'neopixel') this.hw.neopixelWrite(led.pad, new Array<number>(3 * led.count).fill(0).map((_, i) => (on && i % 3 < 2 ? 0x0b : 0)));
+      if (led?.kind === 'neopixel') this.hw.neopixelWrite(led.pad, on ? lit : dark);
       else if (led?.kind === 'led') this.hw.setOut(led.pad, on);
     };
     if (led) {
