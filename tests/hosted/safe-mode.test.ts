@@ -7,7 +7,27 @@
  */
 import { describe, expect, it } from 'vitest';
 import { start } from './harness.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BoardSnapshot } from '../../firmware-runtime/hosted/protocol.js';
+import type { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
+import { haveFirmware } from './firmware-run.js';
+
+/** The status NeoPixel's colour changes in the first 1.2 s after power-on under CircuitPython 9.2.9 (firmware engine). */
+async function firmwareStatusBlinks(board: string): Promise<[number, number][]> {
+  const { createBoard, loadFirmware, RunLoop } = await import('../../emulator/index.js');
+  const b = createBoard(board) as unknown as { parts: Record<string, Ws2812bChain>; machine: { scheduler: { seconds: number } } };
+  const chain = Object.values(b.parts).find((p) => typeof (p as Partial<Ws2812bChain>).rgb === 'function' && 'onChange' in p)!;
+  const changes: [number, number][] = [];
+  chain.onChange((c) => {
+    const colour = c.rgb()[0]!;
+    if (changes.length === 0 || changes[changes.length - 1]![1] !== colour) changes.push([b.machine.scheduler.seconds, colour]);
+  });
+  loadFirmware(b as never, readFileSync(join(process.env.CIRCUITEMU_FIRMWARE_DIR!, `circuitpython-${board}.uf2`)), 'circuitpython.uf2');
+  const silent = { onData() {}, write() {}, close() {} };
+  await new RunLoop((b as never as { machine: never }).machine, silent, { timeoutSeconds: 1.2 }).run();
+  return changes;
+}
 
 const files = { 'boot.py': 'print("boot ran")\n', 'code.py': 'print("code ran")\n' };
 
@@ -82,6 +102,15 @@ describe('hosted engine: the boot\'s safe-mode window and the reset button', () 
     } finally {
       await s.stop();
     }
+  });
+
+  it.skipIf(!haveFirmware)('metro_m0_express: the blink has the firmware\'s colour, phases and length (CircuitPython 9.2.9, firmware engine)', { timeout: 300_000 }, async () => {
+    const fw = (await firmwareStatusBlinks('metro_m0_express')).filter(([, c], i, a) => i === 0 || c !== a[i - 1]![1]);
+    const lit = fw.findIndex(([, c]) => c !== 0);
+    const phases = fw.slice(lit, lit + 8);
+    expect(phases.map(([, c]) => c)).toEqual([0x0b0b00, 0, 0x0b0b00, 0, 0x0b0b00, 0, 0x0b0b00, 0]);
+    // 125 ms per phase (measured: the first lit phase is 121 ms, the status LED's start-up; the rest 125.0 ms).
+    for (let i = 1; i < phases.length; i++) expect(Math.abs(phases[i]![0] - phases[i - 1]![0] - 0.125), JSON.stringify(phases)).toBeLessThan(0.005);
   });
 
   for (const [board, reason] of [
