@@ -85,6 +85,7 @@ describe('audiobusio.PDMIn (hosted engine)', () => {
     for (const db of [80, 94]) {
       const fw = level(await firmwareRunWith({ 'code.py': LEVEL_CODE }, (b) => (b as unknown as { parts: { microphone: PdmMicrophone } }).parts.microphone.setSoundLevelDb(db, 1000)));
       const hosted = await hostedLevel(db);
+      console.log(`[tests/hosted] PDMIn at ${db} dB SPL (mean, rms, span): hosted ${JSON.stringify(hosted)}, firmware ${JSON.stringify(fw)}`);
       expect(Math.abs(hosted.rms - fw.rms) / fw.rms, `${db} dB: hosted ${JSON.stringify(hosted)}, firmware ${JSON.stringify(fw)}`).toBeLessThan(0.1);
       expect(Math.abs(hosted.mean - fw.mean)).toBeLessThan(fw.rms * 0.2);
     }
