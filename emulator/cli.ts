@@ -161,8 +161,9 @@ also compiles hot code to JavaScript (jit: 2-3x faster on long CPU-bound runs, s
 both give the same results, cycle for cycle.
 --console PORT: the console is the board's serial port PORT instead of its own (arduino_zero:
 edbg, the EDBG virtual COM port on SERCOM5 at 115200 baud; native USB is then left unplugged).
---gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
-127.0.0.1 only; when GDB detaches the run goes on without it.
+--gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch, or xtensa-lx106-elf-gdb
+for the LX106 boards: target remote :PORT) on 127.0.0.1 only; when GDB detaches the run goes on
+without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
 mode, Ctrl-] quits.
 --flash IMAGE follows symbolic links, is replaced atomically, and is locked while in use:
