@@ -8,7 +8,7 @@
  * command the sysexits.h statuses below (HOST_EXIT, EXIT), and 141 when standard output is a
  * pipe whose reader went away (what a Unix tool killed by SIGPIPE reports).
  */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Board, BoardConsole } from '../boards/types.js';
 import { HostFileError, readInputFile, readStdin, type HostFileProblem } from './host-files.js';
@@ -16,6 +16,7 @@ import { EXIT } from './exit.js';
 import type { RunEnd } from './runner.js';
 import { parseEpoch } from './epoch.js';
 import { parseRange, startTrace, type TraceOptions } from './trace/trace.js';
+import { openTraceOutput } from './node/trace-file.js';
 
 // Start-up (issue 9): a hosted run (`run`/`repl` without --firmware) imports only its own path
 // (emulator/node/hosted-cli.ts); the firmware engine, the drive, test, snapshot, GDB and RFC 2217
@@ -135,7 +136,9 @@ must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running)
 a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
 Without --firmware, run and repl use the hosted CircuitPython engine (every SAMD21 board): CircuitPython
 9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
-console input and standard input has ended.
+console input and standard input has ended. --vcd, --epoch and --trace io work there too (--epoch:
+where the RTC calendar starts, default 2000-01-01); --trace insn, --cpu, --gdb, --rfc2217 and
+--console need --firmware.
 --vcd FILE: writes the board's pin waveforms (all pins, or --vcd-pins LED,A1) as a Value Change
 Dump when the run ends (see the README, "Scenarios").
 --trace io: logs every access to a peripheral register (cycle, simulated seconds, R/W and size,
@@ -371,9 +374,9 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     cpuDefaults.mode = lx106Defaults.mode = opts.cpu;
   }
   if (!opts.firmware && snapshot === undefined) {
-    if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
-    if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
     if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
+    if (opts.gdb !== undefined) throw new UsageError('--gdb needs --firmware FILE (the hosted engine has no CPU to debug)');
+    if (opts.cpu !== undefined) throw new UsageError('--cpu needs --firmware FILE (the hosted engine has no CPU)');
     if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
     const { hostable, runHosted } = await import('./node/hosted-cli.js');
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
@@ -387,6 +390,10 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
       stats: opts.stats,
       write: writeStdout,
       onStop: (stop) => (onStdoutError = stop),
+      vcd: opts.vcd,
+      vcdPins: opts['vcd-pins']?.split(',').map((p) => p.trim()).filter(Boolean),
+      epoch,
+      trace: trace ?? undefined,
     });
   }
   await loadCommands();
@@ -493,31 +500,18 @@ function parseTraceFlags(opts: { trace?: string; 'trace-peripheral'?: string; 't
 
 /** Starts the trace, writing to `file` (or stderr) through a buffer; returns the function that ends it. */
 function traceTo(board: Board, options: TraceOptions, file: string | undefined): () => void {
-  let fd: number;
-  try {
-    fd = file === undefined ? 2 : openSync(file, 'w');
-  } catch (e) {
-    throw new HostFileError('cannot-create', `cannot write ${file}: ${(e as Error).message}`);
-  }
-  let lines: string[] = [];
-  const flush = () => {
-    if (lines.length) writeSync(fd, lines.join('\n') + '\n');
-    lines = [];
-  };
+  const out = openTraceOutput(file);
   if (options.insn) (board.machine.core as { setMode?: (m: 'interp') => void }).setMode?.('interp');
   let stop: () => void;
   try {
-    stop = startTrace(board.machine, options, (line) => {
-      lines.push(line);
-      if (lines.length >= 4096) flush();
-    });
+    stop = startTrace(board.machine, options, (line) => out.emit(line));
   } catch (e) {
+    out.close();
     throw new UsageError((e as Error).message);
   }
   return () => {
     stop();
-    flush();
-    if (file !== undefined) closeSync(fd);
+    out.close();
   };
 }
 

@@ -7,7 +7,7 @@
  * Port-neutral: it talks to the main thread only through `EnginePort` and the shared control block, so the
  * same code runs in a Node worker_thread and in a browser Web Worker.
  */
-import { createHostedBoard } from './boards.js';
+import { createHostedBoard } from './board-build.js';
 import type { Samd21Board } from '../../boards/samd21-board.js';
 import { ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
 import { circuitpyDevice, formatOptions } from './drive.js';
@@ -182,6 +182,7 @@ export class HostedEngine {
     for (const part of Object.values(this.board.parts)) if (part instanceof Ws2812bChain) part.onChange(() => this.postState());
     this.flash = new Uint8Array(config.flash);
     this.autoReload = config.autoReload ?? true;
+    if (config.epoch !== undefined) this.rtcOffset = config.epoch - 946684800;
   }
 
   // ---- console ----------------------------------------------------------------------------------
@@ -234,8 +235,10 @@ export class HostedEngine {
       this.out.length = 0;
       return;
     }
-    this.port.post({ type: 'console', bytes: Uint8Array.from(this.out) });
+    // Taken before posting: a listener may flush again from inside the post (a BoardSession settling a step).
+    const bytes = Uint8Array.from(this.out);
     this.out.length = 0;
+    this.port.post({ type: 'console', bytes });
   }
 
   private status(text: string): void {
@@ -1027,8 +1030,9 @@ export class HostedEngine {
 }
 
 /** Entry point for a worker adapter. */
-export async function runHostedEngine(config: EngineConfig, port: EnginePort, warm?: Promise<WarmVm>): Promise<void> {
+export async function runHostedEngine(config: EngineConfig, port: EnginePort, warm?: Promise<WarmVm>, onEngine?: (engine: HostedEngine) => void): Promise<void> {
   const engine = new HostedEngine(config, port, warm ?? null);
+  onEngine?.(engine); // e.g. a PinTap on its board (the adapter's --vcd), before anything runs
   try {
     await engine.run();
   } catch (e) {

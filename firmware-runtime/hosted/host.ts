@@ -3,7 +3,7 @@
  * (emulator/node/hosted-engine.ts for Node's worker_threads; a browser page does the same with a Web
  * Worker and cross-origin isolation for SharedArrayBuffer). See README.md.
  */
-import { CONTROL_BYTES, CTRL, DRIVE_COMMAND, RunState, controlViews, pushCommand, typeConsoleInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
+import { CONTROL_BYTES, CTRL, DRIVE_COMMAND, RunState, controlViews, pushCommand, typeConsoleInput, type BoardSnapshot, type ControlViews, type EngineConfig, type PinChangesMessage, type WorkerMessage } from './protocol.js';
 import { prepareFlash, type HostedFiles } from './drive.js';
 
 /** A running engine worker as the adapter presents it. */
@@ -44,6 +44,14 @@ export interface HostedEngineOptions {
   onState?: (state: BoardSnapshot) => void;
   /** A part command the worker could not carry out. */
   onError?: (message: string) => void;
+  /** Seconds since 1970 the board's RTC calendar starts at (EngineConfig.epoch). */
+  epoch?: number;
+  /** Record these pins (none given: all) for a VCD file: their changes come to `onPins`. */
+  vcd?: { pins?: string[] };
+  onPins?: (changes: PinChangesMessage) => void;
+  /** Log the register accesses of the hosted modules (EngineConfig.trace): the lines come to `onTrace`. */
+  trace?: EngineConfig['trace'];
+  onTrace?: (lines: string[]) => void;
 }
 
 export interface HostedRunEnd {
@@ -131,6 +139,9 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
       resume,
       startSeconds,
       reset,
+      epoch: options.epoch,
+      vcd: options.vcd,
+      trace: options.trace,
     };
     worker = spawn(config);
     worker.onMessage((m: WorkerMessage) => {
@@ -148,6 +159,8 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
         state = m.state;
         options.onState?.(m.state);
       }
+      else if (m.type === 'pins') options.onPins?.(m.changes);
+      else if (m.type === 'trace') options.onTrace?.(m.lines);
       else if (m.type === 'ended') finish({ reason: m.reason, seconds: m.seconds, message: m.message });
     });
     const self = worker;
