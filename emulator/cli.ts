@@ -14,6 +14,7 @@ import type { Board, BoardConsole } from '../boards/types.js';
 import { HostFileError, readInputFile, readStdin, type HostFileProblem } from './host-files.js';
 import { EXIT } from './exit.js';
 import type { RunEnd } from './runner.js';
+import type { ConsoleConnection } from './console.js';
 import { parseEpoch } from './epoch.js';
 import { parseRange, startTrace, type TraceOptions } from './trace/trace.js';
 import { openTraceOutput } from './node/trace-file.js';
@@ -115,11 +116,11 @@ const USAGE = `usage:
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT] [--console PORT]
                  [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
                  [--trace io,insn [--trace-peripheral NAME,...] [--trace-range START-END] [--trace-file FILE]]
-                 [--rfc2217 PORT]
+                 [--rfc2217 PORT] [--web-workflow PORT]
   circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
   circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
-                  [--console PORT]
+                  [--console PORT] [--web-workflow PORT]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
   circuitemu boards
@@ -149,6 +150,12 @@ addresses; insn: PCs) filter; the log goes to --trace-file FILE or standard erro
 --rfc2217 PORT: serves the console on 127.0.0.1:PORT with Telnet/RFC 2217 (pyserial's
 rfc2217://127.0.0.1:PORT, mpremote, tio, socat) instead of standard input; the run is paced to
 the wall clock, and output produced before a client connects is sent when it does.
+--web-workflow PORT: serves CircuitPython's web-workflow API on http://127.0.0.1:PORT (0: any free
+port), with either engine: /fs/ (files on CIRCUITPY: GET, PUT, DELETE, MOVE), /cp/version.json,
+/cp/devices.json, /cp/diskinfo.json and the /cp/serial/ WebSocket (the console). File requests need
+Basic auth with an empty user name and the password CIRCUITPY_WEB_API_PASSWORD of the drive's
+settings.toml (none set: 403). The run is paced to the wall clock and, in run, serves until --timeout
+or Ctrl-C (standard input is not read); a write auto-reloads code.py as on a board.
 --epoch SECONDS|DATE: the date the board starts at, what a program asking for the time
 (semihosting SYS_TIME) is told: seconds since 1970 or 2024-05-01T12:00:00Z; default
 2026-01-01T00:00:00Z in run (the same every run), the wall clock in repl.
@@ -312,6 +319,7 @@ const RUN_OPTIONS = {
   'trace-file': { type: 'string' },
   rfc2217: { type: 'string' },
   console: { type: 'string' },
+  'web-workflow': { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -363,6 +371,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (opts['vcd-pins'] !== undefined && opts.vcd === undefined) throw new UsageError('--vcd-pins needs --vcd FILE');
   const trace = parseTraceFlags(opts);
   const rfc2217 = opts.rfc2217 === undefined ? undefined : parsePort(opts.rfc2217, '--rfc2217');
+  const webWorkflow = opts['web-workflow'] === undefined ? undefined : parsePort(opts['web-workflow'], '--web-workflow');
   const epoch = opts.epoch === undefined ? undefined : parseEpoch(opts.epoch);
   if (typeof epoch === 'string') throw new UsageError(epoch);
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
@@ -394,6 +403,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
       vcdPins: opts['vcd-pins']?.split(',').map((p) => p.trim()).filter(Boolean),
       epoch,
       trace: trace ?? undefined,
+      webWorkflow,
     });
   }
   await loadCommands();
@@ -408,6 +418,9 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   }
   if ((opts.flash || opts.drive) && !board.circuitpy) {
     throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
+  }
+  if (webWorkflow !== undefined && (!board.circuitpy || !board.usb || opts.console !== undefined)) {
+    throw new UsageError(`--web-workflow needs a board whose CIRCUITPY drive is on USB (board ${board.name}${opts.console !== undefined ? ' with --console' : ''} has none)`);
   }
   const firmware = opts.firmware ? loadFirmwareOption(board, opts.firmware) : null;
   // Locked (and its directory checked) before anything runs; held until it is saved.
@@ -435,13 +448,19 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     const stopTrace = trace ? traceTo(board, trace.options, trace.file) : null;
     const loop = new RunLoop(machine, console, {
       timeoutSeconds: timeout,
-      realTime: interactive || rfc2217 !== undefined,
+      realTime: interactive || rfc2217 !== undefined || webWorkflow !== undefined,
       expectText: opts['expect-text'],
     });
     loop.onOutput((bytes) => writeStdout(bytes));
     onStdoutError = () => loop.stop();
     const server = rfc2217 === undefined ? null : await listenRfc2217(console, rfc2217);
-    const detach = server ? () => void server.close() : attachInput(console, loop, interactive);
+    const web = webWorkflow === undefined ? null : await listenWebWorkflow(board, connection, webWorkflow, () => loop.stop());
+    const input = server || (web && !interactive) ? () => {} : attachInput(console, loop, interactive);
+    const detach = () => {
+      input();
+      void server?.close();
+      void web?.close();
+    };
     if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
     const started = performance.now();
     if (opts.gdb !== undefined) {
@@ -478,6 +497,33 @@ async function listenRfc2217(console: BoardConsole, port: number) {
     return server;
   } catch (e) {
     throw new HostFileError('busy', `--rfc2217: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
+  }
+}
+
+/** --web-workflow on the firmware engine: files through the emulated USB host's mass storage. */
+async function listenWebWorkflow(board: Board, connection: ConsoleConnection, port: number, stop: () => void) {
+  const [{ serveWebWorkflow }, { mscWorkflowDrive }, { untilSignal }] = await Promise.all([
+    import('./node/web-workflow.js'),
+    import('./webworkflow/msc.js'),
+    import('./node/hosted-cli.js'),
+  ]);
+  const log = (m: string) => process.stderr.write(`circuitemu: ${m}\n`);
+  try {
+    const server = await serveWebWorkflow({
+      port,
+      drive: mscWorkflowDrive(connection.usbHost!, { seconds: () => board.machine.scheduler.seconds }),
+      // The WebSocket gets the console as the board sends it (not what `run` shows on standard output).
+      input: (bytes) => connection.console.write(bytes),
+      usb: (board as { spec?: { usb?: { vid: number; pid: number } } }).spec?.usb,
+      capacity: storageOf(board).bytes.length,
+      log,
+    });
+    connection.console.onData((bytes) => server.output(bytes));
+    const unlisten = untilSignal(stop);
+    log(`web workflow on http://127.0.0.1:${server.port}/ (CIRCUITPY_WEB_API_PASSWORD from settings.toml)`);
+    return { close: () => (unlisten(), server.close()) };
+  } catch (e) {
+    throw new HostFileError('busy', `--web-workflow: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
 }
 

@@ -10,7 +10,11 @@
 import { EXIT } from '../exit.js';
 import { copyToDrive, FlashImageFile, storageOf, type DriveBoard } from '../drive.js';
 import { hostedBoard, hostedCircuitpy } from '../../firmware-runtime/hosted/boards.js';
-import { startHostedEngine, type HostedRunEnd } from './hosted-engine.js';
+import { samd21Spec } from '../../boards/samd21-catalogue.js';
+import { circuitpyDevice } from '../../firmware-runtime/hosted/drive.js';
+import { mount, type FatVolume } from '../../firmware-runtime/fs/fat.js';
+import { startHostedEngine, type HostedEngineHandle, type HostedRunEnd } from './hosted-engine.js';
+import type { WebWorkflowServer } from './web-workflow.js';
 import { attachStdin } from './stdin.js';
 import { startupMark } from './startup-trace.js';
 import { writeFileSync } from 'node:fs';
@@ -40,6 +44,8 @@ export interface HostedCliOptions {
   epoch?: number;
   /** --trace io (its filters) and --trace-file: the register accesses of the hosted modules. */
   trace?: { options: TraceOptions; file?: string };
+  /** Serve CircuitPython's web workflow on 127.0.0.1 at this port (0: any free port). */
+  webWorkflow?: number;
 }
 
 /** True when `board` can run the hosted engine (no firmware needed). */
@@ -82,9 +88,11 @@ export async function runHosted(o: HostedCliOptions): Promise<number> {
     startupMark('main: drive copied');
     const storage = storageOf(board);
     const trace = o.trace ? (await import('./trace-file.js')).openTraceOutput(o.trace.file) : null;
+    // USB VID/PID: the web workflow's creator_id and creation_id.
+    const usb = samd21Spec(o.board)?.usb;
     let end: number;
     try {
-      end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes), pins, trace);
+      end = await drive(o, storage.bytes.slice(), (bytes) => storage.load(bytes), pins, trace, usb, storage.kind);
     } finally {
       trace?.close();
     }
@@ -110,15 +118,17 @@ function driveOnly(name: string): DriveBoard {
   return { name, circuitpy: { kind, bytes, load } };
 }
 
-async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void, pins: PinChangesWriter | null, trace: TraceOutput | null): Promise<number> {
+async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8Array) => void, pins: PinChangesWriter | null, trace: TraceOutput | null,
+  usb: { vid: number; pid: number } | undefined, kind: 'spi-flash' | 'internal-flash'): Promise<number> {
   let seen = '';
   let expected = false;
   let stdinEnded = false;
   let lastWasWaiting = false;
+  let web: WebWorkflowServer | null = null;
   const run = startHostedEngine({
     board: o.board,
     flashImage: image,
-    realTime: o.interactive,
+    realTime: o.interactive || o.webWorkflow !== undefined,
     epoch: o.epoch,
     vcd: pins ? { pins: o.vcdPins } : undefined,
     onPins: (changes) => pins?.add(changes),
@@ -126,6 +136,7 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
     onTrace: (lines) => lines.forEach((line) => trace?.emit(line)),
     timeoutSeconds: Number.isFinite(o.timeout) ? o.timeout : undefined,
     onConsole: (bytes) => {
+      web?.output(bytes);
       lastWasWaiting = false;
       if (expected) return;
       if (!o.expectText) return o.write(bytes);
@@ -146,7 +157,10 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
     },
   });
   o.onStop?.(() => void run.stop());
-  const detach = attachStdin(o.interactive, (bytes) => {
+  if (o.webWorkflow !== undefined) web = await listenWebWorkflow(o.webWorkflow, run, usb, kind);
+  // A web-workflow run has no end of input: it serves until --timeout or an interrupt (the drive is saved then).
+  const detachWeb = web ? untilSignal(() => void run.stop()) : () => {};
+  const detach = web && !o.interactive ? () => {} : attachStdin(o.interactive, (bytes) => {
     lastWasWaiting = false;
     run.write(bytes);
   }, () => {
@@ -157,6 +171,8 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
   const started = performance.now();
   const end = await run.done;
   detach();
+  detachWeb();
+  await web?.close();
   keep(run.flash);
   if (o.stats) {
     process.stderr.write(
@@ -164,6 +180,52 @@ async function drive(o: HostedCliOptions, image: Uint8Array, keep: (flash: Uint8
     );
   }
   return status(end, o.timeout);
+}
+
+/** How long a file operation may wait for the engine (Python that never calls into a module holds it up). */
+const WORKFLOW_OP_MS = 10_000;
+
+async function listenWebWorkflow(port: number, run: HostedEngineHandle, usb: { vid: number; pid: number } | undefined, kind: 'spi-flash' | 'internal-flash'): Promise<WebWorkflowServer> {
+  const log = (m: string) => process.stderr.write(`circuitemu: ${m}\n`);
+  // Loaded only when asked for (start-up: a hosted run imports only its own path).
+  const { serveWebWorkflow } = await import('./web-workflow.js');
+  try {
+    const server = await serveWebWorkflow({
+      port,
+      drive: (op) => withTimeout(run.workflow(op), WORKFLOW_OP_MS, 'the hosted engine did not take the file operation (is code.py in a loop that never calls into a module?)'),
+      // Read from the shared flash, so the password check needs nothing from the worker (read-only: a
+      // write in progress there can at worst make this read fail, and the check then asks the worker).
+      settings: () => settingsOf(mount(circuitpyDevice(kind, run.flash), { readOnly: true })),
+      input: (bytes) => run.write(bytes),
+      usb,
+      capacity: run.flash.length,
+      log,
+    });
+    log(`web workflow on http://127.0.0.1:${server.port}/ (CIRCUITPY_WEB_API_PASSWORD from settings.toml)`);
+    return server;
+  } catch (e) {
+    void run.stop();
+    throw new HostFileError('busy', `--web-workflow: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
+  }
+}
+
+function settingsOf(volume: FatVolume): Uint8Array | null {
+  return volume.exists('/settings.toml') ? volume.readFile('/settings.toml') : null;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** Ends the run on SIGINT/SIGTERM; returns the function that stops listening. */
+export function untilSignal(stop: () => void): () => void {
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
 }
 
 function status(end: HostedRunEnd, timeout: number): number {

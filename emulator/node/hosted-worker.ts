@@ -14,18 +14,18 @@ const data = workerData as HostedWorkerData | undefined;
 if (!parentPort || !data?.hostedEngine) throw new Error('hosted-worker.js is the hosted engine worker entry; start it with startHostedEngine');
 const port = parentPort;
 startupMark('worker: started');
-const { prewarmVm, runHostedEngine } = await loadHostedEngine();
+const { prewarmVm, runHostedEngine, PinTap: EnginePinTap, startTrace: engineStartTrace } = await loadHostedEngine();
 startupMark('worker: engine loaded');
 // The first VM is made while the config is on its way (or while the main thread still prepares it); the port
 // keeps the config until the listener below is attached.
 const warm = data.prewarm ? prewarmVm(data.prewarm) : undefined;
 void warm?.then(() => startupMark('worker: warm VM made'));
-port.once('message', async (config: EngineConfig) => {
+port.once('message', (config: EngineConfig) => {
   startupMark('worker: config received');
   // --vcd, --trace io: pin changes and trace lines go out before each message, so the main thread has them
   // all, in order, when the run ends.
-  const PinTap = config.vcd ? (await import('../trace/vcd.js')).PinTap : null;
-  const startTrace = config.trace ? (await import('../trace/trace.js')).startTrace : null;
+  const PinTap = config.vcd ? EnginePinTap : null;
+  const startTrace = config.trace ? engineStartTrace : null;
   let tap: InstanceType<NonNullable<typeof PinTap>> | null = null;
   let lines: string[] = [];
   const flushTrace = (): void => {

@@ -3,8 +3,9 @@
  * (emulator/node/hosted-engine.ts for Node's worker_threads; a browser page does the same with a Web
  * Worker and cross-origin isolation for SharedArrayBuffer). See README.md.
  */
-import { CONTROL_BYTES, CTRL, DRIVE_COMMAND, RunState, controlViews, pushCommand, typeConsoleInput, type BoardSnapshot, type ControlViews, type EngineConfig, type PinChangesMessage, type WorkerMessage } from './protocol.js';
+import { COMMAND_RING_BYTES, CONTROL_BYTES, CTRL, DRIVE_COMMAND, RunState, controlViews, pushCommand, typeConsoleInput, type BoardSnapshot, type ControlViews, type EngineConfig, type PinChangesMessage, type WorkerMessage } from './protocol.js';
 import { prepareFlash, type HostedFiles } from './drive.js';
+import type { UndatedWorkflowOp, WorkflowResult } from '../fs/workflow.js';
 
 /** A running engine worker as the adapter presents it. */
 export interface EngineWorker {
@@ -86,6 +87,11 @@ export interface HostedEngineHandle {
    * board comes up in safe mode, as CircuitPython's wait_for_safe_mode_reset makes it.
    */
   reset(): void;
+  /**
+   * A web-workflow file operation on CIRCUITPY (firmware-runtime/fs/workflow.ts), carried out by the worker
+   * at Python's next call into a module or while it waits; a change starts auto-reload as a USB write does.
+   */
+  workflow(op: UndatedWorkflowOp): Promise<WorkflowResult>;
   /** Ends the run. */
   stop(): Promise<HostedRunEnd>;
   /** The CIRCUITPY flash bytes (shared with the worker; save them to persist the drive). */
@@ -231,6 +237,18 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
     reset() {
       if (finished) return;
       relaunch(undefined, Atomics.load(views.ctrl, CTRL.bootWindow) === 1 ? 'safe-mode' : 'boot');
+    },
+    workflow(op) {
+      if (finished) return Promise.reject(new Error('the run has ended'));
+      const json = JSON.stringify(op, (key, value: unknown) => (key === 'data' && value instanceof Uint8Array ? toBase64(value) : value));
+      const id = nextQuery++;
+      return new Promise((resolve, reject) => {
+        queries.set(id, { resolve: (v) => resolve(v as WorkflowResult), reject });
+        if (!pushCommand(views, { part: DRIVE_COMMAND, method: 'workflow', args: [json], id })) {
+          queries.delete(id);
+          reject(new Error(`the request is too large to pass to the hosted engine (${json.length} bytes of command; at most ${COMMAND_RING_BYTES - 64})`));
+        }
+      });
     },
     async stop() {
       finish({ reason: 'stopped', seconds: views.seconds[0]! });
