@@ -28,8 +28,14 @@ export interface HostedBoardInfo {
    * prints for each (measured on CircuitPython 9.2.9); other pads use their first name in the board spec.
    */
   pinRepr: Record<string, string>;
-  /** Safe-mode text for both buttons held at reset. */
+  /** Safe-mode text for SAFE_MODE_USER: both buttons held at reset (CPX), or reset pressed in the boot window. */
   userSafeModeText: string;
+  /**
+   * The status LED CircuitPython blinks during the boot's safe-mode window (status_leds.c): the board's
+   * NeoPixels (MICROPY_HW_NEOPIXEL, all `count` of them) or a plain LED (MICROPY_HW_LED_STATUS). Absent
+   * for the DotStar boards (Gemma M0, Trinket M0), whose APA102 blink this engine does not drive.
+   */
+  statusLed?: { kind: 'neopixel'; pad: string; count: number } | { kind: 'led'; pad: string };
   /**
    * Pads the board's firmware reads at start-up (inputs, pulled down): all high means the user asks for
    * safe mode (the CPX's board_requests_safe_mode: buttons A and B held).
@@ -72,6 +78,7 @@ export const CPX_HOSTED: HostedBoardInfo = {
     PA15: 'SLIDE_SWITCH', PB23: 'NEOPIXEL', PA12: 'REMOTEIN', PA23: 'REMOTEOUT',
   },
   userSafeModeText: 'You pressed both buttons at start up.',
+  statusLed: { kind: 'neopixel', pad: 'PB23', count: 10 },
   safeModeButtons: ['PA14', 'PA28'],
   fullBuild: true,
   modules: sorted([
@@ -95,6 +102,7 @@ export const METRO_M0_EXPRESS_HOSTED: HostedBoardInfo = {
   heapAllocAtStart: 704,
   pinRepr: { PA11: 'D0', PA10: 'D1', PA17: 'LED' },
   userSafeModeText: 'You pressed the reset button during boot.',
+  statusLed: { kind: 'neopixel', pad: 'PA30', count: 1 },
   fullBuild: true,
   modules: sorted([...COMMON_MODULES, ...EXPRESS_MODULES]),
 };
@@ -104,7 +112,7 @@ export const METRO_M0_EXPRESS_HOSTED: HostedBoardInfo = {
  * first line of code.py, help('modules'), dir(board), repr of every board name). The small builds (64 KiB
  * CIRCUITPY in internal flash) freeze no library and leave more heap.
  */
-function smallBoard(name: string, title: string, mcu: string, heapFree: number, extra: string[] = ['rainbowio']): HostedBoardInfo {
+function smallBoard(name: string, title: string, mcu: string, heapFree: number, extra: string[] = ['rainbowio'], statusLed?: HostedBoardInfo['statusLed']): HostedBoardInfo {
   return {
     name,
     boardId: name,
@@ -115,6 +123,7 @@ function smallBoard(name: string, title: string, mcu: string, heapFree: number, 
     heapAllocAtStart: 752,
     pinRepr: {},
     userSafeModeText: 'You pressed the reset button during boot.',
+    statusLed,
     fullBuild: false,
     modules: sorted([...COMMON_MODULES, ...extra]),
   };
@@ -128,22 +137,25 @@ export const FEATHER_M0_EXPRESS_HOSTED: HostedBoardInfo = {
   heapFree: 15440,
   heapAllocAtStart: 752,
   pinRepr: {},
+  statusLed: { kind: 'neopixel', pad: 'PA06', count: 1 },
   modules: sorted([...METRO_M0_EXPRESS_HOSTED.modules, 'codeop']),
 };
 
-const ADALOGGER_HOSTED = smallBoard('feather_m0_adalogger', 'Adafruit Feather M0 Adalogger', 'samd21g18', 16400);
+/** The boards whose status LED is the red LED on PA17 (MICROPY_HW_LED_STATUS, no RGB one). */
+const RED_LED: HostedBoardInfo['statusLed'] = { kind: 'led', pad: 'PA17' };
+const ADALOGGER_HOSTED = smallBoard('feather_m0_adalogger', 'Adafruit Feather M0 Adalogger', 'samd21g18', 16400, undefined, RED_LED);
 
 export const HOSTED_BOARDS: HostedBoardInfo[] = [
   CPX_HOSTED,
   METRO_M0_EXPRESS_HOSTED,
   FEATHER_M0_EXPRESS_HOSTED,
-  smallBoard('feather_m0_basic', 'Adafruit Feather M0 Basic', 'samd21g18', 16400),
+  smallBoard('feather_m0_basic', 'Adafruit Feather M0 Basic', 'samd21g18', 16400, undefined, RED_LED),
   ADALOGGER_HOSTED,
   // The Bluefruit LE Feather runs the Adalogger's CircuitPython build (CircuitPython has none of its own).
   { ...ADALOGGER_HOSTED, name: 'feather_m0_bluefruit_le' },
   smallBoard('gemma_m0', 'Adafruit Gemma M0', 'samd21e18', 16912),
   smallBoard('trinket_m0', 'Adafruit Trinket M0', 'samd21e18', 16400),
-  smallBoard('arduino_zero', 'Arduino Zero', 'samd21g18', 16400, []),
+  smallBoard('arduino_zero', 'Arduino Zero', 'samd21g18', 16400, [], RED_LED),
 ];
 
 export function hostedBoard(name: string): HostedBoardInfo {

@@ -91,6 +91,14 @@ const CODE_FILES = ['code.txt', 'code.py', 'main.py', 'main.txt'];
 const AUTO_RELOAD_DELAY = 0.75;
 // The command-ring targets that are not part names are in protocol.ts (the main thread needs them without the engine).
 export { DRIVE_COMMAND, EXTERNAL_COMMAND };
+
+/** How long the boot waits for a reset that asks for safe mode (safe_mode.c: `while (diff < 1000)`). */
+export const SAFE_MODE_WINDOW_SECONDS = 1;
+/** rgb_led_colors.h SAFE_MODE (YELLOW), and status_leds.c's NeoPixel brightness (rgb_status_brightness). */
+const SAFE_MODE_COLOR = 0x303000;
+const NEOPIXEL_STATUS_BRIGHTNESS = 63;
+/** color_brightness: each channel scaled by brightness / 255, truncated. */
+const statusChannel = (rgb: number, shift: number): number => Math.floor((((rgb >> shift) & 0xff) * NEOPIXEL_STATUS_BRIGHTNESS) / 255);
 /** Speaker samples kept between flushes (older ones are dropped if nobody takes them). */
 const SOUND_BUFFER = 1 << 15;
 
@@ -867,8 +875,11 @@ export class HostedEngine {
     if (!resume) {
       // Inputs set before the engine started (buttons held) are there at power-on.
       this.applyCommands();
-      if (this.userRequestsSafeMode()) this.safeMode = this.info.userSafeModeText;
-      else await this.boot();
+      if (this.config.reset === 'safe-mode' || this.userRequestsSafeMode()) this.safeMode = this.info.userSafeModeText;
+      else {
+        this.safeModeWindow();
+        await this.boot();
+      }
     } else {
       // The previous worker was stopped in a loop that never reached a check; its traceback is lost.
       this.writeCooked(enc.encode('KeyboardInterrupt: \n'));
@@ -924,8 +935,45 @@ export class HostedEngine {
     this.runReason = 0;
     this.mountDrive();
     if (!safe && this.userRequestsSafeMode()) this.safeMode = this.info.userSafeModeText;
-    if (!this.safeMode) await this.boot();
+    if (!this.safeMode) {
+      this.safeModeWindow();
+      await this.boot();
+    }
     return true;
+  }
+
+  /**
+   * wait_for_safe_mode_reset (supervisor/shared/safe_mode.c) after a power-on or reset that is not already
+   * a safe-mode one: one second in which a press of the reset button restarts the board in safe mode. The
+   * status LED blinks meanwhile, 125 ms on and 125 ms off from the start, in SAFE_MODE yellow (0x303000)
+   * at the status brightness (NeoPixels: 63/255, every pixel of the chain: 0x0B0B00, as measured on
+   * CircuitPython 9.2.9 under the firmware engine), or a plain status LED lit. The control block's
+   * `bootWindow` slot tells the host (host.ts `reset`) that a reset now means safe mode.
+   */
+  private safeModeWindow(): void {
+    const led = this.info.statusLed;
+    const ctrl = this.views.ctrl;
+    Atomics.store(ctrl, CTRL.bootWindow, 1);
+    // The NeoPixels' bytes (GRB, every pixel the same) lit and dark.
+    const grb = [statusChannel(SAFE_MODE_COLOR, 8), statusChannel(SAFE_MODE_COLOR, 16), statusChannel(SAFE_MODE_COLOR, 0)];
+    const lit = led?.kind === 'neopixel' ? Array.from({ length: 3 * led.count }, (_, i) => grb[i % 3]!) : [];
+    const dark = lit.map(() => 0);
+    const show = (on: boolean): void => {
+      if (led?.kind === 'neopixel') this.hw.neopixelWrite(led.pad, on ? lit : dark);
+      else if (led?.kind === 'led') this.hw.setOut(led.pad, on);
+    };
+    if (led) {
+      this.hw.dioConstruct(led.pad);
+      this.hw.dioOutput(led.pad, false, false);
+    }
+    for (let phase = 0; phase < SAFE_MODE_WINDOW_SECONDS / 0.125; phase++) {
+      show(phase % 2 === 0);
+      this.clock.sleep(0.125, () => false);
+      this.applyCommands();
+    }
+    show(false);
+    if (led) this.hw.resetPin(led.pad);
+    Atomics.store(ctrl, CTRL.bootWindow, 0);
   }
 
   // ---- REPL -------------------------------------------------------------------------------------

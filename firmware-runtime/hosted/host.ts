@@ -82,6 +82,12 @@ export interface HostedEngineHandle {
    */
   writeFile(path: string, data: Uint8Array | string): void;
   /**
+   * The board's reset button: the chip restarts on the same drive (the safe-mode window, boot.py, code.py);
+   * pressed while the boot's safe-mode window is open (the first second after a power-on or reset) the
+   * board comes up in safe mode, as CircuitPython's wait_for_safe_mode_reset makes it.
+   */
+  reset(): void;
+  /**
    * A web-workflow file operation on CIRCUITPY (firmware-runtime/fs/workflow.ts), carried out by the worker
    * at Python's next call into a module or while it waits; a change starts auto-reload as a USB write does.
    */
@@ -127,7 +133,7 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
     resolveDone({ ...end, hardStops });
   };
 
-  const launch = (resume?: 'code' | 'repl', startSeconds = 0): void => {
+  const launch = (resume?: 'code' | 'repl', startSeconds = 0, reset?: EngineConfig['reset']): void => {
     const config: EngineConfig = {
       board: options.board,
       flash: flashBuffer,
@@ -138,6 +144,7 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
       wasmUrl: options.wasmUrl,
       resume,
       startSeconds,
+      reset,
       epoch: options.epoch,
       vcd: options.vcd,
       trace: options.trace,
@@ -169,18 +176,24 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
     });
   };
 
+  /** Ends the worker and starts a clean one on the same flash, at the same simulated time. */
+  const relaunch = (resume?: 'code' | 'repl', reset?: EngineConfig['reset']): void => {
+    const seconds = views.seconds[0]!;
+    const old = worker;
+    worker = null as unknown as EngineWorker; // its end is expected
+    void old.terminate();
+    if (graceTimer) clearTimeout(graceTimer);
+    graceTimer = null;
+    control = new SharedArrayBuffer(CONTROL_BYTES);
+    views = controlViews(control);
+    launch(resume, seconds, reset);
+  };
+
   const hardStop = (): void => {
     graceTimer = null;
     if (finished || Atomics.load(views.ctrl, CTRL.interrupt) === 0 || Atomics.load(views.ctrl, CTRL.state) !== RunState.python) return;
     hardStops++;
-    const seconds = views.seconds[0]!;
-    const inRepl = Atomics.load(views.ctrl, CTRL.mode) === 1;
-    const old = worker;
-    worker = null as unknown as EngineWorker; // its end is expected
-    void old.terminate();
-    control = new SharedArrayBuffer(CONTROL_BYTES);
-    views = controlViews(control);
-    launch(inRepl ? 'repl' : 'code', seconds);
+    relaunch(Atomics.load(views.ctrl, CTRL.mode) === 1 ? 'repl' : 'code');
   };
 
   const interrupt = (): void => {
@@ -220,6 +233,10 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
       const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
       const base64 = toBase64(bytes);
       if (!pushCommand(views, { part: DRIVE_COMMAND, method: 'write', args: [path, base64] })) throw new Error(`${path}: too large to send while other commands are queued`);
+    },
+    reset() {
+      if (finished) return;
+      relaunch(undefined, Atomics.load(views.ctrl, CTRL.bootWindow) === 1 ? 'safe-mode' : 'boot');
     },
     workflow(op) {
       if (finished) return Promise.reject(new Error('the run has ended'));

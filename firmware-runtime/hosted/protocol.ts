@@ -37,6 +37,11 @@ export const CTRL = {
    */
   paused: 9,
   pauseChanged: 10,
+  /**
+   * 1 while the engine is in the boot's safe-mode window (wait_for_safe_mode_reset: the first second after a
+   * power-on or reset): a press of the reset button now starts the board in safe mode (host.ts `reset`).
+   */
+  bootWindow: 11,
 } as const;
 
 /** A slot nobody writes: a worker that has reported its end waits on it until it is terminated. */
@@ -176,6 +181,12 @@ export interface EngineConfig {
    * called in): 'code' finishes code.py's block as a Ctrl-C would, 'repl' returns to the REPL prompt.
    */
   resume?: 'code' | 'repl';
+  /**
+   * A restart for the reset button (host.ts `reset`): 'boot' boots as after any reset (the safe-mode window,
+   * boot.py, code.py); 'safe-mode' because the button was pressed during the previous boot's window
+   * (SAFE_MODE_USER: the board's text, no window, boot.py and code.py not run).
+   */
+  reset?: 'boot' | 'safe-mode';
   /** Simulated seconds the run may last; the worker reports 'timeout' then. */
   timeoutSeconds?: number;
   /** Simulated seconds already elapsed (kept across a hard stop). */

@@ -113,7 +113,7 @@ describe('startBoard on the hosted engine: programs that cannot go on', () => {
       await b.runUntil({ serial: 'go' });
       const stalled = b.runFor(1);
       await expect(stalled).rejects.toMatchObject({ name: 'BoardSessionError', kind: 'ended' });
-      await expect(stalled).rejects.toThrow(/simulated time stayed at 0\.\d+ s for 2 s of wall time: code\.py loops without sleeping/);
+      await expect(stalled).rejects.toThrow(/simulated time stayed at 1\.\d+ s for 2 s of wall time: code\.py loops without sleeping/);
       await expect(b.pixels()).rejects.toThrow(/simulated time stayed at/);
     });
   }, 60_000);

@@ -147,10 +147,23 @@ function serve(files: Record<string, string>, extra: string[] = [], runs: ChildP
     proc.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /web workflow on http:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-      if (m) resolve({ proc, port: Number(m[1]), stderr: () => err, url: (p) => `http://127.0.0.1:${m[1]}${p}` });
+      if (m) void untilBooted({ proc, port: Number(m[1]), stderr: () => err, url: (p) => `http://127.0.0.1:${m[1]}${p}` }).then(resolve, reject);
     });
     proc.on('exit', (code) => reject(new Error(`circuitemu exited with ${code}: ${err}`)));
   });
+}
+
+/**
+ * Resolves once the board has booted (boot_out.txt written: /cp/version.json no longer answers 503), as a
+ * client waits for a board: the hosted engine, like CircuitPython, first spends 1 s in its safe-mode window.
+ */
+async function untilBooted(s: Served): Promise<Served> {
+  const deadline = Date.now() + 30_000;
+  while ((await fetch(s.url('/cp/version.json'))).status === 503) {
+    if (Date.now() > deadline) throw new Error(`the board never wrote boot_out.txt: ${s.stderr()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return s;
 }
 
 /** A WebSocket on /cp/serial/ collecting the console text. */

@@ -90,7 +90,7 @@ describe('busio.UART on a SERCOM (hal level, USB-UART bridge)', () => {
   it('sets BAUD by ASF4\'s arithmetic formula and moves bytes both ways at the baud rate', () => {
     const { hal, mods, parts, clock } = halRig([{ id: 'bridge', type: 'usb-uart-bridge', sercom: 4, tx: 'PB08', rx: 'PB09', baud: 9600 }]);
     const bridge = parts.bridge as UsbUartBridge;
-    const id = mods.uart.construct({ tx: 'PB08', rx: 'PB09', names: ['TX', 'RX'], baudrate: 9600, bits: 8, parity: 'none', stop: 1, timeout: 1, bufferSize: 64 });
+    const id = mods.uart.construct({ tx: 'PB08', rx: 'PB09', rts: null, cts: null, names: ['TX', 'RX', null, null], baudrate: 9600, bits: 8, parity: 'none', stop: 1, timeoutMs: 1000, bufferSize: 64 });
     // Data sheet 26.6.2.3, arithmetic: BAUD = 65536 (1 - 16 f_BAUD / f_ref).
     expect(usartBaudRegister(9600)).toBe(65536 - Math.floor((65536 * 16 * 9600) / 48e6));
     expect(hal.r16(SERCOM4 + 0x0c)).toBe(65327);
@@ -117,11 +117,25 @@ describe('busio.UART on a SERCOM (hal level, USB-UART bridge)', () => {
 
   it('keeps the newest receiver_buffer_size bytes when the program reads too late', () => {
     const { mods, parts, clock } = halRig([{ id: 'bridge', type: 'usb-uart-bridge', sercom: 4, tx: 'PB08', rx: 'PB09', baud: 115200 }]);
-    const id = mods.uart.construct({ tx: 'PB08', rx: 'PB09', names: ['TX', 'RX'], baudrate: 115200, bits: 8, parity: 'none', stop: 1, timeout: 0, bufferSize: 8 });
+    const id = mods.uart.construct({ tx: 'PB08', rx: 'PB09', rts: null, cts: null, names: ['TX', 'RX', null, null], baudrate: 115200, bits: 8, parity: 'none', stop: 1, timeoutMs: 0, bufferSize: 8 });
     (parts.bridge as UsbUartBridge).write(Uint8Array.from({ length: 20 }, (_, i) => 65 + i));
     clock.advance(5e-3);
     expect(mods.uart.inWaiting(id)).toBe(8);
     expect(String.fromCharCode(...mods.uart.read(id, 100))).toBe('MNOPQRST');
+  });
+
+  it('RTS on PAD2 and CTS on PAD3: TXPO 2, RTS an output, both on the SERCOM\'s pin function (UART.c, data sheet 26.8.1)', () => {
+    const { hal, mods } = halRig();
+    mods.uart.construct({ tx: 'PA04', rx: 'PA05', rts: 'PA06', cts: 'PA07', names: ['IR_PROXIMITY', 'A1', 'A2', 'A3'], baudrate: 9600, bits: 8, parity: 'none', stop: 1, timeoutMs: 1000, bufferSize: 64 });
+    const ctrla = hal.r32(SERCOM0);
+    expect((ctrla >> 16) & 3).toBe(2); // TXPO 2: TX PAD0, RTS PAD2, CTS PAD3
+    expect((ctrla >> 20) & 3).toBe(1); // RXPO: RX on PAD1
+    const PORT = 0x41004400;
+    expect(hal.r8(PORT + 0x30 + 3)).toBe(0x33); // PMUX3: PA06 and PA07 on function D (SERCOM0-ALT)
+    for (const pin of [4, 5, 6, 7]) expect(hal.r8(PORT + 0x40 + pin) & 1).toBe(1); // PINCFG.PMUXEN
+    expect((hal.r32(PORT) >> 6) & 3).toBe(1); // DIR: RTS (PA06) out, CTS (PA07) in
+    // A UART without flow control on PAD0 keeps TXPO 0.
+    expect(() => mods.uart.construct({ tx: 'PB08', rx: 'PB09', rts: null, cts: 'PA06', names: ['TX', 'RX', null, 'A2'], baudrate: 9600, bits: 8, parity: 'none', stop: 1, timeoutMs: 0, bufferSize: 64 })).toThrow('Invalid pins');
   });
 });
 
@@ -167,6 +181,7 @@ describe('busio.SPI / busio.UART from Python (hosted engine)', () => {
     expect(out).toContain('ValueError: No rx pin\r\n');
     expect(out).toContain('ValueError: tx and rx cannot both be None\r\n');
     expect(out).toContain('ValueError: receiver_buffer_size must be power of 2\r\n');
-    expect(out).toContain('None None 0 0.05\r\n');
+    // 0.05 s is 49 ms on the board (a 30-bit float times 1000, truncated): what 9.2.9 prints (recorded/modules/uartoptions.txt).
+    expect(out).toContain('None None 0 0.049\r\n');
   });
 });

@@ -68,12 +68,13 @@ describe('test on the hosted engine: the CI flags', () => {
   it('--timeout and --timeout-exit-code, --junit and --serial-log, --no-reload accepted', () => {
     const junit = join(scratch, 'report.xml');
     const log = join(scratch, 'serial.log');
-    const r = cli(['test', '--timeout', '1', '--timeout-exit-code', '42', '--junit', junit, '--serial-log', log, '--no-reload', RAISES]);
-    expect(r.stdout).toMatch(/^TIMEOUT Raises .*\n {2}timed out after 1\.0\d* simulated s at step 2 \(wait-serial\), line 6/);
+    // code.py starts after the boot's 1 s safe-mode window.
+    const r = cli(['test', '--timeout', '2', '--timeout-exit-code', '42', '--junit', junit, '--serial-log', log, '--no-reload', RAISES]);
+    expect(r.stdout).toMatch(/^TIMEOUT Raises .*\n {2}timed out after 2\.0\d* simulated s at step 2 \(wait-serial\), line 6/);
     expect(r.status).toBe(42);
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('tests="1" failures="0" errors="1"');
-    expect(xml).toContain('<error type="timeout" message="timed out after 1.0');
+    expect(xml).toContain('<error type="timeout" message="timed out after 2.0');
     expect(readFileSync(log, 'utf8')).toContain('ValueError: bad');
   }, 120_000);
 

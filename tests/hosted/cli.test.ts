@@ -32,7 +32,8 @@ describe('circuitemu run with no --firmware (hosted CircuitPython)', () => {
     expect(r.stdout).toContain('code.py output:\r\n');
     expect(r.stdout).toContain('hello\r\nTrue\r\n');
     expect(r.stdout).toMatch(/Code done running\.\r\n\r\nPress any key to enter the REPL\. Use CTRL-D to reload\.\r\n$/);
-    expect(r.stderr).toMatch(/hosted engine, 2\.\d+ simulated s/);
+    // The boot's 1 s safe-mode window, then code.py's 2 s sleep.
+    expect(r.stderr).toMatch(/hosted engine, 3\.\d+ simulated s/);
   });
 
   // Every SAMD21 board: the small ones keep CIRCUITPY in internal flash, --flash saves just that region.
@@ -63,7 +64,8 @@ describe('circuitemu run with no --firmware (hosted CircuitPython)', () => {
     const e = cli(['run', '--board', 'cpx', '--drive', dir, '--expect-text', 'tick 3']);
     expect(e.status).toBe(0);
     expect(e.stdout.endsWith('tick 3')).toBe(true);
-    const t = cli(['run', '--board', 'cpx', '--drive', dir, '--timeout', '4.5']);
+    // code.py starts after the boot's 1 s safe-mode window: ticks at 1, 2, ... 5 s.
+    const t = cli(['run', '--board', 'cpx', '--drive', dir, '--timeout', '5.5']);
     expect(t.status).toBe(124);
     expect(t.stdout).toContain('tick 5\r\n');
     expect(t.stdout).not.toContain('tick 6');

@@ -3,7 +3,8 @@
  * and cuts the run's transcript out of the console, for tests comparing it with the hosted engine's.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Board } from '../../boards/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,4 +33,29 @@ export function runBlock(text: string, afterSoftReboot: boolean): string {
   const from = afterSoftReboot ? t.indexOf('soft reboot\r\n') + 'soft reboot\r\n'.length : 0;
   const end = t.indexOf('Press any key to enter the REPL. Use CTRL-D to reload.\r\n', from);
   return t.slice(from, end);
+}
+
+/**
+ * Like firmwareRun, in this process through the Node API, with `setup` called on the board before power-on
+ * (part inputs: a microphone's sound level ...). Resolves with the console from `soft reboot` through
+ * "Press any key", as `circuitemu run` shows it.
+ */
+export async function firmwareRunWith(files: Record<string, string | Uint8Array>, setup: (board: Board) => void, timeoutSeconds = 15): Promise<string> {
+  const { createBoard, loadFirmware, RunLoop, connectConsole, showRun, copyToDrive } = await import('../../emulator/index.js');
+  const drive = mkdtempSync(join(tmpdir(), 'circuitemu-fw-'));
+  try {
+    for (const [name, data] of Object.entries(files)) writeFileSync(join(drive, name), data);
+    const board = createBoard('cpx');
+    copyToDrive(board, drive);
+    setup(board);
+    const console = showRun(connectConsole(board), board.machine.scheduler, { reload: true });
+    loadFirmware(board, readFileSync(cpxUf2), 'circuitpython-cpx.uf2');
+    const loop = new RunLoop(board.machine, console, { timeoutSeconds, expectText: 'Press any key to enter the REPL. Use CTRL-D to reload.\r\n' });
+    let out = '';
+    loop.onOutput((b) => (out += Buffer.from(b).toString('latin1')));
+    await loop.run();
+    return out;
+  } finally {
+    rmSync(drive, { recursive: true, force: true });
+  }
 }

@@ -88,6 +88,65 @@ export const MODULE_PROGRAMS: Record<string, string> = {
     '    SPIDevice(spi, 5)\n' +
     'except TypeError as e:\n' +
     '    print(\'TypeError:\', e)\n',
+  boardbuses:
+    // board.SPI()/UART()/I2C(): one static object each (shared-module/board); deinit, then the same object
+    // is constructed again; a user's bus on the same pins and the singleton exclude each other.
+    'import board, busio\ns1 = board.SPI()\ns2 = board.SPI()\nprint(s1 is s2, type(s1).__name__, s1.frequency)\n' +
+    's1.deinit()\ns3 = board.SPI()\nprint(s3 is s1, s3.frequency, s1.try_lock())\ns1.unlock()\n' +
+    tryPrint('busio.SPI(board.SCK, board.MOSI)') + 's3.deinit()\nx = busio.SPI(board.SCK, board.MOSI, board.MISO)\n' +
+    tryPrint('board.SPI()') + 'x.deinit()\nprint(board.SPI() is s1)\n' +
+    'u1 = board.UART()\nu2 = board.UART()\nprint(u1 is u2, u1.baudrate, u1.timeout)\nu1.deinit()\nu3 = board.UART()\nprint(u3 is u1, u3.write(b"x"))\n' +
+    tryPrint('busio.UART(board.TX, board.RX)') +
+    'for i in range(2):\n' + '    try:\n        board.I2C()\n    except RuntimeError as e:\n        print("RuntimeError:", e)\n' +
+    'print(board.I2C, board.SPI, board.UART)\n',
+  uartoptions:
+    // What 9.2.9's SAMD21 UART accepts: timeout on the board's 30-bit floats (timeout_ms truncated), the
+    // baud rate as given, RTS on PAD2 / CTS on PAD3 (TXPO 2), RS485 refused, the binding's argument order.
+    'import board, busio\n' +
+    'def tryu(*a, **k):\n    try:\n        v = busio.UART(*a, **k)\n        print("ok", v.baudrate, v.timeout)\n        v.deinit()\n' +
+    '    except Exception as e:\n        print(type(e).__name__, e)\n' +
+    'for t in (0, 0.1, 0.0015, 1, 2.5, 100, 100.9, 0.001, 0.3333, 7.77, 100.999, True):\n    tryu(board.TX, board.RX, timeout=t)\n' +
+    "for t in (-1, 101, 'x', None, []):\n    tryu(board.TX, board.RX, timeout=t)\n" +
+    'v = busio.UART(board.TX, board.RX, timeout=-0.5)\nprint(v.timeout > 4e6)\nv.deinit()\n' +
+    'u = busio.UART(board.TX, board.RX)\n' +
+    'for t in (0.25, 101, -2, 3, 0.05):\n    try:\n        u.timeout = t\n        print(u.timeout)\n    except ValueError as e:\n        print("ValueError:", e)\n' +
+    "for b in (115201, 1, 0, -1, 3000000, 12345678, 2**31, 9600.0, '9600'):\n    try:\n        u.baudrate = b\n        print(b, u.baudrate)\n" +
+    '    except Exception as e:\n        print(type(e).__name__, e)\n' +
+    tryPrint('busio.UART(board.TX, board.RX, timeout=5)') + 'u.deinit()\n' +
+    'for b in (0, 1, 2**31, 2.5, True):\n    tryu(board.TX, board.RX, baudrate=b)\n' +
+    'tryu(board.IR_PROXIMITY, board.A1, rts=board.A2, cts=board.A3)\ntryu(board.IR_PROXIMITY, board.A1, rts=board.A2)\n' +
+    'tryu(board.IR_PROXIMITY, board.A1, cts=board.A3)\ntryu(board.IR_PROXIMITY, None, rts=board.A2)\n' +
+    'tryu(board.TX, board.RX, rts=board.A2)\ntryu(board.TX, board.RX, cts=board.A3)\ntryu(board.A2, board.A1, rts=board.A3)\n' +
+    'tryu(board.IR_PROXIMITY, board.A3, cts=board.A2)\ntryu(board.IR_PROXIMITY, board.A1, rts=board.A1)\n' +
+    'tryu(None, board.A1, rts=board.A2)\ntryu(None, board.A1, cts=board.A3)\ntryu(board.TX, board.RX, rs485_dir=board.A2)\n' +
+    'tryu(board.TX, board.RX, rs485_invert=True)\ntryu(board.TX, board.RX, rts=5)\ntryu(board.TX, board.RX, bits=9)\n' +
+    'tryu(board.TX, board.RX, bits=9, rs485_invert=True)\ntryu(board.TX, board.RX, stop=3, timeout=500)\n' +
+    'h = busio.UART(board.IR_PROXIMITY, board.A1, rts=board.A2, cts=board.A3)\n' +
+    'for p in ("A2", "A3"):\n    try:\n        busio.UART(board.TX, board.RX, rts=getattr(board, p))\n    except ValueError as e:\n        print("ValueError:", e)\n' +
+    'h.deinit()\n',
+  spi9:
+    // configure(bits=9) on the SAMD21: CHSIZE 9-bit characters; each byte goes out as one character.
+    'import board, busio\nspi = busio.SPI(board.SCK, board.MOSI, board.MISO)\nspi.try_lock()\n' +
+    'spi.configure(baudrate=1000000, bits=9)\nprint(spi.frequency)\nb = bytearray(3)\nspi.write(b"\\x01\\x02")\n' +
+    'spi.readinto(b, write_value=0x1ff)\nprint(b)\nspi.write_readinto(b"abc", b)\nprint(b)\nbig = bytearray(20)\nspi.readinto(big)\nprint(big)\n' +
+    "for bits in (7, 10):\n    try:\n        spi.configure(bits=bits)\n    except ValueError as e:\n        print('ValueError:', e)\n" +
+    'spi.configure(baudrate=1000000, bits=8)\nprint(spi.frequency)\n',
+  pdmin:
+    // audiobusio.PDMIn on the CPX microphone (silent: every sample is half the filter's sum), the binding's
+    // checks and texts. One construction that succeeds and none that fails inside the port's construct: a
+    // half-made PDMIn's finaliser (deinit) then disables GCLK generator 0 and the firmware hangs (9.2.9,
+    // also on this project's firmware engine), as does constructing one again after deinit() here.
+    'import array, audiobusio, board\n' +
+    "for kw in ({'bit_depth': 12}, {'oversample': 60}, {'startup_delay': 2}):\n" +
+    '    try:\n        audiobusio.PDMIn(board.MICROPHONE_CLOCK, board.MICROPHONE_DATA, **kw)\n    except Exception as e:\n        print(type(e).__name__, e)\n' +
+    tryPrint('audiobusio.PDMIn(5, board.A1)', 'TypeError') +
+    'm = audiobusio.PDMIn(board.MICROPHONE_CLOCK, board.MICROPHONE_DATA, sample_rate=16000, bit_depth=16)\n' +
+    'print(m.sample_rate)\n' + tryPrint('audiobusio.PDMIn(board.MICROPHONE_CLOCK, board.MICROPHONE_DATA)') +
+    "b = array.array('H', [0] * 100)\nprint(m.record(b, 100), min(b), max(b), b[0])\n" +
+    'print(m.record(b, 3), m.record([0] * 4, 4))\n' +
+    "for args in ((b, 101), (bytearray(8), 8), (array.array('h', [0] * 8), 8), (b, 1.5)):\n" +
+    '    try:\n        m.record(*args)\n    except Exception as e:\n        print(type(e).__name__, e)\n' +
+    'print(dir(audiobusio))\nm.deinit()\n' + tryPrint('m.record(b, 1)') + tryPrint('m.sample_rate'),
 };
 
 /** Extra files a program needs on CIRCUITPY. */

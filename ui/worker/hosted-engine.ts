@@ -96,8 +96,8 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     else if (m.type === 'ended') ended = m.reason === 'error' ? `the hosted engine failed: ${m.message ?? 'no message'}` : `the hosted engine ended (${m.reason})`;
   };
 
-  const launch = (resume?: 'code' | 'repl', startSeconds = 0): void => {
-    const config: EngineConfig = { board, flash: flash.buffer as SharedArrayBuffer, control, realTime, resume, startSeconds };
+  const launch = (resume?: 'code' | 'repl', startSeconds = 0, reset?: EngineConfig['reset']): void => {
+    const config: EngineConfig = { board, flash: flash.buffer as SharedArrayBuffer, control, realTime, resume, startSeconds, reset };
     const w = new Worker(new URL('./hosted-worker.ts', import.meta.url), { type: 'module' });
     w.onmessage = (e: MessageEvent<WorkerMessage>) => {
       if (w === worker) onMessage(e.data);
@@ -111,7 +111,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
   };
 
   /** Ends the current worker and starts a clean one on the same flash (`resume` as after a Ctrl-C, or a fresh boot). */
-  const restart = (resume?: 'code' | 'repl'): void => {
+  const restart = (resume?: 'code' | 'repl', reset?: EngineConfig['reset']): void => {
     const seconds = views.seconds[0]!;
     worker?.terminate();
     worker = null;
@@ -121,7 +121,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     views.seconds[0] = seconds;
     if (paused) setPaused(views, true);
     state = null;
-    if (running) launch(resume, seconds);
+    if (running) launch(resume, seconds, reset);
   };
 
   const hardStop = (): void => {
@@ -201,8 +201,11 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     sound: (dbSpl) => setPart(ids.mic, 'setSoundLevelDb', dbSpl),
     acceleration: (x, y, z) => setPart(ids.accelerometer, 'setAccelerationG', x, y, z),
     externalButton: (pad, pressed) => setPart(EXTERNAL_COMMAND, 'drive', pad, pressed ? 0 : 'z'),
-    /** The reset button: a clean boot on the same drive (boot.py, code.py), as a power cycle would. */
-    reset: () => restart(),
+    /**
+     * The reset button: a clean boot on the same drive (the safe-mode window, boot.py, code.py); pressed while
+     * the boot's safe-mode window is open (the status LED blinking yellow), the board comes up in safe mode.
+     */
+    reset: () => restart(undefined, Atomics.load(views.ctrl, CTRL.bootWindow) === 1 ? 'safe-mode' : 'boot'),
     // The board's own layout: the small boards keep CIRCUITPY in internal flash (firmware-runtime/hosted/drive.ts).
     circuitpy: () => ({ kind: base.circuitpy()!.kind, bytes: flash }),
     loadCircuitpy(bytes) {

@@ -17,6 +17,22 @@ def _range(v, lo, hi, arg):
     if not lo <= v <= hi:
         raise ValueError('%s must be %d-%d' % (arg, lo, hi))
     return v
+def _int_arg(v):
+    # mp_obj_get_int: a machine word (an int or bool; a big int overflows).
+    if v is True or v is False:
+        return int(v)
+    if not isinstance(v, int):
+        raise TypeError("can't convert %s to int" % type(v).__name__)
+    if not -0x80000000 <= v <= 0x7fffffff:
+        raise OverflowError('overflow converting long int to machine word')
+    return v
+def _timeout_ms(t):
+    # mp_obj_get_float, then the range check and timeout_ms on the board's floats (uart.ts).
+    if t is True or t is False:
+        t = int(t)
+    if not isinstance(t, (int, float)):
+        raise TypeError("can't convert %s to float" % type(t).__name__)
+    return _hw.check(_hal.uart_timeout_ms(t, isinstance(t, float)))
 def _span(buf, start, end):
     n = len(buf)
     if start < 0:
@@ -102,28 +118,30 @@ class UART(_hw.Owner):
     Parity.ODD = _Parity('ODD')
     Parity.EVEN = _Parity('EVEN')
     def __init__(self, tx=None, rx=None, *, baudrate=9600, bits=8, parity=None, stop=1, timeout=1, receiver_buffer_size=64, rts=None, cts=None, rs485_dir=None, rs485_invert=False):
-        _pin_arg(rx, 'rx')
-        _pin_arg(tx, 'tx')
-        _pin_arg(rts, 'rts')
-        _pin_arg(cts, 'cts')
-        _pin_arg(rs485_dir, 'rs485_dir')
+        # shared-bindings/busio/UART.c: each pin checked (type, then free) in this order, then the rest.
+        named = (('rx', rx), ('tx', tx), ('rts', rts), ('cts', cts), ('rs485_dir', rs485_dir))
+        for arg, p in named:
+            _pin_arg(p, arg)
+            if p is not None:
+                _hw.check(_hal.pin_assert_free(p._name, _nm(p)))
         if tx is None and rx is None:
             raise ValueError('tx and rx cannot both be None')
-        pins = [p for p in (tx, rx, rts, cts, rs485_dir) if p is not None]
+        pins = [p for _, p in named if p is not None]
         if len(set(p._name for p in pins)) != len(pins):
             raise ValueError('Invalid pins')
-        _range(bits, 5, 9, 'bits')
-        _range(receiver_buffer_size, 1, 65535, 'receiver_buffer_size')
+        baudrate = _int_arg(baudrate)
+        _range(_int_arg(bits), 5, 9, 'bits')
+        _range(_int_arg(receiver_buffer_size), 1, 65535, 'receiver_buffer_size')
         par = 'even' if parity is UART.Parity.EVEN else 'odd' if parity is UART.Parity.ODD else 'none'
-        _range(stop, 1, 2, 'stop')
-        timeout = float(timeout)
-        _range(int(timeout), 0, 100, 'timeout')
+        _range(_int_arg(stop), 1, 2, 'stop')
+        ms = _timeout_ms(timeout)
+        # common-hal (ports/atmel-samd/common-hal/busio/UART.c): RS485 is not supported on the SAMD21.
         if rs485_dir is not None or rs485_invert:
             raise NotImplementedError('RS485')
-        if rts is not None or cts is not None:
-            raise NotImplementedError('rts/cts flow control is not supported by the hosted engine yet')
         self._id = None
-        self._id = _hw.check(_hal.uart_construct(_pad(tx), _pad(rx), _nm(tx), _nm(rx), baudrate, bits, par, stop, timeout, receiver_buffer_size))
+        pads = ','.join(_pad(p) for p in (tx, rx, rts, cts))
+        names = ','.join(_nm(p) for p in (tx, rx, rts, cts))
+        self._id = _hw.check(_hal.uart_construct(pads, names, baudrate, bits, par, stop, ms, receiver_buffer_size))
     def _release(self, id):
         _hal.uart_deinit(id)
     def read(self, nbytes=None):
@@ -172,7 +190,7 @@ class UART(_hw.Owner):
     @baudrate.setter
     def baudrate(self, b):
         self._ok()
-        _hw.check(_hal.uart_set_baudrate(self._id, int(b)))
+        _hw.check(_hal.uart_set_baudrate(self._id, _int_arg(b)))
     @property
     def in_waiting(self):
         self._ok()
@@ -180,13 +198,11 @@ class UART(_hw.Owner):
     @property
     def timeout(self):
         self._ok()
-        return _hw.check(_hal.uart_timeout(self._id))
+        return float(_hw.check(_hal.uart_timeout(self._id)))
     @timeout.setter
     def timeout(self, t):
         self._ok()
-        t = float(t)
-        _range(int(t), 0, 100, 'timeout')
-        _hw.check(_hal.uart_set_timeout(self._id, t))
+        _hw.check(_hal.uart_set_timeout_ms(self._id, _timeout_ms(t)))
     def reset_input_buffer(self):
         self._ok()
         _hw.check(_hal.uart_reset_input(self._id))

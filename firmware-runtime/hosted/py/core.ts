@@ -338,15 +338,26 @@ class _Function:
         return self._f()
     def __repr__(self):
         return '<function>'
+_buses = {}
+def _singleton(kind, pins):
+    # shared-module/board: each default bus is one static object. A call returns it while it is live;
+    # after deinit() (or before the first call) the same object is constructed again. A failed
+    # construction leaves nothing live, so the next call tries again.
+    import busio
+    cls = getattr(busio, kind)
+    bus = _buses.get(kind)
+    if bus is None:
+        bus = cls(*pins)
+        _buses[kind] = bus
+    elif bus._id is None:
+        bus.__init__(*pins)
+    return bus
 def _i2c():
-    import busio
-    return busio.I2C(SCL, SDA)
+    return _singleton('I2C', (SCL, SDA))
 def _spi():
-    import busio
-    return busio.SPI(SCK, MOSI, MISO)
+    return _singleton('SPI', (SCK, MOSI, MISO))
 def _uart():
-    import busio
-    return busio.UART(TX, RX)
+    return _singleton('UART', (TX, RX))
 I2C = _Function(_i2c)
 SPI = _Function(_spi)
 UART = _Function(_uart)

@@ -6,6 +6,7 @@ import { ANALOG_OUT_PY } from './analogio-out.js';
 import { BUSIO_SERIAL_PY } from './busio-serial.js';
 import { PULSEIO_PY } from './pulseio.js';
 import { AUDIOCORE_PY, AUDIOIO_PY } from './audio.js';
+import { AUDIOBUSIO_PY } from './audiobusio.js';
 import { SPI_DEVICE_PY } from './spi-device.js';
 
 const hide = (name: string): string => `\n__name__ = '${name}'\ndel __file__\n`;
@@ -14,6 +15,7 @@ export const IO_PY: Record<string, string> = {
   pulseio: PULSEIO_PY,
   audiocore: AUDIOCORE_PY,
   audioio: AUDIOIO_PY,
+  audiobusio: AUDIOBUSIO_PY,
   _hw:
     String.raw`
 import _hal

@@ -24,6 +24,8 @@ class _Hal:
                     raise ValueError(msg)
                 if kind == 'IndexError':
                     raise IndexError(msg)
+                if kind == 'NotImplementedError':
+                    raise NotImplementedError(msg)
                 raise RuntimeError(msg)
             return r
         setattr(self, name, call)

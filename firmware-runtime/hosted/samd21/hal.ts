@@ -62,7 +62,7 @@ export function timerPeriod(frequency: number, resolution: number): { divisor: n
 /** Errors a module call reports back to Python (raised there with CircuitPython's texts). */
 export class HalError extends Error {
   constructor(
-    readonly pyType: 'ValueError' | 'RuntimeError' | 'OSError' | 'IndexError',
+    readonly pyType: 'ValueError' | 'RuntimeError' | 'OSError' | 'IndexError' | 'NotImplementedError',
     message: string,
     readonly errno = 0,
   ) {
@@ -560,6 +560,9 @@ export class Samd21Hal {
    * the SERCOM in I2C master mode (28.6.2) at `frequency` from the 48 MHz generator.
    */
   i2cConstruct(scl: string, sda: string, frequency: number, sclName: string, sdaName: string): number {
+    // The binding checks SCL, then SDA, before the port looks for a SERCOM.
+    this.assertFree(scl, sclName);
+    this.assertFree(sda, sdaName);
     const variant = this.mcu.variant;
     const sdaPads = sercomPadsOn(sda, variant);
     const sclPads = sercomPadsOn(scl, variant);

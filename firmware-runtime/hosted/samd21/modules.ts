@@ -7,9 +7,10 @@ import type { Samd21Hal } from './hal.js';
 import { Samd21AnalogOut } from './analog-out.js';
 import { RawSample, Samd21AudioOut, WaveFile, type AudioSample } from './audioio.js';
 import { HostedNvic } from './nvic.js';
+import { Samd21PdmIn } from './pdmin.js';
 import { Samd21PulseIo } from './pulseio.js';
 import { Samd21Spi } from './spi.js';
-import { Samd21Uart, type HostedWaits, type Parity } from './uart.js';
+import { Samd21Uart, uartTimeoutMs, type HostedWaits, type Parity } from './uart.js';
 
 /** The engine's wrapper for a hardware call: charges the call, turns a HalError into Python's error. */
 export type HalGuard = <A extends unknown[], R>(fn: (...a: A) => R) => (...a: A) => R | string;
@@ -23,14 +24,19 @@ export class Samd21Modules {
   readonly dac: Samd21AnalogOut;
   readonly pulse: Samd21PulseIo;
   readonly audio: Samd21AudioOut;
+  readonly pdm: Samd21PdmIn;
 
-  constructor(hal: Samd21Hal, waits: HostedWaits) {
+  constructor(
+    private readonly hal: Samd21Hal,
+    waits: HostedWaits,
+  ) {
     this.nvic = new HostedNvic(hal.mcu);
     this.spi = new Samd21Spi(hal);
     this.uart = new Samd21Uart(hal, this.nvic, waits);
     this.dac = new Samd21AnalogOut(hal);
     this.pulse = new Samd21PulseIo(hal, this.nvic, waits);
     this.audio = new Samd21AudioOut(hal, this.nvic);
+    this.pdm = new Samd21PdmIn(hal);
     hal.resetHooks.push(() => this.resetAll());
   }
 
@@ -40,11 +46,14 @@ export class Samd21Modules {
     this.dac.deinit();
     this.pulse.resetAll();
     this.audio.deinit();
+    this.pdm.resetAll();
   }
 
   /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
   calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
-    const { spi, uart, dac, pulse, audio } = this;
+    const { spi, uart, dac, pulse, audio, pdm, hal } = this;
+    // Pin lists cross as one comma-separated string ('' for None).
+    const strings = (v: unknown): string[] => String(v).split(',');
     const sample = (kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number): AudioSample => {
       const bytes = Uint8Array.from(numbers(data));
       return kind === 'raw' ? new RawSample(bytes, bits / 8, signed, channels, rate, single) : new WaveFile(bytes, rate, channels, bits, len || 256);
@@ -57,9 +66,12 @@ export class Samd21Modules {
       spi_configure: guard((id: number, baud: number, pol: number, pha: number, bits: number) => spi.configure(id, baud, pol, pha, bits)),
       spi_frequency: guard((id: number) => spi.frequency(id)),
       spi_transfer: guard((id: number, out: unknown, n: number, fill: number) => spi.transfer(id, out === null || out === undefined ? null : numbers(out), n, fill)),
-      uart_construct: guard((tx: string, rx: string, txName: string, rxName: string, baud: number, bits: number, parity: string, stop: number, timeout: number, size: number) =>
-        uart.construct({ tx: orNull(tx), rx: orNull(rx), names: [orNull(txName), orNull(rxName)], baudrate: baud, bits, parity: parity as Parity, stop, timeout, bufferSize: size }),
-      ),
+      uart_construct: guard((pads: string, names: string, baud: number, bits: number, parity: string, stop: number, timeoutMs: number, size: number) => {
+        const [tx, rx, rts, cts] = strings(pads).map(orNull);
+        const [txName, rxName, rtsName, ctsName] = strings(names).map(orNull);
+        return uart.construct({ tx: tx!, rx: rx!, rts: rts!, cts: cts!, names: [txName!, rxName!, rtsName!, ctsName!], baudrate: baud, bits, parity: parity as Parity, stop, timeoutMs, bufferSize: size });
+      }),
+      uart_timeout_ms: guard((timeout: number, isFloat: boolean) => uartTimeoutMs(timeout, isFloat)),
       uart_deinit: guard((id: number) => uart.deinit(id)),
       uart_read: guard((id: number, n: number) => uart.read(id, n)),
       uart_write: guard((id: number, bytes: unknown) => uart.write(id, numbers(bytes))),
@@ -67,8 +79,9 @@ export class Samd21Modules {
       uart_reset_input: guard((id: number) => uart.resetInputBuffer(id)),
       uart_set_baudrate: guard((id: number, baud: number) => uart.setBaudrate(id, baud)),
       uart_baudrate: guard((id: number) => uart.baudrate(id)),
-      uart_set_timeout: guard((id: number, t: number) => uart.setTimeout(id, t)),
-      uart_timeout: guard((id: number) => uart.timeout(id)),
+      uart_set_timeout_ms: guard((id: number, ms: number) => uart.setTimeoutMs(id, ms)),
+      uart_timeout: guard((id: number) => uart.timeoutSeconds(id)),
+      pin_assert_free: guard((pad: string, name: string) => hal.assertFree(pad, name)),
       dac_construct: guard((pad: string, name: string) => dac.construct(pad, name)),
       dac_write: guard((value: number) => dac.write(value)),
       dac_deinit: guard(() => dac.deinit()),
@@ -94,6 +107,12 @@ export class Samd21Modules {
       audio_playing: guard(() => audio.playing()),
       audio_paused: guard(() => audio.paused()),
       audio_deinit: guard(() => audio.deinit()),
+      pdmin_construct: guard((clock: string, data: string, clockName: string, dataName: string, rate: number, bits: number, mono: boolean, oversample: number) =>
+        pdm.construct(clock, data, [clockName, dataName], rate, bits, mono, oversample),
+      ),
+      pdmin_record: guard((id: number, n: number) => pdm.record(id, n)),
+      pdmin_sample_rate: guard((id: number) => pdm.sampleRate(id)),
+      pdmin_deinit: guard((id: number) => pdm.deinit(id)),
     };
   }
 }

@@ -7,7 +7,7 @@
  * byte to DATA when DRE is set and return once the last one is in DATA (txcnt >= len), as the port's
  * busy-wait on usart_async_get_status does.
  */
-import { sercomPadsOn } from '../../../peripherals/samd21/sercom-pads.js';
+import { sercomPadsOn, type SercomPadLocation } from '../../../peripherals/samd21/sercom-pads.js';
 import {
   SERCOM_CTRLA,
   SERCOM_MODE,
@@ -28,7 +28,7 @@ const READ_POLL_SECONDS = 100e-6;
 
 /** ASF4 _usart_calculate_baud_rate, arithmetic mode with 16 samples: 65536 - 65536 * 16 * baud / f_ref. */
 export function usartBaudRegister(baudrate: number): number {
-  const v = 65536n - (65536n * 16n * BigInt(Math.trunc(baudrate))) / BigInt(SERCOM_HZ);
+  const v = 65536n - (65536n * 16n * BigInt(Math.trunc(baudrate) >>> 0)) / BigInt(SERCOM_HZ);
   return Number(v & 0xffffn);
 }
 
@@ -37,13 +37,41 @@ export type Parity = 'none' | 'even' | 'odd';
 export interface UartConfig {
   tx: string | null;
   rx: string | null;
-  names: [string | null, string | null];
+  /** Flow control: RTS (an output, SERCOM PAD2) and CTS (an input, PAD3). */
+  rts: string | null;
+  cts: string | null;
+  /** The board names of tx, rx, rts and cts (for `in use`). */
+  names: [string | null, string | null, string | null, string | null];
   baudrate: number;
   bits: number;
   parity: Parity;
   stop: number;
-  timeout: number;
+  /** timeout_ms (uartTimeoutMs). */
+  timeoutMs: number;
   bufferSize: number;
+}
+
+/**
+ * The port's `self->timeout_ms = timeout * 1000` on the board's floats: a Python float is a 30-bit float
+ * there (MICROPY_OBJ_REPR_C: a float32 with the two low mantissa bits dropped), an int converts exactly;
+ * the product is a float32, converted to an int and stored in a uint32 (a negative timeout above -1 passes
+ * the binding's `(int)timeout` check and wraps: -0.5 gives 4294966796 ms). The binding's range check on
+ * `(int)timeout` comes first (`timeout must be 0-100`).
+ */
+export function uartTimeoutMs(timeout: number, isFloat: boolean): number {
+  const f = isFloat ? boardFloat(timeout) : Math.fround(timeout);
+  const whole = Math.trunc(f);
+  if (!(whole >= 0 && whole <= 100)) throw new HalError('ValueError', 'timeout must be 0-100');
+  return Math.trunc(Math.fround(f * 1000)) >>> 0;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+/** A value as a Python float object holds it on the SAMD21 builds: float32, low two mantissa bits cleared. */
+function boardFloat(v: number): number {
+  f32[0] = v;
+  u32[0] = u32[0]! & ~3;
+  return f32[0]!;
 }
 
 interface UartState {
@@ -52,10 +80,21 @@ interface UartState {
   hasTx: boolean;
   hasRx: boolean;
   baudrate: number;
-  timeout: number;
+  timeoutMs: number;
   ring: Uint8Array;
   head: number;
   count: number;
+}
+
+/** Where the pad search put the pins: the SERCOM, TX and RX pads, and each pin's PMUX function. */
+interface Choice {
+  n: number;
+  txPad: number;
+  rxPad: number;
+  txFn: string | null;
+  rxFn: string | null;
+  rtsFn: string;
+  ctsFn: string;
 }
 
 /** Something that lets simulated time pass (paced in real-time mode); false when a Ctrl-C arrived. */
@@ -85,27 +124,40 @@ export class Samd21Uart {
   }
 
   /**
-   * The pad search of common_hal_busio_uart_construct (SAMD21, no RTS/CTS): TX on PAD0 or PAD2 of a SERCOM
-   * not enabled; RX on another pad of the same SERCOM (or of any free SERCOM when there is no TX).
+   * The pad search of common_hal_busio_uart_construct (SAMD21). A pin's SERCOM options are two slots,
+   * function C (SERCOM) and D (SERCOM-ALT); a missing one is NO_SERCOM (index 0x3f, pad 0). TX goes on
+   * PAD0 or PAD2 of a SERCOM not enabled; RTS must be PAD2 (TX then not on PAD2) and CTS PAD3 (RX then
+   * not on PAD3) in the same slot as TX, whatever SERCOM that slot of theirs names (as the port checks
+   * only the pad), and take that slot's function (CTS: the RX slot's). RX is another pad of the same
+   * SERCOM, or of any free SERCOM when there is no TX (then RTS/CTS are not checked at all).
    */
-  private choose(tx: string | null, rx: string | null): { n: number; txPad: number; rxPad: number; txFn: string | null; rxFn: string | null } | null {
+  private choose(c: Pick<UartConfig, 'tx' | 'rx' | 'rts' | 'cts'>): Choice | null {
     const h = this.hal;
     const variant = h.mcu.variant;
     const enabled = (n: number) => (h.r32(SERCOM_BASE + 0x400 * n + R.CTRLA) & SERCOM_CTRLA.ENABLE) !== 0;
-    const txPads = tx ? sercomPadsOn(tx, variant) : [];
-    const rxPads = rx ? sercomPadsOn(rx, variant) : [];
+    const slots = (pin: string | null): (SercomPadLocation | undefined)[] => {
+      const on = pin ? sercomPadsOn(pin, variant) : [];
+      return [on.find((l) => l[2] === 'C'), on.find((l) => l[2] === 'D')];
+    };
+    const padIn = (l: SercomPadLocation | undefined): number => l?.[1] ?? 0;
+    const [txSlots, rxSlots, rtsSlots, ctsSlots] = [slots(c.tx), slots(c.rx), slots(c.rts), slots(c.cts)];
+    const fn = (slot: number): 'C' | 'D' => (slot === 0 ? 'C' : 'D');
     for (let i = 0; i < 2; i++) {
       let n = -1;
       let txPad = 255;
-      let txFn: string | null = null;
-      if (tx) {
-        const t = txPads[i];
+      if (c.tx) {
+        const t = txSlots[i];
         if (!t || enabled(t[0]) || (t[1] !== 0 && t[1] !== 2)) continue;
-        [n, txPad, txFn] = t;
-        if (!rx) return { n, txPad, rxPad: 0, txFn, rxFn: null };
+        if (c.rts && (padIn(rtsSlots[i]) !== 2 || t[1] === 2)) continue;
+        if (c.cts && (padIn(ctsSlots[i]) !== 3 || (c.rx && padIn(rxSlots[i]) === 3))) continue;
+        [n, txPad] = t;
+        if (!c.rx) return { n, txPad, rxPad: 0, txFn: fn(i), rxFn: null, rtsFn: fn(i), ctsFn: 'A' };
       }
-      for (const r of rxPads) {
-        if (((!tx && !enabled(r[0])) || r[0] === n) && r[1] !== txPad) return { n: r[0], txPad, rxPad: r[1], txFn, rxFn: r[2] };
+      for (let j = 0; j < 2; j++) {
+        const r = rxSlots[j];
+        if (r && ((!c.tx && !enabled(r[0])) || r[0] === n) && r[1] !== txPad) {
+          return { n: r[0], txPad, rxPad: r[1], txFn: c.tx ? fn(i) : null, rxFn: fn(j), rtsFn: c.tx ? fn(i) : 'A', ctsFn: fn(j) };
+        }
       }
     }
     return null;
@@ -113,11 +165,9 @@ export class Samd21Uart {
 
   construct(c: UartConfig): number {
     const h = this.hal;
-    if (c.rx) h.assertFree(c.rx, c.names[1]!);
-    if (c.tx) h.assertFree(c.tx, c.names[0]!);
     if (c.bits > 8) throw new HalError('ValueError', 'bits must be <= 8');
     if (c.rx && c.bufferSize > 0 && (c.bufferSize & (c.bufferSize - 1)) !== 0) throw new HalError('ValueError', 'receiver_buffer_size must be power of 2');
-    const found = this.choose(c.tx, c.rx);
+    const found = this.choose(c);
     if (!found) throw new HalError('ValueError', 'Invalid pins');
     const n = found.n;
     const base = SERCOM_BASE + 0x400 * n;
@@ -129,8 +179,8 @@ export class Samd21Uart {
     this.sync(base);
     h.w32(base + R.CTRLA, (SERCOM_MODE.USART_INT_CLK << SERCOM_CTRLA.MODE_Pos) | A.DORD);
     this.sync(base);
-    // TXPO 0 (TX on PAD0) or 1 (PAD2); RXPO = the RX pad; FORM 1 with parity.
-    const txpo = found.txPad === 2 ? 1 : 0;
+    // TXPO 0 (TX on PAD0), 1 (PAD2), 2 (PAD0 with RTS on PAD2 and CTS on PAD3); RXPO = the RX pad; FORM 1 with parity.
+    const txpo = found.txPad === 2 ? 1 : c.rts || c.cts ? 2 : 0;
     const rxpo = c.rx ? found.rxPad : 0;
     let ctrla = h.r32(base + R.CTRLA) & ~(A.TXPO_Msk | A.RXPO_Msk | A.FORM_Msk);
     ctrla |= (txpo << A.TXPO_Pos) | (rxpo << A.RXPO_Pos) | (c.parity === 'none' ? 0 : 1 << A.FORM_Pos);
@@ -147,7 +197,7 @@ export class Samd21Uart {
       hasTx: !!c.tx,
       hasRx: !!c.rx,
       baudrate: c.baudrate,
-      timeout: c.timeout,
+      timeoutMs: c.timeoutMs >>> 0,
       ring: new Uint8Array(c.rx ? Math.max(1, c.bufferSize) : 1),
       head: 0,
       count: 0,
@@ -159,6 +209,8 @@ export class Samd21Uart {
     }
     if (c.tx) this.pin(state, c.tx, c.names[0]!, found.txFn!, true);
     if (c.rx) this.pin(state, c.rx, c.names[1]!, found.rxFn!, false);
+    if (c.rts) this.pin(state, c.rts, c.names[2]!, found.rtsFn, true);
+    if (c.cts) this.pin(state, c.cts, c.names[3]!, found.ctsFn, false);
     // usart_async_enable
     h.w32(base + R.CTRLA, h.r32(base + R.CTRLA) | SERCOM_CTRLA.ENABLE);
     this.sync(base);
@@ -211,7 +263,7 @@ export class Samd21Uart {
       }
       if (out.length === n) break;
       if (out.length > before) waited = 0;
-      if (u.timeout === 0 || waited > u.timeout) break;
+      if (u.timeoutMs === 0 || waited * 1000 > u.timeoutMs) break;
       if (!this.waits.wait(READ_POLL_SECONDS)) break;
       waited += READ_POLL_SECONDS;
     }
@@ -258,12 +310,14 @@ export class Samd21Uart {
     return this.state(id).baudrate;
   }
 
-  setTimeout(id: number, seconds: number): void {
-    this.state(id).timeout = seconds;
+  /** `ms` as uartTimeoutMs gave it (a uint32; it may cross from Python as a negative int32). */
+  setTimeoutMs(id: number, ms: number): void {
+    this.state(id).timeoutMs = ms >>> 0;
   }
 
-  timeout(id: number): number {
-    return this.state(id).timeout;
+  /** common_hal_busio_uart_get_timeout: timeout_ms / 1000, in seconds. */
+  timeoutSeconds(id: number): number {
+    return this.state(id).timeoutMs / 1000;
   }
 
   deinit(id: number): void {
