@@ -6,8 +6,12 @@
 import type { Samd21Hal } from './hal.js';
 import { Samd21AnalogOut } from './analog-out.js';
 import { RawSample, Samd21AudioOut, WaveFile, type AudioSample } from './audioio.js';
+import { HostedEic } from './eic.js';
 import { HostedNvic } from './nvic.js';
 import { Samd21PulseIo } from './pulseio.js';
+import { Samd21Processor } from './processor.js';
+import { Samd21CountIo, type CountEdge, type Pull } from './countio.js';
+import { Samd21RotaryIo } from './rotaryio.js';
 import { Samd21Spi } from './spi.js';
 import { Samd21Uart, type HostedWaits, type Parity } from './uart.js';
 
@@ -18,19 +22,27 @@ const orNull = (v: unknown): string | null => (typeof v === 'string' && v !== ''
 
 export class Samd21Modules {
   readonly nvic: HostedNvic;
+  readonly eic: HostedEic;
   readonly spi: Samd21Spi;
   readonly uart: Samd21Uart;
   readonly dac: Samd21AnalogOut;
   readonly pulse: Samd21PulseIo;
   readonly audio: Samd21AudioOut;
+  readonly processor: Samd21Processor;
+  readonly countio: Samd21CountIo;
+  readonly rotaryio: Samd21RotaryIo;
 
   constructor(hal: Samd21Hal, waits: HostedWaits) {
     this.nvic = new HostedNvic(hal.mcu);
+    this.eic = new HostedEic(hal, this.nvic);
     this.spi = new Samd21Spi(hal);
     this.uart = new Samd21Uart(hal, this.nvic, waits);
     this.dac = new Samd21AnalogOut(hal);
-    this.pulse = new Samd21PulseIo(hal, this.nvic, waits);
+    this.pulse = new Samd21PulseIo(hal, this.nvic, waits, this.eic);
     this.audio = new Samd21AudioOut(hal, this.nvic);
+    this.processor = new Samd21Processor(hal);
+    this.countio = new Samd21CountIo(hal, this.eic);
+    this.rotaryio = new Samd21RotaryIo(hal, this.eic);
     hal.resetHooks.push(() => this.resetAll());
   }
 
@@ -40,11 +52,13 @@ export class Samd21Modules {
     this.dac.deinit();
     this.pulse.resetAll();
     this.audio.deinit();
+    this.countio.resetAll();
+    this.rotaryio.resetAll();
   }
 
   /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
   calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
-    const { spi, uart, dac, pulse, audio } = this;
+    const { spi, uart, dac, pulse, audio, processor, countio, rotaryio } = this;
     const sample = (kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number): AudioSample => {
       const bytes = Uint8Array.from(numbers(data));
       return kind === 'raw' ? new RawSample(bytes, bits / 8, signed, channels, rate, single) : new WaveFile(bytes, rate, channels, bits, len || 256);
@@ -94,6 +108,18 @@ export class Samd21Modules {
       audio_playing: guard(() => audio.playing()),
       audio_paused: guard(() => audio.paused()),
       audio_deinit: guard(() => audio.deinit()),
+      cpu_temperature: guard(() => processor.temperature()),
+      cpu_voltage: guard(() => processor.voltage()),
+      counter_construct: guard((pad: string, name: string, edge: CountEdge, pull: Pull) => countio.construct(pad, name, edge, pull)),
+      counter_count: guard((id: number) => countio.count(id)),
+      counter_set_count: guard((id: number, value: number) => countio.setCount(id, value)),
+      counter_deinit: guard((id: number) => countio.deinit(id)),
+      encoder_construct: guard((a: string, b: string, nameA: string, nameB: string, divisor: number) => rotaryio.construct(a, b, nameA, nameB, divisor)),
+      encoder_position: guard((id: number) => rotaryio.position(id)),
+      encoder_set_position: guard((id: number, value: number) => rotaryio.setPosition(id, value)),
+      encoder_divisor: guard((id: number) => rotaryio.divisor(id)),
+      encoder_set_divisor: guard((id: number, value: number) => rotaryio.setDivisor(id, value)),
+      encoder_deinit: guard((id: number) => rotaryio.deinit(id)),
     };
   }
 }
