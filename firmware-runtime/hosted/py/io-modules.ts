@@ -7,6 +7,7 @@ import { BUSIO_SERIAL_PY } from './busio-serial.js';
 import { PULSEIO_PY } from './pulseio.js';
 import { COUNTIO_PY } from './countio.js';
 import { ROTARYIO_PY } from './rotaryio.js';
+import { BITBANGIO_PY } from './bitbangio.js';
 import { AUDIOCORE_PY, AUDIOIO_PY } from './audio.js';
 import { SPI_DEVICE_PY } from './spi-device.js';
 
@@ -16,6 +17,7 @@ export const IO_PY: Record<string, string> = {
   pulseio: PULSEIO_PY,
   countio: COUNTIO_PY,
   rotaryio: ROTARYIO_PY,
+  bitbangio: BITBANGIO_PY,
   audiocore: AUDIOCORE_PY,
   audioio: AUDIOIO_PY,
   _hw:

@@ -12,6 +12,7 @@ import { Samd21PulseIo } from './pulseio.js';
 import { Samd21Processor } from './processor.js';
 import { Samd21CountIo, type CountEdge, type Pull } from './countio.js';
 import { Samd21RotaryIo } from './rotaryio.js';
+import { Samd21BitbangI2c } from './bitbangio.js';
 import { Samd21Spi } from './spi.js';
 import { Samd21Uart, type HostedWaits, type Parity } from './uart.js';
 
@@ -31,6 +32,7 @@ export class Samd21Modules {
   readonly processor: Samd21Processor;
   readonly countio: Samd21CountIo;
   readonly rotaryio: Samd21RotaryIo;
+  readonly bitbangI2c: Samd21BitbangI2c;
 
   constructor(hal: Samd21Hal, waits: HostedWaits) {
     this.nvic = new HostedNvic(hal.mcu);
@@ -43,6 +45,7 @@ export class Samd21Modules {
     this.processor = new Samd21Processor(hal);
     this.countio = new Samd21CountIo(hal, this.eic);
     this.rotaryio = new Samd21RotaryIo(hal, this.eic);
+    this.bitbangI2c = new Samd21BitbangI2c(hal);
     hal.resetHooks.push(() => this.resetAll());
   }
 
@@ -54,11 +57,12 @@ export class Samd21Modules {
     this.audio.deinit();
     this.countio.resetAll();
     this.rotaryio.resetAll();
+    this.bitbangI2c.resetAll();
   }
 
   /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
   calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
-    const { spi, uart, dac, pulse, audio, processor, countio, rotaryio } = this;
+    const { spi, uart, dac, pulse, audio, processor, countio, rotaryio, bitbangI2c } = this;
     const sample = (kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number): AudioSample => {
       const bytes = Uint8Array.from(numbers(data));
       return kind === 'raw' ? new RawSample(bytes, bits / 8, signed, channels, rate, single) : new WaveFile(bytes, rate, channels, bits, len || 256);
@@ -120,6 +124,11 @@ export class Samd21Modules {
       encoder_divisor: guard((id: number) => rotaryio.divisor(id)),
       encoder_set_divisor: guard((id: number, value: number) => rotaryio.setDivisor(id, value)),
       encoder_deinit: guard((id: number) => rotaryio.deinit(id)),
+      bbi2c_construct: guard((scl: string, sda: string, sclName: string, sdaName: string, freq: number, timeout: number) => bitbangI2c.construct(scl, sda, sclName, sdaName, freq, timeout)),
+      bbi2c_probe: guard((id: number, address: number) => bitbangI2c.probe(id, address)),
+      bbi2c_write: guard((id: number, address: number, data: unknown, stop: boolean) => bitbangI2c.write(id, address, numbers(data), stop)),
+      bbi2c_read: guard((id: number, address: number, n: number) => bitbangI2c.read(id, address, n)),
+      bbi2c_deinit: guard((id: number) => bitbangI2c.deinit(id)),
     };
   }
 }
