@@ -1,6 +1,6 @@
 /**
- * bitbangio, the Python half (shared-bindings/bitbangio/I2C.c of CircuitPython 9.2.9) over
- * ../samd21/bitbangio.ts. bitbangio.SPI is not in the hosted engine yet: constructing one raises.
+ * bitbangio, the Python half (shared-bindings/bitbangio/I2C.c and SPI.c of CircuitPython 9.2.9) over
+ * ../samd21/bitbangio.ts.
  */
 const hide = (name: string): string => `\n__name__ = '${name}'\ndel __file__\n`;
 
@@ -68,7 +68,61 @@ class I2C(_hw.Owner):
         self._check_lock()
         self._write(address, out_buffer, out_start, out_end, False)
         self._read(address, in_buffer, in_start, in_end)
-class SPI:
-    def __init__(self, *a, **k):
-        raise NotImplementedError('bitbangio.SPI is not in the hosted engine yet (use busio.SPI, or the firmware engine)')
+class SPI(_hw.Owner):
+    _key = '_id'
+    def __init__(self, clock, MOSI=None, MISO=None):
+        _hw.pin_of(clock, 'clock')
+        for p, n in ((MOSI, 'mosi'), (MISO, 'miso')):
+            if p is not None:
+                _hw.pin_of(p, n)
+        self._id = None
+        nm = lambda p: '' if p is None else _hw.name_of(p)
+        pad = lambda p: '' if p is None else p._name
+        self._id = _hw.check(_hal.bbspi_construct(clock._name, pad(MOSI), pad(MISO), nm(clock), nm(MOSI), nm(MISO)))
+        self._locked = False
+    def _release(self, id):
+        _hal.bbspi_deinit(id)
+    def try_lock(self):
+        self._ok()
+        if self._locked:
+            return False
+        self._locked = True
+        return True
+    def unlock(self):
+        self._ok()
+        self._locked = False
+    def _check_lock(self):
+        self._ok()
+        if not self._locked:
+            raise RuntimeError('Function requires lock')
+    def configure(self, *, baudrate=100000, polarity=0, phase=0, bits=8):
+        self._check_lock()
+        for v, n, lo, hi in ((polarity, 'polarity', 0, 1), (phase, 'phase', 0, 1), (bits, 'bits', 8, 9)):
+            if not lo <= v <= hi:
+                raise ValueError('%s must be %d-%d' % (n, lo, hi))
+        _hw.check(_hal.bbspi_configure(self._id, baudrate, polarity, phase))
+    def write(self, buffer, *, start=0, end=None):
+        self._check_lock()
+        s, n = _span(buffer, start, end)
+        if n:
+            _hw.check(_hal.bbspi_transfer(self._id, list(bytes(buffer)[s:s + n]), n, 0, False))
+    def readinto(self, buffer, *, start=0, end=None, write_value=0):
+        self._check_lock()
+        memoryview(buffer)
+        s, n = _span(buffer, start, end)
+        if n:
+            r = _hw.check(_hal.bbspi_transfer(self._id, None, n, write_value & 0xff, True))
+            for i in range(n):
+                buffer[s + i] = r[i]
+    def write_readinto(self, out_buffer, in_buffer, *, out_start=0, out_end=None, in_start=0, in_end=None):
+        self._check_lock()
+        memoryview(in_buffer)
+        os_, on = _span(out_buffer, out_start, out_end)
+        is_, inn = _span(in_buffer, in_start, in_end)
+        if on != inn:
+            raise ValueError('buffer slices must be of equal length')
+        if on:
+            r = _hw.check(_hal.bbspi_transfer(self._id, list(bytes(out_buffer)[os_:os_ + on]), on, 0, True))
+            for i in range(on):
+                in_buffer[is_ + i] = r[i]
 ` + hide('bitbangio');

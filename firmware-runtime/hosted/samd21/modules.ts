@@ -12,7 +12,7 @@ import { Samd21PulseIo } from './pulseio.js';
 import { Samd21Processor } from './processor.js';
 import { Samd21CountIo, type CountEdge, type Pull } from './countio.js';
 import { Samd21RotaryIo } from './rotaryio.js';
-import { Samd21BitbangI2c } from './bitbangio.js';
+import { Samd21BitbangI2c, Samd21BitbangSpi } from './bitbangio.js';
 import { Samd21Spi } from './spi.js';
 import { Samd21Uart, type HostedWaits, type Parity } from './uart.js';
 
@@ -33,6 +33,7 @@ export class Samd21Modules {
   readonly countio: Samd21CountIo;
   readonly rotaryio: Samd21RotaryIo;
   readonly bitbangI2c: Samd21BitbangI2c;
+  readonly bitbangSpi: Samd21BitbangSpi;
 
   constructor(hal: Samd21Hal, waits: HostedWaits) {
     this.nvic = new HostedNvic(hal.mcu);
@@ -46,6 +47,7 @@ export class Samd21Modules {
     this.countio = new Samd21CountIo(hal, this.eic);
     this.rotaryio = new Samd21RotaryIo(hal, this.eic);
     this.bitbangI2c = new Samd21BitbangI2c(hal);
+    this.bitbangSpi = new Samd21BitbangSpi(hal);
     hal.resetHooks.push(() => this.resetAll());
   }
 
@@ -58,11 +60,12 @@ export class Samd21Modules {
     this.countio.resetAll();
     this.rotaryio.resetAll();
     this.bitbangI2c.resetAll();
+    this.bitbangSpi.resetAll();
   }
 
   /** `_hal` functions; `numbers` turns a Python list proxy into numbers. */
   calls(guard: HalGuard, numbers: (v: unknown) => number[]): Record<string, unknown> {
-    const { spi, uart, dac, pulse, audio, processor, countio, rotaryio, bitbangI2c } = this;
+    const { spi, uart, dac, pulse, audio, processor, countio, rotaryio, bitbangI2c, bitbangSpi } = this;
     const sample = (kind: string, data: unknown, bits: number, signed: boolean, channels: number, rate: number, single: boolean, len: number): AudioSample => {
       const bytes = Uint8Array.from(numbers(data));
       return kind === 'raw' ? new RawSample(bytes, bits / 8, signed, channels, rate, single) : new WaveFile(bytes, rate, channels, bits, len || 256);
@@ -129,6 +132,14 @@ export class Samd21Modules {
       bbi2c_write: guard((id: number, address: number, data: unknown, stop: boolean) => bitbangI2c.write(id, address, numbers(data), stop)),
       bbi2c_read: guard((id: number, address: number, n: number) => bitbangI2c.read(id, address, n)),
       bbi2c_deinit: guard((id: number) => bitbangI2c.deinit(id)),
+      bbspi_construct: guard((clock: string, mosi: string, miso: string, clockName: string, mosiName: string, misoName: string) =>
+        bitbangSpi.construct([clock, orNull(mosi), orNull(miso)], [clockName, orNull(mosiName), orNull(misoName)]),
+      ),
+      bbspi_configure: guard((id: number, baud: number, pol: number, pha: number) => bitbangSpi.configure(id, baud, pol, pha)),
+      bbspi_transfer: guard((id: number, out: unknown, n: number, fill: number, read: boolean) =>
+        bitbangSpi.transfer(id, out === null || out === undefined ? null : numbers(out), n, fill, read),
+      ),
+      bbspi_deinit: guard((id: number) => bitbangSpi.deinit(id)),
     };
   }
 }
