@@ -1,14 +1,19 @@
 /**
- * bitbangio.I2C on the hosted engine (open-drain PORT lines, shared-module/bitbangio's bit timing) against
+ * bitbangio on the hosted engine (open-drain PORT lines, shared-module/bitbangio's bit timing) against
  * CircuitPython 9.2.9: the CPX's LIS3DH must answer a bit-banged scan, probe, WHO_AM_I read and register
  * write/read as it does on the firmware; the console output of both engines must be byte-identical (with
  * the firmware's errors). At the hal level: the bus is driven only by PORT (no SERCOM), and the clock's
- * half period is 500000 / frequency µs in simulated time.
+ * half period is 500000 / frequency µs in simulated time. bitbangio.SPI: the same API and errors on both
+ * engines (MISO held high from outside), and a DotStar (APA102) chain wired to A1/A3 latches the colour
+ * sent in mode 0 and mode 3 (the board's SPI parts listen to a SERCOM, not to the pads, so a flash cannot
+ * answer a bit-banged bus in this model).
  */
 import { describe, expect, it } from 'vitest';
 import { compareEngines } from './engines-compare.js';
 import { haveFirmware } from './firmware-run.js';
 import { halRig } from './hal-modules.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 if (!haveFirmware) console.log('tests/hosted/bitbangio.test.ts: no firmware (CIRCUITEMU_FIRMWARE_DIR): comparing with the recorded transcript');
 
@@ -86,4 +91,34 @@ describe('bitbangio.I2C (hosted engine = CircuitPython 9.2.9, CPX)', () => {
     expect(rig.hal.r32(0x42000c00) & 2).toBe(0);
     rig.mods.bitbangI2c.deinit(id);
   });
+});
+
+const SPI_CODE = readFileSync(join(import.meta.dirname, 'fixtures', 'bitbangio-spi.py'), 'utf8');
+
+describe('bitbangio.SPI (hosted engine = CircuitPython 9.2.9, CPX)', () => {
+  it('has the firmware\'s API, reads and errors', { timeout: 300_000 }, async () => {
+    const r = await compareEngines('bitbangio-spi', SPI_CODE, async (b) => {
+      await b.setVoltage('A2', 3.3);
+      await b.setVoltage('A5', 3.3);
+    });
+    expect(r.hosted).toContain('[255, 255, 255]');
+    if (r.firmware !== null) expect(r.hosted).toBe(r.firmware);
+    expect(r.recorded, 'no recording (run with CIRCUITEMU_FIRMWARE_DIR and CIRCUITEMU_RECORD=1)').not.toBeNull();
+    expect(r.hosted).toBe(r.recorded);
+  });
+
+  for (const [polarity, phase] of [[0, 0], [1, 1]] as const) {
+    it(`clocks MOSI out in mode ${polarity * 2 + phase}: a DotStar chain on A1/A3 latches the colour`, () => {
+      // The APA102 samples data on the clock's rising edge, which is mode 0's and mode 3's sampling edge.
+      const rig = halRig([{ id: 'strip', type: 'dotstars', data: 'PA07', clock: 'PA05', count: 1, sercom: 0 }]);
+      const id = rig.mods.bitbangSpi.construct(['PA05', 'PA07', null], ['A1', 'A3', null]);
+      rig.mods.bitbangSpi.configure(id, 1_000_000, polarity, phase);
+      const t0 = rig.clock.seconds;
+      rig.mods.bitbangSpi.transfer(id, [0, 0, 0, 0, 0xff, 0x30, 0x20, 0x10, 0xff, 0xff, 0xff, 0xff], 12, 0, false);
+      // 96 bits, two half periods each (500000 / 1 MHz rounds up to 1 µs).
+      expect(rig.clock.seconds - t0).toBeCloseTo(96 * 2e-6, 9);
+      expect((rig.parts.strip as { rgb(): number[] }).rgb()[0]).toBe(0x102030);
+      rig.mods.bitbangSpi.deinit(id);
+    });
+  }
 });
