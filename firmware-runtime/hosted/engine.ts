@@ -635,12 +635,6 @@ export class HostedEngine {
       on_next_reset: (mode: string) => {
         this.nextResetMode = String(mode);
       },
-      cpu_temperature: () => {
-        throw new Error('microcontroller.cpu.temperature needs the SAMD21 TSENS/ADC path, not wired in the hosted engine yet');
-      },
-      cpu_voltage: () => {
-        throw new Error('microcontroller.cpu.voltage is not wired in the hosted engine yet');
-      },
       cpu_uid: () => [0x2f, 0x5b, 0x91, 0x6d, 0x50, 0x53, 0x4b, 0x54, 0x38, 0x20, 0x20, 0x20, 0xff, 0x0e, 0x12, 0x29],
     };
   }

@@ -219,15 +219,16 @@ class _Processor:
         return 48000000
     @property
     def temperature(self):
-        return _hal.cpu_temperature()
+        import _hw
+        return float(_hw.check(_hal.cpu_temperature()))
     @property
     def voltage(self):
-        return _hal.cpu_voltage()
+        import _hw
+        return float(_hw.check(_hal.cpu_voltage()))
     @property
     def uid(self):
         return bytearray(_hal.cpu_uid())
 cpu = _Processor()
-cpus = (cpu,)
 class RunMode:
     NORMAL = 'microcontroller.RunMode.NORMAL'
     SAFE_MODE = 'microcontroller.RunMode.SAFE_MODE'

@@ -5,6 +5,9 @@
 import { ANALOG_OUT_PY } from './analogio-out.js';
 import { BUSIO_SERIAL_PY } from './busio-serial.js';
 import { PULSEIO_PY } from './pulseio.js';
+import { COUNTIO_PY } from './countio.js';
+import { ROTARYIO_PY } from './rotaryio.js';
+import { BITBANGIO_PY } from './bitbangio.js';
 import { AUDIOCORE_PY, AUDIOIO_PY } from './audio.js';
 import { AUDIOBUSIO_PY } from './audiobusio.js';
 import { SPI_DEVICE_PY } from './spi-device.js';
@@ -13,6 +16,9 @@ const hide = (name: string): string => `\n__name__ = '${name}'\ndel __file__\n`;
 
 export const IO_PY: Record<string, string> = {
   pulseio: PULSEIO_PY,
+  countio: COUNTIO_PY,
+  rotaryio: ROTARYIO_PY,
+  bitbangio: BITBANGIO_PY,
   audiocore: AUDIOCORE_PY,
   audioio: AUDIOIO_PY,
   audiobusio: AUDIOBUSIO_PY,
@@ -30,10 +36,10 @@ def check(r):
             raise RuntimeError(msg)
         raise ValueError(msg)
     return r
-def pin_of(pin):
+def pin_of(pin, arg='pin'):
     import microcontroller
     if not isinstance(pin, microcontroller.Pin):
-        raise TypeError('%s must be of type %s, not %s' % ('pin', 'Pin', type(pin).__name__))
+        raise TypeError('%s must be of type %s, not %s' % (arg, 'Pin', type(pin).__name__))
     return pin
 def name_of(pin):
     return pin._board or pin._name

@@ -11,13 +11,12 @@
  */
 import { IRQ } from '../../../peripherals/samd21/memory-map.js';
 import { extintOfPad, EIC_REG, EIC_SENSE } from '../../../peripherals/samd21/eic.js';
+import type { HostedEic } from './eic.js';
 import { TC_REG, TC_INT } from '../../../peripherals/samd21/tc.js';
 import { HalError, Samd21Hal } from './hal.js';
 import type { HostedNvic } from './nvic.js';
 import type { HostedWaits } from './uart.js';
 
-const PM = 0x40000400;
-const GCLK = 0x40000c00;
 const EIC = 0x40001800;
 const TC_BASE = 0x42002c00;
 /** TC3..TC5: GCLK channel (TCC2_TC3, TC4_TC5) and APBC bit. */
@@ -25,9 +24,6 @@ const TC_GCLK = [27, 28, 28];
 const CTRLA_ENABLE = 1 << 1;
 const CMD_RETRIGGER = 1 << 6;
 const CMD_STOP = 2 << 6;
-const EIC_GCLK = 5;
-/** PM.APBAMASK.EIC. */
-const APBA_EIC = 1 << 6;
 
 const tcBase = (index: number) => TC_BASE + 0x400 * index;
 
@@ -76,6 +72,7 @@ export class Samd21PulseIo {
     private readonly hal: Samd21Hal,
     private readonly nvic: HostedNvic,
     private readonly waits: HostedWaits,
+    private readonly eic: HostedEic,
   ) {}
 
   // ---- timers (samd-peripherals timers.c) ---------------------------------------------------------
@@ -191,26 +188,13 @@ export class Samd21PulseIo {
 
   // ---- PulseIn --------------------------------------------------------------------------------
 
-  private eicSync(): void {
-    const h = this.hal;
-    h.waitFor(() => (h.r8(EIC + EIC_REG.STATUS) & 0x80) === 0, 'EIC STATUS.SYNCBUSY');
-  }
-
-  /** configure_eic_channel: the channel's 4-bit CONFIG field. */
-  private eicConfig(channel: number, sense: number): void {
-    const h = this.hal;
-    const addr = EIC + EIC_REG.CONFIG0 + 4 * (channel >> 3);
-    const pos = (channel & 7) * 4;
-    h.w32(addr, (h.r32(addr) & ~(0xf << pos)) | (sense << pos));
-  }
-
   /** pulsein_set_config: the first edge is the one leaving idle_state (filtered); then both edges. */
   private inSetConfig(p: PulseInState, firstEdge: boolean): void {
     if (!firstEdge) {
-      this.eicConfig(p.channel, EIC_SENSE.BOTH);
+      this.eic.configure(p.channel, EIC_SENSE.BOTH);
       return;
     }
-    this.eicConfig(p.channel, (p.idleState ? EIC_SENSE.FALL : EIC_SENSE.RISE) | 0x8); // FILTEN
+    this.eic.configure(p.channel, (p.idleState ? EIC_SENSE.FALL : EIC_SENSE.RISE) | 0x8); // FILTEN
     this.hal.w32(EIC + EIC_REG.INTENSET, 1 << p.channel);
   }
 
@@ -219,9 +203,8 @@ export class Samd21PulseIo {
     h.assertFree(pad, name);
     const channel = extintOfPad(padIndex(pad));
     if (channel < 0) throw new HalError('ValueError', 'Invalid pin');
-    const eicOn = (h.r8(EIC + EIC_REG.CTRL) & 2) !== 0;
-    const busy = this.channels[channel] !== null || (h.r32(EIC + EIC_REG.INTENSET) & (1 << channel)) !== 0 || (h.r32(EIC + EIC_REG.EVCTRL) & (1 << channel)) !== 0;
-    if (eicOn && busy) throw new HalError('RuntimeError', 'Internal resource(s) in use');
+    const eicOn = this.eic.enabled();
+    if (eicOn && !this.eic.channelFree(channel)) throw new HalError('RuntimeError', 'Internal resource(s) in use');
     const p: PulseInState = {
       pad,
       channel,
@@ -249,17 +232,11 @@ export class Samd21PulseIo {
     this.inRefcount++;
     p.lastOverflow = this.overflowCount;
     this.channels[channel] = p;
-    if (!eicOn) {
-      // turn_on_external_interrupt_controller
-      h.w32(PM + 0x18, h.r32(PM + 0x18) | APBA_EIC);
-      h.w16(GCLK + 0x02, EIC_GCLK | (0 << 8) | (1 << 14));
-      h.w8(EIC + EIC_REG.CTRL, h.r8(EIC + EIC_REG.CTRL) | 2);
-      this.eicSync();
-    }
+    if (!eicOn) this.eic.turnOnController();
     h.claim(pad, name);
     h.resetPin(pad);
     h.pmux(pad, 'A');
-    this.nvic.setHandler(IRQ.EIC, () => this.eicIsr());
+    this.eic.setHandler(channel, (ch) => this.inEdge(this.channels[ch]!));
     this.inSetConfig(p, true);
     const id = this.nextId++;
     this.ins.set(id, p);
@@ -273,18 +250,6 @@ export class Samd21PulseIo {
     this.overflowCount++;
     if ((h.r8(base + TC_REG.INTFLAG) & TC_INT.OVF) === 0) return;
     h.w8(base + TC_REG.INTFLAG, TC_INT.OVF);
-  }
-
-  /** EIC_Handler: each flagged channel's handler, then its flag cleared. */
-  private eicIsr(): void {
-    const h = this.hal;
-    const flags = h.r32(EIC + EIC_REG.INTFLAG) & 0xffff;
-    for (let ch = 0; ch < 16; ch++) {
-      if ((flags & (1 << ch)) === 0) continue;
-      const p = this.channels[ch];
-      if (p) this.inEdge(p);
-      h.w32(EIC + EIC_REG.INTFLAG, 1 << ch);
-    }
   }
 
   /** pulsein_interrupt_handler, including the port's arithmetic (0xffff per overflow, / 3 for µs). */
@@ -385,15 +350,8 @@ export class Samd21PulseIo {
     const p = this.ins.get(id);
     if (!p) return;
     const h = this.hal;
-    // turn_off_eic_channel
-    h.w32(EIC + EIC_REG.INTENCLR, 1 << p.channel);
+    this.eic.turnOffChannel(p.channel);
     this.channels[p.channel] = null;
-    if ((h.r32(EIC + EIC_REG.INTENSET) & 0xffff) === 0) this.nvic.setHandler(IRQ.EIC, null);
-    if ((h.r32(EIC + EIC_REG.EVCTRL) & 0xffff) === 0 && (h.r32(EIC + EIC_REG.INTENSET) & 0xffff) === 0) {
-      h.w8(EIC + EIC_REG.CTRL, h.r8(EIC + EIC_REG.CTRL) & ~2);
-      this.eicSync();
-      h.w32(PM + 0x18, h.r32(PM + 0x18) & ~APBA_EIC);
-    }
     h.release(p.pad);
     this.inRefcount--;
     if (this.inRefcount === 0) {
