@@ -1,6 +1,6 @@
 /** The page's end of the worker: starts it, feeds the store from its messages, sends inputs. */
 import { store, notify } from './store.js';
-import type { BoardInput, DriveEntry, DriveRequest, FromWorker, ToWorker } from './worker/protocol.js';
+import type { BoardInput, CpuChoice, DriveEntry, DriveRequest, FromWorker, ToWorker } from './worker/protocol.js';
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
 const consoleListeners: ((bytes: Uint8Array) => void)[] = [];
@@ -54,8 +54,15 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
 };
 worker.onerror = (ev) => notify('error', `The emulator worker failed: ${ev.message}`);
 
+/**
+ * The core's mode unless the page says otherwise (?cpu=interp|jit). The block translator: in Chromium it
+ * runs a CircuitPython busy loop about three times as fast as the interpreter and boots it about as fast
+ * (`npm run bench`, tests/bench/browser-bench.ts), and a page runs for minutes, where compiling pays.
+ */
+export const DEFAULT_CPU: CpuChoice = 'jit';
+
 export const machine = {
-  boot: (board: string, realTime = true, hosted = true) => send({ type: 'boot', board, realTime, hosted }),
+  boot: (board: string, realTime = true, hosted = true, cpu: CpuChoice = DEFAULT_CPU) => send({ type: 'boot', board, realTime, hosted, cpu }),
   input: (input: BoardInput) => send({ type: 'input', input }),
   reset: () => send({ type: 'reset' }),
   pause: (paused: boolean) => {

@@ -101,7 +101,9 @@ showNotice(store.getState().notice);
 const params = new URLSearchParams(location.search);
 // ?pace=off runs the machine as fast as it goes (to measure the emulator), not in real time.
 // ?engine=none keeps the CPU-less chip until a .uf2 is dropped (no hosted CircuitPython).
-machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off', params.get('engine') !== 'none');
+// ?cpu=interp|jit picks how the emulated core runs firmware (to compare them; the default is machine.ts's).
+const cpu = params.get('cpu');
+machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off', params.get('engine') !== 'none', cpu === 'jit' || cpu === 'interp' ? cpu : undefined);
 // Offline after the first load: the built site registers its service worker (vite.config.ts writes sw.js).
 // (Not under Vite's dev server, which has no sw.js: there import.meta.hot is set.)
 if (!import.meta.hot && 'serviceWorker' in navigator) {

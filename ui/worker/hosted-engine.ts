@@ -170,6 +170,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     },
     seconds: () => views.seconds[0]!,
     cycles: () => 0,
+    instructions: () => 0,
     onConsole: (l) => void consoleListeners.push(l),
     writeConsole(bytes) {
       typeConsoleInput(views, bytes, interrupt);
