@@ -1,6 +1,6 @@
 /** The page's end of the worker: starts it, feeds the store from its messages, sends inputs. */
 import { store, notify } from './store.js';
-import type { BoardInput, CpuChoice, DriveEntry, DriveRequest, FromWorker, ToWorker } from './worker/protocol.js';
+import type { BoardInput, CpuChoice, DriveEntry, DriveRequest, Frame, FromWorker, ToWorker } from './worker/protocol.js';
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
 const consoleListeners: ((bytes: Uint8Array) => void)[] = [];
@@ -10,6 +10,51 @@ let nextId = 1;
 
 function send(msg: ToWorker, transfer: Transferable[] = []): void {
   worker.postMessage(msg, transfer);
+}
+
+/**
+ * The page's work for the worker's stream of frames and console output happens once per animation frame:
+ * one store update, one terminal write, however many messages arrived (no main-thread task per message).
+ */
+let pendingFrame: Frame | null = null;
+let pendingConsole: Uint8Array[] = [];
+let scheduled = false;
+function later(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(show);
+  // A hidden page gets no animation frames: output still goes to the terminal (and memory stays bounded).
+  setTimeout(show, 250);
+}
+function show(): void {
+  if (!scheduled) return;
+  scheduled = false;
+  if (pendingConsole.length > 0) {
+    const chunks = pendingConsole;
+    pendingConsole = [];
+    const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks);
+    if (consoleListeners.length > 0) for (const l of consoleListeners) l(bytes);
+    else heldConsole.push(bytes);
+  }
+  const frame = pendingFrame;
+  if (frame) {
+    pendingFrame = null;
+    const used = store.getState().used;
+    const changed = used.length !== frame.used.length || used.some((u, i) => u !== frame.used[i]);
+    store.setState(changed ? { frame, used: frame.used } : { frame });
+  }
+}
+/** Console output that arrived before the terminal was there (it mounts after the worker starts). */
+const heldConsole: Uint8Array[] = [];
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
 }
 
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
@@ -23,14 +68,14 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       else if (m.engine === 'hosted' && before === 'firmware') notify('info', 'Running CircuitPython (hosted) on the same drive.');
       break;
     }
-    case 'frame': {
-      const used = store.getState().used;
-      const changed = used.length !== m.frame.used.length || used.some((u, i) => u !== m.frame.used[i]);
-      store.setState(changed ? { frame: m.frame, used: m.frame.used } : { frame: m.frame });
+    case 'frame':
+      // Only the newest frame is shown, once per animation frame (the worker may post faster than the page paints).
+      pendingFrame = m.frame;
+      later();
       break;
-    }
     case 'console':
-      for (const l of consoleListeners) l(m.bytes);
+      pendingConsole.push(m.bytes);
+      later();
       break;
     case 'sound':
       for (const l of soundListeners) l(m.start, m.rate, m.samples);
@@ -75,7 +120,10 @@ export const machine = {
   /** Back from firmware to CircuitPython hosted, on the same drive. */
   useHosted: () => send({ type: 'use-hosted' }),
   type: (bytes: Uint8Array) => send({ type: 'console-input', bytes }),
-  onConsole: (l: (bytes: Uint8Array) => void) => consoleListeners.push(l),
+  onConsole(l: (bytes: Uint8Array) => void): void {
+    consoleListeners.push(l);
+    for (const bytes of heldConsole.splice(0)) l(bytes);
+  },
   sound: (on: boolean) => send({ type: 'sound', on }),
   onSound: (l: (start: number, rate: number, samples: Float32Array) => void) => soundListeners.push(l),
   drive(request: DriveRequest): Promise<{ entries?: DriveEntry[]; data?: Uint8Array }> {

@@ -1,6 +1,7 @@
 /** The web app's entry: a virtual board, its controls, console and files, on one page. */
 import './style.css';
 import { store, notify, type Notice } from './store.js';
+import type { Frame } from './worker/protocol.js';
 import { machine } from './machine.js';
 import { mountBoardView } from './board-view.js';
 import { mountControls } from './controls.js';
@@ -79,6 +80,25 @@ const showEngine = (engine: string, firmware: string | null) => {
   $('use-hosted').hidden = engine !== 'firmware' || !!bin;
 };
 $('use-hosted').addEventListener('click', () => machine.useHosted());
+/**
+ * The speed readout, four times a second (text that changes at every frame costs a layout per frame):
+ * simulated time, the real-time ratio over the last second and, on the firmware engine, what the emulated
+ * CPU does per wall second (MHz counts cycles a sleeping core skips; MIPS counts only work done).
+ */
+let speedShown = 0;
+function showSpeed(f: Frame): void {
+  const now = performance.now();
+  if (now - speedShown < 250) return;
+  speedShown = now;
+  const ratio = f.speed > 0 ? `${(f.speed * 100).toFixed(0)}% real time` : 'measuring speed…';
+  // A CPU's cycles advance even while it sleeps (a sleeping CircuitPython does no instructions at all).
+  const hasCpu = f.mhz > 0;
+  const cpu = hasCpu ? ` · ${f.mips < 10 ? f.mips.toFixed(1) : f.mips.toFixed(0)} MIPS` : '';
+  const text = `${f.simSeconds.toFixed(1)} s · ${ratio}${cpu}`;
+  const el = $('speed');
+  if (el.textContent !== text) el.textContent = text;
+  el.title = hasCpu ? `simulated time; simulated per wall-clock time over the last second; the emulated CPU: ${f.mhz.toFixed(1)} MHz of simulated clock, ${f.mips.toFixed(1)} million instructions per wall-clock second` : 'simulated time; simulated per wall-clock time over the last second';
+}
 showEngine('none', null);
 store.subscribe((s, prev) => {
   if (s.board !== prev.board && s.board) (select as HTMLSelectElement).value = s.board.name;
@@ -86,9 +106,7 @@ store.subscribe((s, prev) => {
     showEngine(s.engine, s.firmware);
     if (s.engine === 'none' && s.board && BIN_BOARDS[s.board.name] && (s.board !== prev.board || s.engine !== prev.engine)) notify('info', BIN_BOARDS[s.board.name]!);
   }
-  if (s.frame !== prev.frame && s.frame) {
-    $('speed').textContent = `${s.frame.simSeconds.toFixed(1)} s · ${(s.frame.speed * 100).toFixed(0)}% real time`;
-  }
+  if (s.frame !== prev.frame && s.frame) showSpeed(s.frame);
   if (s.paused !== prev.paused) {
     $('pause').textContent = s.paused ? 'Run' : 'Pause';
     $('pause').setAttribute('aria-pressed', String(s.paused));
