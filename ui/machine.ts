@@ -57,8 +57,14 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Messages that arrived before the views were mounted (boot.ts starts the worker first), in order. */
+let early: FromWorker[] | null = [];
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
-  const m = ev.data;
+  if (early) early.push(ev.data);
+  else handle(ev.data);
+};
+
+function handle(m: FromWorker): void {
   switch (m.type) {
     case 'board': {
       const before = store.getState().engine;
@@ -96,7 +102,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       break;
     }
   }
-};
+}
 worker.onerror = (ev) => notify('error', `The emulator worker failed: ${ev.message}`);
 
 /**
@@ -106,7 +112,15 @@ worker.onerror = (ev) => notify('error', `The emulator worker failed: ${ev.messa
  */
 export const DEFAULT_CPU: CpuChoice = 'jit';
 
+export type { CpuChoice };
+
 export const machine = {
+  /** The views have mounted and subscribed: messages held since the start are handled now. */
+  ready(): void {
+    const held = early ?? [];
+    early = null;
+    for (const m of held) handle(m);
+  },
   boot: (board: string, realTime = true, hosted = true, cpu: CpuChoice = DEFAULT_CPU) => send({ type: 'boot', board, realTime, hosted, cpu }),
   input: (input: BoardInput) => send({ type: 'input', input }),
   reset: () => send({ type: 'reset' }),

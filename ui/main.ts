@@ -1,5 +1,4 @@
-/** The web app's entry: a virtual board, its controls, console and files, on one page. */
-import './style.css';
+/** The web app's views: a virtual board, its controls, console and files, on one page (boot.ts loads them). */
 import { store, notify, type Notice } from './store.js';
 import type { Frame } from './worker/protocol.js';
 import { machine } from './machine.js';
@@ -116,21 +115,23 @@ store.subscribe((s, prev) => {
 });
 showNotice(store.getState().notice);
 
-const params = new URLSearchParams(location.search);
-// ?pace=off runs the machine as fast as it goes (to measure the emulator), not in real time.
-// ?engine=none keeps the CPU-less chip until a .uf2 is dropped (no hosted CircuitPython).
-// ?cpu=interp|jit picks how the emulated core runs firmware (to compare them; the default is machine.ts's).
-const cpu = params.get('cpu');
-machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off', params.get('engine') !== 'none', cpu === 'jit' || cpu === 'interp' ? cpu : undefined);
 // Offline after the first load: the built site registers its service worker (vite.config.ts writes sw.js).
 // (Not under Vite's dev server, which has no sw.js: there import.meta.hot is set.)
 if (!import.meta.hot && 'serviceWorker' in navigator) {
-  // Once the page has loaded, so installing (fetching every file) does not compete with the first load.
-  const register = () => navigator.serviceWorker.register('./sw.js').catch((e: Error) => notify('info', `Offline use is not available: ${e.message}`));
-  if (document.readyState === 'complete') void register();
-  else window.addEventListener('load', () => void register());
+  // Once the board has started (its first console output) or after 5 s: installing fetches every file of the
+  // site, which on a first visit competed with the hosted engine's worker and wasm for the network.
+  let registered = false;
+  const register = () => {
+    if (registered) return;
+    registered = true;
+    navigator.serviceWorker.register('./sw.js').catch((e: Error) => notify('info', `Offline use is not available: ${e.message}`));
+  };
+  machine.onConsole(() => void (registered || setTimeout(register, 200)));
+  setTimeout(register, 5000);
 }
 if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
 
 // For tests and the curious: the store and the terminal, read-only by convention.
 (window as unknown as { circuitemu: unknown }).circuitemu = { store, term, machine, view };
+// The views are up: the worker's messages so far, and from now on, reach them.
+machine.ready();

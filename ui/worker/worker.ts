@@ -5,7 +5,7 @@
  * wall clock; only the pacing here does.
  */
 import { createEngine, setCpuMode, type Engine } from './engine.js';
-import { createHostedEngine, isHostable } from './hosted-engine.js';
+import { createHostedEngine, isHostable, prestartHostedWorker } from './hosted-engine.js';
 import { Drive } from './drive.js';
 import { differs, loadDrive, saveDrive } from './persist.js';
 import { STEP_SECONDS, type BoardInput, type FromWorker, type ToWorker, type UsedControl } from './protocol.js';
@@ -352,6 +352,7 @@ scope.onmessage = (ev) => {
         realTime = msg.realTime;
         hostedWanted = msg.hosted;
         setCpuMode(msg.cpu);
+        if (hostedWanted && isHostable(boardName)) prestartHostedWorker();
         loadDrive(boardName)
           .catch((err) => {
             post({ type: 'error', message: `The saved drive could not be read: ${errorText(err)}` });
