@@ -81,22 +81,21 @@ const showEngine = (engine: string, firmware: string | null) => {
 $('use-hosted').addEventListener('click', () => machine.useHosted());
 /**
  * The speed readout, four times a second (text that changes at every frame costs a layout per frame):
- * simulated time, the real-time ratio over the last second and, on the firmware engine, what the emulated
- * CPU does per wall second (MHz counts cycles a sleeping core skips; MIPS counts only work done).
+ * simulated time and the real-time ratio over the last second; on the firmware engine its title adds what
+ * the emulated CPU does per wall second (MHz counts cycles a sleeping core skips; MIPS counts only work done;
+ * a sleeping CircuitPython does no instructions at all). In the title, not the text: the header has no room.
  */
 let speedShown = 0;
 function showSpeed(f: Frame): void {
   const now = performance.now();
   if (now - speedShown < 250) return;
   speedShown = now;
-  const ratio = f.speed > 0 ? `${(f.speed * 100).toFixed(0)}% real time` : 'measuring speed…';
-  // A CPU's cycles advance even while it sleeps (a sleeping CircuitPython does no instructions at all).
-  const hasCpu = f.mhz > 0;
-  const cpu = hasCpu ? ` · ${f.mips < 10 ? f.mips.toFixed(1) : f.mips.toFixed(0)} MIPS` : '';
-  const text = `${f.simSeconds.toFixed(1)} s · ${ratio}${cpu}`;
+  const text = `${f.simSeconds.toFixed(1)} s · ${f.speed > 0 ? `${(f.speed * 100).toFixed(0)}% real time` : 'measuring speed…'}`;
   const el = $('speed');
   if (el.textContent !== text) el.textContent = text;
-  el.title = hasCpu ? `simulated time; simulated per wall-clock time over the last second; the emulated CPU: ${f.mhz.toFixed(1)} MHz of simulated clock, ${f.mips.toFixed(1)} million instructions per wall-clock second` : 'simulated time; simulated per wall-clock time over the last second';
+  const title = 'simulated time; simulated per wall-clock time over the last second';
+  // A CPU's cycles advance even while it sleeps: MHz > 0 means there is one.
+  el.title = f.mhz > 0 ? `${title}; the emulated CPU: ${f.mhz.toFixed(1)} MHz of simulated clock, ${f.mips.toFixed(1)} million instructions per wall-clock second` : title;
 }
 showEngine('none', null);
 store.subscribe((s, prev) => {
