@@ -13,49 +13,30 @@ function send(msg: ToWorker, transfer: Transferable[] = []): void {
 }
 
 /**
- * The page's work for the worker's stream of frames and console output happens once per animation frame:
- * one store update, one terminal write, however many messages arrived (no main-thread task per message).
+ * The worker posts a frame at its frame rate, which a busy page may not keep: only the newest is shown, in
+ * one store update per animation frame (not one main-thread task per message).
  */
 let pendingFrame: Frame | null = null;
-let pendingConsole: Uint8Array[] = [];
 let scheduled = false;
 function later(): void {
   if (scheduled) return;
   scheduled = true;
   requestAnimationFrame(show);
-  // A hidden page gets no animation frames: output still goes to the terminal (and memory stays bounded).
+  // A hidden page gets no animation frames: the state still follows, four times a second.
   setTimeout(show, 250);
 }
 function show(): void {
   if (!scheduled) return;
   scheduled = false;
-  if (pendingConsole.length > 0) {
-    const chunks = pendingConsole;
-    pendingConsole = [];
-    const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks);
-    if (consoleListeners.length > 0) for (const l of consoleListeners) l(bytes);
-    else heldConsole.push(bytes);
-  }
   const frame = pendingFrame;
-  if (frame) {
-    pendingFrame = null;
-    const used = store.getState().used;
-    const changed = used.length !== frame.used.length || used.some((u, i) => u !== frame.used[i]);
-    store.setState(changed ? { frame, used: frame.used } : { frame });
-  }
+  if (!frame) return;
+  pendingFrame = null;
+  const used = store.getState().used;
+  const changed = used.length !== frame.used.length || used.some((u, i) => u !== frame.used[i]);
+  store.setState(changed ? { frame, used: frame.used } : { frame });
 }
 /** Console output that arrived before the terminal was there (it mounts after the worker starts). */
 const heldConsole: Uint8Array[] = [];
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}
 
 /** Messages that arrived before the views were mounted (boot.ts starts the worker first), in order. */
 let early: FromWorker[] | null = [];
@@ -80,8 +61,10 @@ function handle(m: FromWorker): void {
       later();
       break;
     case 'console':
-      pendingConsole.push(m.bytes);
-      later();
+      // Straight to the terminal: xterm.js queues writes and parses them a few milliseconds at a time; joined
+      // into one big write per animation frame, a printing loop's output made tasks of over a second.
+      if (consoleListeners.length > 0) for (const l of consoleListeners) l(m.bytes);
+      else heldConsole.push(m.bytes);
       break;
     case 'sound':
       for (const l of soundListeners) l(m.start, m.rate, m.samples);
