@@ -51,6 +51,7 @@ import { TC } from '../../peripherals/samd21/tc.js';
 import { TCC } from '../../peripherals/samd21/tcc.js';
 import { ADC } from '../../peripherals/samd21/adc.js';
 import { DAC } from '../../peripherals/samd21/dac.js';
+import { AC } from '../../peripherals/samd21/ac.js';
 import { PTC } from '../../peripherals/samd21/ptc.js';
 import { I2S } from '../../peripherals/samd21/i2s.js';
 import { Samd21Usb } from '../../peripherals/samd21/usb.js';
@@ -96,6 +97,7 @@ export interface Samd21 {
   readonly usb: Samd21Usb;
   readonly adc: ADC;
   readonly dac: DAC;
+  readonly ac: AC;
   readonly ptc: PTC;
   readonly i2s: I2S;
   /** SERCOM0..SERCOM5, by instance number. */
@@ -147,6 +149,8 @@ function buildBlocks(context: Samd21Chip, flash: Memory, nvmAux: Memory, options
   const usb = new Samd21Usb(context);
   const adc = new ADC(context);
   const dac = new DAC(context);
+  // After the DAC (one of its inputs) and PORT (its pads).
+  const ac = new AC(context);
   const ptc = new PTC(context);
   const i2s = new I2S(context);
   const sercom = [0, 1, 2, 3, 4, 5].map((n) => new Sercom(context, n)) as unknown as Samd21['sercom'];
@@ -154,7 +158,7 @@ function buildBlocks(context: Samd21Chip, flash: Memory, nvmAux: Memory, options
   // TC4/TC5 form the 32-bit counter pair: the odd TC reports STATUS.SLAVE (30.6.2.4).
   tc[4].slave = tc[5];
   const tcc = [0, 1, 2].map((n) => new TCC(context, n)) as unknown as Samd21['tcc'];
-  return { pm, gclk, sysctrl, nvmctrl, port, evsys, eic, rtc, wdt, dsu, dmac, usb, adc, dac, ptc, i2s, sercom, tc, tcc };
+  return { pm, gclk, sysctrl, nvmctrl, port, evsys, eic, rtc, wdt, dsu, dmac, usb, adc, dac, ac, ptc, i2s, sercom, tc, tcc };
 }
 
 /** Maps every slot of the three AHB-APB bridges, gated by its PM mask; returns them in map order. */
@@ -210,7 +214,7 @@ export function createSamd21(options: Samd21Options): Samd21 {
 
   const b = buildBlocks(context, flash, nvmAux, options);
   const byName = new Map<string, Samd21Peripheral>();
-  for (const p of [b.pm, b.sysctrl, b.gclk, b.nvmctrl, b.port, b.evsys, b.eic, b.rtc, b.wdt, b.dsu, b.dmac, b.usb, b.adc, b.dac, b.ptc, b.i2s, ...b.sercom, b.tc[3], b.tc[4], b.tc[5], ...b.tcc]) {
+  for (const p of [b.pm, b.sysctrl, b.gclk, b.nvmctrl, b.port, b.evsys, b.eic, b.rtc, b.wdt, b.dsu, b.dmac, b.usb, b.adc, b.dac, b.ac, b.ptc, b.i2s, ...b.sercom, b.tc[3], b.tc[4], b.tc[5], ...b.tcc]) {
     byName.set(p.name, p);
   }
 

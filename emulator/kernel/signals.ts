@@ -13,6 +13,8 @@
  *  4. otherwise floating: reads low, with `floating` set.
  * Every change of the resolved digital level is an edge, stamped with the scheduler's cycle, and
  * delivered to the net's listeners, so a device can decode timing-based protocols (WS2812).
+ * Analog inputs that must react to any change of the voltage (a comparator) listen with
+ * `onVoltage`, called after every resolve that changed it.
  */
 import type { Scheduler } from './scheduler.js';
 
@@ -23,6 +25,7 @@ export const INTERNAL_PULL_OHMS = 40_000;
 /** A typical resistor a board adds (I2C pull-ups, button pull-downs). */
 export const BOARD_PULL_OHMS = 10_000;
 export type EdgeListener = (net: Net, level: 0 | 1, cycle: number) => void;
+export type VoltageListener = (net: Net, volts: number) => void;
 
 export class Pin {
   net: Net;
@@ -75,6 +78,7 @@ export class Pin {
 export class Net {
   readonly pins: Pin[] = [];
   readonly listeners: EdgeListener[] = [];
+  readonly voltageListeners: VoltageListener[] = [];
   level: 0 | 1 = 0;
   voltage = 0;
   floating = true;
@@ -83,7 +87,7 @@ export class Net {
   lastEdgeCycle = 0;
 
   constructor(
-    private readonly scheduler: Scheduler,
+    readonly scheduler: Scheduler,
     readonly supplyVoltage: number,
   ) {}
 
@@ -95,8 +99,18 @@ export class Net {
     };
   }
 
+  /** Called after every change of the resolved voltage (not only of the digital level). */
+  onVoltage(listener: VoltageListener): () => void {
+    this.voltageListeners.push(listener);
+    return () => {
+      const i = this.voltageListeners.indexOf(listener);
+      if (i >= 0) this.voltageListeners.splice(i, 1);
+    };
+  }
+
   resolve(): void {
     const vdd = this.supplyVoltage;
+    const before = this.voltage;
     let driver: Pin | null = null;
     let forced: Pin | null = null;
     let up = 0; // conductance of the pull-ups to VDD
@@ -119,6 +133,7 @@ export class Net {
     else if (forced) this.voltage = forced.forcedVoltage!;
     else this.voltage = this.floating ? 0 : (vdd * up) / (up + down);
     this.setLevel(this.voltage > vdd / 2 ? 1 : 0);
+    if (this.voltage !== before) for (const listener of this.voltageListeners) listener(this, this.voltage);
   }
 
   private setLevel(level: 0 | 1): void {
@@ -140,6 +155,7 @@ export function connect(a: Pin, b: Pin): Net {
     keep.pins.push(pin);
   }
   for (const listener of gone.listeners) keep.listeners.push(listener);
+  for (const listener of gone.voltageListeners) keep.voltageListeners.push(listener);
   keep.resolve();
   return keep;
 }

@@ -7,10 +7,16 @@
  *   R_ntc(T) = R0 · exp(B · (1/T − 1/T0)),  V = VDD · R_series / (R_series + R_ntc)   (high side)
  *                                           V = VDD · R_ntc / (R_series + R_ntc)      (low side)
  *
+ * The two resistors are resistors on the pad's net, not a voltage source: the NTC is a pull to VDD
+ * (high side) of R_ntc(T) on `out`, the series resistor a pull to ground on a second terminal wired
+ * to the same net. So whatever else loads the pad adds in parallel as on the board: the chip's own
+ * pull-up (PINCFG.PULLEN, ~40 kΩ) raises the divider, an I2C pull-up of 10 kΩ raises it to a logic
+ * high, and a pad driven as an output wins outright.
+ *
  * Wiring: const t = new NtcThermistor({ out: new Pin('TEMP', s) }); connect(chipPA09, t.out);
  *         t.setTemperature(30);
  */
-import type { Pin } from '../../emulator/kernel/signals.js';
+import { Pin, connect } from '../../emulator/kernel/signals.js';
 
 export interface NtcThermistorOptions {
   out: Pin;
@@ -36,6 +42,8 @@ export class NtcThermistor {
   readonly seriesOhms: number;
   readonly highSide: boolean;
   readonly vdd: number;
+  /** The fixed resistor's terminal on the same net as `out`. */
+  readonly series: Pin;
   private celsiusValue = 25;
 
   constructor(opts: NtcThermistorOptions) {
@@ -46,6 +54,12 @@ export class NtcThermistor {
     this.seriesOhms = opts.seriesOhms ?? 10_000;
     this.highSide = opts.highSide ?? true;
     this.vdd = opts.vdd ?? 3.3;
+    if (this.vdd !== this.out.net.supplyVoltage) {
+      throw new Error(`NtcThermistor: vdd ${this.vdd} V differs from the net's supply ${this.out.net.supplyVoltage} V`);
+    }
+    this.series = new Pin(`${this.out.name}.series`, this.out.net.scheduler, this.vdd);
+    this.series.setPull(this.highSide ? 'down' : 'up', this.seriesOhms);
+    connect(this.out, this.series);
     this.setTemperature(opts.celsius ?? 25);
   }
 
@@ -59,6 +73,7 @@ export class NtcThermistor {
     return this.nominalOhms * Math.exp(this.beta * (1 / t - 1 / t0));
   }
 
+  /** The divider's output with nothing else loading the net. */
   voltageAt(celsius: number): number {
     const r = this.resistanceAt(celsius);
     return this.highSide ? (this.vdd * this.seriesOhms) / (this.seriesOhms + r) : (this.vdd * r) / (this.seriesOhms + r);
@@ -66,6 +81,6 @@ export class NtcThermistor {
 
   setTemperature(celsius: number): void {
     this.celsiusValue = Math.max(-55, Math.min(150, celsius));
-    this.out.forceVoltage(this.voltageAt(this.celsiusValue));
+    this.out.setPull(this.highSide ? 'up' : 'down', this.resistanceAt(this.celsiusValue));
   }
 }

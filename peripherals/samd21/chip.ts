@@ -96,6 +96,8 @@ export interface BusClocks {
 
 export interface EventSystem {
   generate(generator: number): void;
+  /** A level generator (AC COMPx/WIN0: "a copy of the comparator status") changed to `level`. */
+  level(generator: number, level: 0 | 1): void;
 }
 
 export interface DmaController {
@@ -230,6 +232,14 @@ export class Samd21Chip {
     this.events?.generate(generatorId);
   }
 
+  /**
+   * A generator whose event signal is a level (the AC's comparator and window states) changed:
+   * EVSYS turns the change into pulses with each channel's edge selection.
+   */
+  eventLevel(generatorId: number, level: 0 | 1): void {
+    this.events?.level(generatorId, level);
+  }
+
   /** Registers the handler that receives events routed to user `userId` (EVENT_USER numbers). */
   onEventUser(userId: number, handler: () => void): void {
     this.eventUserHandlers[userId] = handler;
@@ -312,7 +322,7 @@ export class ApbGate implements BusDevice {
 }
 
 /**
- * A peripheral slot nothing models (PAC, MTB, SBMATRIX, AC): reads 0, ignores writes, never
+ * A peripheral slot nothing models (PAC, MTB, SBMATRIX): reads 0, ignores writes, never
  * faults, and reports each access to its `diagnostics` sink as unimplemented.
  */
 export class ReservedSlot extends UnimplementedDevice implements Samd21Peripheral {

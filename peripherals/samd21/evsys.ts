@@ -8,6 +8,10 @@
  * GCLK_EVSYS_CHANNEL_n, and sets INTFLAG.EVDn; the asynchronous path passes events straight
  * through, with no detection and no flags (24.6.2.5-7).
  *
+ * Level generators (the AC's COMPx and WIN0 events are "a copy of the comparator status") report
+ * each change of their level: a synchronous or resynchronised channel fires on the edges its
+ * EDGSEL selects; the asynchronous path, whose users here react to pulses, fires on rising edges.
+ *
  * Timing: generators here emit pulses and users react at once; the 2-3 GCLK latency of the
  * resynchronised path is not modelled. OVRn is never set since users never stay busy.
  */
@@ -153,6 +157,20 @@ export class EVSYS extends RegisterBlock implements Samd21Peripheral, EventSyste
   generate(generator: number): void {
     if (generator === 0) return;
     for (let n = 0; n < EVSYS_CHANNELS; n++) if (this.channels[n].evgen === generator) this.fire(n);
+  }
+
+  /** A level generator changed (EventSystem): each channel's edge detection picks its edges. */
+  level(generator: number, level: 0 | 1): void {
+    if (generator === 0) return;
+    for (let n = 0; n < EVSYS_CHANNELS; n++) {
+      const c = this.channels[n];
+      if (c.evgen !== generator) continue;
+      const wanted =
+        c.path === EVSYS_PATH.ASYNCHRONOUS
+          ? level === 1
+          : c.edgsel === EVSYS_EDGSEL.BOTH_EDGES || c.edgsel === (level ? EVSYS_EDGSEL.RISING_EDGE : EVSYS_EDGSEL.FALLING_EDGE);
+      if (wanted) this.fire(n);
+    }
   }
 
   private fire(n: number): void {

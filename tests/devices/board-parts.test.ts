@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../emulator/kernel/scheduler.js';
-import { Pin, connect } from '../../emulator/kernel/signals.js';
+import { INTERNAL_PULL_OHMS, Pin, connect } from '../../emulator/kernel/signals.js';
 import { AlsPt19 } from '../../peripherals/devices/light-sensor.js';
 import { NtcThermistor } from '../../peripherals/devices/thermistor.js';
 import { PushButton } from '../../peripherals/devices/push-button.js';
@@ -43,6 +43,46 @@ describe('CPX board parts', () => {
       const t = 1 / (Math.log(r / 10000) / 3950 + 1 / 298.15) - 273.15;
       expect(Math.abs(t - c)).toBeLessThan(0.1);
     }
+  });
+
+  it('thermistor divider is two resistors: a pull-up on the pad adds in parallel to the NTC, a driven pad wins', () => {
+    const sch = s();
+    const chip = new Pin('PA09', sch);
+    const th = new NtcThermistor({ out: new Pin('TEMP', sch) });
+    connect(chip, th.out);
+    const parallel = (a: number, b: number) => (a * b) / (a + b);
+    for (const c of [10, 25, 40]) {
+      th.setTemperature(c);
+      const rNtc = 10000 * Math.exp(3950 * (1 / (c + 273.15) - 1 / 298.15));
+      expect(th.resistanceAt(c)).toBeCloseTo(rNtc, 6);
+      expect(chip.voltage).toBeCloseTo((3.3 * 10000) / (10000 + rNtc), 9);
+      // The chip's internal pull-up (40 kΩ) in parallel with the NTC, to VDD.
+      chip.setPull('up', INTERNAL_PULL_OHMS);
+      const up = parallel(rNtc, INTERNAL_PULL_OHMS);
+      expect(chip.voltage).toBeCloseTo((3.3 * 10000) / (10000 + up), 9);
+      // An internal pull-down in parallel with the series resistor, to ground.
+      chip.setPull('down', INTERNAL_PULL_OHMS);
+      const down = parallel(10000, INTERNAL_PULL_OHMS);
+      expect(chip.voltage).toBeCloseTo((3.3 * down) / (down + rNtc), 9);
+      chip.setPull('none');
+    }
+    // At 25 °C: 1.65 V reads low; with a board's 10 kΩ I2C pull-up, 2.2 V reads high.
+    th.setTemperature(25);
+    expect(chip.level).toBe(0);
+    chip.setPull('up', 10_000);
+    expect(chip.voltage).toBeCloseTo(2.2, 9);
+    expect(chip.level).toBe(1);
+    chip.setPull('none');
+    chip.drive(0);
+    expect(chip.voltage).toBe(0);
+    chip.drive(null);
+    expect(chip.voltage).toBeCloseTo(1.65, 9);
+    // Low side: the NTC to ground, the fixed resistor to VDD; warmer reads lower.
+    const pad = new Pin('PAD', sch);
+    const low = new NtcThermistor({ out: new Pin('T2', sch), highSide: false, celsius: 40 });
+    connect(pad, low.out);
+    const r40 = low.resistanceAt(40);
+    expect(pad.voltage).toBeCloseTo((3.3 * r40) / (10000 + r40), 9);
   });
 
   it('buttons pull down externally and read 1 when pressed; the slide switch grounds its pin', () => {

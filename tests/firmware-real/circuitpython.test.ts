@@ -195,6 +195,35 @@ describe.skipIf(!CIRCUITPYTHON)('CircuitPython drives the CPX parts (adafruit_ci
   });
 });
 
+describe.skipIf(!CIRCUITPYTHON)('CPX thermistor divider (A9) on the real firmware', () => {
+  it('adafruit_thermistor follows the set temperature; a pull-up on the pad raises the divider', { timeout: 180_000 }, () => {
+    const rig = new Rig(CIRCUITPYTHON!);
+    const th = rig.board.parts.thermistor;
+    rig.until('Press any key');
+    rig.send('\r', '>>> ');
+    rig.send('import adafruit_thermistor, analogio, board, digitalio\r', '>>> ');
+    rig.send('t = adafruit_thermistor.Thermistor(board.TEMPERATURE, 10000, 10000, 25, 3950)\r', '>>> ');
+    for (const celsius of [-10, 0, 25, 37.5, 60]) {
+      th.setTemperature(celsius);
+      const line = rig.send('print(t.temperature)\r', '>>> ').split('\r\n')[1];
+      // The library's formula on a 16-bit reading of a 10 kΩ/10 kΩ divider: within ADC resolution.
+      expect(Math.abs(Number(line) - celsius), `${celsius} °C read as ${line}`).toBeLessThan(0.3);
+    }
+    rig.send('t.pin.deinit()\r', '>>> ');
+    // 25 °C: the divider sits at VDD/2 (reads low); the chip's pull-up (~40 kΩ) in parallel with
+    // the NTC lifts it to 1.83 V (high); the pull-down lowers it to 1.47 V (low).
+    th.setTemperature(25);
+    rig.send('d = digitalio.DigitalInOut(board.TEMPERATURE)\r', '>>> ');
+    expect(rig.send('print(d.value)\r', '>>> ')).toContain('\r\nFalse\r\n');
+    rig.send('d.switch_to_input(pull=digitalio.Pull.UP)\r', '>>> ');
+    expect(rig.send('print(d.value)\r', '>>> ')).toContain('\r\nTrue\r\n');
+    expect(rig.board.mcu.pin('PA09').voltage).toBeCloseTo((3.3 * 10_000) / (10_000 + (10_000 * 40_000) / 50_000), 6);
+    rig.send('d.switch_to_input(pull=digitalio.Pull.DOWN)\r', '>>> ');
+    expect(rig.send('print(d.value)\r', '>>> ')).toContain('\r\nFalse\r\n');
+    expect(rig.board.mcu.pin('PA09').voltage).toBeCloseTo((3.3 * 8_000) / (8_000 + 10_000), 6);
+  });
+});
+
 describe.skipIf(!MICROPYTHON)('MicroPython (samd port) on a SAMD21', () => {
   it('boots to its REPL over USB CDC and evaluates an expression', { timeout: 180_000 }, () => {
     const rig = new Rig(MICROPYTHON!);

@@ -59,6 +59,8 @@ export class Samd21Rig {
   readonly irqRises = new Map<number, number[]>();
   /** Generated events / DMA triggers, when recorded. */
   readonly events: number[] = [];
+  /** Level changes of level generators (AC), when events are recorded. */
+  readonly eventLevels: [number, 0 | 1][] = [];
   readonly dma: number[] = [];
   private readonly isrs = new Map<number, { run: () => void; event: SimEvent }>();
 
@@ -71,7 +73,7 @@ export class Samd21Rig {
     this.gclkHz = options.gclkHz ?? RIG_HZ;
     if (options.gclk !== undefined || options.gclkHz !== undefined || options.noClockTree) this.stubClocks(options.gclk ?? {});
     if (options.noClockTree) this.chip.clocks = null;
-    if (options.recordEvents) this.chip.events = { generate: (g) => this.events.push(g) };
+    if (options.recordEvents) this.chip.events = { generate: (g) => this.events.push(g), level: (g, l) => this.eventLevels.push([g, l]) };
     if (options.recordDma) this.chip.dma = { trigger: (s) => this.dma.push(s) };
     // With no CPU, a recorder takes the NVIC lines (a CPU keeps its own).
     if (!this.mcu.core) this.chip.attachCore({ setInterrupt: (line, level) => this.interrupt(line, level), nmi: () => {} });

@@ -14,6 +14,7 @@ import { copyToDrive, openDrive } from '../../emulator/drive.js';
 import type { CpxBoard } from '../../boards/cpx.js';
 import type { Sercom } from '../../peripherals/samd21/sercom.js';
 import { UartLink } from '../../peripherals/devices/buses.js';
+import { Pin, connect } from '../../emulator/kernel/signals.js';
 
 const RESULT = 0x20007f00;
 const MAILBOX = 60;
@@ -281,5 +282,90 @@ describe('periph_usart.elf: SERCOM4 USART on PB08/PB09 (a UartLink the test atta
     // back-to-back frames: 10 bits at 48 MHz / 16 x (1 - 63019/65536) = 115219 Hz = 4166 cycles
     const gaps = sent.slice(1, greeting.length).map((s, i) => s.cycle - sent[i].cycle);
     for (const gap of gaps) expect(Math.abs(gap - 4166)).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('periph_ac.elf: the analog comparators against a voltage the test sweeps on PA04 (AIN0)', () => {
+  it('continuous, window, single-shot and event-to-TC3 comparisons switch where the data sheet puts the thresholds', () => {
+    const p = new Program('periph_ac.elf');
+    const bench = new Pin('bench', p.board.machine.scheduler);
+    connect(p.board.mcu.pin('PA04'), bench);
+    const pa18 = p.board.mcu.pin('PA18');
+    const MV = 59;
+    /** Puts `mv` on PA04 (and tells the firmware's handler), then lets 20 µs pass. */
+    const setMv = (mv: number) => {
+      p.board.machine.bus.write(RESULT + 4 * MV, 4, mv);
+      bench.forceVoltage(mv / 1000);
+      const halt = p.board.machine.runFor(20e-6);
+      if (halt) throw new Error(`halted: ${halt.reason}`);
+    };
+    const sweep = (onTop?: () => void) => {
+      for (let mv = 0; mv <= 3300; mv += 10) setMv(mv);
+      onTop?.();
+      for (let mv = 3300; mv >= 0; mv -= 10) setMv(mv);
+    };
+    /** Waits for the firmware to ask for `value`, runs `between`, then answers. */
+    const handshake = (value: number, between: () => void) => {
+      p.runUntil(() => p.word(WAITING) === value);
+      expect(p.word(WAITING), `waiting for ${value} (step ${p.step}, errors ${p.errors.toString(16)})`).toBe(value);
+      between();
+      p.board.machine.bus.write(RESULT + 4 * MAILBOX, 4, value);
+    };
+    const names = [
+      'noClockStatusB', 'readyPolls', 'compctrl0', 'riseMv', 'fallMv', 'toggles', 'winIrqs', 'winUpMv', 'winDownMv', 'wstateInside',
+      'singleHigh', 'singleLow', 'statusCCycles', 'eocIrqs', 'statusBAfterStart', 'tc3Count',
+    ] as const;
+    const scaler = (value: number) => (3.3 * (value + 1)) / 64;
+    /** The first sweep step (10 mV) strictly above a threshold, and the last one at or below it. */
+    const firstAbove = (volts: number) => (Math.floor(Math.round(volts * 1e6) / 10_000) + 1) * 10;
+    const lastAtOrBelow = (volts: number) => Math.floor(Math.round(volts * 1e6) / 10_000) * 10;
+
+    let top = -1;
+    handshake(1, () => sweep(() => (top = pa18.level)));
+    handshake(2, () => sweep());
+    handshake(3, () => setMv(1200));
+    handshake(4, () => setMv(1000));
+    let crossings = 0;
+    handshake(5, () => {
+      for (let i = 0; i < 5; i++) {
+        setMv(2000);
+        if (pa18.level === 1) crossings++;
+        setMv(1000);
+      }
+    });
+    p.runToEnd();
+    const r = fields(p, names);
+    expect(p.errors.toString(16)).toBe('0');
+    expect(p.step).toBe(6);
+    // 1. No GCLK_AC_DIG: never ready; with the clock it becomes ready.
+    expect(r.noClockStatusB).toBe(0);
+    expect(r.readyPolls).toBeGreaterThan(0);
+    expect(r.compctrl0).toBe(0x1 | 0x4 | (5 << 8) | (2 << 16)); // ENABLE, SPEED HIGH, MUXNEG VSCALE, OUT SYNC
+    // 2. VDD scaler 3.3 V × 32/64 = 1.65 V: rises at the first step above it, falls at 1.65 V itself
+    // (1.65 > 1.65 is false); one rise and one fall.
+    expect(scaler(31)).toBeCloseTo(1.65, 12);
+    expect(r.riseMv).toBe(firstAbove(scaler(31)));
+    expect(r.riseMv).toBe(1660);
+    expect(r.fallMv).toBe(lastAtOrBelow(scaler(31)));
+    expect(r.toggles).toBe(2);
+    expect(top).toBe(1); // CMP0 on PA18 (OUT SYNC) high at 3.3 V
+    // 3. Window 0.825 V (SCALER1 = 15) .. 2.475 V (SCALER0 = 47): entered at 0.83 V going up and at
+    // 2.47 V coming down; WSTATE0 = INSIDE (1) in the handler.
+    expect(r.winIrqs).toBe(2);
+    expect(r.winUpMv).toBe(firstAbove(scaler(15)));
+    expect(r.winDownMv).toBe(lastAtOrBelow(scaler(47)));
+    expect(r.wstateInside).toBe(1);
+    // 4. Single-shot against the 1.1 V bandgap: START0 clears READY0; 1.2 V reads 1; a STATUSC read
+    // at 1.0 V reads 0 and stalls for the start-up time (1 µs at SPEED HIGH = 48 cycles at 48 MHz).
+    expect(r.statusBAfterStart & 1).toBe(0);
+    expect(r.singleHigh & 1).toBe(1);
+    expect(r.singleLow & 1).toBe(0);
+    expect(r.eocIrqs).toBe(2);
+    expect(r.statusCCycles).toBeGreaterThanOrEqual(48);
+    expect(r.statusCCycles).toBeLessThan(48 + 20);
+    // 5. Five upward crossings of 1.65 V: five COMP0 rising edges counted by TC3 through EVSYS.
+    expect(crossings).toBe(5);
+    expect(r.tc3Count).toBe(5);
+    expect(p.board.machine.halt).toBeNull();
   });
 });

@@ -380,6 +380,53 @@ struct dmac_descriptor {
 #define ADC_STATUS_SYNCBUSY  (1u << 7)
 
 /* DAC (35.8) */
+/* AC, the analog comparators (register summary; component header "AC_U2205"). */
+#define AC_BASE              0x42004400u
+#define AC_CTRLA             REG8(AC_BASE + 0x00)
+#define AC_CTRLB             REG8(AC_BASE + 0x01)
+#define AC_EVCTRL            REG16(AC_BASE + 0x02)
+#define AC_INTENCLR          REG8(AC_BASE + 0x04)
+#define AC_INTENSET          REG8(AC_BASE + 0x05)
+#define AC_INTFLAG           REG8(AC_BASE + 0x06)
+#define AC_STATUSA           REG8(AC_BASE + 0x08)
+#define AC_STATUSB           REG8(AC_BASE + 0x09)
+#define AC_STATUSC           REG8(AC_BASE + 0x0A)
+#define AC_WINCTRL           REG8(AC_BASE + 0x0C)
+#define AC_COMPCTRL(n)       REG32(AC_BASE + 0x10 + 4 * (n))
+#define AC_SCALER(n)         REG8(AC_BASE + 0x20 + (n))
+#define AC_CTRLA_SWRST       (1u << 0)
+#define AC_CTRLA_ENABLE      (1u << 1)
+#define AC_CTRLB_START0      (1u << 0)
+#define AC_EVCTRL_COMPEO0    (1u << 0)
+#define AC_INT_COMP0         (1u << 0)
+#define AC_INT_COMP1         (1u << 1)
+#define AC_INT_WIN0          (1u << 4)
+#define AC_STATUSA_STATE0    (1u << 0)
+#define AC_STATUSA_WSTATE0(v) (((v) >> 4) & 3u)   /* 0 above, 1 inside, 2 below */
+#define AC_STATUSB_READY0    (1u << 0)
+#define AC_STATUSB_READY1    (1u << 1)
+#define AC_STATUSB_SYNCBUSY  (1u << 7)
+#define AC_WINCTRL_WEN0      (1u << 0)
+#define AC_WINCTRL_WINTSEL0(n) ((uint8_t)((n) << 1))   /* 0 above, 1 inside, 2 below, 3 outside */
+#define AC_COMPCTRL_ENABLE   (1u << 0)
+#define AC_COMPCTRL_SINGLE   (1u << 1)
+#define AC_COMPCTRL_SPEED_HIGH (1u << 2)
+#define AC_COMPCTRL_INTSEL(n) ((uint32_t)(n) << 5)    /* 0 toggle, 1 rising, 2 falling, 3 EOC */
+#define AC_COMPCTRL_MUXNEG(n) ((uint32_t)(n) << 8)    /* 0-3 pins, 4 GND, 5 VSCALE, 6 BANDGAP, 7 DAC */
+#define AC_COMPCTRL_MUXPOS(n) ((uint32_t)(n) << 12)   /* 0-3 pins */
+#define AC_COMPCTRL_OUT_SYNC (2u << 16)
+#define AC_MUXNEG_VSCALE     5u
+#define AC_MUXNEG_BANDGAP    6u
+#define PM_APBCMASK_AC       (1u << 17)
+#define GCLK_ID_AC_DIG       31
+#define IRQ_AC               24
+#define EVGEN_AC_COMP0       0x44
+#define EVSYS_USER           REG16(EVSYS_BASE + 0x08)
+#define EVSYS_USER_TC(n)     (0x12u + (n) - 3)
+#define TC_EVCTRL_TCEI       (1u << 5)
+#define TC_EVCTRL_EVACT_COUNT 2u
+#define GCLK_ID_EVSYS(n)     (7 + (n))
+
 #define DAC_BASE             0x42004800u
 #define DAC_CTRLA            REG8(DAC_BASE + 0x00)
 #define DAC_CTRLB            REG8(DAC_BASE + 0x01)

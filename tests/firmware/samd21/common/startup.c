@@ -51,6 +51,7 @@ void TC3_Handler(void) WEAK_DEFAULT;
 void TC4_Handler(void) WEAK_DEFAULT;
 void TC5_Handler(void) WEAK_DEFAULT;
 void ADC_Handler(void) WEAK_DEFAULT;
+void AC_Handler(void) WEAK_DEFAULT;
 void DAC_Handler(void) WEAK_DEFAULT;
 void PTC_Handler(void) WEAK_DEFAULT;
 
@@ -63,5 +64,5 @@ void (*const vectors[16 + 28])(void) = {
     SERCOM0_Handler, SERCOM1_Handler, SERCOM2_Handler, SERCOM3_Handler, SERCOM4_Handler,
     SERCOM5_Handler, TCC0_Handler, TCC1_Handler, TCC2_Handler, TC3_Handler, TC4_Handler,
     TC5_Handler, Default_Handler /* TC6 */, Default_Handler /* TC7 */, ADC_Handler,
-    Default_Handler /* AC */, DAC_Handler, PTC_Handler, Default_Handler /* I2S */,
+    AC_Handler, DAC_Handler, PTC_Handler, Default_Handler /* I2S */,
 };
