@@ -90,7 +90,7 @@ function showSpeed(f: Frame): void {
   const now = performance.now();
   if (now - speedShown < 250) return;
   speedShown = now;
-  const text = `${f.simSeconds.toFixed(1)} s · ${f.speed > 0 ? `${(f.speed * 100).toFixed(0)}% real time` : 'measuring speed…'}`;
+  const text = `${f.simSeconds.toFixed(1)} s · ${f.speed > 0 ? `${(f.speed * 100).toFixed(f.speed < 0.01 ? 1 : 0)}% real time` : 'measuring speed…'}`;
   const el = $('speed');
   if (el.textContent !== text) el.textContent = text;
   const title = 'simulated time; simulated per wall-clock time over the last second';

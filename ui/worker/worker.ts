@@ -322,6 +322,10 @@ function rates(e: Engine, now: number): { speed: number; mhz: number; mips: numb
   if (paused) return lastRate;
   const wall = now - pausedMs;
   const sample = { wall, sim: e.seconds(), cycles: e.cycles(), instructions: e.instructions() };
+  // Until the first figure, the window opens at the last sample before simulated time moved: the hosted
+  // engine's clock stands still while its worker loads the wasm VM, and a ratio over that wait would
+  // describe the loading, not the machine ("0% real time").
+  if (lastRate.speed === 0 && rateSamples.length > 0 && sample.sim === rateSamples[rateSamples.length - 1]!.sim) rateSamples.length = 0;
   rateSamples.push(sample);
   while (rateSamples.length > 2 && wall - rateSamples[1]!.wall >= RATE_WINDOW_MS) rateSamples.shift();
   const first = rateSamples[0]!;
