@@ -1,15 +1,7 @@
 /** The board catalogue: every board the emulator can build, by the name the CLI uses. */
-import { CPX_SPEC } from './cpx.js';
-import { METRO_M0_EXPRESS_SPEC } from './metro-m0-express.js';
 import { createFeatherHuzzah } from './feather-huzzah.js';
 import { buildSamd21Board, type Samd21BoardSpec, type Samd21PartSpec } from './samd21-board.js';
-import { FEATHER_M0_EXPRESS_SPEC } from './feather-m0-express.js';
-import { GEMMA_M0_SPEC } from './gemma-m0.js';
-import { FEATHER_M0_BASIC_SPEC } from './feather-m0-basic.js';
-import { ARDUINO_ZERO_SPEC } from './arduino-zero.js';
-import { FEATHER_M0_ADALOGGER_SPEC } from './feather-m0-adalogger.js';
-import { FEATHER_M0_BLUEFRUIT_LE_SPEC } from './feather-m0-bluefruit-le.js';
-import { TRINKET_M0_SPEC } from './trinket-m0.js';
+import { SAMD21_BOARDS } from './samd21-catalogue.js';
 import { createTestLx106 } from './test-lx106.js';
 import { createTestM0 } from './test-m0.js';
 import type { Board } from './types.js';
@@ -50,15 +42,7 @@ function noParts(name: string, o: BoardOptions | undefined): void {
 }
 
 export const BOARDS: BoardInfo[] = [
-  samd21(CPX_SPEC, 'SAMD21G18A, 2 MiB SPI flash, 10 NeoPixels, sensors'),
-  samd21(METRO_M0_EXPRESS_SPEC, 'SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash, 1 NeoPixel'),
-  samd21(FEATHER_M0_EXPRESS_SPEC, 'SAMD21G18A, 32 kHz crystal, 2 MiB SPI flash on SERCOM2, 1 NeoPixel'),
-  samd21(GEMMA_M0_SPEC, 'SAMD21E18A, 64 KiB CIRCUITPY in internal flash, 1 DotStar'),
-  samd21(TRINKET_M0_SPEC, 'SAMD21E18A, 64 KiB CIRCUITPY in internal flash, 1 DotStar'),
-  samd21(FEATHER_M0_BASIC_SPEC, 'SAMD21G18A, 32 kHz crystal, 64 KiB CIRCUITPY in internal flash'),
-  samd21(FEATHER_M0_ADALOGGER_SPEC, 'SAMD21G18A, 32 kHz crystal, microSD slot on SERCOM4 SPI, 64 KiB CIRCUITPY in internal flash'),
-  samd21(FEATHER_M0_BLUEFRUIT_LE_SPEC, 'SAMD21G18A, nRF51822 Bluefruit LE module (SDEP over SPI on SERCOM4), 64 KiB CIRCUITPY in internal flash; runs the feather_m0_adalogger firmware'),
-  samd21(ARDUINO_ZERO_SPEC, 'SAMD21G18A, EDBG virtual COM port on SERCOM5, native USB, 64 KiB CIRCUITPY in internal flash'),
+  ...SAMD21_BOARDS.map((b) => samd21(b.spec, b.summary)),
   {
     name: 'feather_huzzah',
     description: 'Adafruit Feather HUZZAH ESP8266 (ESP8266, 4 MiB flash, red LED GPIO0, blue LED GPIO2, UART0 console; mask ROM emulated)',

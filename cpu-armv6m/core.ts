@@ -17,7 +17,7 @@
 import type { Bus, Memory } from '../emulator/kernel/bus.js';
 import type { CoreState, CpuCore, HaltInfo } from '../emulator/kernel/core.js';
 import type { Scheduler } from '../emulator/kernel/scheduler.js';
-import { OPCODE_TABLE } from './decoder.js';
+import { opcodeTable } from './decoder.js';
 import { ExceptionUnit, Exc, FaultKind } from './exceptions.js';
 import { SystemControlSpace } from './scs.js';
 import { formatRegisters } from './describe.js';
@@ -564,7 +564,7 @@ export class CortexM0Plus implements CpuCore {
   private run(budget: number): void {
     const clock = this.clock;
     const r = this.r;
-    const table = OPCODE_TABLE;
+    const table = opcodeTable();
     // budget: instructions to run (-1: until the deadline). The translator's loop steps cold code.
     while (clock.cycles < clock.deadline) {
       if (budget-- === 0) return;

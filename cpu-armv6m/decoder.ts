@@ -1,8 +1,8 @@
 /**
  * ARMv6-M (Thumb) decode table.
  *
- * Every 16-bit halfword is classified once, at module load, into an operation id; the core
- * fetches a halfword, indexes `OPCODE_TABLE`, and switches on the id, extracting operand fields
+ * Every 16-bit halfword is classified once (on first use) into an operation id; the core
+ * fetches a halfword, indexes `opcodeTable()`, and switches on the id, extracting operand fields
  * from the halfword itself. Decoding is thus done once per *encoding* rather than once per
  * address, needs no invalidation when RAM code is rewritten, and costs one typed-array load per
  * instruction. 32-bit encodings (BL, MSR, MRS, DMB/DSB/ISB, UDF.W) are classified by their first
@@ -114,12 +114,18 @@ function classifyMisc(h: number): Op {
   return Op.UNDEFINED; // CBZ/CBNZ, SETEND and others are ARMv7-M / ARMv6 only
 }
 
-/** Operation id for every possible halfword. */
-export const OPCODE_TABLE: Uint8Array = (() => {
+let opcodes: Uint8Array | null = null;
+
+/**
+ * Operation id for every possible halfword, built on first use (a chip built without its CPU, as the hosted
+ * engine's, never pays for it).
+ */
+export function opcodeTable(): Uint8Array {
+  if (opcodes) return opcodes;
   const table = new Uint8Array(0x10000);
   for (let h = 0; h < 0x10000; h++) table[h] = classify(h);
-  return table;
-})();
+  return (opcodes = table);
+}
 
 /** True for the first halfword of a 32-bit Thumb encoding (bits 15:11 = 0b11101/0b11110/0b11111). */
 export function isThumb32(h: number): boolean {

@@ -35,7 +35,7 @@
  * MAX_COMPILED_BLOCKS blocks are kept: beyond that the whole cache is flushed and rebuilt from
  * what is hot, so compiled code cannot grow without bound.
  */
-import { OPCODE_TABLE } from './decoder.js';
+import { opcodeTable } from './decoder.js';
 
 /** Code pages are 64 bytes: a store into one drops the blocks compiled from it. */
 export const CODE_PAGE_SHIFT = 6;
@@ -220,7 +220,7 @@ export class Translator {
       for (const pc of scan.pcs) {
         const o = (pc - base) >>> 0;
         pages.add(o >>> CODE_PAGE_SHIFT);
-        if (OPCODE_TABLE[u16[o >>> 1]] === 76) pages.add((o + 2) >>> CODE_PAGE_SHIFT);
+        if (opcodeTable()[u16[o >>> 1]] === 76) pages.add((o + 2) >>> CODE_PAGE_SHIFT);
       }
     }
     if (this.compiled >= MAX_COMPILED_BLOCKS) {
@@ -316,7 +316,7 @@ export class Translator {
     const out: number[] = [];
     scan.pcs.forEach((pc, k) => {
       const hw = u16[((pc - base) >>> 0) >>> 1];
-      const op = OPCODE_TABLE[hw];
+      const op = opcodeTable()[hw];
       const next = k + 1 < scan.pcs.length ? scan.pcs[k + 1] : scan.next;
       if (op === 72 /* B_COND */) {
         const target = pc + 4 + (((hw & 0xff) << 24) >> 23);
@@ -342,7 +342,7 @@ export class Translator {
       const o = (pc - base) >>> 0;
       if (o >= size || seen.has(pc)) break;
       const hw = u16[o >>> 1];
-      const op = OPCODE_TABLE[hw];
+      const op = opcodeTable()[hw];
       const stop = { pcs, next: pc, branches: false, stopped: true };
       if (op === 76 /* T32 */ && o + 2 >= size) return stop;
       if (rewrites[o >>> CODE_PAGE_SHIFT] >= PAGE_REWRITE_LIMIT || rewrites[(o + 2) >>> CODE_PAGE_SHIFT] >= PAGE_REWRITE_LIMIT) return stop;
@@ -656,7 +656,7 @@ class Gen {
       this.i = k;
       this.pc = pc;
       const hw = fetch(pc);
-      const op = OPCODE_TABLE[hw];
+      const op = opcodeTable()[hw];
       const hw2 = op === 76 ? fetch(pc + 2) : 0;
       const followed = k < pcs.length - 1;
       this.nextPc = followed ? pcs[k + 1] : this.scan.next;

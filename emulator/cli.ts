@@ -8,14 +8,16 @@
  * command the sysexits.h statuses below (HOST_EXIT, EXIT), and 141 when standard output is a
  * pipe whose reader went away (what a Unix tool killed by SIGPIPE reports).
  */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Board, BoardConsole } from '../boards/types.js';
 import { HostFileError, readInputFile, readStdin, type HostFileProblem } from './host-files.js';
 import { EXIT } from './exit.js';
 import type { RunEnd } from './runner.js';
+import type { ConsoleConnection } from './console.js';
 import { parseEpoch } from './epoch.js';
 import { parseRange, startTrace, type TraceOptions } from './trace/trace.js';
+import { openTraceOutput } from './node/trace-file.js';
 
 // Start-up (issue 9): a hosted run (`run`/`repl` without --firmware) imports only its own path
 // (emulator/node/hosted-cli.ts); the firmware engine, the drive, test, snapshot, GDB and RFC 2217
@@ -114,11 +116,11 @@ const USAGE = `usage:
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT] [--console PORT]
                  [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
                  [--trace io,insn [--trace-peripheral NAME,...] [--trace-range START-END] [--trace-file FILE]]
-                 [--rfc2217 PORT]
+                 [--rfc2217 PORT] [--web-workflow PORT]
   circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
   circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
-                  [--console PORT]
+                  [--console PORT] [--web-workflow PORT]
   circuitemu drive list|read|write --flash IMAGE [--board NAME] [PATH] [HOSTFILE]
   circuitemu test [--board NAME] [--firmware FILE] [--junit FILE] [--serial-log FILE] ... SCENARIO.yaml...
   circuitemu boards
@@ -135,7 +137,9 @@ must), it reloads code.py with Ctrl-D (after Ctrl-C if code.py is still running)
 a terminal would, and shows the output from "soft reboot" on; --no-reload turns that off.
 Without --firmware, run and repl use the hosted CircuitPython engine (every SAMD21 board): CircuitPython
 9.2.9's behaviour with no firmware file; the run ends with status 0 once the program waits for
-console input and standard input has ended.
+console input and standard input has ended. --vcd, --epoch and --trace io work there too (--epoch:
+where the RTC calendar starts, default 2000-01-01); --trace insn, --cpu, --gdb, --rfc2217 and
+--console need --firmware.
 --vcd FILE: writes the board's pin waveforms (all pins, or --vcd-pins LED,A1) as a Value Change
 Dump when the run ends (see the README, "Scenarios").
 --trace io: logs every access to a peripheral register (cycle, simulated seconds, R/W and size,
@@ -146,6 +150,12 @@ addresses; insn: PCs) filter; the log goes to --trace-file FILE or standard erro
 --rfc2217 PORT: serves the console on 127.0.0.1:PORT with Telnet/RFC 2217 (pyserial's
 rfc2217://127.0.0.1:PORT, mpremote, tio, socat) instead of standard input; the run is paced to
 the wall clock, and output produced before a client connects is sent when it does.
+--web-workflow PORT: serves CircuitPython's web-workflow API on http://127.0.0.1:PORT (0: any free
+port), with either engine: /fs/ (files on CIRCUITPY: GET, PUT, DELETE, MOVE), /cp/version.json,
+/cp/devices.json, /cp/diskinfo.json and the /cp/serial/ WebSocket (the console). File requests need
+Basic auth with an empty user name and the password CIRCUITPY_WEB_API_PASSWORD of the drive's
+settings.toml (none set: 403). The run is paced to the wall clock and, in run, serves until --timeout
+or Ctrl-C (standard input is not read); a write auto-reloads code.py as on a board.
 --epoch SECONDS|DATE: the date the board starts at, what a program asking for the time
 (semihosting SYS_TIME) is told: seconds since 1970 or 2024-05-01T12:00:00Z; default
 2026-01-01T00:00:00Z in run (the same every run), the wall clock in repl.
@@ -161,8 +171,9 @@ also compiles hot code to JavaScript (jit: 2-3x faster on long CPU-bound runs, s
 both give the same results, cycle for cycle.
 --console PORT: the console is the board's serial port PORT instead of its own (arduino_zero:
 edbg, the EDBG virtual COM port on SERCOM5 at 115200 baud; native USB is then left unplugged).
---gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch: target remote :PORT) on
-127.0.0.1 only; when GDB detaches the run goes on without it.
+--gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch, or xtensa-lx106-elf-gdb
+for the LX106 boards: target remote :PORT) on 127.0.0.1 only; when GDB detaches the run goes on
+without it.
 repl: the same, interactively: simulated time paced to the wall clock, the terminal in raw
 mode, Ctrl-] quits.
 --flash IMAGE follows symbolic links, is replaced atomically, and is locked while in use:
@@ -308,6 +319,7 @@ const RUN_OPTIONS = {
   'trace-file': { type: 'string' },
   rfc2217: { type: 'string' },
   console: { type: 'string' },
+  'web-workflow': { type: 'string' },
 } as const;
 
 const DRIVE_OPTIONS = { flash: { type: 'string' }, board: { type: 'string' } } as const;
@@ -359,6 +371,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   if (opts['vcd-pins'] !== undefined && opts.vcd === undefined) throw new UsageError('--vcd-pins needs --vcd FILE');
   const trace = parseTraceFlags(opts);
   const rfc2217 = opts.rfc2217 === undefined ? undefined : parsePort(opts.rfc2217, '--rfc2217');
+  const webWorkflow = opts['web-workflow'] === undefined ? undefined : parsePort(opts['web-workflow'], '--web-workflow');
   const epoch = opts.epoch === undefined ? undefined : parseEpoch(opts.epoch);
   if (typeof epoch === 'string') throw new UsageError(epoch);
   if (opts.cpu !== undefined && opts.cpu !== 'jit' && opts.cpu !== 'interp') {
@@ -370,9 +383,9 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     cpuDefaults.mode = lx106Defaults.mode = opts.cpu;
   }
   if (!opts.firmware && snapshot === undefined) {
-    if (epoch !== undefined) throw new UsageError('--epoch is for firmware runs (--firmware or --snapshot-load)');
-    if (trace) throw new UsageError('--trace is for firmware runs (--firmware or --snapshot-load)');
     if (rfc2217 !== undefined) throw new UsageError('--rfc2217 is for firmware runs (--firmware or --snapshot-load)');
+    if (opts.gdb !== undefined) throw new UsageError('--gdb needs --firmware FILE (the hosted engine has no CPU to debug)');
+    if (opts.cpu !== undefined) throw new UsageError('--cpu needs --firmware FILE (the hosted engine has no CPU)');
     if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
     const { hostable, runHosted } = await import('./node/hosted-cli.js');
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
@@ -386,6 +399,11 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
       stats: opts.stats,
       write: writeStdout,
       onStop: (stop) => (onStdoutError = stop),
+      vcd: opts.vcd,
+      vcdPins: opts['vcd-pins']?.split(',').map((p) => p.trim()).filter(Boolean),
+      epoch,
+      trace: trace ?? undefined,
+      webWorkflow,
     });
   }
   await loadCommands();
@@ -400,6 +418,9 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
   }
   if ((opts.flash || opts.drive) && !board.circuitpy) {
     throw new UsageError(`board ${board.name} has no CIRCUITPY drive (--flash/--drive)`);
+  }
+  if (webWorkflow !== undefined && (!board.circuitpy || !board.usb || opts.console !== undefined)) {
+    throw new UsageError(`--web-workflow needs a board whose CIRCUITPY drive is on USB (board ${board.name}${opts.console !== undefined ? ' with --console' : ''} has none)`);
   }
   const firmware = opts.firmware ? loadFirmwareOption(board, opts.firmware) : null;
   // Locked (and its directory checked) before anything runs; held until it is saved.
@@ -427,13 +448,19 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     const stopTrace = trace ? traceTo(board, trace.options, trace.file) : null;
     const loop = new RunLoop(machine, console, {
       timeoutSeconds: timeout,
-      realTime: interactive || rfc2217 !== undefined,
+      realTime: interactive || rfc2217 !== undefined || webWorkflow !== undefined,
       expectText: opts['expect-text'],
     });
     loop.onOutput((bytes) => writeStdout(bytes));
     onStdoutError = () => loop.stop();
     const server = rfc2217 === undefined ? null : await listenRfc2217(console, rfc2217);
-    const detach = server ? () => void server.close() : attachInput(console, loop, interactive);
+    const web = webWorkflow === undefined ? null : await listenWebWorkflow(board, connection, webWorkflow, () => loop.stop());
+    const input = server || (web && !interactive) ? () => {} : attachInput(console, loop, interactive);
+    const detach = () => {
+      input();
+      void server?.close();
+      void web?.close();
+    };
     if (interactive) process.stderr.write('circuitemu: connected to the console; Ctrl-] quits\n');
     const started = performance.now();
     if (opts.gdb !== undefined) {
@@ -473,6 +500,33 @@ async function listenRfc2217(console: BoardConsole, port: number) {
   }
 }
 
+/** --web-workflow on the firmware engine: files through the emulated USB host's mass storage. */
+async function listenWebWorkflow(board: Board, connection: ConsoleConnection, port: number, stop: () => void) {
+  const [{ serveWebWorkflow }, { mscWorkflowDrive }, { untilSignal }] = await Promise.all([
+    import('./node/web-workflow.js'),
+    import('./webworkflow/msc.js'),
+    import('./node/hosted-cli.js'),
+  ]);
+  const log = (m: string) => process.stderr.write(`circuitemu: ${m}\n`);
+  try {
+    const server = await serveWebWorkflow({
+      port,
+      drive: mscWorkflowDrive(connection.usbHost!, { seconds: () => board.machine.scheduler.seconds }),
+      // The WebSocket gets the console as the board sends it (not what `run` shows on standard output).
+      input: (bytes) => connection.console.write(bytes),
+      usb: (board as { spec?: { usb?: { vid: number; pid: number } } }).spec?.usb,
+      capacity: storageOf(board).bytes.length,
+      log,
+    });
+    connection.console.onData((bytes) => server.output(bytes));
+    const unlisten = untilSignal(stop);
+    log(`web workflow on http://127.0.0.1:${server.port}/ (CIRCUITPY_WEB_API_PASSWORD from settings.toml)`);
+    return { close: () => (unlisten(), server.close()) };
+  } catch (e) {
+    throw new HostFileError('busy', `--web-workflow: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
+  }
+}
+
 /** --trace and its filters, checked; null without --trace. */
 function parseTraceFlags(opts: { trace?: string; 'trace-peripheral'?: string; 'trace-range'?: string; 'trace-file'?: string }): { options: TraceOptions; file?: string } | null {
   const filters = (['trace-peripheral', 'trace-range', 'trace-file'] as const).find((o) => opts[o] !== undefined);
@@ -492,31 +546,18 @@ function parseTraceFlags(opts: { trace?: string; 'trace-peripheral'?: string; 't
 
 /** Starts the trace, writing to `file` (or stderr) through a buffer; returns the function that ends it. */
 function traceTo(board: Board, options: TraceOptions, file: string | undefined): () => void {
-  let fd: number;
-  try {
-    fd = file === undefined ? 2 : openSync(file, 'w');
-  } catch (e) {
-    throw new HostFileError('cannot-create', `cannot write ${file}: ${(e as Error).message}`);
-  }
-  let lines: string[] = [];
-  const flush = () => {
-    if (lines.length) writeSync(fd, lines.join('\n') + '\n');
-    lines = [];
-  };
+  const out = openTraceOutput(file);
   if (options.insn) (board.machine.core as { setMode?: (m: 'interp') => void }).setMode?.('interp');
   let stop: () => void;
   try {
-    stop = startTrace(board.machine, options, (line) => {
-      lines.push(line);
-      if (lines.length >= 4096) flush();
-    });
+    stop = startTrace(board.machine, options, (line) => out.emit(line));
   } catch (e) {
+    out.close();
     throw new UsageError((e as Error).message);
   }
   return () => {
     stop();
-    flush();
-    if (file !== undefined) closeSync(fd);
+    out.close();
   };
 }
 

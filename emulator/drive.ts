@@ -16,7 +16,10 @@ import { checkDriveDepth, flashImageSizeError, type DriveTarget } from '../firmw
 import { FatError, FatVolume, mount, splitPath } from '../firmware-runtime/fs/fat.js';
 import { FileLock, HostFileError, readInputFile, regularFileExists, resolveTarget, writeAtomically } from './host-files.js';
 
-export function storageOf(board: Board): CircuitpyStorage {
+/** What the drive functions need of a board: its name (for messages) and its CIRCUITPY storage. */
+export type DriveBoard = Pick<Board, 'name' | 'circuitpy'>;
+
+export function storageOf(board: DriveBoard): CircuitpyStorage {
   if (!board.circuitpy) throw new Error(`board ${board.name} has no CIRCUITPY drive`);
   return board.circuitpy;
 }
@@ -27,7 +30,7 @@ export function storageOf(board: Board): CircuitpyStorage {
  */
 export class FlashImageFile {
   private constructor(
-    readonly board: Board,
+    readonly board: DriveBoard,
     /** As the user gave it, for messages. */
     readonly path: string,
     /** The real file behind any symbolic links. */
@@ -37,7 +40,7 @@ export class FlashImageFile {
     private readonly lock?: FileLock,
   ) {}
 
-  static open(board: Board, path: string, options: { forWriting: boolean }): FlashImageFile {
+  static open(board: DriveBoard, path: string, options: { forWriting: boolean }): FlashImageFile {
     const storage = storageOf(board);
     let target: string;
     try {
@@ -93,14 +96,14 @@ function loadImageBytes(target: string, shownAs: string, size: number): Uint8Arr
  * formatted exactly as CircuitPython would on boot; without it, that is an error (a user's image
  * is never reformatted just to look at it).
  */
-export function openDrive(board: Board, options: { format?: boolean } = {}): { volume: FatVolume; formatted: boolean } {
+export function openDrive(board: DriveBoard, options: { format?: boolean } = {}): { volume: FatVolume; formatted: boolean } {
   const storage = storageOf(board);
   const { volume, formatted } = ensureCircuitpy(spiFlashCircuitpyDevice(storage.bytes), { formatIfMissing: options.format ?? true });
   return { volume, formatted };
 }
 
 /** Copies the host directory `dir` onto CIRCUITPY (before boot); returns the files written. */
-export function copyToDrive(board: Board, dir: string): string[] {
+export function copyToDrive(board: DriveBoard, dir: string): string[] {
   return copyDirectoryToDrive(openDrive(board).volume, dir);
 }
 

@@ -1,9 +1,16 @@
 /**
- * The package's public entry: `import { createBoard, loadFirmware, RunLoop, runScenario, ... } from 'circuitemu'`.
- * Everything a test written in vitest or jest needs: build a board, load firmware, prepare
- * CIRCUITPY, run until a condition or a simulated time, read the console, pins and pixels, set
- * inputs, and run scenarios. Paths inside dist/ are not part of the interface.
+ * The package's public entry: `import { startBoard, createBoard, runScenario, ... } from 'circuitemu'`.
+ * Everything a test written in vitest or jest needs: start a board on either engine (startBoard: the
+ * hosted engine with no firmware, or firmware on the emulated CPU), prepare CIRCUITPY, run until a
+ * condition or a simulated time, read the console, pins and pixels, set inputs, and run scenarios;
+ * and the lower-level pieces (createBoard, loadFirmware, RunLoop, the scenario engines). Paths inside
+ * dist/ are not part of the interface.
  */
+
+// A running board on either engine (hosted CircuitPython, or firmware on the emulated CPU)
+export { startBoard, BoardSession, BoardSessionError } from './node/board-session.js';
+export type { StartBoardOptions, UntilCondition, WaitOptions, PinState } from './node/board-session.js';
+export type { BoardLights, RgbaImage } from './screenshot/render.js';
 
 // Boards and firmware
 export { createBoard, loadFirmware, runFirmware, ArgumentError, EXIT } from './run.js';
@@ -36,7 +43,7 @@ export type { FatVolume } from '../firmware-runtime/fs/fat.js';
 // Scenarios
 export { parseScenario, ScenarioError } from './scenario/parse.js';
 export type { Scenario, Step, StepKind, PinLevel } from './scenario/parse.js';
-export { runScenario, checkScenario } from './scenario/runner.js';
+export { runScenario, checkScenario, SerialLog } from './scenario/runner.js';
 export type { RunScenarioOptions, ScenarioResult, ScenarioStatus, StepResult } from './scenario/runner.js';
 export { FirmwareEngine } from './scenario/firmware-engine.js';
 export type { FirmwareEngineOptions } from './scenario/firmware-engine.js';

@@ -21,6 +21,8 @@ export interface RunHost {
   now(): number;
   /** Waits about `ms` wall-clock milliseconds. */
   sleep(ms: number): Promise<void>;
+  /** Called before every slice: the run waits while the promise is pending (a BoardSession holds the board still between calls). */
+  hold?(): Promise<void> | null;
 }
 
 type Scheduled = (callback: () => void) => void;
@@ -142,6 +144,8 @@ export class RunLoop {
     const startWall = this.host.now();
     const startSim = m.scheduler.seconds;
     for (;;) {
+      const held = this.host.hold?.();
+      if (held) await held;
       const end = this.slice();
       if (end) return end;
       if (m.blockedOnInput) await m.stdin.nextChange();

@@ -5,8 +5,11 @@
  */
 import type { Board } from '../../boards/types.js';
 import { CortexM0Plus } from '../../cpu-armv6m/core.js';
+import { Lx106 } from '../../cpu-xtensa/lx106.js';
+import { SR } from '../../cpu-xtensa/constants.js';
 import { EXIT } from '../run.js';
-import { CortexMTarget } from './target.js';
+import { CortexMTarget, type GdbTarget } from './target.js';
+import { XtensaTarget } from './xtensa.js';
 import { serveGdb } from './tcp.js';
 
 export class GdbUsageError extends Error {}
@@ -17,14 +20,40 @@ export function parseGdbPort(value: string): number {
   return port;
 }
 
-export async function debugWithGdb(board: Board, port: number): Promise<number | null> {
+/** The GDB target of the board's core and what `monitor reset` does to it. */
+function gdbTarget(board: Board): { target: GdbTarget; reset: () => void } {
   const core = board.machine.core;
-  if (!(core instanceof CortexM0Plus)) throw new GdbUsageError(`--gdb serves Cortex-M0+ boards (test-m0, cpx, metro_m0_express); board ${board.name} is not one yet`);
+  const bus = board.machine.bus;
+  if (core instanceof CortexM0Plus) return { target: new CortexMTarget(core, bus), reset: () => core.reset() };
+  if (core instanceof Lx106) return { target: new XtensaTarget(core, bus), reset: lx106Reset(core) };
+  throw new GdbUsageError(`--gdb serves the Cortex-M0+ and Xtensa LX106 boards; board ${board.name} has neither core`);
+}
+
+/**
+ * `monitor reset` on the LX106: a core reset, which starts the (emulated) boot ROM at the reset
+ * vector. A program the loader started in RAM (an ELF: no image in flash for the ROM to boot)
+ * is started again at its entry with the registers the loader gave it (stack, PS, VECBASE); RAM
+ * keeps its contents, as it does across a real reset.
+ */
+function lx106Reset(core: Lx106): () => void {
+  const entry = { pc: core.pc, a: Int32Array.from(core.a), ps: core.ps, vecbase: core.vecbase };
+  return () => {
+    core.reset();
+    if (core.pc === entry.pc) return;
+    core.a.set(entry.a);
+    core.writeSpecial(SR.PS, entry.ps);
+    core.writeSpecial(SR.VECBASE, entry.vecbase);
+    core.pc = entry.pc;
+  };
+}
+
+export async function debugWithGdb(board: Board, port: number): Promise<number | null> {
+  const { target, reset } = gdbTarget(board);
   const outcome = await serveGdb({
     machine: board.machine,
-    target: new CortexMTarget(core, board.machine.bus),
+    target,
     port,
-    reset: () => core.reset(),
+    reset,
     onListening: (p) => process.stderr.write(`circuitemu: waiting for GDB on 127.0.0.1:${p} (target remote :${p})\n`),
   });
   switch (outcome.kind) {

@@ -97,7 +97,7 @@ export class GdbSession {
         return this.stopReply(SIGTRAP);
       case 'g': {
         let s = '';
-        for (let i = 0; i < t.registerCount; i++) s += le32(t.readRegister(i));
+        for (let i = 0; i < t.registerCount; i++) s += this.registerHex(i);
         return s;
       }
       case 'G': {
@@ -109,7 +109,7 @@ export class GdbSession {
       }
       case 'p': {
         const n = parseInt(p.slice(1), 16);
-        return Number.isInteger(n) && n >= 0 && n < t.registerCount ? le32(t.readRegister(n)) : 'E01';
+        return Number.isInteger(n) && n >= 0 && n < t.registerCount ? this.registerHex(n) : 'E01';
       }
       case 'P': {
         const m = /^P([0-9a-fA-F]+)=([0-9a-fA-F]{8})$/.exec(p);
@@ -148,18 +148,16 @@ export class GdbSession {
         if (rw) return this.dataWatch(rw[1] === 'Z', rw[2] === '3' ? 'rwatch' : 'awatch', parseInt(rw[3], 16), parseInt(rw[4], 16));
         const m = /^[Zz]([01]),([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
         if (!m) return '';
-        const address = parseInt(m[2], 16) & ~1;
+        const address = t.breakpointAddress(parseInt(m[2], 16));
         if (p[0] === 'Z') this.breakpoints.add(address);
         else this.breakpoints.delete(address);
         return 'OK';
       }
       case 'c':
-        if (p.length > 1) this.target.writeRegister(15, parseInt(p.slice(1), 16));
-        void this.resume(false);
-        return null;
       case 's':
-        if (p.length > 1) this.target.writeRegister(15, parseInt(p.slice(1), 16));
-        void this.resume(true);
+        if (p.length > 1 && !/^[0-9a-fA-F]{1,8}$/.test(p.slice(1))) return 'E01';
+        if (p.length > 1) t.writeRegister(t.pcRegister, parseInt(p.slice(1), 16));
+        void this.resume(p[0] === 's');
         return null;
       case 'v':
         return this.vCommand(p);
@@ -281,18 +279,26 @@ export class GdbSession {
       if (!this.options.reset) return 'E01';
       this.options.reset();
       this.ended = null;
-      this.reply(out('target reset\n'));
+      // GDB keeps the registers it read before a monitor command: say how to see the new ones.
+      this.reply(out('target reset (GDB shows the new registers after `maintenance flush register-cache` or a step)\n'));
       return 'OK';
     }
     this.reply(out('monitor commands: reset\n'));
     return 'OK';
   }
 
+  /** A register in target order, or `xxxxxxxx` for one the core does not have (GDB: unavailable). */
+  private registerHex(n: number): string {
+    const v = this.target.readRegister(n);
+    return v === null ? 'xxxxxxxx' : le32(v);
+  }
+
   private stopReply(signal: number): string {
     if (this.ended) return this.ended.reason === 'exit' ? `W${(this.ended.exitCode & 0xff).toString(16).padStart(2, '0')}` : `S${SIGSEGV.toString(16).padStart(2, '0')}`;
     const watch = this.hitWatch === null ? '' : `${this.hitKind}:${(this.hitWatch >>> 0).toString(16)};`;
     this.hitWatch = null;
-    return `T${signal.toString(16).padStart(2, '0')}0f:${le32(this.target.readRegister(15))};${watch}`;
+    const pc = this.target.pcRegister.toString(16).padStart(2, '0');
+    return `T${signal.toString(16).padStart(2, '0')}${pc}:${this.registerHex(this.target.pcRegister)};${watch}`;
   }
 
   /** Runs (or steps) until a breakpoint, an interrupt, the program's end; then the stop reply. */

@@ -1,7 +1,8 @@
 /**
  * What the GDB server needs from a CPU: its registers in GDB's order with a target description,
- * memory through the bus (as a debug probe sees it: flash writable, as a probe programs it), and
- * the PC. One implementation per core family; the Cortex-M0+ one is here.
+ * memory through the bus (as a debug probe sees it), and the PC. One implementation per core
+ * family: the Cortex-M0+ one is here (flash writable, as a probe programs it), the Xtensa LX106
+ * one in xtensa.ts.
  */
 import type { Bus } from '../kernel/bus.js';
 import { Memory } from '../kernel/bus.js';
@@ -11,9 +12,14 @@ export interface GdbTarget {
   /** The target description (qXfer:features:read:target.xml). */
   readonly targetXml: string;
   readonly registerCount: number;
-  readRegister(n: number): number;
+  /** GDB's number of the PC (the register a stop reply carries, and `c ADDR`/`s ADDR` set). */
+  readonly pcRegister: number;
+  /** A register's value, or null when the core has no such register (sent as `xxxxxxxx`). */
+  readRegister(n: number): number | null;
   writeRegister(n: number, value: number): void;
   readonly pc: number;
+  /** The instruction address a Z0/Z1 breakpoint at `address` stands for (Thumb: bit 0 cleared). */
+  breakpointAddress(address: number): number;
   /** Bytes at `address`, or null when any of them is not mapped. */
   readMemory(address: number, length: number): Uint8Array | null;
   /** false when any byte is not writable. */
@@ -28,6 +34,39 @@ export interface DataAccess {
   address: number;
   length: number;
   write: boolean;
+}
+
+/**
+ * Memory as a debug probe reaches it through the bus: reads with their side effects (a
+ * peripheral's FIFO pops), null when any byte is unmapped.
+ */
+export function probeRead(bus: Bus, address: number, length: number): Uint8Array | null {
+  for (let i = 0; i < length; i++) if (!bus.lookup((address + i) >>> 0)) return null;
+  return bus.readBlock(address >>> 0, length);
+}
+
+/**
+ * Writes through the bus; read-only memories are written directly when `programReadOnly` (a
+ * probe programming a microcontroller's flash) and refused otherwise. False when any byte
+ * could not be written.
+ */
+export function probeWrite(bus: Bus, address: number, data: Uint8Array, programReadOnly: boolean): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const a = (address + i) >>> 0;
+    const m = bus.lookup(a);
+    if (!m) return false;
+    if (m.device instanceof Memory && m.device.readOnly) {
+      if (!programReadOnly) return false;
+      m.device.store(a - m.base, 1, data[i]);
+    } else if (!bus.writeBlock(a, data.subarray(i, i + 1))) return false;
+  }
+  return true;
+}
+
+/** Whether every byte is plain memory (reading it has no side effects, so it can be watched). */
+export function isPlainMemory(bus: Bus, address: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (!(bus.lookup((address + i) >>> 0)?.device instanceof Memory)) return false;
+  return true;
 }
 
 /** Bytes accessed by each register-offset load/store (Thumb 0101 ooo: STR STRH STRB LDRSB LDR LDRH LDRB LDRSH). */
@@ -90,6 +129,7 @@ ${[...Array(13).keys()].map((i) => `    <reg name="r${i}" bitsize="32" type="uin
 export class CortexMTarget implements GdbTarget {
   readonly targetXml = M_PROFILE_XML;
   readonly registerCount = 17;
+  readonly pcRegister = 15;
 
   constructor(
     private readonly core: CortexM0Plus,
@@ -98,6 +138,10 @@ export class CortexMTarget implements GdbTarget {
 
   get pc(): number {
     return this.core.pc >>> 0;
+  }
+
+  breakpointAddress(address: number): number {
+    return address & ~1;
   }
 
   readRegister(n: number): number {
@@ -115,13 +159,11 @@ export class CortexMTarget implements GdbTarget {
   }
 
   readMemory(address: number, length: number): Uint8Array | null {
-    for (let i = 0; i < length; i++) if (!this.bus.lookup((address + i) >>> 0)) return null;
-    return this.bus.readBlock(address >>> 0, length);
+    return probeRead(this.bus, address, length);
   }
 
   isPlainMemory(address: number, length: number): boolean {
-    for (let i = 0; i < length; i++) if (!(this.bus.lookup((address + i) >>> 0)?.device instanceof Memory)) return false;
-    return true;
+    return isPlainMemory(this.bus, address, length);
   }
 
   nextAccesses(): DataAccess[] {
@@ -130,14 +172,8 @@ export class CortexMTarget implements GdbTarget {
     return thumbAccesses(h[0] | (h[1] << 8), pc, this.core.r);
   }
 
+  /** Flash is written directly, as a probe programs it. */
   writeMemory(address: number, data: Uint8Array): boolean {
-    for (let i = 0; i < data.length; i++) {
-      const a = (address + i) >>> 0;
-      const m = this.bus.lookup(a);
-      if (!m) return false;
-      if (m.device instanceof Memory && m.device.readOnly) m.device.store(a - m.base, 1, data[i]);
-      else if (!this.bus.writeBlock(a, data.subarray(i, i + 1))) return false;
-    }
-    return true;
+    return probeWrite(this.bus, address, data, true);
   }
 }

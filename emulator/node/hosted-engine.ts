@@ -1,11 +1,12 @@
 /**
- * The hosted engine (firmware-runtime/hosted/) in Node: `startHostedEngine` runs it in a worker_thread,
- * and this file is also that worker's entry. The only file of the hosted engine that imports `node:`;
- * everything else (the engine and its main-thread logic, host.ts) runs in a browser too.
+ * The hosted engine (firmware-runtime/hosted/) in Node: `startHostedEngine` runs it in a worker_thread
+ * (whose entry is hosted-worker.ts). With hosted-worker.ts, the only files of the hosted engine that import
+ * `node:`; everything else (the engine and its main-thread logic, host.ts) runs in a browser too.
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { EngineConfig } from '../../firmware-runtime/hosted/protocol.js';
 import { hostedWorkerUrl, takePrewarmed, type HostedWorkerData } from './hosted-prewarm.js';
+import { startupMark } from './startup-trace.js';
 import { startHostedEngineWith, type HostedEngineHandle, type HostedEngineOptions } from '../../firmware-runtime/hosted/host.js';
 
 export { HARD_STOP_GRACE_MS, type HostedEngineHandle, type HostedEngineOptions, type HostedRunEnd } from '../../firmware-runtime/hosted/host.js';
@@ -15,6 +16,7 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
   const url = hostedWorkerUrl();
   let first = true;
   return startHostedEngineWith((config: EngineConfig) => {
+    startupMark('main: config ready');
     // The first worker may have been started early (hosted-prewarm.ts); a restart after a hard stop is new.
     const early = first ? takePrewarmed(config.board) : null;
     first = false;
@@ -37,17 +39,4 @@ export function startHostedEngine(options: HostedEngineOptions): HostedEngineHan
       },
     };
   }, options);
-}
-
-const data = workerData as HostedWorkerData | undefined;
-if (!isMainThread && parentPort && data?.hostedEngine) {
-  const port = parentPort;
-  // Only the worker imports the engine (the main thread that starts it needs host.ts alone); the port keeps
-  // the config until the listener below is attached.
-  const { prewarmVm, runHostedEngine } = await import('../../firmware-runtime/hosted/engine.js');
-  // The first VM is made while the config is on its way (or while the main thread still prepares it).
-  const warm = data.prewarm ? prewarmVm(data.prewarm) : undefined;
-  port.once('message', (config: EngineConfig) => {
-    void runHostedEngine(config, { post: (m) => port.postMessage(m) }, config.board === data.prewarm ? warm : undefined);
-  });
 }

@@ -16,13 +16,13 @@ export interface HostedWorkerData {
   prewarm?: string;
 }
 
-/** The compiled worker entry (dist/emulator/node/hosted-engine.js), also when running from sources (vitest). */
+/** The compiled worker entry (dist/emulator/node/hosted-worker.js), also when running from sources (vitest). */
 export function hostedWorkerUrl(): URL {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return new URL('./hosted-engine.js', import.meta.url);
+  if (here.endsWith('.js')) return new URL('./hosted-worker.js', import.meta.url);
   let dir = dirname(here);
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  const built = join(dir, 'dist', 'emulator', 'node', 'hosted-engine.js');
+  const built = join(dir, 'dist', 'emulator', 'node', 'hosted-worker.js');
   if (!existsSync(built)) throw new Error(`the hosted engine's worker is not built (${built}): run npm run build`);
   return new URL('file://' + built);
 }

@@ -1,9 +1,9 @@
 /**
- * `circuitemu test SCENARIO...`: runs scenario files on the firmware engine and reports for CI
- * (console summary, --junit, --serial-log). Part of the CLI layer (it reads and writes files).
+ * `circuitemu test SCENARIO...`: runs scenario files on the firmware engine or the hosted engine and reports
+ * for CI (console summary, --junit, --serial-log, --vcd). Part of the CLI layer (it reads and writes files).
  *
- * --epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help).
-Exit status: 0 all passed; 1 an expectation failed; the --timeout-exit-code (default 124) when
+ * --epoch sets the date the board starts at (see TEST_USAGE).
+ * Exit status: 0 all passed; 1 an expectation failed; the --timeout-exit-code (default 124) when
  * a scenario ran out of simulated time; 125 a firmware fault; 64 a usage error; 65 a scenario,
  * firmware or drive that cannot be read or is wrong (the message names the file and line); 70
  * anything else. With several scenarios, the worst counts: fault, then timeout, then failure.
@@ -43,7 +43,7 @@ export const TEST_USAGE = `usage: circuitemu test [--board NAME] [--firmware FIL
 
 Runs each scenario (YAML: see the README, "Scenarios") on a fresh board: --board and --firmware
 (or the scenario's own board: and firmware:, relative to the file) say what runs; with no firmware,
-code.py runs on the hosted engine (every SAMD21 board; --vcd and --epoch need firmware). --drive DIR
+code.py runs on the hosted engine (every SAMD21 board). --drive DIR
 copies DIR onto CIRCUITPY before boot. --timeout is per scenario, in simulated seconds (default:
 the file's timeout:, else 60). --fail-text fails a scenario as soon as the console shows TEXT.
 --junit writes a JUnit XML report, --serial-log the console output, --vcd the board's pin
@@ -51,7 +51,8 @@ waveforms (all pins, or --vcd-pins; with several scenarios FILE.<n>.vcd each). -
 console to stdout. --snapshot-load FILE starts every scenario from the snapshot (\`circuitemu
 snapshot\`) instead of a cold boot: the firmware and CIRCUITPY are the snapshot's (--firmware and
 --drive are refused; a scenario's drive: and files: are not used, with a note; write-file steps work).
---epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help).
+--epoch sets the date the board starts at (default 2026-01-01T00:00:00Z; see circuitemu --help; on the
+hosted engine: where the RTC calendar starts, default 2000-01-01).
 Exit status: 0 all passed, 1 an expectation failed, --timeout-exit-code (default ${EXIT.timeout}) a
 scenario timed out, ${EXIT.fault} the firmware faulted, ${EXIT.usage} usage error, ${EXIT.badImage} a scenario,
 firmware or drive that cannot be read or is wrong, ${EXIT.software} anything else.`;
@@ -210,23 +211,46 @@ function usesHostedEngine(scenario: Scenario, flags: TestFlags): boolean {
 }
 
 async function runHostedOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
-  if (vcd) throw new TestUsageError('--vcd needs the firmware engine (give --firmware)');
-  if (flags.epoch !== undefined) throw new TestUsageError('--epoch needs the firmware engine (give --firmware)');
   const boardName = (flags.board ?? scenario.board)!;
   const board = createBoard(boardName, { core: 'none' });
+  if (vcd) {
+    try {
+      boardSignals(board, flags.vcdPins); // the worker records the same pins on its board: check the names here
+    } catch (e) {
+      throw new TestUsageError(`--vcd: ${(e as Error).message}`);
+    }
+  }
   const here = dirname(scenario.file);
   const drive = flags.drive ?? (scenario.drive && resolve(here, scenario.drive));
   if (drive) copyToDrive(board, drive);
   const { volume } = openDrive(board);
   for (const [path, text] of Object.entries(scenario.files)) writeDriveFile(volume, path, text);
   const timed = flags.timeout === undefined ? scenario : { ...scenario, timeoutSeconds: flags.timeout };
-  const result = await runHostedScenario(
-    { board: boardName, flash: storageOf(board).bytes.slice(), scenario: timed, timeoutSeconds: 60, failText: flags.failText, verbose: flags.verbose },
+  const { result, vcd: vcdText } = await runHostedScenario(
+    {
+      board: boardName,
+      flash: storageOf(board).bytes.slice(),
+      scenario: timed,
+      timeoutSeconds: 60,
+      failText: flags.failText,
+      verbose: flags.verbose,
+      epoch: flags.epoch,
+      vcd: vcd ? { pins: flags.vcdPins } : undefined,
+    },
     flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
     Number(process.env.CIRCUITEMU_HOSTED_STALL_SECONDS) || undefined,
   );
   printResult(result);
+  if (vcd && vcdText !== undefined) writeVcdFile(vcd, vcdText);
   return result;
+}
+
+function writeVcdFile(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new TestDataError(`cannot write ${file}: ${(e as Error).message}`);
+  }
 }
 
 async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promise<ScenarioResult> {
@@ -250,13 +274,7 @@ async function runOne(scenario: Scenario, flags: TestFlags, vcd?: string): Promi
     onSerial: flags.verbose ? (bytes) => process.stdout.write(bytes) : undefined,
   });
   printResult(result);
-  if (vcd && recorder) {
-    try {
-      writeFileSync(vcd, recorder.text());
-    } catch (e) {
-      throw new TestDataError(`cannot write ${vcd}: ${(e as Error).message}`);
-    }
-  }
+  if (vcd && recorder) writeVcdFile(vcd, recorder.text());
   return result;
 }
 

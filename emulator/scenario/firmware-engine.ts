@@ -7,7 +7,7 @@
  */
 import type { Board, BoardConsole } from '../../boards/types.js';
 import { connectConsole, showRun, type ConsoleConnection } from '../console.js';
-import { RunLoop, type RunEnd } from '../runner.js';
+import { RunLoop, type RunEnd, type RunHost } from '../runner.js';
 import { EngineInputError, type ScenarioEngine } from './engine.js';
 import { MscDrive } from './msc-drive.js';
 import { BoardEngine } from './board-engine.js';
@@ -17,6 +17,8 @@ export interface FirmwareEngineOptions {
   reload?: boolean;
   /** Simulated seconds to wait for the USB drive to appear before a file step fails (default 10). */
   driveWaitSeconds?: number;
+  /** The run loop's host turns (default: the event loop's); a BoardSession holds the run still in them. */
+  host?: RunHost;
 }
 
 /** Simulated seconds per run-loop slice (see `run`). */
@@ -51,7 +53,7 @@ export class FirmwareEngine extends BoardEngine implements ScenarioEngine {
   run(timeoutSeconds: number): Promise<RunEnd> {
     if (this.stopBeforeRun) return Promise.resolve({ kind: 'stopped' });
     // Short slices: a file step's USB transfers resume between slices, so this bounds their latency.
-    this.loop = new RunLoop(this.board.machine, this.console, { timeoutSeconds, sliceSeconds: SLICE_SECONDS });
+    this.loop = new RunLoop(this.board.machine, this.console, { timeoutSeconds, sliceSeconds: SLICE_SECONDS }, this.options.host);
     return this.loop.run();
   }
 

@@ -26,6 +26,8 @@ export interface HostedScenarioOptions {
   control?: SharedArrayBuffer;
   /** micropython.wasm's URL (a bundled browser worker must give it). */
   wasmUrl?: string;
+  /** Seconds since 1970 the RTC calendar starts at (EngineConfig.epoch). */
+  epoch?: number;
   /** Called once, at the end (the run's result is taken here); the caller ends the thread after it. */
   onEnd: (end: RunEnd) => void;
   /** The engine itself failed (a bug, not the program's error). */
@@ -45,7 +47,7 @@ export class HostedScenarioEngine extends BoardEngine implements ScenarioEngine 
     const control = options.control ?? new SharedArrayBuffer(CONTROL_BYTES);
     const flash = new SharedArrayBuffer(options.flash.length);
     new Uint8Array(flash).set(options.flash);
-    const config: EngineConfig = { board: options.board, flash, control, realTime: false, idleSeconds: IDLE_SECONDS, wasmUrl: options.wasmUrl };
+    const config: EngineConfig = { board: options.board, flash, control, realTime: false, idleSeconds: IDLE_SECONDS, wasmUrl: options.wasmUrl, epoch: options.epoch };
     const port: EnginePort = { post: (m) => this.message(m) };
     const engine = new HostedEngine(config, port);
     super(engine.board);
@@ -75,7 +77,7 @@ export class HostedScenarioEngine extends BoardEngine implements ScenarioEngine 
       this.options.onEnd(this.pendingEnd);
       return Promise.resolve(this.pendingEnd);
     }
-    this.after(timeoutSeconds, () => this.end({ kind: 'timeout' }));
+    if (Number.isFinite(timeoutSeconds)) this.after(timeoutSeconds, () => this.end({ kind: 'timeout' }));
     this.publishTime();
     this.engine.run().then(
       () => this.options.onCrash('the hosted engine returned'),

@@ -60,6 +60,49 @@ export interface RunScenarioOptions {
   onStep?: (result: StepResult) => void;
   /** Files for take-screenshot steps (without it, such a step fails saying so). */
   screenshots?: ScreenshotFiles;
+  /**
+   * The console output seen so far and where the next serial match starts, when it outlives one run of steps
+   * (a BoardSession runs steps call by call); whoever passes it feeds it the engine's output.
+   */
+  serialLog?: SerialLog;
+}
+
+const decoderOptions = { stream: true } as const;
+
+/** The console output of a run as text, and where the next `wait-serial`/`expect-serial` match may start. */
+export class SerialLog {
+  private readonly chunks: Uint8Array[] = [];
+  private readonly decoder = new TextDecoder();
+  text = '';
+  cursor = 0;
+
+  push(bytes: Uint8Array): void {
+    this.chunks.push(bytes.slice());
+    this.text += this.decoder.decode(bytes, decoderOptions);
+  }
+
+  bytes(): Uint8Array {
+    return concat(this.chunks);
+  }
+
+  /** Finds `text` after the cursor and moves the cursor past it. */
+  match(text: string): boolean {
+    const at = this.text.indexOf(text, this.cursor);
+    if (at < 0) return false;
+    this.cursor = at + text.length;
+    return true;
+  }
+
+  sinceWhat(): string {
+    return this.cursor ? ' after the previous match' : '';
+  }
+
+  /** The output after the cursor, shortened to its last lines, for failure messages. */
+  recent(): string {
+    const rest = this.text.slice(this.cursor);
+    if (!rest) return '(nothing)';
+    return JSON.stringify(rest.length > 300 ? '…' + rest.slice(-300) : rest);
+  }
 }
 
 /** Checks every step against the engine before anything runs; a mistake is a ScenarioError with its line. */
@@ -102,18 +145,15 @@ export function startScenario(engine: ScenarioEngine, scenario: Scenario, option
   return { result: (end) => run.result(end, (performance.now() - started) / 1000) };
 }
 
-const decoderOptions = { stream: true } as const;
-
 class StepRun {
   private index = 0;
   private readonly results: StepResult[] = [];
   private done = false;
   private failure: { message: string; step?: Step } | null = null;
-  private readonly chunks: Uint8Array[] = [];
-  private readonly decoder = new TextDecoder();
   /** The console output as text, and where the next serial match may start. */
-  private text = '';
-  private cursor = 0;
+  private readonly log: SerialLog;
+  /** How much of the log the fail text has been searched in. */
+  private failChecked = 0;
   /** What the current waiting step is waiting for (called on new serial output / pin edges). */
   private waiting: (() => boolean) | null = null;
   private cancelWait: (() => void)[] = [];
@@ -123,7 +163,13 @@ class StepRun {
     private readonly scenario: Scenario,
     private readonly options: RunScenarioOptions,
   ) {
-    engine.onSerial((bytes) => this.serial(bytes));
+    this.log = options.serialLog ?? new SerialLog();
+    const own = !options.serialLog;
+    this.failChecked = this.log.text.length;
+    engine.onSerial((bytes) => {
+      if (own) this.log.push(bytes);
+      this.serial(bytes);
+    });
     this.next();
   }
 
@@ -155,7 +201,7 @@ class StepRun {
     const ran = new Set(this.results.map((r) => r.step));
     const steps = [...this.results, ...this.scenario.steps.filter((s) => !ran.has(s)).map((step) => ({ step, status: 'not-run' as const }))];
     steps.sort((a, b) => a.step.index - b.step.index);
-    return { scenario: this.scenario, status, message, failedStep, steps, serial: concat(this.chunks), seconds: this.engine.now(), wallSeconds, end };
+    return { scenario: this.scenario, status, message, failedStep, steps, serial: this.log.bytes(), seconds: this.engine.now(), wallSeconds, end };
   }
 
   // ---- stepping -------------------------------------------------------------------------------
@@ -357,17 +403,17 @@ class StepRun {
 
   // ---- serial ---------------------------------------------------------------------------------
 
+  /** New console output (already in the log). */
   private serial(bytes: Uint8Array): void {
     if (this.done || this.failure) return;
-    this.chunks.push(bytes.slice());
     this.options.onSerial?.(bytes);
-    const before = this.text.length;
-    this.text += this.decoder.decode(bytes, decoderOptions);
     const fail = this.options.failText;
     if (fail) {
-      const at = this.text.indexOf(fail, Math.max(0, before - fail.length + 1));
+      const text = this.log.text;
+      const at = text.indexOf(fail, Math.max(0, this.failChecked - fail.length + 1));
+      this.failChecked = text.length;
       if (at >= 0) {
-        const line = this.text.slice(this.text.lastIndexOf('\n', at) + 1).split('\n')[0].trimEnd();
+        const line = text.slice(text.lastIndexOf('\n', at) + 1).split('\n')[0].trimEnd();
         this.fail(this.scenario.steps[this.index], `the serial output shows the fail text ${JSON.stringify(fail)}: ${JSON.stringify(line)}`);
         return;
       }
@@ -376,21 +422,15 @@ class StepRun {
   }
 
   private match(text: string): boolean {
-    const at = this.text.indexOf(text, this.cursor);
-    if (at < 0) return false;
-    this.cursor = at + text.length;
-    return true;
+    return this.log.match(text);
   }
 
   private sinceWhat(): string {
-    return this.cursor ? ' after the previous match' : '';
+    return this.log.sinceWhat();
   }
 
-  /** The output after the cursor, shortened to its last lines, for failure messages. */
   private recent(): string {
-    const rest = this.text.slice(this.cursor);
-    if (!rest) return '(nothing)';
-    return JSON.stringify(rest.length > 300 ? '…' + rest.slice(-300) : rest);
+    return this.log.recent();
   }
 
   private waitingFor(step: Step): string {
@@ -404,6 +444,7 @@ class StepRun {
 }
 
 function describe(step: Step): string {
+  if (step.line === 0) return step.label; // a step made by the Node API (BoardSession), not read from a file
   const named = step.label.startsWith('step ') ? step.label : `step ${step.index} (${step.kind}, "${step.label}")`;
   return `${named}, line ${step.line}`;
 }

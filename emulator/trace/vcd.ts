@@ -16,47 +16,83 @@ export interface VcdSignal {
   readonly pin: Pin;
 }
 
-export class VcdRecorder {
+/**
+ * The file itself: wires named `names`, their levels when recording started, then every change. Changes must
+ * come in time order; a "change" to the level a wire already has is dropped (a hosted engine restarted on a new
+ * chip reports its pins' levels again).
+ */
+export class VcdWriter {
   private readonly changes: string[] = [];
   private readonly ids: string[];
-  private lastTime = -1;
+  private readonly levels: (0 | 1)[];
   private readonly initial: string[];
+  private lastTime = -1;
 
   constructor(
-    private readonly scheduler: Scheduler,
-    private readonly signals: readonly VcdSignal[],
+    private readonly names: readonly string[],
+    initial: readonly (0 | 1)[],
   ) {
-    this.ids = signals.map((_, i) => identifier(i));
-    this.initial = signals.map((s, i) => `${s.pin.level}${this.ids[i]}`);
-    signals.forEach((s, i) => s.pin.net.onEdge((_net, level) => this.change(i, level)));
+    this.ids = names.map((_, i) => identifier(i));
+    this.levels = [...initial];
+    this.initial = initial.map((level, i) => `${level}${this.ids[i]}`);
   }
 
-  /** The whole dump: header, initial values (as they were when recording started), then changes. */
-  text(): string {
-    const initial = this.initial;
-    const header = [
-      '$date circuitemu $end',
-      '$version circuitemu VCD writer $end',
-      '$timescale 1ns $end',
-      '$scope module board $end',
-      ...this.signals.map((s, i) => `$var wire 1 ${this.ids[i]} ${s.name} $end`),
-      '$upscope $end',
-      '$enddefinitions $end',
-      '#0',
-      '$dumpvars',
-      ...initial,
-      '$end',
-    ];
-    return header.concat(this.changes).join('\n') + '\n';
-  }
-
-  private change(index: number, level: 0 | 1): void {
-    const t = Math.round(this.scheduler.seconds * 1e9);
+  change(seconds: number, index: number, level: 0 | 1): void {
+    if (this.levels[index] === level) return;
+    this.levels[index] = level;
+    const t = Math.round(seconds * 1e9);
     if (t !== this.lastTime) {
       this.changes.push(`#${t}`);
       this.lastTime = t;
     }
     this.changes.push(`${level}${this.ids[index]}`);
+  }
+
+  /** The whole dump: header, initial values (as they were when recording started), then changes. */
+  text(): string {
+    const header = [
+      '$date circuitemu $end',
+      '$version circuitemu VCD writer $end',
+      '$timescale 1ns $end',
+      '$scope module board $end',
+      ...this.names.map((name, i) => `$var wire 1 ${this.ids[i]} ${name} $end`),
+      '$upscope $end',
+      '$enddefinitions $end',
+      '#0',
+      '$dumpvars',
+      ...this.initial,
+      '$end',
+    ];
+    return header.concat(this.changes).join('\n') + '\n';
+  }
+}
+
+/** Records `signals` from now on, on the scheduler's timeline (plus `offset` seconds), into a VcdWriter. */
+export class VcdRecorder {
+  readonly writer: VcdWriter;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    signals: readonly VcdSignal[],
+    /** Called with every change too (a worker forwards them to the thread that writes the file). */
+    onChange?: (seconds: number, index: number, level: 0 | 1) => void,
+    offset = 0,
+  ) {
+    this.writer = new VcdWriter(
+      signals.map((s) => s.name),
+      signals.map((s) => s.pin.level),
+    );
+    signals.forEach((s, i) =>
+      s.pin.net.onEdge((_net, level) => {
+        const seconds = offset + this.scheduler.seconds;
+        this.writer.change(seconds, i, level);
+        onChange?.(seconds, i, level);
+      }),
+    );
+  }
+
+  text(): string {
+    return this.writer.text();
   }
 }
 
@@ -95,4 +131,65 @@ export function boardSignals(board: Board, names?: readonly string[]): VcdSignal
     out.push({ name, pin: mcu.pin(pad) });
   }
   return out;
+}
+
+/** Pin changes a hosted engine's worker posts to the thread that writes the VCD file (protocol.ts 'pins'). */
+export interface PinChanges {
+  /** A new chip (the engine's start, or its restart after a hard stop): its pins' levels at `seconds`. */
+  start?: { seconds: number; levels: number[] };
+  seconds: Float64Array;
+  signals: Uint16Array;
+  levels: Uint8Array;
+}
+
+/**
+ * In the hosted engine's worker: records the board's pins (the same names and order as `boardSignals`) and
+ * hands the changes over in batches (`take`), before each message the worker posts, so the file holds every
+ * change up to the moment the run ended, and nothing after.
+ */
+export class PinTap {
+  private start: PinChanges['start'];
+  private seconds: number[] = [];
+  private signals: number[] = [];
+  private levels: number[] = [];
+
+  constructor(board: Board, names: readonly string[] | undefined, offset: number) {
+    const signals = boardSignals(board, names);
+    this.start = { seconds: offset, levels: signals.map((s) => s.pin.level) };
+    new VcdRecorder(board.machine.scheduler, signals, (seconds, index, level) => {
+      this.seconds.push(seconds);
+      this.signals.push(index);
+      this.levels.push(level);
+    }, offset);
+  }
+
+  /** The changes since the last call; null when there are none. */
+  take(): PinChanges | null {
+    if (!this.start && this.seconds.length === 0) return null;
+    const out: PinChanges = { start: this.start, seconds: Float64Array.from(this.seconds), signals: Uint16Array.from(this.signals), levels: Uint8Array.from(this.levels) };
+    this.start = undefined;
+    this.seconds.length = this.signals.length = this.levels.length = 0;
+    return out;
+  }
+}
+
+/** On the thread that writes the file: a VcdWriter fed with PinChanges from one or more workers in turn. */
+export class PinChangesWriter {
+  private writer: VcdWriter | null = null;
+
+  constructor(readonly names: readonly string[]) {}
+
+  add(changes: PinChanges): void {
+    if (changes.start) {
+      const levels = changes.start.levels as (0 | 1)[];
+      if (!this.writer) this.writer = new VcdWriter(this.names, levels);
+      else levels.forEach((level, i) => this.writer!.change(changes.start!.seconds, i, level));
+    }
+    for (let i = 0; i < changes.seconds.length; i++) this.writer?.change(changes.seconds[i]!, changes.signals[i]!, changes.levels[i] as 0 | 1);
+  }
+
+  /** The file; null when no worker reported its pins (the engine never started). */
+  text(): string | null {
+    return this.writer?.text() ?? null;
+  }
 }

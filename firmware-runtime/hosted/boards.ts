@@ -4,8 +4,7 @@
  * the board's spec (boards/*.ts, CircuitPython's pins.c order).
  */
 
-import { findBoard } from '../../boards/index.js';
-import type { Samd21Board } from '../../boards/samd21-board.js';
+import { circuitpyLayout, samd21Spec } from '../../boards/samd21-catalogue.js';
 
 /** The CircuitPython release whose behaviour the hosted engine reproduces. */
 export const CIRCUITPYTHON_VERSION = '9.2.9';
@@ -163,10 +162,13 @@ export function bannerText(b: HostedBoardInfo): string {
   return `Adafruit CircuitPython ${CIRCUITPYTHON_VERSION} on ${HOSTED_BUILD_DATE}; ${b.machine}`;
 }
 
-/** The board with its chip and parts and no CPU: the hosted engine drives the chip from TypeScript. */
-export function createHostedBoard(name: string): Samd21Board {
+/**
+ * Where the board keeps CIRCUITPY and its storage's size, from the board's declaration (no board is built: the
+ * main thread prepares the drive with this; the engine's worker builds the board, board-build.ts).
+ */
+export function hostedCircuitpy(name: string): { kind: 'spi-flash' | 'internal-flash'; size: number } {
   hostedBoard(name);
-  const info = findBoard(name);
-  if (!info || !info.hostable) throw new Error(`board '${name}' cannot be built without its CPU`);
-  return info.create({ core: 'none' }) as Samd21Board;
+  const spec = samd21Spec(name);
+  if (!spec) throw new Error(`board '${name}' has no SAMD21 declaration`);
+  return circuitpyLayout(spec);
 }

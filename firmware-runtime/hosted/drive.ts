@@ -2,7 +2,7 @@
  * The CIRCUITPY flash bytes a hosted run starts from: the board's flash image (or blank flash), formatted
  * as CircuitPython formats it when it holds no filesystem, with the caller's files written on it.
  */
-import { createHostedBoard, hostedBoard } from './boards.js';
+import { hostedBoard, hostedCircuitpy } from './boards.js';
 import { ensureCircuitpy, spiFlashCircuitpyDevice, type CircuitpyFormatOptions } from '../fs/circuitpy.js';
 import { RegionBlockDevice } from '../fs/block-device.js';
 
@@ -24,9 +24,8 @@ export function formatOptions(board: string): CircuitpyFormatOptions {
 
 /** The board's whole CIRCUITPY storage (SPI flash or internal-flash region), ready to boot: a copy of `image` (or erased flash) with `files` written. */
 export function prepareFlash(board: string, image?: Uint8Array, files?: HostedFiles): Uint8Array {
-  const storage = createHostedBoard(board).circuitpy;
-  if (!storage) throw new Error(`the hosted engine needs a board with a CIRCUITPY drive; ${board} has none`);
-  const flash = new Uint8Array(storage.bytes.length).fill(0xff);
+  const storage = hostedCircuitpy(board);
+  const flash = new Uint8Array(storage.size).fill(0xff);
   if (image) {
     if (image.length !== flash.length) throw new Error(`a flash image for ${board} is ${flash.length} bytes, not ${image.length}`);
     flash.set(image);

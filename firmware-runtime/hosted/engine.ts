@@ -7,11 +7,12 @@
  * Port-neutral: it talks to the main thread only through `EnginePort` and the shared control block, so the
  * same code runs in a Node worker_thread and in a browser Web Worker.
  */
-import { createHostedBoard } from './boards.js';
+import { createHostedBoard } from './board-build.js';
 import type { Samd21Board } from '../../boards/samd21-board.js';
 import { ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
 import { circuitpyDevice, formatOptions } from './drive.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
+import { applyWorkflowOp, changesDrive, type WorkflowOp } from '../fs/workflow.js';
 import { errnoOf, hexBytes, localtime, mktime, readSettingsToml } from './os-support.js';
 import { HostedClock } from './clock.js';
 import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, DRIVE_COMMAND, EXTERNAL_COMMAND, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
@@ -174,6 +175,7 @@ export class HostedEngine {
     for (const part of Object.values(this.board.parts)) if (part instanceof Ws2812bChain) part.onChange(() => this.postState());
     this.flash = new Uint8Array(config.flash);
     this.autoReload = config.autoReload ?? true;
+    if (config.epoch !== undefined) this.rtcOffset = config.epoch - 946684800;
   }
 
   // ---- console ----------------------------------------------------------------------------------
@@ -226,8 +228,10 @@ export class HostedEngine {
       this.out.length = 0;
       return;
     }
-    this.port.post({ type: 'console', bytes: Uint8Array.from(this.out) });
+    // Taken before posting: a listener may flush again from inside the post (a BoardSession settling a step).
+    const bytes = Uint8Array.from(this.out);
     this.out.length = 0;
+    this.port.post({ type: 'console', bytes });
   }
 
   private status(text: string): void {
@@ -267,7 +271,8 @@ export class HostedEngine {
     if (Atomics.load(this.views.ctrl, CTRL.commandsWritten) === Atomics.load(this.views.ctrl, CTRL.commandsRead)) return;
     for (const c of takeCommands(this.views)) {
       if (c.part === DRIVE_COMMAND) {
-        this.hostWrite(String(c.args[0]), String(c.args[1]));
+        if (c.method === 'workflow') this.port.post({ type: 'result', id: c.id!, value: this.workflowOp(String(c.args[0])) });
+        else this.hostWrite(String(c.args[0]), String(c.args[1]));
         continue;
       }
       if (c.part === EXTERNAL_COMMAND) {
@@ -311,6 +316,29 @@ export class HostedEngine {
     this.mountDrive();
     this.volume.writeFile('/' + path.replace(/^\/+/, ''), data, { parents: true });
     if (this.autoReload && !this.inRepl) this.reloadAt = this.clock.seconds + AUTO_RELOAD_DELAY;
+  }
+
+  /**
+   * A web-workflow file operation (firmware-runtime/fs/workflow.ts; `json` is the op with its data in
+   * base64), dated by the board's RTC calendar. A change starts the auto-reload countdown, as
+   * CircuitPython's web workflow triggers auto-reload after a successful write, move or delete.
+   */
+  private workflowOp(json: string): unknown {
+    const { data, ...rest } = JSON.parse(json) as WorkflowOp & { data?: string };
+    const op = { ...rest, nowMs: (946684800 + this.rtcOffset + this.clock.seconds) * 1000 } as WorkflowOp;
+    if (op.op === 'write') op.data = Uint8Array.from(atob(data ?? ''), (ch) => ch.charCodeAt(0));
+    const changes = changesDrive(op);
+    // boot.py gave CIRCUITPY to Python (storage.remount): the host may not write it, as over USB.
+    if (changes && !this.readOnly) return { result: 'write-protected', message: 'CIRCUITPY is writable by Python (storage.remount), so not by the host' };
+    let result;
+    try {
+      this.mountDrive();
+      result = applyWorkflowOp(this.volume, op);
+    } catch (e) {
+      return { result: 'error', message: e instanceof Error ? e.message : String(e) };
+    }
+    if (changes && result.result === 'ok' && this.autoReload && !this.inRepl) this.reloadAt = this.clock.seconds + AUTO_RELOAD_DELAY;
+    return result;
   }
 
   /** A file on CIRCUITPY as the host reads it now; null when there is none. */
@@ -979,8 +1007,9 @@ export class HostedEngine {
 }
 
 /** Entry point for a worker adapter. */
-export async function runHostedEngine(config: EngineConfig, port: EnginePort, warm?: Promise<WarmVm>): Promise<void> {
+export async function runHostedEngine(config: EngineConfig, port: EnginePort, warm?: Promise<WarmVm>, onEngine?: (engine: HostedEngine) => void): Promise<void> {
   const engine = new HostedEngine(config, port, warm ?? null);
+  onEngine?.(engine); // e.g. a PinTap on its board (the adapter's --vcd), before anything runs
   try {
     await engine.run();
   } catch (e) {

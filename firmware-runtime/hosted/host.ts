@@ -3,8 +3,9 @@
  * (emulator/node/hosted-engine.ts for Node's worker_threads; a browser page does the same with a Web
  * Worker and cross-origin isolation for SharedArrayBuffer). See README.md.
  */
-import { CONTROL_BYTES, CTRL, DRIVE_COMMAND, RunState, controlViews, pushCommand, typeConsoleInput, type BoardSnapshot, type ControlViews, type EngineConfig, type WorkerMessage } from './protocol.js';
+import { COMMAND_RING_BYTES, CONTROL_BYTES, CTRL, DRIVE_COMMAND, RunState, controlViews, pushCommand, typeConsoleInput, type BoardSnapshot, type ControlViews, type EngineConfig, type PinChangesMessage, type WorkerMessage } from './protocol.js';
 import { prepareFlash, type HostedFiles } from './drive.js';
+import type { UndatedWorkflowOp, WorkflowResult } from '../fs/workflow.js';
 
 /** A running engine worker as the adapter presents it. */
 export interface EngineWorker {
@@ -44,6 +45,14 @@ export interface HostedEngineOptions {
   onState?: (state: BoardSnapshot) => void;
   /** A part command the worker could not carry out. */
   onError?: (message: string) => void;
+  /** Seconds since 1970 the board's RTC calendar starts at (EngineConfig.epoch). */
+  epoch?: number;
+  /** Record these pins (none given: all) for a VCD file: their changes come to `onPins`. */
+  vcd?: { pins?: string[] };
+  onPins?: (changes: PinChangesMessage) => void;
+  /** Log the register accesses of the hosted modules (EngineConfig.trace): the lines come to `onTrace`. */
+  trace?: EngineConfig['trace'];
+  onTrace?: (lines: string[]) => void;
 }
 
 export interface HostedRunEnd {
@@ -72,6 +81,11 @@ export interface HostedEngineHandle {
    * (simulated) later when auto-reload is on and the REPL is not in use.
    */
   writeFile(path: string, data: Uint8Array | string): void;
+  /**
+   * A web-workflow file operation on CIRCUITPY (firmware-runtime/fs/workflow.ts), carried out by the worker
+   * at Python's next call into a module or while it waits; a change starts auto-reload as a USB write does.
+   */
+  workflow(op: UndatedWorkflowOp): Promise<WorkflowResult>;
   /** Ends the run. */
   stop(): Promise<HostedRunEnd>;
   /** The CIRCUITPY flash bytes (shared with the worker; save them to persist the drive). */
@@ -124,6 +138,9 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
       wasmUrl: options.wasmUrl,
       resume,
       startSeconds,
+      epoch: options.epoch,
+      vcd: options.vcd,
+      trace: options.trace,
     };
     worker = spawn(config);
     worker.onMessage((m: WorkerMessage) => {
@@ -141,6 +158,8 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
         state = m.state;
         options.onState?.(m.state);
       }
+      else if (m.type === 'pins') options.onPins?.(m.changes);
+      else if (m.type === 'trace') options.onTrace?.(m.lines);
       else if (m.type === 'ended') finish({ reason: m.reason, seconds: m.seconds, message: m.message });
     });
     const self = worker;
@@ -201,6 +220,18 @@ export function startHostedEngineWith(spawn: SpawnEngineWorker, options: HostedE
       const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
       const base64 = toBase64(bytes);
       if (!pushCommand(views, { part: DRIVE_COMMAND, method: 'write', args: [path, base64] })) throw new Error(`${path}: too large to send while other commands are queued`);
+    },
+    workflow(op) {
+      if (finished) return Promise.reject(new Error('the run has ended'));
+      const json = JSON.stringify(op, (key, value: unknown) => (key === 'data' && value instanceof Uint8Array ? toBase64(value) : value));
+      const id = nextQuery++;
+      return new Promise((resolve, reject) => {
+        queries.set(id, { resolve: (v) => resolve(v as WorkflowResult), reject });
+        if (!pushCommand(views, { part: DRIVE_COMMAND, method: 'workflow', args: [json], id })) {
+          queries.delete(id);
+          reject(new Error(`the request is too large to pass to the hosted engine (${json.length} bytes of command; at most ${COMMAND_RING_BYTES - 64})`));
+        }
+      });
     },
     async stop() {
       finish({ reason: 'stopped', seconds: views.seconds[0]! });

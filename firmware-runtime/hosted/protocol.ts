@@ -189,6 +189,18 @@ export interface EngineConfig {
   autoReload?: boolean;
   /** Where the VM's micropython.wasm is (a bundled browser worker must say; Node finds it beside the package's .mjs). */
   wasmUrl?: string;
+  /**
+   * Seconds since 1970 the RTC calendar starts at (what time.time(), time.localtime() and rtc.RTC().datetime
+   * report at simulated time 0); default 2000-01-01, as CircuitPython on a SAMD21 at power-on.
+   */
+  epoch?: number;
+  /** Record these board pins (none given: all) and post their changes ('pins' messages) for a VCD file. */
+  vcd?: { pins?: string[] };
+  /**
+   * `--trace io`: log the peripheral register accesses the hosted modules make (emulator/trace/trace.ts), these
+   * peripherals only (none: all), in this address range; the lines come in 'trace' messages.
+   */
+  trace?: { peripherals: string[]; range: { start: number; end: number } | null };
 }
 
 export type WorkerMessage =
@@ -203,7 +215,19 @@ export type WorkerMessage =
   | { type: 'error'; message: string }
   /** The answer to a part query. */
   | { type: 'result'; id: number; value?: unknown; error?: string }
-  | { type: 'ended'; reason: 'timeout' | 'stopped' | 'error'; seconds: number; message?: string };
+  | { type: 'ended'; reason: 'timeout' | 'stopped' | 'error'; seconds: number; message?: string }
+  /** Pin changes since the last message (EngineConfig.vcd; emulator/trace/vcd.ts PinChanges), posted before every other message. */
+  | { type: 'pins'; changes: PinChangesMessage }
+  /** Trace lines since the last message (EngineConfig.trace), posted before every other message. */
+  | { type: 'trace'; lines: string[] };
+
+/** emulator/trace/vcd.ts PinChanges, as it crosses to the main thread. */
+export interface PinChangesMessage {
+  start?: { seconds: number; levels: number[] };
+  seconds: Float64Array;
+  signals: Uint16Array;
+  levels: Uint8Array;
+}
 
 /** What the UI and tests see of the board's parts: NeoPixel colours (0xRRGGBB per pixel) and LEDs, by part id. */
 export interface BoardSnapshot {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Op, OPCODE_TABLE } from '../../cpu-armv6m/decoder.js';
+import { Op, opcodeTable } from '../../cpu-armv6m/decoder.js';
 
 const source = readFileSync(new URL('../../cpu-armv6m/core.ts', import.meta.url), 'utf8');
 const labels = [...source.matchAll(/case (\d+) \/\* (\w+) \*\/:/g)].map((m) => ({ value: Number(m[1]), name: m[2] }));
@@ -31,6 +31,6 @@ describe('ARMv6-M decoder', () => {
     [0xbf08, Op.UNDEFINED /* IT */], [0xb672, Op.CPS], [0xb662, Op.CPS], [0xb100, Op.UNDEFINED /* CBZ */],
     [0xf3ef, Op.T32], [0xf000, Op.T32], [0xe800, Op.T32_UNDEFINED], [0xf800, Op.T32_UNDEFINED], [0xe7fe, Op.B],
   ])('halfword 0x%s decodes to op %s', (h, op) => {
-    expect(OPCODE_TABLE[h]).toBe(op);
+    expect(opcodeTable()[h]).toBe(op);
   });
 });

@@ -132,10 +132,4 @@ describe('scenarios on the hosted engine (no --firmware)', () => {
     expect(r.stderr.toString()).toMatch(/spin\.yaml: simulated time stayed at 0\.\d+ s for 3 s of wall time: code\.py loops without sleeping/);
     expect(r.status).toBe(124);
   }, 120_000);
-
-  it('refuses the flags it cannot honour (--vcd: usage error 64)', () => {
-    const vcd = test(['--vcd', join(scratch, 'x.vcd'), scenarios[0]!]);
-    expect(vcd.stderr).toMatch(/--vcd needs the firmware engine/);
-    expect(vcd.status).toBe(64);
-  }, 120_000);
 });

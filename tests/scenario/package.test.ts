@@ -1,11 +1,12 @@
 /**
  * The Node API as a package: a project that depends on circuitemu imports it by name (package.json
  * `exports`), in JavaScript and type-checked TypeScript, with no dist/ paths; and the API drives
- * our own USB echo firmware through a scenario and through the run loop directly.
+ * our own USB echo firmware through a scenario and through the run loop directly. startBoard runs a board on
+ * the hosted engine with no firmware (typed, by name), and the examples/ project's vitest file passes on it.
  * Runs the built package (`npm test` builds dist/ first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,28 @@ const pixels: number[] = board.parts.pixels.rgb();
 console.log(result.status, new TextDecoder().decode(result.serial), pixels.length);
 `;
 
+const HOSTED = `
+import { startBoard, BoardSessionError, type BoardSession } from 'circuitemu';
+const board: BoardSession = await startBoard({ board: 'cpx', files: { '/code.py': 'import time\\nprint("hi")\\ntime.sleep(1)\\nprint("bye")\\n' } });
+await board.runUntil({ serial: 'hi' });
+const level: 0 | 1 = (await board.pin('LED')).level;
+const early = board.seconds;
+try {
+  await board.runUntil({ serial: 'bye' }, { timeout: 0.5 });
+} catch (e) {
+  if (!(e instanceof BoardSessionError)) throw e;
+  console.log(e.kind);
+}
+await board.runUntil({ serial: 'bye' });
+console.log(board.engine, level, (await board.pixels()).length, early < 0.01, board.seconds > 1);
+await board.close();
+`;
+
+function tsc(dir: string) {
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: dir, timeout: 60_000 });
+  return { status: r.status, out: r.stdout.toString() + r.stderr.toString() };
+}
+
 describe('circuitemu as a package', () => {
   it("is imported by name from a project that depends on it (JavaScript and type-checked TypeScript)", () => {
     const dir = consumer();
@@ -59,6 +82,37 @@ describe('circuitemu as a package', () => {
     const deep = spawnSync(process.execPath, ['deep.mjs'], { cwd: dir, timeout: 60_000 });
     expect(deep.stderr.toString()).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
+
+  it('starts a board on the hosted engine by name (startBoard, typed), with no firmware', () => {
+    const dir = consumer();
+    writeFileSync(join(dir, 'main.mjs'), HOSTED.replace('import { startBoard, BoardSessionError, type BoardSession }', 'import { startBoard, BoardSessionError }').replace(': BoardSession =', ' =').replace('const level: 0 | 1 =', 'const level =').replace('(e instanceof', '(e instanceof'));
+    const js = spawnSync(process.execPath, ['main.mjs'], { cwd: dir, timeout: 60_000 });
+    expect(js.stderr.toString()).toBe('');
+    expect(js.stdout.toString()).toBe('failed\nhosted 0 10 true true\n');
+    writeFileSync(join(dir, 'main.ts'), HOSTED);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] } }),
+    );
+    expect(tsc(dir)).toEqual({ status: 0, out: '' });
+    // A misspelt condition is a type error, not a silent wait.
+    writeFileSync(join(dir, 'main.ts'), HOSTED.replace("runUntil({ serial: 'hi' })", "runUntil({ serail: 'hi' })"));
+    expect(tsc(dir).out).toContain("'serail' does not exist");
+  }, 120_000);
+
+  it("passes the examples/ project's vitest file (which imports circuitemu by name) on the hosted engine", () => {
+    const project = mkdtempSync(join(tmpdir(), 'circuitemu-example-'));
+    cpSync(join(root, 'examples/cpx-project'), project, { recursive: true });
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(root, join(project, 'node_modules/circuitemu'), 'dir');
+    symlinkSync(join(root, 'node_modules/vitest'), join(project, 'node_modules/vitest'), 'dir');
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
+    delete env.CIRCUITEMU_FIRMWARE_DIR; // the firmware half is tests/scenario/circuitpython.test.ts's
+    const r = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test'], { cwd: project, timeout: 300_000, env });
+    const out = (r.stdout.toString() + r.stderr.toString()).replace(/\x1b\[[0-9;]*m/g, '');
+    expect(out).toMatch(/Tests +2 passed \| 2 skipped \(4\)/);
+    expect(r.status).toBe(0);
+  }, 300_000);
 
   it('runs a scenario and the run loop on our own firmware, step results and report included', async () => {
     const board = createBoard('cpx');
