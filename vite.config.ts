@@ -68,8 +68,45 @@ function offlineServiceWorker(): Plugin {
   };
 }
 
+/**
+ * A first visit's long pole is a chain: the page starts the machine's worker, which starts the hosted
+ * engine's worker (ui/worker/hosted-engine.ts prestartHostedWorker), which fetches the MicroPython wasm.
+ * The wasm is emitted by a worker build, after the page's HTML is written, so its preload (and the views'
+ * chunk, which boot.ts imports at once) is added to the built index.html here: the wasm is downloading
+ * while the workers start. (Worker scripts get no preload: Chromium does not hand a preload to a worker,
+ * it fetched every such file twice.)
+ */
+function preloadWorkers(): Plugin {
+  let outDir = '';
+  return {
+    name: 'circuitemu:preload-workers',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const assets = readdirSync(join(outDir, 'assets'));
+      const find = (re: RegExp) => {
+        const name = assets.find((a) => re.test(a));
+        if (!name) this.error(`preload-workers: no ${re} in the built assets; update vite.config.ts`);
+        return `./assets/${name}`;
+      };
+      const links = [
+        // The views (boot.ts imports them at once): downloading beside the entry, not after it.
+        `<link rel="modulepreload" href="${find(/^main-.*\.js$/)}" crossorigin />`,
+        `<link rel="preload" href="${find(/^micropython-.*\.wasm$/)}" as="fetch" type="application/wasm" crossorigin />`,
+      ];
+      const file = join(outDir, 'index.html');
+      const html = readFileSync(file, 'utf8');
+      if (!html.includes('</head>')) this.error('preload-workers: the built index.html has no </head>');
+      writeFileSync(file, html.replace('</head>', `  ${links.join('\n    ')}\n  </head>`));
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [micropythonWasm(), offlineServiceWorker()],
+  // preloadWorkers before offlineServiceWorker: the service worker's version hashes the final index.html.
+  plugins: [micropythonWasm(), preloadWorkers(), offlineServiceWorker()],
   // Pre-bundling would move the loader away from its .wasm (and past the plugin above) in dev.
   optimizeDeps: { exclude: [MICROPYTHON] },
   root: 'ui',

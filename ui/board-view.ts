@@ -193,6 +193,12 @@ export function mountBoardView(host: HTMLElement): BoardView {
 
   // ---------------------------------------------------------------- drawing
 
+  function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
   function draw(frame: Frame | null): void {
     const d = drawing;
     if (!d) return;
@@ -435,6 +441,15 @@ export function mountBoardView(host: HTMLElement): BoardView {
 
   // ---------------------------------------------------------------- wiring to the store
 
+  /** True when two frames draw the same board (the canvas shows pixels, DotStars and LEDs). */
+  function sameLook(a: Frame | null, b: Frame | null): boolean {
+    if (!a || !b) return a === b;
+    if (a.redLed !== b.redLed || !sameNumbers(a.pixels, b.pixels)) return false;
+    for (const id in a.leds) if (a.leds[id] !== b.leds[id]) return false;
+    for (const id in a.dotstars) if (!sameNumbers(a.dotstars[id]!, b.dotstars[id] ?? [])) return false;
+    return true;
+  }
+
   store.subscribe((s, prev) => {
     if (s.board !== prev.board && s.board) {
       info = s.board;
@@ -443,7 +458,8 @@ export function mountBoardView(host: HTMLElement): BoardView {
       layout();
     }
     if (s.used !== prev.used) markUsed(s.used);
-    if (s.frame !== prev.frame || s.inputs !== prev.inputs) dirty = true;
+    // A frame arrives at every animation frame; most change nothing drawn (a busy loop, a sleeping board).
+    if (s.inputs !== prev.inputs || (s.frame !== prev.frame && !sameLook(s.frame, prev.frame))) dirty = true;
     if (s.inputs !== prev.inputs) {
       const tilt = `perspective(60em) rotateX(${-s.inputs.pitch}deg) rotateY(${s.inputs.roll}deg)`;
       wrap.style.transform = tilt;

@@ -1,6 +1,6 @@
 /** The page's end of the worker: starts it, feeds the store from its messages, sends inputs. */
 import { store, notify } from './store.js';
-import type { BoardInput, DriveEntry, DriveRequest, FromWorker, ToWorker } from './worker/protocol.js';
+import type { BoardInput, CpuChoice, DriveEntry, DriveRequest, Frame, FromWorker, ToWorker } from './worker/protocol.js';
 
 const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' });
 const consoleListeners: ((bytes: Uint8Array) => void)[] = [];
@@ -12,8 +12,40 @@ function send(msg: ToWorker, transfer: Transferable[] = []): void {
   worker.postMessage(msg, transfer);
 }
 
+/**
+ * The worker posts a frame at its frame rate, which a busy page may not keep: only the newest is shown, in
+ * one store update per animation frame (not one main-thread task per message).
+ */
+let pendingFrame: Frame | null = null;
+let scheduled = false;
+function later(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(show);
+  // A hidden page gets no animation frames: the state still follows, four times a second.
+  setTimeout(show, 250);
+}
+function show(): void {
+  if (!scheduled) return;
+  scheduled = false;
+  const frame = pendingFrame;
+  if (!frame) return;
+  pendingFrame = null;
+  const used = store.getState().used;
+  const changed = used.length !== frame.used.length || used.some((u, i) => u !== frame.used[i]);
+  store.setState(changed ? { frame, used: frame.used } : { frame });
+}
+/** Console output that arrived before the terminal was there (it mounts after the worker starts). */
+const heldConsole: Uint8Array[] = [];
+
+/** Messages that arrived before the views were mounted (boot.ts starts the worker first), in order. */
+let early: FromWorker[] | null = [];
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
-  const m = ev.data;
+  if (early) early.push(ev.data);
+  else handle(ev.data);
+};
+
+function handle(m: FromWorker): void {
   switch (m.type) {
     case 'board': {
       const before = store.getState().engine;
@@ -23,14 +55,16 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       else if (m.engine === 'hosted' && before === 'firmware') notify('info', 'Running CircuitPython (hosted) on the same drive.');
       break;
     }
-    case 'frame': {
-      const used = store.getState().used;
-      const changed = used.length !== m.frame.used.length || used.some((u, i) => u !== m.frame.used[i]);
-      store.setState(changed ? { frame: m.frame, used: m.frame.used } : { frame: m.frame });
+    case 'frame':
+      // Only the newest frame is shown, once per animation frame (the worker may post faster than the page paints).
+      pendingFrame = m.frame;
+      later();
       break;
-    }
     case 'console':
-      for (const l of consoleListeners) l(m.bytes);
+      // Straight to the terminal: xterm.js queues writes and parses them a few milliseconds at a time; joined
+      // into one big write per animation frame, a printing loop's output made tasks of over a second.
+      if (consoleListeners.length > 0) for (const l of consoleListeners) l(m.bytes);
+      else heldConsole.push(m.bytes);
       break;
     case 'sound':
       for (const l of soundListeners) l(m.start, m.rate, m.samples);
@@ -51,11 +85,26 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       break;
     }
   }
-};
+}
 worker.onerror = (ev) => notify('error', `The emulator worker failed: ${ev.message}`);
 
+/**
+ * The core's mode unless the page says otherwise (?cpu=interp|jit). The block translator: in Chromium it
+ * runs a CircuitPython busy loop about three times as fast as the interpreter and boots it about as fast
+ * (`npm run bench`, tests/bench/browser-bench.ts), and a page runs for minutes, where compiling pays.
+ */
+export const DEFAULT_CPU: CpuChoice = 'jit';
+
+export type { CpuChoice };
+
 export const machine = {
-  boot: (board: string, realTime = true, hosted = true) => send({ type: 'boot', board, realTime, hosted }),
+  /** The views have mounted and subscribed: messages held since the start are handled now. */
+  ready(): void {
+    const held = early ?? [];
+    early = null;
+    for (const m of held) handle(m);
+  },
+  boot: (board: string, realTime = true, hosted = true, cpu: CpuChoice = DEFAULT_CPU) => send({ type: 'boot', board, realTime, hosted, cpu }),
   input: (input: BoardInput) => send({ type: 'input', input }),
   reset: () => send({ type: 'reset' }),
   pause: (paused: boolean) => {
@@ -68,7 +117,10 @@ export const machine = {
   /** Back from firmware to CircuitPython hosted, on the same drive. */
   useHosted: () => send({ type: 'use-hosted' }),
   type: (bytes: Uint8Array) => send({ type: 'console-input', bytes }),
-  onConsole: (l: (bytes: Uint8Array) => void) => consoleListeners.push(l),
+  onConsole(l: (bytes: Uint8Array) => void): void {
+    consoleListeners.push(l);
+    for (const bytes of heldConsole.splice(0)) l(bytes);
+  },
   sound: (on: boolean) => send({ type: 'sound', on }),
   onSound: (l: (start: number, rate: number, samples: Float32Array) => void) => soundListeners.push(l),
   drive(request: DriveRequest): Promise<{ entries?: DriveEntry[]; data?: Uint8Array }> {

@@ -1,6 +1,6 @@
-/** The web app's entry: a virtual board, its controls, console and files, on one page. */
-import './style.css';
+/** The web app's views: a virtual board, its controls, console and files, on one page (boot.ts loads them). */
 import { store, notify, type Notice } from './store.js';
+import type { Frame } from './worker/protocol.js';
 import { machine } from './machine.js';
 import { mountBoardView } from './board-view.js';
 import { mountControls } from './controls.js';
@@ -79,6 +79,24 @@ const showEngine = (engine: string, firmware: string | null) => {
   $('use-hosted').hidden = engine !== 'firmware' || !!bin;
 };
 $('use-hosted').addEventListener('click', () => machine.useHosted());
+/**
+ * The speed readout, four times a second (text that changes at every frame costs a layout per frame):
+ * simulated time and the real-time ratio over the last second; on the firmware engine its title adds what
+ * the emulated CPU does per wall second (MHz counts cycles a sleeping core skips; MIPS counts only work done;
+ * a sleeping CircuitPython does no instructions at all). In the title, not the text: the header has no room.
+ */
+let speedShown = 0;
+function showSpeed(f: Frame): void {
+  const now = performance.now();
+  if (now - speedShown < 250) return;
+  speedShown = now;
+  const text = `${f.simSeconds.toFixed(1)} s · ${f.speed > 0 ? `${(f.speed * 100).toFixed(f.speed < 0.01 ? 1 : 0)}% real time` : 'measuring speed…'}`;
+  const el = $('speed');
+  if (el.textContent !== text) el.textContent = text;
+  const title = 'simulated time; simulated per wall-clock time over the last second';
+  // A CPU's cycles advance even while it sleeps: MHz > 0 means there is one.
+  el.title = f.mhz > 0 ? `${title}; the emulated CPU: ${f.mhz.toFixed(1)} MHz of simulated clock, ${f.mips.toFixed(1)} million instructions per wall-clock second` : title;
+}
 showEngine('none', null);
 store.subscribe((s, prev) => {
   if (s.board !== prev.board && s.board) (select as HTMLSelectElement).value = s.board.name;
@@ -86,9 +104,7 @@ store.subscribe((s, prev) => {
     showEngine(s.engine, s.firmware);
     if (s.engine === 'none' && s.board && BIN_BOARDS[s.board.name] && (s.board !== prev.board || s.engine !== prev.engine)) notify('info', BIN_BOARDS[s.board.name]!);
   }
-  if (s.frame !== prev.frame && s.frame) {
-    $('speed').textContent = `${s.frame.simSeconds.toFixed(1)} s · ${(s.frame.speed * 100).toFixed(0)}% real time`;
-  }
+  if (s.frame !== prev.frame && s.frame) showSpeed(s.frame);
   if (s.paused !== prev.paused) {
     $('pause').textContent = s.paused ? 'Run' : 'Pause';
     $('pause').setAttribute('aria-pressed', String(s.paused));
@@ -98,19 +114,23 @@ store.subscribe((s, prev) => {
 });
 showNotice(store.getState().notice);
 
-const params = new URLSearchParams(location.search);
-// ?pace=off runs the machine as fast as it goes (to measure the emulator), not in real time.
-// ?engine=none keeps the CPU-less chip until a .uf2 is dropped (no hosted CircuitPython).
-machine.boot(shared.board ?? params.get('board') ?? 'cpx', params.get('pace') !== 'off', params.get('engine') !== 'none');
 // Offline after the first load: the built site registers its service worker (vite.config.ts writes sw.js).
 // (Not under Vite's dev server, which has no sw.js: there import.meta.hot is set.)
 if (!import.meta.hot && 'serviceWorker' in navigator) {
-  // Once the page has loaded, so installing (fetching every file) does not compete with the first load.
-  const register = () => navigator.serviceWorker.register('./sw.js').catch((e: Error) => notify('info', `Offline use is not available: ${e.message}`));
-  if (document.readyState === 'complete') void register();
-  else window.addEventListener('load', () => void register());
+  // Once the board has started (its first console output) or after 5 s: installing fetches every file of the
+  // site, which on a first visit competed with the hosted engine's worker and wasm for the network.
+  let registered = false;
+  const register = () => {
+    if (registered) return;
+    registered = true;
+    navigator.serviceWorker.register('./sw.js').catch((e: Error) => notify('info', `Offline use is not available: ${e.message}`));
+  };
+  machine.onConsole(() => void (registered || setTimeout(register, 200)));
+  setTimeout(register, 5000);
 }
 if (!crossOriginIsolated) notify('info', 'This page is not cross-origin isolated; serve it with COOP/COEP headers (npm start does).');
 
 // For tests and the curious: the store and the terminal, read-only by convention.
 (window as unknown as { circuitemu: unknown }).circuitemu = { store, term, machine, view };
+// The views are up: the worker's messages so far, and from now on, reach them.
+machine.ready();

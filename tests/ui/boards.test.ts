@@ -133,6 +133,10 @@ describe.skipIf(!haveChromium)('web app: the Feather HUZZAH, the Bluefruit LE, t
     });
   }
 
+  interface TermCols {
+    circuitemu: { term: { cols: number } };
+  }
+
   it('keeps the header on one line at 1400 px with "Back to hosted" shown (firmware running), and tidy at 1024 px', async () => {
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.goto(url);
@@ -145,8 +149,10 @@ describe.skipIf(!haveChromium)('web app: the Feather HUZZAH, the Bluefruit LE, t
     expect(await page.locator('#use-hosted').isVisible()).toBe(true);
     // The full name stays readable (the title) where the header cuts it short.
     expect(await page.locator('#engine').getAttribute('title')).toBe(`firmware: ${name}`);
-    // Three-digit figures: the widest the speed indicator gets in practice.
-    await page.waitForFunction(() => /\d+\.\d s · \d+% real time/.test(document.getElementById('speed')?.textContent ?? ''));
+    // Three-digit figures: the widest the speed indicator gets in practice. Its title tells the firmware
+    // engine's CPU rate (MIPS: 0.0 while the core sleeps).
+    await page.waitForFunction(() => /^\d+\.\d s · \d+% real time$/.test(document.getElementById('speed')?.textContent ?? ''));
+    expect(await page.locator('#speed').getAttribute('title')).toMatch(/the emulated CPU: \d+\.\d MHz of simulated clock, \d+\.\d million instructions per wall-clock second$/);
     await page.evaluate(() => (document.getElementById('speed')!.textContent = '999.9 s · 100% real time'));
     await shot(page, 'header-1400');
     expect(await headerRows(page)).toMatchObject({ rows: 1 });
@@ -154,6 +160,13 @@ describe.skipIf(!haveChromium)('web app: the Feather HUZZAH, the Bluefruit LE, t
     await shot(page, 'header-1024');
     // At 1024 px the header may take two lines, never more (every button stays whole: nowrap).
     expect((await headerRows(page)).rows).toBeLessThanOrEqual(2);
+    // The terminal takes as many columns as its box holds (80 columns were cut off at 1024 px).
+    await page.waitForFunction(() => (window as unknown as TermCols).circuitemu.term.cols < 80);
+    const fit = await page.evaluate(() => ({
+      screen: document.querySelector('#terminal .xterm-screen')!.getBoundingClientRect().right,
+      box: document.getElementById('terminal')!.getBoundingClientRect().right,
+    }));
+    expect(fit.screen).toBeLessThanOrEqual(fit.box);
     await page.setViewportSize({ width: 1400, height: 950 });
     expect(errors).toEqual([]);
   });

@@ -61,14 +61,37 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
   it('loads with no errors and runs the default code.py (Hello World!) on the hosted engine at once', async () => {
     const t0 = Date.now();
     await page.goto(url);
+    // The speed readout from the first frames on: "measuring speed…" until it has a quarter second of
+    // figures, never a 0% the machine is not running at.
+    const sampled = page.evaluate(() => new Promise<string[]>((resolve) => {
+      const seen: string[] = [];
+      const t = performance.now();
+      const look = () => {
+        seen.push(document.getElementById('speed')?.textContent ?? '');
+        if (performance.now() - t < 1500) requestAnimationFrame(look);
+        else resolve(seen);
+      };
+      look();
+    }));
     await waitForTerminal(page, 'code.py output:');
     const firstLineMs = Date.now() - t0;
+    const readouts = await sampled;
+    expect(readouts.filter((r) => / 0% real time/.test(r))).toEqual([]);
+    expect(readouts.some((r) => /[1-9]\d*% real time/.test(r))).toBe(true);
     console.log(`[tests/ui] page load to the first "code.py output:" line: ${firstLineMs} ms`);
     await waitForTerminal(page, /code\.py output:\nHello World!\n\nCode done running\.\n\nPress any key to enter the REPL\. Use CTRL-D to reload\./);
     expect(await page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().engine)).toBe('hosted');
     expect(await page.locator('#engine').textContent()).toBe('CircuitPython (hosted)');
     expect(await page.locator('#use-hosted').isHidden()).toBe(true);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    // CircuitPython's status line ("🐍Done | 9.2.9", an OSC 0 title) with the snake drawn, not as an emoji
+    // (a box without an emoji font).
+    await page.waitForFunction(() => /^Done \| \d+\.\d+\.\d+/.test(document.getElementById('status-line')?.textContent ?? ''));
+    expect(await page.locator('#status-line svg.status-icon').count()).toBe(1);
+    expect(await page.locator('#status-line').textContent()).not.toContain('\u{1F40D}');
+    // The hosted engine has no emulated CPU: the speed readout gives the real-time ratio only.
+    await page.waitForFunction(() => /^\d+\.\d s · \d+% real time$/.test(document.getElementById('speed')?.textContent ?? ''));
+    expect(await page.locator('#speed').getAttribute('title')).not.toContain('MHz');
     await shot(page, 'hosted-hello');
     expect(errors).toEqual([]);
   });
@@ -303,6 +326,11 @@ describe.skipIf(!haveChromium)('web app: CircuitPython hosted (the default engin
     await page.locator('wokwi-pushbutton[data-control="external-button-A2"]').hover();
     await page.mouse.down();
     await waitForTerminal(page, /A2 is True\nA2 is False\n/);
+    // The frame with the pad's new level may reach the page an animation frame after the console line.
+    await page.waitForFunction(() => {
+      const s = (window as unknown as Hook).circuitemu.store.getState();
+      return s.frame!.pins[s.board!.pads.indexOf('PA06')] === 0;
+    }, null, { timeout: 2000 });
     expect(await level('PA06')).toBe(0);
     await page.mouse.up();
     await waitForTerminal(page, /A2 is True\nA2 is False\nA2 is True\n/);

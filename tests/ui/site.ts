@@ -37,6 +37,24 @@ export async function openSite(query = ''): Promise<Site> {
     viewport: { width: 1400, height: 950 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const origin = new URL(server.resolvedUrls!.local[0]!).origin;
+  // The page's entry starts the machine, then loads its views (ui/boot.ts): for the suites a navigation to
+  // the site ends once the views are up (their hook set), as it ended with the load event before.
+  const goto = page.goto.bind(page);
+  const reload = page.reload.bind(page);
+  const viewsUp = async () => {
+    if (page.url().startsWith(origin)) await page.waitForFunction(() => (window as unknown as { circuitemu?: unknown }).circuitemu !== undefined);
+  };
+  page.goto = async (...args: Parameters<Page['goto']>) => {
+    const response = await goto(...args);
+    await viewsUp();
+    return response;
+  };
+  page.reload = async (...args: Parameters<Page['reload']>) => {
+    const response = await reload(...args);
+    await viewsUp();
+    return response;
+  };
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -78,7 +96,10 @@ export async function waitForTerminal(page: Page, text: string | RegExp, timeout
   try {
     await page.waitForFunction(
       (src) => {
-        const b = (window as unknown as TermHook).circuitemu.term.buffer.active;
+        // The views (and their hook) come up after the page's entry has started the machine.
+        const hook = (window as unknown as Partial<TermHook>).circuitemu;
+        if (!hook) return false;
+        const b = hook.term.buffer.active;
         let s = '';
         for (let i = 0; i < b.length; i++) {
           const line = b.getLine(i);
@@ -96,13 +117,15 @@ export async function waitForTerminal(page: Page, text: string | RegExp, timeout
 
 /** Drops a file on the page as a user's drag and drop does (a DataTransfer on a drop event). */
 export async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  // Base64, not an array of numbers: a 600 KB image as JSON numbers took seconds to cross to the page.
   await page.evaluate(
-    ({ name, data }) => {
+    ({ name, base64 }) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(data)], name));
+      dt.items.add(new File([data], name));
       document.querySelector('#board')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     },
-    { name, data: Array.from(bytes) },
+    { name, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') },
   );
 }
 

@@ -23,7 +23,9 @@ import { ResetCause } from '../../peripherals/samd21/chip.js';
 import { boardPads, externalTerminals, padLevelReader } from '../../boards/pad-levels.js';
 import { watchPartUse } from '../../boards/part-use.js';
 import type { MscFunction } from '../../firmware-runtime/usb/msc.js';
-import type { BoardInfo, EngineKind } from './protocol.js';
+import type { BoardInfo, CpuChoice, EngineKind } from './protocol.js';
+import { cpuDefaults } from '../../cpu-armv6m/core.js';
+import { lx106Defaults } from '../../cpu-xtensa/lx106.js';
 import { createEspEngine, ESP8266_BOARDS } from './esp-engine.js';
 
 export type { RunHost };
@@ -42,8 +44,10 @@ export interface Engine {
   stop(): void;
   /** Simulated seconds since power-on. */
   seconds(): number;
-  /** Simulated CPU cycles since power-on. */
+  /** Simulated CPU cycles since power-on (0 without a CPU). */
   cycles(): number;
+  /** Instructions the CPU has executed since power-on (0 without a CPU). */
+  instructions(): number;
   onConsole(listener: (bytes: Uint8Array) => void): void;
   writeConsole(bytes: Uint8Array): void;
   pixels(): number[];
@@ -135,6 +139,11 @@ function partOfType<T extends PartModel>(board: Samd21Board, type: Samd21BoardSp
   return spec ? (board.parts[spec.id] as T) : null;
 }
 
+/** The execution mode of every core built from now on (Cortex-M0+ and LX106 alike). */
+export function setCpuMode(mode: CpuChoice): void {
+  cpuDefaults.mode = lx106Defaults.mode = mode;
+}
+
 /**
  * Builds `boardName`; with firmware bytes, loads them on the CPU (throws the loader's error for a
  * bad image); without, builds the chip with no CPU (the peripherals still run).
@@ -208,6 +217,7 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
     stop: () => loop.stop(),
     seconds: () => scheduler.seconds,
     cycles: () => scheduler.cycles,
+    instructions: () => board.machine.instructions,
     onConsole(listener) {
       loop.onOutput(listener);
     },

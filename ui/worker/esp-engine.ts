@@ -66,6 +66,7 @@ export function createEspEngine(boardName: string, host: RunHost, firmware?: { b
     stop: () => loop.stop(),
     seconds: () => scheduler.seconds,
     cycles: () => scheduler.cycles,
+    instructions: () => board.machine.instructions,
     onConsole: (listener) => loop.onOutput(listener),
     writeConsole: (bytes) => console.write(bytes),
     // The LEDs as they are at the frame (the GPIO output, not a measured PWM duty).
@@ -76,7 +77,7 @@ export function createEspEngine(boardName: string, host: RunHost, firmware?: { b
 }
 
 /** What every HUZZAH engine shares: no sensors, pixels, pads or drive. */
-function inert(): Omit<Engine, 'kind' | 'run' | 'stop' | 'seconds' | 'cycles' | 'onConsole' | 'writeConsole' | 'ledDuties' | 'reset'> {
+function inert(): Omit<Engine, 'kind' | 'run' | 'stop' | 'seconds' | 'cycles' | 'instructions' | 'onConsole' | 'writeConsole' | 'ledDuties' | 'reset'> {
   return {
     info: INFO,
     partIds: NO_PARTS,
@@ -111,6 +112,7 @@ function waitingEngine(): Engine {
     stop: () => end?.(),
     seconds: () => 0,
     cycles: () => 0,
+    instructions: () => 0,
     onConsole() {},
     writeConsole() {
       throw new Error(NO_FIRMWARE);

@@ -31,6 +31,22 @@ export function isHostable(board: string): boolean {
 
 type PartArg = number | string | boolean;
 
+/** A hosted engine's worker started ahead of need (prestartHostedWorker), taken by the first launch. */
+let spare: Worker | null = null;
+
+function newHostedWorker(): Worker {
+  return new Worker(new URL('./hosted-worker.ts', import.meta.url), { type: 'module' });
+}
+
+/**
+ * Starts the hosted engine's worker now, before the board is built: its code (about as big as this
+ * worker's) downloads and compiles while the drive is read from the browser's storage. It waits for its
+ * configuration, which the first `launch` posts.
+ */
+export function prestartHostedWorker(): void {
+  spare ??= newHostedWorker();
+}
+
 /** Base64 of `bytes` (the engine's file-write command carries text). */
 function base64(bytes: Uint8Array): string {
   let s = '';
@@ -98,7 +114,8 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
 
   const launch = (resume?: 'code' | 'repl', startSeconds = 0, reset?: EngineConfig['reset']): void => {
     const config: EngineConfig = { board, flash: flash.buffer as SharedArrayBuffer, control, realTime, resume, startSeconds, reset };
-    const w = new Worker(new URL('./hosted-worker.ts', import.meta.url), { type: 'module' });
+    const w = spare ?? newHostedWorker();
+    spare = null;
     w.onmessage = (e: MessageEvent<WorkerMessage>) => {
       if (w === worker) onMessage(e.data);
     };
@@ -170,6 +187,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
     },
     seconds: () => views.seconds[0]!,
     cycles: () => 0,
+    instructions: () => 0,
     onConsole: (l) => void consoleListeners.push(l),
     writeConsole(bytes) {
       typeConsoleInput(views, bytes, interrupt);

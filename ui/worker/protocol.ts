@@ -46,8 +46,14 @@ export interface Frame {
   /** Controls whose part the running code has used: their controls appear (UsedControl). */
   used: readonly UsedControl[];
   simSeconds: number;
-  /** Simulated seconds per wall second over the last second. */
+  /** Simulated seconds per wall second over the last second (1: real time). */
   speed: number;
+  /**
+   * The emulated CPU's work per wall second over the last second, in millions: clock cycles (simulated MHz)
+   * and instructions (MIPS). Cycles include time a sleeping core skips; instructions do not. 0 without a CPU.
+   */
+  mhz: number;
+  mips: number;
   running: boolean;
 }
 
@@ -86,10 +92,14 @@ export interface DriveEntry {
 /** What one Step runs while paused: the run loop's slice (10 ms), on either engine. */
 export const STEP_SECONDS = 0.01;
 
+/** How the emulated core runs firmware: the block translator (hot code compiled to JavaScript) or the interpreter only. */
+export type CpuChoice = 'jit' | 'interp';
+
 export type ToWorker =
   /** `realTime: false` runs flat out (for measuring the emulator's speed). */
   /** `hosted: false` keeps the CPU-less chip until firmware is dropped (tests of pads and drawings). */
-  | { type: 'boot'; board: string; realTime: boolean; hosted: boolean }
+  /** `cpu` picks the emulated core's execution mode: 'jit' (the block translator) or 'interp'. */
+  | { type: 'boot'; board: string; realTime: boolean; hosted: boolean; cpu: CpuChoice }
   | { type: 'load-firmware'; name: string; bytes: Uint8Array }
   /** Leave the firmware engine: CircuitPython hosted runs the same drive. */
   | { type: 'use-hosted' }

@@ -4,8 +4,8 @@
  * pads) at frame rate. Inputs arrive as messages between slices. Simulated time never reads the
  * wall clock; only the pacing here does.
  */
-import { createEngine, type Engine } from './engine.js';
-import { createHostedEngine, isHostable } from './hosted-engine.js';
+import { createEngine, setCpuMode, type Engine } from './engine.js';
+import { createHostedEngine, isHostable, prestartHostedWorker } from './hosted-engine.js';
 import { Drive } from './drive.js';
 import { differs, loadDrive, saveDrive } from './persist.js';
 import { STEP_SECONDS, type BoardInput, type FromWorker, type ToWorker, type UsedControl } from './protocol.js';
@@ -33,9 +33,6 @@ let resume: (() => void) | null = null;
 let generation = 0;
 let consoleChunks: Uint8Array[] = [];
 let lastFrame = 0;
-let speedWall = 0;
-let speedSim = 0;
-let speed = 0;
 let shakeSteps = 0;
 /** The inputs as last set, re-applied to a new board (a firmware swap keeps the room the same). */
 const inputs = new Map<string, BoardInput>();
@@ -49,6 +46,8 @@ const drive = new Drive(() => {
  * slower than real time runs flat out instead of piling up a debt it would later rush to repay).
  */
 let clockOffset = 0;
+/** Wall time spent paused (the speed readout leaves it out; lag given up on stays in). */
+let pausedMs = 0;
 let runStartWall = 0;
 let runStartSim = 0;
 const clock = () => performance.now() - clockOffset;
@@ -62,7 +61,7 @@ async function hostTurn(): Promise<void> {
   const e = engine;
   if (!e) return;
   flush(performance.now());
-  if (shakeSteps > 0) shakeStep(e);
+  sliceChores(e);
   if (paused) {
     const t = performance.now();
     // Frames go on while paused (a Step's effect, or the hosted worker reaching its stop, is shown).
@@ -70,23 +69,42 @@ async function hostTurn(): Promise<void> {
     await new Promise<void>((r) => (resume = r));
     clearInterval(frames);
     clockOffset += performance.now() - t;
+    pausedMs += performance.now() - t;
   }
+}
+
+/** What every slice boundary does, with or without an event-loop turn: a shake's step, lag given up on. */
+function sliceChores(e: Engine): void {
+  if (shakeSteps > 0) shakeStep(e);
   if (!realTime) return;
   const behindMs = clock() - runStartWall - (e.seconds() - runStartSim) * 1000;
   if (behindMs > MAX_LAG_MS) clockOffset += behindMs - FRAME_MS;
 }
 
+/**
+ * Wall milliseconds of slices run back to back before the worker's event loop gets a turn (messages from
+ * the page, posting output). A turn costs a message round trip, and much more on a loaded machine: taken
+ * after every 10 ms slice it was most of the wall time of a firmware that sleeps a lot (CircuitPython
+ * booting ran at a tenth of real time in Chromium, idle between turns). Input waits at most this long.
+ */
+const TURN_MS = 8;
+let lastTurn = 0;
+
 const host = {
   now: clock,
   yield: async () => {
+    const e = engine;
+    if (e && !paused && performance.now() - lastTurn < TURN_MS) return sliceChores(e);
     await new Promise<void>((r) => {
       turns.push(r);
       channel.port2.postMessage(0);
     });
+    lastTurn = performance.now();
     await hostTurn();
   },
   sleep: async (ms: number) => {
     await new Promise((r) => setTimeout(r, ms));
+    lastTurn = performance.now();
     await hostTurn();
   },
 };
@@ -185,8 +203,8 @@ function start(firmware?: { bytes: Uint8Array; name: string }, restored?: Uint8A
 /** Runs `e` until it stops; a fault or exit is reported and the board waits for reset. */
 async function run(e: Engine): Promise<void> {
   const mine = ++generation;
-  speedWall = performance.now();
-  speedSim = e.seconds();
+  rateSamples.length = 0;
+  lastRate = { speed: 0, mhz: 0, mips: 0 };
   runStartWall = clock();
   runStartSim = e.seconds();
   let stop: string | null;
@@ -274,18 +292,51 @@ function flush(now: number, force = false): void {
   if (!force && now - lastFrame < FRAME_MS) return;
   lastFrame = now;
   flushSound(now);
-  if (now - speedWall >= 1000) {
-    speed = (e.seconds() - speedSim) / ((now - speedWall) / 1000);
-    speedWall = now;
-    speedSim = e.seconds();
-  }
+  const rate = rates(e, now);
   const pins: number[] = [];
   e.padLevels(pins);
   const leds = e.ledDuties();
   post({
     type: 'frame',
-    frame: { pixels: e.pixels(), redLed: (e.partIds.redLed && leds[e.partIds.redLed]) || 0, leds, dotstars: e.dotstars(), pins, used: controlsUsed(e), simSeconds: e.seconds(), speed, running: !paused },
+    frame: { pixels: e.pixels(), redLed: (e.partIds.redLed && leds[e.partIds.redLed]) || 0, leds, dotstars: e.dotstars(), pins, used: controlsUsed(e), simSeconds: e.seconds(), ...rate, running: !paused },
   });
+}
+
+/**
+ * The speed readout: simulated time, cycles and instructions per wall second over the last second, from a
+ * sample taken at every frame (so the first figure comes after a quarter second, not after a whole one).
+ * Wall time spent paused is not counted: a paused machine shows its speed from before the pause.
+ */
+interface RateSample {
+  wall: number;
+  sim: number;
+  cycles: number;
+  instructions: number;
+}
+const RATE_WINDOW_MS = 1000;
+const RATE_FIRST_MS = 250;
+const rateSamples: RateSample[] = [];
+let lastRate = { speed: 0, mhz: 0, mips: 0 };
+
+function rates(e: Engine, now: number): { speed: number; mhz: number; mips: number } {
+  if (paused) return lastRate;
+  const wall = now - pausedMs;
+  const sample = { wall, sim: e.seconds(), cycles: e.cycles(), instructions: e.instructions() };
+  // Until the first figure, the window opens at the last sample before simulated time moved: the hosted
+  // engine's clock stands still while its worker loads the wasm VM, and a ratio over that wait would
+  // describe the loading, not the machine ("0% real time").
+  if (lastRate.speed === 0 && rateSamples.length > 0 && sample.sim === rateSamples[rateSamples.length - 1]!.sim) rateSamples.length = 0;
+  rateSamples.push(sample);
+  while (rateSamples.length > 2 && wall - rateSamples[1]!.wall >= RATE_WINDOW_MS) rateSamples.shift();
+  const first = rateSamples[0]!;
+  const seconds = (wall - first.wall) / 1000;
+  if (seconds * 1000 < RATE_FIRST_MS) return lastRate;
+  lastRate = {
+    speed: (sample.sim - first.sim) / seconds,
+    mhz: (sample.cycles - first.cycles) / seconds / 1e6,
+    mips: (sample.instructions - first.instructions) / seconds / 1e6,
+  };
+  return lastRate;
 }
 
 /** True when the current board's run loop has ended (a fault or exit) and waits for reset. */
@@ -304,6 +355,8 @@ scope.onmessage = (ev) => {
         boardName = msg.board;
         realTime = msg.realTime;
         hostedWanted = msg.hosted;
+        setCpuMode(msg.cpu);
+        if (hostedWanted && isHostable(boardName)) prestartHostedWorker();
         loadDrive(boardName)
           .catch((err) => {
             post({ type: 'error', message: `The saved drive could not be read: ${errorText(err)}` });
