@@ -14,7 +14,7 @@ def _span(buffer, start, end):
     if start < 0:
         start += n
     return max(0, start), max(0, end - max(0, start))
-class I2C(_hw.Owner):
+class I2C(_hw.Lockable):
     _key = '_id'
     def __init__(self, scl, sda, *, frequency=400000, timeout=255):
         _hw.pin_of(scl, 'scl')
@@ -24,19 +24,6 @@ class I2C(_hw.Owner):
         self._locked = False
     def _release(self, id):
         _hal.bbi2c_deinit(id)
-    def try_lock(self):
-        self._ok()
-        if self._locked:
-            return False
-        self._locked = True
-        return True
-    def unlock(self):
-        self._ok()
-        self._locked = False
-    def _check_lock(self):
-        self._ok()
-        if not self._locked:
-            raise RuntimeError('Function requires lock')
     def probe(self, address):
         self._check_lock()
         return _hw.check(_hal.bbi2c_probe(self._id, address))
@@ -68,7 +55,7 @@ class I2C(_hw.Owner):
         self._check_lock()
         self._write(address, out_buffer, out_start, out_end, False)
         self._read(address, in_buffer, in_start, in_end)
-class SPI(_hw.Owner):
+class SPI(_hw.Lockable):
     _key = '_id'
     def __init__(self, clock, MOSI=None, MISO=None):
         _hw.pin_of(clock, 'clock')
@@ -82,19 +69,6 @@ class SPI(_hw.Owner):
         self._locked = False
     def _release(self, id):
         _hal.bbspi_deinit(id)
-    def try_lock(self):
-        self._ok()
-        if self._locked:
-            return False
-        self._locked = True
-        return True
-    def unlock(self):
-        self._ok()
-        self._locked = False
-    def _check_lock(self):
-        self._ok()
-        if not self._locked:
-            raise RuntimeError('Function requires lock')
     def configure(self, *, baudrate=100000, polarity=0, phase=0, bits=8):
         self._check_lock()
         for v, n, lo, hi in ((polarity, 'polarity', 0, 1), (phase, 'phase', 0, 1), (bits, 'bits', 8, 9)):

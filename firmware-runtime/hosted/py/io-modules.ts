@@ -62,6 +62,22 @@ class Owner:
         return self
     def __exit__(self, *a):
         self.deinit()
+class Lockable(Owner):
+    # busio.I2C and bitbangio.I2C/SPI: the bus lock as their bindings keep it (busio.SPI's try_lock differs:
+    # False once deinitialised, so it keeps its own).
+    def try_lock(self):
+        self._ok()
+        if self._locked:
+            return False
+        self._locked = True
+        return True
+    def unlock(self):
+        self._ok()
+        self._locked = False
+    def _check_lock(self):
+        self._ok()
+        if not self._locked:
+            raise RuntimeError('Function requires lock')
 ` + hide('_hw'),
 
   digitalio:
@@ -163,7 +179,7 @@ def neopixel_write(digitalinout, buf):
   busio:
     String.raw`
 import _hal, _hw
-class I2C(_hw.Owner):
+class I2C(_hw.Lockable):
     def __init__(self, scl, sda, *, frequency=100000, timeout=255):
         _hw.pin_of(scl)
         _hw.pin_of(sda)
@@ -172,19 +188,6 @@ class I2C(_hw.Owner):
     _key = '_id'
     def _release(self, id):
         _hal.i2c_deinit(id)
-    def try_lock(self):
-        self._ok()
-        if self._locked:
-            return False
-        self._locked = True
-        return True
-    def unlock(self):
-        self._ok()
-        self._locked = False
-    def _check_lock(self):
-        self._ok()
-        if not self._locked:
-            raise RuntimeError('Function requires lock')
     def scan(self):
         self._check_lock()
         return [a for a in range(0x08, 0x78) if _hal.i2c_write(self._id, a, [], True) == 0]
