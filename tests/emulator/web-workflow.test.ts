@@ -1,7 +1,7 @@
 /**
  * `run --web-workflow PORT`: CircuitPython's web-workflow API (docs/workflows.md, "Web", of CircuitPython
- * 9.2.9) on the emulated board. Oracles: CircuitPython's own getenv test vectors for settings.toml
- * (tests/circuitpython/getenv.py.exp), the documented statuses and JSON fields, and real clients:
+ * 9.2.9) on the emulated board. Oracles: the rules of CircuitPython's settings.toml scanner
+ * (shared-module/os/getenv.c, read for facts; our own test file), the documented statuses and JSON fields, and real clients:
  * Python's urllib with websocket-client (Debian's python3-websocket) for the whole edit-and-run loop, and
  * Node's fetch, raw sockets and `ws` for the edge cases (auth, CORS, uploads cut short, garbage).
  * The hosted engine needs no firmware; with $CIRCUITEMU_FIRMWARE_DIR the same loop runs on CircuitPython's
@@ -33,36 +33,41 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const AUTH = 'Basic ' + Buffer.from(':passw0rd').toString('base64');
 
 describe('settings.toml as CircuitPython reads it', () => {
-  // tests/circuitpython/getenv.py and its .exp in CircuitPython 9.2.9 (the string-valued keys).
+  // Our own file, one line per rule of shared-module/os/getenv.c's scanner (see settings.ts): comments, a bare
+  // integer (not a string), each escape, blanks before the key and before `=`, a trailing comment, the first
+  // match winning, and a [table] ending the search.
   const good = `
-# comment
-key0 = "hello world"
-key1 = 7
-key2= "\\n"
-key3 ="\\u00c1x"
-key4 = "\\U000000c1x"
-key5 = "\\f\\"\\\\"
-key6 = "\\t\\r\\b"
- key9 = "hello comment" # comment
-  key10 = 0x7f # comment
-[section]
-subvalue = "hi"
+# the board's name
+PLAIN = "a plain value"
+COUNT = 42
+NEWLINE="\\n"
+SHORT_U ="caf\\u00e9"
+LONG_U = "\\U0001F40D!"
+QUOTES = "\\f\\"\\\\"
+CONTROLS = "\\b\\r\\t\\v"
+OTHER = "\\q"
+   INDENTED   =   "spaced" # a trailing comment
+HEX = 0x1f # not a string
+PLAIN = "the second one"
+[wifi]
+INSIDE = "after a table"
 `;
   const expected: Record<string, string | null> = {
-    key0: 'hello world',
-    key1: null, // an integer: not a string
-    key2: '\n',
-    key3: 'Áx',
-    key4: 'Áx',
-    key5: '\f"\\',
-    key6: '\t\r\b',
-    key9: 'hello comment',
-    key10: null,
-    key12: null,
-    subvalue: null, // after a [table]: not seen
+    PLAIN: 'a plain value', // the first match wins
+    COUNT: null, // an integer: not a string
+    NEWLINE: '\n',
+    SHORT_U: 'café',
+    LONG_U: '🐍!',
+    QUOTES: '\f"\\',
+    CONTROLS: '\b\r\t\v',
+    OTHER: 'q', // an unknown escape stands for itself
+    INDENTED: 'spaced',
+    HEX: null,
+    MISSING: null,
+    INSIDE: null, // after a [table]: not seen
   };
   for (const eol of ['\n', '\r\n']) {
-    it(`reads the strings of CircuitPython's getenv test (${JSON.stringify(eol)} line ends)`, () => {
+    it(`reads settings.toml strings as CircuitPython's scanner does (${JSON.stringify(eol)} line ends)`, () => {
       const text = enc(good.replace(/\n/g, eol));
       for (const [key, value] of Object.entries(expected)) {
         const got = getenvString(text, key);
@@ -70,8 +75,8 @@ subvalue = "hi"
       }
     });
   }
-  it('refuses the malformed values of the same test', () => {
-    for (const bad of ['key = "\n', 'key = """\n', 'key =\n', 'key="', 'key = strings must be quoted\n']) expect(getenvString(enc(bad), 'key'), bad).toBeNull();
+  it('refuses malformed values (unterminated, extra text after the closing quote, empty, bare text)', () => {
+    for (const bad of ['NAME = "open\n', 'NAME = "a" b\n', 'NAME =\n', 'NAME="', 'NAME = unquoted words\n']) expect(getenvString(enc(bad), 'NAME'), bad).toBeNull();
   });
   it('turns the password into the Authorization value a Basic-auth client with an empty user sends', () => {
     expect(webApiPassword(enc('CIRCUITPY_WEB_API_PASSWORD="passw0rd"\n'))).toEqual({ kind: 'set', authorization: AUTH });
