@@ -13,7 +13,7 @@ import { ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
 import { circuitpyDevice, formatOptions } from './drive.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
 import { applyWorkflowOp, changesDrive, type WorkflowOp } from '../fs/workflow.js';
-import { errnoOf, hexBytes, localtime, mktime, readSettingsToml } from './os-support.js';
+import { errnoOf, hexBytes, localtime, mktime, lookupSettingsToml } from './os-support.js';
 import { HostedClock } from './clock.js';
 import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, DRIVE_COMMAND, EXTERNAL_COMMAND, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
@@ -577,7 +577,7 @@ export class HostedEngine {
       random_seed: () => this.nextRandom() & 0x3fffffff,
       getenv: (key: string) => {
         this.tick();
-        return readSettingsToml(this.volume, String(key));
+        return lookupSettingsToml(this.volume, String(key));
       },
       input_available: () => {
         this.tick();

@@ -4,6 +4,7 @@
  * the hex transport of file bytes from Python.
  */
 import { FatError, type FatVolume } from '../fs/fat.js';
+import { readEnv } from '../fs/settings-toml.js';
 
 const dec = new TextDecoder();
 
@@ -41,23 +42,30 @@ export function hexBytes(hex: string): Uint8Array {
   return out;
 }
 
-/** settings.toml: `key = "string"` or `key = integer` lines, as os.getenv reads them. */
-export function readSettingsToml(volume: FatVolume, key: string): string | number | null {
-  let text: string;
+/**
+ * os.getenv's lookup in /settings.toml, as [kind, value] for the Python side: ['s', text] for a quoted
+ * string, ['b', text] for a bare value (which CircuitPython 9 parses with mp_parse_num_integer, base 0:
+ * Python's `int(text, 0)` in MicroPython is that same call), ['e', message] for a malformed value
+ * (ValueError), or null when the file or the key is missing (the default).
+ */
+export function lookupSettingsToml(volume: FatVolume, key: string): [string, string] | null {
+  let file: Uint8Array;
   try {
-    text = dec.decode(volume.readFile('/settings.toml'));
+    file = volume.readFile('/settings.toml');
   } catch {
     return null;
   }
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z0-9_]+)\s*=\s*(.*?)\s*(#.*)?$/.exec(line);
-    if (!m || m[1] !== key) continue;
-    const v = m[2]!;
-    if (/^".*"$/.test(v)) return v.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-    if (/^-?\d+$/.test(v)) return Number(v);
-    return null;
+  const v = readEnv(file, key);
+  switch (v.kind) {
+    case 'missing':
+      return null;
+    case 'string':
+      return ['s', dec.decode(v.bytes)];
+    case 'bare':
+      return ['b', v.text];
+    case 'error':
+      return ['e', v.message];
   }
-  return null;
 }
 
 export function localtime(secs: number): number[] {

@@ -115,7 +115,13 @@ def urandom(n):
     return bytes(_hal.urandom(n))
 def getenv(key, default=None):
     v = _hal.getenv(key)
-    return default if v is None else v
+    if v is None:
+        return default
+    if v[0] == 's':
+        return v[1]
+    if v[0] == 'b':
+        return int(v[1], 0)
+    raise ValueError(v[1])
 del _i, _rt, namedtuple
 ` + hide('os'),
 
