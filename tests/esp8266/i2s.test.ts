@@ -12,7 +12,11 @@ import { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import { I2S_BASE, I2S_INT, I2S_REG, I2SCONF, I2S_FIFO_CONF, I2S_TX_FIFO_WORDS } from '../../peripherals/esp8266/i2s.js';
 import { LLDESC, SLC_BASE, SLC_INT, SLC_LINK, SLC_REG } from '../../peripherals/esp8266/slc.js';
 import { INT_SLC } from '../../boards/chips/esp8266.js';
-import { boardWithFlash, programImage, runUntil } from './helpers.js';
+import { createBoard, loadFirmware } from '../../emulator/run.js';
+import { restoreSnapshot, saveSnapshot } from '../../emulator/snapshot/index.js';
+import type { Board } from '../../boards/types.js';
+import { readFileSync } from 'node:fs';
+import { boardWithFlash, PROGRAMS, programImage, runUntil } from './helpers.js';
 
 /** A board whose CPU spins in IRAM (`j .`), so simulated time passes with no firmware. */
 function board() {
@@ -69,7 +73,7 @@ describe('I2S registers (i2s_reg.h)', () => {
     write(I2S_BASE + I2S_REG.I2SCONF, CONF_3M2 | I2SCONF.I2S_TX_START);
     expect(chip.i2s.bitClockHz).toBe(3_200_000);
     const t0 = b.machine.scheduler.cycles;
-    // 4 words = 128 bits = 40 us: the 4th word leaves the FIFO at 30 us, the 5th pop (36 us... no word) underflows at 40 us.
+    // A word is 32 bits = 10 us: the 4 words leave the FIFO at 0, 10, 20 and 30 us; at 40 us the FIFO is empty: underflow.
     b.machine.runFor(39e-6);
     expect(chip.i2s.txFifoCount).toBe(0);
     expect(read(I2S_BASE + I2S_REG.I2SINT_RAW) & I2S_INT.I2S_TX_REMPTY).toBe(0);
@@ -212,5 +216,28 @@ describe('our firmware: WS2812 through SLC DMA and I2S on GPIO3 (i2s-ws2812.c)',
     expect(Number(m![2])).toBe(11);
     // WDEV_NOW counts whole microseconds: +-1.
     expect(Math.abs(Number(m![3]) - 10 * ringUs)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('snapshots', () => {
+  test('a snapshot taken while the SLC ring streams to I2S restores and finishes as the uninterrupted run (output, cycles, words sent)', async () => {
+    const booted = (): Board => {
+      const b = createBoard('feather_huzzah');
+      loadFirmware(b, readFileSync(`${PROGRAMS}/i2s-ws2812.elf`), 'i2s-ws2812.elf');
+      b.machine.runFor(0.005); // mid-stream: the ring runs from about 0.1 ms to 20 ms
+      return b;
+    };
+    const finish = (b: Board) => {
+      b.machine.runFor(0.03);
+      const chip = (b as ReturnType<typeof createFeatherHuzzah>).chip;
+      return { out: b.machine.stdout.text(), cycles: b.machine.scheduler.cycles, words: chip.i2s.wordsSent, done: chip.slc.descriptorsDone };
+    };
+    const first = booted();
+    expect((first as ReturnType<typeof createFeatherHuzzah>).chip.i2s.transmitting).toBe(true);
+    const saved = await saveSnapshot(first);
+    const expected = finish(booted());
+    const got = finish(await restoreSnapshot(saved));
+    expect(expected.out).toMatch(/2nd to 12th \d+ us\nDONE\n$/);
+    expect(got).toEqual(expected);
   });
 });
