@@ -221,8 +221,11 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     [I2SO_WS, 2, 'GPIO2'],
   ] as const;
   const I2S_PAD_FUNCTION = 1;
-  let i2sPadMask = 0;
+  // Which pads the I2S drives is read from i2s.pins (state in a model's fields, so a restored
+  // snapshot routes as the saved board did).
   const driveGpioPads = () => {
+    let i2sPadMask = 0;
+    for (let i = 0; i < i2sPads.length; i++) if (i2s.pins[i2sPads[i]![0]] !== null) i2sPadMask |= 1 << i2sPads[i]![1];
     const out = gpio.out;
     const en = gpio.enabled;
     for (let n = 0; n < 16; n++) {
@@ -232,10 +235,8 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     }
   };
   const routePads = () => {
-    i2sPadMask = 0;
     for (const [signal, n, pad] of i2sPads) {
       const routed = iomux.func(pad) === I2S_PAD_FUNCTION;
-      if (routed) i2sPadMask |= 1 << n;
       if ((i2s.pins[signal] !== null) !== routed) i2s.route(signal, routed ? pads[n]! : null);
     }
     driveGpioPads();

@@ -112,6 +112,23 @@ describe('I2S registers (i2s_reg.h)', () => {
   });
 });
 
+describe('pads', () => {
+  test('GPIO drives chip.pads where GPIO_ENABLE is set (else undriven); a pad routed to I2S ignores GPIO until routed back', () => {
+    const { chip, write } = board();
+    const GPIO = 0x60000300;
+    write(GPIO + 0x10, 1 << 3); // GPIO_ENABLE_W1TS
+    write(GPIO + 0x04, 1 << 3); // GPIO_OUT_W1TS
+    expect(chip.pads[3]!.driven).toBe(1);
+    expect(chip.pads[4]!.driven).toBeNull();
+    write(IO_MUX_U0RXD, FUNC_1); // I2SO_DATA: the transmitter (idle, low) drives the pad
+    expect(chip.pads[3]!.driven).toBe(0);
+    write(GPIO + 0x04, 1 << 3);
+    expect(chip.pads[3]!.driven).toBe(0);
+    write(IO_MUX_U0RXD, 0x30); // FUNC_GPIO3: GPIO again
+    expect(chip.pads[3]!.driven).toBe(1);
+  });
+});
+
 describe('SLC registers (slc_register.h)', () => {
   test('reset values are 0; SLC_INT_CLR is write-1-to-clear; START/STOP/RESTART read 0 and the address keeps bits 19:0; RX_EOF raises CPU line 1', () => {
     const { chip, bus, read, write } = board();
