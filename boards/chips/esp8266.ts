@@ -9,14 +9,20 @@
  *   0x40100000  32 KiB IRAM
  *   0x3FFE8000  96 KiB DRAM (user 80 KiB + ROM's)     0x40200000  1 MiB flash window (read-only)
  *   0x60000000  UART0   0x60000100 SPI1 (HSPI)   0x60000300 GPIO   0x60000600 FRC1/FRC2   0x60000700 RTC
- *   0x60000800  IO_MUX  0x60000900 WDT  0x60000D00 SAR ADC/RF measurement  0x60000F00 UART1
+ *   0x60000800  IO_MUX  0x60000900 WDT  0x60000B00 SLC DMA  0x60000D00 SAR ADC/RF measurement
+ *   0x60000E00  I2S     0x60000F00 UART1
  *   0x60001000  RTC memory (kept across every reset but power-on)
  * Other 256-byte slots of 0x60000000-0x60000FFF are unmodelled (reads 0, reported).
  *
  * Clock: the CPU runs at 80 MHz, 160 MHz with DPORT CPU2X bit 0 (scheduler.setFrequency); the
  * peripherals' APB clock stays 80 MHz.
  *
- * Interrupt lines (SDK numbering): 0 WiFi MAC (level), 4 GPIO (level), 5 UART0/UART1, 8 WDT stage 0 (edge), 9 FRC1
+ * Pads: `pads[n]` is GPIOn's pin (kernel Pin/Net), driven by the GPIO output where GPIO_ENABLE
+ * has its bit, or by the I2S transmitter where the IO_MUX selects an I2S output function
+ * (I2SO_DATA GPIO3, I2SO_BCK GPIO15, I2SO_WS GPIO2); parts connect there (a WS2812 chain on
+ * GPIO3). Inputs still come from `gpio.setInput`: the nets do not feed GPIO_IN.
+ *
+ * Interrupt lines (SDK numbering): 0 WiFi MAC (level), 1 SLC (level), 4 GPIO (level), 5 UART0/UART1, 8 WDT stage 0 (edge), 9 FRC1
  * (edge), 10 FRC2 (edge).
  */
 import { Bus, Memory, type AccessSize, type BusDevice } from '../../emulator/kernel/bus.js';
@@ -34,6 +40,9 @@ import { IoMux } from '../../peripherals/esp8266/iomux.js';
 import { SarBlock, I2C_SAR, I2C_SAR_INPUT_REG, I2C_SAR_INPUT_VDD33 } from '../../peripherals/esp8266/sar.js';
 import { Esp8266Wdt } from '../../peripherals/esp8266/wdt.js';
 import { Esp8266Spi } from '../../peripherals/esp8266/spi.js';
+import { Esp8266I2s, I2SO_BCK, I2SO_DATA, I2SO_WS } from '../../peripherals/esp8266/i2s.js';
+import { Esp8266Slc } from '../../peripherals/esp8266/slc.js';
+import { Pin } from '../../emulator/kernel/signals.js';
 import { Wdev, WDEV_BASE, WDEV_SIZE } from '../../peripherals/esp8266/wdev.js';
 import { WdevRx, WDEV_RX_BASE, WDEV_RX_SIZE } from '../../peripherals/esp8266/wdev-rx.js';
 import { Esp8266Rom } from '../../peripherals/esp8266/rom/hle.js';
@@ -50,6 +59,8 @@ export const RTC_MEMORY_SIZE = 0x400;
 
 /** The WiFi MAC (WDEV), level; the SDK attaches wDev_ProcessFiq. */
 export const INT_WDEV = 0;
+/** The SLC DMA (ETS_SLC_INUM), level. */
+export const INT_SLC = 1;
 export const INT_GPIO = 4;
 export const INT_UART = 5;
 export const INT_WDT = 8;
@@ -120,6 +131,12 @@ export interface Esp8266 {
   readonly hspi: Esp8266Spi;
   /** The SAR ADC (set `sar.tout` to the volts on TOUT/A0) and RF measurement block. */
   readonly sar: SarBlock;
+  /** The I2S transmitter (peripherals/esp8266/i2s.ts). */
+  readonly i2s: Esp8266I2s;
+  /** The SLC DMA feeding it (peripherals/esp8266/slc.ts). */
+  readonly slc: Esp8266Slc;
+  /** GPIO0..GPIO15's pads as pins: connect parts here. */
+  readonly pads: readonly Pin[];
   /** The WiFi MAC, as far as transmitting into an empty air (peripherals/esp8266/wdev.ts). */
   readonly wdev: Wdev;
   /** The MAC's receive DMA and the access points on the air (peripherals/esp8266/wdev-rx.ts). */
@@ -194,6 +211,38 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   );
 
   const hspi = new Esp8266Spi('SPI1', scheduler);
+  const i2s = new Esp8266I2s(scheduler);
+  const slc = new Esp8266Slc(bus, i2s, (level) => core?.setInterrupt(INT_SLC, level));
+  const pads = Array.from({ length: 16 }, (_, n) => new Pin(`GPIO${n}`, scheduler));
+  /** The I2S outputs and the pads their IO_MUX function 1 puts them on. */
+  const i2sPads = [
+    [I2SO_DATA, 3, 'U0RXD'],
+    [I2SO_BCK, 15, 'MTDO'],
+    [I2SO_WS, 2, 'GPIO2'],
+  ] as const;
+  const I2S_PAD_FUNCTION = 1;
+  // Which pads the I2S drives is read from i2s.pins (state in a model's fields, so a restored
+  // snapshot routes as the saved board did).
+  const driveGpioPads = () => {
+    let i2sPadMask = 0;
+    for (let i = 0; i < i2sPads.length; i++) if (i2s.pins[i2sPads[i]![0]] !== null) i2sPadMask |= 1 << i2sPads[i]![1];
+    const out = gpio.out;
+    const en = gpio.enabled;
+    for (let n = 0; n < 16; n++) {
+      const bit = 1 << n;
+      if (i2sPadMask & bit) continue;
+      pads[n]!.drive(en & bit ? (out & bit ? 1 : 0) : null);
+    }
+  };
+  const routePads = () => {
+    for (const [signal, n, pad] of i2sPads) {
+      const routed = iomux.func(pad) === I2S_PAD_FUNCTION;
+      if ((i2s.pins[signal] !== null) !== routed) i2s.route(signal, routed ? pads[n]! : null);
+    }
+    driveGpioPads();
+  };
+  gpio.onOutput = driveGpioPads;
+  iomux.onChange = routePads;
   // Deep sleep is entered from a store inside the core's run loop: it takes effect in an event
   // just after it (the core then leaves its loop), and the RTC timer's alarm ends it.
   let asleep = false;
@@ -204,7 +253,7 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     scheduler.requestBreak();
   };
 
-  const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev, wdevRx, sar, wdt, hspi];
+  const blocks: RegisterBlock[] = [dport, uart0, uart1, gpio, frc, rtc, iomux, wdev, wdevRx, sar, wdt, hspi, i2s, slc];
   for (const b of blocks) b.diagnostics = diagnostics;
 
   const dportWindow = new SlotWindow('DPORT', 4, 0x3ff00000, diagnostics);
@@ -217,6 +266,8 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
   io.place(0x60000700, rtc);
   io.place(0x60000800, iomux);
   io.place(0x60000900, wdt);
+  io.place(0x60000b00, slc);
+  io.place(0x60000e00, i2s);
   io.place(0x60000d00, sar);
   io.place(0x60000f00, uart1);
 
@@ -281,6 +332,9 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     iomux,
     wdt,
     hspi,
+    i2s,
+    slc,
+    pads,
     sar,
     wdev,
     wdevRx,
@@ -331,6 +385,9 @@ export function createEsp8266(options: Esp8266Options): Esp8266 {
     hspi.reset();
     wdev.reset();
     wdevRx.reset();
+    slc.reset();
+    i2s.reset();
+    routePads();
     mappedMiB = null;
     windowMiB = -1;
     flashWindow.load(0, new Uint8Array(FLASH_WINDOW_SIZE).fill(0xff));

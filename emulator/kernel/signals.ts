@@ -45,10 +45,16 @@ export class Pin {
     this.net.pins.push(this);
   }
 
-  drive(level: 0 | 1 | null): void {
+  /**
+   * Drives the pin (null: stops driving). `cycle` stamps the resulting edge with a cycle other
+   * than now: a peripheral that computes a serial waveform a word at a time (ESP8266 I2S)
+   * delivers the word's edges when the word ends, each with the cycle at which it happened, so
+   * edge decoders see exact timing without one scheduler event per bit.
+   */
+  drive(level: 0 | 1 | null, cycle?: number): void {
     if (this.driven === level) return;
     this.driven = level;
-    this.net.resolve();
+    this.net.resolve(cycle);
   }
 
   /** Connects a pull resistor (`ohms`: its resistance; default a weak on-chip pull). */
@@ -108,7 +114,8 @@ export class Net {
     };
   }
 
-  resolve(): void {
+  /** Recomputes the net's level; an edge is stamped with `cycle` (default: now). */
+  resolve(cycle?: number): void {
     const vdd = this.supplyVoltage;
     const before = this.voltage;
     let driver: Pin | null = null;
@@ -132,14 +139,13 @@ export class Net {
     if (driver) this.voltage = driver.driven ? vdd : 0;
     else if (forced) this.voltage = forced.forcedVoltage!;
     else this.voltage = this.floating ? 0 : (vdd * up) / (up + down);
-    this.setLevel(this.voltage > vdd / 2 ? 1 : 0);
+    this.setLevel(this.voltage > vdd / 2 ? 1 : 0, cycle ?? this.scheduler.cycles);
     if (this.voltage !== before) for (const listener of this.voltageListeners) listener(this, this.voltage);
   }
 
-  private setLevel(level: 0 | 1): void {
+  private setLevel(level: 0 | 1, cycle: number): void {
     if (level === this.level) return;
     this.level = level;
-    const cycle = this.scheduler.cycles;
     this.lastEdgeCycle = cycle;
     for (const listener of this.listeners) listener(this, level, cycle);
   }
