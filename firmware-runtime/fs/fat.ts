@@ -795,6 +795,22 @@ export class FatVolume {
     });
   }
 
+  /**
+   * FatFs's f_utime: sets the last-modified date and time words of a file or directory entry as given
+   * (raw FAT words; the caller encodes them, as the firmware's VFS does).
+   */
+  setModified(path: string, date: number, time: number): void {
+    this.mutate(() => {
+      const { entry, dir } = this.lookup(path);
+      if (!entry || !dir) throw new FatError('INVALID_NAME', 'the root directory has no time stamp');
+      const o = entry.slot * DIRENT;
+      put16(dir.bytes, o + DIR_WrtTime, time & 0xffff);
+      put16(dir.bytes, o + DIR_WrtDate, date & 0xffff);
+      dir.dirty.add(entry.slot);
+      this.flushDir(dir);
+    });
+  }
+
   mkdir(path: string, options: { parents?: boolean; date?: Date } = {}): void {
     this.mutate(() => {
       const { parent, name } = this.parentOf(path, options.parents ?? false, options.date);

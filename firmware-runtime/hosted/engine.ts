@@ -13,7 +13,7 @@ import { ensureCircuitpy, formatCircuitpy } from '../fs/circuitpy.js';
 import { circuitpyDevice, formatOptions } from './drive.js';
 import { FatError, type FatVolume } from '../fs/fat.js';
 import { applyWorkflowOp, changesDrive, type WorkflowOp } from '../fs/workflow.js';
-import { errnoOf, hexBytes, localtime, mktime, lookupSettingsToml } from './os-support.js';
+import { errnoOf, hexBytes, localtime, mktime, statSeconds, utimeStamp } from './os-support.js';
 import { HostedClock } from './clock.js';
 import { CTRL, CTRL_PARK as CTRL_SLOTS_PARK, DRIVE_COMMAND, EXTERNAL_COMMAND, RunState, controlViews, inputAvailable, takeCommands, takeInput, type ControlViews, type BoardSnapshot, type EngineConfig, type WorkerMessage } from './protocol.js';
 import { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
@@ -575,10 +575,6 @@ export class HostedEngine {
         return out;
       },
       random_seed: () => this.nextRandom() & 0x3fffffff,
-      getenv: (key: string) => {
-        this.tick();
-        return lookupSettingsToml(this.volume, String(key));
-      },
       input_available: () => {
         this.tick();
         return inputAvailable(this.views);
@@ -590,12 +586,21 @@ export class HostedEngine {
       fs_stat: (p: string) =>
         fsCall(() => {
           const s = this.volume.stat(abs(p));
-          return [s.isDirectory ? 0x4000 : 0x8000, s.size, Math.floor(s.mtime.getTime() / 1000) - 946684800];
+          // As text: a number past 2**31 would reach Python truncated to 32 bits.
+          return [s.isDirectory ? 0x4000 : 0x8000, s.size, String(statSeconds(s.mtime))];
         }),
       fs_statvfs: () => {
         const v = this.volume.info();
         return [v.clusterSize, v.totalClusters, v.freeClusters];
       },
+      // os.utime: CircuitPython 9's vfs_fat_utime stamps the file with the tuple's FIRST element. No
+      // read-only check: its f_utime is not behind the VFS's write guard, so code.py can stamp files on a
+      // drive it cannot write.
+      fs_utime: (p: string, secs: number) =>
+        fsCall(() => {
+          const { date, time } = utimeStamp(Number(secs));
+          this.volume.setModified(abs(p), date, time);
+        }),
       fs_read: (p: string) => fsCall(() => this.volume.readFile(abs(p))),
       fs_write: (p: string, hex: string) => fsCall(() => this.writeFile(abs(p), hexBytes(String(hex)))),
       fs_writable: () => (this.readOnly ? -30 : 0),

@@ -1,10 +1,8 @@
 /**
- * Host-side pieces of `os`, `time` and the VFS for the hosted engine: FAT errors as errno values, the
- * settings.toml lookup of os.getenv, the RTC's calendar (time.localtime/mktime, UTC from 2000-01-01), and
+ * Host-side pieces of `os`, `time` and the VFS for the hosted engine: FAT errors as errno values, the RTC's calendar (time.localtime/mktime, UTC from 2000-01-01), and
  * the hex transport of file bytes from Python.
  */
 import { FatError, type FatVolume } from '../fs/fat.js';
-import { readEnv } from '../fs/settings-toml.js';
 
 const dec = new TextDecoder();
 
@@ -42,30 +40,37 @@ export function hexBytes(hex: string): Uint8Array {
   return out;
 }
 
+/** C's mp_uint_t (32-bit) arithmetic. */
+const u32 = (x: bigint): bigint => BigInt.asUintN(32, x);
+const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
 /**
- * os.getenv's lookup in /settings.toml, as [kind, value] for the Python side: ['s', text] for a quoted
- * string, ['b', text] for a bare value (which CircuitPython 9 parses with mp_parse_num_integer, base 0:
- * Python's `int(text, 0)` in MicroPython is that same call), ['e', message] for a malformed value
- * (ValueError), or null when the file or the key is missing (the default).
+ * os.stat's st_mtime of a FAT time stamp, as CircuitPython 9's SAMD21 builds compute it: seconds since
+ * 2000 in 32-bit unsigned arithmetic (timeutils_seconds_since_2000, whose leap-day terms wrap for years
+ * before 2000), plus 946684800, still in 32 bits. So 1980-01-01 reads 315532800 and 2000-01-01 946684800.
  */
-export function lookupSettingsToml(volume: FatVolume, key: string): [string, string] | null {
-  let file: Uint8Array;
-  try {
-    file = volume.readFile('/settings.toml');
-  } catch {
-    return null;
-  }
-  const v = readEnv(file, key);
-  switch (v.kind) {
-    case 'missing':
-      return null;
-    case 'string':
-      return ['s', dec.decode(v.bytes)];
-    case 'bare':
-      return ['b', v.text];
-    case 'error':
-      return ['e', v.message];
-  }
+export function statSeconds(d: Date): number {
+  const y = BigInt(d.getUTCFullYear());
+  const mo = d.getUTCMonth() + 1;
+  const yday = BigInt(DAYS_BEFORE_MONTH[mo - 1]! + d.getUTCDate() + (mo >= 3 && isLeap(d.getUTCFullYear()) ? 1 : 0));
+  const days = u32(yday - 1n + u32(y - 2000n + 3n) / 4n - u32(y - 2000n + 99n) / 100n + u32(y - 2000n + 399n) / 400n);
+  const secs = u32(BigInt(d.getUTCSeconds() + d.getUTCMinutes() * 60 + d.getUTCHours() * 3600) + u32(days * 86400n) + u32(u32(y - 2000n) * 31536000n));
+  return Number(u32(secs + 946684800n));
+}
+
+/**
+ * The FAT date and time words os.utime writes for `t` (the tuple's first element, a C int): the firmware
+ * takes t - 946684800 as a 32-bit unsigned count of seconds since 2000, which its calendar code then reads
+ * as a signed offset from 2000-03-01 (timeutils_seconds_since_2000_to_struct_time), and packs the date
+ * into 16 bits without range checks. So t = 0 stamps 1970-01-01, whose year field wraps to 2098.
+ */
+export function utimeStamp(t: number): { date: number; time: number } {
+  const sinceMarch2000 = ((t - 946684800) >>> 0) - 5184000; // LEAPOCH: 60 days
+  const d = new Date((951868800 + (sinceMarch2000 | 0)) * 1000);
+  const date = ((d.getUTCFullYear() - 1980) * 512) | ((d.getUTCMonth() + 1) * 32) | d.getUTCDate();
+  const time = (d.getUTCHours() * 2048) | (d.getUTCMinutes() * 32) | (d.getUTCSeconds() >> 1);
+  return { date: date & 0xffff, time: time & 0xffff };
 }
 
 export function localtime(secs: number): number[] {

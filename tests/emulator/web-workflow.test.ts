@@ -444,7 +444,9 @@ describe('run --web-workflow without a password', () => {
     const r = await fetch(s.url('/fs/code.py'), { headers: { Authorization: AUTH } });
     expect(r.status).toBe(500);
     expect(await r.text()).toMatch(/did not take the file operation/);
-    expect(Date.now() - started).toBeLessThan(30_000);
+    // The server gives up after 10 s; the bound only proves it answers rather than hangs (a CI machine
+    // under load has taken 30 s to deliver that answer).
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(s.stderr()).toMatch(/web workflow: GET \/fs\/code\.py: the hosted engine did not take the file operation/);
     d.ws.send('\x03'); // the hard stop: the worker is restarted on the same flash
     await d.until('KeyboardInterrupt');

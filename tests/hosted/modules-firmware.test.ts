@@ -147,10 +147,21 @@ export const MODULE_PROGRAMS: Record<string, string> = {
     "for args in ((b, 101), (bytearray(8), 8), (array.array('h', [0] * 8), 8), (b, 1.5)):\n" +
     '    try:\n        m.record(*args)\n    except Exception as e:\n        print(type(e).__name__, e)\n' +
     'print(dir(audiobusio))\nm.deinit()\n' + tryPrint('m.record(b, 1)') + tryPrint('m.sample_rate'),
+  os:
+    // os on the SAMD21 builds: getenv raises NotImplementedError whatever settings.toml holds; utime stamps
+    // with the tuple's first element, wrapping as the firmware's 32-bit calendar code does, even though
+    // CIRCUITPY is read-only to code.py; stat's mtime counts from 1970; dir() lists in qstr pool order.
+    "import os\n" + tryPrint("os.getenv('S', 'dflt')", 'NotImplementedError') +
+    "print(os.stat('code.py')[7:], os.stat('/')[7:], os.stat('settings.toml')[0])\n" +
+    "for t in (1700000000, 946684801, 315532800, 0, -1, 2**31 - 1):\n    os.utime('settings.toml', (t, 5))\n    print(t, os.stat('settings.toml')[8])\n" +
+    tryPrint("os.utime('settings.toml', (2**31, 0))", 'OverflowError') + tryPrint("os.utime('settings.toml', [1, 2])", 'TypeError') +
+    tryPrint("os.utime('settings.toml', (1, 2, 3))") + tryPrint("os.utime('settings.toml', (1.5, 2))", 'TypeError') +
+    tryPrint("os.utime('nope.py', (1, 2))", 'OSError') + 'print(dir(os))\n',
 };
 
 /** Extra files a program needs on CIRCUITPY. */
 const FILES: Record<string, Record<string, Uint8Array>> = {
+  os: { 'settings.toml': new TextEncoder().encode('S = "text"\n') },
   audio: { 't.wav': wav(Array.from({ length: 3000 }, (_, i) => ((i * 331) % 50000) - 25000), 22050, 16) },
 };
 

@@ -114,14 +114,11 @@ def uname():
 def urandom(n):
     return bytes(_hal.urandom(n))
 def getenv(key, default=None):
-    v = _hal.getenv(key)
-    if v is None:
-        return default
-    if v[0] == 's':
-        return v[1]
-    if v[0] == 'b':
-        return int(v[1], 0)
-    raise ValueError(v[1])
+    # The SAMD21 builds of CircuitPython 9 have no settings.toml support (CIRCUITPY_OS_GETENV 0).
+    raise NotImplementedError()
+_fat = _rt.circuitpy
+def utime(path, times):
+    _fat.utime(path, times)
 del _i, _rt, namedtuple
 ` + hide('os'),
 

@@ -203,7 +203,8 @@ class VfsFat:
             yield (e[0], e[1], 0, e[2])
     def stat(self, path):
         r = _check(_hal.fs_stat(self._p(path)))
-        return (r[0], 0, 0, 0, 0, 0, r[1], r[2], r[2], r[2])
+        t = int(r[2])
+        return (r[0], 0, 0, 0, 0, 0, r[1], t, t, t)
     def statvfs(self, path):
         r = _hal.fs_statvfs()
         return (r[0], r[0], r[1], r[2], r[2], 0, 0, 0, 0, 255)
@@ -234,6 +235,17 @@ class VfsFat:
         _check(_hal.fs_remove(self._p(path)))
     def rename(self, a, b):
         _check(_hal.fs_rename(self._p(a), self._p(b)))
+    def utime(self, path, times):
+        if not isinstance(times, tuple):
+            raise TypeError(times)
+        if len(times) != 2:
+            raise ValueError('requested length 2 but object has length %d' % len(times))
+        for t in times:
+            if not isinstance(t, int):
+                raise TypeError("can't convert %s to int" % type(t).__name__)
+            if not -0x80000000 <= t <= 0x7fffffff:
+                raise OverflowError('overflow converting long int to machine word')
+        _check(_hal.fs_utime(self._p(path), times[0]))
     def mkdir(self, path):
         _check(_hal.fs_mkdir(self._p(path)))
     def rmdir(self, path):
@@ -248,7 +260,8 @@ class VfsFat:
 
 _posix = vfs.VfsPosix('/hosted')
 vfs.umount('/')
-vfs.mount(VfsFat(), '/')
+circuitpy = VfsFat()
+vfs.mount(circuitpy, '/')
 import os as _os
 _os.chdir('/')
 sys.path.clear()
@@ -353,12 +366,35 @@ def _import(name, g=None, l=None, fromlist=(), level=0):
 builtins.__import__ = _import
 
 # ---- dir() and help('modules') as the firmware shows them -------------------------------------------
-# dir() on the board probes every qstr in pool order: the fixed head of MicroPython's static qstr list
-# (makeqstrdata.py) first, then the rest sorted bytewise. Our modules keep their names in a dict whose keys
-# this VM may not have as qstrs, so dir() of one of them is built from its dict in the board's order.
-_QSTR_HEAD = ('__dir__', '__call__', '__class__', '__delitem__', '__enter__', '__exit__', '__getattr__', '__getitem__',
-              '__hash__', '__init__', '__int__', '__iter__', '__len__', '__main__', '__module__', '__name__', '__new__',
-              '__next__', '__qualname__', '__repr__', '__setitem__', '__str__')
+# dir() on the board probes every qstr in pool order: the first, unsorted pool holds the names of
+# makeqstrdata.py's static list in its order (the identifiers among them below), then the operator and
+# scope names it pins there (sorted bytewise, as that script emits them); every other name follows, sorted
+# bytewise. Our modules keep their names in a dict whose keys this VM may not have as qstrs, so dir() of
+# one of them is built from its dict in the board's order.
+_QSTR_HEAD = (
+    '__dir__', '_', '__call__', '__class__', '__delitem__', '__enter__', '__exit__', '__getattr__', '__getitem__',
+    '__hash__', '__init__', '__int__', '__iter__', '__len__', '__main__', '__module__', '__name__', '__new__',
+    '__next__', '__qualname__', '__repr__', '__setitem__', '__str__', 'ArithmeticError', 'AssertionError',
+    'AttributeError', 'BaseException', 'EOFError', 'Ellipsis', 'Exception', 'GeneratorExit', 'ImportError',
+    'IndentationError', 'IndexError', 'KeyError', 'KeyboardInterrupt', 'LookupError', 'MemoryError', 'NameError',
+    'NoneType', 'NotImplementedError', 'OSError', 'OverflowError', 'RuntimeError', 'StopIteration', 'SyntaxError',
+    'SystemExit', 'TypeError', 'ValueError', 'ZeroDivisionError', 'abs', 'all', 'any', 'append', 'args', 'bool',
+    'builtins', 'bytearray', 'bytecode', 'bytes', 'callable', 'chr', 'classmethod', 'clear', 'close', 'const',
+    'copy', 'count', 'dict', 'dir', 'divmod', 'end', 'endswith', 'eval', 'exec', 'extend', 'find', 'format',
+    'from_bytes', 'get', 'getattr', 'globals', 'hasattr', 'hash', 'id', 'index', 'insert', 'int', 'isalpha',
+    'isdigit', 'isinstance', 'islower', 'isspace', 'issubclass', 'isupper', 'items', 'iter', 'join', 'key', 'keys',
+    'len', 'list', 'little', 'locals', 'lower', 'lstrip', 'main', 'map', 'micropython', 'next', 'object', 'open',
+    'ord', 'pop', 'popitem', 'pow', 'print', 'range', 'read', 'readinto', 'readline', 'remove', 'replace', 'repr',
+    'reverse', 'rfind', 'rindex', 'round', 'rsplit', 'rstrip', 'self', 'send', 'sep', 'set', 'setattr',
+    'setdefault', 'sort', 'sorted', 'split', 'start', 'startswith', 'staticmethod', 'step', 'stop', 'str', 'strip',
+    'sum', 'super', 'throw', 'to_bytes', 'tuple', 'type', 'update', 'upper', 'value', 'values', 'write', 'zip',
+    '__abs__', '__add__', '__and__', '__bool__', '__complex__', '__contains__', '__delete__', '__divmod__',
+    '__eq__', '__float__', '__floordiv__', '__ge__', '__get__', '__gt__', '__iadd__', '__iand__', '__ifloordiv__',
+    '__ilshift__', '__imatmul__', '__imod__', '__imul__', '__invert__', '__ior__', '__ipow__', '__irshift__',
+    '__isub__', '__itruediv__', '__ixor__', '__le__', '__lshift__', '__lt__', '__matmul__', '__mod__', '__mul__',
+    '__ne__', '__neg__', '__or__', '__pos__', '__pow__', '__radd__', '__rand__', '__rfloordiv__', '__rlshift__',
+    '__rmatmul__', '__rmod__', '__rmul__', '__ror__', '__rpow__', '__rrshift__', '__rshift__', '__rsub__',
+    '__rtruediv__', '__rxor__', '__set__', '__sizeof__', '__sub__', '__truediv__', '__xor__')
 _orig_dir = builtins.dir
 
 def _dir_key(n):
