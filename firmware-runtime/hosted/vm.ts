@@ -25,12 +25,46 @@ export const VM_MODULES = ['__main__', '_asyncio', 'abc', 'array', 'asyncio', 'b
  */
 export const VM_INITIAL_HEAP = 96 * 1024;
 
+/**
+ * The C stack the VM may use, in bytes from the stack top its init records (MicroPython's `stack_limit`).
+ * The npm build sets 32 KiB (ports/webassembly/main.c: `mp_cstack_init_with_sp_here(32 * 1024)`), which lets
+ * `def f(n): return f(n + 1)` recurse about 154 levels from code.py; CircuitPython 9.2.9 on the SAMD21
+ * boards stops after 14 (its stack check, measured on the firmware engine). This figure is calibrated so
+ * that the same program stops at the same level (one level costs 207 bytes here; code.py starts 848 bytes
+ * down), and with it deeper shapes follow the board (tests/hosted/recursion.test.ts).
+ */
+export const SAMD21_CSTACK_LIMIT = 3850;
+
+/** The npm build's stack limit as its init leaves it (see SAMD21_CSTACK_LIMIT). */
+const NPM_CSTACK_LIMIT = 32 * 1024;
+
+/**
+ * Finds MicroPython's `MP_STATE_THREAD(stack_limit)` in the VM's memory and sets it. The build exports no
+ * setter, so the word is found where `mp_state_thread_t` keeps it: right after `stack_top`, which init set to
+ * an address inside the wasm stack (below 64 KiB in this build's layout). Exactly one word must match, and the
+ * recursion depth of a probe must move with it, or the VM is refused: a wrong write would corrupt it.
+ */
+function cStackLimitSetter(mp: MicroPython): (limit: number) => void {
+  const m = mp._module as { getValue(a: number, t: string): number; setValue(a: number, v: number, t: string): void };
+  const hits: number[] = [];
+  for (let a = 4; a < 1 << 20; a += 4) {
+    if (m.getValue(a, 'i32') !== NPM_CSTACK_LIMIT) continue;
+    const top = m.getValue(a - 4, 'i32');
+    if (top > 1024 && top <= 65536) hits.push(a);
+  }
+  if (hits.length !== 1) throw new Error(`hosted VM: MicroPython's stack_limit not found (${hits.length} candidates): the npm build changed`);
+  const at = hits[0]!;
+  return (limit) => m.setValue(at, limit, 'i32');
+}
+
 export interface VmOptions {
   /** micropython.wasm's URL when the default (beside the package's .mjs) does not work (bundlers). */
   wasmUrl?: string;
   stdout: (bytes: Uint8Array) => void;
   hal: Record<string, unknown>;
   frozen: Record<string, string>;
+  /** The C stack limit in bytes (default SAMD21_CSTACK_LIMIT). */
+  cStackLimit?: number;
 }
 
 export interface HostedVm {
@@ -56,6 +90,12 @@ export async function createVm(opts: VmOptions): Promise<HostedVm> {
     stdout: opts.stdout,
     stderr: opts.stdout,
   });
+  // The board's limit holds for the user's code; importing our own modules (C or frozen bytecode in the
+  // board's flash, compiled from source here) runs under the build's own limit (runtime.ts _with_hosted).
+  const setLimit = cStackLimitSetter(mp);
+  const boardLimit = opts.cStackLimit ?? SAMD21_CSTACK_LIMIT;
+  setLimit(boardLimit);
+  mp.registerJsModule('_cstack', { lift: () => setLimit(NPM_CSTACK_LIMIT), drop: () => setLimit(boardLimit) });
   const fs = mp.FS;
   fs.mkdir('/hosted');
   // As UTF-8 bytes: Emscripten's FS.writeFile encodes a string in a JS loop, several times slower at start-up.

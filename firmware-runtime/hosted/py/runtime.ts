@@ -8,7 +8,7 @@
  * and REPL input with CircuitPython's error texts. Frames from these files are removed from tracebacks.
  */
 export const RT_PY = String.raw`
-import sys, vfs, builtins, io, _hal_js
+import sys, vfs, builtins, io, _hal_js, _cstack
 
 class _Hal:
     # The JS module with its error strings ('\x00<type>\x00<message>\x00<errno>') raised as exceptions.
@@ -34,6 +34,7 @@ class _Hal:
 _hal = _Hal()
 sys.modules['_hal'] = _hal
 del sys.modules['_hal_js']
+del sys.modules['_cstack']
 
 HOSTED = '/.hosted'
 # gc.mem_alloc() of the VM once this runtime is set up and collected (set by the engine).
@@ -280,8 +281,11 @@ _depth = [0]
 
 def _with_hosted(fn):
     # Our sources live on the VM's own file system; it is mounted only while one of them is imported.
+    # Compiling and running their module code here takes more C stack than the board's frozen bytecode
+    # does, so it runs under the VM's own stack limit (vm.ts SAMD21_CSTACK_LIMIT).
     if _depth[0] == 0:
         vfs.mount(_posix, HOSTED)
+        _cstack.lift()
     _depth[0] += 1
     try:
         return fn()
@@ -289,6 +293,7 @@ def _with_hosted(fn):
         _depth[0] -= 1
         if _depth[0] == 0:
             vfs.umount(HOSTED)
+            _cstack.drop()
 
 _FULL_BUILD = _hal.identity()['full_build']
 
