@@ -61,8 +61,8 @@ function handle(m: FromWorker): void {
       later();
       break;
     case 'console':
-      // Straight to the terminal: xterm.js queues writes and parses them a few milliseconds at a time; joined
-      // into one big write per animation frame, a printing loop's output made tasks of over a second.
+      // To the terminal's feed (console-feed.ts), which writes it to xterm.js in bounded pieces: one big write
+      // (joined per animation frame, or a printing loop's half-megabyte message as it came) was one long task.
       if (consoleListeners.length > 0) for (const l of consoleListeners) l(m.bytes);
       else heldConsole.push(m.bytes);
       break;

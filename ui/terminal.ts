@@ -1,13 +1,15 @@
 /**
  * The serial console: xterm.js on the board's USB CDC port. Keys go to the board as typed
  * (Ctrl-C interrupts, Ctrl-D reloads); CircuitPython's status line, which it sends as an OSC 0
- * "window title" sequence, is shown in the status bar instead of in the text.
+ * "window title" sequence, is shown in the status bar instead of in the text. The board's output reaches
+ * xterm.js through a ConsoleFeed (console-feed.ts): bounded writes, so a printing loop leaves the page live.
  */
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import { machine } from './machine.js';
 import { store } from './store.js';
+import { ConsoleFeed } from './console-feed.js';
 
 export function mountTerminal(host: HTMLElement, statusBar: HTMLElement): Terminal {
   const term = new Terminal({ convertEol: false, fontSize: 13, rows: 18, cols: 80, scrollback: 5000, theme: { background: '#101418' } });
@@ -36,17 +38,31 @@ export function mountTerminal(host: HTMLElement, statusBar: HTMLElement): Termin
     released = false;
     return !pass;
   });
+  const feed = new ConsoleFeed({ write: (data, done) => term.write(data, done) }, { nextFrame });
   const encoder = new TextEncoder();
   term.onData((data) => {
     if (store.getState().engine === 'none') {
-      term.write('\r\n\x1b[33m[no firmware running: drop firmware (.uf2, or .bin for the ESP8266) on the page]\x1b[0m\r\n');
+      feed.pushText('\r\n\x1b[33m[no firmware running: drop firmware (.uf2, or .bin for the ESP8266) on the page]\x1b[0m\r\n');
       return;
     }
+    // Straight to the board, flood or not: a Ctrl-C does not wait behind the output.
     machine.type(encoder.encode(data));
   });
   term.onTitleChange((title) => showStatus(statusBar, title));
-  machine.onConsole((bytes) => term.write(bytes));
+  machine.onConsole((bytes) => feed.push(bytes));
   return term;
+}
+
+/** The next animation frame; a hidden page gets none, so at the latest a quarter second later (as machine.ts). */
+function nextFrame(cb: () => void): void {
+  let called = false;
+  const once = () => {
+    if (called) return;
+    called = true;
+    cb();
+  };
+  requestAnimationFrame(once);
+  setTimeout(once, 250);
 }
 
 /**
