@@ -200,7 +200,12 @@ export class HostedEngine {
       this.lastOut = b;
     }
     // Whole lines go out at once: a loop that never calls into our modules may be hard-stopped next.
-    if (line || this.out.length >= 4096) this.flush();
+    if (line || this.out.length >= 4096) {
+      // A printing loop calls no module but does call here: it takes a Ctrl-C as CircuitPython's VM does
+      // (at its next check), not only by a hard stop.
+      if (Atomics.load(this.views.ctrl, CTRL.state) === RunState.python) this.takeInterrupt();
+      this.flush();
+    }
   }
 
   /** Supervisor text, written as is (it carries its own CR LF). */
@@ -240,6 +245,22 @@ export class HostedEngine {
     const bytes = Uint8Array.from(this.out);
     this.out.length = 0;
     this.port.post({ type: 'console', bytes });
+    if (this.config.consoleWindow !== undefined) this.awaitConsoleRoom(this.config.consoleWindow);
+  }
+
+  /**
+   * Waits while the host has more than `window` console messages still to take (EngineConfig.consoleWindow).
+   * A Ctrl-C or a stop ends the wait, so that Python can take it.
+   */
+  private awaitConsoleRoom(window: number): void {
+    const ctrl = this.views.ctrl;
+    const posted = Atomics.add(ctrl, CTRL.consolePosted, 1) + 1;
+    for (;;) {
+      const taken = Atomics.load(ctrl, CTRL.consoleTaken);
+      if (posted - taken <= window || Atomics.load(ctrl, CTRL.interrupt) !== 0 || Atomics.load(ctrl, CTRL.stop) !== 0) return;
+      // Timed: the wait is re-checked even if a notify is missed.
+      Atomics.wait(ctrl, CTRL.consoleTaken, taken, 50);
+    }
   }
 
   private status(text: string): void {
@@ -264,14 +285,19 @@ export class HostedEngine {
   /** Every call from Python lands here first: take a pending Ctrl-C, charge the call's simulated cost. */
   private tick(): void {
     this.applyCommands();
-    if (this.interruptPending() || (this.reloadRequested && this.vm)) {
-      Atomics.store(this.views.ctrl, CTRL.interrupt, 0);
-      this.vm?.interrupt();
-    }
+    this.takeInterrupt();
     this.clock.charge();
     this.published();
     this.postState();
     if (this.clock.seconds - this.soundPostedAt >= 0.01) this.flushSound();
+  }
+
+  /** A pending Ctrl-C (or a due auto-reload) is raised in running Python (the VM raises it at its next check). */
+  private takeInterrupt(): void {
+    if (this.interruptPending() || (this.reloadRequested && this.vm)) {
+      Atomics.store(this.views.ctrl, CTRL.interrupt, 0);
+      this.vm?.interrupt();
+    }
   }
 
   /** Part inputs from the main thread: a method call on a named part (setAcceleration, press, ...). */

@@ -42,6 +42,12 @@ export const CTRL = {
    * power-on or reset): a press of the reset button now starts the board in safe mode (host.ts `reset`).
    */
   bootWindow: 11,
+  /**
+   * Console messages the worker has posted / the host has taken (EngineConfig.consoleWindow): the worker's
+   * writes wait while the host is that many behind. Bumped with Atomics.notify by the host.
+   */
+  consolePosted: 12,
+  consoleTaken: 13,
 } as const;
 
 /** A slot nobody writes: a worker that has reported its end waits on it until it is terminated. */
@@ -212,6 +218,14 @@ export interface EngineConfig {
    * peripherals only (none: all), in this address range; the lines come in 'trace' messages.
    */
   trace?: { peripherals: string[]; range: { start: number; end: number } | null };
+  /**
+   * Flow control for console output, as CircuitPython's USB serial write waits for the host to read: the
+   * worker waits while more than this many of its 'console' messages have not been taken (the host bumps
+   * CTRL.consoleTaken for each). The web app sets it: a printing loop posted a message per line faster than
+   * the machine's worker could take them, which buried its turns and a Ctrl-C under seconds of messages.
+   * Unset: never waits.
+   */
+  consoleWindow?: number;
 }
 
 export type WorkerMessage =

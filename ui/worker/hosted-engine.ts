@@ -21,6 +21,11 @@ import type { Engine, RunHost } from './engine.js';
 export const HARD_STOP_GRACE_MS = 250;
 /** How often the machine's worker posts console output and a frame while the hosted engine runs. */
 const TURN_MS = 1000 / 60;
+/**
+ * Console messages (one per line printed) the hosted engine may be ahead of this worker: a printing loop then
+ * goes at the pace this worker takes its output, its turns and a Ctrl-C are never behind more than these.
+ */
+const CONSOLE_WINDOW = 64;
 /** How long a drive write waits for the engine to take it (a Python loop that calls nothing never does; then the board restarts). */
 const WRITE_TAKEN_MS = 1000;
 
@@ -97,7 +102,12 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
   };
 
   const onMessage = (m: WorkerMessage): void => {
-    if (m.type === 'console') for (const l of consoleListeners) l(m.bytes);
+    if (m.type === 'console') {
+      for (const l of consoleListeners) l(m.bytes);
+      // Taken: the engine's writes wait while CONSOLE_WINDOW messages are not.
+      Atomics.add(views.ctrl, CTRL.consoleTaken, 1);
+      Atomics.notify(views.ctrl, CTRL.consoleTaken);
+    }
     else if (m.type === 'state') {
       state = m.state;
       if (m.state.used.some((k) => !used.has(k))) {
@@ -113,7 +123,7 @@ export function createHostedEngine(base: Engine, host: RunHost, realTime: boolea
   };
 
   const launch = (resume?: 'code' | 'repl', startSeconds = 0, reset?: EngineConfig['reset']): void => {
-    const config: EngineConfig = { board, flash: flash.buffer as SharedArrayBuffer, control, realTime, resume, startSeconds, reset };
+    const config: EngineConfig = { board, flash: flash.buffer as SharedArrayBuffer, control, realTime, resume, startSeconds, reset, consoleWindow: CONSOLE_WINDOW };
     const w = spare ?? newHostedWorker();
     spare = null;
     w.onmessage = (e: MessageEvent<WorkerMessage>) => {
