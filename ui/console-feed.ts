@@ -45,10 +45,10 @@ const isSkip = (i: Item): i is Skip => !(i instanceof Uint8Array);
 
 const encoder = new TextEncoder();
 
-/** The marker's text: reverse video, so it stands out from the program's output, and the attributes reset after it. */
+/** The marker's text: black on yellow (the page's own console notes are yellow), the attributes reset after it. */
 export function skipMarker(lines: number, bytes: number): string {
   const size = bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`;
-  return `\x1b[0;7m[… ${group(lines)} ${lines === 1 ? 'line' : 'lines'} (${size}) skipped: the board prints faster than the console shows …]\x1b[0m\r\n`;
+  return `\x1b[0;30;43m[… ${group(lines)} ${lines === 1 ? 'line' : 'lines'} (${size}) skipped: the board prints faster than the console shows …]\x1b[0m\r\n`;
 }
 
 /** 1234567 as "1,234,567" (the same on every locale: tests read it). */

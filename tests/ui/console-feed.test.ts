@@ -149,7 +149,7 @@ describe('ConsoleFeed', () => {
     expect(feed.pending).toBeLessThanOrEqual(10_000);
     drain();
     const out = sink.text();
-    const m = /\x1b\[0;7m\[… ([\d,]+) lines \((\d+ kB|[\d.]+ MB)\) skipped: the board prints faster than the console shows …\]\x1b\[0m\r\n/.exec(out);
+    const m = /\x1b\[0;30;43m\[… ([\d,]+) lines \((\d+ kB|[\d.]+ MB)\) skipped: the board prints faster than the console shows …\]\x1b\[0m\r\n/.exec(out);
     expect(m).not.toBeNull();
     const before = out.slice(0, m!.index);
     const after = out.slice(m!.index + m![0].length);
@@ -181,7 +181,7 @@ describe('ConsoleFeed', () => {
     const out = sink.text();
     const markers = [...out.matchAll(/\[… ([\d,]+) lines/g)];
     expect(markers.length).toBe(1);
-    const [before, after] = out.split(/\x1b\[0;7m.*?\x1b\[0m\r\n/);
+    const [before, after] = out.split(/\x1b\[0;30;43m.*?\x1b\[0m\r\n/);
     const last = Number(before!.trim().split('\r\n').at(-1));
     const first = Number(after!.split('\r\n')[0]);
     expect(Number(markers[0]![1]!.replace(/,/g, ''))).toBe(first - last - 1);
@@ -204,7 +204,7 @@ describe('ConsoleFeed', () => {
     let expectNext = 0;
     let markers = 0;
     for (const line of sink.text().split('\r\n').slice(0, -1)) {
-      const m = /^\x1b\[0;7m\[… ([\d,]+) lines? /.exec(line);
+      const m = /^\x1b\[0;30;43m\[… ([\d,]+) lines? /.exec(line);
       if (m) {
         markers++;
         expectNext += Number(m[1]!.replace(/,/g, ''));
@@ -226,7 +226,7 @@ describe('ConsoleFeed', () => {
     feed.push(enc.encode(text.slice(30)));
     drain();
     const out = sink.text();
-    const m = /\r\n\x1b\[0;7m\[… 0 lines \((\d+) kB\) skipped: .*?\x1b\[0m\r\n/.exec(out);
+    const m = /\r\n\x1b\[0;30;43m\[… 0 lines \((\d+) kB\) skipped: .*?\x1b\[0m\r\n/.exec(out);
     expect(m).not.toBeNull();
     const before = out.slice(0, m!.index);
     const after = out.slice(m!.index + m![0].length);
@@ -237,7 +237,7 @@ describe('ConsoleFeed', () => {
   });
 
   it('the marker: counts grouped by thousands, singular for one line, sizes in kB or MB', () => {
-    expect(skipMarker(1, 10)).toBe('\x1b[0;7m[… 1 line (1 kB) skipped: the board prints faster than the console shows …]\x1b[0m\r\n');
+    expect(skipMarker(1, 10)).toBe('\x1b[0;30;43m[… 1 line (1 kB) skipped: the board prints faster than the console shows …]\x1b[0m\r\n');
     expect(skipMarker(1_234_567, 3 << 20)).toContain('[… 1,234,567 lines (3.0 MB) skipped');
     expect(skipMarker(999, 600 * 1024)).toContain('[… 999 lines (600 kB) skipped');
   });
