@@ -229,6 +229,22 @@ describe('hosted engine: Ctrl-C', () => {
       await s.stop();
     }
   });
+
+  it('a printing loop takes a Ctrl-C at its next line, with the traceback (no hard stop), as the firmware VM does', async () => {
+    const s = start({ board: 'cpx', files: { 'code.py': 'i = 0\nwhile True:\n    print(i)\n    i += 1\n' } });
+    try {
+      await s.waitFor('\r\n2000\r\n');
+      s.handle.write('\x03');
+      const k = await s.waitFor('KeyboardInterrupt: \r\n');
+      await s.waitFor(PRESS_ANY_KEY, 20_000, k);
+      // The numbers run on up to the traceback; the VM raises it at its next check (line 3 or 4 of the loop).
+      expect(s.text.slice(0, k)).toMatch(/\r\n(\d+)\r\nTraceback \(most recent call last\):\r\n  File "code\.py", line [34], in <module>\r\n$/);
+      const end = await s.handle.stop();
+      expect(end.hardStops).toBe(0);
+    } finally {
+      await s.stop();
+    }
+  });
 });
 
 describe('hosted engine: auto-reload', () => {
