@@ -226,6 +226,8 @@ export class ConsoleFeed {
       index++;
     }
     this.dropFrom(index, skip);
+    // Nothing after the line being written (one line longer than maxPending): no marker for nothing dropped.
+    if (skip.bytes === 0) this.queue.splice(index - 1, 1);
   }
 
   /** Where dropping starts: after a waiting marker, else at the first line start in the queue. */

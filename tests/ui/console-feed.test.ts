@@ -236,6 +236,15 @@ describe('ConsoleFeed', () => {
     expect(Number(m![1])).toBe(Math.round(dropped / 1024));
   });
 
+  it('one line longer than maxPending, with nothing after it: written whole, no marker', () => {
+    const { sink, feed, drain } = setup({ pieceBytes: 100, frameBytes: 100, maxPending: 1000, keepPending: 500 });
+    feed.push(enc.encode('a'));
+    feed.push(enc.encode(`${'x'.repeat(2000)}\r\n`));
+    drain();
+    expect(sink.text()).toBe(`a${'x'.repeat(2000)}\r\n`);
+    expect(feed.skippedLines).toBe(0);
+  });
+
   it('the marker: counts grouped by thousands, singular for one line, sizes in kB or MB', () => {
     expect(skipMarker(1, 10)).toBe('\x1b[0;30;43m[… 1 line (1 kB) skipped: the board prints faster than the console shows …]\x1b[0m\r\n');
     expect(skipMarker(1_234_567, 3 << 20)).toContain('[… 1,234,567 lines (3.0 MB) skipped');
