@@ -22,6 +22,7 @@ import { ExceptionUnit, Exc, FaultKind } from './exceptions.js';
 import { SystemControlSpace } from './scs.js';
 import { formatRegisters } from './describe.js';
 import { BAIL, BlockEntry, CODE_PAGE_SHIFT, NOFIT, Translator } from './translator.js';
+import { FLASH_CACHE_LINES, FLASH_LINE_SHIFT, FlashReadMode, flashCosts } from './flash-cache.js';
 
 /** Thrown (never allocated per use) to abandon the current instruction after a fault. */
 export const CPU_FAULT = { cpuFault: true } as const;
@@ -99,10 +100,30 @@ export class CortexM0Plus implements CpuCore {
   f0u32: Uint32Array = new Uint32Array(0);
   f0Writable = false;
   /**
-   * Wait states of the first fast memory (flash; NVMCTRL.CTRLB.RWS on SAMD21). Charged per data
-   * access and per 32-bit instruction fetch (a fetch brings in two halfwords).
+   * Wait states of the first fast memory (flash; NVMCTRL.CTRLB.RWS on SAMD21), charged per data
+   * read and per 32-bit instruction fetch (a fetch brings in two halfwords) unless the line
+   * cache in front of it answers (see setFlashTiming). Setting it alone means no cache.
    */
-  flashWaitStates = 0;
+  get flashWaitStates(): number {
+    return this.flashRws;
+  }
+  set flashWaitStates(rws: number) {
+    this.setFlashTiming(rws, false, FlashReadMode.NoMissPenalty);
+  }
+  /** @internal CTRLB.RWS as last set (the backing field of flashWaitStates). */
+  flashRws = 0;
+  /**
+   * The flash line cache (flash-cache.ts; the SAMD21's NVMCTRL cache): per line, the number of
+   * the 8-byte flash line it holds, or -1. Every flash fetch word and data read looks its line
+   * up and costs `flashHitCost` or `flashMissCost`; the bytes always come from the memory.
+   */
+  readonly flashLines = new Int32Array(FLASH_CACHE_LINES).fill(-1);
+  /** @internal (read by the translator) Cycles added by a flash access whose line is cached. */
+  flashHitCost = 0;
+  /** @internal (read by the translator) Cycles added by a flash access that misses (never below the hit cost). */
+  flashMissCost = 0;
+  /** @internal Whether the cache is enabled (CTRLB.CACHEDIS = 0). */
+  flashCacheOn = false;
   /** @internal (read by the translator) */
   f1Base = 0;
   /** @internal (read by the translator) */
@@ -152,6 +173,7 @@ export class CortexM0Plus implements CpuCore {
     const code = this.translator.code[index];
     memory.onWrite = (offset, size) => {
       if (previous) previous(offset, size);
+      if (index === 0) this.invalidateFlashCache();
       if (code[offset >>> CODE_PAGE_SHIFT] !== 0 || code[(offset + size - 1) >>> CODE_PAGE_SHIFT] !== 0) {
         this.translator.written(index, offset, size);
       }
@@ -176,6 +198,38 @@ export class CortexM0Plus implements CpuCore {
     this.f1Writable = !f.memory.readOnly;
   }
 
+  /**
+   * The flash read timing (SAMD21: NVMCTRL.CTRLB, pushed by NVMCTRL on every write and reset):
+   * RWS wait states, the cache on or off (CACHEDIS) and its READMODE. Without the cache every
+   * access costs RWS. Turning the cache on starts it empty.
+   */
+  setFlashTiming(rws: number, cache: boolean, readMode: number): void {
+    if (cache && !this.flashCacheOn) this.flashLines.fill(-1);
+    this.flashRws = rws;
+    this.flashCacheOn = cache;
+    const costs = flashCosts(rws, cache, readMode);
+    this.flashHitCost = costs.hit;
+    this.flashMissCost = costs.miss;
+    // A translated block read the costs on entry: one that changed them (a CTRLB store) leaves.
+    this.translator.gen++;
+  }
+
+  /** Drops every cached flash line (NVMCTRL INVALL, a page write or row erase, any flash write). */
+  invalidateFlashCache(): void {
+    this.flashLines.fill(-1);
+    // A translated block may know a line is cached: one whose store caused this leaves.
+    this.translator.gen++;
+  }
+
+  /** The wait states of a flash access at `offset` (a fetch word or a data read); fills its line. */
+  flashAccess(offset: number): number {
+    const line = offset >>> FLASH_LINE_SHIFT;
+    const k = line & (FLASH_CACHE_LINES - 1);
+    if (this.flashLines[k] === line) return this.flashHitCost;
+    this.flashLines[k] = line;
+    return this.flashMissCost;
+  }
+
   // ---------------------------------------------------------------- reset and run
 
   /** Power-on reset: SP and PC from the vector table at VTOR (0 after reset). */
@@ -187,6 +241,7 @@ export class CortexM0Plus implements CpuCore {
     this.thumb = true;
     this.state = 'running';
     this.translator.flush();
+    this.flashLines.fill(-1);
     this.exceptions.reset();
     this.scs.reset();
     const vtor = this.scs.vtor;
@@ -315,7 +370,7 @@ export class CortexM0Plus implements CpuCore {
     if (o < this.f1Size) return this.f1u32[o >>> 2];
     o = (a - this.f0Base) >>> 0;
     if (o < this.f0Size) {
-      this.clock.cycles += this.flashWaitStates;
+      this.clock.cycles += this.flashAccess(o);
       return this.f0u32[o >>> 2];
     }
     return this.slowRead(a >>> 0, 4);
@@ -327,7 +382,7 @@ export class CortexM0Plus implements CpuCore {
     if (o < this.f1Size) return this.f1u16[o >>> 1];
     o = (a - this.f0Base) >>> 0;
     if (o < this.f0Size) {
-      this.clock.cycles += this.flashWaitStates;
+      this.clock.cycles += this.flashAccess(o);
       return this.f0u16[o >>> 1];
     }
     return this.slowRead(a >>> 0, 2);
@@ -338,7 +393,7 @@ export class CortexM0Plus implements CpuCore {
     if (o < this.f1Size) return this.f1u8[o];
     o = (a - this.f0Base) >>> 0;
     if (o < this.f0Size) {
-      this.clock.cycles += this.flashWaitStates;
+      this.clock.cycles += this.flashAccess(o);
       return this.f0u8[o];
     }
     return this.slowRead(a >>> 0, 1);
@@ -565,6 +620,7 @@ export class CortexM0Plus implements CpuCore {
     const clock = this.clock;
     const r = this.r;
     const table = opcodeTable();
+    const lines = this.flashLines;
     // budget: instructions to run (-1: until the deadline). The translator's loop steps cold code.
     while (clock.cycles < clock.deadline) {
       if (budget-- === 0) return;
@@ -574,7 +630,16 @@ export class CortexM0Plus implements CpuCore {
       const o0 = (pc - this.f0Base) >>> 0;
       if (o0 < this.f0Size) {
         h = this.f0u16[o0 >>> 1];
-        if ((pc & 2) === 0) clock.cycles += this.flashWaitStates;
+        if ((pc & 2) === 0) {
+          // A 32-bit fetch word: flashAccess() inline, with FLASH_LINE_SHIFT (3) and
+          // FLASH_CACHE_LINES - 1 (7) as literals (imported constants measured slower here).
+          const line = o0 >>> 3;
+          if (lines[line & 7] === line) clock.cycles += this.flashHitCost;
+          else {
+            lines[line & 7] = line;
+            clock.cycles += this.flashMissCost;
+          }
+        }
       } else h = this.fetch16(pc);
       this.pc = pc + 2;
       clock.cycles++;

@@ -24,9 +24,11 @@
  *   exactly when the interpreter would run all of it (it checks before each instruction). A
  *   block that does not fit is left to the interpreter. A block that branches back to its own
  *   start loops inside its function, re-checking the same condition on every iteration.
- * - Cycles: the same per-instruction costs as the interpreter (ARM DDI 0484C table 3-1), the
- *   flash wait states per 32-bit fetch word and per flash data read, so `scheduler.cycles` and
- *   `core.instructions` at every exit equal the interpreter's.
+ * - Cycles: the same per-instruction costs as the interpreter (ARM DDI 0484C table 3-1), and
+ *   the flash cost of every 32-bit fetch word and flash data read looked up in the core's flash
+ *   line cache in the interpreter's order (fetch, then the instruction's data read), so
+ *   `scheduler.cycles`, `core.instructions` and the cache's lines at every exit equal the
+ *   interpreter's. A fetch whose line the block itself just brought in is a known hit.
  *
  * Cold code stays in the interpreter: a block is compiled when its entry has been dispatched
  * `threshold` times. Writes into a 64-byte page holding compiled code (a store by the core,
@@ -36,6 +38,9 @@
  * what is hot, so compiled code cannot grow without bound.
  */
 import { opcodeTable } from './decoder.js';
+import { FLASH_CACHE_LINES, FLASH_LINE_SHIFT } from './flash-cache.js';
+/** BX, BLX, PUSH, POP, STM, LDM: checks that may bail out come before their fetch is charged. */
+const CHARGES_OWN_FETCH = new Set([31, 32, 61, 62, 70, 71]);
 
 /** Code pages are 64 bytes: a store into one drops the blocks compiled from it. */
 export const CODE_PAGE_SHIFT = 6;
@@ -62,6 +67,9 @@ export interface TranslatorHost {
   readonly f1u16: Uint16Array;
   readonly f1u32: Uint32Array;
   readonly f1Writable: boolean;
+  readonly flashLines: Int32Array;
+  readonly flashHitCost: number;
+  readonly flashMissCost: number;
 }
 
 /**
@@ -445,8 +453,12 @@ class Gen {
   private flagsUsed = false;
   /** Static cycles of the instructions before the current one (base + extras). */
   private s = 0;
-  /** 32-bit flash fetch words of the instructions before the current one. */
-  private f = 0;
+  /** Per flash cache line slot: the line the block's own lookups put there (-1: not known). */
+  private readonly known = new Int32Array(FLASH_CACHE_LINES).fill(-1);
+  /** Set once the current instruction's fetch word is charged (see chargeFetch()). */
+  private fetchDone = false;
+  /** Set when the current instruction may read the flash at an address known only at run time. */
+  private flashDataHere = false;
   /** Instruction index and address being generated. */
   private i = 0;
   private pc = 0;
@@ -503,17 +515,37 @@ class Gen {
 
   /** Leaves the block before the current instruction (the interpreter will execute it). */
   private bail(): string {
-    return `{ ep = ${hex(this.pc)}; ei = ${this.i}; es = ${this.s}; ef = ${this.f}; ok = false; break body; }`;
+    return `{ ep = ${hex(this.pc)}; ei = ${this.i}; es = ${this.s}; ok = false; break body; }`;
   }
 
   /** Leaves after the current instruction, which cost `extra` cycles beyond its base one. */
   private exit(target: string | number, extra: number): string {
     if (typeof target === 'number') return this.taken(target, extra);
-    return `{ ep = ${target}; ei = ${this.i + 1}; es = ${this.s + 1 + extra}; ef = ${this.f + this.fetchWord()}; break body; }`;
+    return `{ ep = ${target}; ei = ${this.i + 1}; es = ${this.s + 1 + extra}; break body; }`;
   }
 
   private fetchWord(): number {
     return this.inFlash && (this.pc & 2) === 0 ? 1 : 0;
+  }
+
+  /**
+   * Charges the current instruction's 32-bit fetch word, if it has one: the interpreter looks
+   * its line up before the instruction executes. Instructions that may bail out before doing
+   * anything (BX, BLX, PUSH, POP, STM, LDM) call it after their checks, so that a bail-out
+   * leaves the cache as the interpreter will find it; none of them reads the flash.
+   */
+  private chargeFetch(): void {
+    if (this.fetchDone) return;
+    this.fetchDone = true;
+    if (this.fetchWord() === 1) this.lineCost(((this.pc - this.h.f0Base) >>> 0) >>> FLASH_LINE_SHIFT);
+  }
+
+  /** The cost of an access to flash line `line` (a constant), as core.flashAccess() computes it. */
+  private lineCost(line: number): void {
+    const k = line & (this.known.length - 1);
+    if (this.known[k] === line) this.line('w += hc;');
+    else this.line(`if (FL[${k}] === ${line}) w += hc; else { FL[${k}] = ${line}; w += mc; }`);
+    this.known[k] = line;
   }
 
   private setNZ(t: string): void {
@@ -556,7 +588,10 @@ class Gen {
     const view = size === 4 ? ['F1U32', 'F0U32', '>>> 2'] : size === 2 ? ['F1U16', 'F0U16', '>>> 1'] : ['F1U8', 'F0U8', ''];
     this.line(`o = (x - ${hex(this.h.f1Base)}) >>> 0;`);
     this.line(`if (o < ${this.h.f1Size}${aligned}) t = ${view[0]}[o ${view[2]}] | 0;`);
-    this.line(`else { o = (x - ${hex(this.h.f0Base)}) >>> 0; if (o < ${this.h.f0Size}${aligned}) { t = ${view[1]}[o ${view[2]}] | 0; w += ws; }`);
+    // A flash read looks its line up in the cache (core.flashAccess() inline).
+    this.flashDataHere = true;
+    this.line(`else { o = (x - ${hex(this.h.f0Base)}) >>> 0; if (o < ${this.h.f0Size}${aligned}) { t = ${view[1]}[o ${view[2]}] | 0;` +
+      ` y = o >>> ${FLASH_LINE_SHIFT}; if (FL[y & ${FLASH_CACHE_LINES - 1}] === y) w += hc; else { FL[y & ${FLASH_CACHE_LINES - 1}] = y; w += mc; } }`);
     this.line(`else ${this.slow(`t = core.read${size * 8}(x) | 0;`)} }`);
   }
 
@@ -587,11 +622,10 @@ class Gen {
   private slow(access: string): string {
     this.slowHere = true;
     const S = this.s + 2;
-    const F = this.f + this.fetchWord();
     return (
       `{ ${SYNC} core.ip = ${hex(this.pc)}; core.pc = ${hex(this.pc + 2)};` +
-      ` clock.cycles = c0 + ${S} + ws * ${F} + w; core.instructions += ins + ${this.i + 1}; ins = -${this.i + 1};` +
-      ` ${access} c0 = clock.cycles - ${S} - ws * ${F}; w = 0;` +
+      ` clock.cycles = c0 + ${S} + w; core.instructions += ins + ${this.i + 1}; ins = -${this.i + 1};` +
+      ` ${access} c0 = clock.cycles - ${S}; w = 0;` +
       ` if (c0 >= lim${this.t} || clock.deadline !== dl || T.gen !== gen) sx = 1; }`
     );
   }
@@ -637,7 +671,8 @@ class Gen {
     this.region.forEach((scan, t) => {
       this.scan = scan;
       this.t = t;
-      this.s = this.f = this.preStatic = this.preWait = 0;
+      this.s = this.preStatic = this.preWait = 0;
+      this.known.fill(-1); // a trace is entered from anywhere
       this.line(`case ${t}: {`);
       this.trace(fetch);
       this.line('}');
@@ -662,7 +697,13 @@ class Gen {
       this.nextPc = followed ? pcs[k + 1] : this.scan.next;
       this.slowHere = false;
       this.slowDest = -1;
+      this.flashDataHere = false;
+      this.fetchDone = false;
+      if (!CHARGES_OWN_FETCH.has(op)) this.chargeFetch();
       const [extra, waits] = this.instruction(hw, op, hw2, followed);
+      if (!this.fetchDone) throw new Error(`translator: op ${op} at ${hex(pc)} did not charge its fetch`);
+      // A read at a run-time address, or a peripheral access, may have changed any line.
+      if (this.flashDataHere || this.slowHere) this.known.fill(-1);
       if (this.slowHere) {
         // After an access by the core's own methods, when the block may not go on: the state
         // was written back before the access (which may have changed it: a reset, a fault
@@ -675,7 +716,6 @@ class Gen {
         this.preWait += this.fetchWord() + waits;
       }
       this.s += 1 + extra;
-      this.f += this.fetchWord();
     }
     if (this.scan.stopped) {
       // Before an instruction left to the interpreter: the caller interprets it.
@@ -684,7 +724,7 @@ class Gen {
       this.line(this.bail());
     } else if (!this.scan.branches) {
       // At the length cap or at code the block already holds: go on from there.
-      this.line(this.jump(this.scan.next, pcs.length, this.s, this.f));
+      this.line(this.jump(this.scan.next, pcs.length, this.s));
     }
   }
 
@@ -692,21 +732,22 @@ class Gen {
     const regs = [...this.read].sort((a, b) => a - b);
     const written = [...this.written].sort((a, b) => a - b);
     // The deadline cannot move while the block runs (it touches no peripheral): `limK` is the
-    // last cycle at which trace K may begin (its last instruction starts before the deadline).
-    const lims = this.pre.map(([st, wt], k) => `lim${k} = clock.deadline - ${st} - ws * ${wt}`);
+    // last cycle at which trace K may begin (its last instruction starts before the deadline,
+    // every flash access before it counted as a miss, the dearer).
+    const lims = this.pre.map(([st, wt], k) => `lim${k} = clock.deadline - ${st} - mc * ${wt}`);
     const head = [
       'const clock = core.clock, R = core.r, T = core.translator;',
       ...['f0u8', 'f0u16', 'f0u32', 'f1u8', 'f1u16', 'f1u32']
         .filter((a) => this.out.some((l) => l.includes(a.toUpperCase())))
         .map((a) => `const ${a.toUpperCase()} = core.${a};`),
       ...(this.out.some((l) => l.includes('F1CODE')) ? ['const F1CODE = T.code[1];'] : []),
-      'const ws = core.flashWaitStates;',
+      'const FL = core.flashLines, hc = core.flashHitCost, mc = core.flashMissCost;',
       'let c0 = clock.cycles;',
       `const ${lims.join(', ')};`,
       'if (c0 >= lim0) return NOFIT;',
       ...(regs.length ? [`let ${regs.map((n) => `r${n} = R[${n}]`).join(', ')};`] : []),
       ...(this.flagsUsed ? ['let n = core.N, z = core.Z, c = core.C, v = core.V;'] : []),
-      'let w = 0, ins = 0, ep = 0, ei = 0, es = 0, ef = 0, ok = true, lk = -1;',
+      'let w = 0, ins = 0, ep = 0, ei = 0, es = 0, ok = true, lk = -1;',
       'let s = 0, t = 0, x = 0, y = 0, o = 0, tr = 0, sx = 0;',
       ...(this.out.some((l) => l.includes(SYNC)) ? ['const dl = clock.deadline, gen = T.gen;'] : []),
       'body: for (;;) {',
@@ -717,7 +758,7 @@ class Gen {
       '}',
       ...written.map((n) => `R[${n}] = r${n};`),
       ...(this.flagsUsed ? ['core.N = n; core.Z = z; core.C = c; core.V = v;'] : []),
-      'core.pc = ep; clock.cycles = c0 + es + ws * ef + w; core.instructions += ins + ei;',
+      'core.pc = ep; clock.cycles = c0 + es + w; core.instructions += ins + ei;',
       'if (!ok) return BAIL;',
       // A computed branch (a return, mostly) goes where it went last time, usually.
       'if (lk < 0) return ep === E.dc ? E.de : (E.de = T.lookup(E.dc = ep));',
@@ -848,12 +889,14 @@ class Gen {
         this.line(`t = ${this.regOrPc((hw >>> 3) & 15)};`);
         // Even targets fault and 0xFxxxxxxx may be an exception return: the interpreter does both.
         this.line(`if ((t & 1) === 0 || (t >>> 28) === 0xf) ${this.bail()}`);
+        this.chargeFetch();
         this.line(this.exit('t & ~1', 1));
         return [1, 0];
       }
       case 32 /* BLX */: {
         this.line(`t = ${this.reg((hw >>> 3) & 15)};`);
         this.line(`if ((t & 1) === 0 || (t >>> 28) === 0xf) ${this.bail()}`);
+        this.chargeFetch();
         this.setReg(14, String((this.pc + 2) | 1));
         this.line(this.exit('t & ~1', 1));
         return [1, 0];
@@ -866,7 +909,7 @@ class Gen {
           return [1, 0];
         }
         this.setReg(d8, `F0U32[${((a - this.h.f0Base) >>> 0) >>> 2}] | 0`);
-        this.line('w += ws;');
+        this.lineCost(((a - this.h.f0Base) >>> 0) >>> FLASH_LINE_SHIFT);
         return [1, 1];
       }
       case 34 /* STR_REG */: this.store(4, `${this.reg(m3)} + ${this.reg(m6)}`, this.reg(d)); return [1, 0];
@@ -912,6 +955,7 @@ class Gen {
         const regs = bits(list, 15);
         this.line(`x = (${this.reg(13)} - ${4 * regs.length}) | 0;`);
         this.multiCheck(regs.length, true);
+        this.chargeFetch();
         this.line('o >>>= 2;');
         regs.forEach((n, k) => this.line(`F1U32[o + ${k}] = ${this.reg(n)};`));
         this.setReg(13, 'x');
@@ -928,6 +972,7 @@ class Gen {
           this.line(`t = F1U32[o + ${regs.length - 1}] | 0;`);
           this.line(`if ((t & 1) === 0 || (t >>> 28) === 0xf) ${this.bail()}`);
         }
+        this.chargeFetch();
         low.forEach((n, k) => this.setReg(n, `F1U32[o + ${k}] | 0`));
         this.setReg(13, `(x + ${4 * regs.length}) | 0`);
         if (list & 0x8000) {
@@ -941,6 +986,7 @@ class Gen {
         const regs = bits(hw & 0xff, 8);
         this.line(`x = ${this.reg(n)};`);
         this.multiCheck(regs.length, true);
+        this.chargeFetch();
         this.line('o >>>= 2;');
         regs.forEach((r, k) => this.line(`F1U32[o + ${k}] = ${this.reg(r)};`));
         this.setReg(n, `(x + ${4 * regs.length}) | 0`);
@@ -951,6 +997,7 @@ class Gen {
         const regs = bits(hw & 0xff, 8);
         this.line(`x = ${this.reg(n)};`);
         this.multiCheck(regs.length, false);
+        this.chargeFetch();
         this.line('o >>>= 2;');
         if ((hw & (1 << n)) === 0) this.setReg(n, `(x + ${4 * regs.length}) | 0`);
         regs.forEach((r, k) => this.setReg(r, `F1U32[o + ${k}] | 0`));
@@ -988,20 +1035,20 @@ class Gen {
 
   /** A taken branch: loops back in place when it targets the block's own start. */
   private taken(target: number, extra: number): string {
-    return this.jump(target, this.i + 1, this.s + 1 + extra, this.f + this.fetchWord());
+    return this.jump(target, this.i + 1, this.s + 1 + extra);
   }
 
   /**
-   * Goes on at `target` after `n` instructions costing `cost` cycles and `fetch` flash fetch
-   * words (the last at `ip`): loops back in place when `target` is the block's start and the
-   * next iteration fits before the deadline, else leaves the block.
+   * Goes on at `target` after `n` instructions costing `cost` static cycles (their flash costs
+   * are in `w`): loops back in place when `target` is the block's start and the next iteration
+   * fits before the deadline, else leaves the block.
    */
-  private jump(target: number, n: number, cost: number, fetch: number): string {
+  private jump(target: number, n: number, cost: number): string {
     const t = this.traceAt.get(target);
-    if (t === undefined) return `{ ep = ${hex(target)}; lk = ${this.link(target)}; ei = ${n}; es = ${cost}; ef = ${fetch}; break body; }`;
+    if (t === undefined) return `{ ep = ${hex(target)}; lk = ${this.link(target)}; ei = ${n}; es = ${cost}; break body; }`;
     return (
-      `{ c0 += ${cost} + ws * ${fetch} + w; w = 0; ins += ${n};` +
-      ` if (c0 >= lim${t}) { ep = ${hex(target)}; lk = ${this.link(target)}; ei = 0; es = 0; ef = 0; break body; }` +
+      `{ c0 += ${cost} + w; w = 0; ins += ${n};` +
+      ` if (c0 >= lim${t}) { ep = ${hex(target)}; lk = ${this.link(target)}; ei = 0; es = 0; break body; }` +
       ` tr = ${t}; continue body; }`
     );
   }

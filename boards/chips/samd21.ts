@@ -186,9 +186,11 @@ function attachCortexM0Plus(machine: Machine, context: Samd21Chip, nvmctrl: NVMC
     irqCount: IRQ_COUNT,
   });
   machine.attachCore(core);
-  // NVMCTRL.CTRLB.RWS: flash wait states, charged by the core per fetch word and data read.
-  nvmctrl.onWaitStates = (rws) => (core.flashWaitStates = rws);
-  core.flashWaitStates = nvmctrl.rws;
+  // NVMCTRL.CTRLB (RWS, CACHEDIS, READMODE): the core charges flash fetch words and data reads
+  // through its model of the NVM cache, which NVMCTRL empties (INVALL, erase, write).
+  nvmctrl.onReadTiming = (rws, cache, readMode) => core.setFlashTiming(rws, cache, readMode);
+  nvmctrl.onCacheInvalidate = () => core.invalidateFlashCache();
+  core.setFlashTiming(nvmctrl.rws, nvmctrl.cacheEnabled, nvmctrl.readMode);
   // A row erase or page write keeps the flash busy: code fetched from it waits (the store that
   // issued the command is a bus write, whose stall the core adds to its time).
   nvmctrl.onProgram = (cycles) => {

@@ -2,8 +2,10 @@
  * NVMCTRL, the Non-Volatile Memory Controller (data sheet section 22), and the flash / NVM
  * auxiliary-space bus devices it controls.
  *
- * Reads of the flash come straight from its `Memory` (the CPU's fast path; NVMCTRL.CTRLB.RWS wait
- * states are charged per read). Writes to the flash address space do not program it: they load
+ * Reads of the flash come straight from its `Memory` (the CPU's fast path). Their time is the
+ * core's: CTRLB (RWS, CACHEDIS, READMODE) goes to it through `onReadTiming`, and the core models
+ * the NVM cache (22.6.7: direct-mapped, 8 lines of 64 bits; cpu-armv6m/flash-cache.ts), which
+ * `onCacheInvalidate` empties on INVALL and when a command has changed the NVM. Writes to the flash address space do not program it: they load
  * the 64-byte page buffer (22.6.4.1), and a command in CTRLA (with the 0xA5 key in CMDEX) erases a
  * row (256 bytes to 0xFF) or writes the page buffer into a page (programming can only clear bits).
  * The user row at 0x00804000 is written the same way through the auxiliary commands EAR/WAP.
@@ -81,8 +83,15 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
   flashMapping: Mapping | null = null;
   /** Told when an erase or write starts and how many cycles it keeps the flash busy. */
   onProgram: ((cycles: number) => void) | null = null;
-  /** Told the new CTRLB.RWS (the core charges it on flash fetches and reads). */
-  onWaitStates: ((rws: number) => void) | null = null;
+  /**
+   * Told CTRLB's read timing on every write and reset: RWS, whether the cache is on (CACHEDIS =
+   * 0) and READMODE (the core charges flash fetches and reads by them).
+   */
+  onReadTiming: ((rws: number, cache: boolean, readMode: number) => void) | null = null;
+  /** Told to drop every cache line (INVALL; a row erase or page write has changed the NVM). */
+  onCacheInvalidate: (() => void) | null = null;
+  /** Writes of the reserved READMODE 3 (timed as DETERMINISTIC). */
+  reservedReadModes = 0;
   /** Count of ignored 8-bit page-buffer writes (the data sheet forbids them, 22.6.4.1). */
   byteWritesIgnored = 0;
 
@@ -98,7 +107,7 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
     this.CTRLA = this.reg({ name: 'CTRLA', offset: R.CTRLA, size: 2, writable: NVMCTRL_CTRLA.CMD_Msk | NVMCTRL_CTRLA.CMDEX_Msk, write: (v) => this.command(v) });
     this.CTRLB = this.reg({
       name: 'CTRLB', offset: R.CTRLB, size: 4, reset: 0, writable: B.RWS_Msk | B.MANW | B.SLEEPPRM_Msk | B.READMODE_Msk | B.CACHEDIS,
-      write: () => this.applyWaitStates(),
+      write: () => this.applyReadTiming(),
     });
     this.PARAM = this.reg({ name: 'PARAM', offset: R.PARAM, size: 4, reset: PARAM_VALUE, writable: 0 });
     this.int = new InterruptRegisters(this, { INTENCLR: R.INTENCLR, INTENSET: R.INTENSET, INTFLAG: R.INTFLAG }, 1, NVMCTRL_INT.READY | NVMCTRL_INT.ERROR, (l) =>
@@ -127,12 +136,25 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
     this.int.reset();
     this.int.set(NVMCTRL_INT.READY);
     this.pageBuffer.fill(ERASED_BYTE);
-    this.applyWaitStates();
+    this.applyReadTiming();
+    this.onCacheInvalidate?.();
   }
 
-  private applyWaitStates(): void {
+  /** CTRLB.READMODE (22.8.2): 0 NO_MISS_PENALTY, 1 LOW_POWER, 2 DETERMINISTIC, 3 reserved. */
+  get readMode(): number {
+    return (this.CTRLB.value & NVMCTRL_CTRLB.READMODE_Msk) >>> NVMCTRL_CTRLB.READMODE_Pos;
+  }
+
+  /** The NVM cache is on while CTRLB.CACHEDIS is 0 (its reset value). */
+  get cacheEnabled(): boolean {
+    return (this.CTRLB.value & NVMCTRL_CTRLB.CACHEDIS) === 0;
+  }
+
+  private applyReadTiming(): void {
+    // Bus reads (DMA, the debugger) pay RWS without the cache, which serves the core here.
     if (this.flashMapping) this.flashMapping.waitStates = this.rws;
-    this.onWaitStates?.(this.rws);
+    if (this.readMode === 3) this.reservedReadModes++;
+    this.onReadTiming?.(this.rws, this.cacheEnabled, this.readMode);
   }
 
   // ---------------------------------------------------------------- page buffer
@@ -224,8 +246,10 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
       case NVMCTRL_CMD.SF:
         this.STATUS.value |= STATUS.SB;
         return;
-      case NVMCTRL_CMD.WL:
       case NVMCTRL_CMD.INVALL:
+        this.onCacheInvalidate?.();
+        return;
+      case NVMCTRL_CMD.WL:
         return;
       default:
         return this.error(STATUS.PROGE);
@@ -262,6 +286,8 @@ export class NVMCTRL extends RegisterBlock implements Samd21Peripheral {
       this.pageBuffer.fill(ERASED_BYTE);
       this.STATUS.value &= ~STATUS.LOAD;
     }
+    // "Commands affecting NVM content automatically invalidate cache lines" (22.6.7).
+    this.onCacheInvalidate?.();
     this.busy = false;
     this.int.set(NVMCTRL_INT.READY);
   }

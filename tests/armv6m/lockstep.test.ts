@@ -8,7 +8,10 @@
  * translating machine is driven in slices of random length, so that scheduler deadlines fall
  * inside blocks. Programs: every committed test image (tests/firmware/armv6m/*.elf), the
  * benchmark, random instruction sequences (in flash, and in RAM sharing pages with the data
- * they store), and code that rewrites the next instruction of its own block.
+ * they store), and code that rewrites the next instruction of its own block. With the flash line
+ * cache on (the SAMD21's NVM cache, cpu-armv6m/flash-cache.ts) the two must also hold the same
+ * cache lines: programs run again with it in each READMODE, random code with literal loads
+ * from flash that evict the lines its fetches use.
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -39,7 +42,8 @@ function withMode<T>(mode: CpuMode, threshold: number, make: () => T): T {
 
 function state(core: CortexM0Plus, cycles: number): string {
   const regs = Array.from(core.r, (v, i) => `r${i}=${(v >>> 0).toString(16)}`).join(' ');
-  return `pc=${(core.pc >>> 0).toString(16)} ${regs} nzcv=${core.N}${core.Z}${core.C}${core.V} cycles=${cycles} instructions=${core.instructions}`;
+  const lines = Array.from(core.flashLines).join(',');
+  return `pc=${(core.pc >>> 0).toString(16)} ${regs} nzcv=${core.N}${core.Z}${core.C}${core.V} cycles=${cycles} instructions=${core.instructions} lines=${lines}`;
 }
 
 interface LockstepResult {
@@ -175,7 +179,7 @@ function randomInstruction(g: Rng, out: number[]): void {
  * Vector table, then: r7 = `data`, r0-r5 random, r8-r12 from them; a loop of `iterations`
  * over a random body (with a BL to a subroutine that pushes and pops); exit via semihosting.
  */
-function randomProgram(seed: number, codeBase: number, data: number, iterations: number): number[] {
+function randomProgram(seed: number, codeBase: number, data: number, iterations: number, flashLoads = false): number[] {
   const g = new Rng(seed);
   const code: number[] = [];
   const load32 = (r: number, v: number) => {
@@ -188,7 +192,11 @@ function randomProgram(seed: number, codeBase: number, data: number, iterations:
   code.push(0x2600 | iterations); // movs r6, #iterations
   const loop = code.length;
   const body: number[] = [];
-  while (body.length < 60) randomInstruction(g, body);
+  while (body.length < 60) {
+    randomInstruction(g, body);
+    // ldr rd, [pc, #imm]: a data read from the flash ahead (code or erased flash), another line.
+    if (flashLoads && g.int(4) === 0) body.push(0x4800 | (g.int(6) << 8) | g.int(256));
+  }
   code.push(...body);
   const blAt = code.length;
   code.push(0, 0); // bl sub (patched below)
@@ -206,6 +214,15 @@ function randomProgram(seed: number, codeBase: number, data: number, iterations:
   code[blAt + 1] = 0xf800 | ((off >>> 1) & 0x7ff);
   void codeBase;
   return code;
+}
+
+/** `load` with the flash line cache on: RWS `rws`, READMODE `mode`. */
+function withCache(load: Loader, rws: number, mode: number): Loader {
+  return (m) => {
+    const board = load(m);
+    (board.machine.core as CortexM0Plus).setFlashTiming(rws, true, mode);
+    return board;
+  };
 }
 
 function vectors(entry: number): number[] {
@@ -260,6 +277,28 @@ describe('lock-step: translator vs interpreter at every block exit', () => {
       const r = lockstep(rawLoader(w32(vectors(base)), h16(prog)), 5_000_000, 1 + (seed % 3), seed);
       expect(r.mismatch).toBeNull();
       expect(r.halted).toBe('exit');
+    });
+  }
+
+  // The flash line cache in each READMODE (0 NO_MISS_PENALTY, 1 LOW_POWER, 2 DETERMINISTIC).
+  for (const [name, rws, mode] of [['printf', 2, 0], ['sort', 1, 1], ['recursion', 3, 2], ['intmath', 2, 0]] as const) {
+    it(`${name}.elf with the flash cache, RWS ${rws}, READMODE ${mode}`, () => {
+      const r = lockstep(withCache(elfLoader(name), rws, mode), 20_000_000, 2, 0x4321 + name.length, 3000);
+      expect(r.mismatch).toBeNull();
+      expect(r.exits).toBeGreaterThan(100);
+    }, 120_000);
+  }
+
+  for (const seed of [11, 12, 13, 14, 15, 16]) {
+    it(`random code in flash with literal loads, the flash cache on, seed ${seed}`, () => {
+      const code = randomProgram(seed * 0x27d4eb2d, 0x100, 0x20001000, 40, true);
+      const flash = new Uint8Array(0x100 + code.length * 2);
+      flash.set(w32(vectors(0x100)));
+      flash.set(h16(code), 0x100);
+      const r = lockstep(withCache(rawLoader(flash), 1 + (seed % 3), seed % 3), 5_000_000, 1 + (seed % 3), seed);
+      expect(r.mismatch).toBeNull();
+      expect(r.halted).toBe('exit');
+      expect(r.compiled).toBeGreaterThan(0);
     });
   }
 

@@ -14,6 +14,8 @@
 #                 ->  periph_nvm.elf     (NVMCTRL row erase / page write stall the CPU: tests/samd21/nvm-stall.test.ts)
 #                 ->  periph_edbg.elf    (Arduino Zero: echo on the EDBG port, SERCOM5: tests/emulator/console-edbg.test.ts)
 #                 ->  periph_ac.elf      (AC: continuous, window, single-shot, events to TC3; PA04 swept by the test)
+#   src/nvm_cache.c  ->  nvm_cache.elf    (NVM cache: loops timed with SysTick for each CTRLB
+#                                          CACHEDIS / READMODE: tests/samd21/nvm-cache.test.ts)
 #   src/button_led.c -> button_led.elf (LED follows button A, A1 square wave: tests/scenario scenarios)
 #                 ->  periph_pinmux.elf  (SERCOM3 SPI / SERCOM1 I2C with pins unmuxed, wrong DOPO,
 #                                         wrong function: nothing reaches the parts;
@@ -34,6 +36,7 @@ build system_osc32k system
 build system_xosc32k system -DUSE_XOSC32K
 build system_usbcrm system -DUSE_USBCRM
 build reset reset
+build nvm_cache nvm_cache
 build button_led button_led
 for p in periph_flash periph_analog periph_timer periph_i2c periph_usart periph_pinmux periph_nvm periph_edbg periph_ac; do
     if [ -f "src/$p.c" ]; then build "$p" "$p"; fi
