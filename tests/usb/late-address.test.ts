@@ -42,7 +42,7 @@ describe('USB host and a device that is slow to take its address (issue 8, item 
     // sweep it in whole frames (the host's debounce) and within a frame (when the host starts),
     // so that where the race falls does not hang on the firmware's start-up cycle count.
     const points = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900].flatMap((startUs) =>
-      [20, 22, 24].map((debounce) => ({ busy: 200, debounce, startUs })),
+      [20, 21, 22, 23, 24, 25].map((debounce) => ({ busy: 200, debounce, startUs })),
     );
     const results = points.map(({ busy, debounce, startUs }) => {
       const r = boot(busy, { ...FORMER_HOST, attachDebounceFrames: debounce }, startUs);
