@@ -10,7 +10,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, haveChromium, openSite, shot, terminalText, waitForTerminal, type Site } from './site.js';
+import { CHROMIUM, haveChromium, openSite, saveCode, shot, terminalText, waitForTerminal, type Site } from './site.js';
 
 if (!haveChromium) console.warn(`[tests/ui] SKIPPED console flood browser tests: ${CHROMIUM} is absent`);
 
@@ -19,17 +19,6 @@ interface ScrollableTerm {
   scrollToLine(line: number): void;
 }
 
-interface Hook {
-  circuitemu: { store: { getState(): { notice: { text: string } | null } } };
-}
-
-async function saveCode(page: Page, code: string): Promise<void> {
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(code);
-  await page.keyboard.press('Control+S');
-  await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().notice?.text === 'Saved /code.py.');
-}
 
 /** Starts recording the page's long tasks (over 50 ms); `longest` reads the longest since. */
 async function watchTasks(page: Page): Promise<() => Promise<number>> {

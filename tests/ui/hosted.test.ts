@@ -10,7 +10,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, dropFile, haveChromium, openSite, root, shot, terminalText, waitForTerminal, type Site } from './site.js';
+import { CHROMIUM, dropFile, haveChromium, openSite, saveCode, root, shot, terminalText, waitForTerminal, type Site } from './site.js';
 import { CPX_DRAWING } from '../../boards/drawings/cpx.js';
 import { FEATHER_M0_ADALOGGER_DRAWING } from '../../boards/drawings/feather-m0.js';
 import { TRINKET_M0_DRAWING } from '../../boards/drawings/trinket-m0.js';
@@ -32,14 +32,6 @@ interface Hook {
   };
 }
 
-/** Replaces code.py as the editor's Save does (a host write: CircuitPython auto-reloads). */
-async function saveCode(page: Page, code: string): Promise<void> {
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(code);
-  await page.keyboard.press('Control+S');
-  await page.waitForFunction(() => (window as unknown as Hook).circuitemu.store.getState().notice?.text === 'Saved /code.py.');
-}
 
 const simSeconds = (page: Page) => page.evaluate(() => (window as unknown as Hook).circuitemu.store.getState().frame?.simSeconds ?? 0);
 

@@ -134,3 +134,14 @@ export async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env.SCREENSHOTS;
   if (dir) writeFileSync(join(dir, `${name}.png`), await page.screenshot());
 }
+
+/** Replaces code.py as the editor's Save does (a host write: CircuitPython auto-reloads). */
+export async function saveCode(page: Page, code: string): Promise<void> {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(code);
+  await page.keyboard.press('Control+S');
+  await page.waitForFunction(
+    () => (window as unknown as { circuitemu: { store: { getState(): { notice: { text: string } | null } } } }).circuitemu.store.getState().notice?.text === 'Saved /code.py.',
+  );
+}
