@@ -171,9 +171,11 @@ also compiles hot code to JavaScript (jit: 2-3x faster on long CPU-bound runs, s
 both give the same results, cycle for cycle.
 --console PORT: the console is the board's serial port PORT instead of its own (arduino_zero:
 edbg, the EDBG virtual COM port on SERCOM5 at 115200 baud; native USB is then left unplugged).
---wifi-ap SSID[:CH[:RSSI[:AUTH]]] (feather_huzzah, repeatable): an access point in range, beaconing
-on channel CH (default 1) with signal RSSI dBm (default -60) and security AUTH (open, wep,
-wpa-psk, wpa2-psk, wpa-wpa2-psk or 0-4; default open): network.WLAN().scan() finds it.
+--wifi-ap SSID[:CH[:RSSI[:AUTH[:NETWORK]]]] (feather_huzzah, repeatable): an access point in
+range, beaconing on channel CH (default 1) with signal RSSI dBm (default -60) and security AUTH
+(open, wep, wpa-psk, wpa2-psk, wpa-wpa2-psk or 0-4; default open): network.WLAN().scan() finds
+it; an open one lets the board connect and gives it an address by DHCP from NETWORK (default
+192.168.1.0/24; the gateway, .1, answers ARP and ping; there is no internet behind it).
 --gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch, or xtensa-lx106-elf-gdb
 for the LX106 boards: target remote :PORT) on 127.0.0.1 only; when GDB detaches the run goes on
 without it.

@@ -27,8 +27,11 @@
  * answers what the station transmits on its channel (`transmitted`, from Wdev: probe requests,
  * Open System authentication, association requests) 0.5 ms later; a frame that arrives while
  * the radio is tuned to its channel and a descriptor is free is received. Frames to the station
- * carry the damatch bits of the MAC's own addresses. Not modelled: WPA/WPA2's 4-way handshake,
- * data frames (DHCP, ARP...), deauthentication by the AP, A-MPDU, noise, other stations.
+ * carry the damatch bits of the MAC's own addresses. An open access point also carries data
+ * frames between the stations it associated and the network behind it (wifi-router.ts: DHCP,
+ * ARP, ping and DNS of the gateway), answered 1 ms later. Not modelled: WPA/WPA2's 4-way
+ * handshake (so no data on secured networks), deauthentication by the AP, A-MPDU, noise, other
+ * stations.
  */
 import { SimEvent, type Scheduler } from '../../emulator/kernel/scheduler.js';
 import type { Bus } from '../../emulator/kernel/bus.js';
@@ -45,12 +48,15 @@ import {
   authenticationResponseFrame,
   beaconFrame,
   channelOf,
+  dataFrameFromAp,
   probeResponseFrame,
   probedSsid,
   resolveAccessPoint,
+  stationData,
   type AccessPoint,
   type ResolvedAccessPoint,
 } from './wifi-air.js';
+import { WifiRouter, macKey } from './wifi-router.js';
 
 export const WDEV_RX_BASE = 0x3ff20000;
 export const WDEV_RX_SIZE = 0x400;
@@ -71,6 +77,8 @@ const RX_IS_GROUP = 1 << 12;
 const RSSI_OFFSET = 96 - 3;
 /** An access point's answer to the station follows its frame by 0.5 ms (per AP, staggered). */
 const ANSWER_DELAY_S = 500e-6;
+/** The network behind an access point answers a data frame 1 ms later (a router's turnaround). */
+const NETWORK_DELAY_S = 1e-3;
 
 function sameAddress(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
@@ -84,6 +92,9 @@ export class WdevRx extends SparseRegisterBlock {
   /** The channel the radio is tuned to (0: not tuned). */
   channel = 0;
   private aps: ResolvedAccessPoint[] = [];
+  /** Per access point: the network behind it, and the stations it associated ("aa:bb:.." keys). */
+  private routers: WifiRouter[] = [];
+  private associated: Set<string>[] = [];
   /** Per access point: simulated seconds of its next beacon; and its sequence number. */
   private nextBeacon: number[] = [];
   private sequence: number[] = [];
@@ -118,6 +129,8 @@ export class WdevRx extends SparseRegisterBlock {
   set accessPoints(list: readonly AccessPoint[]) {
     this.aps = list.map(resolveAccessPoint);
     this.sequence = this.aps.map(() => 0);
+    this.routers = this.aps.map((ap) => new WifiRouter(ap.bssid, ap.network));
+    this.associated = this.aps.map(() => new Set());
     this.restartBeacons();
   }
 
@@ -133,7 +146,16 @@ export class WdevRx extends SparseRegisterBlock {
     this.channel = 0;
     this.framesReceived = 0;
     this.framesDropped = 0;
+    for (const router of this.routers) router.reset();
+    for (const stations of this.associated) stations.clear();
     this.restartBeacons();
+  }
+
+  /** The network behind access point `i` (its DHCP leases, for tests and diagnostics). */
+  router(i: number): WifiRouter {
+    const router = this.routers[i];
+    if (!router) throw new Error(`no access point ${i} (${this.aps.length} defined)`);
+    return router;
   }
 
   /** The RF PLL now runs at `mhz`: the radio listens on that channel (0 if none). */
@@ -170,43 +192,70 @@ export class WdevRx extends SparseRegisterBlock {
   }
 
   /**
-   * A management frame the station transmitted (Wdev.onTransmit), as the access points on the
-   * channel hear it: a probe request for their SSID (or any) gets a probe response; an Open
-   * System authentication (transaction 1) or an association request to an AP's BSSID gets its
-   * success response. Each answer comes ANSWER_DELAY_S later (staggered per AP), if the radio
-   * is still on that channel then. Nothing answers WPA/WPA2's 4-way handshake, DHCP or data.
+   * A frame the station transmitted (Wdev.onTransmit), as the access points on the channel hear
+   * it: a probe request for their SSID (or any) gets a probe response; an Open System
+   * authentication (transaction 1) or an association request to an AP's BSSID gets its success
+   * response; a data frame from a station an open AP associated goes to the network behind it,
+   * whose answers come back as data frames. Each answer comes ANSWER_DELAY_S (data:
+   * NETWORK_DELAY_S) later, staggered per AP, if the radio is still on that channel then.
    */
   transmitted(frame: Uint8Array): void {
-    const subtype = frame[0]! & 0xfc;
-    const sa = frame.subarray(10, 16);
-    const to = frame.subarray(4, 10);
     const now = this.scheduler.seconds;
     this.aps.forEach((ap, i) => {
       if (ap.channel !== this.channel) return;
-      const seq = this.sequence[i]!;
-      let answer: Uint8Array | null = null;
-      if (subtype === FC_PROBE_REQUEST) {
-        const ssid = probedSsid(frame);
-        // A hidden network answers only probes that name it.
-        if (ssid && (ssid.length === 0 ? !ap.hidden : new TextDecoder().decode(ssid) === ap.ssid)) answer = probeResponseFrame(ap, sa, seq, (now + ANSWER_DELAY_S) * 1e6);
-      } else if (sameAddress(to, ap.bssid) && subtype === FC_AUTHENTICATION && frame[24] === 0 && frame[25] === 0 && frame[26] === 1) {
-        answer = authenticationResponseFrame(ap, sa, seq);
-      } else if (sameAddress(to, ap.bssid) && subtype === FC_ASSOC_REQUEST) {
-        answer = associationResponseFrame(ap, sa, seq);
-      }
-      if (!answer) return;
-      this.sequence[i] = (seq + 1) & 0xfff;
-      this.answers.push({ at: now + ANSWER_DELAY_S * (1 + i), ap, frame: answer });
+      const answers = this.data(i, frame) ?? this.management(i, frame, now);
+      for (const answer of answers) this.answers.push({ at: now + (answer.delay ?? ANSWER_DELAY_S) * (1 + i), ap, frame: answer.frame });
     });
     this.answers.sort((a, b) => a.at - b.at);
     if (this.answers.length > 0) this.scheduler.scheduleIn(this.answer, Math.max(1, this.scheduler.cyclesIn(this.answers[0]!.at - now)));
+  }
+
+  /** Access point i's answer to a management frame (none, or one). */
+  private management(i: number, frame: Uint8Array, now: number): { frame: Uint8Array; delay?: number }[] {
+    const ap = this.aps[i]!;
+    const subtype = frame[0]! & 0xfc;
+    const sa = frame.subarray(10, 16);
+    const to = frame.subarray(4, 10);
+    const seq = this.sequence[i]!;
+    let answer: Uint8Array | null = null;
+    if (subtype === FC_PROBE_REQUEST) {
+      const ssid = probedSsid(frame);
+      // A hidden network answers only probes that name it.
+      if (ssid && (ssid.length === 0 ? !ap.hidden : new TextDecoder().decode(ssid) === ap.ssid)) answer = probeResponseFrame(ap, sa, seq, (now + ANSWER_DELAY_S) * 1e6);
+    } else if (sameAddress(to, ap.bssid) && subtype === FC_AUTHENTICATION && frame[24] === 0 && frame[25] === 0 && frame[26] === 1) {
+      answer = authenticationResponseFrame(ap, sa, seq);
+    } else if (sameAddress(to, ap.bssid) && subtype === FC_ASSOC_REQUEST) {
+      answer = associationResponseFrame(ap, sa, seq);
+      this.associated[i]!.add(macKey(sa));
+    }
+    if (!answer) return [];
+    this.sequence[i] = (seq + 1) & 0xfff;
+    return [{ frame: answer }];
+  }
+
+  /**
+   * Access point i's answers to a data frame (null: the frame is not data for it). Only an open
+   * AP passes data, and only from a station it associated; the network's packets come back as
+   * From DS data frames.
+   */
+  private data(i: number, frame: Uint8Array): { frame: Uint8Array; delay: number }[] | null {
+    const msdu = stationData(frame);
+    const ap = this.aps[i]!;
+    if (!msdu || !sameAddress(msdu.bssid, ap.bssid)) return null;
+    if (ap.auth !== 'open' || !this.associated[i]!.has(macKey(msdu.sa))) return [];
+    return this.routers[i]!.receive({ da: msdu.da, sa: msdu.sa, ethertype: msdu.ethertype, payload: msdu.payload }).map((p) => {
+      const seq = this.sequence[i]!;
+      this.sequence[i] = (seq + 1) & 0xfff;
+      return { frame: dataFrameFromAp(ap, p.da, p.sa, seq, p.ethertype, p.payload), delay: NETWORK_DELAY_S };
+    });
   }
 
   private onAnswer(): void {
     const now = this.scheduler.seconds;
     while (this.answers.length > 0 && this.answers[0]!.at <= now + 1e-9) {
       const { ap, frame } = this.answers.shift()!;
-      if (ap.channel === this.channel) this.receive(frame, ap.rssi, false, this.bssidMatch(ap.bssid) | this.addressMatch(frame.subarray(4, 10)));
+      // Address 1 is the receiver: the station, or a group address (bit 0 of its first byte).
+      if (ap.channel === this.channel) this.receive(frame, ap.rssi, (frame[4]! & 1) === 1, this.bssidMatch(ap.bssid) | this.addressMatch(frame.subarray(4, 10)));
     }
     if (this.answers.length > 0) this.scheduler.scheduleIn(this.answer, Math.max(1, this.scheduler.cyclesIn(this.answers[0]!.at - now)));
   }

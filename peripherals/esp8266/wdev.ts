@@ -42,6 +42,8 @@ const TX_GO_BITS = 0xc0000000;
 const TX_DESC_OFFSET = 0x3ffff;
 const TX_DESC_REGION = 0x3ffc0000;
 const TX_DESC_EOF = 0x40000000;
+/** A frame spans a few descriptors at most (header, then the payload's buffers); a longer chain is taken as corrupt. */
+const TX_MAX_DESCRIPTORS = 8;
 /** MAC_BSSIDn_MASK_HI bit 16: the interface's BSSID filter is on (wDev_SetBssid / wDev_ClearBssid). */
 const BSSID_FILTER_ENABLE = 1 << 16;
 export const TX_QUEUES = 8;
@@ -75,7 +77,7 @@ export class Wdev extends SparseRegisterBlock {
   /** Frames whose transmission the model completed (for tests and diagnostics). */
   framesSent = 0;
 
-  /** Each frame the MAC sent whose first descriptor holds it whole (management frames), FCS space included. */
+  /** Each frame the MAC sent (its descriptors' buffers joined), FCS space included. */
   onTransmit: ((frame: Uint8Array) => void) | null = null;
 
   constructor(
@@ -196,17 +198,26 @@ export class Wdev extends SparseRegisterBlock {
   /**
    * The frame queue q holds: word 1's bits 17:0 are its first descriptor's address less
    * 0x3FFC0000 (lmacTxFrame stores esf[4] & 0x3FFFF there, Tx_Copy2Queue copies it), an lldesc
-   * {size/length/eof/owner, buffer, next}; only a frame whole in that descriptor (eof) is read.
+   * {size/length/eof/owner, buffer, next}. The frame is the descriptors' buffers in chain order
+   * up to the one with eof (at most TX_MAX_DESCRIPTORS); null if the chain leaves RAM or never ends.
    */
   private frameOf(q: number): Uint8Array | null {
     if (!this.bus) return null;
-    const desc = (TX_DESC_REGION | (this.goRegs[q]!.value & TX_DESC_OFFSET)) >>> 0;
-    if (!dmaReachable(desc, 12)) return null;
-    const w0 = this.bus.read32(desc) >>> 0;
-    const length = (w0 >>> 12) & 0xfff;
-    const buffer = this.bus.read32(desc + 4) >>> 0;
-    if (!(w0 & TX_DESC_EOF) || length < 24 || !dmaReachable(buffer, length)) return null;
-    return this.bus.readBlock(buffer, length);
+    let desc = (TX_DESC_REGION | (this.goRegs[q]!.value & TX_DESC_OFFSET)) >>> 0;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let n = 0; n < TX_MAX_DESCRIPTORS; n++) {
+      if (!dmaReachable(desc, 12)) return null;
+      const w0 = this.bus.read32(desc) >>> 0;
+      const length = (w0 >>> 12) & 0xfff;
+      const buffer = this.bus.read32(desc + 4) >>> 0;
+      if (!dmaReachable(buffer, length)) return null;
+      parts.push(this.bus.readBlock(buffer, length));
+      total += length;
+      if (w0 & TX_DESC_EOF) return total < 24 ? null : concat(parts, total);
+      desc = this.bus.read32(desc + 8) >>> 0;
+    }
+    return null;
   }
 
   /** The frame has left: its go bits clear, TX_DONE reports success (lmacProcessTxSuccess). */
@@ -241,4 +252,15 @@ export class Wdev extends SparseRegisterBlock {
   private update(): void {
     this.onInterrupt((this.raw.value & this.enable.value) !== 0);
   }
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

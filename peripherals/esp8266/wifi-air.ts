@@ -5,9 +5,13 @@
  * Extended Supported Rates 50, RSN 48; the WPA vendor element 221 with OUI 00:50:F2 type 1, as
  * Wi-Fi Alliance WPA and hostapd write it). The frame check sequence is the 802.11 CRC-32.
  *
+ * Data frames (9.3.2.1) carry RFC 1042 (LLC/SNAP) MSDUs between a station and the network
+ * behind its access point (wifi-router.ts).
+ *
  * Nothing here knows the ESP8266: wdev-rx.ts hands these frames to the SDK the way the MAC's
  * receive DMA does.
  */
+import { DEFAULT_NETWORK, parseNetwork } from './wifi-router.js';
 
 /** Security of an access point, numbered as the SDK's AUTH_MODE and MicroPython's network.AUTH_*. */
 export const AUTH_MODES = ['open', 'wep', 'wpa-psk', 'wpa2-psk', 'wpa-wpa2-psk'] as const;
@@ -25,6 +29,11 @@ export interface AccessPoint {
   auth?: AuthMode;
   /** Hidden network: beacons carry an empty SSID. Default false. */
   hidden?: boolean;
+  /**
+   * The IPv4 network behind it (wifi-router.ts: DHCP, ARP and ping of the gateway, its first
+   * host), e.g. "192.168.4.0/24"; default 192.168.1.0/24. Reached by stations of an open AP only.
+   */
+  network?: string;
 }
 
 /** An access point with every field resolved and checked. */
@@ -35,6 +44,7 @@ export interface ResolvedAccessPoint {
   readonly rssi: number;
   readonly auth: AuthMode;
   readonly hidden: boolean;
+  readonly network: string;
 }
 
 /** Centre frequency of a 2.4 GHz channel (MHz): 2412 + 5 (ch - 1), channel 14 at 2484. */
@@ -59,15 +69,22 @@ export function resolveAccessPoint(ap: AccessPoint): ResolvedAccessPoint {
   if (!Number.isInteger(rssi) || rssi < -100 || rssi > -1) throw new Error(`access point ${JSON.stringify(ssid)}: RSSI ${rssi} is not -100..-1 dBm`);
   const auth = ap.auth ?? 'open';
   if (!AUTH_MODES.includes(auth)) throw new Error(`access point ${JSON.stringify(ssid)}: auth ${JSON.stringify(auth)} is not one of ${AUTH_MODES.join(', ')}`);
-  return { ssid, bssid: ap.bssid === undefined ? bssidFor(ssidBytes) : parseMac(ap.bssid), channel, rssi, auth, hidden: ap.hidden ?? false };
+  const network = ap.network ?? DEFAULT_NETWORK;
+  try {
+    parseNetwork(network);
+  } catch (e) {
+    throw new Error(`access point ${JSON.stringify(ssid)}: ${(e as Error).message}`);
+  }
+  return { ssid, bssid: ap.bssid === undefined ? bssidFor(ssidBytes) : parseMac(ap.bssid), channel, rssi, auth, hidden: ap.hidden ?? false, network };
 }
 
 /**
- * `SSID[:CH[:RSSI[:AUTH]]]` (the CLI's --wifi-ap): "home:6:-55:wpa2-psk". AUTH is a name of
- * AUTH_MODES or its number (MicroPython's network.AUTH_* values).
+ * `SSID[:CH[:RSSI[:AUTH[:NETWORK]]]]` (the CLI's --wifi-ap): "home:6:-55:wpa2-psk",
+ * "lab:1:-40:open:10.0.0.0/24". AUTH is a name of AUTH_MODES or its number (MicroPython's
+ * network.AUTH_* values).
  */
 export function parseAccessPointSpec(spec: string): AccessPoint {
-  const [ssid = '', ch, rssi, auth] = spec.split(':');
+  const [ssid = '', ch, rssi, auth, network] = spec.split(':');
   const ap: AccessPoint = { ssid };
   const int = (text: string, what: string) => {
     if (!/^-?\d+$/.test(text)) throw new Error(`--wifi-ap ${spec}: ${what} ${JSON.stringify(text)} is not a number`);
@@ -76,6 +93,7 @@ export function parseAccessPointSpec(spec: string): AccessPoint {
   if (ch) ap.channel = int(ch, 'channel');
   if (rssi) ap.rssi = int(rssi, 'RSSI');
   if (auth) ap.auth = (/^\d$/.test(auth) ? AUTH_MODES[Number(auth)] : auth) as AuthMode;
+  if (network) ap.network = network;
   resolveAccessPoint(ap);
   return ap;
 }
@@ -168,8 +186,7 @@ function managementFrame(subtype: number, ap: ResolvedAccessPoint, da: ArrayLike
   const frame = new Uint8Array(header.length + body.length + 4);
   frame.set(header, 0);
   frame.set(body, header.length);
-  const fcs = crc32(frame, frame.length - 4);
-  frame.set([fcs & 0xff, (fcs >>> 8) & 0xff, (fcs >>> 16) & 0xff, fcs >>> 24], frame.length - 4);
+  appendFcs(frame);
   return frame;
 }
 
@@ -224,4 +241,65 @@ export function associationResponseFrame(ap: ResolvedAccessPoint, da: ArrayLike<
 export function probedSsid(frame: Uint8Array): Uint8Array | null {
   if (frame.length < 26 || frame[24] !== 0 || 26 + frame[25]! > frame.length) return null;
   return frame.subarray(26, 26 + frame[25]!);
+}
+
+/** Frame control byte 0 of a data frame (type 2, subtype 0) and of a QoS data frame (subtype 8). */
+export const FC_DATA = 0x08;
+const FC_QOS_DATA = 0x88;
+/** Frame control byte 1: To DS, From DS, Protected Frame. */
+const FC1_TO_DS = 0x01;
+const FC1_FROM_DS = 0x02;
+const FC1_PROTECTED = 0x40;
+/** RFC 1042 encapsulation: LLC (DSAP AA, SSAP AA, UI) and SNAP OUI 00:00:00, then the EtherType. */
+const LLC_SNAP = [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00];
+
+/** A station's data frame to the distribution system, unpacked: its BSS, addresses and the MSDU. */
+export interface StationData {
+  bssid: Uint8Array;
+  sa: Uint8Array;
+  da: Uint8Array;
+  ethertype: number;
+  payload: Uint8Array;
+}
+
+/**
+ * A data or QoS data frame a station sends to its access point (To DS set, From DS clear:
+ * address 1 the BSSID, 2 the source, 3 the destination; IEEE Std 802.11-2016 9.3.2.1), not
+ * protected, carrying an RFC 1042 (LLC/SNAP) MSDU; null for anything else. The payload runs to
+ * the frame's end less the FCS space (`fcsBytes`): an upper layer reads its own length from it.
+ */
+export function stationData(frame: Uint8Array, fcsBytes = 4): StationData | null {
+  const fc0 = frame[0]!;
+  const fc1 = frame[1]!;
+  if ((fc0 !== FC_DATA && fc0 !== FC_QOS_DATA) || (fc1 & (FC1_TO_DS | FC1_FROM_DS | FC1_PROTECTED)) !== FC1_TO_DS) return null;
+  const body = fc0 === FC_QOS_DATA ? 26 : 24;
+  const end = frame.length - fcsBytes;
+  if (end < body + 8 || LLC_SNAP.some((b, i) => frame[body + i] !== b)) return null;
+  return {
+    bssid: frame.subarray(4, 10),
+    sa: frame.subarray(10, 16),
+    da: frame.subarray(16, 22),
+    ethertype: (frame[body + 6]! << 8) | frame[body + 7]!,
+    payload: frame.subarray(body + 8, end),
+  };
+}
+
+/**
+ * A data frame from `ap` to a station (From DS: address 1 the destination, 2 the BSSID, 3 the
+ * source), an RFC 1042 MSDU of `ethertype` and `payload`, with its FCS.
+ */
+export function dataFrameFromAp(ap: ResolvedAccessPoint, da: ArrayLike<number>, sa: ArrayLike<number>, sequence: number, ethertype: number, payload: Uint8Array): Uint8Array {
+  const header = [FC_DATA, FC1_FROM_DS, 0x00, 0x00, ...Array.from(da), ...ap.bssid, ...Array.from(sa), (sequence << 4) & 0xf0, (sequence >> 4) & 0xff];
+  const frame = new Uint8Array(header.length + LLC_SNAP.length + 2 + payload.length + 4);
+  frame.set(header, 0);
+  frame.set([...LLC_SNAP, ethertype >> 8, ethertype & 0xff], header.length);
+  frame.set(payload, header.length + LLC_SNAP.length + 2);
+  appendFcs(frame);
+  return frame;
+}
+
+/** Writes the FCS (CRC-32, little-endian) into a frame's last four bytes. */
+function appendFcs(frame: Uint8Array): void {
+  const fcs = crc32(frame, frame.length - 4);
+  frame.set([fcs & 0xff, (fcs >>> 8) & 0xff, (fcs >>> 16) & 0xff, fcs >>> 24], frame.length - 4);
 }
