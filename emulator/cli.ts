@@ -18,6 +18,8 @@ import type { ConsoleConnection } from './console.js';
 import { parseEpoch } from './epoch.js';
 import { parseRange, startTrace, type TraceOptions } from './trace/trace.js';
 import { openTraceOutput } from './node/trace-file.js';
+import { openPcap, type PcapWriter } from './node/pcap-file.js';
+import type { WdevRx } from '../peripherals/esp8266/wdev-rx.js';
 
 // Start-up (issue 9): a hosted run (`run`/`repl` without --firmware) imports only its own path
 // (emulator/node/hosted-cli.ts); the firmware engine, the drive, test, snapshot, GDB and RFC 2217
@@ -116,7 +118,7 @@ const USAGE = `usage:
                  [--drive DIR] [--flash IMAGE] [--no-reload] [--cpu interp|jit] [--gdb PORT] [--console PORT]
                  [--vcd FILE [--vcd-pins PIN,...]] [--epoch SECONDS|DATE]
                  [--trace io,insn [--trace-peripheral NAME,...] [--trace-range START-END] [--trace-file FILE]]
-                 [--rfc2217 PORT] [--web-workflow PORT]
+                 [--rfc2217 PORT] [--web-workflow PORT] [--wifi-ap SPEC]... [--wifi-pcap FILE]
   circuitemu run --snapshot-load FILE [--board NAME] [--timeout SIM_SECONDS] [--expect-text TEXT] ...
   circuitemu snapshot --board NAME --firmware FILE [--drive DIR] --at SIM_SECONDS --output FILE
   circuitemu repl --board NAME [--firmware FILE] [--timeout SIM_SECONDS] [--drive DIR] [--flash IMAGE] [--cpu interp|jit]
@@ -176,6 +178,8 @@ range, beaconing on channel CH (default 1) with signal RSSI dBm (default -60) an
 (open, wep, wpa-psk, wpa2-psk, wpa-wpa2-psk or 0-4; default open): network.WLAN().scan() finds
 it; an open one lets the board connect and gives it an address by DHCP from NETWORK (default
 192.168.1.0/24; the gateway, .1, answers ARP and ping; there is no internet behind it).
+--wifi-pcap FILE (feather_huzzah): every 802.11 frame the board sends or hears, written to FILE
+as a pcap capture (simulated timestamps) for Wireshark or tcpdump.
 --gdb PORT: the board waits, halted at reset, for GDB (gdb-multiarch, or xtensa-lx106-elf-gdb
 for the LX106 boards: target remote :PORT) on 127.0.0.1 only; when GDB detaches the run goes on
 without it.
@@ -316,6 +320,7 @@ const RUN_OPTIONS = {
   gdb: { type: 'string' },
   'snapshot-load': { type: 'string' },
   vcd: { type: 'string' },
+  'wifi-pcap': { type: 'string' },
   'vcd-pins': { type: 'string' },
   epoch: { type: 'string' },
   trace: { type: 'string' },
@@ -394,6 +399,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     if (opts.cpu !== undefined) throw new UsageError('--cpu needs --firmware FILE (the hosted engine has no CPU)');
     if (opts.console !== undefined) throw new UsageError(`--console needs --firmware FILE (the hosted engine has only its USB console)`);
     if (opts['wifi-ap'] !== undefined) throw new UsageError('--wifi-ap needs --firmware FILE (feather_huzzah)');
+    if (opts['wifi-pcap'] !== undefined) throw new UsageError('--wifi-pcap needs --firmware FILE (feather_huzzah)');
     const { hostable, runHosted } = await import('./node/hosted-cli.js');
     if (!hostable(opts.board!)) throw new UsageError(`${command} needs --firmware FILE (board ${opts.board} has no hosted CircuitPython engine)`);
     return runHosted({
@@ -457,6 +463,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     else if (interactive && snapshot === undefined) machine.epoch = Math.floor(Date.now() / 1000);
     machine.stderr.onData((bytes) => process.stderr.write(bytes));
     const stopTrace = trace ? traceTo(board, trace.options, trace.file) : null;
+    const stopPcap = opts['wifi-pcap'] === undefined ? null : captureWifi(board, opts['wifi-pcap']);
     const loop = new RunLoop(machine, console, {
       timeoutSeconds: timeout,
       realTime: interactive || rfc2217 !== undefined || webWorkflow !== undefined,
@@ -487,6 +494,7 @@ async function runCommand(args: string[], interactive: boolean): Promise<number>
     flash?.save();
     if (vcd) writeVcd(opts.vcd!, vcd);
     stopTrace?.();
+    stopPcap?.();
     if (opts.stats) printStats(machine.scheduler.cycles, machine.instructions, machine.scheduler.seconds, performance.now() - started);
     return stdoutStatus() ?? report(end, timeout);
   } finally {
@@ -569,6 +577,24 @@ function traceTo(board: Board, options: TraceOptions, file: string | undefined):
   return () => {
     stop();
     out.close();
+  };
+}
+
+/** --wifi-pcap FILE: the radio's frames, both ways, into a pcap file from now on. */
+function captureWifi(board: Board, path: string): () => void {
+  const radio = (board as { chip?: { wdevRx?: WdevRx } }).chip?.wdevRx;
+  if (!radio) throw new UsageError(`--wifi-pcap: board ${board.name} has no WiFi radio (feather_huzzah has)`);
+  let pcap: PcapWriter;
+  try {
+    pcap = openPcap(path);
+  } catch (e) {
+    throw new HostFileError('cannot-create', `--wifi-pcap: cannot write ${path}: ${(e as Error).message}`);
+  }
+  const scheduler = board.machine.scheduler;
+  radio.onAir = (frame) => pcap.frame(frame, scheduler.seconds);
+  return () => {
+    radio.onAir = () => {};
+    pcap.close();
   };
 }
 

@@ -102,6 +102,8 @@ export class WdevRx extends SparseRegisterBlock {
   /** Frames the access points send in answer to the station, due in time order. */
   private answers: { at: number; ap: ResolvedAccessPoint; frame: Uint8Array }[] = [];
   private readonly answer: SimEvent;
+  /** Every frame the station sends (`transmitted` true) or receives into a descriptor, FCS included: for captures (--wifi-pcap). */
+  onAir: (frame: Uint8Array, transmitted: boolean) => void = () => {};
   /** Frames received into a descriptor, and frames lost (no free descriptor). */
   framesReceived = 0;
   framesDropped = 0;
@@ -200,6 +202,7 @@ export class WdevRx extends SparseRegisterBlock {
    * NETWORK_DELAY_S) later, staggered per AP, if the radio is still on that channel then.
    */
   transmitted(frame: Uint8Array): void {
+    this.onAir(frame, true);
     const now = this.scheduler.seconds;
     this.aps.forEach((ap, i) => {
       if (ap.channel !== this.channel) return;
@@ -286,6 +289,7 @@ export class WdevRx extends SparseRegisterBlock {
     this.last.value = desc;
     this.current = next;
     this.framesReceived++;
+    this.onAir(frame, false);
     this.rxDone();
     return true;
   }

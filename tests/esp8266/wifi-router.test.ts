@@ -5,12 +5,13 @@
  * decodes it, verifying the IP, UDP and ICMP checksums itself (`-vv`), so a wrong field or
  * checksum shows in its text, not in ours.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createFeatherHuzzah } from '../../boards/feather-huzzah.js';
+import { pcapHeader, pcapRecord } from '../../emulator/node/pcap-file.js';
 import { dataFrameFromAp, parseAccessPointSpec, resolveAccessPoint, stationData } from '../../peripherals/esp8266/wifi-air.js';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, LEASE_SECONDS, WifiRouter, formatIp, internetChecksum, parseNetwork, type Packet } from '../../peripherals/esp8266/wifi-router.js';
 
@@ -75,24 +76,10 @@ function dhcpReply(p: Packet) {
   };
 }
 
-/** tcpdump's decoding of 802.11 frames (FCS stripped) written as a pcap, LINKTYPE_IEEE802_11 (105). */
+/** tcpdump's decoding of 802.11 frames written as a pcap (emulator/node/pcap-file.ts, as --wifi-pcap writes it). */
 function tcpdump(frames: Uint8Array[]): string {
-  const header = new DataView(new ArrayBuffer(24));
-  header.setUint32(0, 0xa1b2c3d4, true);
-  header.setUint16(4, 2, true);
-  header.setUint16(6, 4, true);
-  header.setUint32(16, 65535, true);
-  header.setUint32(20, 105, true);
-  const records = frames.map((f, i) => {
-    const body = f.subarray(0, f.length - 4);
-    const r = new DataView(new ArrayBuffer(16));
-    r.setUint32(0, 1000 + i, true);
-    r.setUint32(8, body.length, true);
-    r.setUint32(12, body.length, true);
-    return [new Uint8Array(r.buffer), body];
-  });
   const file = join(mkdtempSync(join(tmpdir(), 'wifi-router-')), 'air.pcap');
-  writeFileSync(file, Buffer.concat([new Uint8Array(header.buffer), ...records.flat()]));
+  writeFileSync(file, Buffer.concat([pcapHeader(), ...frames.map((f, i) => pcapRecord(f, 1000 + i))]));
   return execFileSync('tcpdump', ['-r', file, '-n', '-vv', '-e'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -296,5 +283,27 @@ describe('data frames through the access point (wdev-rx.ts)', () => {
     const noSnap = f.slice();
     noSnap[24] = 0x42;
     expect(stationData(noSnap)).toBeNull();
+  });
+});
+
+describe('circuitemu run --wifi-pcap', () => {
+  const root = new URL('../../', import.meta.url).pathname;
+  const cli = (args: string[]) => {
+    const r = spawnSync(process.execPath, [join(root, 'bin/circuitemu.js'), 'run', ...args], { timeout: 60_000, encoding: 'utf8' });
+    return { status: r.status, stderr: r.stderr };
+  };
+  const esp = join(root, 'tests/firmware/esp8266/timer-irq.elf');
+
+  test('writes a pcap tcpdump reads (802.11 link type); refuses a board without a radio (64) and an unwritable path (73)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wifi-pcap-')), 'air.pcap');
+    expect(cli(['--board', 'feather_huzzah', '--firmware', esp, '--wifi-pcap', file, '--timeout', '0.01']).status).toBe(124);
+    const r = spawnSync('tcpdump', ['-r', file], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('link-type IEEE802_11');
+    const wrongBoard = cli(['--board', 'cpx', '--firmware', join(root, 'tests/firmware/samd21/button_led.elf'), '--wifi-pcap', file]);
+    expect([wrongBoard.status, wrongBoard.stderr.split('\n')[0]]).toEqual([64, 'circuitemu: --wifi-pcap: board cpx has no WiFi radio (feather_huzzah has)']);
+    const unwritable = cli(['--board', 'feather_huzzah', '--firmware', esp, '--wifi-pcap', '/nonexistent-dir/air.pcap', '--timeout', '0.01']);
+    expect(unwritable.status).toBe(73);
+    expect(unwritable.stderr).toContain('--wifi-pcap: cannot write /nonexistent-dir/air.pcap');
   });
 });
