@@ -124,13 +124,13 @@ export function parseScenario(source: string, file: string): Scenario {
   };
 }
 
-const AP_KEYS = ['ssid', 'bssid', 'channel', 'rssi', 'auth', 'hidden'];
+const AP_KEYS = ['ssid', 'bssid', 'channel', 'rssi', 'auth', 'hidden', 'network'];
 
-/** `wifi: { access-points: [{ ssid, bssid?, channel?, rssi?, auth?, hidden? }, ...] }`, checked. */
+/** `wifi: { access-points: [{ ssid, bssid?, channel?, rssi?, auth?, hidden?, network? }, ...] }`, checked. */
 function accessPoints(value: unknown, line: number, fail: Fail): AccessPoint[] {
   const v = value as { 'access-points'?: unknown } | null;
   if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).some((k) => k !== 'access-points') || !Array.isArray(v['access-points'])) {
-    return fail(line, '`wifi` holds `access-points:`, a list of { ssid, channel, rssi, auth, bssid, hidden }');
+    return fail(line, '`wifi` holds `access-points:`, a list of { ssid, channel, rssi, auth, bssid, hidden, network }');
   }
   return v['access-points'].map((item: unknown, i) => {
     const where = `wifi access point ${i + 1}`;

@@ -99,5 +99,7 @@ steps:
     expect(error('wifi: [home]\nsteps:\n  - delay: 1s\n')).toMatch(/^test.yaml:1: `wifi` holds `access-points:`/);
     expect(error('wifi:\n  access-points:\n    - { ssid: x, channel: 15 }\nsteps:\n  - delay: 1s\n')).toBe('test.yaml:1: wifi access point 1: access point "x": channel 15 is not 1-14');
     expect(error('wifi:\n  access-points:\n    - { ssid: x, power: 3 }\nsteps:\n  - delay: 1s\n')).toMatch(/unknown key 'power'/);
+    expect(error('wifi:\n  access-points:\n    - { ssid: x, network: 10.0.0.0/33 }\nsteps:\n  - delay: 1s\n')).toBe('test.yaml:1: wifi access point 1: access point "x": network "10.0.0.0/33": prefix /33 is not 8-30');
+    expect(parse('wifi:\n  access-points:\n    - { ssid: lab, network: 10.1.0.0/16 }\nsteps:\n  - delay: 1s\n').accessPoints).toEqual([{ ssid: 'lab', network: '10.1.0.0/16' }]);
   });
 });
