@@ -13,6 +13,12 @@ import { el } from './dom.js';
 
 /** Margin around the board, in millimetres. */
 const MARGIN = 2;
+/**
+ * The silkscreen's lettering: Arial's metrics (Liberation Sans, then Arial itself), so labels keep
+ * their size and place whatever a system's default sans-serif is; the browser tests' references
+ * are drawn with Liberation Sans (.ci/run installs fonts-liberation).
+ */
+const SILK_FONT = '"Liberation Sans", Arial, Helvetica, sans-serif';
 
 export interface BoardView {
   /** The colour drawn at a point of the board (millimetres in drawing coordinates), as [r, g, b, alpha]. */
@@ -219,7 +225,7 @@ export function mountBoardView(host: HTMLElement): BoardView {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     for (const t of d.texts) {
-      ctx.font = `bold ${t.size}px sans-serif`;
+      ctx.font = `bold ${t.size}px ${SILK_FONT}`;
       ctx.fillText(t.text, t.x, t.y);
     }
   }
@@ -242,14 +248,14 @@ export function mountBoardView(host: HTMLElement): BoardView {
       ctx.save();
       ctx.translate(p.x, fromTop ? p.y + p.r + 0.5 : p.y - p.r - 0.5);
       ctx.rotate(Math.PI / 2);
-      ctx.font = 'bold 1.3px sans-serif';
+      ctx.font = `bold 1.3px ${SILK_FONT}`;
       ctx.textAlign = fromTop ? 'left' : 'right';
       ctx.textBaseline = 'middle';
       ctx.fillText(p.label, 0, 0);
       ctx.restore();
       return;
     }
-    ctx.font = `bold ${p.label.length > 2 ? 1.15 : 1.4}px sans-serif`;
+    ctx.font = `bold ${p.label.length > 2 ? 1.15 : 1.4}px ${SILK_FONT}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     // The label sits just inside the pad, towards the centre of the board.
@@ -388,7 +394,7 @@ export function mountBoardView(host: HTMLElement): BoardView {
 
   function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, size: number, color: string): void {
     ctx.fillStyle = color;
-    ctx.font = `bold ${size}px sans-serif`;
+    ctx.font = `bold ${size}px ${SILK_FONT}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.fillText(text, x, y);
