@@ -9,7 +9,7 @@
  * must configure PMUX exactly as on the real board), and the few analog links (DAC → speaker,
  * PDM microphone → I2S, touch electrodes → PTC) are made here, once, by part type.
  */
-import { Pin, connect } from '../emulator/kernel/signals.js';
+import { BOARD_PULL_OHMS, Pin, connect } from '../emulator/kernel/signals.js';
 import { SpiBus, I2cBus } from '../peripherals/devices/buses.js';
 import { Gd25q16c } from '../peripherals/devices/gd25q16c.js';
 import { Ws2812bChain } from '../peripherals/devices/ws2812b.js';
@@ -27,6 +27,7 @@ import { Potentiometer } from '../peripherals/devices/potentiometer.js';
 import { IrLed, IrReceiver } from '../peripherals/devices/infrared.js';
 import { UsbUartBridge } from '../peripherals/devices/usb-uart-bridge.js';
 import { SdCard } from '../peripherals/devices/sd-card.js';
+import { Ili9341 } from '../peripherals/devices/ili9341.js';
 import { BluefruitLeSpi } from '../peripherals/devices/bluefruit-le-spi.js';
 import type { Samd21Usb } from '../peripherals/samd21/usb.js';
 import type { Variant } from '../peripherals/samd21/memory-map.js';
@@ -77,6 +78,8 @@ export type Samd21PartSpec =
   | { id: string; type: 'potentiometer'; wiper: PadName; position?: number }
   /** A microSD card slot on an SPI bus (empty until the host inserts a card image). */
   | { id: string; type: 'sd-card'; spi: SpiWiring; cs: PadName }
+  /** An ILI9341 TFT display (240 x 320) on an SPI bus: chip select, D/C, and RESET if wired (pulled up on the breakout). */
+  | { id: string; type: 'ili9341'; spi: SpiWiring; cs: PadName; dc: PadName; reset?: PadName }
   /** The Bluefruit LE SPI module (nRF51822, SDEP over SPI): chip select, IRQ out, RST in (pulled up on the module). */
   | { id: string; type: 'bluefruit-le-spi'; spi: SpiWiring; cs: PadName; irq: PadName; reset: PadName }
   /** A USB-to-UART bridge (the Arduino Zero's EDBG virtual COM port) on SERCOM `sercom`: chip TX and RX pads. */
@@ -124,6 +127,7 @@ interface PartModels {
   'ir-receiver': IrReceiver;
   'usb-uart-bridge': UsbUartBridge;
   'sd-card': SdCard;
+  ili9341: Ili9341;
   'bluefruit-le-spi': BluefruitLeSpi;
 }
 export type PartModel = PartModels[keyof PartModels];
@@ -207,6 +211,16 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     const card = new SdCard({ cs: ctx.wire(p.cs, `${p.id} CS`), name: p.id });
     ctx.spiBus(p.spi).attach(card);
     return card;
+  },
+  ili9341: (p, ctx) => {
+    let reset: Pin | undefined;
+    if (p.reset) {
+      reset = ctx.wire(p.reset, `${p.id} RESET`);
+      reset.setPull('up', BOARD_PULL_OHMS); // the breakout's pull-up: the display runs with RESET unconnected
+    }
+    const display = new Ili9341({ cs: ctx.wire(p.cs, `${p.id} CS`), dc: ctx.wire(p.dc, `${p.id} DC`), reset, name: p.id });
+    ctx.spiBus(p.spi).attach(display);
+    return display;
   },
   'bluefruit-le-spi': (p, ctx) => {
     const reset = ctx.wire(p.reset, `${p.id} RST`);
