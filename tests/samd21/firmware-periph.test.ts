@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { copyToDrive, openDrive } from '../../emulator/drive.js';
 import type { CpxBoard } from '../../boards/cpx.js';
+import type { Samd21PartSpec } from '../../boards/samd21-board.js';
+import type { Ili9341 } from '../../peripherals/devices/ili9341.js';
 import type { Sercom } from '../../peripherals/samd21/sercom.js';
 import { UartLink } from '../../peripherals/devices/buses.js';
 import { Pin, connect } from '../../emulator/kernel/signals.js';
@@ -27,8 +29,8 @@ function image(name: string): Uint8Array {
 
 class Program {
   readonly board: CpxBoard;
-  constructor(name: string, before?: (board: CpxBoard) => void) {
-    this.board = createBoard('cpx') as CpxBoard;
+  constructor(name: string, before?: (board: CpxBoard) => void, parts?: Samd21PartSpec[]) {
+    this.board = createBoard('cpx', { parts }) as CpxBoard;
     before?.(this.board);
     loadFirmware(this.board, image(name), name);
   }
@@ -367,5 +369,28 @@ describe('periph_ac.elf: the analog comparators against a voltage the test sweep
     expect(crossings).toBe(5);
     expect(r.tc3Count).toBe(5);
     expect(p.board.machine.halt).toBeNull();
+  });
+});
+
+describe('periph_display.elf: SERCOM0 SPI to an ILI9341 wired to A1-A4', () => {
+  it('resets and wakes it, sets 16-bit pixels and landscape MADCTL, fills a frame in quadrants, writes a window by RAMWR and RAMWRC', () => {
+    const tft: Samd21PartSpec = { id: 'tft', type: 'ili9341', spi: { sercom: 0, miso: 'PA04', mosi: 'PA06', sck: 'PA07' }, cs: 'PA05', dc: 'PB03' };
+    const p = new Program('periph_display.elf', undefined, [tft]);
+    p.runToEnd(1);
+    expect(p.errors).toBe(0);
+    const display = (p.board.parts as unknown as { tft: Ili9341 }).tft;
+    const f = fields(p, ['ctrla', 'bytes'] as const);
+    expect(f.ctrla & 0x1c).toBe(3 << 2); // SPI master
+    expect(f.bytes).toBe(1 + 1 + 2 + 2 + 1 + 5 + 5 + 1 + 320 * 240 * 2 + 5 + 5 + 9 + 9);
+    expect([display.sleeping, display.displayOn, display.colmod, display.madctl]).toEqual([false, true, 0x55, 0x28]);
+    expect(display.addressedSize).toEqual({ width: 320, height: 240 });
+    const at = (x: number, y: number) => display.addressedPixel(x, y).toString(16).padStart(6, '0');
+    expect([at(0, 0), at(159, 119), at(160, 0), at(319, 119), at(0, 120), at(159, 239), at(160, 120), at(319, 239)]).toEqual([
+      'ff0000', 'ff0000', '00ff00', '00ff00', '0000ff', '0000ff', 'ffffff', 'ffffff',
+    ]);
+    expect([at(100, 100), at(103, 100), at(100, 101), at(103, 101), at(104, 101), at(100, 102)]).toEqual(['ff00ff', 'ff00ff', 'ff00ff', 'ff00ff', 'ff0000', 'ff0000']); // the window, then red around it
+    expect(display.pixelsWritten).toBe(320 * 240 + 8);
+    // MADCTL MV: addressed (x, y) is frame memory column y, row x.
+    expect(display.pixelAt(0, 319).toString(16)).toBe('ff00');
   });
 });

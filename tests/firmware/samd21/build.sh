@@ -14,6 +14,7 @@
 #                 ->  periph_nvm.elf     (NVMCTRL row erase / page write stall the CPU: tests/samd21/nvm-stall.test.ts)
 #                 ->  periph_edbg.elf    (Arduino Zero: echo on the EDBG port, SERCOM5: tests/emulator/console-edbg.test.ts)
 #                 ->  periph_ac.elf      (AC: continuous, window, single-shot, events to TC3; PA04 swept by the test)
+#                 ->  periph_display.elf (SERCOM0 SPI to an ILI9341 on A1-A4: reset, pixel format, MADCTL, a full frame, RAMWRC)
 #   src/nvm_cache.c  ->  nvm_cache.elf    (NVM cache: loops timed with SysTick for each CTRLB
 #                                          CACHEDIS / READMODE: tests/samd21/nvm-cache.test.ts)
 #   src/button_led.c -> button_led.elf (LED follows button A, A1 square wave: tests/scenario scenarios)
@@ -38,6 +39,6 @@ build system_usbcrm system -DUSE_USBCRM
 build reset reset
 build nvm_cache nvm_cache
 build button_led button_led
-for p in periph_flash periph_analog periph_timer periph_i2c periph_usart periph_pinmux periph_nvm periph_edbg periph_ac; do
+for p in periph_flash periph_analog periph_timer periph_i2c periph_usart periph_pinmux periph_nvm periph_edbg periph_ac periph_display; do
     if [ -f "src/$p.c" ]; then build "$p" "$p"; fi
 done
