@@ -10,6 +10,7 @@ import { mountCode, currentCode } from './code.js';
 import { readShared, shareLink } from './share.js';
 import { mountSound } from './sound.js';
 import { mountParts } from './parts.js';
+import { mountWifi } from './wifi.js';
 import { DRAWINGS } from '../boards/drawings/index.js';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -17,6 +18,7 @@ const $ = (id: string) => document.getElementById(id)!;
 const view = mountBoardView($('board'));
 mountControls($('controls'));
 mountParts($('controls'));
+mountWifi($('controls'));
 const term = mountTerminal($('terminal'), $('status-line'));
 mountSound($('sound') as HTMLButtonElement);
 mountFirmwareDrop($('firmware-input') as HTMLInputElement, $('drop-hint'));

@@ -62,6 +62,14 @@ describe.skipIf(!haveChromium)('web app: the Feather HUZZAH, the Bluefruit LE, t
     expect(await page.locator('.no-drive').textContent()).toMatch(/no CIRCUITPY drive/);
     expect(await page.locator('.editor-pane').isHidden()).toBe(true);
     expect(await page.locator('fieldset.parts').isHidden()).toBe(true);
+    // WiFi: the access points in range, checked with the CLI's parser; a mistake changes nothing.
+    expect(await page.locator('fieldset.wifi').isVisible()).toBe(true);
+    await page.getByLabel(/Access points in range/).fill('home\nlab:15');
+    await page.locator('[data-control="wifi-apply"]').click();
+    expect(await page.locator('.wifi-status').textContent()).toBe('access point "lab": channel 15 is not 1-14');
+    await page.getByLabel(/Access points in range/).fill('home\nlab:6:-45:open:10.0.0.0/24\n');
+    await page.locator('[data-control="wifi-apply"]').click();
+    expect(await page.locator('.wifi-status').textContent()).toBe('2 access points in range: home, lab.');
     // The drawing: the ESP8266 module's can (silver, as the Bluefruit's module) where the data puts it.
     const can = FEATHER_HUZZAH_DRAWING.components.find((c) => c.label === 'ESP8266')!;
     const [r, g, b] = await page.evaluate(([x, y]) => (window as unknown as Hook).circuitemu.view.colorAt(x, y), [can.x - can.w * 0.4, can.y - can.h * 0.4]);
@@ -95,6 +103,14 @@ describe.skipIf(!haveChromium)('web app: the Feather HUZZAH, the Bluefruit LE, t
     await page.locator('.xterm').click();
     await page.keyboard.type('1+1\r');
     await waitForTerminal(page, /\n>>> 1\+1\n2\n>>>/, 30_000);
+    // WiFi from the page: the access point set in the WiFi box gives the board its DHCP lease.
+    await page.getByLabel(/Access points in range/).fill('classroom:6');
+    await page.locator('[data-control="wifi-apply"]').click();
+    await page.locator('.xterm').click();
+    await page.keyboard.type("import network, time; w = network.WLAN(network.STA_IF); w.active(True); w.connect('classroom')\r");
+    await page.keyboard.type('_ = [time.sleep(0.1) for i in range(80) if not w.isconnected()]\r');
+    await page.keyboard.type('print("ip", w.ifconfig()[0])\r');
+    await waitForTerminal(page, /\nip 192\.168\.1\.100\n/, 60_000);
     await shot(page, 'huzzah-micropython');
     expect(errors).toEqual([]);
   }, 180_000);

@@ -4,6 +4,7 @@
  * reach the drive). When the run loop or the board API changes, this file is re-pointed and
  * nothing else in ui/ moves.
  */
+import type { AccessPoint } from '../../peripherals/esp8266/wifi-air.js';
 import { createBoard, loadFirmware } from '../../emulator/run.js';
 import { connectConsole, showRun } from '../../emulator/console.js';
 import { RunLoop, type RunHost } from '../../emulator/runner.js';
@@ -93,6 +94,8 @@ export interface Engine {
   /** Simulated time up to which `onSound` has delivered every sample, when it trails `seconds()` (the hosted engine's worker). */
   soundTime?(): number;
   step?(seconds: number): void;
+  /** The WiFi access points in range, from now on (boards with a radio: the Feather HUZZAH). */
+  accessPoints?(list: readonly AccessPoint[]): void;
 }
 
 /** Part ids by what the controls move (null: the board has no such part). */
@@ -193,7 +196,7 @@ export function createEngine(boardName: string, host: RunHost, firmware?: { byte
     touchPads: touch ? [...touch.names] : [],
     has: {
       buttonA: !!buttonA, buttonB: !!buttonB, slideSwitch: !!slide, light: !!light, temperature: !!thermistor,
-      sound: !!mic, accelerometer: !!accel, redLed: !!redLed,
+      sound: !!mic, accelerometer: !!accel, redLed: !!redLed, wifi: false,
     },
     circuitpyBytes: board.circuitpy?.bytes.length ?? 0,
     ledColors: Object.fromEntries(ledParts.map((l) => [l.id, l.color])),

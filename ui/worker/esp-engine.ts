@@ -34,7 +34,7 @@ const INFO: BoardInfo = {
   pads: [],
   pixelCount: 0,
   touchPads: [],
-  has: { buttonA: false, buttonB: false, slideSwitch: false, light: false, temperature: false, sound: false, accelerometer: false, redLed: false },
+  has: { buttonA: false, buttonB: false, slideSwitch: false, light: false, temperature: false, sound: false, accelerometer: false, redLed: false, wifi: true },
   circuitpyBytes: 0,
   ledColors: { red: 0xff0000, blue: 0x0050ff },
 };
@@ -73,6 +73,9 @@ export function createEspEngine(boardName: string, host: RunHost, firmware?: { b
     ledDuties: () => ({ red: board.leds.red ? 1 : 0, blue: board.leds.blue ? 1 : 0 }),
     // The RST pin pulled low: the chip restarts from its ROM, as the board's reset button does.
     reset: () => board.chip.systemReset(RESET_EXTERNAL),
+    accessPoints: (list) => {
+      board.chip.wdevRx.accessPoints = list;
+    },
   };
 }
 

@@ -2,6 +2,7 @@
  * The messages between the page and the machine's Web Worker. Both sides import only this
  * module's types, so a change to the protocol is a compile error on both sides.
  */
+import type { AccessPoint } from '../../peripherals/esp8266/wifi-air.js';
 
 /** What the page knows about the board once the worker has built it (plain data). */
 export interface BoardInfo {
@@ -17,7 +18,7 @@ export interface BoardInfo {
   /** Touch pads by board name ('A1'...). */
   touchPads: string[];
   /** Which controllable parts the board has. */
-  has: { buttonA: boolean; buttonB: boolean; slideSwitch: boolean; light: boolean; temperature: boolean; sound: boolean; accelerometer: boolean; redLed: boolean };
+  has: { buttonA: boolean; buttonB: boolean; slideSwitch: boolean; light: boolean; temperature: boolean; sound: boolean; accelerometer: boolean; redLed: boolean; wifi: boolean };
   /** Bytes of the CIRCUITPY storage (0 when the board has none). */
   circuitpyBytes: number;
   /** Each LED part's colour as 0xRRGGBB (from the board's declaration: 'red', 'amber', ...). */
@@ -72,7 +73,9 @@ export type BoardInput =
   | { kind: 'tilt'; x: number; y: number; z: number }
   | { kind: 'shake' }
   /** An external push button between a chip pad and GND (firmware enables the pull-up). */
-  | { kind: 'external-button'; pad: string; pressed: boolean };
+  | { kind: 'external-button'; pad: string; pressed: boolean }
+  /** The WiFi access points in range (boards with a radio; peripherals/esp8266/wifi-air.ts), checked by the page. */
+  | { kind: 'wifi'; accessPoints: AccessPoint[] };
 
 /** Drive operations; each gets a `reply` with the same id. */
 export type DriveRequest =

@@ -233,6 +233,7 @@ function apply(input: BoardInput): void {
     case 'sound': return e.sound(input.dbSpl);
     case 'tilt': return e.acceleration(input.x, input.y, input.z);
     case 'external-button': return e.externalButton(input.pad, input.pressed);
+    case 'wifi': return e.accessPoints?.(input.accessPoints);
     case 'shake':
       shakeSteps = 24; // 24 slices of alternating ±2 g along x: about a quarter second of shaking
       return;
