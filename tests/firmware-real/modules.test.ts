@@ -28,6 +28,7 @@ import type { Ws2812bChain } from '../../peripherals/devices/ws2812b.js';
 import type { Apa102Chain } from '../../peripherals/devices/apa102.js';
 import type { Speaker } from '../../peripherals/devices/speaker.js';
 import type { PdmMicrophone } from '../../peripherals/devices/pdm-microphone.js';
+import type { Ili9341 } from '../../peripherals/devices/ili9341.js';
 import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 import { necDecode, necEncode, type IrLed, type IrReceiver } from '../../peripherals/devices/infrared.js';
 import { DEFAULT_SERIAL } from '../../peripherals/samd21/memory-map.js';
@@ -62,6 +63,8 @@ interface Plan {
   /** PDM microphone clock (I2S SCK0) and data (I2S SD0) pads: 'builtin' on the CPX. */
   mic?: { clock: P; data: P } | 'builtin';
   count?: P;
+  /** Full builds: an ILI9341 display on the SPI pins, with its chip select and D/C pads. */
+  display?: { cs: P; dc: P };
 }
 
 const FEATHER: Omit<Plan, 'board' | 'neopixel'> = {
@@ -84,6 +87,7 @@ const FULL = {
   irOut: ['A4', 'PA05'] as P,
   irIn: ['A2', 'PB09'] as P,
   mic: { clock: ['TX', 'PA10'] as P, data: ['D9', 'PA07'] as P },
+  display: { cs: ['D13', 'PA17'] as P, dc: ['D12', 'PA19'] as P },
 };
 
 const PLANS: Record<BoardName, Plan> = {
@@ -163,6 +167,9 @@ function userParts(p: Plan, modules: ModuleId[]): Samd21PartSpec[] {
   if (has('pulseio.PulseOut') && Array.isArray(p.irOut)) parts.push({ id: 'irLed', type: 'ir-led', anode: (p.irOut as P)[1] });
   if (has('pulseio.PulseIn') && Array.isArray(p.irIn)) parts.push({ id: 'irReceiver', type: 'ir-receiver', out: (p.irIn as P)[1] });
   if (has('audioio + audiocore') && p.board !== 'cpx') parts.push({ id: 'speaker', type: 'speaker', input: 'PA02' });
+  if (has('displayio') && p.display && p.spi !== 'dotstar') {
+    parts.push({ id: 'tft', type: 'ili9341', spi: { sercom: p.spi.sercom, sck: p.spi.sck, mosi: p.spi.mosi, miso: p.spi.miso }, cs: p.display.cs[1], dc: p.display.dc[1] });
+  }
   if (has('audiobusio.PDMIn') && p.mic && p.mic !== 'builtin') parts.push({ id: 'microphone', type: 'pdm-microphone', clk: p.mic.clock[1], data: p.mic.data[1] });
   return parts;
 }
@@ -485,12 +492,6 @@ const CASES: Record<ModuleId, ModuleCase> = {
       expect(r).toBe('True False');
     },
   },
-  displayio: {
-    code: () => [`import displayio`, `return "imported"`],
-    check: () => {
-      throw new Error('displayio is partial: nothing to check');
-    },
-  },
   'audioio + audiocore': {
     code: (p) => [
       `import audioio, audiocore, array, math, time`,
@@ -565,6 +566,39 @@ const CASES: Record<ModuleId, ModuleCase> = {
       // GRB on the wire: 0x10 green, 0x20 red, 0x30 blue.
       const chain = c.b.parts[part] as Ws2812bChain;
       expect(chain.rgb()[0], `${chain.errors} timing errors, the last: ${chain.lastError}`).toBe(0x201030);
+    },
+  },
+  displayio: {
+    // A 320 x 240 landscape ILI9341 (its init sequence inline: SWRESET, SLPOUT, 16-bit pixels,
+    // MADCTL MV | BGR, DISPON), then a scaled Group: the left half red, the right blue.
+    code: (p) => [
+      `import displayio, fourwire, busdisplay, busio`,
+      `displayio.release_displays()`,
+      `spi = busio.SPI(board.SCK, MOSI=board.MOSI, MISO=board.MISO)`,
+      `bus = fourwire.FourWire(spi, command=board.${p.display!.dc[0]}, chip_select=board.${p.display!.cs[0]}, baudrate=12000000)`,
+      `d = busdisplay.BusDisplay(bus, b"\\x01\\x80\\x78\\x11\\x80\\x78\\x3a\\x01\\x55\\x36\\x01\\x28\\x29\\x80\\x14", width=320, height=240, auto_refresh=False)`,
+      // A 4 x 3 bitmap scaled 80 times (the SAMD21's heap has no room for a full-size one).
+      `g = displayio.Group(scale=80)`,
+      `pal = displayio.Palette(2)`,
+      `pal[0] = 0xFF0000`,
+      `pal[1] = 0x0000FF`,
+      `bmp = displayio.Bitmap(4, 3, 2)`,
+      `for y in range(3):`,
+      `    bmp[2, y] = 1`,
+      `    bmp[3, y] = 1`,
+      `g.append(displayio.TileGrid(bmp, pixel_shader=pal))`,
+      `d.root_group = g`,
+      `d.refresh()`,
+      `displayio.release_displays()`,
+      `return "drawn"`,
+    ],
+    check: (c, r) => {
+      expect(r).toBe('drawn');
+      const tft = c.b.parts.tft as Ili9341;
+      expect([tft.sleeping, tft.displayOn, tft.colmod, tft.madctl]).toEqual([false, true, 0x55, 0x28]);
+      const at = (x: number, y: number) => tft.addressedPixel(x, y).toString(16).padStart(6, '0');
+      expect([at(0, 0), at(159, 239), at(160, 0), at(319, 239)]).toEqual(['ff0000', 'ff0000', '0000ff', '0000ff']);
+      expect(tft.pixelsWritten).toBeGreaterThanOrEqual(320 * 240);
     },
   },
   countio: {
