@@ -126,3 +126,37 @@ function popcount(v: number): number {
   }
   return c;
 }
+
+describe('I2S transmitter (data sheet 27.6.3: serializer in TX mode)', () => {
+  const SERCTRL0 = 0x20;
+  const DATA0 = 0x30;
+  it('sends one word per slot at SCK / slot bits: TXRDY asks for the next, the words reach the line in order; TXUR when none was written', () => {
+    const rig = new Samd21Rig({ gclk: { [GCLK_ID.I2S_0]: 8_000_000 } });
+    const i2s = rig.mcu.i2s;
+    const r = (o: number, s: 1 | 2 | 4) => i2s.read(o, s);
+    const w = (o: number, s: 1 | 2 | 4, v: number) => i2s.write(o, s, v);
+    const sync = () => rig.waitFor(() => r(SYNCBUSY, 2) === 0);
+    const sent: { at: number; word: number; serializer: number }[] = [];
+    i2s.onTransmit((serializer, word) => sent.push({ at: rig.scheduler.cycles, word, serializer }));
+    // 16-bit slots, 2 slots per frame, SCK = 8 MHz / (MCKDIV 7 + 1) = 1 MHz: a word every 16 us.
+    w(CLKCTRL0, 4, (1 << 0) | (1 << 2) | (7 << 19));
+    w(SERCTRL0, 4, 1 | (4 << 8)); // TX, DATASIZE 16, clock unit 0
+    w(CTRLA, 1, 0x02);
+    sync();
+    w(CTRLA, 1, 0x02 | 0x04 | 0x10); // CKEN0, SEREN0
+    sync();
+    const words = [0x1234, 0x8001, 0x7fff, 0x0000, 0xffff, 0x4000];
+    for (const word of words) {
+      rig.waitFor(() => (r(INTFLAG, 2) & I2S_INT.TXRDY0) !== 0, 1000, 16);
+      w(DATA0, 4, word);
+    }
+    rig.waitFor(() => sent.length === words.length, 1000, 16);
+    expect(sent.map((s) => s.word)).toEqual(words);
+    expect(sent.every((s) => s.serializer === 0)).toBe(true);
+    const gaps = sent.slice(1).map((s, i) => (s.at - sent[i]!.at) / rig.scheduler.frequency);
+    for (const g of gaps) expect(g).toBeCloseTo(16e-6, 7);
+    // Nothing written for the next slot: underrun.
+    rig.waitFor(() => (r(INTFLAG, 2) & I2S_INT.TXUR0) !== 0, 1000, 16);
+    expect(r(INTFLAG, 2) & I2S_INT.TXUR0).not.toBe(0);
+  });
+});
