@@ -16,6 +16,8 @@
 #                 ->  periph_ac.elf      (AC: continuous, window, single-shot, events to TC3; PA04 swept by the test)
 #   src/nvm_cache.c  ->  nvm_cache.elf    (NVM cache: loops timed with SysTick for each CTRLB
 #                                          CACHEDIS / READMODE: tests/samd21/nvm-cache.test.ts)
+#   src/gclk_main.c  ->  gclk_main.elf    (GCLK generator 0 = GCLK_MAIN disabled: the CPU stops;
+#                                          tests/samd21/gclk-main.test.ts)
 #   src/button_led.c -> button_led.elf (LED follows button A, A1 square wave: tests/scenario scenarios)
 #                 ->  periph_pinmux.elf  (SERCOM3 SPI / SERCOM1 I2C with pins unmuxed, wrong DOPO,
 #                                         wrong function: nothing reaches the parts;
@@ -38,6 +40,7 @@ build system_usbcrm system -DUSE_USBCRM
 build reset reset
 build nvm_cache nvm_cache
 build button_led button_led
+build gclk_main gclk_main
 for p in periph_flash periph_analog periph_timer periph_i2c periph_usart periph_pinmux periph_nvm periph_edbg periph_ac; do
     if [ -f "src/$p.c" ]; then build "$p" "$p"; fi
 done
