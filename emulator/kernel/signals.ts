@@ -10,7 +10,10 @@
  *     internal pull is weak, ~40 kΩ; a board's external resistor is usually stronger), so an
  *     external 10 kΩ pull-up beats an internal pull-down, as firmware that probes for I2C
  *     pull-ups expects,
- *  4. otherwise floating: reads low, with `floating` set.
+ *  4. otherwise floating, with `floating` set: nothing charges or discharges the net, so it keeps
+ *     the voltage it had (its capacitance holds the charge; leakage, nA against pF, takes far
+ *     longer than the microseconds firmware spends between reconfiguring a pad), and reads 0 V
+ *     only if it never had another. Taking a pull or a driver away is therefore not an edge.
  * Every change of the resolved digital level is an edge, stamped with the scheduler's cycle, and
  * delivered to the net's listeners, so a device can decode timing-based protocols (WS2812).
  * Analog inputs that must react to any change of the voltage (a comparator) listen with
@@ -138,7 +141,8 @@ export class Net {
     this.floating = !driver && !forced && up === 0 && down === 0;
     if (driver) this.voltage = driver.driven ? vdd : 0;
     else if (forced) this.voltage = forced.forcedVoltage!;
-    else this.voltage = this.floating ? 0 : (vdd * up) / (up + down);
+    else if (!this.floating) this.voltage = (vdd * up) / (up + down);
+    // floating: the voltage stays where it was (see the header).
     this.setLevel(this.voltage > vdd / 2 ? 1 : 0, cycle ?? this.scheduler.cycles);
     if (this.voltage !== before) for (const listener of this.voltageListeners) listener(this, this.voltage);
   }
