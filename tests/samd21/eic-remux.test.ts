@@ -7,20 +7,12 @@
  * moves the pad is an edge. The model used to see a rise when a high pad was muxed in and a fall
  * when a pull was taken away, which Counter/IncrementalEncoder then counted after a deinit.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseElf } from '../../firmware-runtime/images/index.js';
-import { createSamd21 } from '../../boards/chips/samd21.js';
-
-const RESULT = 0x20007f00;
+import { program } from './helpers.js';
 
 describe('eic_remux.elf: re-muxing and floating pads are no EIC edges, pulls that move the pad are', () => {
   it('INTFLAG after each step', () => {
-    const s = createSamd21({ variant: 'G18A' });
-    const elf = parseElf(new Uint8Array(readFileSync(new URL('../firmware/samd21/eic_remux.elf', import.meta.url))));
-    s.loadSegments(elf.segments);
-    s.powerOn();
-    const word = (i: number) => s.bus.read(RESULT + 4 * i, 4) >>> 0;
+    const { s, word } = program('eic_remux.elf');
     for (let i = 0; i < 20 && word(9) !== 1; i++) expect(s.machine.runFor(0.01)).toBeNull();
     expect(word(0)).toBe(0xe1c00000);
     const steps = [1, 2, 3, 4, 5, 6, 7, 8].map(word);

@@ -7,21 +7,13 @@
  * must all leave the CPU running. The run ends there with a report naming the write (exit 125 in
  * the CLI), where the model used to keep the CPU running at 48 MHz with every GCLK0 user stopped.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseElf } from '../../firmware-runtime/images/index.js';
-import { createSamd21 } from '../../boards/chips/samd21.js';
 import { ResetCause } from '../../peripherals/samd21/chip.js';
-
-const RESULT = 0x20007f00;
+import { program } from './helpers.js';
 
 describe('gclk_main.elf: GCLK generator 0 (GCLK_MAIN) disabled stops the CPU', () => {
   it('runs through the legal writes, then halts at the GENEN = 0 write to generator 0 with a report', () => {
-    const s = createSamd21({ variant: 'G18A' });
-    const elf = parseElf(new Uint8Array(readFileSync(new URL('../firmware/samd21/gclk_main.elf', import.meta.url))));
-    s.loadSegments(elf.segments);
-    s.powerOn();
-    const word = (i: number) => s.bus.read(RESULT + 4 * i, 4) >>> 0;
+    const { s, word } = program('gclk_main.elf');
     const halt = s.machine.runFor(0.01);
     expect(word(0)).toBe(0x6c0c0000);
     expect(word(1)).toBe(0x00010600); // reset value of generator 0 (15.8.4): OSC8M, GENEN
@@ -37,10 +29,7 @@ describe('gclk_main.elf: GCLK generator 0 (GCLK_MAIN) disabled stops the CPU', (
   });
 
   it('a reset restores GCLK_MAIN (GENCTRL0 = OSC8M, GENEN after any reset: 15.8.4) and the program runs again', () => {
-    const s = createSamd21({ variant: 'G18A' });
-    const elf = parseElf(new Uint8Array(readFileSync(new URL('../firmware/samd21/gclk_main.elf', import.meta.url))));
-    s.loadSegments(elf.segments);
-    s.powerOn();
+    const { s } = program('gclk_main.elf');
     s.machine.runFor(0.01);
     s.context.systemReset(ResetCause.EXT);
     expect(s.gclk.generators[0].genen).toBe(true);
