@@ -13,7 +13,9 @@
  *  4. otherwise floating, with `floating` set: nothing charges or discharges the net, so it keeps
  *     the voltage it had (its capacitance holds the charge; leakage, nA against pF, takes far
  *     longer than the microseconds firmware spends between reconfiguring a pad), and reads 0 V
- *     only if it never had another. Taking a pull or a driver away is therefore not an edge.
+ *     only if it never had another. Taking a pull or a driver away is therefore not an edge,
+ *     unless a pin on the net is a load to ground (`discharges`: an LED and its resistor), which
+ *     empties it: then it reads 0 V.
  * Every change of the resolved digital level is an edge, stamped with the scheduler's cycle, and
  * delivered to the net's listeners, so a device can decode timing-based protocols (WS2812).
  * Analog inputs that must react to any change of the voltage (a comparator) listen with
@@ -38,6 +40,8 @@ export class Pin {
   pullOhms = INTERNAL_PULL_OHMS;
   /** An analog voltage forced onto the pin by the outside world, or null. */
   forcedVoltage: number | null = null;
+  /** A load to ground (an LED through its resistor): a floating net with it reads 0 V. */
+  discharges = false;
 
   constructor(
     readonly name: string,
@@ -125,8 +129,10 @@ export class Net {
     let forced: Pin | null = null;
     let up = 0; // conductance of the pull-ups to VDD
     let down = 0; // conductance of the pull-downs to GND
+    let load = false;
     this.contention = false;
     for (const pin of this.pins) {
+      if (pin.discharges) load = true;
       if (pin.driven !== null) {
         if (driver && driver.driven !== pin.driven) this.contention = true;
         if (!driver) driver = pin;
@@ -142,7 +148,8 @@ export class Net {
     if (driver) this.voltage = driver.driven ? vdd : 0;
     else if (forced) this.voltage = forced.forcedVoltage!;
     else if (!this.floating) this.voltage = (vdd * up) / (up + down);
-    // floating: the voltage stays where it was (see the header).
+    else if (load) this.voltage = 0;
+    // otherwise floating: the voltage stays where it was (see the header).
     this.setLevel(this.voltage > vdd / 2 ? 1 : 0, cycle ?? this.scheduler.cycles);
     if (this.voltage !== before) for (const listener of this.voltageListeners) listener(this, this.voltage);
   }
