@@ -199,6 +199,14 @@ function attachCortexM0Plus(machine: Machine, context: Samd21Chip, nvmctrl: NVMC
   context.attachCore({
     setInterrupt: (line, level) => core.setInterrupt(line, level),
     nmi: () => core.exceptions.setPending(2 /* Exc.NMI */),
+    // GCLK generator 0 disabled: the CPU has no clock and stays stopped until a reset (the data
+    // sheet's 15.6.2.5); the run ends here with a report instead of idling unseen.
+    clockStopped: (reason) =>
+      core.halt({
+        reason: 'lockup',
+        exitCode: 1,
+        message: `the CPU clock stopped: ${reason}; a real SAMD21 stops there until it is reset (data sheet DS40001882 15.6.2.3, 15.6.2.5)\n${core.describeState()}`,
+      }),
   });
   return core;
 }

@@ -10,7 +10,12 @@
  *     internal pull is weak, ~40 kΩ; a board's external resistor is usually stronger), so an
  *     external 10 kΩ pull-up beats an internal pull-down, as firmware that probes for I2C
  *     pull-ups expects,
- *  4. otherwise floating: reads low, with `floating` set.
+ *  4. otherwise floating, with `floating` set: nothing charges or discharges the net, so it keeps
+ *     the voltage it had (its capacitance holds the charge; leakage, nA against pF, takes far
+ *     longer than the microseconds firmware spends between reconfiguring a pad), and reads 0 V
+ *     only if it never had another. Taking a pull or a driver away is therefore not an edge,
+ *     unless a pin on the net is a load to ground (`discharges`: an LED and its resistor), which
+ *     empties it: then it reads 0 V.
  * Every change of the resolved digital level is an edge, stamped with the scheduler's cycle, and
  * delivered to the net's listeners, so a device can decode timing-based protocols (WS2812).
  * Analog inputs that must react to any change of the voltage (a comparator) listen with
@@ -35,6 +40,8 @@ export class Pin {
   pullOhms = INTERNAL_PULL_OHMS;
   /** An analog voltage forced onto the pin by the outside world, or null. */
   forcedVoltage: number | null = null;
+  /** A load to ground (an LED through its resistor): a floating net with it reads 0 V. */
+  discharges = false;
 
   constructor(
     readonly name: string,
@@ -122,8 +129,10 @@ export class Net {
     let forced: Pin | null = null;
     let up = 0; // conductance of the pull-ups to VDD
     let down = 0; // conductance of the pull-downs to GND
+    let load = false;
     this.contention = false;
     for (const pin of this.pins) {
+      if (pin.discharges) load = true;
       if (pin.driven !== null) {
         if (driver && driver.driven !== pin.driven) this.contention = true;
         if (!driver) driver = pin;
@@ -138,7 +147,9 @@ export class Net {
     this.floating = !driver && !forced && up === 0 && down === 0;
     if (driver) this.voltage = driver.driven ? vdd : 0;
     else if (forced) this.voltage = forced.forcedVoltage!;
-    else this.voltage = this.floating ? 0 : (vdd * up) / (up + down);
+    else if (!this.floating) this.voltage = (vdd * up) / (up + down);
+    else if (load) this.voltage = 0;
+    // otherwise floating: the voltage stays where it was (see the header).
     this.setLevel(this.voltage > vdd / 2 ? 1 : 0, cycle ?? this.scheduler.cycles);
     if (this.voltage !== before) for (const listener of this.voltageListeners) listener(this, this.voltage);
   }

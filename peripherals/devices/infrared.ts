@@ -51,6 +51,9 @@ export class IrLed {
   constructor(opts: IrLedOptions) {
     this.name = opts.name ?? 'IR LED';
     this.anode = opts.anode;
+    // The LED and its series resistor lead to ground: a pad left floating is emptied through them.
+    this.anode.discharges = true;
+    this.anode.net.resolve();
     this.scheduler = opts.scheduler;
     this.markGap = (opts.markGapUs ?? 100) / 1e6;
     this.idle = (opts.idleUs ?? 20_000) / 1e6;

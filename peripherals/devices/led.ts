@@ -22,6 +22,9 @@ export class Led {
 
   constructor(opts: LedOptions) {
     this.anode = opts.anode;
+    // The LED and its series resistor lead to ground: a pad left floating is emptied through them.
+    this.anode.discharges = true;
+    this.anode.net.resolve();
     this.color = opts.color;
     this.anode.net.onEdge((_net, level, cycle) => {
       // An edge to 0 ends a high interval; an edge to 1 ends a low one.

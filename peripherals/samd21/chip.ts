@@ -113,7 +113,7 @@ export interface PadProvider {
 export class Samd21Chip {
   readonly variant: Variant;
   /** The CPU's interrupt sink; set by the chip assembly (boards/chips/samd21.ts) once a core exists. */
-  private core: { setInterrupt(line: number, level: boolean): void; nmi(): void } | null = null;
+  private core: { setInterrupt(line: number, level: boolean): void; nmi(): void; clockStopped?(reason: string): void } | null = null;
   private irqLevels = 0;
 
   clocks: ClockTree | null = null;
@@ -140,9 +140,17 @@ export class Samd21Chip {
 
   // ---------------------------------------------------------------- interrupts
 
-  attachCore(core: { setInterrupt(line: number, level: boolean): void; nmi(): void }): void {
+  attachCore(core: { setInterrupt(line: number, level: boolean): void; nmi(): void; clockStopped?(reason: string): void }): void {
     this.core = core;
     for (let line = 0; line < IRQ_COUNT; line++) if (this.irqLevels & (1 << line)) core.setInterrupt(line, true);
+  }
+
+  /**
+   * GCLK_MAIN has stopped (GCLK generator 0 disabled): the CPU and the APB bridges have no clock
+   * (15.6.2.3, 15.6.2.5), so the core executes nothing more until a reset. Told to the core slot.
+   */
+  mainClockStopped(reason: string): void {
+    this.core?.clockStopped?.(reason);
   }
 
   /** Drives NVIC line `line` (table 11-3); level-sensitive. */

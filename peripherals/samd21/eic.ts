@@ -110,7 +110,7 @@ export class EIC extends RegisterBlock implements Samd21Peripheral {
       const pad = chip.pad(index, 'A');
       line.pads.push(pad);
       pad.onEdge(() => this.padChanged(x));
-      pad.onSelect(() => this.padChanged(x));
+      pad.onSelect(() => this.padSelected(x));
     }
   }
 
@@ -142,6 +142,21 @@ export class EIC extends RegisterBlock implements Samd21Peripheral {
     const C = EIC_CONFIG;
     const c = x === NMI ? this.NMICTRL.value : this.CONFIG[Math.floor(x / C.LINES)].value >>> (C.FIELD_WIDTH * (x % C.LINES));
     return { sense: (c & C.SENSE0_Msk) >>> C.SENSE0_Pos, filten: (c & C.FILTEN0) !== 0 };
+  }
+
+  /**
+   * A pad's multiplexer moved to or away from function A. Edge detection compares successive
+   * samples of the EXTINT pin (21.6.2.3); connecting or disconnecting the pad is no transition of
+   * the pin, so the line takes the new input as it is, without detecting an edge (CircuitPython's
+   * countio/rotaryio/PulseIn select the pad while the previous user's sense is still in CONFIG).
+   * Level sensing sees the new input at once.
+   */
+  private padSelected(x: number): void {
+    const line = x === NMI ? this.nmiLine : this.lines[x];
+    if (line.filterEvent?.scheduled) this.chip.scheduler.cancel(line.filterEvent);
+    line.level = this.rawLevel(line);
+    if (x === NMI) this.evaluateNmi();
+    else this.evaluateLevels();
   }
 
   private padChanged(x: number): void {

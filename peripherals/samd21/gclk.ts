@@ -223,6 +223,12 @@ export class GCLK extends RegisterBlock implements Samd21Peripheral, ClockTree {
     }
     this.sync.start(SYNC_GENCTRL);
     this.chip.clockChanged();
+    if (id === GCLK_MAIN && !g.genen) {
+      // Generator 0 is GCLK_MAIN, the clock of the CPU and the bus bridges (15.6.2.3).
+      // Clearing its GENEN disables and gates it (15.6.2.5); the data sheet makes no exception
+      // for generator 0, so nothing runs the CPU any more until a reset.
+      this.chip.mainClockStopped(`GENCTRL = 0x${(v >>> 0).toString(16).padStart(8, '0')} cleared GENEN of GCLK generator 0 (GCLK_MAIN)`);
+    }
   }
 
   // ---------------------------------------------------------------- GENDIV

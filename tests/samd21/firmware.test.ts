@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseElf } from '../../firmware-runtime/images/index.js';
 import { createSamd21 } from '../../boards/chips/samd21.js';
 import { DEVICE_ID } from '../../peripherals/samd21/memory-map.js';
+import { program } from './helpers.js';
 
 const RESULT = 0x20007f00;
 const FIELDS = ['magic', 'step', 'errors', 'did', 'rcause', 'pclksr', 'rtc_irqs', 'eic_irqs', 'tick_irqs', 'toggles', 'rtc_elapsed', 'loop_iterations', 'nvm_word', 'genctrl0', 'clkctrl_rtc'] as const;
@@ -63,11 +64,7 @@ describe.each([
 
 describe('SAMD21 firmware reset.elf', () => {
   it('sees RCAUSE = POR, then SYST after AIRCR.SYSRESETREQ, then WDT after a watchdog timeout', () => {
-    const s = createSamd21({ variant: 'G18A' });
-    const elf = parseElf(new Uint8Array(readFileSync(new URL('../firmware/samd21/reset.elf', import.meta.url))));
-    s.loadSegments(elf.segments);
-    s.powerOn();
-    const word = (i: number) => s.bus.read(0x20007f00 + 4 * i, 4) >>> 0;
+    const { s, word } = program('reset.elf');
     for (let i = 0; i < 50 && word(6) !== 1; i++) s.machine.runFor(0.01);
     expect(s.machine.halt).toBeNull();
     expect(word(0)).toBe(0x7e5e7000);

@@ -2,9 +2,23 @@
  * Helpers for the SAMD21 suites: a chip, register access as firmware does it (bus reads/writes),
  * time advanced with the machine, and tiny Thumb programs for tests that need the CPU.
  */
-import type { Samd21 } from '../../boards/chips/samd21.js';
+import { readFileSync } from 'node:fs';
+import { createSamd21, type Samd21 } from '../../boards/chips/samd21.js';
+import { parseElf } from '../../firmware-runtime/images/index.js';
 import type { Variant } from '../../peripherals/samd21/memory-map.js';
 import { Samd21Rig } from '../helpers/samd21-rig.js';
+
+/**
+ * A bare G18A chip (nothing wired to its pads) powered on with one of our test programs,
+ * tests/firmware/samd21/`image`, and `word(i)`: word i of the result block the programs keep at
+ * 0x20007F00.
+ */
+export function program(image: string): { s: Samd21; word: (i: number) => number } {
+  const s = createSamd21({ variant: 'G18A' });
+  s.loadSegments(parseElf(new Uint8Array(readFileSync(new URL(`../firmware/samd21/${image}`, import.meta.url)))).segments);
+  s.powerOn();
+  return { s, word: (i) => s.bus.read(0x20007f00 + 4 * i, 4) >>> 0 };
+}
 
 /** A whole SAMD21 with its real clock tree and a sleeping Cortex-M0+ (see Samd21Rig). */
 export function chip(variant: Variant = 'G18A', options: { xosc32kCrystal?: boolean } = {}): Samd21 {

@@ -17,6 +17,10 @@
 #                 ->  periph_display.elf (SERCOM0 SPI to an ILI9341 on A1-A4: reset, pixel format, MADCTL, a full frame, RAMWRC)
 #   src/nvm_cache.c  ->  nvm_cache.elf    (NVM cache: loops timed with SysTick for each CTRLB
 #                                          CACHEDIS / READMODE: tests/samd21/nvm-cache.test.ts)
+#   src/gclk_main.c  ->  gclk_main.elf    (GCLK generator 0 = GCLK_MAIN disabled: the CPU stops;
+#                                          tests/samd21/gclk-main.test.ts)
+#   src/eic_remux.c  ->  eic_remux.elf    (EIC: re-muxing a pad and a floating pad are no edges, a pull
+#                                          that moves the pad is: tests/samd21/eic-remux.test.ts)
 #   src/button_led.c -> button_led.elf (LED follows button A, A1 square wave: tests/scenario scenarios)
 #                 ->  periph_pinmux.elf  (SERCOM3 SPI / SERCOM1 I2C with pins unmuxed, wrong DOPO,
 #                                         wrong function: nothing reaches the parts;
@@ -39,6 +43,8 @@ build system_usbcrm system -DUSE_USBCRM
 build reset reset
 build nvm_cache nvm_cache
 build button_led button_led
+build gclk_main gclk_main
+build eic_remux eic_remux
 for p in periph_flash periph_analog periph_timer periph_i2c periph_usart periph_pinmux periph_nvm periph_edbg periph_ac periph_display; do
     if [ -f "src/$p.c" ]; then build "$p" "$p"; fi
 done
