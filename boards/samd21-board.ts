@@ -28,6 +28,9 @@ import { IrLed, IrReceiver } from '../peripherals/devices/infrared.js';
 import { UsbUartBridge } from '../peripherals/devices/usb-uart-bridge.js';
 import { SdCard } from '../peripherals/devices/sd-card.js';
 import { Ili9341 } from '../peripherals/devices/ili9341.js';
+import { I2sAmplifier } from '../peripherals/devices/i2s-amplifier.js';
+import { I2S_SD_PADS } from '../peripherals/samd21/i2s.js';
+import { padIndex } from '../peripherals/samd21/chip.js';
 import { BluefruitLeSpi } from '../peripherals/devices/bluefruit-le-spi.js';
 import type { Samd21Usb } from '../peripherals/samd21/usb.js';
 import type { Variant } from '../peripherals/samd21/memory-map.js';
@@ -78,6 +81,8 @@ export type Samd21PartSpec =
   | { id: string; type: 'potentiometer'; wiper: PadName; position?: number }
   /** A microSD card slot on an SPI bus (empty until the host inserts a card image). */
   | { id: string; type: 'sd-card'; spi: SpiWiring; cs: PadName }
+  /** An I2S amplifier (MAX98357A) whose DIN is an I2S SD pad (PA07/PA19: serializer 0, PA08/PB16: serializer 1). */
+  | { id: string; type: 'i2s-amplifier'; din: PadName }
   /** An ILI9341 TFT display (240 x 320) on an SPI bus: chip select, D/C, and RESET if wired (pulled up on the breakout). */
   | { id: string; type: 'ili9341'; spi: SpiWiring; cs: PadName; dc: PadName; reset?: PadName }
   /** The Bluefruit LE SPI module (nRF51822, SDEP over SPI): chip select, IRQ out, RST in (pulled up on the module). */
@@ -128,6 +133,7 @@ interface PartModels {
   'usb-uart-bridge': UsbUartBridge;
   'sd-card': SdCard;
   ili9341: Ili9341;
+  'i2s-amplifier': I2sAmplifier;
   'bluefruit-le-spi': BluefruitLeSpi;
 }
 export type PartModel = PartModels[keyof PartModels];
@@ -211,6 +217,13 @@ const PART_BUILDERS: { [T in Samd21PartSpec['type']]: PartBuilder<T> } = {
     const card = new SdCard({ cs: ctx.wire(p.cs, `${p.id} CS`), name: p.id });
     ctx.spiBus(p.spi).attach(card);
     return card;
+  },
+  'i2s-amplifier': (p, ctx) => {
+    const serializer = I2S_SD_PADS.findIndex((pads) => pads.includes(padIndex(p.din)));
+    if (serializer < 0) throw new Error(`${p.id}: DIN ${p.din} is not an I2S SD pad (PA07, PA19, PA08, PB16)`);
+    const amp = new I2sAmplifier({ din: ctx.wire(p.din, `${p.id} DIN`), scheduler: ctx.mcu.scheduler, name: p.id });
+    ctx.mcu.i2s.onTransmit((m, data, slot, bits) => m === serializer && amp.slot(slot, data, bits));
+    return amp;
   },
   ili9341: (p, ctx) => {
     let reset: Pin | undefined;

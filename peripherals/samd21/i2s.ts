@@ -16,7 +16,12 @@
  * The pins are not toggled at the bit rate (too costly); a PDM source is attached with
  * `attachBitSource` and matched to serializer m when its data pin shares a net with one of the
  * SDm pads (SD0: PA07/PA19, SD1: PA08/PB16). Without a source a serializer receives the pad's
- * static level. TX words go to `onTransmit` listeners.
+ * static level. TX: each slot's data goes to `onTransmit` listeners (serializer, slot number, the
+ * slot's data as DATASIZE bits, DATASIZE in bits). A DATA word serves one slot, or one frame of two
+ * slots in the compact stereo sizes (16C: slot 0 = DATA[15:0], slot 1 = DATA[31:16]; 8C: the low two
+ * bytes) and in MONO mode (the left channel's data duplicated in the right slot, 27.6.2); TXRDY
+ * asks for it when it is taken. A slot with no data written is an underrun (TXUR): it carries zero,
+ * or with TXSAME the previous data of that slot (27.6.3).
  */
 import { reverseBits } from './bits.js';
 import { RegisterBlock, InterruptRegisters, type Register } from '../register-block.js';
@@ -71,6 +76,9 @@ const SERCTRL_WRITABLE = S.SERMODE_Msk | S.TXDEFAULT_Msk | S.TXSAME | S.CLKSEL |
   S.SLOTDIS_Msk | S.MONO | S.DMA | S.RXLOOP;
 const INT_MASK = I2S_INT.RXRDY0 | I2S_INT.RXRDY1 | I2S_INT.RXOR0 | I2S_INT.RXOR1 | I2S_INT.TXRDY0 | I2S_INT.TXRDY1 | I2S_INT.TXUR0 | I2S_INT.TXUR1;
 const SYNCBUSY_MASK = CTRLA_WRITABLE | I2S_SYNCBUSY.DATA0 | I2S_SYNCBUSY.DATA1;
+/** SERCTRL.DATASIZE values of the compact stereo formats (two samples in one DATA word). */
+const DATASIZE_16C = 5;
+const DATASIZE_8C = 7;
 /** A PDM2 word holds 16 bits per phase. */
 const PDM_BITS_PER_PHASE = 16;
 /** SLOTSIZE n: (n + 1) × 8-bit slots. */
@@ -100,7 +108,11 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
   private readonly txData = [0, 0];
   private readonly txFull = [false, false];
   private readonly sources: I2sBitSource[] = [];
-  private readonly txListeners: ((serializer: number, word: number) => void)[] = [];
+  private readonly txListeners: ((serializer: number, data: number, slot: number, bits: number) => void)[] = [];
+  /** Per serializer: the slot the next word fills, the DATA word in use, and the word each slot last took (TXSAME). */
+  private readonly txSlot = [0, 0];
+  private readonly txFrame = [0, 0];
+  private readonly txLast = [new Uint32Array(8), new Uint32Array(8)];
   private active = 0; // CTRLA bits in effect after synchronisation
 
   constructor(private readonly chip: Samd21Chip) {
@@ -155,6 +167,8 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
     for (const e of this.events) this.chip.scheduler.cancel(e);
     this.rxData.fill(0);
     this.txFull.fill(false);
+    this.txSlot.fill(0);
+    for (const last of this.txLast) last.fill(0);
   }
 
   /** Attaches a PDM microphone (or any bit source) wired to an SDn pad. */
@@ -162,7 +176,7 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
     this.sources.push(source);
   }
 
-  onTransmit(listener: (serializer: number, word: number) => void): void {
+  onTransmit(listener: (serializer: number, data: number, slot: number, bits: number) => void): void {
     this.txListeners.push(listener);
   }
 
@@ -182,8 +196,11 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
       this.reschedule();
       return;
     }
+    const started = this.CTRLA.value & CTRLA_SYNCED & ~this.active;
     this.active = this.CTRLA.value & CTRLA_SYNCED;
     for (let m = 0; m < 2; m++) {
+      // A serializer (or its clock) starting begins a frame at slot 0.
+      if (started & (I2S_CTRLA.SEREN0 << m | I2S_CTRLA.CKEN0 << this.clockUnit(m) | I2S_CTRLA.ENABLE)) this.txSlot[m] = 0;
       // A transmitter ready for data as soon as it is enabled.
       if (this.serializerRunning(m) && this.mode(m) === I2S_SERMODE.TX && !this.txFull[m]) this.setTxReady(m);
     }
@@ -238,19 +255,13 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
   private word(m: number): void {
     const c = this.wordCycles(m);
     if (c === 0) return;
-    this.chip.scheduler.scheduleIn(this.events[m], c);
+    // The next slot is due one slot after this one was due, not after now: an event that ran a few
+    // cycles late (the CPU finishes its instruction or block first) must not delay every later slot.
+    const e = this.events[m]!;
+    const s = this.chip.scheduler;
+    s.scheduleAt(e, Math.max(e.cycle + c, s.cycles + 1));
     const mode = this.mode(m);
-    if (mode === I2S_SERMODE.TX) {
-      if (this.txFull[m]) {
-        this.txFull[m] = false;
-        const w = this.txData[m];
-        for (const l of this.txListeners) l(m, w);
-      } else {
-        this.int.set(m ? I2S_INT.TXUR1 : I2S_INT.TXUR0);
-      }
-      this.setTxReady(m);
-      return;
-    }
+    if (mode === I2S_SERMODE.TX) return this.transmitSlot(m);
     const sck = this.sckFrequency(this.clockUnit(m));
     const src = this.sourceFor(m);
     const rev = (this.SERCTRL[m].value & I2S_SERCTRL.BITREV) !== 0;
@@ -274,6 +285,44 @@ export class I2S extends RegisterBlock implements Samd21Peripheral {
     this.received[m]++;
     this.int.set(flag);
     this.chip.dmaTrigger(m ? DMA_TRIGGER.I2S_RX_1 : DMA_TRIGGER.I2S_RX_0);
+  }
+
+  /** DATASIZE in bits (27.8.7): 32, 24, 20, 18, 16, 16 compact, 8, 8 compact. */
+  private dataBits(m: number): number {
+    return [32, 24, 20, 18, 16, 16, 8, 8][(this.SERCTRL[m].value & I2S_SERCTRL.DATASIZE_Msk) >>> I2S_SERCTRL.DATASIZE_Pos]!;
+  }
+
+  /** One slot of serializer m in TX mode: its data, from DATA when this slot takes a word. */
+  private transmitSlot(m: number): void {
+    const ctrl = this.SERCTRL[m].value;
+    const size = (ctrl & I2S_SERCTRL.DATASIZE_Msk) >>> I2S_SERCTRL.DATASIZE_Pos;
+    const compact = size === DATASIZE_16C || size === DATASIZE_8C;
+    const mono = (ctrl & I2S_SERCTRL.MONO) !== 0;
+    const slots = ((this.CLKCTRL[this.clockUnit(m)].value & I2S_CLKCTRL.NBSLOTS_Msk) >>> I2S_CLKCTRL.NBSLOTS_Pos) + 1;
+    const slot = this.txSlot[m]! % slots;
+    this.txSlot[m] = (slot + 1) % slots;
+    // Compact and mono frames take one DATA word for a pair of slots (left, right).
+    const pairs = compact || mono;
+    const takes = !pairs || slot % 2 === 0;
+    if (takes) {
+      if (this.txFull[m]) {
+        this.txFull[m] = false;
+        this.txFrame[m] = this.txData[m]!;
+      } else {
+        this.int.set(m ? I2S_INT.TXUR1 : I2S_INT.TXUR0);
+        this.txFrame[m] = ctrl & I2S_SERCTRL.TXSAME ? this.txLast[m]![slot]! : 0;
+      }
+      this.txLast[m]![slot] = this.txFrame[m]!;
+      this.setTxReady(m);
+    }
+    const bits = this.dataBits(m);
+    const w = this.txFrame[m]!;
+    const right = pairs && slot % 2 === 1 && !mono;
+    let data: number;
+    if (size === DATASIZE_16C) data = right ? w >>> 16 : w & 0xffff;
+    else if (size === DATASIZE_8C) data = right ? (w >>> 8) & 0xff : w & 0xff;
+    else data = bits === 32 ? w >>> 0 : w & ((1 << bits) - 1);
+    for (const l of this.txListeners) l(m, data, slot, bits);
   }
 
   private setTxReady(m: number): void {

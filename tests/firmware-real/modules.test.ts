@@ -29,6 +29,7 @@ import type { Apa102Chain } from '../../peripherals/devices/apa102.js';
 import type { Speaker } from '../../peripherals/devices/speaker.js';
 import type { PdmMicrophone } from '../../peripherals/devices/pdm-microphone.js';
 import type { Ili9341 } from '../../peripherals/devices/ili9341.js';
+import type { I2sAmplifier } from '../../peripherals/devices/i2s-amplifier.js';
 import type { UsbUartBridge } from '../../peripherals/devices/usb-uart-bridge.js';
 import { necDecode, necEncode, type IrLed, type IrReceiver } from '../../peripherals/devices/infrared.js';
 import { DEFAULT_SERIAL } from '../../peripherals/samd21/memory-map.js';
@@ -65,6 +66,8 @@ interface Plan {
   count?: P;
   /** Full builds: an ILI9341 display on the SPI pins, with its chip select and D/C pads. */
   display?: { cs: P; dc: P };
+  /** Full builds: audiobusio.I2SOut's pins (SCK0, FS0, SD0), an I2S amplifier on the data pad. */
+  i2s?: { bitClock: P; wordSelect: P; data: P };
 }
 
 const FEATHER: Omit<Plan, 'board' | 'neopixel'> = {
@@ -93,6 +96,8 @@ const FULL = {
 const PLANS: Record<BoardName, Plan> = {
   cpx: {
     board: 'cpx',
+    // SCK0 is the microphone's clock pad, FS0 the light sensor's (board.LIGHT), SD0 is A3.
+    i2s: { bitClock: ['MICROPHONE_CLOCK', 'PA10'], wordSelect: ['LIGHT', 'PA11'], data: ['A3', 'PA07'] },
     out: ['A6', 'PB09'],
     in: ['A7', 'PB08'],
     adc: ['A3', 'PA07'],
@@ -113,8 +118,15 @@ const PLANS: Record<BoardName, Plan> = {
     mic: 'builtin',
     count: ['A7', 'PB08'],
   },
-  metro_m0_express: { board: 'metro_m0_express', ...FEATHER_WIRED, spi: FEATHER_SPI_D2, neopixel: { part: 'pixel' }, ...FULL },
-  feather_m0_express: { board: 'feather_m0_express', ...FEATHER_WIRED, neopixel: { part: 'pixel' }, ...FULL },
+  metro_m0_express: {
+    board: 'metro_m0_express', ...FEATHER_WIRED, spi: FEATHER_SPI_D2, neopixel: { part: 'pixel' }, ...FULL,
+    i2s: { bitClock: ['D6', 'PA20'], wordSelect: ['D7', 'PA21'], data: ['D12', 'PA19'] },
+  },
+  feather_m0_express: {
+    board: 'feather_m0_express', ...FEATHER_WIRED, neopixel: { part: 'pixel' }, ...FULL,
+    // The Feather's only FS0 pad is RX (PA11).
+    i2s: { bitClock: ['D6', 'PA20'], wordSelect: ['RX', 'PA11'], data: ['D12', 'PA19'] },
+  },
   feather_m0_basic: { board: 'feather_m0_basic', ...FEATHER_WIRED, neopixel: ['D12', 'PA19'] },
   feather_m0_adalogger: { board: 'feather_m0_adalogger', ...FEATHER_WIRED, neopixel: ['D12', 'PA19'] },
   feather_m0_bluefruit_le: { board: 'feather_m0_bluefruit_le', firmware: 'feather_m0_adalogger', ...FEATHER_WIRED, neopixel: ['D12', 'PA19'] },
@@ -167,6 +179,7 @@ function userParts(p: Plan, modules: ModuleId[]): Samd21PartSpec[] {
   if (has('pulseio.PulseOut') && Array.isArray(p.irOut)) parts.push({ id: 'irLed', type: 'ir-led', anode: (p.irOut as P)[1] });
   if (has('pulseio.PulseIn') && Array.isArray(p.irIn)) parts.push({ id: 'irReceiver', type: 'ir-receiver', out: (p.irIn as P)[1] });
   if (has('audioio + audiocore') && p.board !== 'cpx') parts.push({ id: 'speaker', type: 'speaker', input: 'PA02' });
+  if (has('audiobusio.I2SOut') && p.i2s) parts.push({ id: 'amplifier', type: 'i2s-amplifier', din: p.i2s.data[1] });
   if (has('displayio') && p.display && p.spi !== 'dotstar') {
     parts.push({ id: 'tft', type: 'ili9341', spi: { sercom: p.spi.sercom, sck: p.spi.sck, mosi: p.spi.mosi, miso: p.spi.miso }, cs: p.display.cs[1], dc: p.display.dc[1] });
   }
@@ -569,9 +582,33 @@ const CASES: Record<ModuleId, ModuleCase> = {
     },
   },
   'audiobusio.I2SOut': {
-    code: () => [`import audiobusio`, `return "imported"`],
-    check: () => {
-      throw new Error('audiobusio.I2SOut is partial: nothing to check');
+    // A 16-sample sine at 16 kHz (1 kHz) looped: mono 16-bit, so the port sets 16-bit compact slots with MONO.
+    code: (p) => [
+      `import audiobusio, audiocore, array, math`,
+      `s = array.array("h", [int(20000 * math.sin(2 * math.pi * i / 16)) for i in range(16)])`,
+      `a = audiobusio.I2SOut(board.${p.i2s!.bitClock[0]}, board.${p.i2s!.wordSelect[0]}, board.${p.i2s!.data[0]})`,
+      `a.play(audiocore.RawSample(s, sample_rate=16000), loop=True)`,
+      `wait("playing")`,
+      `a.stop()`,
+      `a.deinit()`,
+      `return "played"`,
+    ],
+    at: {
+      playing: (c) => {
+        c.b.machine.runFor(0.06);
+        c.seen.i2s = (c.b.parts.amplifier as I2sAmplifier).recent(800);
+      },
+    },
+    check: (c, r) => {
+      expect(r).toBe('played');
+      const { times, values } = c.seen.i2s as { times: number[]; values: number[] };
+      expect(times.length).toBe(800);
+      // The port's clock: GCLK = 48 MHz / 93 (48 MHz / (32 bits x 16 kHz), truncated), a frame = 32 SCK.
+      const rate = (times.length - 1) / (times[times.length - 1]! - times[0]!);
+      expect(rate / (c.b.machine.scheduler.frequency / 93 / 32)).toBeCloseTo(1, 3);
+      const rises = values.filter((v, i) => i > 0 && values[i - 1]! < 0 && v >= 0).length;
+      expect(rises).toBe(50); // 800 frames of a 16-frame period
+      expect(Math.max(...values)).toBeCloseTo(20000 / 32768, 2);
     },
   },
   displayio: {

@@ -160,3 +160,53 @@ describe('I2S transmitter (data sheet 27.6.3: serializer in TX mode)', () => {
     expect(r(INTFLAG, 2) & I2S_INT.TXUR0).not.toBe(0);
   });
 });
+
+describe('I2S transmitter data formats (27.6.2: compact stereo, mono; 27.6.3: underrun, TXSAME)', () => {
+  /** Serializer 0 in TX with `serctrl` bits, 16-bit slots, 2 slots, SCK 1 MHz; `words` written on TXRDY; the slots sent. */
+  function send(serctrl: number, words: number[], extraSlots = 0) {
+    const rig = new Samd21Rig({ gclk: { [GCLK_ID.I2S_0]: 8_000_000 } });
+    const i2s = rig.mcu.i2s;
+    const r = (o: number, s: 1 | 2 | 4) => i2s.read(o, s);
+    const w = (o: number, s: 1 | 2 | 4, v: number) => i2s.write(o, s, v);
+    const slots: [number, number][] = [];
+    let takes = 0;
+    i2s.onTransmit((_m, data, slot) => slots.push([slot, data]));
+    w(CLKCTRL0, 4, (1 << 0) | (1 << 2) | (7 << 19));
+    w(0x20, 4, 1 | serctrl);
+    w(CTRLA, 1, 0x02);
+    rig.waitFor(() => r(SYNCBUSY, 2) === 0);
+    w(CTRLA, 1, 0x02 | 0x04 | 0x10);
+    rig.waitFor(() => r(SYNCBUSY, 2) === 0);
+    for (const word of words) {
+      rig.waitFor(() => (r(INTFLAG, 2) & I2S_INT.TXRDY0) !== 0, 1000, 16);
+      w(0x30, 4, word);
+      takes++;
+    }
+    const want = slots.length + 4 + extraSlots;
+    rig.waitFor(() => slots.length >= want, 1000, 16);
+    return { slots, takes, underrun: (r(INTFLAG, 2) & I2S_INT.TXUR0) !== 0 };
+  }
+  const DATASIZE = (n: number) => n << 8;
+
+  it('16-bit compact stereo: one DATA word a frame, left in [15:0], right in [31:16]', () => {
+    const { slots } = send(DATASIZE(5), [0x22221111, 0x44443333]);
+    expect(slots.slice(0, 4)).toEqual([[0, 0x1111], [1, 0x2222], [0, 0x3333], [1, 0x4444]]);
+  });
+
+  it('mono: the left data duplicated in the right slot, one DATA word a frame (16-bit compact, as audiobusio.I2SOut sets it for a mono sample, and 16-bit)', () => {
+    expect(send(DATASIZE(5) | (1 << 24), [0x1111, 0x3333]).slots.slice(0, 4)).toEqual([[0, 0x1111], [1, 0x1111], [0, 0x3333], [1, 0x3333]]);
+    expect(send(DATASIZE(4) | (1 << 24), [0xabcd, 0x0102]).slots.slice(0, 4)).toEqual([[0, 0xabcd], [1, 0xabcd], [0, 0x0102], [1, 0x0102]]);
+  });
+
+  it('8-bit compact stereo: the low two bytes', () => {
+    expect(send(DATASIZE(7), [0x0000bbaa]).slots.slice(0, 2)).toEqual([[0, 0xaa], [1, 0xbb]]);
+  });
+
+  it('underrun: zero in the slot (TXUR set); with TXSAME the data that slot sent last', () => {
+    const plain = send(DATASIZE(4), [0x1111, 0x2222]);
+    expect(plain.underrun).toBe(true);
+    expect(plain.slots.slice(2, 4)).toEqual([[0, 0], [1, 0]]);
+    const same = send(DATASIZE(4) | (1 << 4), [0x1111, 0x2222]);
+    expect(same.slots.slice(2, 4)).toEqual([[0, 0x1111], [1, 0x2222]]);
+  });
+});
