@@ -312,7 +312,8 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
 
   it('pauses and resumes simulated time; after a reset by keyboard the firmware works again', async () => {
     await page.locator('#pause').click();
-    await page.waitForTimeout(100);
+    // A frame already on its way from the worker may still carry a later time: read after it.
+    await page.waitForTimeout(300);
     const paused = await simSeconds(page);
     await page.waitForTimeout(400);
     expect(await simSeconds(page)).toBeCloseTo(paused, 3);
